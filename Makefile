@@ -1,0 +1,130 @@
+# digest - plain GNU make. `make`, `make check`, `make demo`, `make bench`,
+# `make install PREFIX=/usr/local DESTDIR=`, `make SANITIZE=1`, `make V=1`.
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+DATADIR   = $(PREFIX)/share/digest
+CC       ?= cc
+PYTHON   ?= python3
+
+# Debian packages the build and the tests need; `make deps` installs what is missing.
+DEB_PKGS = libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
+           libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev \
+           pkg-config python3 libxml2-utils
+PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3
+
+ifeq ($(SANITIZE),)
+B        ?= build/release
+OPT      ?= -O2 -g
+else
+B        ?= build/asan
+OPT      ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=undefined
+endif
+
+ifeq ($(V),)
+Q = @
+else
+Q =
+endif
+
+# Expanded at recipe time, after `deps` has run: pkg-config may not exist before.
+PC_CFLAGS = $(shell pkg-config --cflags $(PC_PKGS))
+PC_LIBS   = $(shell pkg-config --libs $(PC_PKGS)) -lcmark-gfm-extensions
+CFLAGS   ?=
+DG_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -DDG_VERSION='"$(VERSION)"' -DDG_DATADIR='"$(DATADIR)"' \
+            $(OPT) $(CFLAGS) $(PC_CFLAGS) -MMD -MP
+LDLIBS    = $(PC_LIBS) -lm
+
+LIB_SRC   = $(sort $(wildcard lib/*.c))
+LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o)
+CMD_SRC   = $(sort $(wildcard cmd/*.c))
+CMD_OBJ   = $(CMD_SRC:%.c=$(B)/%.o)
+UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+# Test tools that speak an external suite's interface (toml-test, feeds).
+TOOL_SRC  = $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
+
+.PHONY: all deps check demo bench install uninstall clean tools
+.DEFAULT_GOAL := all
+
+all: digest tools
+
+digest: $(B)/digest
+	$(Q)cp $< $@
+
+tools: $(TOOL_BIN)
+	$(Q)for t in $(TOOL_BIN); do cp $$t tests/$$(basename $$t); done
+
+DEPS_STAMP = build/.deps-ok
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	$(Q)missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  { apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; } \
+	    >build-deps.log 2>&1 || { cat build-deps.log; exit 1; }; \
+	  rm -f build-deps.log; \
+	fi
+	$(Q)mkdir -p build && touch $@
+
+$(B)/lib/%.o: lib/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DG_CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DG_CFLAGS) -Ilib -c -o $@ $<
+
+$(B)/libdigest.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/digest: $(CMD_OBJ) $(B)/libdigest.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(DG_CFLAGS) -o $@ $(CMD_OBJ) $(B)/libdigest.a $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libdigest.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DG_CFLAGS) -Ilib -o $@ $< $(B)/libdigest.a $(LDLIBS)
+
+$(B)/tests/%: tests/tools/%.c $(B)/libdigest.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DG_CFLAGS) -Ilib -o $@ $< $(B)/libdigest.a $(LDLIBS)
+
+# Everything the tests run, built with ASan+UBSan.
+check: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test-programs
+	$(Q)tests/run-tests build/asan
+
+.PHONY: test-programs
+test-programs: $(B)/digest $(UNIT_BIN) $(TOOL_BIN)
+
+demo: all
+	$(Q)tests/demo.sh
+
+bench: all
+	$(Q)$(PYTHON) tests/bench.py
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 digest $(DESTDIR)$(PREFIX)/bin/digest
+	cp -R templates $(DESTDIR)$(DATADIR)/
+	cp -R feeds $(DESTDIR)$(DATADIR)/
+	install -m 644 digest.1 $(DESTDIR)$(PREFIX)/share/man/man1/digest.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/digest $(DESTDIR)$(PREFIX)/share/man/man1/digest.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build digest $(TOOL_SRC:tests/tools/%.c=tests/%)
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -1,0 +1,3 @@
+#include "err.h"
+#include <stdio.h>
+int main(void) { puts("digest " DG_VERSION); return 0; }

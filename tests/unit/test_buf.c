@@ -1,0 +1,39 @@
+#include "check.h"
+#include "../../lib/buf.h"
+#include "../../lib/err.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+	dg_buf b = DG_BUF_INIT;
+	char *owned;
+
+	CHECK_STR(dg_buf_cstr(&b), "", "empty buffer reads as empty string");
+	CHECK(dg_buf_puts(&b, "hello") == 0, "puts succeeds");
+	CHECK(dg_buf_printf(&b, " %d-%s", 42, "x") == 0, "printf succeeds");
+	CHECK_STR(dg_buf_cstr(&b), "hello 42-x", "appends concatenate");
+	CHECK(b.len == 10, "len counts bytes without NUL");
+	dg_buf_clear(&b);
+	CHECK(b.len == 0 && dg_buf_cstr(&b)[0] == '\0', "clear empties");
+	for (int i = 0; i < 10000; i++)
+		dg_buf_putc(&b, 'a' + i % 26);
+	CHECK(b.len == 10000 && b.ptr[9999] == 'a' + 9999 % 26, "grows over many appends");
+	owned = dg_buf_detach(&b);
+	CHECK(owned && b.ptr == NULL && b.len == 0, "detach hands over and empties");
+	free(owned);
+
+	dg_buf_init(&b, 8);
+	CHECK(dg_buf_puts(&b, "12345678") == 0, "fits exactly at cap");
+	CHECK(dg_buf_putc(&b, '9') == DG_ERR_FAIL, "append past cap fails");
+	CHECK(strstr(dg_err_last(), "limit of 8 bytes") != NULL, "cap message names the limit");
+	CHECK_STR(dg_buf_cstr(&b), "12345678", "failed append leaves contents intact");
+	dg_buf_free(&b);
+	dg_buf_free(NULL);
+
+	dg_err_set(DG_ERR_FAIL, "line one\nline two");
+	CHECK_STR(dg_err_last(), "line one line two", "error messages stay on one line");
+	dg_err_wrap(DG_ERR_FAIL, "config.toml");
+	CHECK_STR(dg_err_last(), "config.toml: line one line two", "wrap prefixes context");
+	return check_done();
+}
