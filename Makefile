@@ -10,7 +10,7 @@ PYTHON   ?= python3
 # Debian packages the build and the tests need; `make deps` installs what is missing.
 DEB_PKGS = libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
            libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev \
-           pkg-config python3 libxml2-utils
+           pkg-config python3 libxml2-utils tzdata ca-certificates
 PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3
 
 ifeq ($(SANITIZE),)

@@ -1,0 +1,43 @@
+/* date.h - instants, RFC 3339, ISO weeks and local midnights in an IANA zone.
+ *
+ * Instants are int64_t seconds since the epoch (UTC). Zone-dependent
+ * functions take an IANA name ("Asia/Shanghai", "UTC"); they switch TZ for the
+ * duration of the call, so they are not thread-safe (digest is one thread). */
+#ifndef DG_DATE_H
+#define DG_DATE_H
+
+#include <stdint.h>
+
+#define DG_DATE_RFC3339_LEN 21  /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
+
+/* RFC 3339 date-time ("2024-05-27T09:00:00Z", "...+08:00", fraction allowed,
+ * 'T' or ' ' separator). 0 or DG_ERR_FAIL (no message set: callers name the field). */
+int dg_date_parse_rfc3339(const char *s, int64_t *out);
+
+/* "YYYY-MM-DD" -> local midnight in `tz`. 0 or DG_ERR_FAIL. */
+int dg_date_parse_day(const char *s, const char *tz, int64_t *out);
+
+/* Wall-clock time y-m-d hh:mm:ss in `tz` -> instant. */
+int dg_date_local_time(int y, int m, int d, int hh, int mm, int ss, const char *tz, int64_t *out);
+
+/* Either of the two forms above (what --since/--until accept). */
+int dg_date_parse_cli(const char *s, const char *tz, int64_t *out);
+
+void dg_date_format_utc(int64_t t, char out[DG_DATE_RFC3339_LEN]);
+
+/* Local calendar date of `t` in `tz`. */
+int dg_date_local_ymd(int64_t t, const char *tz, int *year, int *month, int *day);
+
+/* ISO 8601 week ("2024-W22") of the local date of `t`. */
+int dg_date_iso_week_of(int64_t t, const char *tz, int *iso_year, int *week);
+
+/* Parse "YYYY-Www" (week 01..53, and 53 only in years that have it). */
+int dg_date_parse_week(const char *s, int *iso_year, int *week);
+
+/* Monday 00:00 local of ISO week (iso_year, week) in `tz`. */
+int dg_date_week_start(int iso_year, int week, const char *tz, int64_t *out);
+
+/* 1 when `tz` names a zone this machine knows ("UTC" always does). */
+int dg_date_zone_exists(const char *tz);
+
+#endif

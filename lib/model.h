@@ -1,0 +1,19 @@
+/* model.h - the digest model: the one jansson value templates see.
+ *
+ * `--format json` writes it as is (stable keys, documented in README.md). */
+#ifndef DG_MODEL_H
+#define DG_MODEL_H
+
+#include <jansson.h>
+#include "config.h"
+#include "window.h"
+
+/* Build the community report's model from collected `data` (borrowed).
+ * *out is new (caller decrefs). */
+int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, json_t **out);
+
+/* Serialise for --format json: indented, keys in insertion order, UTF-8,
+ * trailing newline. Caller frees. */
+char *dg_model_dump(json_t *model);
+
+#endif

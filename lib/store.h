@@ -1,0 +1,69 @@
+/* store.h - the state store: one SQLite file in state_dir.
+ *
+ * Holds the HTTP ETag cache, known contributors (first merged PR), items
+ * published per kind of issue (dedupe) and issue numbers. WAL mode with a
+ * busy timeout; a lock file makes a second concurrent run wait (up to
+ * `lock_wait` seconds) and then fail with a clear message instead of
+ * interleaving writes. Schema changes go through numbered migrations. */
+#ifndef DG_STORE_H
+#define DG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct dg_store dg_store;
+
+#define DG_STORE_FILE "digest.sqlite3"
+
+/* Open (creating the directory and the database as needed). Caller closes. */
+int dg_store_open(const char *dir, int lock_wait, dg_store **out);
+void dg_store_close(dg_store *s);          /* accepts NULL */
+int dg_store_schema_version(dg_store *s);
+
+/* Group writes: one transaction per run phase keeps runs fast and atomic. */
+int dg_store_begin(dg_store *s);
+int dg_store_commit(dg_store *s);
+int dg_store_rollback(dg_store *s);
+
+/* HTTP cache: a response body with its ETag and Link rel="next" (so a cached
+ * list can be paged without the network). get: 1 found (*etag, *link_next
+ * (NULL when none) and *body malloc'ed, caller frees), 0 not found. */
+int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **body,
+		       size_t *len);
+int dg_store_cache_put(dg_store *s, const char *url, const char *etag, const char *link_next,
+		       const char *body, size_t len);
+
+/* What is known of a person's first merged pull request within a scope (the
+ * set of watched repos). `first_*` is the earliest merged PR seen so far;
+ * `exact` = 1 once it is known that nothing was merged before it. */
+typedef struct dg_contributor {
+	char *login;
+	int64_t user_id;
+	char *first_repo;
+	int64_t first_number;
+	char *first_url;
+	int64_t first_merged_at;
+	int exact;
+} dg_contributor;
+
+void dg_contributor_clear(dg_contributor *c);
+/* 1 found (fields malloc'ed into *out; clear with dg_contributor_clear), 0 not found. */
+int dg_store_contributor_get(dg_store *s, const char *scope, const char *login,
+			     dg_contributor *out);
+int dg_store_contributor_put(dg_store *s, const char *scope, const dg_contributor *c);
+
+/* Items published per kind and issue (canonical item keys). */
+int dg_store_published_add(dg_store *s, const char *kind, const char *issue, const char *item);
+/* 1 when `item` was published by an issue of `kind` other than `issue`. */
+int dg_store_published_elsewhere(dg_store *s, const char *kind, const char *issue,
+				 const char *item);
+/* Forget what `issue` published (before re-recording a re-render). */
+int dg_store_published_clear(dg_store *s, const char *kind, const char *issue);
+
+/* Issue numbers: 1 found, 0 not found. */
+int dg_store_issue_get(dg_store *s, const char *kind, const char *period, int *number);
+int dg_store_issue_put(dg_store *s, const char *kind, const char *period, int number);
+/* Highest number recorded for kind (0 when none). */
+int dg_store_issue_max(dg_store *s, const char *kind, int *number);
+
+#endif

@@ -1,0 +1,206 @@
+"""The command line: usage and config errors (exit 2 with file and line),
+failures (exit 1, nothing lost), partial runs (exit 3), the token never shown."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from digesttest import DIGEST, WORLDS, FakeGitHub, Workspace, check, done  # noqa: E402
+
+WORLD = os.path.join(WORLDS, "kubesphere.json")
+WEEK = "2021-W49"
+FAST = ["--search-quota", "1000"]
+
+
+def run(args, cwd=None, env=None):
+    e = dict(os.environ)
+    for k in ("GITHUB_TOKEN", "GH_TOKEN", "DIGEST_CONFIG"):
+        e.pop(k, None)
+    e.update(env or {})
+    return subprocess.run([DIGEST] + args, capture_output=True, text=True, cwd=cwd, env=e, timeout=120)
+
+
+def one_line_error(p):
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    return lines[0] if lines else ""
+
+
+# --help and --version
+p = run(["--help"])
+check(p.returncode == 0, "--help exits 0")
+for opt in ("--config", "--week", "--biweekly", "--since", "--until", "--kind", "--format", "--out",
+            "--api-url", "--jobs", "--offline", "--quiet", "--verbose", "--help", "--version",
+            "--max-wait"):
+    check(opt in p.stdout, "--help documents %s" % opt)
+p = run(["--version"])
+check(p.returncode == 0 and p.stdout.startswith("digest "), "--version prints the version")
+
+# Usage errors: exit 2, one line naming the problem.
+for args, needle in ((["--bogus"], "unknown option"), (["--jobs", "0"], "--jobs"),
+                     (["--week", "2024-W99"], "2024-W99"), (["--since", "2024-01-01"], "--until"),
+                     (["--format", "pdf"], "pdf"), (["--kind", "weekly"], "weekly"),
+                     (["--week", "--since", "2024-01-01", "--until", "2024-01-08"], "one of")):
+    with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "digest.toml"), "w").write('[github]\norgs = ["x"]\n')
+        p = run(args, cwd=d)
+        check(p.returncode == 2 and needle in p.stderr and p.stderr.startswith("digest: "),
+              "usage error %s exits 2 naming %r" % (" ".join(args), needle), p.stderr)
+
+# Config errors: exit 2, "digest: FILE:LINE: ..."
+bad_configs = [
+    ('[github]\norgs = 5\n', "digest.toml:2: key 'github.orgs': expected array of strings, got integer"),
+    ('[github]\norgs = ["a"]\norgz = ["b"]\n', "digest.toml:3: unknown key 'github.orgz'"),
+    ('[digest]\ntimezone = "Mars/Olympus"\n[github]\norgs = ["a"]\n', "digest.toml:2: key 'digest.timezone'"),
+    ('[digest]\nlanguage = "fr"\n', "digest.toml:2: key 'digest.language'"),
+    ('[github]\nconcurrency = 0\norgs=["a"]\n', "digest.toml:2: key 'github.concurrency': expected an integer from 1 to 64"),
+    ('[github]\norgs = ["a"]\n\n[weird]\nx = 1\n', "digest.toml:4: unknown table 'weird'"),
+    ('[github]\norgs = ["a",\n', "digest.toml:"),
+    ('[github]\nrepos = ["noslash"]\n', "digest.toml:2: key 'github.repos': expected \"owner/name\""),
+    ('[github]\norgs = []\n', "expected at least one organisation"),
+]
+for text, needle in bad_configs:
+    with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "digest.toml"), "w").write(text)
+        p = run(["--week", WEEK], cwd=d)
+        err = one_line_error(p)
+        check(p.returncode == 2 and needle in err and len(p.stderr.strip().splitlines()) == 1,
+              "bad config gives exit 2 and %r" % needle, p.stderr)
+p = run(["--config", "/nonexistent/digest.toml"])
+check(p.returncode == 2 and "/nonexistent/digest.toml" in p.stderr, "missing --config file is exit 2")
+with tempfile.TemporaryDirectory() as d:
+    cfg = os.path.join(d, "elsewhere.toml")
+    open(cfg, "w").write('[github]\norgs = 5\n')
+    p = run(["--week", WEEK], cwd=d, env={"DIGEST_CONFIG": cfg})
+    check(p.returncode == 2 and "elsewhere.toml:2" in p.stderr, "$DIGEST_CONFIG is read", p.stderr)
+    xdg = os.path.join(d, "xdg")
+    os.makedirs(os.path.join(xdg, "digest"))
+    open(os.path.join(xdg, "digest", "config.toml"), "w").write('[github]\norgs = "x"\n')
+    p = run(["--week", WEEK], cwd=d, env={"XDG_CONFIG_HOME": xdg})
+    check(p.returncode == 2 and "config.toml:2" in p.stderr, "$XDG_CONFIG_HOME/digest/config.toml is read", p.stderr)
+
+TOKEN = "ghp_sekritTOKEN1234567890"
+with FakeGitHub(WORLD, "--token", TOKEN, *FAST) as gh:
+    ws = Workspace(gh.url)
+    p = ws.run("--week", WEEK, "--format", "json", "-v", env={"GITHUB_TOKEN": TOKEN})
+    check(p.returncode == 0, "authenticated run exits 0", p.stderr)
+    check(TOKEN not in p.stdout + p.stderr, "the token is never printed, even with -v")
+    check("GET " in p.stderr and "cache miss" in p.stderr, "-v prints each request with cache status")
+    check("requests" in p.stderr and "quota used" in p.stderr, "a summary ends the run", p.stderr[-300:])
+    log = gh.log()
+    check(log and all(r["auth"] for r in log), "every request carries the token")
+    # GH_TOKEN is the fallback.
+    p = ws.run("--week", WEEK, "--format", "json", env={"GH_TOKEN": TOKEN})
+    check(p.returncode == 0 and "no GitHub token" not in p.stderr, "GH_TOKEN is used when GITHUB_TOKEN is unset", p.stderr)
+    out = os.path.join(ws.out, "community-%s.json" % WEEK)
+    before = open(out, "rb").read()
+    mtime = os.stat(out).st_mtime_ns
+
+    # A bad token: exit 1, a clear message, the last good digest intact.
+    p = ws.run("--week", WEEK, "--format", "json", env={"GITHUB_TOKEN": "wrong-token"})
+    check(p.returncode == 1 and "401" in p.stderr and "token" in p.stderr,
+          "bad token: exit 1 with a 401 message", p.stderr)
+    check("wrong-token" not in p.stderr, "the bad token is not echoed")
+    check(open(out, "rb").read() == before and os.stat(out).st_mtime_ns == mtime,
+          "bad token: the digest already written is untouched")
+    ws.close()
+
+with FakeGitHub(WORLD, *FAST) as gh:
+    # Unknown org: its 404 is named.
+    ws = Workspace(gh.url, orgs=("no-such-org",))
+    p = ws.run("--week", WEEK, "--format", "json")
+    check(p.returncode == 1 and "no-such-org" in p.stderr and "not found" in p.stderr,
+          "unknown org: exit 1 naming the org", p.stderr)
+    ws.close()
+    # One good org and one unknown: the digest is written, exit 3.
+    ws = Workspace(gh.url, orgs=("kubesphere", "no-such-org"))
+    p = ws.run("--week", WEEK, "--format", "json")
+    check(p.returncode == 3 and "no-such-org" in p.stderr and
+          os.path.exists(os.path.join(ws.out, "community-%s.json" % WEEK)),
+          "one unknown org among good ones: digest written, exit 3", p.stderr)
+    ws.close()
+    # Unknown events repo: partial.
+    ws = Workspace(gh.url, event_repos=("kubesphere/nope",))
+    p = ws.run("--week", WEEK, "--format", "json")
+    check(p.returncode == 3 and "kubesphere/nope" in p.stderr, "unknown events repo: exit 3 naming it", p.stderr)
+    ws.close()
+
+# Malformed JSON on every response: retried, then a clear error, exit 1.
+with FakeGitHub(WORLD, "--truncate-every", "1", *FAST) as gh:
+    ws = Workspace(gh.url)
+    p = ws.run("--week", WEEK, "--format", "json")
+    check(p.returncode == 1 and "malformed JSON" in p.stderr and gh.url in p.stderr,
+          "malformed JSON: exit 1 naming the URL", p.stderr)
+    check(not os.path.exists(ws.out) or not os.listdir(ws.out), "malformed JSON: nothing written")
+    ws.close()
+
+# Occasional truncation is retried away.
+with FakeGitHub(WORLD, "--truncate-every", "5", *FAST) as gh:
+    ws = Workspace(gh.url)
+    p = ws.run("--week", WEEK, "--format", "json")
+    check(p.returncode == 0, "occasional truncated bodies are retried", p.stderr)
+    ws.close()
+
+# Primary limit exhausted with a distant reset: stop, say when it resets.
+with FakeGitHub(WORLD, "--quota", "3", "--reset-in", "3600", *FAST) as gh:
+    ws = Workspace(gh.url)
+    p = ws.run("--week", WEEK, "--format", "json", "--max-wait", "5")
+    check(p.returncode == 1 and "rate limit" in p.stderr and "resets at" in p.stderr,
+          "exhausted limit: exit 1 saying when it resets", p.stderr)
+    ws.close()
+
+# Primary limit exhausted with a near reset: wait and finish.
+with FakeGitHub(WORLD, "--quota", "4", "--reset-in", "2", *FAST) as gh:
+    ws = Workspace(gh.url)
+    p = ws.run("--week", WEEK, "--format", "json", "--max-wait", "30")
+    check(p.returncode == 0, "exhausted limit with a near reset: waits and finishes", p.stderr)
+    check(any(r["fault"] == "exhausted" for r in gh.log()), "the limit was really hit")
+    ws.close()
+
+# Search pacing: a small search quota with a short window is waited out.
+with FakeGitHub(WORLD, "--search-quota", "5", "--search-reset-in", "2") as gh:
+    ws = Workspace(gh.url)
+    p = ws.run("--week", WEEK, "--format", "json", "--max-wait", "60")
+    check(p.returncode == 0, "search limit: searches are paced to the quota", p.stderr)
+    ws.close()
+
+# GitHub Enterprise: the API under /api/v3.
+with FakeGitHub(WORLD, "--prefix", "/api/v3", *FAST) as gh:
+    ws = Workspace(gh.url + "/api/v3")
+    p = ws.run("--week", WEEK, "--format", "json")
+    m = json.loads(ws.read("community-%s.json" % WEEK)) if p.returncode == 0 else {}
+    check(p.returncode == 0 and len(m.get("merged_pulls", [])) > 0, "GitHub Enterprise /api/v3 base works", p.stderr)
+    ws.close()
+
+# --api-url overrides the config; biweekly names both weeks.
+with FakeGitHub(WORLD, *FAST) as gh:
+    ws = Workspace("http://127.0.0.1:9")  # nothing listens there
+    p = ws.run("--biweekly", WEEK, "--format", "json", "--api-url", gh.url)
+    name = "community-2021-W48-W49.json"
+    ok = p.returncode == 0 and os.path.exists(os.path.join(ws.out, name))
+    check(ok, "--api-url overrides the config; biweekly file is %s" % name, p.stderr)
+    if ok:
+        m = ws.model(name)
+        check(m["window"]["since"] == "2021-11-29T00:00:00Z" and m["window"]["until"] == "2021-12-13T00:00:00Z",
+              "biweekly window covers the two weeks ending with %s" % WEEK, m["window"])
+    p = ws.run("--since", "2021-12-06", "--until", "2021-12-13", "--format", "json", "--api-url", gh.url)
+    check(p.returncode == 0 and os.path.exists(os.path.join(ws.out, "community-%s.json" % WEEK)),
+          "--since/--until of exactly one week is named like --week", p.stderr)
+    p = ws.run("--week", "--format", "json", "--api-url", gh.url, env={"DIGEST_NOW": "2022-01-03T01:00:00Z"})
+    check(p.returncode == 0 and os.path.exists(os.path.join(ws.out, "community-2021-W52.json")),
+          "--week without a value is the last complete week", p.stderr)
+    ws.close()
+
+# Timezone: an Asia/Shanghai week starts at 16:00Z on Sunday.
+with FakeGitHub(WORLD, *FAST) as gh:
+    ws = Workspace(gh.url, timezone="Asia/Shanghai")
+    p = ws.run("--week", WEEK, "--format", "json")
+    if check(p.returncode == 0, "Asia/Shanghai run exits 0", p.stderr):
+        m = ws.model("community-%s.json" % WEEK)
+        check(m["window"]["since"] == "2021-12-05T16:00:00Z", "week boundaries are local midnight", m["window"])
+        check(all("2021-12-05T16:00:00Z" <= p["merged_at"] < "2021-12-12T16:00:00Z" for p in m["merged_pulls"]),
+              "merged pulls fall inside the local week")
+    ws.close()
+
+done()

@@ -1,0 +1,73 @@
+#include "check.h"
+#include "store.h"
+#include "err.h"
+
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(void)
+{
+	char dir[] = "/tmp/dg-store-XXXXXX";
+	char sub[256], *etag, *body, *link;
+	size_t len;
+	dg_store *s = NULL, *s2 = NULL;
+	dg_contributor c = {0}, got;
+	int n;
+
+	CHECK(mkdtemp(dir) != NULL, "temp dir");
+	snprintf(sub, sizeof(sub), "%s/nested/state", dir);
+	CHECK(dg_store_open(sub, 0, &s) == 0, "open creates nested directories: %s", dg_err_last());
+	CHECK(dg_store_schema_version(s) == 1, "schema at version 1 after migration");
+
+	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 0, "cache miss");
+	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, "[1,2]", 5) == 0, "cache put");
+	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"2\"", "https://x/a?page=2", "[3]", 3) == 0, "cache update");
+	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 1 && len == 3 &&
+	      !strcmp(etag, "W/\"2\"") && !strcmp(body, "[3]") && link &&
+	      !strcmp(link, "https://x/a?page=2"), "cache hit returns latest with its next link");
+	free(etag);
+	free(link);
+	free(body);
+
+	c.login = "Alice";
+	c.user_id = 7;
+	c.first_repo = "o/r";
+	c.first_number = 12;
+	c.first_url = "https://github.com/o/r/pull/12";
+	c.first_merged_at = 1000;
+	c.exact = 1;
+	CHECK(dg_store_contributor_put(s, "org:o", &c) == 0, "contributor put");
+	CHECK(dg_store_contributor_get(s, "org:o", "alice", &got) == 1 && got.first_number == 12 &&
+	      got.exact == 1 && !strcmp(got.first_repo, "o/r"), "contributor lookup is case-insensitive");
+	dg_contributor_clear(&got);
+	CHECK(dg_store_contributor_get(s, "org:other", "alice", &got) == 0, "scopes are separate");
+
+	CHECK(dg_store_published_add(s, "cnweekly", "2024-W01", "https://a/x") == 0, "publish");
+	CHECK(dg_store_published_elsewhere(s, "cnweekly", "2024-W02", "https://a/x") == 1,
+	      "item published in another issue is seen");
+	CHECK(dg_store_published_elsewhere(s, "cnweekly", "2024-W01", "https://a/x") == 0,
+	      "re-rendering the same issue is not a repeat");
+	CHECK(dg_store_published_elsewhere(s, "community", "2024-W02", "https://a/x") == 0,
+	      "kinds are separate");
+
+	CHECK(dg_store_issue_put(s, "cnweekly", "2024-W01", 41) == 0 &&
+	      dg_store_issue_get(s, "cnweekly", "2024-W01", &n) == 1 && n == 41, "issue numbers");
+	CHECK(dg_store_issue_max(s, "cnweekly", &n) == 0 && n == 41, "max issue number");
+
+	/* A second run while this one holds the store fails clearly. */
+	CHECK(dg_store_open(sub, 0, &s2) < 0 && strstr(dg_err_last(), "another digest run"),
+	      "concurrent open is refused: %s", dg_err_last());
+	dg_store_close(s);
+	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 1,
+	      "reopen after close keeps data and does not re-migrate");
+	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &body, &len) == 1, "data persisted");
+	free(etag);
+	free(link);
+	free(body);
+	dg_store_close(s2);
+
+	snprintf(sub, sizeof(sub), "rm -rf %s", dir);
+	CHECK(system(sub) == 0, "cleanup");
+	return check_done();
+}
