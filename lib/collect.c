@@ -34,6 +34,11 @@ typedef struct collect {
 	json_t *warnings;
 	int failed;
 	int org_failures;
+	int or_understood;       /* a batched author search returned only its own authors */
+	char **groups;           /* search scope qualifiers */
+	int merged_pending;      /* merged-PR searches in flight */
+	int contributors_started;
+	json_t *pulls_sorted;
 } collect;
 
 /* One paged listing in flight. */
@@ -42,7 +47,8 @@ typedef struct page_job {
 	char *repo;              /* owner/name, or the org, or the author login */
 	int64_t lo, hi;          /* search window [lo, hi) */
 	int first_page;
-	int search_group;        /* author searches: index of the scope group */
+	json_t *batch;           /* author searches: the logins asked about */
+	const char *group;       /* author searches: the scope qualifier */
 } page_job;
 
 static void warn(collect *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -114,6 +120,7 @@ static void job_free(page_job *j)
 {
 	if (j) {
 		free(j->repo);
+		json_decref(j->batch);
 		free(j);
 	}
 }
@@ -282,18 +289,29 @@ static void on_releases(dg_http *h, void *ud, const dg_http_response *resp, int 
 	job_free(j);
 }
 
-static void queue_search(collect *c, const char *query, dg_http_cb cb, page_job *j)
+/* Queue a GET; 0 when queued, else the source is counted as failed. */
+static int queue_checked(collect *c, const char *url, dg_http_cb cb, page_job *j)
+{
+	if (dg_http_get(c->http, url, cb, j) < 0) {
+		source_failed(c, url, dg_err_last());
+		job_free(j);
+		return -1;
+	}
+	return 0;
+}
+
+static int queue_search(collect *c, const char *query, dg_http_cb cb, page_job *j)
 {
 	char *enc = NULL, url[4096];
 
 	if (dg_url_encode(query, &enc) < 0) {
 		source_failed(c, query, dg_err_last());
 		job_free(j);
-		return;
+		return -1;
 	}
 	snprintf(url, sizeof(url), "%s/search/issues?q=%s&sort=created&order=asc&per_page=100", c->api, enc);
 	free(enc);
-	queue(c, url, cb, j);
+	return queue_checked(c, url, cb, j);
 }
 
 /* "repo:a/b repo:c/d" or "org:o": the qualifier of a search group. */
@@ -308,6 +326,7 @@ static void merged_query(collect *c, const char *group, int64_t lo, int64_t hi, 
 }
 
 static void search_merged(collect *c, const char *group, int64_t lo, int64_t hi);
+static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg);
 
 static void record_pull(collect *c, json_t *item)
 {
@@ -349,9 +368,8 @@ static void record_pull(collect *c, json_t *item)
 			  "author_id", json_integer_value(json_object_get(user, "id"))));
 }
 
-static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+static void merged_page(page_job *j, const dg_http_response *resp, int err, const char *msg)
 {
-	page_job *j = ud;
 	collect *c = j->c;
 	json_t *items, *item;
 	size_t i;
@@ -381,11 +399,26 @@ static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int er
 		     resp->url);
 	json_array_foreach(items, i, item)
 		record_pull(c, item);
-	if (resp->next_url) {
-		j->first_page = 0;
-		if (dg_http_get(h, resp->next_url, on_merged, j) == 0)
-			return;
-		source_failed(c, resp->next_url, dg_err_last());
+	if (j->first_page && resp->next_url) {
+		/* The total is known: ask for the other pages at once rather
+		 * than one after another along the Link chain. */
+		json_int_t total = json_integer_value(json_object_get(resp->json, "total_count"));
+		size_t per_page = json_array_size(items) ? json_array_size(items) : 100;
+		json_int_t pages = (total + (json_int_t)per_page - 1) / (json_int_t)per_page;
+		char url[4200];
+		for (json_int_t p = 2; p <= pages && (p - 1) * (json_int_t)per_page < SEARCH_CAP; p++) {
+			page_job *pj = job_new(c, j->repo);
+			if (!pj) {
+				source_failed(c, resp->url, "out of memory");
+				break;
+			}
+			pj->first_page = 0;
+			pj->lo = j->lo;
+			pj->hi = j->hi;
+			snprintf(url, sizeof(url), "%s&page=%lld", resp->url, (long long)p);
+			if (queue_checked(c, url, on_merged, pj) == 0)
+				c->merged_pending++;
+		}
 	}
 	job_free(j);
 }
@@ -402,7 +435,22 @@ static void search_merged(collect *c, const char *group, int64_t lo, int64_t hi)
 	j->lo = lo;
 	j->hi = hi;
 	merged_query(c, group, lo, hi, q, sizeof(q));
-	queue_search(c, q, on_merged, j);
+	if (queue_search(c, q, on_merged, j) == 0)
+		c->merged_pending++;
+}
+
+static void start_contributors(collect *c);
+
+static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	collect *c = ((page_job *)ud)->c;
+
+	(void)h;
+	merged_page(ud, resp, err, msg);
+	/* The last page in: who contributed is known, so the contributor
+	 * searches can run while release listings are still arriving. */
+	if (--c->merged_pending == 0)
+		start_contributors(c);
 }
 
 static void on_events(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
@@ -510,45 +558,161 @@ static void free_groups(char **g)
 	free(g);
 }
 
+/* Authors per search: GitHub allows five AND/OR/NOT operators in a query. */
+#define AUTHOR_BATCH 6
+
+static void search_authors(collect *c, const char *group, json_t *logins);
+
+static void mark_failed(collect *c, json_t *batch)
+{
+	size_t i;
+	json_t *login;
+
+	json_array_foreach(batch, i, login)
+		json_object_set_new(json_object_get(c->authors, json_string_value(login)), "search_failed",
+				    json_true());
+}
+
+static int batch_has(json_t *batch, const char *login)
+{
+	size_t i;
+	json_t *l;
+
+	json_array_foreach(batch, i, l)
+		if (!strcasecmp(json_string_value(l), login))
+			return 1;
+	return 0;
+}
+
+static void search_one_by_one(collect *c, const char *group, json_t *logins)
+{
+	size_t i;
+	json_t *login;
+
+	json_array_foreach(logins, i, login) {
+		json_t *one = json_pack("[O]", login);
+		search_authors(c, group, one);
+		json_decref(one);
+	}
+}
+
+/* Answers to "did these people have a merged PR before the window?".
+ * A person found in the results is settled. One not found is settled only
+ * when the page held every match; otherwise, or when the results do not
+ * look like an OR over the batch, each is asked about alone. */
 static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp, int err,
 			     const char *msg)
 {
 	page_job *j = ud;
 	collect *c = j->c;
-	json_t *a = json_object_get(c->authors, j->repo), *items, *item;
-	json_t *earliest = json_object_get(a, "earlier");
-	size_t i;
-	int ok;
+	json_t *items, *item, *login, *retry;
+	size_t i, n = json_array_size(j->batch);
+	int complete, ok;
 
 	(void)h;
 	if (err) {
 		source_failed(c, j->repo, msg);
-		json_object_set_new(a, "search_failed", json_true());
+		mark_failed(c, j->batch);
 		job_free(j);
 		return;
 	}
 	items = json_object_get(resp->json, "items");
 	if (!json_is_array(items)) {
 		source_failed(c, resp->url, "expected a search result with \"items\"");
-		json_object_set_new(a, "search_failed", json_true());
+		mark_failed(c, j->batch);
 		job_free(j);
 		return;
 	}
+	json_array_foreach(items, i, item)
+		if (!batch_has(j->batch, str(json_object_get(item, "user"), "login")))
+			break;
+	if (i < json_array_size(items) && n > 1) {
+		/* Someone outside the batch: the OR was not understood. */
+		search_one_by_one(c, j->group, j->batch);
+		job_free(j);
+		return;
+	}
+	if (n > 1 && json_array_size(items))
+		c->or_understood = 1;
+	if (n > 1 && !json_array_size(items) && !c->or_understood) {
+		/* Nobody found: trust that only once the OR is known to work here
+		 * (a query GitHub misread as text would also find nothing). */
+		search_one_by_one(c, j->group, j->batch);
+		job_free(j);
+		return;
+	}
+	complete = (size_t)json_integer_value(json_object_get(resp->json, "total_count")) <=
+		   json_array_size(items);
 	json_array_foreach(items, i, item) {
-		json_t *pr = json_object_get(item, "pull_request");
-		int64_t t = time_of(pr, "merged_at", &ok);
+		const char *who = str(json_object_get(item, "user"), "login");
+		json_t *a = NULL, *earliest, *v;
+		const char *k;
+		int64_t t = time_of(json_object_get(item, "pull_request"), "merged_at", &ok);
 		int ok2;
+
 		if (!ok || t >= c->since)
 			continue;
-		if (!earliest || t < time_of(json_object_get(earliest, "pull_request"), "merged_at", &ok2)) {
+		json_object_foreach(c->authors, k, v)
+			if (!strcasecmp(k, who))
+				a = v;
+		if (!a)
+			continue;
+		earliest = json_object_get(a, "earlier");
+		if (!earliest || t < time_of(json_object_get(earliest, "pull_request"), "merged_at", &ok2))
 			json_object_set(a, "earlier", item);
-			earliest = item;
-		}
+		if (!complete)
+			json_object_set_new(a, "earlier_inexact", json_true());
 	}
-	/* Exact only if this page saw every match (sorted by creation, not merge). */
-	if ((size_t)json_integer_value(json_object_get(resp->json, "total_count")) > json_array_size(items))
-		json_object_set_new(a, "earlier_inexact", json_true());
+	retry = json_array();
+	json_array_foreach(j->batch, i, login) {
+		json_t *a = json_object_get(c->authors, json_string_value(login));
+		/* Alone, every match is earlier: an incomplete page still found one. */
+		if (json_object_get(a, "earlier") || complete || n == 1)
+			json_object_set_new(a, "searched", json_true());
+		else
+			json_array_append(retry, login);
+	}
+	search_one_by_one(c, j->group, retry);
+	json_decref(retry);
 	job_free(j);
+}
+
+/* Queue searches for `logins` (array of strings) within one scope group,
+ * batched under GitHub's operator and query-length limits. */
+static void search_authors(collect *c, const char *group, json_t *logins)
+{
+	char since[DG_DATE_RFC3339_LEN];
+	size_t i = 0, n = json_array_size(logins);
+
+	dg_date_format_utc(c->since, since);
+	while (i < n) {
+		dg_buf q = DG_BUF_INIT, who = DG_BUF_INIT;
+		json_t *batch = json_array();
+		size_t base = strlen(group) + strlen(since) + 40;
+		page_job *j;
+
+		for (; i < n && json_array_size(batch) < AUTHOR_BATCH; i++) {
+			const char *login = json_string_value(json_array_get(logins, i));
+			if (json_array_size(batch) && base + who.len + strlen(login) + 14 > SEARCH_QUERY_MAX)
+				break;
+			dg_buf_printf(&who, "%sauthor:%s", json_array_size(batch) ? " OR " : "", login);
+			json_array_append_new(batch, json_string(login));
+		}
+		if (json_array_size(batch) > 1)
+			dg_buf_printf(&q, "is:pr is:merged (%s) %s merged:<%s", dg_buf_cstr(&who), group, since);
+		else
+			dg_buf_printf(&q, "is:pr is:merged %s %s merged:<%s", dg_buf_cstr(&who), group, since);
+		if ((j = job_new(c, dg_buf_cstr(&who)))) {
+			j->batch = batch;
+			j->group = group;
+			queue_search(c, dg_buf_cstr(&q), on_author_search, j);
+		} else {
+			source_failed(c, dg_buf_cstr(&who), "out of memory");
+			json_decref(batch);
+		}
+		dg_buf_free(&q);
+		dg_buf_free(&who);
+	}
 }
 
 static int lower_ci_cmp(const char *a, const char *b)
@@ -557,13 +721,19 @@ static int lower_ci_cmp(const char *a, const char *b)
 	return r ? r : strcmp(a, b);
 }
 
+static int cmp_json_login(const void *pa, const void *pb)
+{
+	return lower_ci_cmp(json_string_value(*(json_t *const *)pa),
+			    json_string_value(*(json_t *const *)pb));
+}
+
 static void author_searches(collect *c, char **groups)
 {
 	const char *login;
-	json_t *a;
-	char since[DG_DATE_RFC3339_LEN];
+	json_t *a, *unknown = json_array();
+	size_t n;
+	json_t **v;
 
-	dg_date_format_utc(c->since, since);
 	json_object_foreach(c->authors, login, a) {
 		dg_contributor known;
 		int found = dg_store_contributor_get(c->store, c->scope, login, &known);
@@ -574,28 +744,27 @@ static void author_searches(collect *c, char **groups)
 		}
 		if (found == 1) {
 			json_object_set_new(a, "known_first_at", json_integer(known.first_merged_at));
-			json_object_set_new(a, "known_exact", json_boolean(known.exact));
-			json_object_set_new(a, "known_first",
-				json_pack("{s:s?, s:I, s:s?}", "repo", known.first_repo,
-					  "number", (json_int_t)known.first_number, "url", known.first_url));
 			if (known.first_merged_at < c->since || known.exact) {
 				dg_contributor_clear(&known);
 				continue; /* answered by the store */
 			}
 		}
 		dg_contributor_clear(&known);
-		for (size_t g = 0; groups[g]; g++) {
-			char q[1024];
-			page_job *j = job_new(c, login);
-			if (!j) {
-				source_failed(c, login, "out of memory");
-				continue;
-			}
-			snprintf(q, sizeof(q), "is:pr is:merged author:%s %s merged:<%s", login, groups[g], since);
-			json_object_set_new(a, "searched", json_true());
-			queue_search(c, q, on_author_search, j);
-		}
+		json_array_append_new(unknown, json_string(login));
 	}
+	/* Sorted: the same batches (and so the same cached URLs) every run. */
+	n = json_array_size(unknown);
+	v = malloc((n ? n : 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(unknown, i));
+	qsort(v, n, sizeof(*v), cmp_json_login);
+	json_array_clear(unknown);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(unknown, v[i]);
+	free(v);
+	for (size_t g = 0; groups[g]; g++)
+		search_authors(c, groups[g], unknown);
+	json_decref(unknown);
 }
 
 /* Decide who is new and remember what was learned. */
@@ -829,6 +998,20 @@ static void make_scope(collect *c)
 	dg_buf_free(&b);
 }
 
+static void start_contributors(collect *c)
+{
+	json_t *all;
+
+	if (c->contributors_started)
+		return;
+	c->contributors_started = 1;
+	all = object_values(c->pulls);
+	c->pulls_sorted = sorted(all, cmp_pull);
+	json_decref(all);
+	build_authors(c, c->pulls_sorted);
+	author_searches(c, c->groups);
+}
+
 static int cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -840,7 +1023,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	collect c = {0};
 	int err = 0;
 	size_t len;
-	char **groups = NULL, url[2048];
+	char url[2048];
 	json_t *pulls = NULL, *authors = NULL;
 	const char *key;
 	json_t *v;
@@ -902,12 +1085,12 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		}
 		free(names);
 	}
-	if (!(groups = scope_groups(&c))) {
+	if (!(c.groups = scope_groups(&c))) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t g = 0; groups[g]; g++)
-		search_merged(&c, groups[g], since, until);
+	for (size_t g = 0; c.groups[g]; g++)
+		search_merged(&c, c.groups[g], since, until);
 	for (size_t i = 0; i < cfg->event_repos.n; i++) {
 		char *label = NULL;
 		page_job *j = job_new(&c, cfg->event_repos.v[i]);
@@ -924,17 +1107,12 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
 
-	/* Stage 3: contributors. */
-	{
-		json_t *all = object_values(c.pulls);
-		pulls = sorted(all, cmp_pull);
-		json_decref(all);
-	}
-	build_authors(&c, pulls);
-	author_searches(&c, groups);
+	/* Stage 3: contributors (usually started as the last merged page came in). */
+	start_contributors(&c);
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
 	settle_authors(&c);
+	pulls = json_incref(c.pulls_sorted);
 
 	authors = json_array();
 	json_object_foreach(c.authors, key, v)
@@ -961,7 +1139,8 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 done:
 	json_decref(pulls);
 	json_decref(authors);
-	free_groups(groups);
+	free_groups(c.groups);
+	json_decref(c.pulls_sorted);
 	json_decref(c.repos);
 	json_decref(c.releases);
 	json_decref(c.pulls);

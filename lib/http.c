@@ -691,7 +691,7 @@ void dg_http_get_stats(const dg_http *h, dg_http_stats *out)
 void dg_http_format_summary(const dg_http *h, char *out, size_t size)
 {
 	const dg_http_stats *s = &h->stats;
-	char reset[64] = "", left[96] = "";
+	char reset[64] = "", left[192] = "";
 
 	if (s->core_reset > 0)
 		format_reset(s->core_reset, reset, sizeof(reset));
