@@ -125,6 +125,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build digest $(TOOL_SRC:tests/tools/%.c=tests/%)
+	rm -rf build digest out $(TOOL_SRC:tests/tools/%.c=tests/%)
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -1,5 +1,6 @@
 /* digest - command line: arguments, dispatch, messages and exit codes.
  * Everything else lives in lib/. */
+#include "cnweekly.h"
 #include "collect.h"
 #include "config.h"
 #include "date.h"
@@ -7,6 +8,7 @@
 #include "http.h"
 #include "model.h"
 #include "output.h"
+#include "picks.h"
 #include "render.h"
 #include "store.h"
 #include "window.h"
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define EXIT_OK 0
@@ -35,6 +38,7 @@ typedef struct options {
 	int jobs;
 	int max_wait;
 	int offline;
+	int draft;
 	int quiet, verbose;
 } options;
 
@@ -42,7 +46,7 @@ static const char usage_text[] =
 "usage: digest [--config FILE] [--week [YYYY-Www] | --biweekly [YYYY-Www] |\n"
 "              --since DATE --until DATE] [--kind community|cnweekly|all]\n"
 "              [--format md,html,json] [--out DIR] [--api-url URL] [--jobs N]\n"
-"              [--max-wait SECONDS] [--state-dir DIR] [--offline]\n"
+"              [--max-wait SECONDS] [--state-dir DIR] [--offline] [--draft]\n"
 "              [-q|--quiet] [-v|--verbose] [--help] [--version]\n";
 
 static const char help_text[] =
@@ -60,7 +64,11 @@ static const char help_text[] =
 "                         (local midnight) or an RFC 3339 time\n"
 "\n"
 "What and where:\n"
-"  --kind KIND            community (default), cnweekly or all\n"
+"  --kind KIND            community (default), cnweekly (the Cloud Native Weekly)\n"
+"                         or all\n"
+"  --draft                with --kind cnweekly: write the editor's file\n"
+"                         <cnweekly.picks_dir>/<YYYY>-W<ww>.toml pre-filled with\n"
+"                         candidates, instead of rendering (never overwrites it)\n"
 "  --format LIST          comma-separated: md, html, json (default md,html); html\n"
 "                         writes NAME.wechat.html (the fragment to paste) and\n"
 "                         NAME.html (a preview page with a copy button)\n"
@@ -113,7 +121,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 enum { OPT_CONFIG = 256, OPT_WEEK, OPT_BIWEEKLY, OPT_SINCE, OPT_UNTIL, OPT_KIND, OPT_FORMAT,
        OPT_OUT, OPT_API_URL, OPT_JOBS, OPT_OFFLINE, OPT_HELP, OPT_VERSION, OPT_MAX_WAIT,
-       OPT_STATE_DIR };
+       OPT_STATE_DIR, OPT_DRAFT };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -131,6 +139,7 @@ static int parse_args(int argc, char **argv, options *o)
 		{"max-wait", required_argument, NULL, OPT_MAX_WAIT},
 		{"state-dir", required_argument, NULL, OPT_STATE_DIR},
 		{"offline", no_argument, NULL, OPT_OFFLINE},
+		{"draft", no_argument, NULL, OPT_DRAFT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -172,6 +181,7 @@ static int parse_args(int argc, char **argv, options *o)
 				return usage_error("--max-wait '%s': expected seconds from 0 to 86400", optarg);
 			break;
 		case OPT_OFFLINE: o->offline = 1; break;
+		case OPT_DRAFT: o->draft = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h':
@@ -197,6 +207,8 @@ static int parse_args(int argc, char **argv, options *o)
 		o->kind = "community";
 	if (strcmp(o->kind, "community") && strcmp(o->kind, "cnweekly") && strcmp(o->kind, "all"))
 		return usage_error("--kind '%s': expected community, cnweekly or all", o->kind);
+	if (o->draft && !strcmp(o->kind, "community"))
+		return usage_error("%s", "--draft goes with --kind cnweekly (it writes the editor's picks file)");
 	if (!o->formats)
 		o->formats = "md,html";
 	{
@@ -244,65 +256,163 @@ static int write_file(const char *dir, const char *name, const char *data, writt
 	return err;
 }
 
-static int render_community(const dg_config *cfg, const options *o, const dg_window *win,
-			    dg_http *http, dg_store *store, const char *out_dir, written *w,
-			    int *failed_sources)
+/* Certificates for new contributors without one of their own. */
+static int write_certificates(const dg_config *cfg, json_t *model, const char *out_dir, written *w)
 {
-	dg_collect_result res = {0};
-	json_t *model = NULL;
-	char *md = NULL, *fragment = NULL, *page = NULL, *json = NULL, name[128];
-	int err;
+	size_t i;
+	json_t *person;
+	char dir[4200];
+	int err = 0;
 
-	if ((err = dg_collect_community(cfg, http, store, win->since, win->until, &res)) < 0)
-		return err;
-	*failed_sources += res.failed_sources;
-	if ((err = dg_model_community(cfg, win, res.data, &model)) < 0)
-		goto done;
+	snprintf(dir, sizeof(dir), "%s/certificates", out_dir);
+	json_array_foreach(json_object_get(model, "new_contributors"), i, person) {
+		char *svg = NULL, name[300];
+		const char *login = json_string_value(json_object_get(person, "login"));
+		size_t k = 0;
+
+		if (!json_is_true(json_object_get(person, "certificate_generated")) || !login)
+			continue;
+		for (const char *p = login; *p && k < 200; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '-' || *p == '_')
+				name[k++] = *p;
+		name[k] = '\0';
+		if (!k)
+			continue;
+		if ((err = dg_render_certificate(cfg, model, person, &svg)) < 0)
+			return err;
+		snprintf(name + k, sizeof(name) - k, ".svg");
+		{
+			char file[320];
+			snprintf(file, sizeof(file), "contributor-%s", name);
+			err = dg_output_write(dir, file, svg, strlen(svg));
+		}
+		free(svg);
+		if (err < 0)
+			return err;
+		(void)w;
+	}
+	return 0;
+}
+
+/* Render `model` with template `kind` in every format asked for, then write
+ * them. Everything is rendered before anything is written: a failure leaves
+ * no mix of new and old files. */
+static int write_outputs(const dg_config *cfg, const options *o, const char *kind, const char *label,
+			 json_t *model, const char *out_dir, written *w)
+{
+	char *md = NULL, *fragment = NULL, *page = NULL, *json = NULL, name[160];
+	int err = 0;
+
 	if (!o->quiet) {
 		size_t i;
 		json_t *msg;
 		json_array_foreach(json_object_get(model, "warnings"), i, msg)
 			fprintf(stderr, "digest: warning: %s\n", json_string_value(msg));
 	}
-	/* Render everything before writing anything: a failure leaves no mix
-	 * of new and old files. */
-	if (has_format(o, "md") || has_format(o, "html")) {
-		if ((err = dg_render_markdown(cfg, model, "community", &md)) < 0)
-			goto done;
-	}
+	if ((has_format(o, "md") || has_format(o, "html")) &&
+	    (err = dg_render_markdown(cfg, model, kind, &md)) < 0)
+		goto done;
 	if (has_format(o, "html") &&
-	    (err = dg_render_html(cfg, md, json_string_value(json_object_get(model, "title")),
-				  &fragment, &page)) < 0)
+	    (err = dg_render_html(cfg, md, json_string_value(json_object_get(model, "title")), &fragment,
+				  &page)) < 0)
 		goto done;
 	if (has_format(o, "json") && !(json = dg_model_dump(model))) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory writing JSON");
 		goto done;
 	}
 	if (md && has_format(o, "md")) {
-		snprintf(name, sizeof(name), "community-%s.md", win->label);
+		snprintf(name, sizeof(name), "%s-%s.md", kind, label);
 		if ((err = write_file(out_dir, name, md, w)) < 0)
 			goto done;
 	}
 	if (fragment) {
-		snprintf(name, sizeof(name), "community-%s.wechat.html", win->label);
+		snprintf(name, sizeof(name), "%s-%s.wechat.html", kind, label);
 		if ((err = write_file(out_dir, name, fragment, w)) < 0)
 			goto done;
-		snprintf(name, sizeof(name), "community-%s.html", win->label);
+		snprintf(name, sizeof(name), "%s-%s.html", kind, label);
 		if ((err = write_file(out_dir, name, page, w)) < 0)
 			goto done;
 	}
 	if (json) {
-		snprintf(name, sizeof(name), "community-%s.json", win->label);
+		snprintf(name, sizeof(name), "%s-%s.json", kind, label);
 		if ((err = write_file(out_dir, name, json, w)) < 0)
 			goto done;
 	}
+	if (md && !strcmp(kind, "community"))
+		err = write_certificates(cfg, model, out_dir, w);
 done:
-	json_decref(res.data);
-	json_decref(model);
 	free(md);
 	free(fragment);
 	free(page);
 	free(json);
+	return err;
+}
+
+static int render_community(const dg_config *cfg, const options *o, const dg_window *win,
+			    dg_http *http, dg_store *store, const char *out_dir, written *w,
+			    int *failed_sources)
+{
+	dg_collect_result res = {0};
+	json_t *model = NULL;
+	int err;
+
+	if ((err = dg_collect_community(cfg, http, store, win->since, win->until, &res)) < 0)
+		return err;
+	*failed_sources += res.failed_sources;
+	if ((err = dg_model_community(cfg, win, res.data, &model)) == 0)
+		err = write_outputs(cfg, o, "community", win->label, model, out_dir, w);
+	json_decref(res.data);
+	json_decref(model);
+	return err;
+}
+
+static int render_cnweekly(const dg_config *cfg, const options *o, const dg_window *win,
+			   dg_http *http, dg_store *store, const char *out_dir, written *w,
+			   int *failed_sources)
+{
+	dg_cnweekly_result res = {0};
+	char *path = NULL, *text = NULL;
+	int err;
+
+	if (o->draft) {
+		/* Never overwrite the editor's work. */
+		struct stat st;
+		if (!(path = dg_cnweekly_picks_path(cfg, win)))
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		if (stat(path, &st) == 0) {
+			err = dg_err_set(DG_ERR_FAIL, "%s exists: not overwriting the editor's file (remove it to draft again)", path);
+			free(path);
+			return err;
+		}
+	}
+	if ((err = dg_cnweekly_build(cfg, http, store, win, !o->draft, &res)) < 0)
+		goto done;
+	*failed_sources += res.failed_sources;
+	if (o->draft) {
+		const char *slash = strrchr(path, '/');
+		char dir[4200];
+		json_object_set(res.candidates, "headline", json_object_get(res.model, "headline"));
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+		if ((err = dg_picks_draft(res.candidates, win->label, &text)) < 0 ||
+		    (err = dg_output_write(dir, slash ? slash + 1 : path, text, strlen(text))) < 0)
+			goto done;
+		if (w->n < 8)
+			snprintf(w->paths[w->n++], sizeof(w->paths[0]), "%s", path);
+		if (!o->quiet) {
+			size_t i;
+			json_t *msg;
+			json_array_foreach(json_object_get(res.model, "warnings"), i, msg)
+				fprintf(stderr, "digest: warning: %s\n", json_string_value(msg));
+		}
+		goto done;
+	}
+	err = write_outputs(cfg, o, "cnweekly", win->label, res.model, out_dir, w);
+done:
+	json_decref(res.model);
+	json_decref(res.candidates);
+	free(path);
+	free(text);
 	return err;
 }
 
@@ -341,11 +451,6 @@ int main(int argc, char **argv)
 		free(cfg->api_url);
 		cfg->api_url = strdup(o.api_url);
 	}
-	if (!strcmp(o.kind, "cnweekly")) {
-		fprintf(stderr, "digest: --kind cnweekly: the Cloud Native Weekly is not available in this version\n");
-		dg_config_free(cfg);
-		return EXIT_USAGE;
-	}
 	if (o.since)
 		err = dg_window_range(o.since, o.until, cfg->timezone, &win);
 	else
@@ -361,6 +466,7 @@ int main(int argc, char **argv)
 	if ((err = dg_store_open(state_dir, 60, &store)) < 0)
 		goto done;
 	hopts.token = dg_config_token(cfg);
+	hopts.api_base = cfg->api_url;
 	hopts.jobs = o.jobs > 0 ? o.jobs : cfg->concurrency;
 	hopts.max_wait = o.max_wait >= 0 ? o.max_wait : cfg->max_wait;
 	hopts.verbose = o.verbose;
@@ -369,7 +475,10 @@ int main(int argc, char **argv)
 	hopts.cache = store;
 	if ((err = dg_http_new(&hopts, &http)) < 0)
 		goto done;
-	err = render_community(cfg, &o, &win, http, store, out_dir, &w, &failed_sources);
+	if (strcmp(o.kind, "cnweekly") && !o.draft)
+		err = render_community(cfg, &o, &win, http, store, out_dir, &w, &failed_sources);
+	if (err == 0 && strcmp(o.kind, "community"))
+		err = render_cnweekly(cfg, &o, &win, http, store, out_dir, &w, &failed_sources);
 done:
 	if (err < 0)
 		fprintf(stderr, "digest: %s\n", dg_err_last());

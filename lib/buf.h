@@ -30,6 +30,8 @@ int dg_buf_puts(dg_buf *b, const char *s);
 int dg_buf_putc(dg_buf *b, char c);
 int dg_buf_printf(dg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int dg_buf_vprintf(dg_buf *b, const char *fmt, va_list ap);
+/* Append code point `cp` (<= 0x10FFFF; callers reject surrogates) as UTF-8. */
+int dg_buf_put_utf8(dg_buf *b, unsigned long cp);
 
 /* The contents as a C string ("" for an empty buffer); borrowed. */
 const char *dg_buf_cstr(const dg_buf *b);

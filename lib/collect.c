@@ -2,6 +2,7 @@
 #include "buf.h"
 #include "date.h"
 #include "err.h"
+#include "jsonx.h"
 #include "events.h"
 
 #include <ctype.h>
@@ -51,22 +52,11 @@ typedef struct page_job {
 	const char *group;       /* author searches: the scope qualifier */
 } page_job;
 
-static void warn(collect *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(collect *c, const char *fmt, ...)
-{
-	char msg[1200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(c->warnings, json_string(msg));
-}
-
+static int cmp_cstr(const void *a, const void *b);
 static void source_failed(collect *c, const char *what, const char *message)
 {
 	c->failed++;
-	warn(c, "%s: %s", what, message);
+	dg_json_appendf(c->warnings, "%s: %s", what, message);
 }
 
 int dg_url_encode(const char *s, char **out)
@@ -131,12 +121,6 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-static const char *str(json_t *obj, const char *key)
-{
-	const char *v = json_string_value(json_object_get(obj, key));
-	return v ? v : "";
-}
-
 static int64_t time_of(json_t *obj, const char *key, int *ok)
 {
 	int64_t t = 0;
@@ -168,7 +152,7 @@ static int watched_repo(collect *c, const char *full_name)
 
 static void add_repo(collect *c, json_t *r, int explicit)
 {
-	const char *full = str(r, "full_name");
+	const char *full = dg_json_str(r, "full_name");
 	char key[512];
 	json_t *desc = json_object_get(r, "description");
 
@@ -185,7 +169,7 @@ static void add_repo(collect *c, json_t *r, int explicit)
 	snprintf(key, sizeof(key), "%s", full);
 	lower(key);
 	json_object_set_new(c->repos, key,
-			    json_pack("{s:s, s:s, s:O}", "full_name", full, "html_url", str(r, "html_url"),
+			    json_pack("{s:s, s:s, s:O}", "full_name", full, "html_url", dg_json_str(r, "html_url"),
 				      "description", json_is_string(desc) ? desc : json_null()));
 }
 
@@ -201,7 +185,7 @@ static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int
 		source_failed(c, j->repo, err == DG_HTTP_ERR_NOT_FOUND ?
 			      "organisation not found (github.orgs)" : msg);
 		if (err == DG_HTTP_ERR_NOT_FOUND)
-			warn(c, "%s", msg);
+			dg_json_appendf(c->warnings, "%s", msg);
 		job_free(j);
 		return;
 	}
@@ -261,7 +245,7 @@ static void on_releases(dg_http *h, void *ud, const dg_http_response *resp, int 
 		int64_t created = time_of(r, "created_at", &ok);
 		int64_t published;
 		json_t *author = json_object_get(r, "author");
-		const char *name = str(r, "name");
+		const char *name = dg_json_str(r, "name");
 
 		if (!ok || created >= c->since - RELEASE_MARGIN)
 			more = 1;
@@ -274,12 +258,12 @@ static void on_releases(dg_http *h, void *ud, const dg_http_response *resp, int 
 			continue;
 		json_array_append_new(c->releases,
 			json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}",
-				  "repo", j->repo, "tag", str(r, "tag_name"),
-				  "name", *name ? name : str(r, "tag_name"),
-				  "published_at", str(r, "published_at"),
+				  "repo", j->repo, "tag", dg_json_str(r, "tag_name"),
+				  "name", *name ? name : dg_json_str(r, "tag_name"),
+				  "published_at", dg_json_str(r, "published_at"),
 				  "prerelease", json_is_true(json_object_get(r, "prerelease")),
-				  "url", str(r, "html_url"), "author", str(author, "login"),
-				  "body", str(r, "body")));
+				  "url", dg_json_str(r, "html_url"), "author", dg_json_str(author, "login"),
+				  "body", dg_json_str(r, "body")));
 	}
 	if (more && resp->next_url) {
 		if (dg_http_get(h, resp->next_url, on_releases, j) == 0)
@@ -330,7 +314,7 @@ static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int er
 
 static void record_pull(collect *c, json_t *item)
 {
-	const char *repo_url = str(item, "repository_url");
+	const char *repo_url = dg_json_str(item, "repository_url");
 	const char *slash = strstr(repo_url, "/repos/");
 	json_t *pr = json_object_get(item, "pull_request");
 	json_t *user = json_object_get(item, "user");
@@ -352,7 +336,7 @@ static void record_pull(collect *c, json_t *item)
 	/* Spell the repo as GitHub does in the repository list. */
 	snprintf(key, sizeof(key), "%s", repo);
 	lower(key);
-	snprintf(repo, sizeof(repo), "%s", str(json_object_get(c->repos, key), "full_name"));
+	snprintf(repo, sizeof(repo), "%s", dg_json_str(json_object_get(c->repos, key), "full_name"));
 	json_array_foreach(json_object_get(item, "labels"), i, label)
 		if (json_is_string(json_object_get(label, "name")))
 			json_array_append(labels, json_object_get(label, "name"));
@@ -360,11 +344,11 @@ static void record_pull(collect *c, json_t *item)
 	json_object_set_new(c->pulls, key,
 		json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I}",
 			  "repo", repo, "number", json_integer_value(json_object_get(item, "number")),
-			  "title", str(item, "title"), "url", str(item, "html_url"),
-			  "author", str(user, "login"), "labels", labels,
-			  "merged_at", str(pr, "merged_at"),
-			  "author_type", str(user, "type"), "author_url", str(user, "html_url"),
-			  "author_avatar", str(user, "avatar_url"),
+			  "title", dg_json_str(item, "title"), "url", dg_json_str(item, "html_url"),
+			  "author", dg_json_str(user, "login"), "labels", labels,
+			  "merged_at", dg_json_str(pr, "merged_at"),
+			  "author_type", dg_json_str(user, "type"), "author_url", dg_json_str(user, "html_url"),
+			  "author_avatar", dg_json_str(user, "avatar_url"),
 			  "author_id", json_integer_value(json_object_get(user, "id"))));
 }
 
@@ -395,7 +379,7 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 		return;
 	}
 	if (json_is_true(json_object_get(resp->json, "incomplete_results")))
-		warn(c, "%s: GitHub reported incomplete search results; some merged pull requests may be missing",
+		dg_json_appendf(c->warnings, "%s: GitHub reported incomplete search results; some merged pull requests may be missing",
 		     resp->url);
 	json_array_foreach(items, i, item)
 		record_pull(c, item);
@@ -480,10 +464,10 @@ static void on_events(dg_http *h, void *ud, const dg_http_response *resp, int er
 
 		if (json_object_get(issue, "pull_request"))
 			continue;
-		dg_event_parse(str(issue, "body"), c->cfg->timezone, &f);
+		dg_event_parse(dg_json_str(issue, "body"), c->cfg->timezone, &f);
 		if (!f.has_when) {
-			warn(c, "%s#%lld: event \"%s\" has no parseable date%s%s%s", j->repo, number,
-			     str(issue, "title"), f.date ? " (date: '" : "", f.date ? f.date : "",
+			dg_json_appendf(c->warnings, "%s#%lld: event \"%s\" has no parseable date%s%s%s", j->repo, number,
+			     dg_json_str(issue, "title"), f.date ? " (date: '" : "", f.date ? f.date : "",
 			     f.date ? "')" : "");
 			dg_event_fields_clear(&f);
 			continue;
@@ -496,8 +480,8 @@ static void on_events(dg_http *h, void *ud, const dg_http_response *resp, int er
 			/* Keep an RFC 3339 date as written (its offset is the local time
 			 * readers expect); naive forms become UTC. */
 			e = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "repo", j->repo,
-				      "number", (json_int_t)number, "title", str(issue, "title"),
-				      "url", str(issue, "html_url"),
+				      "number", (json_int_t)number, "title", dg_json_str(issue, "title"),
+				      "url", dg_json_str(issue, "html_url"),
 				      "date", dg_date_parse_rfc3339(f.date, &parsed) == 0 ? f.date : utc,
 				      "date_utc", utc, "location", f.location ? f.location : "",
 				      "link", f.link ? f.link : "");
@@ -624,7 +608,7 @@ static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp,
 		return;
 	}
 	json_array_foreach(items, i, item)
-		if (!batch_has(j->batch, str(json_object_get(item, "user"), "login")))
+		if (!batch_has(j->batch, dg_json_str(json_object_get(item, "user"), "login")))
 			break;
 	if (i < json_array_size(items) && n > 1) {
 		/* Someone outside the batch: the OR was not understood. */
@@ -644,7 +628,7 @@ static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp,
 	complete = (size_t)json_integer_value(json_object_get(resp->json, "total_count")) <=
 		   json_array_size(items);
 	json_array_foreach(items, i, item) {
-		const char *who = str(json_object_get(item, "user"), "login");
+		const char *who = dg_json_str(json_object_get(item, "user"), "login");
 		json_t *a = NULL, *earliest, *v;
 		const char *k;
 		int64_t t = time_of(json_object_get(item, "pull_request"), "merged_at", &ok);
@@ -731,8 +715,6 @@ static void author_searches(collect *c, char **groups)
 {
 	const char *login;
 	json_t *a, *unknown = json_array();
-	size_t n;
-	json_t **v;
 
 	json_object_foreach(c->authors, login, a) {
 		dg_contributor known;
@@ -753,15 +735,7 @@ static void author_searches(collect *c, char **groups)
 		json_array_append_new(unknown, json_string(login));
 	}
 	/* Sorted: the same batches (and so the same cached URLs) every run. */
-	n = json_array_size(unknown);
-	v = malloc((n ? n : 1) * sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(unknown, i));
-	qsort(v, n, sizeof(*v), cmp_json_login);
-	json_array_clear(unknown);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(unknown, v[i]);
-	free(v);
+	dg_json_sort(unknown, cmp_json_login);
 	for (size_t g = 0; groups[g]; g++)
 		search_authors(c, groups[g], unknown);
 	json_decref(unknown);
@@ -791,11 +765,11 @@ static void settle_authors(collect *c)
 		if (json_is_true(json_object_get(a, "searched"))) {
 			if (earlier) {
 				json_t *pr = json_object_get(earlier, "pull_request");
-				const char *ru = str(earlier, "repository_url");
+				const char *ru = dg_json_str(earlier, "repository_url");
 				const char *slash = strstr(ru, "/repos/");
 				rec.first_repo = (char *)(slash ? slash + 7 : "");
 				rec.first_number = json_integer_value(json_object_get(earlier, "number"));
-				rec.first_url = (char *)str(earlier, "html_url");
+				rec.first_url = (char *)dg_json_str(earlier, "html_url");
 				rec.first_merged_at = time_of(pr, "merged_at", &ok);
 				rec.exact = !json_is_true(json_object_get(a, "earlier_inexact"));
 			} else {
@@ -810,18 +784,18 @@ static void settle_authors(collect *c)
 				store_it = 1;
 		}
 		if (is_new) {
-			rec.first_repo = (char *)str(first, "repo");
+			rec.first_repo = (char *)dg_json_str(first, "repo");
 			rec.first_number = json_integer_value(json_object_get(first, "number"));
-			rec.first_url = (char *)str(first, "url");
+			rec.first_url = (char *)dg_json_str(first, "url");
 			rec.first_merged_at = first_at;
 			rec.exact = 1;
 			json_array_append_new(c->new_contributors,
 				json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s, s:s, s:s}}",
-					  "login", login, "url", str(a, "url"), "avatar_url", str(a, "avatar_url"),
-					  "first_pull", "repo", str(first, "repo"),
+					  "login", login, "url", dg_json_str(a, "url"), "avatar_url", dg_json_str(a, "avatar_url"),
+					  "first_pull", "repo", dg_json_str(first, "repo"),
 					  "number", json_integer_value(json_object_get(first, "number")),
-					  "url", str(first, "url"), "merged_at", str(first, "merged_at"),
-					  "title", str(first, "title")));
+					  "url", dg_json_str(first, "url"), "merged_at", dg_json_str(first, "merged_at"),
+					  "title", dg_json_str(first, "title")));
 		}
 		if (store_it && dg_store_contributor_put(c->store, c->scope, &rec) < 0)
 			source_failed(c, "state store", dg_err_last());
@@ -834,7 +808,7 @@ static void settle_authors(collect *c)
 
 static int cmp_str_field(json_t *a, json_t *b, const char *k)
 {
-	return strcmp(str(a, k), str(b, k));
+	return strcmp(dg_json_str(a, k), dg_json_str(b, k));
 }
 
 static int cmp_int_field(json_t *a, json_t *b, const char *k)
@@ -849,8 +823,8 @@ static int cmp_release(const void *pa, const void *pb)
 	int64_t ta = 0, tb = 0;
 	int r;
 
-	dg_date_parse_rfc3339(str(a, "published_at"), &ta);
-	dg_date_parse_rfc3339(str(b, "published_at"), &tb);
+	dg_date_parse_rfc3339(dg_json_str(a, "published_at"), &ta);
+	dg_date_parse_rfc3339(dg_json_str(b, "published_at"), &tb);
 	if (ta != tb)
 		return ta < tb ? -1 : 1;
 	if ((r = cmp_str_field(a, b, "repo")))
@@ -864,8 +838,8 @@ static int cmp_pull(const void *pa, const void *pb)
 	int64_t ta = 0, tb = 0;
 	int r;
 
-	dg_date_parse_rfc3339(str(a, "merged_at"), &ta);
-	dg_date_parse_rfc3339(str(b, "merged_at"), &tb);
+	dg_date_parse_rfc3339(dg_json_str(a, "merged_at"), &ta);
+	dg_date_parse_rfc3339(dg_json_str(b, "merged_at"), &tb);
 	if (ta != tb)
 		return ta < tb ? -1 : 1;
 	if ((r = cmp_str_field(a, b, "repo")))
@@ -888,7 +862,7 @@ static int cmp_event(const void *pa, const void *pb)
 static int cmp_login(const void *pa, const void *pb)
 {
 	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	return lower_ci_cmp(str(a, "login"), str(b, "login"));
+	return lower_ci_cmp(dg_json_str(a, "login"), dg_json_str(b, "login"));
 }
 
 static int cmp_contributor(const void *pa, const void *pb)
@@ -901,21 +875,15 @@ static int cmp_contributor(const void *pa, const void *pb)
 static int cmp_repo(const void *pa, const void *pb)
 {
 	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	return lower_ci_cmp(str(a, "full_name"), str(b, "full_name"));
+	return lower_ci_cmp(dg_json_str(a, "full_name"), dg_json_str(b, "full_name"));
 }
 
 /* A new array holding `src`'s elements sorted; src keeps its references. */
 static json_t *sorted(json_t *src, int (*cmp)(const void *, const void *))
 {
-	size_t n = json_array_size(src);
-	json_t **v = malloc((n ? n : 1) * sizeof(*v)), *out = json_array();
+	json_t *out = json_copy(src);
 
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_array_get(src, i);
-	qsort(v, n, sizeof(*v), cmp);
-	for (size_t i = 0; i < n; i++)
-		json_array_append(out, v[i]);
-	free(v);
+	dg_json_sort(out, cmp);
 	return out;
 }
 
@@ -935,16 +903,16 @@ static void build_authors(collect *c, json_t *pulls_sorted)
 	json_t *p;
 
 	json_array_foreach(pulls_sorted, i, p) {
-		const char *login = str(p, "author");
+		const char *login = dg_json_str(p, "author");
 		json_t *a;
-		if (dg_collect_is_bot(c->cfg, login, str(p, "author_type")))
+		if (dg_collect_is_bot(c->cfg, login, dg_json_str(p, "author_type")))
 			continue;
 		if (!(a = json_object_get(c->authors, login))) {
 			char url[512];
 			snprintf(url, sizeof(url), "https://github.com/%s", login);
 			a = json_pack("{s:s, s:s, s:s, s:i, s:O, s:I}", "login", login,
-				      "url", *str(p, "author_url") ? str(p, "author_url") : url,
-				      "avatar_url", str(p, "author_avatar"), "pulls", 0, "first", p,
+				      "url", *dg_json_str(p, "author_url") ? dg_json_str(p, "author_url") : url,
+				      "avatar_url", dg_json_str(p, "author_avatar"), "pulls", 0, "first", p,
 				      "id", json_integer_value(json_object_get(p, "author_id")));
 			json_object_set_new(c->authors, login, a);
 		}
@@ -988,7 +956,7 @@ static void make_scope(collect *c)
 	const char **v = calloc(n + 1, sizeof(*v));
 	for (i = 0; i < n; i++)
 		v[i] = json_string_value(json_array_get(parts, i));
-	qsort(v, n, sizeof(*v), (int (*)(const void *, const void *))strcmp);
+	qsort(v, n, sizeof(*v), cmp_cstr);
 	for (i = 0; i < n; i++)
 		dg_buf_printf(&b, "%s%s", i ? " " : "", v[i]);
 	(void)s;
@@ -1075,7 +1043,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		size_t n = json_object_size(c.repos), k = 0;
 		const char **names = calloc(n + 1, sizeof(*names));
 		json_object_foreach(c.repos, key, v)
-			names[k++] = str(v, "full_name");
+			names[k++] = dg_json_str(v, "full_name");
 		qsort(names, k, sizeof(*names), cmp_cstr);
 		for (size_t i = 0; i < k; i++) {
 			page_job *j = job_new(&c, names[i]);
@@ -1117,8 +1085,8 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	authors = json_array();
 	json_object_foreach(c.authors, key, v)
 		json_array_append_new(authors,
-			json_pack("{s:s, s:s, s:s, s:O}", "login", key, "url", str(v, "url"),
-				  "avatar_url", str(v, "avatar_url"), "pulls", json_object_get(v, "pulls")));
+			json_pack("{s:s, s:s, s:s, s:O}", "login", key, "url", dg_json_str(v, "url"),
+				  "avatar_url", dg_json_str(v, "avatar_url"), "pulls", json_object_get(v, "pulls")));
 	strip_private(pulls);
 	{
 		json_t *repos_arr = object_values(c.repos);

@@ -34,6 +34,8 @@ static const key_spec schema[] = {
 	{"digest", "intro", K_STRING, F(intro), 0, 0},
 	{"digest", "footer", K_STRING, F(footer), 0, 0},
 	{"digest", "cover_image", K_STRING, F(cover_image), 0, 0},
+	{"digest", "community", K_STRING, F(community), 0, 0},
+	{"digest", "tag", K_STRING, F(tag), 0, 0},
 	{"github", "api_url", K_STRING, F(api_url), 0, 0},
 	{"github", "token_env", K_STRING, F(token_env), 0, 0},
 	{"github", "orgs", K_STRV, F(orgs), 0, 0},
@@ -51,6 +53,22 @@ static const key_spec schema[] = {
 	{"report", "highlight_labels", K_STRV, F(highlight_labels), 0, 0},
 	{"report", "highlights_per_repo", K_INT, F(highlights_per_repo), 1, 1000},
 	{"report", "release_note_lines", K_INT, F(release_note_lines), 0, 100},
+	{"cnweekly", "title", K_STRING, F(cn_title), 0, 0},
+	{"cnweekly", "feeds", K_PATH, F(cn_feeds), 0, 0},
+	{"cnweekly", "picks_dir", K_PATH, F(cn_picks_dir), 0, 0},
+	{"cnweekly", "watch_repos", K_STRV, F(cn_watch_repos), 0, 0},
+	{"cnweekly", "include_prereleases", K_BOOL, F(cn_include_prereleases), 0, 0},
+	{"cnweekly", "topics", K_STRV, F(cn_topics), 0, 0},
+	{"cnweekly", "min_stars", K_INT, F(cn_min_stars), 0, 10000000},
+	{"cnweekly", "project_days", K_INT, F(cn_project_days), 1, 3650},
+	{"cnweekly", "summary_length", K_INT, F(cn_summary_length), 20, 2000},
+	{"cnweekly", "reference_date", K_STRING, F(cn_reference_date), 0, 0},
+	{"cnweekly", "reference_number", K_INT, F(cn_reference_number), 1, 1000000},
+	{"cnweekly", "max_projects", K_INT, F(cn_max_projects), 0, 50},
+	{"cnweekly", "max_articles", K_INT, F(cn_max_articles), 0, 50},
+	{"cnweekly", "max_news", K_INT, F(cn_max_news), 0, 50},
+	{"cnweekly", "intro", K_STRING, F(cn_intro), 0, 0},
+	{"cnweekly", "footer", K_STRING, F(cn_footer), 0, 0},
 	{"contributors", "certificate_url", K_STRING, F(certificate_url), 0, 0},
 	{"contributors", "certificates", K_STRMAP, F(certificates), 0, 0},
 };
@@ -285,6 +303,16 @@ static int set_defaults(dg_config *c)
 	c->upcoming_days = 14;
 	c->highlights_per_repo = 10;
 	c->release_note_lines = 6;
+	c->cn_min_stars = 100;
+	c->cn_project_days = 30;
+	c->cn_summary_length = 120;
+	c->cn_reference_number = 1;
+	c->cn_max_projects = 5;
+	c->cn_max_articles = 5;
+	c->cn_max_news = 6;
+	if ((err = dg_strv_push(&c->cn_topics, "cloud-native")) < 0 ||
+	    (err = dg_strv_push(&c->cn_topics, "kubernetes")) < 0)
+		return err;
 	return 0;
 }
 
@@ -334,6 +362,20 @@ static int validate(const dg_config *c, const dg_toml *root, const char *file)
 						  line, repo_lists[i].table, repo_lists[i].key,
 						  repo_lists[i].v->v[j]);
 			}
+	for (size_t j = 0; j < c->cn_watch_repos.n; j++)
+		if (!valid_repo_name(c->cn_watch_repos.v[j])) {
+			LINE_OF("cnweekly", "watch_repos");
+			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'cnweekly.watch_repos': expected \"owner/name\", got \"%s\"",
+					  file, line, c->cn_watch_repos.v[j]);
+		}
+	if (c->cn_reference_date) {
+		int64_t ref;
+		if (dg_date_parse_day(c->cn_reference_date, "UTC", &ref) < 0) {
+			LINE_OF("cnweekly", "reference_date");
+			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'cnweekly.reference_date': expected YYYY-MM-DD, got \"%s\"",
+					  file, line, c->cn_reference_date);
+		}
+	}
 	for (size_t j = 0; j < c->orgs.n; j++)
 		if (!*c->orgs.v[j] || strchr(c->orgs.v[j], '/')) {
 			LINE_OF("github", "orgs");
@@ -368,6 +410,10 @@ int dg_config_load(const char *path, dg_config **out)
 	if ((err = set_defaults(c)) < 0)
 		goto done;
 	if (!path) {
+		if (!(c->cn_picks_dir = strdup("feeds/picks"))) {
+			dg_config_free(c);
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		}
 		*out = c;
 		return 0;
 	}
@@ -406,7 +452,8 @@ int dg_config_load(const char *path, dg_config **out)
 				goto done;
 		}
 	}
-	err = validate(c, root, path);
+	if (!(err = validate(c, root, path)) && !c->cn_picks_dir)
+		err = resolve_path("feeds/picks", base_dir, &c->cn_picks_dir);
 done:
 	dg_toml_free(root);
 	free(base_dir);

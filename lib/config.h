@@ -37,6 +37,8 @@ typedef struct dg_config {
 	char *intro;
 	char *footer;
 	char *cover_image;
+	char *community;         /* the community's name ("KubeSphere"); default: first org */
+	char *tag;               /* front matter `tag` */
 
 	/* [github] */
 	char *api_url;
@@ -60,6 +62,22 @@ typedef struct dg_config {
 	int highlights_per_repo;
 	int release_note_lines;
 	char *community_title;
+
+	/* [cnweekly] */
+	char *cn_title;
+	char *cn_feeds;          /* feed list; NULL = the shipped feeds/cloud-native.toml */
+	char *cn_picks_dir;      /* editor's files <YYYY>-W<ww>.toml */
+	dg_strv cn_watch_repos;
+	int cn_include_prereleases;
+	dg_strv cn_topics;
+	int cn_min_stars;
+	int cn_project_days;
+	int cn_summary_length;
+	char *cn_reference_date; /* issue numbering: the week of this date is issue reference_number */
+	int cn_reference_number;
+	int cn_max_projects, cn_max_articles, cn_max_news;
+	char *cn_intro;
+	char *cn_footer;
 
 	/* [contributors] */
 	char *certificate_url;   /* pattern with {login} */

@@ -49,33 +49,6 @@ static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
 	return n;
 }
 
-static int utf8_put(dg_buf *b, unsigned cp)
-{
-	char s[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		s[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (char)(0xc0 | (cp >> 6));
-		s[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (char)(0xe0 | (cp >> 12));
-		s[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		s[0] = (char)(0xf0 | (cp >> 18));
-		s[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return dg_buf_put(b, s, n);
-}
-
 /* C1 controls are almost always Windows-1252 bytes read as Latin-1. 0 =
  * undefined in 1252: dropped. */
 static const unsigned short cp1252_c1[32] = {
@@ -130,7 +103,7 @@ static int clean(const char *in, size_t len, dg_buf *out)
 		if (pending_space && (err = dg_buf_putc(out, ' ')) < 0)
 			return err;
 		pending_space = 0;
-		if ((err = utf8_put(out, cp)) < 0)
+		if ((err = dg_buf_put_utf8(out, cp)) < 0)
 			return err;
 	}
 	return 0;

@@ -39,6 +39,8 @@ typedef struct request {
 	long rl_remaining, rl_limit;
 	long long rl_reset;
 	int rl_resource;         /* -1 unknown */
+	int raw;                 /* not GitHub JSON: no token, body passed as is */
+	char *content_type;
 } request;
 
 typedef struct rate_state {
@@ -75,7 +77,8 @@ static void request_reset_response(request *r)
 	dg_buf_clear(&r->body);
 	free(r->etag);
 	free(r->link_next);
-	r->etag = r->link_next = NULL;
+	free(r->content_type);
+	r->etag = r->link_next = r->content_type = NULL;
 	r->retry_after = -1;
 	r->rl_remaining = r->rl_limit = -1;
 	r->rl_reset = 0;
@@ -93,6 +96,7 @@ static void request_free(request *r)
 	free(r->url);
 	free(r->etag);
 	free(r->link_next);
+	free(r->content_type);
 	free(r->cached_etag);
 	free(r->cached_body);
 	free(r->cached_next);
@@ -166,7 +170,7 @@ static void enqueue(dg_http *h, request *r)
 	h->queue_tail = r;
 }
 
-int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud)
+static int get(dg_http *h, const char *url, dg_http_cb cb, void *ud, int raw)
 {
 	request *r = calloc(1, sizeof(*r));
 
@@ -176,11 +180,36 @@ int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 	}
 	r->cb = cb;
 	r->ud = ud;
-	r->resource = strstr(url, "/search/") ? RES_SEARCH : RES_CORE;
+	r->raw = raw;
+	r->resource = !raw && strstr(url, "/search/") ? RES_SEARCH : RES_CORE;
 	dg_buf_init(&r->body, h->opts.max_body);
 	request_reset_response(r);
 	enqueue(h, r);
 	return 0;
+}
+
+int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud)
+{
+	return get(h, url, cb, ud, 0);
+}
+
+int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
+{
+	return get(h, url, cb, ud, 1);
+}
+
+/* The token goes only to the configured API: never to a feed's host, nor to
+ * a look-alike host such as api.github.com.evil.example. */
+static int is_api_url(const dg_http *h, const char *url)
+{
+	size_t n;
+
+	if (!h->opts.api_base)
+		return 1;
+	n = strlen(h->opts.api_base);
+	while (n && h->opts.api_base[n - 1] == '/')
+		n--;
+	return !strncmp(url, h->opts.api_base, n) && (url[n] == '/' || url[n] == '?' || url[n] == '\0');
 }
 
 /* --- curl callbacks --- */
@@ -246,6 +275,9 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 		free(r->link_next);
 		r->link_next = link_next_of(v);
 		free(v);
+	} else if ((v = header_value(data, len, "Content-Type"))) {
+		free(r->content_type);
+		r->content_type = v;
 	} else if ((v = header_value(data, len, "Retry-After"))) {
 		r->retry_after = atol(v);
 		free(v);
@@ -290,10 +322,15 @@ static int start_transfer(dg_http *h, request *r)
 					      &r->cached_body, &r->cached_len)) < 0)
 			return err;
 	}
-	if ((err = add_header(r, "Accept: application/vnd.github+json")) < 0 ||
-	    (err = add_header(r, "X-GitHub-Api-Version: 2022-11-28")) < 0)
+	if (r->raw) {
+		if ((err = add_header(r, "Accept: application/atom+xml, application/rss+xml, "
+					 "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")) < 0)
+			return err;
+	} else if ((err = add_header(r, "Accept: application/vnd.github+json")) < 0 ||
+		   (err = add_header(r, "X-GitHub-Api-Version: 2022-11-28")) < 0) {
 		return err;
-	if (h->opts.token) {
+	}
+	if (h->opts.token && !r->raw && is_api_url(h, r->url)) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", h->opts.token);
 		err = add_header(r, line);
 		memset(line, 0, sizeof(line)); /* no copy of the token lingers on the stack */
@@ -416,10 +453,10 @@ static void deliver(dg_http *h, request *r, const char *body, size_t len, const 
 		    long status, int from_cache)
 {
 	json_error_t jerr;
-	json_t *json = json_loadb(body, len, 0, &jerr);
+	json_t *json = r->raw ? NULL : json_loadb(body, len, 0, &jerr);
 	dg_http_response resp;
 
-	if (!json) {
+	if (!json && !r->raw) {
 		if (!from_cache && r->attempts < h->opts.max_attempts) {
 			retry_later(h, r, backoff_ms(h, r->attempts), "malformed JSON");
 			return;
@@ -436,7 +473,10 @@ static void deliver(dg_http *h, request *r, const char *body, size_t len, const 
 	resp.url = r->url;
 	resp.status = status;
 	resp.json = json;
+	resp.body = body;
+	resp.len = len;
 	resp.next_url = next;
+	resp.content_type = r->content_type;
 	resp.from_cache = from_cache;
 	r->cb(h, r->ud, &resp, 0, NULL);
 	json_decref(json);

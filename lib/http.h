@@ -20,6 +20,7 @@ typedef struct dg_http dg_http;
 
 typedef struct dg_http_opts {
 	const char *token;       /* NULL: unauthenticated (a warning is printed once) */
+	const char *api_base;    /* the token and GitHub headers go only to URLs under this */
 	int jobs;                /* concurrent transfers; 1 = strictly serial */
 	int max_wait;            /* seconds we may wait for a rate-limit reset */
 	int verbose;             /* print each request on stderr */
@@ -34,8 +35,11 @@ typedef struct dg_http_opts {
 typedef struct dg_http_response {
 	const char *url;
 	long status;             /* HTTP status of the body (200 also for a 304 served from cache) */
-	json_t *json;            /* parsed body; borrowed for the duration of the callback */
+	json_t *json;            /* parsed body (JSON requests); borrowed for the callback */
+	const char *body;        /* the raw body, always; borrowed */
+	size_t len;
 	const char *next_url;    /* Link rel="next", or NULL */
+	const char *content_type;/* Content-Type header, or NULL (raw requests) */
 	int from_cache;          /* 1 when the server said 304 (or offline) */
 } dg_http_response;
 
@@ -55,6 +59,10 @@ void dg_http_free(dg_http *h);             /* accepts NULL */
 
 /* Queue a GET of `url` (absolute). The callback is called exactly once. */
 int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud);
+
+/* Queue a GET of a non-JSON document (a feed): sent without the token or
+ * GitHub's headers, body passed raw; still cached with its ETag. */
+int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 
 /* Run until every queued request (and those queued by callbacks) is done.
  * Returns 0, or DG_HTTP_ERR_FATAL with the message (the remaining requests

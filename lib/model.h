@@ -12,6 +12,11 @@
  * *out is new (caller decrefs). */
 int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, json_t **out);
 
+/* Keep only http(s) links (and digest's own certificates/ paths) in every
+ * "url", "link" and "*_url" string, percent-encoding what would end a
+ * Markdown link early; others become "". */
+void dg_model_sanitize_urls(json_t *model);
+
 /* Serialise for --format json: indented, keys in insertion order, UTF-8,
  * trailing newline. Caller frees. */
 char *dg_model_dump(json_t *model);

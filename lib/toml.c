@@ -450,33 +450,6 @@ static int expect_eol(struct parser *p, const char *after)
 
 /* ---- strings ---- */
 
-static int put_utf8(dg_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return dg_buf_put(b, u, n);
-}
-
 static int hex_val(int c)
 {
 	if (IS_DIGIT(c))
@@ -517,7 +490,7 @@ static int parse_escape(struct parser *p, int multi)
 			return perr(p, line, "escape \\%c%.*s is not a Unicode scalar value",
 				    c, n, p->s + 2);
 		p->s += 2 + n;
-		return put_utf8(&p->tmp, cp);
+		return dg_buf_put_utf8(&p->tmp, cp);
 	default:
 		if (multi) {
 			/* Line-ending backslash: it, the rest of the line and all

@@ -36,6 +36,8 @@ Options:
   --search-reset-in S   search window length (default 60)
   --retry-after S       Retry-After value of secondary-limit faults (default 1)
   --max-idle S          exit after S seconds without any request (default 600)
+  --files DIR           also serve DIR's files (feeds) under /_files/, with ETag/304;
+                        logged with resource "files", outside quota and faults
 
 Requests: GET (and HEAD) only; other methods on API paths -> 404. API "url"
 fields point at this server (http://127.0.0.1:PORT[prefix]/...), "html_url"
@@ -842,6 +844,7 @@ class State:
         self.settings = {k: getattr(args, k) for k in SETTING_KEYS}
         self.token = args.token
         self.prefix = (args.prefix or "").rstrip("/")
+        self.files_dir = os.path.abspath(args.files) if args.files else None
         self.log_path = args.log
         self.n = 0
         self.log = []
@@ -993,6 +996,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if api_path in ("/_log", "/_control"):
                 return self.control(method, api_path, body_in)
+            if path.startswith("/_files/"):
+                return self.static_file(method, path[len("/_files/"):])
             self.api(method, api_path, raw_q, outside)
         except BrokenPipeError:
             pass
@@ -1003,6 +1008,35 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(500, dumps({"message": f"fake_github internal error: {e}"}).encode())
             except Exception:
                 pass
+
+    def static_file(self, method, rel):
+        """--files DIR: documents such as feeds, with ETag/304 like any web
+        server; logged with resource "files" (not API requests: no quota,
+        no faults)."""
+        st = self.server.state
+        rec = {"n": 0, "method": method, "path": "/_files/" + rel, "query": {}, "status": None,
+               "conditional": self.headers.get("If-None-Match") is not None,
+               "auth": self.headers.get("Authorization") is not None, "resource": "files",
+               "fault": None}
+        full = os.path.abspath(os.path.join(st.files_dir or "/nonexistent", rel))
+        if (not st.files_dir or not full.startswith(st.files_dir + os.sep) or
+                not os.path.isfile(full) or method != "GET"):
+            rec["status"] = 404
+            st.record(rec)
+            return self.send(404, b"not found", (), "text/plain")
+        with open(full, "rb") as f:
+            data = f.read()
+        etag = 'W/"%s"' % hashlib.sha1(data).hexdigest()
+        ext = os.path.splitext(full)[1].lower()
+        ctype = {".json": "application/feed+json", ".atom": "application/atom+xml",
+                 ".rss": "application/rss+xml"}.get(ext, "application/xml")
+        if etag_match(self.headers.get("If-None-Match"), etag):
+            rec["status"] = 304
+            st.record(rec)
+            return self.send(304, b"", [("ETag", etag)], ctype)
+        rec["status"] = 200
+        st.record(rec)
+        return self.send(200, data, [("ETag", etag)], ctype)
 
     def control(self, method, path, body_in):
         st = self.server.state
@@ -1447,6 +1481,7 @@ def main(argv=None):
     ap.add_argument("--prefix", default="")
     ap.add_argument("--now")
     ap.add_argument("--max-idle", dest="max_idle", type=float, default=600)
+    ap.add_argument("--files", help="serve the files of this directory under /_files/")
     args = ap.parse_args(argv)
     # Handlers first, so a signal during the world's loading is not lost.
     stop = threading.Event()

@@ -31,6 +31,14 @@ int main(void)
 	dg_buf_free(&b);
 	dg_buf_free(NULL);
 
+	dg_buf_init(&b, 0);
+	dg_buf_put_utf8(&b, 0x41);
+	dg_buf_put_utf8(&b, 0xE9);
+	dg_buf_put_utf8(&b, 0x4E91);
+	dg_buf_put_utf8(&b, 0x1F680);
+	CHECK_STR(dg_buf_cstr(&b), "A\xC3\xA9\xE4\xBA\x91\xF0\x9F\x9A\x80", "UTF-8 of 1 to 4 bytes");
+	dg_buf_free(&b);
+
 	dg_err_set(DG_ERR_FAIL, "line one\nline two");
 	CHECK_STR(dg_err_last(), "line one line two", "error messages stay on one line");
 	dg_err_wrap(DG_ERR_FAIL, "config.toml");

@@ -1,0 +1,83 @@
+"""Hostile and odd inputs render safely: HTML and script in titles, release
+notes and event issues, a 1 MB release note, emoji, CJK and RTL text."""
+import json
+import re
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from digesttest import BUILD, WORLDS, FakeGitHub, Workspace, check, done, xmllint_errors  # noqa: E402
+
+CHECKER = os.path.join(BUILD, "tests", "wechat-check")
+world = json.load(open(os.path.join(WORLDS, "kubesphere.json"), encoding="utf-8"))
+repo = next(r for r in world["repos"] if r["full_name"] == "kubesphere/kubekey")
+community = next(r for r in world["repos"] if r["full_name"] == "kubesphere/community")
+
+TITLE = 'fix: *ptr* [x](y) <script>alert(1)</script> & <img src=x onerror=alert(2)> 🚀 修复 עברית'
+pr = min((p for p in repo["pulls"] if "2021-12-06" <= p["merged_at"] < "2021-12-13" and p["user"] != "ks-ci-bot"),
+         key=lambda p: p["merged_at"])  # the earliest: highlights are capped per repo
+pr["title"] = TITLE
+
+evil_body = ("## Features\n\n- <script>alert(3)</script> Add [a link](javascript:alert(4)) "
+             "![img](data:image/png;base64,AAAA) <iframe src=https://evil.example></iframe>\n"
+             "- second `<b>` item\n\n"
+             "<details><summary>raw html</summary><script>alert(5)</script></details>\n\n"
+             "| a | b |\n|---|---|\n| <x> | y |\n\n```\ncode <script>\n```\n")
+filler = "- filler line with text and <span onclick=x>html</span> 中文 🙂\n" * 20000
+repo["releases"].insert(0, {
+    "id": 1, "tag_name": "v9.9.9", "name": "<b>v9.9.9</b> \u202eevil", "draft": False, "prerelease": False,
+    "created_at": "2021-12-08T00:00:00Z", "published_at": "2021-12-08T00:00:00Z", "author": pr["user"],
+    "html_url": "https://github.com/kubesphere/kubekey/releases/tag/v9.9.9",
+    "body": evil_body + filler})
+community["issues"].append({
+    "number": 9999, "title": "<img src=x onerror=alert(6)> Meetup 🎉", "user": "ghost", "state": "open",
+    "labels": ["event"], "created_at": "2021-12-01T00:00:00Z", "updated_at": "2021-12-01T00:00:00Z",
+    "closed_at": None, "html_url": "https://github.com/kubesphere/community/issues/9999",
+    "body": "date: 2021-12-09T10:00:00Z\nlocation: <b>Beijing</b>\nlink: javascript:alert(7)\n"})
+community["issues"].append({
+    "number": 9998, "title": "No date here", "user": "ghost", "state": "open", "labels": ["event"],
+    "created_at": "2021-12-01T00:00:00Z", "updated_at": "2021-12-01T00:00:00Z", "closed_at": None,
+    "html_url": "https://github.com/kubesphere/community/issues/9998", "body": "date: soon\n"})
+
+tmp = tempfile.mkdtemp(prefix="dg-hostile-")
+path = os.path.join(tmp, "world.json")
+json.dump(world, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+check(len((evil_body + filler).encode()) > 1_000_000, "the release note is over 1 MB")
+
+with FakeGitHub(path, "--search-quota", "1000") as gh:
+    for lang in ("zh", "en"):
+        ws = Workspace(gh.url, language=lang)
+        p = ws.run("--week", "2021-W49", "--format", "md,html,json", timeout=120)
+        if not check(p.returncode == 0, "%s: hostile world renders (exit 0)" % lang, p.stderr):
+            continue
+        check("9998" in p.stderr and "no parseable date" in p.stderr,
+              "%s: an event without a date is a warning naming the issue" % lang, p.stderr)
+        md = ws.read("community-2021-W49.md")
+        frag = ws.read("community-2021-W49.wechat.html")
+        page = ws.read("community-2021-W49.html")
+        check("fix: \\*ptr\\* \\[x\\](y) \\<script\\>" in md, "%s: the PR title is escaped Markdown text" % lang)
+        check("fix: *ptr* [x](y) &lt;script&gt;alert(1)&lt;/script&gt;" in frag,
+              "%s: the PR title reaches HTML as text" % lang)
+        lower = frag.lower()
+        for bad in ("<script", "<iframe", "javascript:", "data:image", "<img src=x", "<details"):
+            check(bad not in lower, "%s: no %r in the fragment" % (lang, bad))
+        tags = re.findall(r"<[a-z][^>]*>", lower)
+        check(not [t for t in tags if re.search(r"\son[a-z]+\s*=", t)],
+              "%s: no element carries an event handler attribute" % lang)
+        scripts = page.lower().count("<script")
+        check(scripts == 1, "%s: the preview page has only its own copy script (%d)" % (lang, scripts))
+        check("🚀" in frag and "עברית" in frag and "修复" in frag, "%s: emoji, CJK and RTL text survive" % lang)
+        check(len(frag.encode()) < 1_000_000, "%s: the fragment stays under WeChat's 1 MB" % lang)
+        c = subprocess.run([CHECKER, os.path.join(ws.out, "community-2021-W49.wechat.html")],
+                           capture_output=True, text=True)
+        check(c.returncode == 0, "%s: the fragment passes the WeChat checklist" % lang,
+              "\n".join(l for l in c.stdout.splitlines() if l.startswith("not ok")))
+        errors = xmllint_errors(os.path.join(ws.out, "community-2021-W49.wechat.html"))
+        check(not errors, "%s: the fragment is well-formed" % lang, errors[:800])
+        model = ws.model("community-2021-W49.json")
+        ev = [e for e in model["events"]["past"] if e["number"] == 9999]
+        check(ev and ev[0]["link"] == "", "%s: a javascript: event link is dropped from the model" % lang, ev)
+        ws.close()
+done()

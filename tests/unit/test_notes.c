@@ -1,0 +1,79 @@
+#include "check.h"
+#include "notes.h"
+#include "output.h"
+
+#include <stdlib.h>
+
+static const char *item(json_t *a, size_t i)
+{
+	return json_string_value(json_array_get(a, i));
+}
+
+static json_t *from_file(const char *name, size_t lines, int *trunc)
+{
+	char path[512], *data;
+	size_t len;
+	const char *dir = getenv("DIGEST_TESTS");
+	json_t *a;
+
+	snprintf(path, sizeof(path), "%s/release-notes/%s", dir ? dir : "tests", name);
+	if (dg_output_read_file(path, 0, &data, &len) < 0)
+		return json_array();
+	a = dg_notes_extract(data, lines, 200, trunc);
+	free(data);
+	return a;
+}
+
+int main(void)
+{
+	int t;
+	json_t *a;
+	char *s;
+
+	a = dg_notes_extract("## Features\n- Add **x** [link](https://e/x) support\n- Second `thing`\n"
+			     "## Bug Fixes\n- Fix crash by @bob in https://github.com/o/r/pull/9\n"
+			     "  - nested detail\n## Deprecations\n- Remove old API\n", 6, 200, &t);
+	CHECK(json_array_size(a) == 3, "feature and fix items, deprecations skipped (%zu)", json_array_size(a));
+	CHECK_STR(item(a, 0), "Add x link support", "links keep their text, emphasis goes");
+	CHECK_STR(item(a, 1), "Second thing", "backticks go");
+	CHECK_STR(item(a, 2), "Fix crash", "'by @x in URL' credit goes");
+	CHECK(!t, "nothing left out");
+	json_decref(a);
+
+	a = dg_notes_extract("### 新功能\n- 支持 A\n- 支持 B\n- 支持 C\n### 修复\n- 修复 D\n- 修复 E\n", 3, 200, &t);
+	CHECK(json_array_size(a) == 3 && !strcmp(item(a, 0), "支持 A") && !strcmp(item(a, 2), "修复 D"),
+	      "Chinese headings: features first, fixes keep a share");
+	CHECK(t, "truncation is reported");
+	json_decref(a);
+
+	a = dg_notes_extract("Just a sentence about the release.\n\nMore.\n", 5, 200, &t);
+	CHECK(json_array_size(a) == 1 && !strcmp(item(a, 0), "Just a sentence about the release."),
+	      "no list: first paragraph");
+	json_decref(a);
+	a = dg_notes_extract("```\n- not an item\n```\n- real item\n", 5, 200, &t);
+	CHECK(json_array_size(a) == 1 && !strcmp(item(a, 0), "real item"), "code blocks are skipped");
+	json_decref(a);
+	a = dg_notes_extract(NULL, 5, 200, &t);
+	CHECK(a && json_array_size(a) == 0, "empty body");
+	json_decref(a);
+	a = dg_notes_extract("- <script>alert(1)</script> <img src=x onerror=y> text\n", 5, 200, &t);
+	CHECK(json_array_size(a) == 1 && !strchr(item(a, 0), '<'), "HTML tags are dropped: %s", item(a, 0));
+	json_decref(a);
+
+	s = dg_notes_cut("云原生技术交流会议", 4);
+	CHECK_STR(s, "云原生技…", "CJK cut on a character boundary");
+	free(s);
+	s = dg_notes_cut("hello wonderful world", 13);
+	CHECK_STR(s, "hello…", "Latin cut at a word boundary");
+	free(s);
+
+	a = from_file("gh-release_kubernetes-sigs_kubespray_v2.25.0.md", 6, &t);
+	CHECK(json_array_size(a) == 6 && strstr(item(a, 0), "cgroups"),
+	      "kubespray: starts with its first feature, not the removals");
+	json_decref(a);
+	a = from_file("changelog_kubesphere_v3.3.md", 4, &t);
+	CHECK(json_array_size(a) == 4 && strstr(item(a, 0), "Continuous Deployment"),
+	      "kubesphere changelog: TOC links are not items");
+	json_decref(a);
+	return check_done();
+}
