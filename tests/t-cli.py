@@ -7,7 +7,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from digesttest import DIGEST, WORLDS, FakeGitHub, Workspace, check, done  # noqa: E402
+from digesttest import DIGEST, TESTS as DIGEST_TESTS_DIR, WORLDS, FakeGitHub, Workspace, check, done  # noqa: E402
 
 WORLD = os.path.join(WORLDS, "kubesphere.json")
 WEEK = "2021-W49"
@@ -67,6 +67,13 @@ for text, needle in bad_configs:
         err = one_line_error(p)
         check(p.returncode == 2 and needle in err and len(p.stderr.strip().splitlines()) == 1,
               "bad config gives exit 2 and %r" % needle, p.stderr)
+# The documented example is a valid config (every key it shows is known).
+with tempfile.TemporaryDirectory() as d:
+    p = run(["--config", os.path.join(os.path.dirname(DIGEST_TESTS_DIR), "config.example.toml"), "--offline",
+             "--state-dir", os.path.join(d, "state"), "--out", os.path.join(d, "out"), "--week", "2024-W01",
+             "--format", "json"])
+    check(p.returncode != 2 and "config.example.toml:" not in p.stderr,
+          "config.example.toml passes the config schema", p.stderr)
 p = run(["--config", "/nonexistent/digest.toml"])
 check(p.returncode == 2 and "/nonexistent/digest.toml" in p.stderr, "missing --config file is exit 2")
 with tempfile.TemporaryDirectory() as d:
