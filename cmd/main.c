@@ -7,6 +7,7 @@
 #include "err.h"
 #include "http.h"
 #include "model.h"
+#include "numbering.h"
 #include "output.h"
 #include "picks.h"
 #include "render.h"
@@ -357,10 +358,15 @@ static int render_community(const dg_config *cfg, const options *o, const dg_win
 	json_t *model = NULL;
 	int err;
 
+	dg_numbering nb = {"community", win->label, win->since, cfg->report_reference_date,
+			   cfg->report_reference_number, win->weeks > 0 ? win->weeks : 1, cfg->timezone};
+	int number;
+
 	if ((err = dg_collect_community(cfg, http, store, win->since, win->until, &res)) < 0)
 		return err;
 	*failed_sources += res.failed_sources;
-	if ((err = dg_model_community(cfg, win, res.data, &model)) == 0)
+	if ((err = dg_issue_number(store, &nb, 1, &number)) == 0 &&
+	    (err = dg_model_community(cfg, win, res.data, number, &model)) == 0)
 		err = write_outputs(cfg, o, "community", win->label, model, out_dir, w);
 	json_decref(res.data);
 	json_decref(model);

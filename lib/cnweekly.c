@@ -8,6 +8,7 @@
 #include "feed.h"
 #include "model.h"
 #include "notes.h"
+#include "numbering.h"
 #include "picks.h"
 #include "render.h"
 #include "toml.h"
@@ -460,36 +461,6 @@ static json_t *pick_editor(cn *c, json_t *items, json_t *cands, const char *sect
 	return out;
 }
 
-/* ---- numbering ---- */
-
-static int issue_number(cn *c, int record, int *number)
-{
-	int found = dg_store_issue_get(c->store, KIND, c->w->label, number), max = 0;
-
-	if (found < 0)
-		return found;
-	if (found)
-		return 0;
-	if (c->cfg->cn_reference_date) {
-		int64_t ref;
-		int y, wk;
-		if (dg_date_parse_day(c->cfg->cn_reference_date, c->cfg->timezone, &ref) == 0 &&
-		    dg_date_iso_week_of(ref, c->cfg->timezone, &y, &wk) == 0 &&
-		    dg_date_week_start(y, wk, c->cfg->timezone, &ref) == 0) {
-			int64_t diff = c->w->since - ref;
-			/* Round: a DST shift makes some weeks an hour short or long. */
-			int64_t weeks = (diff >= 0 ? diff + 3 * 86400 : diff - 3 * 86400) / (7 * 86400);
-			*number = c->cfg->cn_reference_number + (int)weeks;
-		}
-	}
-	if (!c->cfg->cn_reference_date || *number < 1) {
-		if (dg_store_issue_max(c->store, KIND, &max) < 0)
-			return DG_ERR_FAIL;
-		*number = max + 1;
-	}
-	return record ? dg_store_issue_put(c->store, KIND, c->w->label, *number) : 0;
-}
-
 /* ---- the model ---- */
 
 static void set_yaml(json_t *obj, const char *key, const char *value)
@@ -609,6 +580,7 @@ static json_t *build_model(cn *c, json_t *projects, json_t *articles, json_t *ne
 	set_yaml(fm, "author", cfg->author);
 	set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
 	json_object_set_new(m_, "front_matter", fm);
+	dg_model_add_links(cfg, m_);
 	dg_model_sanitize_urls(m_);
 	return m_;
 }
@@ -720,8 +692,12 @@ int dg_cnweekly_build(const dg_config *cfg, dg_http *http, dg_store *store, cons
 	}
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
-	if ((err = issue_number(&c, record, &number)) < 0)
-		goto done;
+	{
+		dg_numbering nb = {KIND, w->label, w->since, cfg->cn_reference_date, cfg->cn_reference_number,
+				   cfg->cn_period_weeks, cfg->timezone};
+		if ((err = dg_issue_number(store, &nb, record, &number)) < 0)
+			goto done;
+	}
 	if (record) {
 		/* What this issue publishes: cleared first so a re-render is the same issue. */
 		json_t *lists[3] = {sel_projects, sel_articles, sel_news}, *it;

@@ -36,6 +36,8 @@ static const key_spec schema[] = {
 	{"digest", "cover_image", K_STRING, F(cover_image), 0, 0},
 	{"digest", "community", K_STRING, F(community), 0, 0},
 	{"digest", "tag", K_STRING, F(tag), 0, 0},
+	{"digest", "links", K_STRMAP, F(links), 0, 0},
+	{"digest", "qr_image", K_STRING, F(qr_image), 0, 0},
 	{"github", "api_url", K_STRING, F(api_url), 0, 0},
 	{"github", "token_env", K_STRING, F(token_env), 0, 0},
 	{"github", "orgs", K_STRV, F(orgs), 0, 0},
@@ -53,6 +55,8 @@ static const key_spec schema[] = {
 	{"report", "highlight_labels", K_STRV, F(highlight_labels), 0, 0},
 	{"report", "highlights_per_repo", K_INT, F(highlights_per_repo), 1, 1000},
 	{"report", "release_note_lines", K_INT, F(release_note_lines), 0, 100},
+	{"report", "reference_date", K_STRING, F(report_reference_date), 0, 0},
+	{"report", "reference_number", K_INT, F(report_reference_number), 1, 1000000},
 	{"cnweekly", "title", K_STRING, F(cn_title), 0, 0},
 	{"cnweekly", "feeds", K_PATH, F(cn_feeds), 0, 0},
 	{"cnweekly", "picks_dir", K_PATH, F(cn_picks_dir), 0, 0},
@@ -64,6 +68,7 @@ static const key_spec schema[] = {
 	{"cnweekly", "summary_length", K_INT, F(cn_summary_length), 20, 2000},
 	{"cnweekly", "reference_date", K_STRING, F(cn_reference_date), 0, 0},
 	{"cnweekly", "reference_number", K_INT, F(cn_reference_number), 1, 1000000},
+	{"cnweekly", "period_weeks", K_INT, F(cn_period_weeks), 1, 52},
 	{"cnweekly", "max_projects", K_INT, F(cn_max_projects), 0, 50},
 	{"cnweekly", "max_articles", K_INT, F(cn_max_articles), 0, 50},
 	{"cnweekly", "max_news", K_INT, F(cn_max_news), 0, 50},
@@ -307,6 +312,8 @@ static int set_defaults(dg_config *c)
 	c->cn_project_days = 30;
 	c->cn_summary_length = 120;
 	c->cn_reference_number = 1;
+	c->cn_period_weeks = 1;
+	c->report_reference_number = 1;
 	c->cn_max_projects = 5;
 	c->cn_max_articles = 5;
 	c->cn_max_news = 6;
@@ -368,6 +375,14 @@ static int validate(const dg_config *c, const dg_toml *root, const char *file)
 			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'cnweekly.watch_repos': expected \"owner/name\", got \"%s\"",
 					  file, line, c->cn_watch_repos.v[j]);
 		}
+	if (c->report_reference_date) {
+		int64_t ref;
+		if (dg_date_parse_day(c->report_reference_date, "UTC", &ref) < 0) {
+			LINE_OF("report", "reference_date");
+			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'report.reference_date': expected YYYY-MM-DD, got \"%s\"",
+					  file, line, c->report_reference_date);
+		}
+	}
 	if (c->cn_reference_date) {
 		int64_t ref;
 		if (dg_date_parse_day(c->cn_reference_date, "UTC", &ref) < 0) {

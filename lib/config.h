@@ -38,6 +38,8 @@ typedef struct dg_config {
 	char *footer;
 	char *cover_image;
 	char *community;         /* the community's name ("KubeSphere"); default: first org */
+	dg_strmap links;         /* footer links: label -> URL, in file order */
+	char *qr_image;          /* footer QR code image URL */
 	char *tag;               /* front matter `tag` */
 
 	/* [github] */
@@ -62,6 +64,8 @@ typedef struct dg_config {
 	int highlights_per_repo;
 	int release_note_lines;
 	char *community_title;
+	char *report_reference_date;
+	int report_reference_number;
 
 	/* [cnweekly] */
 	char *cn_title;
@@ -75,6 +79,7 @@ typedef struct dg_config {
 	int cn_summary_length;
 	char *cn_reference_date; /* issue numbering: the week of this date is issue reference_number */
 	int cn_reference_number;
+	int cn_period_weeks;
 	int cn_max_projects, cn_max_articles, cn_max_news;
 	char *cn_intro;
 	char *cn_footer;

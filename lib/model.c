@@ -345,7 +345,23 @@ void dg_model_sanitize_urls(json_t *v)
 	}
 }
 
-int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, json_t **out)
+void dg_model_add_links(const dg_config *cfg, json_t *model)
+{
+	json_t *links = json_array(), *has = json_object_get(model, "has");
+
+	for (size_t i = 0; i < cfg->links.n; i++)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", cfg->links.keys[i],
+						       "url", cfg->links.values[i],
+						       "sep", i + 1 < cfg->links.n ? " · " : ""));
+	json_object_set_new(model, "links", links);
+	json_object_set_new(model, "qr_image", json_string(cfg->qr_image ? cfg->qr_image : ""));
+	json_object_set_new(model, "qr_alt", json_string(community_name(cfg)));
+	json_object_set_new(has, "links", json_boolean(cfg->links.n > 0));
+	json_object_set_new(has, "qr_image", json_boolean(cfg->qr_image && *cfg->qr_image));
+}
+
+int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, int number,
+		       json_t **out)
 {
 	json_t *m, *stats, *fm, *v, *contributors, *events;
 	json_int_t person_pulls = 0;
@@ -364,7 +380,7 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, j
 			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
 			  "contributor_pulls", person_pulls);
 	title = cfg->community_title ? cfg->community_title : cfg->title;
-	m = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "kind", "community", "title", title,
+	m = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o}", "kind", "community", "title", title, "number", number,
 		      "language", cfg->language, "community", community_name(cfg),
 		      "window", window_json(cfg, w), "period", period_json(cfg, w));
 	if (!m || !stats) {
@@ -425,6 +441,7 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, j
 		set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
 	}
 	json_object_set_new(m, "front_matter", fm);
+	dg_model_add_links(cfg, m);
 	dg_model_sanitize_urls(m);
 	/* warnings last: easiest to find at the end of the JSON */
 	if ((v = json_object_get(data, "warnings"))) {

@@ -108,7 +108,7 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
         check("title: '云原生周刊：" in md, "zh W41: front matter title")
         compare_golden(ws, "cn-zh", ["cnweekly-2021-W41.md", "cnweekly-2021-W41.wechat.html",
                                      "cnweekly-2021-W41.html"])
-        c = subprocess.run([CHECKER, os.path.join(ws.out, "cnweekly-2021-W41.wechat.html")],
+        c = subprocess.run([CHECKER, "--strict", os.path.join(ws.out, "cnweekly-2021-W41.wechat.html")],
                            capture_output=True, text=True)
         check(c.returncode == 0, "zh W41: the fragment passes the WeChat checklist",
               "\n".join(l for l in c.stdout.splitlines() if l.startswith("not ok")))

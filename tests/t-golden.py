@@ -24,7 +24,9 @@ CASES = [
      'community = "KubeSphere"\nauthor = "KubeSphere"\n'
      'intro = "欢迎阅读 KubeSphere 社区周报！"\n'
      'footer = "欢迎加入 KubeSphere 社区：[GitHub](https://github.com/kubesphere) · '
-     '[往期周报](https://mp.weixin.qq.com/s/kubesphere-weekly)"\n'),
+     '[往期周报](https://mp.weixin.qq.com/s/kubesphere-weekly)"\n'
+     'qr_image = "https://pek3b.qingstor.com/kubesphere-community/images/qrcode.png"\n'
+     'links = { "官网" = "https://kubesphere.io/zh/", "GitHub" = "https://github.com/kubesphere" }\n'),
     ("en", "en", "UTC", "2021-W42",
      'community = "KubeSphere"\nauthor = "KubeSphere"\n'
      'intro = "Welcome to the KubeSphere community report."\n'),
@@ -88,7 +90,7 @@ with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
                 errors = xmllint_errors(os.path.join(ws.out, f))
                 check(not errors, "%s: %s is well-formed (xmllint --html)" % (name, f), errors[:1500])
         frag = os.path.join(ws.out, "community-%s.wechat.html" % week)
-        c = subprocess.run([CHECKER, frag], capture_output=True, text=True)
+        c = subprocess.run([CHECKER, "--strict", frag], capture_output=True, text=True)
         check(c.returncode == 0, "%s: the fragment passes every must-item of the WeChat checklist" % name,
               "\n".join(l for l in c.stdout.splitlines() if l.startswith("not ok")) + c.stderr)
         if lang == "zh":
@@ -99,6 +101,9 @@ with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
             svg = read_bytes(os.path.join(ws.out, "certificates", sorted(certs)[0])).decode()
             check(svg.startswith("<svg") and "KubeSphere" in svg, "zh: the certificate names the community")
             md = ws.read("community-%s.md" % week)
+            check("[官网](https://kubesphere.io/zh/) · [GitHub](https://github.com/kubesphere)" in md and
+                  "qrcode.png" in md, "zh: footer links and QR image from the config")
+            check(ws.model("community-%s.json" % week)["number"] == 1, "zh: the first issue in a new store is No. 1")
             for heading in ("## 版本发布", "## 近期重要更新", "## 社区活动", "## 新晋贡献者", "## 贡献者名单"):
                 check(heading in md, "zh: section %s is present" % heading)
             check(md.startswith("---\ntitle: 'Test report | 2021.12.06-2021.12.12'\n"),
@@ -121,7 +126,7 @@ with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
     if check(p.returncode == 0, "empty window renders", p.stderr):
         md = ws.read("community-2021-08-01--2021-08-01.md")
         check("## " not in md, "empty window: no empty sections", md)
-        c = subprocess.run([CHECKER, os.path.join(ws.out, "community-2021-08-01--2021-08-01.wechat.html")],
+        c = subprocess.run([CHECKER, "--strict", os.path.join(ws.out, "community-2021-08-01--2021-08-01.wechat.html")],
                            capture_output=True, text=True)
         check(c.returncode == 0, "empty window: the fragment passes the checklist", c.stdout[-1500:])
     ws.close()
