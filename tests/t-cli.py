@@ -199,6 +199,37 @@ with FakeGitHub(WORLD, *FAST) as gh:
           "--week without a value is the last complete week", p.stderr)
     ws.close()
 
+# An installed layout (PREFIX/bin/digest, PREFIX/share/digest/{templates,feeds})
+# renders outside the source tree: what `make install` lays out.
+import shutil  # noqa: E402
+with FakeGitHub(WORLD, *FAST) as gh, tempfile.TemporaryDirectory() as prefix:
+    os.makedirs(os.path.join(prefix, "bin"))
+    os.makedirs(os.path.join(prefix, "share", "digest"))
+    shutil.copy(DIGEST, os.path.join(prefix, "bin", "digest"))
+    root = os.path.dirname(DIGEST_TESTS_DIR)
+    shutil.copytree(os.path.join(root, "templates"), os.path.join(prefix, "share", "digest", "templates"))
+    shutil.copytree(os.path.join(root, "feeds"), os.path.join(prefix, "share", "digest", "feeds"))
+    ws = Workspace(gh.url)
+    e = dict(os.environ)
+    e.pop("GITHUB_TOKEN", None)
+    p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,
+                        "--format", "md,html"], capture_output=True, text=True, env=e, cwd=prefix, timeout=120)
+    check(p.returncode == 0 and os.path.exists(os.path.join(ws.out, "community-%s.wechat.html" % WEEK)),
+          "an installed layout finds its templates and theme", p.stderr)
+    user = os.path.join(ws.dir, "mytemplates", "en")
+    os.makedirs(user)
+    open(os.path.join(user, "intro.md.mustache"), "w").write("Our own intro for {{community}}.\n\n")
+    with open(ws.config) as f:
+        text = f.read()
+    with open(ws.config, "w") as f:
+        f.write(text.replace("[digest]\n", '[digest]\ntemplates_dir = "mytemplates"\n', 1))
+    p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,
+                        "--format", "md"], capture_output=True, text=True, env=e, cwd=prefix, timeout=120)
+    md = open(os.path.join(ws.out, "community-%s.md" % WEEK), encoding="utf-8").read() if p.returncode == 0 else ""
+    check("Our own intro for kubesphere." in md and "## Releases" in md,
+          "digest.templates_dir overrides one partial, the rest stay shipped", p.stderr + md[:300])
+    ws.close()
+
 # Timezone: an Asia/Shanghai week starts at 16:00Z on Sunday.
 with FakeGitHub(WORLD, *FAST) as gh:
     ws = Workspace(gh.url, timezone="Asia/Shanghai")
