@@ -230,6 +230,28 @@ with FakeGitHub(WORLD, *FAST) as gh, tempfile.TemporaryDirectory() as prefix:
           "digest.templates_dir overrides one partial, the rest stay shipped", p.stderr + md[:300])
     ws.close()
 
+# Two runs on one state store at once: the second waits for the first, both
+# finish, and the store is intact afterwards (a third run is all 304s).
+with FakeGitHub(WORLD, "--latency-ms", "30", *FAST) as gh:
+    ws = Workspace(gh.url)
+    e = dict(os.environ)
+    e.pop("GITHUB_TOKEN", None)
+    cmd = [DIGEST, "--config", ws.config, "--week", WEEK, "--format", "json"]
+    a = subprocess.Popen(cmd + ["--out", os.path.join(ws.dir, "a")], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=e)
+    b = subprocess.Popen(cmd + ["--out", os.path.join(ws.dir, "b")], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=e)
+    (_, ea), (_, eb) = a.communicate(timeout=120), b.communicate(timeout=120)
+    check(a.returncode == 0 and b.returncode == 0, "two concurrent runs on one store both succeed", ea + eb)
+    check("waiting for another run" in ea + eb, "one of them waited for the other's lock", ea + eb)
+    ja = open(os.path.join(ws.dir, "a", "community-%s.json" % WEEK), "rb").read()
+    jb = open(os.path.join(ws.dir, "b", "community-%s.json" % WEEK), "rb").read()
+    check(ja == jb, "and wrote the same digest")
+    gh.control(reset_log=True)
+    p = ws.run("--week", WEEK, "--format", "json")
+    check(p.returncode == 0 and all(r["status"] == 304 for r in gh.log()), "the store is intact afterwards", p.stderr)
+    ws.close()
+
 # Timezone: an Asia/Shanghai week starts at 16:00Z on Sunday.
 with FakeGitHub(WORLD, *FAST) as gh:
     ws = Workspace(gh.url, timezone="Asia/Shanghai")
