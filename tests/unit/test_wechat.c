@@ -460,7 +460,7 @@ static void test_page(void)
 
 	CHECK(dg_wechat_page(fr, "A <title> & \"q\"", "en\"><script>", &page) == 0, "page renders");
 	CHECK(has(page, "<!DOCTYPE html>") && has(page, fr), "page embeds the fragment unchanged");
-	CHECK(has(page, "<title>A &lt;title&gt; &amp; \"q\"</title>"), "title escaped");
+	CHECK(has(page, "<title>A &lt;title&gt; &amp; &quot;q&quot;</title>"), "title escaped");
 	CHECK(has(page, "<html lang=\"zh-CN\">") && count(page, "<script>") == 1, "bad lang replaced, one script");
 	CHECK(has(page, "复制到公众号 / Copy for WeChat") && has(page, "navigator.clipboard.write") &&
 		      has(page, "ClipboardItem") && has(page, "'text/html'") && has(page, "execCommand('copy')") &&
