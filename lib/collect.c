@@ -82,8 +82,8 @@ int dg_collect_is_bot(const dg_config *cfg, const char *login, const char *type)
 {
 	size_t n = login ? strlen(login) : 0;
 
-	if (!login)
-		return 1;
+	if (!login || !*login)
+		return 1; /* no author (a deleted account): nobody to credit */
 	if (type && !strcmp(type, "Bot"))
 		return 1;
 	if (n > 5 && !strcmp(login + n - 5, "[bot]"))
