@@ -432,6 +432,14 @@ static void note_rate(dg_http *h, request *r)
 	h->rate[res].remaining = r->rl_remaining;
 	h->rate[res].limit = r->rl_limit;
 	h->rate[res].reset = r->rl_reset;
+	if (r->rl_remaining == 0 && r->rl_reset > 0) {
+		/* The bucket is empty: hold its requests until the reset rather
+		 * than spend one to hear it (beyond max_wait, the 403 that comes
+		 * says when it resets). */
+		long long secs = r->rl_reset - (long long)time(NULL) + 1;
+		if (secs > 0 && secs <= h->opts.max_wait)
+			h->blocked_until_ms[res] = now_ms() + secs * 1000;
+	}
 	if (res == RES_CORE) {
 		h->stats.core_remaining = r->rl_remaining;
 		h->stats.core_limit = r->rl_limit;

@@ -118,10 +118,14 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
         check(files_log and not any(r["auth"] for r in files_log),
               "the GitHub token is never sent to feed hosts (%d feed requests)" % len(files_log))
         first_md = md
-        # Re-rendering the same issue gives the same issue.
+        # Re-rendering the same issue gives the same issue; feeds are revalidated.
+        gh.control(reset_log=True)
         p = cn_run(ws, "2021-W41", "--format", "md,html,json", env={"GITHUB_TOKEN": TOKEN})
         check(p.returncode == 0 and ws.read("cnweekly-2021-W41.md") == first_md,
               "zh W41: re-rendering gives the same issue, not an empty one", p.stderr)
+        again = [r for r in gh.log() if r["resource"] == "files"]
+        check(again and all(r["conditional"] and r["status"] == 304 for r in again),
+              "zh W41: a re-run fetches feeds conditionally (all 304)", again)
 
     ws_extra = workspace(gh, extra_feeds=[("Ghost again", "ghost-later.xml", "article")])
     shutil.rmtree(ws_extra.state, ignore_errors=True)
