@@ -4,6 +4,7 @@
 #include "err.h"
 #include "jsonx.h"
 #include "events.h"
+#include "collectint.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -15,45 +16,9 @@
  * order: keep paging while a page still holds anything this close to the window. */
 #define RELEASE_MARGIN (30 * 86400)
 #define SEARCH_CAP 1000
-/* GitHub rejects search queries longer than 256 characters. */
-#define SEARCH_QUERY_MAX 240
-
-typedef struct collect {
-	const dg_config *cfg;
-	dg_http *http;
-	dg_store *store;
-	int64_t since, until;
-	char api[1024];
-	char scope[2048];        /* identifies the watched set in the contributor table */
-
-	json_t *repos;           /* lower-case full_name -> {"full_name","html_url","description"} */
-	json_t *releases;        /* array */
-	json_t *pulls;           /* "repo#number" -> pull (split searches may overlap) */
-	json_t *authors;         /* login -> {"login","url","avatar_url","pulls","first":pull,"id"} */
-	json_t *new_contributors;
-	json_t *events_past, *events_upcoming;
-	json_t *warnings;
-	int failed;
-	int org_failures;
-	int or_understood;       /* a batched author search returned only its own authors */
-	char **groups;           /* search scope qualifiers */
-	int merged_pending;      /* merged-PR searches in flight */
-	int contributors_started;
-	json_t *pulls_sorted;
-} collect;
-
-/* One paged listing in flight. */
-typedef struct page_job {
-	collect *c;
-	char *repo;              /* owner/name, or the org, or the author login */
-	int64_t lo, hi;          /* search window [lo, hi) */
-	int first_page;
-	json_t *batch;           /* author searches: the logins asked about */
-	const char *group;       /* author searches: the scope qualifier */
-} page_job;
 
 static int cmp_cstr(const void *a, const void *b);
-static void source_failed(collect *c, const char *what, const char *message)
+void dg_collect_failed(collect *c, const char *what, const char *message)
 {
 	c->failed++;
 	dg_json_appendf(c->warnings, "%s: %s", what, message);
@@ -91,7 +56,7 @@ int dg_collect_is_bot(const dg_config *cfg, const char *login, const char *type)
 	return dg_config_is_listed_bot(cfg, login);
 }
 
-static page_job *job_new(collect *c, const char *repo)
+page_job *dg_collect_job_new(collect *c, const char *repo)
 {
 	page_job *j = calloc(1, sizeof(*j));
 
@@ -106,7 +71,7 @@ static page_job *job_new(collect *c, const char *repo)
 	return j;
 }
 
-static void job_free(page_job *j)
+void dg_collect_job_free(page_job *j)
 {
 	if (j) {
 		free(j->repo);
@@ -121,7 +86,7 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-static int64_t time_of(json_t *obj, const char *key, int *ok)
+int64_t dg_collect_time_of(json_t *obj, const char *key, int *ok)
 {
 	int64_t t = 0;
 	const char *v = json_string_value(json_object_get(obj, key));
@@ -134,8 +99,8 @@ static int64_t time_of(json_t *obj, const char *key, int *ok)
 static void queue(collect *c, const char *url, dg_http_cb cb, page_job *j)
 {
 	if (dg_http_get(c->http, url, cb, j) < 0) {
-		source_failed(c, url, dg_err_last());
-		job_free(j);
+		dg_collect_failed(c, url, dg_err_last());
+		dg_collect_job_free(j);
 	}
 }
 
@@ -182,16 +147,16 @@ static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int
 
 	if (err) {
 		c->org_failures++;
-		source_failed(c, j->repo, err == DG_HTTP_ERR_NOT_FOUND ?
+		dg_collect_failed(c, j->repo, err == DG_HTTP_ERR_NOT_FOUND ?
 			      "organisation not found (github.orgs)" : msg);
 		if (err == DG_HTTP_ERR_NOT_FOUND)
 			dg_json_appendf(c->warnings, "%s", msg);
-		job_free(j);
+		dg_collect_job_free(j);
 		return;
 	}
 	if (!json_is_array(resp->json)) {
-		source_failed(c, resp->url, "expected a JSON array of repositories");
-		job_free(j);
+		dg_collect_failed(c, resp->url, "expected a JSON array of repositories");
+		dg_collect_job_free(j);
 		return;
 	}
 	json_array_foreach(resp->json, i, r)
@@ -200,9 +165,9 @@ static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int
 		j->first_page = 0;
 		if (dg_http_get(h, resp->next_url, on_org_repos, j) == 0)
 			return;
-		source_failed(c, resp->next_url, dg_err_last());
+		dg_collect_failed(c, resp->next_url, dg_err_last());
 	}
-	job_free(j);
+	dg_collect_job_free(j);
 }
 
 static void on_repo(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
@@ -212,13 +177,13 @@ static void on_repo(dg_http *h, void *ud, const dg_http_response *resp, int err,
 
 	(void)h;
 	if (err)
-		source_failed(c, j->repo, err == DG_HTTP_ERR_NOT_FOUND ?
+		dg_collect_failed(c, j->repo, err == DG_HTTP_ERR_NOT_FOUND ?
 			      "repository not found (github.repos)" : msg);
 	else if (!json_is_object(resp->json))
-		source_failed(c, resp->url, "expected a JSON object for the repository");
+		dg_collect_failed(c, resp->url, "expected a JSON object for the repository");
 	else
 		add_repo(c, resp->json, 1);
-	job_free(j);
+	dg_collect_job_free(j);
 }
 
 /* ---- stage 2: releases, merged pulls, events ---- */
@@ -232,24 +197,24 @@ static void on_releases(dg_http *h, void *ud, const dg_http_response *resp, int 
 	json_t *r;
 
 	if (err) {
-		source_failed(c, j->repo, msg);
-		job_free(j);
+		dg_collect_failed(c, j->repo, msg);
+		dg_collect_job_free(j);
 		return;
 	}
 	if (!json_is_array(resp->json)) {
-		source_failed(c, resp->url, "expected a JSON array of releases");
-		job_free(j);
+		dg_collect_failed(c, resp->url, "expected a JSON array of releases");
+		dg_collect_job_free(j);
 		return;
 	}
 	json_array_foreach(resp->json, i, r) {
-		int64_t created = time_of(r, "created_at", &ok);
+		int64_t created = dg_collect_time_of(r, "created_at", &ok);
 		int64_t published;
 		json_t *author = json_object_get(r, "author");
 		const char *name = dg_json_str(r, "name");
 
 		if (!ok || created >= c->since - RELEASE_MARGIN)
 			more = 1;
-		published = time_of(r, "published_at", &ok);
+		published = dg_collect_time_of(r, "published_at", &ok);
 		if (!ok || json_is_true(json_object_get(r, "draft")))
 			continue;
 		if (ok && published >= c->since - RELEASE_MARGIN)
@@ -268,29 +233,29 @@ static void on_releases(dg_http *h, void *ud, const dg_http_response *resp, int 
 	if (more && resp->next_url) {
 		if (dg_http_get(h, resp->next_url, on_releases, j) == 0)
 			return;
-		source_failed(c, resp->next_url, dg_err_last());
+		dg_collect_failed(c, resp->next_url, dg_err_last());
 	}
-	job_free(j);
+	dg_collect_job_free(j);
 }
 
 /* Queue a GET; 0 when queued, else the source is counted as failed. */
 static int queue_checked(collect *c, const char *url, dg_http_cb cb, page_job *j)
 {
 	if (dg_http_get(c->http, url, cb, j) < 0) {
-		source_failed(c, url, dg_err_last());
-		job_free(j);
+		dg_collect_failed(c, url, dg_err_last());
+		dg_collect_job_free(j);
 		return -1;
 	}
 	return 0;
 }
 
-static int queue_search(collect *c, const char *query, dg_http_cb cb, page_job *j)
+int dg_collect_queue_search(collect *c, const char *query, dg_http_cb cb, page_job *j)
 {
 	char *enc = NULL, url[4096];
 
 	if (dg_url_encode(query, &enc) < 0) {
-		source_failed(c, query, dg_err_last());
-		job_free(j);
+		dg_collect_failed(c, query, dg_err_last());
+		dg_collect_job_free(j);
 		return -1;
 	}
 	snprintf(url, sizeof(url), "%s/search/issues?q=%s&sort=created&order=asc&per_page=100", c->api, enc);
@@ -322,7 +287,7 @@ static void record_pull(collect *c, json_t *item)
 	char repo[512], key[600];
 	int ok;
 	size_t i;
-	int64_t merged = time_of(pr, "merged_at", &ok);
+	int64_t merged = dg_collect_time_of(pr, "merged_at", &ok);
 
 	if (!slash || !ok || merged < c->since || merged >= c->until) {
 		json_decref(labels);
@@ -359,14 +324,14 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 	size_t i;
 
 	if (err) {
-		source_failed(c, j->repo, msg);
-		job_free(j);
+		dg_collect_failed(c, j->repo, msg);
+		dg_collect_job_free(j);
 		return;
 	}
 	items = json_object_get(resp->json, "items");
 	if (!json_is_array(items)) {
-		source_failed(c, resp->url, "expected a search result with \"items\"");
-		job_free(j);
+		dg_collect_failed(c, resp->url, "expected a search result with \"items\"");
+		dg_collect_job_free(j);
 		return;
 	}
 	if (j->first_page && json_integer_value(json_object_get(resp->json, "total_count")) > SEARCH_CAP &&
@@ -375,7 +340,7 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 		int64_t mid = j->lo + (j->hi - j->lo) / 2;
 		search_merged(c, j->repo, j->lo, mid);
 		search_merged(c, j->repo, mid, j->hi);
-		job_free(j);
+		dg_collect_job_free(j);
 		return;
 	}
 	if (json_is_true(json_object_get(resp->json, "incomplete_results")))
@@ -391,9 +356,9 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 		json_int_t pages = (total + (json_int_t)per_page - 1) / (json_int_t)per_page;
 		char url[4200];
 		for (json_int_t p = 2; p <= pages && (p - 1) * (json_int_t)per_page < SEARCH_CAP; p++) {
-			page_job *pj = job_new(c, j->repo);
+			page_job *pj = dg_collect_job_new(c, j->repo);
 			if (!pj) {
-				source_failed(c, resp->url, "out of memory");
+				dg_collect_failed(c, resp->url, "out of memory");
 				break;
 			}
 			pj->first_page = 0;
@@ -404,22 +369,22 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 				c->merged_pending++;
 		}
 	}
-	job_free(j);
+	dg_collect_job_free(j);
 }
 
 static void search_merged(collect *c, const char *group, int64_t lo, int64_t hi)
 {
 	char q[1024];
-	page_job *j = job_new(c, group);
+	page_job *j = dg_collect_job_new(c, group);
 
 	if (!j) {
-		source_failed(c, group, "out of memory");
+		dg_collect_failed(c, group, "out of memory");
 		return;
 	}
 	j->lo = lo;
 	j->hi = hi;
 	merged_query(c, group, lo, hi, q, sizeof(q));
-	if (queue_search(c, q, on_merged, j) == 0)
+	if (dg_collect_queue_search(c, q, on_merged, j) == 0)
 		c->merged_pending++;
 }
 
@@ -446,14 +411,14 @@ static void on_events(dg_http *h, void *ud, const dg_http_response *resp, int er
 	int64_t horizon = c->until + (int64_t)c->cfg->upcoming_days * 86400;
 
 	if (err) {
-		source_failed(c, j->repo, err == DG_HTTP_ERR_NOT_FOUND ?
+		dg_collect_failed(c, j->repo, err == DG_HTTP_ERR_NOT_FOUND ?
 			      "events repository not found (events.repos)" : msg);
-		job_free(j);
+		dg_collect_job_free(j);
 		return;
 	}
 	if (!json_is_array(resp->json)) {
-		source_failed(c, resp->url, "expected a JSON array of issues");
-		job_free(j);
+		dg_collect_failed(c, resp->url, "expected a JSON array of issues");
+		dg_collect_job_free(j);
 		return;
 	}
 	json_array_foreach(resp->json, i, issue) {
@@ -492,9 +457,9 @@ static void on_events(dg_http *h, void *ud, const dg_http_response *resp, int er
 	if (resp->next_url) {
 		if (dg_http_get(h, resp->next_url, on_events, j) == 0)
 			return;
-		source_failed(c, resp->next_url, dg_err_last());
+		dg_collect_failed(c, resp->next_url, dg_err_last());
 	}
-	job_free(j);
+	dg_collect_job_free(j);
 }
 
 /* ---- stage 3: contributors ---- */
@@ -542,269 +507,13 @@ static void free_groups(char **g)
 	free(g);
 }
 
-/* Authors per search: GitHub allows five AND/OR/NOT operators in a query. */
-#define AUTHOR_BATCH 6
+/* ---- assembling ---- */
 
-static void search_authors(collect *c, const char *group, json_t *logins);
-
-static void mark_failed(collect *c, json_t *batch)
-{
-	size_t i;
-	json_t *login;
-
-	json_array_foreach(batch, i, login)
-		json_object_set_new(json_object_get(c->authors, json_string_value(login)), "search_failed",
-				    json_true());
-}
-
-static int batch_has(json_t *batch, const char *login)
-{
-	size_t i;
-	json_t *l;
-
-	json_array_foreach(batch, i, l)
-		if (!strcasecmp(json_string_value(l), login))
-			return 1;
-	return 0;
-}
-
-static void search_one_by_one(collect *c, const char *group, json_t *logins)
-{
-	size_t i;
-	json_t *login;
-
-	json_array_foreach(logins, i, login) {
-		json_t *one = json_pack("[O]", login);
-		search_authors(c, group, one);
-		json_decref(one);
-	}
-}
-
-/* Answers to "did these people have a merged PR before the window?".
- * A person found in the results is settled. One not found is settled only
- * when the page held every match; otherwise, or when the results do not
- * look like an OR over the batch, each is asked about alone. */
-static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp, int err,
-			     const char *msg)
-{
-	page_job *j = ud;
-	collect *c = j->c;
-	json_t *items, *item, *login, *retry;
-	size_t i, n = json_array_size(j->batch);
-	int complete, ok;
-
-	(void)h;
-	if (err) {
-		source_failed(c, j->repo, msg);
-		mark_failed(c, j->batch);
-		job_free(j);
-		return;
-	}
-	items = json_object_get(resp->json, "items");
-	if (!json_is_array(items)) {
-		source_failed(c, resp->url, "expected a search result with \"items\"");
-		mark_failed(c, j->batch);
-		job_free(j);
-		return;
-	}
-	json_array_foreach(items, i, item)
-		if (!batch_has(j->batch, dg_json_str(json_object_get(item, "user"), "login")))
-			break;
-	if (i < json_array_size(items) && n > 1) {
-		/* Someone outside the batch: the OR was not understood. */
-		search_one_by_one(c, j->group, j->batch);
-		job_free(j);
-		return;
-	}
-	if (n > 1 && json_array_size(items))
-		c->or_understood = 1;
-	if (n > 1 && !json_array_size(items) && !c->or_understood) {
-		/* Nobody found: trust that only once the OR is known to work here
-		 * (a query GitHub misread as text would also find nothing). */
-		search_one_by_one(c, j->group, j->batch);
-		job_free(j);
-		return;
-	}
-	complete = (size_t)json_integer_value(json_object_get(resp->json, "total_count")) <=
-		   json_array_size(items);
-	json_array_foreach(items, i, item) {
-		const char *who = dg_json_str(json_object_get(item, "user"), "login");
-		json_t *a = NULL, *earliest, *v;
-		const char *k;
-		int64_t t = time_of(json_object_get(item, "pull_request"), "merged_at", &ok);
-		int ok2;
-
-		if (!ok || t >= c->since)
-			continue;
-		json_object_foreach(c->authors, k, v)
-			if (!strcasecmp(k, who))
-				a = v;
-		if (!a)
-			continue;
-		earliest = json_object_get(a, "earlier");
-		if (!earliest || t < time_of(json_object_get(earliest, "pull_request"), "merged_at", &ok2))
-			json_object_set(a, "earlier", item);
-		if (!complete)
-			json_object_set_new(a, "earlier_inexact", json_true());
-	}
-	retry = json_array();
-	json_array_foreach(j->batch, i, login) {
-		json_t *a = json_object_get(c->authors, json_string_value(login));
-		/* Alone, every match is earlier: an incomplete page still found one. */
-		if (json_object_get(a, "earlier") || complete || n == 1)
-			json_object_set_new(a, "searched", json_true());
-		else
-			json_array_append(retry, login);
-	}
-	search_one_by_one(c, j->group, retry);
-	json_decref(retry);
-	job_free(j);
-}
-
-/* Queue searches for `logins` (array of strings) within one scope group,
- * batched under GitHub's operator and query-length limits. */
-static void search_authors(collect *c, const char *group, json_t *logins)
-{
-	char since[DG_DATE_RFC3339_LEN];
-	size_t i = 0, n = json_array_size(logins);
-
-	dg_date_format_utc(c->since, since);
-	while (i < n) {
-		dg_buf q = DG_BUF_INIT, who = DG_BUF_INIT;
-		json_t *batch = json_array();
-		size_t base = strlen(group) + strlen(since) + 40;
-		page_job *j;
-
-		for (; i < n && json_array_size(batch) < AUTHOR_BATCH; i++) {
-			const char *login = json_string_value(json_array_get(logins, i));
-			if (json_array_size(batch) && base + who.len + strlen(login) + 14 > SEARCH_QUERY_MAX)
-				break;
-			dg_buf_printf(&who, "%sauthor:%s", json_array_size(batch) ? " OR " : "", login);
-			json_array_append_new(batch, json_string(login));
-		}
-		if (json_array_size(batch) > 1)
-			dg_buf_printf(&q, "is:pr is:merged (%s) %s merged:<%s", dg_buf_cstr(&who), group, since);
-		else
-			dg_buf_printf(&q, "is:pr is:merged %s %s merged:<%s", dg_buf_cstr(&who), group, since);
-		if ((j = job_new(c, dg_buf_cstr(&who)))) {
-			j->batch = batch;
-			j->group = group;
-			queue_search(c, dg_buf_cstr(&q), on_author_search, j);
-		} else {
-			source_failed(c, dg_buf_cstr(&who), "out of memory");
-			json_decref(batch);
-		}
-		dg_buf_free(&q);
-		dg_buf_free(&who);
-	}
-}
-
-static int lower_ci_cmp(const char *a, const char *b)
+int dg_collect_cmp_login(const char *a, const char *b)
 {
 	int r = strcasecmp(a, b);
 	return r ? r : strcmp(a, b);
 }
-
-static int cmp_json_login(const void *pa, const void *pb)
-{
-	return lower_ci_cmp(json_string_value(*(json_t *const *)pa),
-			    json_string_value(*(json_t *const *)pb));
-}
-
-static void author_searches(collect *c, char **groups)
-{
-	const char *login;
-	json_t *a, *unknown = json_array();
-
-	json_object_foreach(c->authors, login, a) {
-		dg_contributor known;
-		int found = dg_store_contributor_get(c->store, c->scope, login, &known);
-
-		if (found < 0) {
-			source_failed(c, "state store", dg_err_last());
-			continue;
-		}
-		if (found == 1) {
-			json_object_set_new(a, "known_first_at", json_integer(known.first_merged_at));
-			if (known.first_merged_at < c->since || known.exact) {
-				dg_contributor_clear(&known);
-				continue; /* answered by the store */
-			}
-		}
-		dg_contributor_clear(&known);
-		json_array_append_new(unknown, json_string(login));
-	}
-	/* Sorted: the same batches (and so the same cached URLs) every run. */
-	dg_json_sort(unknown, cmp_json_login);
-	for (size_t g = 0; groups[g]; g++)
-		search_authors(c, groups[g], unknown);
-	json_decref(unknown);
-}
-
-/* Decide who is new and remember what was learned. */
-static void settle_authors(collect *c)
-{
-	const char *login;
-	json_t *a;
-
-	if (dg_store_begin(c->store) < 0) {
-		source_failed(c, "state store", dg_err_last());
-		return;
-	}
-	json_object_foreach(c->authors, login, a) {
-		json_t *first = json_object_get(a, "first");      /* earliest in the window */
-		json_t *earlier = json_object_get(a, "earlier");  /* from the search */
-		int ok, is_new = 0, store_it = 0;
-		int64_t first_at = time_of(first, "merged_at", &ok);
-		dg_contributor rec = {0};
-
-		if (json_is_true(json_object_get(a, "search_failed")))
-			continue;
-		rec.login = (char *)login;
-		rec.user_id = json_integer_value(json_object_get(a, "id"));
-		if (json_is_true(json_object_get(a, "searched"))) {
-			if (earlier) {
-				json_t *pr = json_object_get(earlier, "pull_request");
-				const char *ru = dg_json_str(earlier, "repository_url");
-				const char *slash = strstr(ru, "/repos/");
-				rec.first_repo = (char *)(slash ? slash + 7 : "");
-				rec.first_number = json_integer_value(json_object_get(earlier, "number"));
-				rec.first_url = (char *)dg_json_str(earlier, "html_url");
-				rec.first_merged_at = time_of(pr, "merged_at", &ok);
-				rec.exact = !json_is_true(json_object_get(a, "earlier_inexact"));
-			} else {
-				is_new = 1;
-			}
-			store_it = 1;
-		} else if (json_integer_value(json_object_get(a, "known_first_at")) >= c->since) {
-			/* Known exactly, and nothing before the window: new if the first
-			 * PR falls here (an earlier run may have seen a later PR only). */
-			is_new = 1;
-			if (first_at < json_integer_value(json_object_get(a, "known_first_at")))
-				store_it = 1;
-		}
-		if (is_new) {
-			rec.first_repo = (char *)dg_json_str(first, "repo");
-			rec.first_number = json_integer_value(json_object_get(first, "number"));
-			rec.first_url = (char *)dg_json_str(first, "url");
-			rec.first_merged_at = first_at;
-			rec.exact = 1;
-			json_array_append_new(c->new_contributors,
-				json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s, s:s, s:s}}",
-					  "login", login, "url", dg_json_str(a, "url"), "avatar_url", dg_json_str(a, "avatar_url"),
-					  "first_pull", "repo", dg_json_str(first, "repo"),
-					  "number", json_integer_value(json_object_get(first, "number")),
-					  "url", dg_json_str(first, "url"), "merged_at", dg_json_str(first, "merged_at"),
-					  "title", dg_json_str(first, "title")));
-		}
-		if (store_it && dg_store_contributor_put(c->store, c->scope, &rec) < 0)
-			source_failed(c, "state store", dg_err_last());
-	}
-	if (dg_store_commit(c->store) < 0)
-		source_failed(c, "state store", dg_err_last());
-}
-
-/* ---- assembling ---- */
 
 static int cmp_str_field(json_t *a, json_t *b, const char *k)
 {
@@ -862,7 +571,7 @@ static int cmp_event(const void *pa, const void *pb)
 static int cmp_login(const void *pa, const void *pb)
 {
 	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	return lower_ci_cmp(dg_json_str(a, "login"), dg_json_str(b, "login"));
+	return dg_collect_cmp_login(dg_json_str(a, "login"), dg_json_str(b, "login"));
 }
 
 static int cmp_contributor(const void *pa, const void *pb)
@@ -875,7 +584,7 @@ static int cmp_contributor(const void *pa, const void *pb)
 static int cmp_repo(const void *pa, const void *pb)
 {
 	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	return lower_ci_cmp(dg_json_str(a, "full_name"), dg_json_str(b, "full_name"));
+	return dg_collect_cmp_login(dg_json_str(a, "full_name"), dg_json_str(b, "full_name"));
 }
 
 /* A new array holding `src`'s elements sorted; src keeps its references. */
@@ -977,7 +686,7 @@ static void start_contributors(collect *c)
 	c->pulls_sorted = sorted(all, cmp_pull);
 	json_decref(all);
 	build_authors(c, c->pulls_sorted);
-	author_searches(c, c->groups);
+	dg_newcomers_search(c, c->groups);
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -1018,14 +727,14 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 
 	/* Stage 1: which repositories are watched. */
 	for (size_t i = 0; i < cfg->orgs.n; i++) {
-		page_job *j = job_new(&c, cfg->orgs.v[i]);
+		page_job *j = dg_collect_job_new(&c, cfg->orgs.v[i]);
 		snprintf(url, sizeof(url), "%s/orgs/%s/repos?type=%s&per_page=100", c.api, cfg->orgs.v[i],
 			 cfg->include_forks ? "all" : "sources");
 		if (j)
 			queue(&c, url, on_org_repos, j);
 	}
 	for (size_t i = 0; i < cfg->repos.n; i++) {
-		page_job *j = job_new(&c, cfg->repos.v[i]);
+		page_job *j = dg_collect_job_new(&c, cfg->repos.v[i]);
 		snprintf(url, sizeof(url), "%s/repos/%s", c.api, cfg->repos.v[i]);
 		if (j)
 			queue(&c, url, on_repo, j);
@@ -1046,7 +755,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 			names[k++] = dg_json_str(v, "full_name");
 		qsort(names, k, sizeof(*names), cmp_cstr);
 		for (size_t i = 0; i < k; i++) {
-			page_job *j = job_new(&c, names[i]);
+			page_job *j = dg_collect_job_new(&c, names[i]);
 			snprintf(url, sizeof(url), "%s/repos/%s/releases?per_page=100", c.api, names[i]);
 			if (j)
 				queue(&c, url, on_releases, j);
@@ -1061,10 +770,10 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		search_merged(&c, c.groups[g], since, until);
 	for (size_t i = 0; i < cfg->event_repos.n; i++) {
 		char *label = NULL;
-		page_job *j = job_new(&c, cfg->event_repos.v[i]);
+		page_job *j = dg_collect_job_new(&c, cfg->event_repos.v[i]);
 		if (dg_url_encode(cfg->event_label, &label) < 0 || !j) {
 			free(label);
-			job_free(j);
+			dg_collect_job_free(j);
 			continue;
 		}
 		snprintf(url, sizeof(url), "%s/repos/%s/issues?labels=%s&state=all&per_page=100", c.api,
@@ -1079,7 +788,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	start_contributors(&c);
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
-	settle_authors(&c);
+	dg_newcomers_settle(&c);
 	pulls = json_incref(c.pulls_sorted);
 
 	authors = json_array();
