@@ -1,5 +1,6 @@
 # digest - plain GNU make. `make`, `make check`, `make demo`, `make bench`,
-# `make install PREFIX=/usr/local DESTDIR=`, `make SANITIZE=1`, `make V=1`.
+# `make install PREFIX=/usr/local DESTDIR=`, `make SANITIZE=1`, `make V=1`,
+# `make fuzz FUZZ_SECONDS=30`.
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
@@ -12,8 +13,18 @@ DEB_PKGS = libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
            libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev \
            pkg-config python3 libxml2-utils tzdata ca-certificates
 PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3
+# What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
+FUZZ_DEB_PKGS = clang libclang-rt-14-dev
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
 
-ifeq ($(SANITIZE),)
+ifneq ($(FUZZ),)
+# libFuzzer build (`make fuzz`): the library gets coverage instrumentation.
+B        ?= build/fuzz
+CC       := $(FUZZ_CC)
+OPT      ?= -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),)
 B        ?= build/release
 OPT      ?= -O2 -g
 else
@@ -46,8 +57,13 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Test tools that speak an external suite's interface (toml-test, feeds).
 TOOL_SRC  = $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN  = $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
+# Fuzz targets: linked with tests/fuzz/replay.c for the tests (replaying the
+# seed corpora, t-fuzz-replay.sh), with libFuzzer in build/fuzz (`make fuzz`).
+FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/%)
+FUZZ_NAME = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 
-.PHONY: all deps check demo bench install uninstall clean tools
+.PHONY: all deps check demo bench install uninstall clean tools fuzz fuzz-deps
 .DEFAULT_GOAL := all
 
 all: digest tools
@@ -58,19 +74,30 @@ digest: $(B)/digest
 tools: $(TOOL_BIN)
 	$(Q)for t in $(TOOL_BIN); do cp $$t tests/$$(basename $$t); done
 
+# $(call apt_install,PACKAGES): install with apt-get those not installed yet.
+define apt_install
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "installing:$$missing"; \
+  { apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; } \
+    >build-deps.log 2>&1 || { cat build-deps.log; exit 1; }; \
+  rm -f build-deps.log; \
+fi
+endef
+
 DEPS_STAMP = build/.deps-ok
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
-	$(Q)missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  { apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; } \
-	    >build-deps.log 2>&1 || { cat build-deps.log; exit 1; }; \
-	  rm -f build-deps.log; \
-	fi
+	$(Q)$(call apt_install,$(DEB_PKGS))
 	$(Q)mkdir -p build && touch $@
+
+FUZZ_DEPS_STAMP = build/.fuzz-deps-ok
+fuzz-deps: $(FUZZ_DEPS_STAMP)
+$(FUZZ_DEPS_STAMP): $(DEPS_STAMP)
+	$(Q)$(call apt_install,$(FUZZ_DEB_PKGS))
+	$(Q)touch $@
 
 $(B)/lib/%.o: lib/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -99,13 +126,32 @@ $(B)/tests/%: tests/tools/%.c $(B)/libdigest.a | $(DEPS_STAMP)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(DG_CFLAGS) -Ilib -o $@ $< $(B)/libdigest.a $(LDLIBS)
 
+$(B)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libdigest.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DG_CFLAGS) -Ilib -o $@ $< tests/fuzz/replay.c $(B)/libdigest.a $(LDLIBS)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libdigest.a | $(DEPS_STAMP)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DG_CFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< $(B)/libdigest.a $(LDLIBS)
+
 # Everything the tests run, built with ASan+UBSan.
 check: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test-programs
 	$(Q)tests/run-tests build/asan
 
 .PHONY: test-programs
-test-programs: $(B)/digest $(UNIT_BIN) $(TOOL_BIN)
+test-programs: $(B)/digest $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN)
+
+# libFuzzer on every fuzz target for FUZZ_SECONDS each, one after the other,
+# from the seed corpora; new inputs stay in build/fuzz/corpus/, crashes in
+# build/fuzz/crashes/ (see tests/fuzz/run.sh). Not part of `make check`.
+fuzz: $(FUZZ_DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-programs
+	$(Q)tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAME)
+
+.PHONY: fuzz-programs
+fuzz-programs: $(FUZZ_NAME:%=$(B)/fuzz_%)
 
 demo: all
 	$(Q)tests/demo.sh

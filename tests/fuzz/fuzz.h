@@ -1,0 +1,41 @@
+/* fuzz.h - shared helpers for the fuzz targets in tests/fuzz/.
+ *
+ * Each fuzz_X.c defines LLVMFuzzerTestOneInput. Built with clang
+ * -fsanitize=fuzzer (`make fuzz`) libFuzzer drives it; built with replay.c
+ * (`make check`) it is fed every file of a corpus once. A target that finds
+ * an output breaking a documented invariant calls fuzz_fail, which aborts so
+ * that both drivers report the input. */
+#ifndef DG_FUZZ_H
+#define DG_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A NUL-terminated copy of data[0..size) (the C-string APIs stop at an
+ * embedded NUL, as they would on real input). Caller frees; aborts on OOM,
+ * which the fuzzer reports like any other crash. */
+static inline char *fuzz_cstr(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (!s)
+		abort();
+	if (size)
+		memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+/* Report a broken invariant and abort. */
+#define fuzz_fail(...) do { \
+	fprintf(stderr, "fuzz invariant violated: " __VA_ARGS__); \
+	fputc('\n', stderr); \
+	abort(); \
+} while (0)
+
+#endif
