@@ -1,5 +1,6 @@
 #include "store.h"
 #include "err.h"
+#include "output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,31 +53,6 @@ static int exec(dg_store *s, const char *sql)
 		return err;
 	}
 	return 0;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char *copy = strdup(dir);
-	int err = 0;
-
-	if (!copy)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	for (char *p = copy + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char saved = *p;
-			*p = '\0';
-			if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-				err = dg_err_set(DG_ERR_FAIL, "%s: cannot create directory: %s", copy,
-						 strerror(errno));
-				break;
-			}
-			*p = saved;
-			if (!saved)
-				break;
-		}
-	}
-	free(copy);
-	return err;
 }
 
 static int take_lock(dg_store *s, const char *dir, int lock_wait)
@@ -150,7 +126,7 @@ int dg_store_open(const char *dir, int lock_wait, dg_store **out)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	}
 	snprintf(s->path, n, "%s/%s", dir, DG_STORE_FILE);
-	if ((err = mkdir_p(dir)) < 0 || (err = take_lock(s, dir, lock_wait)) < 0)
+	if ((err = dg_output_mkdirs(dir)) < 0 || (err = take_lock(s, dir, lock_wait)) < 0)
 		goto done;
 	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		err = db_error(s, "cannot open");

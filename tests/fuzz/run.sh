@@ -48,6 +48,7 @@ for t in "$@"; do
 done
 if [ "$crashed" -ne 0 ]; then
 	echo "Crashes are in $build/crashes/. Reproduce one with: $build/fuzz_TARGET FILE;"
-	echo "once fixed, copy it to tests/fuzz/corpus/TARGET/ so make check replays it."
+	echo "keep it in tests/fuzz/pending/TARGET/ until it is fixed, then move it to"
+	echo "tests/fuzz/corpus/TARGET/ so make check replays it."
 fi
 exit $crashed

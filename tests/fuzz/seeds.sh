@@ -28,7 +28,7 @@ py() { python3 - "$out" "$tests" "$top"; }
 
 case "$target" in
 toml)
-	{ find "$tests/toml-test" -name '*.toml'; ls "$top"/templates/themes/*.toml "$top"/config.example.toml "$top"/feeds/*.toml; } |
+	{ find "$tests/toml-test" -name '*.toml'; printf "%s\n" "$top"/templates/themes/*.toml "$top"/config.example.toml "$top"/feeds/*.toml; } |
 		sort | link_all ;;
 feed)
 	find "$tests/feeds" "$tests/cnweekly/feeds" -type f | sort | link_all
@@ -62,9 +62,9 @@ for lang in sorted(glob.glob(os.path.join(top, "templates", "*", ""))):
         put("tmpl-%s-%s" % (os.path.basename(lang.rstrip("/")), os.path.basename(f)),
             open(f, encoding="utf-8").read(), "", parts)
 PY
-	ls "$top"/templates/*.mustache | link_all ;;
+	printf "%s\n" "$top"/templates/*.mustache | link_all ;;
 wechat)
-	{ find "$tests/wechat" "$tests/release-notes" -name '*.md'; ls "$tests"/wechat/bad/*.html "$tests"/golden/*.md "$tests"/golden/*.wechat.html; } |
+	{ find "$tests/wechat" "$tests/release-notes" -name '*.md'; printf "%s\n" "$tests"/wechat/bad/*.html "$tests"/golden/*.md "$tests"/golden/*.wechat.html; } |
 		sort | link_all
 	# The GFM spec sample, one file per example ("→" is a tab), as t-wechat.sh does.
 	awk -v dir="$out" '
@@ -124,7 +124,7 @@ for i, u in enumerate(sorted(urls)):
 PY
 	;;
 picks)
-	ls "$top"/config.example.toml | link_all ;;
+	printf "%s\n" "$top"/config.example.toml | link_all ;;
 *)
 	echo "seeds.sh: unknown target '$target'" >&2
 	exit 2 ;;
