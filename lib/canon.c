@@ -48,9 +48,13 @@ char *dg_canon_url(const char *url)
 	if ((p = memchr(host, '@', (size_t)(host_end - host))))
 		host = p + 1;
 	{
-		const char *h = host, *colon = memchr(host, ':', (size_t)(host_end - host));
-		const char *he = colon ? colon : host_end;
-		if (he - h > 4 && !strncasecmp(h, "www.", 4))
+		const char *h = host, *colon;
+		const char *he;
+		/* "[::1]:8080": the port's colon comes after the bracket */
+		const char *bracket = *host == '[' ? memchr(host, ']', (size_t)(host_end - host)) : NULL;
+		colon = memchr(bracket ? bracket : host, ':', (size_t)(host_end - (bracket ? bracket : host)));
+		he = colon ? colon : host_end;
+		while (he - h > 4 && !strncasecmp(h, "www.", 4))
 			h += 4;
 		if (h == he)
 			return NULL;
@@ -67,7 +71,7 @@ char *dg_canon_url(const char *url)
 		query = p + 1;
 	{
 		const char *pe = query ? query - 1 : end;
-		while (pe > path && pe[-1] == '/')
+		while (pe > path && (pe[-1] == '/' || isspace((unsigned char)pe[-1])))
 			pe--;
 		dg_buf_put(&b, path, (size_t)(pe - path));
 	}

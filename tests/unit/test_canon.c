@@ -18,6 +18,19 @@ int main(void)
 	same("https://example.com:443/a", "https://example.com/a");
 	same("https://example.com:8443/a", "https://example.com:8443/a");
 	same("http://example.com:8/a", "https://example.com:8/a");
+	same("http://[::1]:80/a", "https://[::1]/a");
+	same("https://[2001:db8::1]:8443/a/", "https://[2001:db8::1]:8443/a");
+	same("https://www.www.example.com/a / /", "https://example.com/a");
+	{
+		/* canonical form is a fixed point */
+		const char *urls[] = {"https://www.www.x.org/a /?utm_source=1", "http://[::1]:80/", "https://X.org:443//"};
+		for (size_t i = 0; i < 3; i++) {
+			char *a = dg_canon_url(urls[i]), *b = a ? dg_canon_url(a) : NULL;
+			CHECK(a && b && !strcmp(a, b), "canon is idempotent on %s", urls[i]);
+			free(a);
+			free(b);
+		}
+	}
 	same("https://user:pw@example.com/a", "https://example.com/a");
 	same("https://mp.weixin.qq.com/s/abc?scene=21&chksm=x", "https://mp.weixin.qq.com/s/abc");
 	same("  https://example.com  ", "https://example.com");
