@@ -296,6 +296,17 @@ static int write_certificates(const dg_config *cfg, json_t *model, const char *o
 	return 0;
 }
 
+static void print_warnings(const options *o, json_t *model)
+{
+	size_t i;
+	json_t *msg;
+
+	if (o->quiet)
+		return;
+	json_array_foreach(json_object_get(model, "warnings"), i, msg)
+		fprintf(stderr, "digest: warning: %s\n", json_string_value(msg));
+}
+
 /* Render `model` with template `kind` in every format asked for, then write
  * them. Everything is rendered before anything is written: a failure leaves
  * no mix of new and old files. */
@@ -305,12 +316,7 @@ static int write_outputs(const dg_config *cfg, const options *o, const char *kin
 	char *md = NULL, *fragment = NULL, *page = NULL, *json = NULL, name[160];
 	int err = 0;
 
-	if (!o->quiet) {
-		size_t i;
-		json_t *msg;
-		json_array_foreach(json_object_get(model, "warnings"), i, msg)
-			fprintf(stderr, "digest: warning: %s\n", json_string_value(msg));
-	}
+	print_warnings(o, model);
 	if ((has_format(o, "md") || has_format(o, "html")) &&
 	    (err = dg_render_markdown(cfg, model, kind, &md)) < 0)
 		goto done;
@@ -405,12 +411,7 @@ static int render_cnweekly(const dg_config *cfg, const options *o, const dg_wind
 			goto done;
 		if (w->n < 8)
 			snprintf(w->paths[w->n++], sizeof(w->paths[0]), "%s", path);
-		if (!o->quiet) {
-			size_t i;
-			json_t *msg;
-			json_array_foreach(json_object_get(res.model, "warnings"), i, msg)
-				fprintf(stderr, "digest: warning: %s\n", json_string_value(msg));
-		}
+		print_warnings(o, res.model);
 		goto done;
 	}
 	err = write_outputs(cfg, o, "cnweekly", win->label, res.model, out_dir, w);

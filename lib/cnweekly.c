@@ -463,19 +463,6 @@ static json_t *pick_editor(cn *c, json_t *items, json_t *cands, const char *sect
 
 /* ---- the model ---- */
 
-static void set_yaml(json_t *obj, const char *key, const char *value)
-{
-	dg_buf b = DG_BUF_INIT;
-
-	for (const char *p = value ? value : ""; *p; p++) {
-		if (*p == '\'')
-			dg_buf_putc(&b, '\'');
-		dg_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
-	}
-	json_object_set_new(obj, key, json_string(dg_buf_cstr(&b)));
-	dg_buf_free(&b);
-}
-
 static void decorate(cn *c, json_t *list)
 {
 	size_t i;
@@ -487,11 +474,9 @@ static void decorate(cn *c, json_t *list)
 		json_object_set_new(it, "has_summary", json_boolean(*dg_json_str(it, "summary") != '\0'));
 		if (*dg_json_str(it, "published")) {
 			int64_t t = 0;
-			int y, m, d;
 			char date[16];
 			dg_date_parse_rfc3339(dg_json_str(it, "published"), &t);
-			dg_date_local_ymd(t, c->cfg->timezone, &y, &m, &d);
-			snprintf(date, sizeof(date), "%04d-%02d-%02d", y, m % 100, d % 100);
+			dg_model_local_date(c->cfg, t, date);
 			json_object_set_new(it, "date", json_string(date));
 		}
 		if (*dg_json_str(it, "repo") && json_object_get(it, "stars")) {
@@ -512,21 +497,11 @@ static json_t *build_model(cn *c, json_t *projects, json_t *articles, json_t *ne
 			   int number)
 {
 	const dg_config *cfg = c->cfg;
-	char first[16], last[16], created[16], range[48], date_dots[24], title[1024], headline[512], desc[1024];
-	char since[DG_DATE_RFC3339_LEN], until[DG_DATE_RFC3339_LEN];
-	int y, m, d;
-	json_t *m_, *fm;
+	char title[1024], headline[512], desc[1024];
+	json_t *m_, *fm, *period = dg_model_period(cfg, c->w);
 	const char *base_title = cfg->cn_title ? cfg->cn_title : (zh(cfg) ? "云原生周刊" : "Cloud Native Weekly");
+	const char *date_dots = dg_json_str(period, "date"), *created = dg_json_str(period, "created");
 
-	dg_date_local_ymd(c->w->since, cfg->timezone, &y, &m, &d);
-	snprintf(first, sizeof(first), "%04d-%02d-%02d", y, m % 100, d % 100);
-	dg_date_local_ymd(c->w->until - 1, cfg->timezone, &y, &m, &d);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m % 100, d % 100);
-	dg_date_local_ymd(c->w->until, cfg->timezone, &y, &m, &d);
-	snprintf(created, sizeof(created), "%04d-%02d-%02d", y, m % 100, d % 100);
-	snprintf(date_dots, sizeof(date_dots), "%d.%d.%d", y, m, d);
-	snprintf(range, sizeof(range), "%.4s.%.2s.%.2s-%.4s.%.2s.%.2s", first, first + 5, first + 8, last,
-		 last + 5, last + 8);
 	if (headline_in && *headline_in)
 		snprintf(headline, sizeof(headline), "%s", headline_in);
 	else if (json_array_size(news))
@@ -542,16 +517,9 @@ static json_t *build_model(cn *c, json_t *projects, json_t *articles, json_t *ne
 	decorate(c, projects);
 	decorate(c, articles);
 	decorate(c, news);
-	dg_date_format_utc(c->w->since, since);
-	dg_date_format_utc(c->w->until, until);
-	m_ = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:{s:s, s:s, s:s, s:s, s:i, s:s},"
-		       " s:{s:s, s:s, s:s, s:s, s:s}}",
+	m_ = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o}",
 		       "kind", KIND, "title", title, "headline", headline, "series", base_title, "number", number,
-		       "language", cfg->language,
-		       "window", "since", since, "until", until, "week", c->w->week_label, "label", c->w->label,
-		       "weeks", c->w->weeks, "timezone", cfg->timezone,
-		       "period", "first_day", first, "last_day", last, "created", created, "range", range,
-		       "date", date_dots);
+		       "language", cfg->language, "window", dg_model_window(cfg, c->w), "period", period);
 	json_object_set(m_, "projects", projects);
 	json_object_set(m_, "articles", articles);
 	json_object_set(m_, "news", news);
@@ -570,15 +538,15 @@ static json_t *build_model(cn *c, json_t *projects, json_t *articles, json_t *ne
 		char fm_title[1024];
 		snprintf(fm_title, sizeof(fm_title), zh(cfg) ? "%s：%s | %s" : "%s: %s | %s", base_title, headline,
 			 date_dots);
-		set_yaml(fm, "title", fm_title);
+		dg_model_set_yaml(fm, "title", fm_title);
 	}
-	set_yaml(fm, "tag", zh(cfg) ? "云原生周刊" : "Cloud Native Weekly");
-	set_yaml(fm, "keywords", zh(cfg) ? "Kubernetes, 云原生, 周刊" : "Kubernetes, cloud native, weekly");
+	dg_model_set_yaml(fm, "tag", zh(cfg) ? "云原生周刊" : "Cloud Native Weekly");
+	dg_model_set_yaml(fm, "keywords", zh(cfg) ? "Kubernetes, 云原生, 周刊" : "Kubernetes, cloud native, weekly");
 	snprintf(desc, sizeof(desc), zh(cfg) ? "第 %d 期：%s" : "No. %d: %s", number, headline);
-	set_yaml(fm, "description", desc);
-	set_yaml(fm, "createTime", created);
-	set_yaml(fm, "author", cfg->author);
-	set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+	dg_model_set_yaml(fm, "description", desc);
+	dg_model_set_yaml(fm, "createTime", created);
+	dg_model_set_yaml(fm, "author", cfg->author);
+	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
 	json_object_set_new(m_, "front_matter", fm);
 	dg_model_add_links(cfg, m_);
 	dg_model_sanitize_urls(m_);

@@ -18,7 +18,7 @@ static int zh(const dg_config *cfg)
 }
 
 /* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
-static void local_date(const dg_config *cfg, int64_t t, char out[16])
+void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
 {
 	int y, m, d;
 
@@ -32,10 +32,10 @@ static void local_date_of(const dg_config *cfg, const char *rfc3339, char out[16
 	int64_t t = 0;
 
 	dg_date_parse_rfc3339(rfc3339, &t);
-	local_date(cfg, t, out);
+	dg_model_local_date(cfg, t, out);
 }
 
-static json_t *window_json(const dg_config *cfg, const dg_window *w)
+json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
 {
 	char since[DG_DATE_RFC3339_LEN], until[DG_DATE_RFC3339_LEN];
 
@@ -47,17 +47,19 @@ static json_t *window_json(const dg_config *cfg, const dg_window *w)
 }
 
 /* "2021.12.06-2021.12.12" style dates of the period (last day inclusive). */
-static json_t *period_json(const dg_config *cfg, const dg_window *w)
+json_t *dg_model_period(const dg_config *cfg, const dg_window *w)
 {
-	char first[16], last[16], created[16], dots[48];
+	char first[16], last[16], created[16], dots[48], issue_date[24];
 
-	local_date(cfg, w->since, first);
-	local_date(cfg, w->until - 1, last);
-	local_date(cfg, w->until, created);
+	dg_model_local_date(cfg, w->since, first);
+	dg_model_local_date(cfg, w->until - 1, last);
+	dg_model_local_date(cfg, w->until, created);
 	snprintf(dots, sizeof(dots), "%.4s.%.2s.%.2s-%.4s.%.2s.%.2s", first, first + 5, first + 8,
 		 last, last + 5, last + 8);
-	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "first_day", first, "last_day", last,
-			 "created", created, "range", dots, "biweekly", w->weeks == 2);
+	/* The issue's date as titles write it: "2021.10.18", no zero padding. */
+	snprintf(issue_date, sizeof(issue_date), "%d.%d.%d", atoi(created), atoi(created + 5), atoi(created + 8));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "first_day", first, "last_day", last,
+			 "created", created, "range", dots, "date", issue_date, "biweekly", w->weeks == 2);
 }
 
 /* YAML single-quoted scalar body: ' doubles, newlines become spaces. */
@@ -79,7 +81,7 @@ static char *yaml_quote(const char *s)
 	return out;
 }
 
-static void set_yaml(json_t *obj, const char *key, const char *value)
+void dg_model_set_yaml(json_t *obj, const char *key, const char *value)
 {
 	char *q = yaml_quote(value ? value : "");
 
@@ -382,7 +384,7 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 	title = cfg->community_title ? cfg->community_title : cfg->title;
 	m = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o}", "kind", "community", "title", title, "number", number,
 		      "language", cfg->language, "community", community_name(cfg),
-		      "window", window_json(cfg, w), "period", period_json(cfg, w));
+		      "window", dg_model_window(cfg, w), "period", dg_model_period(cfg, w));
 	if (!m || !stats) {
 		json_decref(m);
 		json_decref(stats);
@@ -420,7 +422,7 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		char full_title[512];
 		json_t *period = json_object_get(m, "period");
 		snprintf(full_title, sizeof(full_title), "%s | %s", title, dg_json_str(period, "range"));
-		set_yaml(fm, "title", full_title);
+		dg_model_set_yaml(fm, "title", full_title);
 		if (zh(cfg))
 			snprintf(desc, sizeof(desc), "本期共有 %lld 位贡献者提交了 %lld 个 PR，发布 %zu 个版本，新增 %zu 位 Contributor",
 				 (long long)json_array_size(contributors), (long long)person_pulls,
@@ -431,14 +433,14 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 				 json_array_size(contributors), (long long)person_pulls,
 				 json_array_size(json_object_get(m, "releases")),
 				 json_array_size(json_object_get(m, "new_contributors")));
-		set_yaml(fm, "description", desc);
+		dg_model_set_yaml(fm, "description", desc);
 		snprintf(keywords, sizeof(keywords), "%s, %s", community_name(cfg),
 			 zh(cfg) ? "社区, 周报" : "community, weekly");
-		set_yaml(fm, "keywords", keywords);
-		set_yaml(fm, "tag", cfg->tag ? cfg->tag : (zh(cfg) ? "社区动态" : "Community"));
-		set_yaml(fm, "createTime", dg_json_str(period, "created"));
-		set_yaml(fm, "author", cfg->author);
-		set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+		dg_model_set_yaml(fm, "keywords", keywords);
+		dg_model_set_yaml(fm, "tag", cfg->tag ? cfg->tag : (zh(cfg) ? "社区动态" : "Community"));
+		dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
+		dg_model_set_yaml(fm, "author", cfg->author);
+		dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
 	}
 	json_object_set_new(m, "front_matter", fm);
 	dg_model_add_links(cfg, m);

@@ -83,10 +83,11 @@ int dg_render_find_data(const dg_config *cfg, const char *relative, char **path)
 	return find_in_roots(cfg, "feeds", relative, path);
 }
 
-static int load_template(const dg_config *cfg, const char *relative, char **text, size_t *len)
+/* Read a template; *path (caller frees) is the file read, for messages. */
+static int load_template(const dg_config *cfg, const char *relative, char **text, size_t *len,
+			 char **path)
 {
-	char *path = NULL;
-	int found = dg_render_find_file(cfg, relative, &path), err;
+	int found = dg_render_find_file(cfg, relative, path), err;
 
 	if (found < 0)
 		return found;
@@ -94,8 +95,10 @@ static int load_template(const dg_config *cfg, const char *relative, char **text
 		return dg_err_set(DG_ERR_FAIL, "template '%s' not found (looked in digest.templates_dir, "
 				  "$DIGEST_DATADIR/templates, beside the binary and in %s/templates)",
 				  relative, DG_DATADIR);
-	err = dg_output_read_file(path, TEMPLATE_MAX, text, len);
-	free(path);
+	if ((err = dg_output_read_file(*path, TEMPLATE_MAX, text, len)) < 0) {
+		free(*path);
+		*path = NULL;
+	}
 	return err;
 }
 
@@ -143,19 +146,21 @@ static int load_partial(void *ud, const char *name, char **text, size_t *len)
 
 int dg_render_markdown(const dg_config *cfg, json_t *model, const char *name, char **md)
 {
-	char rel[512], *tmpl = NULL;
+	char rel[512], *tmpl = NULL, *path = NULL;
 	size_t len;
 	dg_buf out = DG_BUF_INIT;
 	partial_ctx pc = {cfg, cfg->language, "md"};
-	dg_mustache_opts opts = {dg_render_escape_markdown, load_partial, &pc, rel};
+	dg_mustache_opts opts = {dg_render_escape_markdown, load_partial, &pc, NULL};
 	int err;
 
 	*md = NULL;
 	snprintf(rel, sizeof(rel), "%s/%s.md.mustache", cfg->language, name);
-	if ((err = load_template(cfg, rel, &tmpl, &len)) < 0)
+	if ((err = load_template(cfg, rel, &tmpl, &len, &path)) < 0)
 		return err;
+	opts.name = path; /* errors name the file read: "…/zh/community.md.mustache:12: …" */
 	err = dg_mustache_render(tmpl, len, model, &opts, &out);
 	free(tmpl);
+	free(path);
 	if (err < 0) {
 		dg_buf_free(&out);
 		return err;
@@ -236,16 +241,17 @@ done:
 
 int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, char **svg)
 {
-	char *tmpl = NULL;
+	char *tmpl = NULL, *path = NULL;
 	size_t len;
 	dg_buf out = DG_BUF_INIT;
-	dg_mustache_opts opts = {NULL, NULL, NULL, "certificate.svg.mustache"};
+	dg_mustache_opts opts = {NULL, NULL, NULL, NULL};
 	json_t *ctx;
 	int err;
 
 	*svg = NULL;
-	if ((err = load_template(cfg, "certificate.svg.mustache", &tmpl, &len)) < 0)
+	if ((err = load_template(cfg, "certificate.svg.mustache", &tmpl, &len, &path)) < 0)
 		return err;
+	opts.name = path;
 	ctx = json_pack("{s:O, s:O, s:O, s:O, s:s}", "person", person,
 			"community", json_object_get(model, "community"),
 			"period", json_object_get(model, "period"), "title", json_object_get(model, "title"),
@@ -254,6 +260,7 @@ int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, c
 		  : dg_err_set(DG_ERR_NOMEM, "out of memory");
 	json_decref(ctx);
 	free(tmpl);
+	free(path);
 	if (err < 0) {
 		dg_buf_free(&out);
 		return err;

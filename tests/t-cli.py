@@ -228,6 +228,13 @@ with FakeGitHub(WORLD, *FAST) as gh, tempfile.TemporaryDirectory() as prefix:
     md = open(os.path.join(ws.out, "community-%s.md" % WEEK), encoding="utf-8").read() if p.returncode == 0 else ""
     check("Our own intro for kubesphere." in md and "## Releases" in md,
           "digest.templates_dir overrides one partial, the rest stay shipped", p.stderr + md[:300])
+    open(os.path.join(user, "intro.md.mustache"), "w").write("Fine line.\n{{#stats}}unclosed\n")
+    p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,
+                        "--format", "md"], capture_output=True, text=True, env=e, cwd=prefix, timeout=120)
+    after = open(os.path.join(ws.out, "community-%s.md" % WEEK), encoding="utf-8").read()
+    check(p.returncode == 1 and "community.md.mustache:11: partial 'intro': intro:2: section 'stats' is not closed" in p.stderr,
+          "a broken user template: exit 1 naming its file and line", p.stderr)
+    check(after == md, "a broken template loses nothing already written")
     ws.close()
 
 # Two runs on one state store at once: the second waits for the first, both
