@@ -42,13 +42,20 @@ endif
 # Expanded at recipe time, after `deps` has run: pkg-config may not exist before.
 PC_CFLAGS = $(shell pkg-config --cflags $(PC_PKGS))
 PC_LIBS   = $(shell pkg-config --libs $(PC_PKGS)) -lcmark-gfm-extensions
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line are
+# honoured (Debian's hardening flags: `dpkg-buildflags --export=make`).
+CPPFLAGS ?=
 CFLAGS   ?=
-DG_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-            -DDG_VERSION='"$(VERSION)"' -DDG_DATADIR='"$(DATADIR)"' \
-            $(OPT) $(CFLAGS) $(PC_CFLAGS) -MMD -MP
+LDFLAGS  ?=
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wvla -Wundef
+DG_CFLAGS = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -DDG_VERSION='"$(VERSION)"' -DDG_DATADIR='"$(DATADIR)"' -Ilib \
+            $(CPPFLAGS) $(OPT) $(CFLAGS) $(PC_CFLAGS) -MMD -MP
 LDLIBS    = $(PC_LIBS) -lm
 
-LIB_SRC   = $(sort $(wildcard lib/*.c))
+# lib/ holds one folder per stage (README: How it works).
+LIB_SRC   = $(sort $(wildcard lib/*/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o)
 CMD_SRC   = $(sort $(wildcard cmd/*.c))
 CMD_OBJ   = $(CMD_SRC:%.c=$(B)/%.o)
@@ -63,10 +70,15 @@ FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/%)
 FUZZ_NAME = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 
-.PHONY: all deps check demo bench install uninstall clean tools fuzz fuzz-deps
+# `make deps` alone installs packages; the top-level targets run it first and
+# then build, so no object rule ever calls apt-get.
+.PHONY: all programs deps check demo bench install uninstall clean tools fuzz fuzz-deps
 .DEFAULT_GOAL := all
 
-all: digest tools
+all: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory programs
+
+programs: digest tools
 
 digest: $(B)/digest
 	$(Q)cp $< $@
@@ -99,41 +111,41 @@ $(FUZZ_DEPS_STAMP): $(DEPS_STAMP)
 	$(Q)$(call apt_install,$(FUZZ_DEB_PKGS))
 	$(Q)touch $@
 
-$(B)/lib/%.o: lib/%.c | $(DEPS_STAMP)
+$(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(DG_CFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c | $(DEPS_STAMP)
+$(B)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(DG_CFLAGS) -Ilib -c -o $@ $<
+	$(Q)$(CC) $(DG_CFLAGS) -c -o $@ $<
 
 $(B)/libdigest.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/digest: $(CMD_OBJ) $(B)/libdigest.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(DG_CFLAGS) -o $@ $(CMD_OBJ) $(B)/libdigest.a $(LDLIBS)
+	$(Q)$(CC) $(DG_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libdigest.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdigest.a | $(DEPS_STAMP)
+$(B)/tests/%: tests/unit/%.c $(B)/libdigest.a
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(DG_CFLAGS) -Ilib -o $@ $< $(B)/libdigest.a $(LDLIBS)
+	$(Q)$(CC) $(DG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libdigest.a $(LDLIBS)
 
-$(B)/tests/%: tests/tools/%.c $(B)/libdigest.a | $(DEPS_STAMP)
+$(B)/tests/%: tests/tools/%.c $(B)/libdigest.a
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(DG_CFLAGS) -Ilib -o $@ $< $(B)/libdigest.a $(LDLIBS)
+	$(Q)$(CC) $(DG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libdigest.a $(LDLIBS)
 
-$(B)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libdigest.a | $(DEPS_STAMP)
+$(B)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libdigest.a
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(DG_CFLAGS) -Ilib -o $@ $< tests/fuzz/replay.c $(B)/libdigest.a $(LDLIBS)
+	$(Q)$(CC) $(DG_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libdigest.a $(LDLIBS)
 
-$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libdigest.a | $(DEPS_STAMP)
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libdigest.a
 	@echo "  CC      $<"
-	$(Q)$(CC) $(DG_CFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< $(B)/libdigest.a $(LDLIBS)
+	$(Q)$(CC) $(DG_CFLAGS) -fsanitize=fuzzer -Ilib $(LDFLAGS) -o $@ $< $(B)/libdigest.a $(LDLIBS)
 
 # Everything the tests run, built with ASan+UBSan.
 check: $(DEPS_STAMP)
@@ -173,4 +185,4 @@ uninstall:
 clean:
 	rm -rf build digest out $(TOOL_SRC:tests/tools/%.c=tests/%)
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(TOOL_BIN:=.d) $(FUZZ_BIN:=.d)

@@ -1,18 +1,18 @@
 /* digest - command line: arguments, dispatch, messages and exit codes.
  * Everything else lives in lib/. */
-#include "cnweekly.h"
-#include "collect.h"
-#include "config.h"
-#include "date.h"
-#include "err.h"
-#include "http.h"
-#include "model.h"
-#include "numbering.h"
-#include "output.h"
-#include "picks.h"
-#include "render.h"
-#include "store.h"
-#include "window.h"
+#include "issue/cnweekly.h"
+#include "github/collect.h"
+#include "config/config.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "net/http.h"
+#include "model/model.h"
+#include "issue/numbering.h"
+#include "base/output.h"
+#include "feeds/picks.h"
+#include "render/render.h"
+#include "store/store.h"
+#include "issue/window.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * canon.h promises of a canonical URL: https scheme, lower-case host, no
  * fragment, no utm_* parameter, no trailing slash on the path. */
 #include "fuzz.h"
-#include "canon.h"
+#include "feeds/canon.h"
 
 #include <strings.h>
 

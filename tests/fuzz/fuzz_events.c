@@ -2,7 +2,7 @@
  * come from JSON), read in a zone with an offset, and dg_event_parse_date on
  * its first line. */
 #include "fuzz.h"
-#include "events.h"
+#include "github/events.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

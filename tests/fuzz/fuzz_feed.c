@@ -4,7 +4,7 @@
  * mode when it is short (a title or a summary, not a whole feed: that would
  * only slow the fuzzer). Checks the entry shape the header promises. */
 #include "fuzz.h"
-#include "feed.h"
+#include "feeds/feed.h"
 
 #define DATE_MAX 256   /* a date string longer than this is not a date */
 #define TEXT_MAX 4096  /* inputs up to this size also go through dg_feed_text */

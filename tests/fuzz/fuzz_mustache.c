@@ -8,9 +8,9 @@
  * Markdown escaper (the report templates'); the output buffer is capped so
  * a template cannot ask for unbounded output. */
 #include "fuzz.h"
-#include "buf.h"
-#include "mustache.h"
-#include "render.h"
+#include "base/buf.h"
+#include "render/mustache.h"
+#include "render/render.h"
 
 #define OUT_MAX (1u << 20)
 

@@ -3,7 +3,7 @@
  * the header promises: at most max_lines strings, each at most max_chars
  * code points plus the "…" that marks a cut. */
 #include "fuzz.h"
-#include "notes.h"
+#include "model/notes.h"
 
 #define MAX_LINES 5
 #define MAX_CHARS 60

@@ -1,8 +1,8 @@
 /* fuzz_picks - dg_picks_load on an arbitrary editor's file. The loader takes
  * a path, so each input is written to a private temporary file first. */
 #include "fuzz.h"
-#include "err.h"
-#include "picks.h"
+#include "base/err.h"
+#include "feeds/picks.h"
 
 #include <unistd.h>
 

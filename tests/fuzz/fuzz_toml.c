@@ -1,7 +1,7 @@
 /* fuzz_toml - dg_toml_parse on arbitrary bytes, then a walk of the tree
  * through every accessor (the config loader reads the tree the same way). */
 #include "fuzz.h"
-#include "toml.h"
+#include "config/toml.h"
 
 static void walk(const dg_toml *v)
 {

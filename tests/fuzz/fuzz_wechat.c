@@ -7,8 +7,8 @@
  *   - no on* event handler, id or class attribute;
  *   - <a href> only to https://mp.weixin.qq.com/, <img src> only https://. */
 #include "fuzz.h"
-#include "markdown.h"
-#include "wechat.h"
+#include "render/markdown.h"
+#include "wechat/wechat.h"
 
 #include <strings.h>
 

@@ -8,8 +8,8 @@
  * document goes to stderr as one line starting "feed-decoder: warning:". Exits
  * 1 (one line on stderr naming the file) when nothing could be read, 2 on
  * usage errors. --date prints the RFC 3339 UTC form of STRING, or "null". */
-#include "../../lib/feed.h"
-#include "../../lib/err.h"
+#include "feeds/feed.h"
+#include "base/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>

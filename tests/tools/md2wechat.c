@@ -7,10 +7,10 @@
  * process for many inputs keeps the sanitizer runs short).
  * Options: --theme FILE, --no-cjk-spacing, --refs-heading TEXT.
  * Exit 0 ok, 1 failure, 2 usage. */
-#include "err.h"
-#include "markdown.h"
-#include "theme.h"
-#include "wechat.h"
+#include "base/err.h"
+#include "render/markdown.h"
+#include "render/theme.h"
+#include "wechat/wechat.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,9 +4,9 @@
  * as objects, arrays as arrays, every scalar as {"type": T, "value": "..."}.
  * Exits 0 on success, 1 with a one-line message on stderr when the input is
  * not valid TOML, 2 on an internal failure (out of memory, I/O). */
-#include "buf.h"
-#include "err.h"
-#include "toml.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "config/toml.h"
 
 #include <inttypes.h>
 #include <jansson.h>

@@ -1,6 +1,6 @@
 #include "check.h"
-#include "../../lib/buf.h"
-#include "../../lib/err.h"
+#include "base/buf.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 

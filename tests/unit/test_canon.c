@@ -1,5 +1,5 @@
 #include "check.h"
-#include "canon.h"
+#include "feeds/canon.h"
 
 #include <stdlib.h>
 

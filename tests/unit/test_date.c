@@ -1,5 +1,5 @@
 #include "check.h"
-#include "date.h"
+#include "base/date.h"
 
 int main(void)
 {

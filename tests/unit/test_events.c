@@ -1,6 +1,6 @@
 #include "check.h"
-#include "events.h"
-#include "date.h"
+#include "github/events.h"
+#include "base/date.h"
 
 int main(void)
 {

@@ -1,7 +1,7 @@
 /* test_feed.c - the feed reader's C API on small inline documents. */
 #include "check.h"
-#include "../../lib/feed.h"
-#include "../../lib/err.h"
+#include "feeds/feed.h"
+#include "base/err.h"
 
 #include <stdint.h>
 #include <stdlib.h>

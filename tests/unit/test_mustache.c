@@ -2,8 +2,8 @@
  * against lib/mustache.c, plus what the spec leaves to the engine: custom
  * escaping, error messages, number formatting, recursion limits. */
 #include "check.h"
-#include "../../lib/mustache.h"
-#include "../../lib/err.h"
+#include "render/mustache.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 

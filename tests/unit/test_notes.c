@@ -1,6 +1,6 @@
 #include "check.h"
-#include "notes.h"
-#include "output.h"
+#include "model/notes.h"
+#include "base/output.h"
 
 #include <stdlib.h>
 

@@ -1,7 +1,7 @@
 #include "check.h"
-#include "numbering.h"
-#include "date.h"
-#include "err.h"
+#include "issue/numbering.h"
+#include "base/date.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 #include "check.h"
-#include "store.h"
-#include "err.h"
+#include "store/store.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 #include <sys/wait.h>

@@ -2,8 +2,8 @@
  * error messages, and parsing files. The full TOML grammar is exercised
  * by tests/t-toml-test.py against toml-test. */
 #include "check.h"
-#include "err.h"
-#include "toml.h"
+#include "base/err.h"
+#include "config/toml.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* test_wechat.c - Markdown -> HTML -> WeChat fragment, preview page, themes. */
 #include "check.h"
-#include "err.h"
-#include "markdown.h"
-#include "theme.h"
-#include "wechat.h"
+#include "base/err.h"
+#include "render/markdown.h"
+#include "render/theme.h"
+#include "wechat/wechat.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>

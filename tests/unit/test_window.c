@@ -1,8 +1,8 @@
 #include "check.h"
-#include "window.h"
-#include "date.h"
-#include "output.h"
-#include "err.h"
+#include "issue/window.h"
+#include "base/date.h"
+#include "base/output.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -1,0 +1,257 @@
+#include "base/date.h"
+#include "base/err.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Run under TZ=tz, restoring the previous TZ afterwards. */
+typedef struct zone_guard {
+	char *saved;
+	int had;
+} zone_guard;
+
+static void zone_enter(zone_guard *g, const char *tz)
+{
+	const char *old = getenv("TZ");
+
+	g->had = old != NULL;
+	g->saved = old ? strdup(old) : NULL;
+	setenv("TZ", tz && *tz ? tz : "UTC", 1);
+	tzset();
+}
+
+static void zone_leave(zone_guard *g)
+{
+	if (g->had && g->saved)
+		setenv("TZ", g->saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(g->saved);
+}
+
+int dg_date_zone_exists(const char *tz)
+{
+	char path[512];
+
+	if (!tz || !*tz)
+		return 0;
+	if (!strcmp(tz, "UTC") || !strcmp(tz, "Etc/UTC"))
+		return 1;
+	/* Reject path tricks: a zone name is letters, digits, '/', '_', '-', '+'. */
+	for (const char *p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_-+", *p))
+			return 0;
+	if (strstr(tz, "..") || tz[0] == '/')
+		return 0;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	return access(path, R_OK) == 0;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+static int parse_ymd(const char *s, int *y, int *m, int *d)
+{
+	if (digits(s, 4, y) || s[4] != '-' || digits(s + 5, 2, m) || s[7] != '-' ||
+	    digits(s + 8, 2, d))
+		return -1;
+	if (*m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+		return -1;
+	return 0;
+}
+
+int dg_date_parse_rfc3339(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	const char *p;
+	struct tm tm = {0};
+
+	if (!s || strlen(s) < 20 || parse_ymd(s, &y, &mo, &d) < 0)
+		return DG_ERR_FAIL;
+	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+		return DG_ERR_FAIL;
+	if (digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    digits(s + 17, 2, &sec) || h > 23 || mi > 59 || sec > 60)
+		return DG_ERR_FAIL;
+	p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return DG_ERR_FAIL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '+' ? 1 : -1;
+		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+			return DG_ERR_FAIL;
+		p += 6;
+	} else {
+		return DG_ERR_FAIL;
+	}
+	if (*p)
+		return DG_ERR_FAIL;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec == 60 ? 59 : sec;
+	*out = (int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+int dg_date_local_time(int y, int m, int d, int hh, int mm, int ss, const char *tz, int64_t *out)
+{
+	zone_guard g;
+	struct tm tm = {0};
+	time_t t;
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	tm.tm_isdst = -1;
+	zone_enter(&g, tz);
+	t = mktime(&tm);
+	zone_leave(&g);
+	if (t == (time_t)-1)
+		return DG_ERR_FAIL;
+	*out = (int64_t)t;
+	return 0;
+}
+
+static int local_midnight(int y, int m, int d, const char *tz, int64_t *out)
+{
+	return dg_date_local_time(y, m, d, 0, 0, 0, tz, out);
+}
+
+int dg_date_parse_day(const char *s, const char *tz, int64_t *out)
+{
+	int y, m, d;
+
+	if (!s || strlen(s) != 10 || parse_ymd(s, &y, &m, &d) < 0)
+		return DG_ERR_FAIL;
+	return local_midnight(y, m, d, tz, out);
+}
+
+int dg_date_parse_cli(const char *s, const char *tz, int64_t *out)
+{
+	if (s && strlen(s) == 10)
+		return dg_date_parse_day(s, tz, out);
+	return dg_date_parse_rfc3339(s, out);
+}
+
+void dg_date_format_utc(int64_t t, char out[DG_DATE_RFC3339_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, DG_DATE_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int dg_date_local_ymd(int64_t t, const char *tz, int *year, int *month, int *day)
+{
+	zone_guard g;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int ok;
+
+	zone_enter(&g, tz);
+	ok = localtime_r(&tt, &tm) != NULL;
+	zone_leave(&g);
+	if (!ok)
+		return DG_ERR_FAIL;
+	*year = tm.tm_year + 1900;
+	*month = tm.tm_mon + 1;
+	*day = tm.tm_mday;
+	return 0;
+}
+
+/* Day number (days since 1970-01-01) of a proleptic Gregorian date. */
+static int64_t day_number(int y, int m, int d)
+{
+	struct tm tm = {0};
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return (int64_t)timegm(&tm) / 86400;
+}
+
+/* Monday of ISO week 1: the week holding January 4th. */
+static int64_t iso_week1_monday(int iso_year)
+{
+	int64_t jan4 = day_number(iso_year, 1, 4);
+	int wday = (int)((jan4 + 3) % 7); /* 0 = Monday; 1970-01-01 was a Thursday */
+
+	return jan4 - wday;
+}
+
+static int weeks_in_iso_year(int iso_year)
+{
+	return (int)((iso_week1_monday(iso_year + 1) - iso_week1_monday(iso_year)) / 7);
+}
+
+int dg_date_iso_week_of(int64_t t, const char *tz, int *iso_year, int *week)
+{
+	int y, m, d;
+	int64_t day;
+
+	if (dg_date_local_ymd(t, tz, &y, &m, &d) < 0)
+		return DG_ERR_FAIL;
+	day = day_number(y, m, d);
+	*iso_year = y + 1;
+	while (day < iso_week1_monday(*iso_year))
+		(*iso_year)--;
+	*week = (int)((day - iso_week1_monday(*iso_year)) / 7) + 1;
+	return 0;
+}
+
+int dg_date_parse_week(const char *s, int *iso_year, int *week)
+{
+	if (!s || strlen(s) != 8 || digits(s, 4, iso_year) || s[4] != '-' ||
+	    (s[5] != 'W' && s[5] != 'w') || digits(s + 6, 2, week))
+		return DG_ERR_FAIL;
+	if (*week < 1 || *week > weeks_in_iso_year(*iso_year))
+		return DG_ERR_FAIL;
+	return 0;
+}
+
+int dg_date_week_start(int iso_year, int week, const char *tz, int64_t *out)
+{
+	int64_t day = iso_week1_monday(iso_year) + (int64_t)(week - 1) * 7;
+	time_t tt = (time_t)(day * 86400);
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	return local_midnight(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tz, out);
+}

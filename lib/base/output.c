@@ -1,0 +1,110 @@
+#include "base/output.h"
+#include "base/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int dg_output_mkdirs(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(path))
+		return dg_err_set(DG_ERR_FAIL, "output directory '%s': bad path", dir);
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1;; p++) {
+		if (*p == '/' || !*p) {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return dg_err_set(DG_ERR_FAIL, "%s: cannot create directory: %s", path,
+						  strerror(errno));
+			*p = saved;
+			if (!saved)
+				break;
+		}
+	}
+	return 0;
+}
+
+int dg_output_write(const char *dir, const char *name, const char *data, size_t len)
+{
+	char target[4096], tmp[4200];
+	int fd, err = 0;
+	size_t done = 0;
+
+	if ((err = dg_output_mkdirs(dir)) < 0)
+		return err;
+	snprintf(target, sizeof(target), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return dg_err_set(DG_ERR_FAIL, "%s: cannot create: %s", tmp, strerror(errno));
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			err = dg_err_set(DG_ERR_FAIL, "%s: write failed: %s", tmp, strerror(errno));
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (!err && fsync(fd) < 0)
+		err = dg_err_set(DG_ERR_FAIL, "%s: fsync failed: %s", tmp, strerror(errno));
+	if (close(fd) < 0 && !err)
+		err = dg_err_set(DG_ERR_FAIL, "%s: close failed: %s", tmp, strerror(errno));
+	if (!err && rename(tmp, target) < 0)
+		err = dg_err_set(DG_ERR_FAIL, "%s: cannot rename into place: %s", target, strerror(errno));
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int dg_output_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (!f)
+		return dg_err_set(DG_ERR_FAIL, "%s: cannot open: %s", path, strerror(errno));
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			char *nb;
+			cap = cap ? cap * 2 : 8192;
+			if (!(nb = realloc(buf, cap))) {
+				free(buf);
+				fclose(f);
+				return dg_err_set(DG_ERR_NOMEM, "%s: out of memory", path);
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+		if (max && n > max) {
+			free(buf);
+			fclose(f);
+			return dg_err_set(DG_ERR_FAIL, "%s: larger than %zu bytes", path, max);
+		}
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return dg_err_set(DG_ERR_FAIL, "%s: read error", path);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}

@@ -1,0 +1,116 @@
+/* config.h - digest.toml: lookup, schema check, defaults.
+ *
+ * Every key is declared once in the schema in config.c; an unknown table or
+ * key is an error with the file and line, so a typo is never ignored.
+ * Relative paths in the file are taken relative to the file's directory and
+ * "~/" is expanded, so a cron job can run from any directory. */
+#ifndef DG_CONFIG_H
+#define DG_CONFIG_H
+
+#include <stddef.h>
+#include "config/toml.h"
+
+typedef struct dg_strv {
+	char **v;
+	size_t n;
+} dg_strv;
+
+/* A string-to-string map in file order (e.g. per-person certificate URLs). */
+typedef struct dg_strmap {
+	char **keys;
+	char **values;
+	size_t n;
+} dg_strmap;
+
+typedef struct dg_config {
+	char *path;              /* the file read, or NULL when none was found */
+
+	/* [digest] */
+	char *title;
+	char *language;          /* "zh" | "en" */
+	char *timezone;          /* IANA zone name */
+	char *output_dir;
+	char *state_dir;
+	char *templates_dir;     /* user templates overriding the shipped ones; NULL = none */
+	char *theme;             /* theme name or path; NULL = default */
+	char *author;
+	char *intro;
+	char *footer;
+	char *cover_image;
+	char *community;         /* the community's name ("KubeSphere"); default: first org */
+	dg_strmap links;         /* footer links: label -> URL, in file order */
+	char *qr_image;          /* footer QR code image URL */
+	char *tag;               /* front matter `tag` */
+
+	/* [github] */
+	char *api_url;
+	char *token_env;
+	dg_strv orgs;
+	dg_strv repos;
+	dg_strv exclude_repos;
+	dg_strv bots;
+	int include_archived;
+	int include_forks;
+	int concurrency;
+	int max_wait;            /* seconds to wait for a rate-limit reset */
+
+	/* [events] */
+	dg_strv event_repos;
+	char *event_label;
+	int upcoming_days;
+
+	/* [report] */
+	dg_strv highlight_labels;
+	int highlights_per_repo;
+	int release_note_lines;
+	char *community_title;
+	char *report_reference_date;
+	int report_reference_number;
+
+	/* [cnweekly] */
+	char *cn_title;
+	char *cn_feeds;          /* feed list; NULL = the shipped feeds/cloud-native.toml */
+	char *cn_picks_dir;      /* editor's files <YYYY>-W<ww>.toml */
+	dg_strv cn_watch_repos;
+	int cn_include_prereleases;
+	dg_strv cn_topics;
+	int cn_min_stars;
+	int cn_project_days;
+	int cn_summary_length;
+	char *cn_reference_date; /* issue numbering: the week of this date is issue reference_number */
+	int cn_reference_number;
+	int cn_period_weeks;
+	int cn_max_projects, cn_max_articles, cn_max_news;
+	char *cn_intro;
+	char *cn_footer;
+
+	/* [contributors] */
+	char *certificate_url;   /* pattern with {login} */
+	dg_strmap certificates;  /* login -> URL overrides */
+} dg_config;
+
+/* Find the config file: `explicit_path`, else $DIGEST_CONFIG, else
+ * ./digest.toml, else $XDG_CONFIG_HOME/digest/config.toml (~/.config when
+ * unset). Sets *path (caller frees) or NULL when none exists; an explicit
+ * path or $DIGEST_CONFIG that does not exist is an error (DG_ERR_CONFIG). */
+int dg_config_find(const char *explicit_path, char **path);
+
+/* Load `path` (or the defaults when NULL) into *out (caller calls
+ * dg_config_free). Errors: DG_ERR_CONFIG, "FILE:LINE: key 'a.b': expected ...". */
+int dg_config_load(const char *path, dg_config **out);
+
+void dg_config_free(dg_config *c);
+
+/* The GitHub token from the environment variable named by github.token_env
+ * (default GITHUB_TOKEN, then GH_TOKEN); borrowed from the environment, NULL
+ * when unset or empty. Never print it. */
+const char *dg_config_token(const dg_config *c);
+
+/* 1 when `login` is configured as a bot (case-insensitive). */
+int dg_config_is_listed_bot(const dg_config *c, const char *login);
+
+void dg_strv_free(dg_strv *v);
+int dg_strv_push(dg_strv *v, const char *s);
+int dg_strv_contains_ci(const dg_strv *v, const char *s);
+
+#endif

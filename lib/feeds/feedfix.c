@@ -1,0 +1,270 @@
+/* feedfix.c - the byte-level pass feed.c runs before libxml2 sees a document.
+ *
+ * Real feeds carry bare '&', HTML entities without a DTD and "&#X" references,
+ * and some come in UTF-16/32: each costs a link or the whole feed in a strict
+ * parser. Here they are turned into well-formed UTF-8 (or ASCII-compatible) XML. */
+#include "feeds/feedint.h"
+
+#include <libxml/HTMLparser.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* XML whitespace (the same test as feed.c's). */
+static int is_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* memmem, which C11 and POSIX lack. */
+static const char *find_bytes(const char *h, size_t hn, const char *needle, size_t nn)
+{
+	for (size_t i = 0; nn && i + nn <= hn; i++)
+		if (h[i] == needle[0] && memcmp(h + i, needle, nn) == 0)
+			return h + i;
+	return NULL;
+}
+
+/* Is `name` declared by <!ENTITY in the internal subset? */
+static int declared(const char *subset, size_t slen, const char *name, size_t n)
+{
+	const char *p = subset, *end = subset + slen;
+
+	while (p && p < end && (p = find_bytes(p, (size_t)(end - p), "<!ENTITY", 8))) {
+		p += 8;
+		while (p < end && is_ws((unsigned char)*p))
+			p++;
+		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && is_ws((unsigned char)p[n]))
+			return 1;
+	}
+	return 0;
+}
+
+static int name_char(int ch, int first)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == ':' ||
+	       ch >= 0x80 || (!first && ((ch >= '0' && ch <= '9') || ch == '.' || ch == '-'));
+}
+
+/* Copy s[0..len) to out, escaping bare '&' and turning HTML entities the
+ * document does not declare into character references. Comments, CDATA,
+ * processing instructions and the DOCTYPE are copied untouched. Only for
+ * ASCII-compatible encodings. */
+int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
+{
+	const char *subset = NULL;
+	size_t slen = 0, i = 0;
+	int external = 0, err = 0;
+
+	while (i < len && !err) {
+		const char *p = s + i, *endp;
+		size_t rest = len - i, n;
+
+		if (*p == '<') {
+			const char *close = NULL;
+
+			if (rest >= 4 && memcmp(p, "<!--", 4) == 0)
+				close = "-->";
+			else if (rest >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
+				close = "]]>";
+			else if (rest >= 2 && p[1] == '?')
+				close = "?>";
+			if (close) {
+				endp = find_bytes(p + 2, rest - 2, close, strlen(close));
+				n = endp ? (size_t)(endp - p) + strlen(close) : rest;
+				err = dg_buf_put(out, p, n);
+				i += n;
+				continue;
+			}
+			if (rest >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
+				int depth = 0;
+				char quote = 0;
+
+				for (n = 9; n < rest; n++) {
+					char ch = p[n];
+
+					if (quote) {
+						if (ch == quote)
+							quote = 0;
+					} else if (ch == '"' || ch == '\'') {
+						quote = ch;
+					} else if (ch == '[') {
+						if (!depth++)
+							subset = p + n;
+					} else if (ch == ']') {
+						if (depth && !--depth)
+							slen = (size_t)(p + n - subset);
+					} else if (ch == '>' && !depth) {
+						n++;
+						break;
+					}
+				}
+				external = find_bytes(p, n, "SYSTEM", 6) || find_bytes(p, n, "PUBLIC", 6);
+				err = dg_buf_put(out, p, n);
+				i += n;
+				continue;
+			}
+		}
+		if (*p != '&') {
+			err = dg_buf_putc(out, *p);
+			i++;
+			continue;
+		}
+		/* '&': a character reference, a known entity, or a bare ampersand. */
+		n = 1;
+		if (rest > 2 && p[1] == '#') {
+			size_t k = 2, d;
+
+			if (p[2] == 'x' || p[2] == 'X')
+				k++;
+			d = k;
+			while (k < rest && k < 12 && ((p[k] >= '0' && p[k] <= '9') ||
+						     (d == 3 && ((p[k] >= 'a' && p[k] <= 'f') ||
+								 (p[k] >= 'A' && p[k] <= 'F')))))
+				k++;
+			if (k > d && k < rest && p[k] == ';') {
+				err = dg_buf_put(out, p, k + 1);
+				if (!err && p[2] == 'X') {   /* XML wants a lowercase x */
+					out->ptr[out->len - k + 1] = 'x';
+					c->fixed_ref++;
+				}
+				i += k + 1;
+				continue;
+			}
+		} else {
+			while (n < rest && n < 64 && name_char((unsigned char)p[n], n == 1))
+				n++;
+			if (n > 1 && n < rest && p[n] == ';') {
+				char name[64];
+				const htmlEntityDesc *h;
+
+				memcpy(name, p + 1, n - 1);
+				name[n - 1] = '\0';
+				if (!strcmp(name, "amp") || !strcmp(name, "lt") || !strcmp(name, "gt") ||
+				    !strcmp(name, "quot") || !strcmp(name, "apos") ||
+				    (subset && declared(subset, slen, name, n - 1))) {
+					err = dg_buf_put(out, p, n + 1);
+				} else if ((h = htmlEntityLookup((const xmlChar *)name))) {
+					err = dg_buf_printf(out, "&#%u;", h->value);
+					c->fixed_ent += !external;
+				} else {
+					err = dg_buf_puts(out, "&amp;");
+					c->fixed_amp++;
+					i++;
+					continue;
+				}
+				i += n + 1;
+				continue;
+			}
+		}
+		err = dg_buf_puts(out, "&amp;");
+		c->fixed_amp++;
+		i++;
+	}
+	return err;
+}
+
+/* Encodings where '&' and '<' bytes are not always those characters. */
+int dg_feed_ascii_compatible(const char *s, size_t len, const char *http_charset)
+{
+	static const char *const bad[] = {
+		"utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4", "unicode",
+		"iso-2022", "csiso2022", "utf-7", "utf7", "hz", "ebcdic", "cp037", "ibm037",
+		"ibm-037", "cp500", "ibm500", "cp875", "cp1026", "cp1140", "ibm1047", "cp273", "ibm273",
+	};
+	const unsigned char *u = (const unsigned char *)s;
+	char enc[40] = "";
+	const char *p;
+
+	if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe) ||
+			 u[0] == 0 || u[1] == 0))
+		return 0;
+	if (http_charset) {
+		snprintf(enc, sizeof(enc), "%s", http_charset);
+	} else if (len > 5 && memcmp(s, "<?xml", 5) == 0) {
+		const char *end = memchr(s, '>', len < 400 ? len : 400);
+
+		if (end && (p = find_bytes(s, (size_t)(end - s), "encoding", 8))) {
+			p += 8;
+			while (p < end && (is_ws((unsigned char)*p) || *p == '='))
+				p++;
+			if (p < end && (*p == '"' || *p == '\'')) {
+				size_t k = 0;
+
+				for (p++; p < end && *p != '"' && *p != '\'' && k < sizeof(enc) - 1; p++)
+					enc[k++] = *p;
+				enc[k] = '\0';
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (strncasecmp(enc, bad[i], strlen(bad[i])) == 0)
+			return 0;
+	return 1;
+}
+
+/* UTF-16/32 (BOM or the byte pattern of "<") to UTF-8, so that the repair
+ * pass can run and libxml2 sees one well-known encoding. *wide = 0 when the
+ * document is neither. */
+int dg_feed_decode_wide(const char *data, size_t len, dg_buf *out, int *wide)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	size_t unit = 0, i = 0;
+	int be = 0, err = 0;
+
+	*wide = 0;
+	if (len < 4)
+		return 0;
+	if (!u[0] && !u[1] && u[2] == 0xfe && u[3] == 0xff)
+		unit = 4, be = 1, i = 4;
+	else if (u[0] == 0xff && u[1] == 0xfe && !u[2] && !u[3])
+		unit = 4, be = 0, i = 4;
+	else if (u[0] == 0xfe && u[1] == 0xff)
+		unit = 2, be = 1, i = 2;
+	else if (u[0] == 0xff && u[1] == 0xfe)
+		unit = 2, be = 0, i = 2;
+	else if (!u[0] && !u[1] && !u[2] && u[3])
+		unit = 4, be = 1;
+	else if (u[0] && !u[1] && !u[2] && !u[3])
+		unit = 4, be = 0;
+	else if (!u[0] && u[1] && !u[2] && u[3])
+		unit = 2, be = 1;
+	else if (u[0] && !u[1] && u[2] && !u[3])
+		unit = 2, be = 0;
+	else
+		return 0;
+	*wide = 1;
+	for (; i + unit <= len && !err; i += unit) {
+		unsigned cp;
+		char s[4];
+		size_t n;
+
+		if (unit == 4) {
+			cp = be ? (unsigned)u[i] << 24 | (unsigned)u[i + 1] << 16 | (unsigned)u[i + 2] << 8 | u[i + 3]
+				: (unsigned)u[i + 3] << 24 | (unsigned)u[i + 2] << 16 | (unsigned)u[i + 1] << 8 | u[i];
+		} else {
+			cp = be ? (unsigned)u[i] << 8 | u[i + 1] : (unsigned)u[i + 1] << 8 | u[i];
+			if (cp >= 0xd800 && cp <= 0xdbff && i + 4 <= len) {
+				unsigned lo = be ? (unsigned)u[i + 2] << 8 | u[i + 3] : (unsigned)u[i + 3] << 8 | u[i + 2];
+
+				if (lo >= 0xdc00 && lo <= 0xdfff) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					i += 2;
+				}
+			}
+		}
+		if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			cp = 0xfffd;
+		if (cp < 0x80) {
+			s[0] = (char)cp, n = 1;
+		} else if (cp < 0x800) {
+			s[0] = (char)(0xc0 | (cp >> 6)), s[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
+		} else if (cp < 0x10000) {
+			s[0] = (char)(0xe0 | (cp >> 12)), s[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			s[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+		} else {
+			s[0] = (char)(0xf0 | (cp >> 18)), s[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+			s[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), s[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
+		}
+		err = dg_buf_put(out, s, n);
+	}
+	return err;
+}

@@ -1,0 +1,355 @@
+/* feedtext.c - titles and summaries as one line of plain text.
+ *
+ * Feeds put HTML, escaped HTML, double-escaped HTML and plain text in the same
+ * elements, often in Windows-1252 that was taken for Latin-1. Everything ends
+ * up here: HTML goes through libxml2's HTML parser (forgiving, no network),
+ * the result is cleaned code point by code point and cut for a newsletter. */
+#include "feeds/feed.h"
+#include "base/buf.h"
+#include "base/err.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/xmlerror.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX_DEPTH 256
+
+/* Decode one UTF-8 sequence at s[0..len); returns its length, or 0 when
+ * invalid (then *cp is unset). */
+static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
+{
+	unsigned c = s[0], v;
+	size_t n;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, v = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, v = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, v = c & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* C1 controls are almost always Windows-1252 bytes read as Latin-1. 0 =
+ * undefined in 1252: dropped. */
+static const unsigned short cp1252_c1[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+static int is_uspace(unsigned c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+	       c == 0xa0 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
+	       c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+/* Scripts written without spaces between words: cut anywhere. */
+static int is_cjk(unsigned c)
+{
+	return (c >= 0x1100 && c <= 0x11ff) || (c >= 0x2e80 && c <= 0x9fff) ||
+	       (c >= 0xa960 && c <= 0xa97f) || (c >= 0xac00 && c <= 0xd7af) ||
+	       (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) ||
+	       (c >= 0xff00 && c <= 0xffef) || (c >= 0x20000 && c <= 0x3ffff);
+}
+
+/* Clean and collapse `in` into `out`: valid UTF-8, C1 mapped, controls
+ * dropped, one space between words, none at the ends. */
+static int clean(const char *in, size_t len, dg_buf *out)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	int pending_space = 0, err = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (!n) {   /* invalid byte: dropped */
+			i++;
+			continue;
+		}
+		i += n;
+		if (cp >= 0x80 && cp <= 0x9f)
+			cp = cp1252_c1[cp - 0x80];
+		if (is_uspace(cp)) {
+			pending_space = out->len > 0;
+			continue;
+		}
+		if (cp == 0 || cp < 0x20 || cp == 0x7f || cp == 0xfeff || cp == 0xfffe ||
+		    cp == 0xffff || (cp >= 0x80 && cp <= 0x9f))
+			continue;
+		if (pending_space && (err = dg_buf_putc(out, ' ')) < 0)
+			return err;
+		pending_space = 0;
+		if ((err = dg_buf_put_utf8(out, cp)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* Cut b to at most max code points, the last being "…". */
+static int cut(dg_buf *b, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)b->ptr;
+	size_t count = 0, i = 0, keep_end = 0, space_end = 0, space_cps = 0;
+	unsigned last = 0, next = 0;
+	size_t keep = max ? max - 1 : 0;
+
+	if (!max || !b->len)
+		return 0;
+	/* Count and remember where the kept part ends. */
+	while (i < b->len) {
+		unsigned cp = 0;
+		size_t n = utf8_decode(s + i, b->len - i, &cp);
+
+		if (!n)
+			n = 1;   /* cannot happen after clean(); stay safe */
+		if (count < keep) {
+			if (cp == ' ') {
+				space_end = i;
+				space_cps = count;
+			}
+			last = cp;
+			keep_end = i + n;
+		} else if (count == keep) {
+			next = cp;
+		}
+		count++;
+		i += n;
+	}
+	if (count <= max)
+		return 0;
+	/* Back up to a word boundary when a Latin word would be split, unless
+	 * that would throw away more than half. */
+	if (keep && next != ' ' && last != ' ' && !is_cjk(last) && !is_cjk(next) &&
+	    space_end && space_cps >= keep / 2)
+		keep_end = space_end;
+	while (keep_end && (s[keep_end - 1] == ' ' || s[keep_end - 1] == ',' ||
+			    s[keep_end - 1] == ';' || s[keep_end - 1] == ':'))
+		keep_end--;
+	b->len = keep_end;
+	b->ptr[b->len] = '\0';
+	return dg_buf_puts(b, "\xe2\x80\xa6");
+}
+
+/* --- HTML to text --- */
+
+static int is_block(const char *name)
+{
+	static const char *const blocks[] = {
+		"address", "article", "aside", "blockquote", "br", "caption", "dd", "details",
+		"div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+		"h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+		"pre", "section", "summary", "table", "td", "th", "tr", "ul",
+	};
+
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		if (strcmp(name, blocks[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Elements whose text is not content (feedparser drops the same ones). */
+static int is_hidden(const char *name)
+{
+	return strcmp(name, "script") == 0 || strcmp(name, "style") == 0 ||
+	       strcmp(name, "applet") == 0;
+}
+
+static int walk(xmlNode *n, dg_buf *b, int depth)
+{
+	int err = 0;
+
+	if (depth > TEXT_MAX_DEPTH)
+		return 0;
+	for (; n && !err; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				err = dg_buf_puts(b, (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE && n->name) {
+			const char *name = (const char *)n->name;
+			int block = is_block(name);
+
+			if (is_hidden(name))
+				continue;
+			if (block)
+				err = dg_buf_putc(b, ' ');
+			if (!err)
+				err = walk(n->children, b, depth + 1);
+			if (!err && block)
+				err = dg_buf_putc(b, ' ');
+		}
+	}
+	return err;
+}
+
+static void silent_structured(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+static void silent_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* Text content of an HTML fragment, appended to b. */
+static int html_text(const char *s, size_t len, dg_buf *b)
+{
+	xmlStructuredErrorFunc old_s = xmlStructuredError;
+	void *old_sctx = xmlStructuredErrorContext;
+	xmlGenericErrorFunc old_g = xmlGenericError;
+	void *old_gctx = xmlGenericErrorContext;
+	htmlDocPtr doc;
+	int err = 0;
+
+	if (!len || len > (size_t)INT32_MAX)
+		return 0;
+	xmlSetStructuredErrorFunc(NULL, silent_structured);
+	xmlSetGenericErrorFunc(NULL, silent_generic);
+	doc = htmlReadMemory(s, (int)len, NULL, "UTF-8",
+			     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+			     HTML_PARSE_RECOVER);
+	xmlSetStructuredErrorFunc(old_sctx, old_s);
+	xmlSetGenericErrorFunc(old_gctx, old_g);
+	if (!doc)
+		return 0;   /* nothing readable: no text */
+	err = walk(doc->children, b, 0);
+	xmlFreeDoc(doc);
+	return err;
+}
+
+/* --- does it look like HTML? --- */
+
+/* HTML5 elements libxml2's HTML 4 table does not know. */
+static int html5_tag(const char *name)
+{
+	static const char *const tags[] = {
+		"article", "aside", "audio", "details", "figcaption", "figure", "footer",
+		"header", "main", "mark", "nav", "picture", "section", "source", "summary",
+		"time", "video",
+	};
+
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (strcmp(name, tags[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind kind)
+{
+	int known = 0, unknown = 0, close = 0, entity = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '&') {
+			size_t j = i + 1, k;
+			char name[40];
+
+			if (j < len && s[j] == '#') {
+				j++;
+				if (j < len && (s[j] == 'x' || s[j] == 'X'))
+					j++;
+				k = j;
+				while (j < len && ((s[j] >= '0' && s[j] <= '9') ||
+						   (s[j] >= 'a' && s[j] <= 'f') || (s[j] >= 'A' && s[j] <= 'F')))
+					j++;
+				if (j > k && j < len && s[j] == ';')
+					entity = 1;
+				continue;
+			}
+			k = 0;
+			while (j < len && k < sizeof(name) - 1 &&
+			       ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+				(s[j] >= '0' && s[j] <= '9')))
+				name[k++] = s[j++];
+			name[k] = '\0';
+			if (k && j < len && s[j] == ';' && htmlEntityLookup((const xmlChar *)name))
+				entity = 1;
+		} else if (s[i] == '<') {
+			size_t j = i + 1, k = 0;
+			char name[16];
+			int is_close = 0;
+
+			if (j + 2 < len && s[j] == '!' && s[j + 1] == '-' && s[j + 2] == '-') {
+				known++;   /* a comment */
+				continue;
+			}
+			if (j < len && s[j] == '/')
+				is_close = 1, j++;
+			while (j < len && k < sizeof(name) - 1 &&
+			       ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+				(k && s[j] >= '0' && s[j] <= '9')))
+				name[k++] = (char)(s[j] | 0x20), j++;
+			name[k] = '\0';
+			if (!k || j >= len || !(s[j] == '>' || s[j] == '/' || s[j] == ' ' ||
+						s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+				continue;   /* "a < b", "<3": not a tag */
+			if (htmlTagLookup((const xmlChar *)name) || html5_tag(name)) {
+				known++;
+				close |= is_close;
+			} else {
+				unknown++;
+			}
+		}
+	}
+	if (kind == DG_FEED_TEXT_AUTO_STRICT)
+		return (close || entity) && !unknown;
+	return known || entity;
+}
+
+int dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind,
+		 size_t max_chars, char **out)
+{
+	dg_buf raw = DG_BUF_INIT, b = DG_BUF_INIT;
+	int err = 0, html;
+
+	*out = NULL;
+	if (!s)
+		len = 0;
+	html = kind == DG_FEED_TEXT_HTML ||
+	       ((kind == DG_FEED_TEXT_AUTO || kind == DG_FEED_TEXT_AUTO_STRICT) &&
+		dg_feed_looks_like_html(s, len, kind));
+	if (html) {
+		if ((err = html_text(s, len, &raw)) < 0)
+			goto done;
+		s = raw.ptr;
+		len = raw.len;
+	}
+	if ((err = clean(s ? s : "", len, &b)) < 0 || (err = cut(&b, max_chars)) < 0)
+		goto done;
+	if (!(*out = dg_buf_detach(&b)))
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+done:
+	dg_buf_free(&raw);
+	dg_buf_free(&b);
+	return err;
+}
+
+int dg_feed_summary(const char *html_or_text, size_t len, size_t max_chars, char **out)
+{
+	return dg_feed_text(html_or_text, len, DG_FEED_TEXT_AUTO, max_chars, out);
+}

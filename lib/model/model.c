@@ -1,0 +1,474 @@
+#include "model/model.h"
+#include "github/collect.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+#include "model/notes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NOTE_LINE_CHARS 140
+
+static int zh(const dg_config *cfg)
+{
+	return !strcmp(cfg->language, "zh");
+}
+
+/* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
+void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
+{
+	int y, m, d;
+
+	if (dg_date_local_ymd(t, cfg->timezone, &y, &m, &d) < 0)
+		y = 1970, m = d = 1;
+	snprintf(out, 16, "%04d-%02d-%02d", y, m % 100, d % 100);
+}
+
+static void local_date_of(const dg_config *cfg, const char *rfc3339, char out[16])
+{
+	int64_t t = 0;
+
+	dg_date_parse_rfc3339(rfc3339, &t);
+	dg_model_local_date(cfg, t, out);
+}
+
+json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
+{
+	char since[DG_DATE_RFC3339_LEN], until[DG_DATE_RFC3339_LEN];
+
+	dg_date_format_utc(w->since, since);
+	dg_date_format_utc(w->until, until);
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "since", since, "until", until,
+			 "week", w->week_label, "label", w->label, "weeks", w->weeks,
+			 "timezone", cfg->timezone);
+}
+
+/* "2021.12.06-2021.12.12" style dates of the period (last day inclusive). */
+json_t *dg_model_period(const dg_config *cfg, const dg_window *w)
+{
+	char first[16], last[16], created[16], dots[48], issue_date[24];
+
+	dg_model_local_date(cfg, w->since, first);
+	dg_model_local_date(cfg, w->until - 1, last);
+	dg_model_local_date(cfg, w->until, created);
+	snprintf(dots, sizeof(dots), "%.4s.%.2s.%.2s-%.4s.%.2s.%.2s", first, first + 5, first + 8,
+		 last, last + 5, last + 8);
+	/* The issue's date as titles write it: "2021.10.18", no zero padding. */
+	snprintf(issue_date, sizeof(issue_date), "%d.%d.%d", atoi(created), atoi(created + 5), atoi(created + 8));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "first_day", first, "last_day", last,
+			 "created", created, "range", dots, "date", issue_date, "biweekly", w->weeks == 2);
+}
+
+/* YAML single-quoted scalar body: ' doubles, newlines become spaces. */
+static char *yaml_quote(const char *s)
+{
+	size_t n = 0;
+	char *out, *o;
+
+	for (const char *p = s; *p; p++)
+		n += *p == '\'' ? 2 : 1;
+	if (!(out = malloc(n + 1)))
+		return NULL;
+	for (o = out; *s; s++) {
+		if (*s == '\'')
+			*o++ = '\'';
+		*o++ = (*s == '\n' || *s == '\r') ? ' ' : *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+void dg_model_set_yaml(json_t *obj, const char *key, const char *value)
+{
+	char *q = yaml_quote(value ? value : "");
+
+	json_object_set_new(obj, key, json_string(q ? q : ""));
+	free(q);
+}
+
+static const char *community_name(const dg_config *cfg)
+{
+	if (cfg->community && *cfg->community)
+		return cfg->community;
+	if (cfg->orgs.n)
+		return cfg->orgs.v[0];
+	return cfg->repos.n ? cfg->repos.v[0] : "digest";
+}
+
+static json_t *release_groups(const dg_config *cfg, json_t *releases, json_t *repos)
+{
+	json_t *groups = json_array(), *by_repo = json_object(), *r;
+	size_t i;
+
+	/* Newest first: walk the time-sorted list backwards. */
+	for (i = json_array_size(releases); i-- > 0;) {
+		json_t *g, *entry;
+		char date[16];
+		int truncated = 0;
+
+		r = json_array_get(releases, i);
+		local_date_of(cfg, dg_json_str(r, "published_at"), date);
+		entry = json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", dg_json_str(r, "name"), "tag", dg_json_str(r, "tag"),
+				  "url", dg_json_str(r, "url"), "date", date, "prerelease",
+				  json_is_true(json_object_get(r, "prerelease")));
+		if (!(g = json_object_get(by_repo, dg_json_str(r, "repo")))) {
+			json_t *notes = dg_notes_extract(dg_json_str(r, "body"), (size_t)cfg->release_note_lines,
+							 NOTE_LINE_CHARS, &truncated);
+			const char *repo_url = "";
+			size_t k;
+			json_t *repo;
+			json_array_foreach(repos, k, repo)
+				if (!strcasecmp(dg_json_str(repo, "full_name"), dg_json_str(r, "repo")))
+					repo_url = dg_json_str(repo, "html_url");
+			json_object_set_new(entry, "notes", notes ? notes : json_array());
+			json_object_set_new(entry, "has_notes", json_boolean(json_array_size(notes) > 0));
+			json_object_set_new(entry, "more", json_boolean(truncated));
+			g = json_pack("{s:s, s:s, s:o, s:[], s:b}", "repo", dg_json_str(r, "repo"), "repo_url", repo_url,
+				      "latest", entry, "others", "has_others", 0);
+			json_object_set_new(by_repo, dg_json_str(r, "repo"), g);
+			json_array_append(groups, g);
+		} else {
+			json_t *others = json_object_get(g, "others");
+			if (json_array_size(others))
+				json_object_set_new(json_array_get(others, json_array_size(others) - 1), "sep",
+						    json_string(zh(cfg) ? "、" : ", "));
+			json_object_set_new(entry, "sep", json_string(""));
+			json_array_append_new(others, entry);
+			json_object_set_new(g, "has_others", json_true());
+		}
+	}
+	json_decref(by_repo);
+	return groups;
+}
+
+static int labelled(const dg_config *cfg, json_t *pull)
+{
+	size_t i;
+	json_t *l;
+
+	if (!cfg->highlight_labels.n)
+		return 1;
+	json_array_foreach(json_object_get(pull, "labels"), i, l)
+		if (dg_strv_contains_ci(&cfg->highlight_labels, json_string_value(l)))
+			return 1;
+	return 0;
+}
+
+static int cmp_repo_name(const void *a, const void *b)
+{
+	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static json_t *highlight_groups(const dg_config *cfg, json_t *pulls, json_t *contributors)
+{
+	json_t *groups = json_array(), *by_repo = json_object(), *p, *names = json_array();
+	size_t i;
+
+	json_array_foreach(pulls, i, p) {
+		json_t *g;
+		const char *login = dg_json_str(p, "author");
+		int person = 0;
+		size_t k;
+		json_t *c;
+		char url[300];
+
+		/* Only people: bots' PRs (dependency bumps, translations) are not news. */
+		json_array_foreach(contributors, k, c)
+			if (!strcmp(dg_json_str(c, "login"), login))
+				person = 1;
+		if (!person || !labelled(cfg, p))
+			continue;
+		if (!(g = json_object_get(by_repo, dg_json_str(p, "repo")))) {
+			g = json_pack("{s:s, s:[], s:i}", "repo", dg_json_str(p, "repo"), "pulls", "rest", 0);
+			json_object_set_new(by_repo, dg_json_str(p, "repo"), g);
+			json_array_append_new(names, json_string(dg_json_str(p, "repo")));
+		}
+		if ((int)json_array_size(json_object_get(g, "pulls")) >= cfg->highlights_per_repo) {
+			json_object_set_new(g, "rest", json_integer(json_integer_value(json_object_get(g, "rest")) + 1));
+			continue;
+		}
+		snprintf(url, sizeof(url), "https://github.com/%s", login);
+		json_array_append_new(json_object_get(g, "pulls"),
+			json_pack("{s:s, s:I, s:s, s:s, s:s}", "title", dg_json_str(p, "title"),
+				  "number", json_integer_value(json_object_get(p, "number")), "url", dg_json_str(p, "url"),
+				  "author", login, "author_url", url));
+	}
+	/* Groups in repository order. */
+	{
+		size_t n = json_array_size(names);
+		const char **v = calloc(n + 1, sizeof(*v));
+		for (i = 0; i < n; i++)
+			v[i] = json_string_value(json_array_get(names, i));
+		qsort(v, n, sizeof(*v), cmp_repo_name);
+		for (i = 0; i < n; i++) {
+			json_t *g = json_object_get(by_repo, v[i]);
+			json_object_set_new(g, "has_rest", json_boolean(json_integer_value(json_object_get(g, "rest")) > 0));
+			json_array_append(groups, g);
+		}
+		free(v);
+	}
+	json_decref(names);
+	json_decref(by_repo);
+	return groups;
+}
+
+static void decorate_events(const dg_config *cfg, json_t *list)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(list, i, e) {
+		int64_t t = 0;
+		int y, mo, d;
+		char when[64];
+		const char *loc = dg_json_str(e, "location");
+		int online = !strcasecmp(loc, "online") || !strcmp(loc, "线上");
+
+		dg_date_parse_rfc3339(dg_json_str(e, "date_utc"), &t);
+		{
+			/* hours and minutes of the local time */
+			int64_t midnight = 0;
+			char day[16];
+			dg_date_local_ymd(t, cfg->timezone, &y, &mo, &d);
+			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, mo % 100, d % 100);
+			dg_date_parse_day(day, cfg->timezone, &midnight);
+			int mins = (int)((t - midnight) / 60);
+			if (zh(cfg))
+				snprintf(when, sizeof(when), "%d 年 %d 月 %d 日 %02d:%02d", y, mo, d, mins / 60 % 100, mins % 60);
+			else
+				snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d", y, mo % 100, d % 100, mins / 60 % 100, mins % 60);
+		}
+		json_object_set_new(e, "when", json_string(when));
+		json_object_set_new(e, "place", json_string(online ? (zh(cfg) ? "线上" : "Online") : loc));
+		json_object_set_new(e, "has_link", json_boolean(*dg_json_str(e, "link") != '\0'));
+		json_object_set_new(e, "has_place", json_boolean(*loc != '\0'));
+	}
+}
+
+/* Certificate link: per-person override, else the pattern, else the SVG
+ * digest writes beside the report. */
+static void decorate_new_contributors(const dg_config *cfg, json_t *list)
+{
+	size_t i;
+	json_t *n;
+
+	json_array_foreach(list, i, n) {
+		const char *login = dg_json_str(n, "login");
+		char url[1024] = "";
+
+		for (size_t k = 0; k < cfg->certificates.n; k++)
+			if (!strcasecmp(cfg->certificates.keys[k], login))
+				snprintf(url, sizeof(url), "%s", cfg->certificates.values[k]);
+		if (!*url && cfg->certificate_url) {
+			const char *at = strstr(cfg->certificate_url, "{login}");
+			if (at)
+				snprintf(url, sizeof(url), "%.*s%s%s", (int)(at - cfg->certificate_url),
+					 cfg->certificate_url, login, at + 7);
+			else
+				snprintf(url, sizeof(url), "%s", cfg->certificate_url);
+		}
+		json_object_set_new(n, "certificate_url", json_string(url));
+		json_object_set_new(n, "certificate_generated", json_boolean(!*url));
+		{
+			char svg[300];
+			snprintf(svg, sizeof(svg), "certificates/contributor-%s.svg", login);
+			json_object_set_new(n, "certificate_file", json_string(svg));
+			if (!*url)
+				json_object_set_new(n, "certificate_url", json_string(svg));
+		}
+		{
+			/* A small avatar: GitHub serves any size on request. */
+			const char *a = dg_json_str(n, "avatar_url");
+			char small[600];
+			snprintf(small, sizeof(small), "%s%s%s", a, strchr(a, '?') ? "&" : "?",
+				 strstr(a, "avatars.githubusercontent.com") ? "s=64" : "size=64");
+			json_object_set_new(n, "avatar_small", json_string(*a ? small : ""));
+		}
+	}
+}
+
+static void add_separators(const dg_config *cfg, json_t *list)
+{
+	size_t i, n = json_array_size(list);
+	json_t *c;
+
+	json_array_foreach(list, i, c)
+		json_object_set_new(c, "sep", json_string(i + 1 < n ? (zh(cfg) ? "、" : ", ") : ""));
+}
+
+static int is_url_key(const char *k)
+{
+	size_t n = strlen(k);
+
+	return !strcmp(k, "url") || !strcmp(k, "link") || (n > 4 && !strcmp(k + n - 4, "_url"));
+}
+
+/* Links reach Markdown raw: keep only http(s) URLs, and percent-encode what
+ * would end a link destination early. */
+void dg_model_sanitize_urls(json_t *v)
+{
+	const char *k;
+	json_t *child;
+	size_t i;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+			dg_model_sanitize_urls(child);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	json_object_foreach(v, k, child) {
+		const char *u = json_string_value(child);
+		char out[2048];
+		size_t o = 0;
+
+		if (!u || !is_url_key(k)) {
+			dg_model_sanitize_urls(child);
+			continue;
+		}
+		if (strncasecmp(u, "https://", 8) && strncasecmp(u, "http://", 7) &&
+		    strncmp(u, "certificates/", 13)) {
+			json_object_set_new(v, k, json_string(""));
+			continue;
+		}
+		for (; *u && o + 4 < sizeof(out); u++) {
+			unsigned char c = (unsigned char)*u;
+			if (c <= ' ' || c == 0x7f || strchr("<>()\"'`\\[]|", c))
+				o += (size_t)snprintf(out + o, sizeof(out) - o, "%%%02X", c);
+			else
+				out[o++] = (char)c;
+		}
+		out[o] = '\0';
+		json_object_set_new(v, k, json_string(out));
+	}
+}
+
+void dg_model_add_links(const dg_config *cfg, json_t *model)
+{
+	json_t *links = json_array(), *has = json_object_get(model, "has");
+
+	for (size_t i = 0; i < cfg->links.n; i++)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", cfg->links.keys[i],
+						       "url", cfg->links.values[i],
+						       "sep", i + 1 < cfg->links.n ? " · " : ""));
+	json_object_set_new(model, "links", links);
+	json_object_set_new(model, "qr_image", json_string(cfg->qr_image ? cfg->qr_image : ""));
+	json_object_set_new(model, "qr_alt", json_string(community_name(cfg)));
+	json_object_set_new(has, "links", json_boolean(cfg->links.n > 0));
+	json_object_set_new(has, "qr_image", json_boolean(cfg->qr_image && *cfg->qr_image));
+}
+
+int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, int number,
+		       json_t **out)
+{
+	json_t *m, *stats, *fm, *v, *contributors, *events;
+	json_int_t person_pulls = 0;
+	const char *key, *title;
+	char desc[512], keywords[300];
+	size_t i;
+
+	*out = NULL;
+	contributors = json_object_get(data, "contributors");
+	json_array_foreach(contributors, i, v)
+		person_pulls += json_integer_value(json_object_get(v, "pulls"));
+	stats = json_pack("{s:I, s:I, s:I, s:I, s:I}",
+			  "merged_pulls", (json_int_t)json_array_size(json_object_get(data, "merged_pulls")),
+			  "contributors", (json_int_t)json_array_size(contributors),
+			  "new_contributors", (json_int_t)json_array_size(json_object_get(data, "new_contributors")),
+			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
+			  "contributor_pulls", person_pulls);
+	title = cfg->community_title ? cfg->community_title : cfg->title;
+	m = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o}", "kind", "community", "title", title, "number", number,
+		      "language", cfg->language, "community", community_name(cfg),
+		      "window", dg_model_window(cfg, w), "period", dg_model_period(cfg, w));
+	if (!m || !stats) {
+		json_decref(m);
+		json_decref(stats);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
+	}
+	json_object_foreach(data, key, v)
+		json_object_set(m, key, v);
+	json_object_set_new(m, "stats", stats);
+
+	/* What the templates show, derived from the data above. */
+	events = json_object_get(m, "events");
+	decorate_events(cfg, json_object_get(events, "past"));
+	decorate_events(cfg, json_object_get(events, "upcoming"));
+	decorate_new_contributors(cfg, json_object_get(m, "new_contributors"));
+	add_separators(cfg, contributors);
+	json_object_set_new(m, "release_groups",
+			    release_groups(cfg, json_object_get(m, "releases"), json_object_get(m, "repos")));
+	json_object_set_new(m, "highlight_groups",
+			    highlight_groups(cfg, json_object_get(m, "merged_pulls"), contributors));
+	json_object_set_new(m, "intro", json_string(cfg->intro ? cfg->intro : ""));
+	json_object_set_new(m, "footer", json_string(cfg->footer ? cfg->footer : ""));
+	json_object_set_new(m, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+		"releases", json_array_size(json_object_get(m, "releases")) > 0,
+		"highlights", json_array_size(json_object_get(m, "highlight_groups")) > 0,
+		"events", json_array_size(json_object_get(events, "past")) + json_array_size(json_object_get(events, "upcoming")) > 0,
+		"past_events", json_array_size(json_object_get(events, "past")) > 0,
+		"upcoming_events", json_array_size(json_object_get(events, "upcoming")) > 0,
+		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
+		"contributors", json_array_size(contributors) > 0,
+		"intro", cfg->intro && *cfg->intro, "footer", cfg->footer && *cfg->footer));
+
+	/* Front matter of the website (kubesphere.io conventions), YAML-quoted. */
+	fm = json_object();
+	{
+		char full_title[512];
+		json_t *period = json_object_get(m, "period");
+		snprintf(full_title, sizeof(full_title), "%s | %s", title, dg_json_str(period, "range"));
+		dg_model_set_yaml(fm, "title", full_title);
+		if (zh(cfg))
+			snprintf(desc, sizeof(desc), "本期共有 %lld 位贡献者提交了 %lld 个 PR，发布 %zu 个版本，新增 %zu 位 Contributor",
+				 (long long)json_array_size(contributors), (long long)person_pulls,
+				 json_array_size(json_object_get(m, "releases")),
+				 json_array_size(json_object_get(m, "new_contributors")));
+		else
+			snprintf(desc, sizeof(desc), "%zu contributors merged %lld pull requests, %zu releases, %zu new contributors",
+				 json_array_size(contributors), (long long)person_pulls,
+				 json_array_size(json_object_get(m, "releases")),
+				 json_array_size(json_object_get(m, "new_contributors")));
+		dg_model_set_yaml(fm, "description", desc);
+		snprintf(keywords, sizeof(keywords), "%s, %s", community_name(cfg),
+			 zh(cfg) ? "社区, 周报" : "community, weekly");
+		dg_model_set_yaml(fm, "keywords", keywords);
+		dg_model_set_yaml(fm, "tag", cfg->tag ? cfg->tag : (zh(cfg) ? "社区动态" : "Community"));
+		dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
+		dg_model_set_yaml(fm, "author", cfg->author);
+		dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+	}
+	json_object_set_new(m, "front_matter", fm);
+	dg_model_add_links(cfg, m);
+	dg_model_sanitize_urls(m);
+	/* warnings last: easiest to find at the end of the JSON */
+	if ((v = json_object_get(data, "warnings"))) {
+		json_incref(v);
+		json_object_del(m, "warnings");
+		json_object_set_new(m, "warnings", v);
+	}
+	*out = m;
+	return 0;
+}
+
+char *dg_model_dump(json_t *model)
+{
+	char *s = json_dumps(model, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *out;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (!(out = realloc(s, n + 2))) {
+		free(s);
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	return out;
+}

@@ -1,0 +1,40 @@
+/* model.h - the digest model: the one jansson value templates see.
+ *
+ * `--format json` writes it as is (stable keys, documented in README.md). */
+#ifndef DG_MODEL_H
+#define DG_MODEL_H
+
+#include <jansson.h>
+#include "config/config.h"
+#include "issue/window.h"
+
+/* Build the community report's model from collected `data` (borrowed).
+ * *out is new (caller decrefs). */
+int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, int number,
+		       json_t **out);
+
+/* Pieces every kind of issue shares (new values; caller owns them):
+ * the window in UTC, and the period's local dates {"first_day","last_day",
+ * "created" (the day after), "range" "2021.12.06-2021.12.12", "date"
+ * "2021.12.13", "biweekly"}. */
+json_t *dg_model_window(const dg_config *cfg, const dg_window *w);
+json_t *dg_model_period(const dg_config *cfg, const dg_window *w);
+/* Local calendar date of `t` in the config's zone, "YYYY-MM-DD". */
+void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16]);
+/* obj[key] = value as the body of a YAML single-quoted scalar (front matter). */
+void dg_model_set_yaml(json_t *obj, const char *key, const char *value);
+
+/* Add the footer's links (digest.links) and QR image (digest.qr_image) to
+ * `model`, with has.links / has.qr_image (the "has" object must exist). */
+void dg_model_add_links(const dg_config *cfg, json_t *model);
+
+/* Keep only http(s) links (and digest's own certificates/ paths) in every
+ * "url", "link" and "*_url" string, percent-encoding what would end a
+ * Markdown link early; others become "". */
+void dg_model_sanitize_urls(json_t *model);
+
+/* Serialise for --format json: indented, keys in insertion order, UTF-8,
+ * trailing newline. Caller frees. */
+char *dg_model_dump(json_t *model);
+
+#endif

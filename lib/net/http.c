@@ -1,0 +1,751 @@
+#include "net/http.h"
+#include "base/buf.h"
+#include "base/err.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define DEFAULT_MAX_BODY (32u << 20)
+#define DEFAULT_ATTEMPTS 6
+#define MAX_RATE_RETRIES 20
+#define SECONDARY_FIRST_WAIT_MS 60000   /* GitHub: wait at least a minute without Retry-After */
+
+enum resource { RES_CORE, RES_SEARCH, RES_COUNT };
+static const char *const resource_names[RES_COUNT] = {"core", "search"};
+
+typedef struct request {
+	struct request *next;
+	char *url;
+	dg_http_cb cb;
+	void *ud;
+	enum resource resource;
+	int attempts;            /* 5xx/transport/malformed tries so far */
+	int rate_retries;
+	long long not_before_ms; /* monotonic */
+
+	CURL *easy;
+	struct curl_slist *headers;
+	dg_buf body;
+	char *cached_etag, *cached_body, *cached_next;
+	size_t cached_len;
+
+	/* captured response headers */
+	char *etag, *link_next;
+	long retry_after;        /* -1 none */
+	long rl_remaining, rl_limit;
+	long long rl_reset;
+	int rl_resource;         /* -1 unknown */
+	int raw;                 /* not GitHub JSON: no token, body passed as is */
+	char *content_type;
+} request;
+
+typedef struct rate_state {
+	long remaining;          /* -1 unknown */
+	long limit;
+	long long reset;         /* epoch seconds */
+} rate_state;
+
+struct dg_http {
+	dg_http_opts opts;
+	CURLM *multi;
+	request *queue_head, *queue_tail;   /* waiting to start */
+	int active;
+	rate_state rate[RES_COUNT];
+	long long blocked_until_ms[RES_COUNT];
+	int fatal;
+	char fatal_message[1024];
+	int warned_no_token;
+	dg_http_stats stats;
+	unsigned rng;
+	char user_agent[64];
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void request_reset_response(request *r)
+{
+	dg_buf_clear(&r->body);
+	free(r->etag);
+	free(r->link_next);
+	free(r->content_type);
+	r->etag = r->link_next = r->content_type = NULL;
+	r->retry_after = -1;
+	r->rl_remaining = r->rl_limit = -1;
+	r->rl_reset = 0;
+	r->rl_resource = -1;
+}
+
+static void request_free(request *r)
+{
+	if (!r)
+		return;
+	if (r->easy)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	dg_buf_free(&r->body);
+	free(r->url);
+	free(r->etag);
+	free(r->link_next);
+	free(r->content_type);
+	free(r->cached_etag);
+	free(r->cached_body);
+	free(r->cached_next);
+	free(r);
+}
+
+int dg_http_new(const dg_http_opts *opts, dg_http **out)
+{
+	static int global_done;
+	dg_http *h;
+	const char *env_base = getenv("DIGEST_RETRY_BASE_MS");
+
+	*out = NULL;
+	if (!global_done) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return dg_err_set(DG_ERR_FAIL, "libcurl initialisation failed");
+		global_done = 1;
+	}
+	if (!(h = calloc(1, sizeof(*h))))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	h->opts = *opts;
+	if (h->opts.jobs < 1)
+		h->opts.jobs = 1;
+	if (!h->opts.max_body)
+		h->opts.max_body = DEFAULT_MAX_BODY;
+	if (h->opts.max_attempts < 1)
+		h->opts.max_attempts = DEFAULT_ATTEMPTS;
+	if (env_base && *env_base)
+		h->opts.retry_base_ms = atoi(env_base);
+	else if (h->opts.retry_base_ms <= 0)
+		h->opts.retry_base_ms = 500;
+	for (int i = 0; i < RES_COUNT; i++)
+		h->rate[i].remaining = -1;
+	h->stats.core_remaining = -1;
+	h->rng = (unsigned)time(NULL) ^ 0x9e3779b9u;
+	snprintf(h->user_agent, sizeof(h->user_agent), "digest/%s (+libcurl)", DG_VERSION);
+	if (!opts->offline) {
+		if (!(h->multi = curl_multi_init())) {
+			free(h);
+			return dg_err_set(DG_ERR_FAIL, "libcurl: cannot create a multi handle");
+		}
+		curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->opts.jobs);
+		curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->opts.jobs);
+		curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	}
+	*out = h;
+	return 0;
+}
+
+void dg_http_free(dg_http *h)
+{
+	if (!h)
+		return;
+	while (h->queue_head) {
+		request *r = h->queue_head;
+		h->queue_head = r->next;
+		request_free(r);
+	}
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	free(h);
+}
+
+static void enqueue(dg_http *h, request *r)
+{
+	r->next = NULL;
+	if (h->queue_tail)
+		h->queue_tail->next = r;
+	else
+		h->queue_head = r;
+	h->queue_tail = r;
+}
+
+static int get(dg_http *h, const char *url, dg_http_cb cb, void *ud, int raw)
+{
+	request *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->url = strdup(url))) {
+		free(r);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	r->cb = cb;
+	r->ud = ud;
+	r->raw = raw;
+	r->resource = !raw && strstr(url, "/search/") ? RES_SEARCH : RES_CORE;
+	dg_buf_init(&r->body, h->opts.max_body);
+	request_reset_response(r);
+	enqueue(h, r);
+	return 0;
+}
+
+int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud)
+{
+	return get(h, url, cb, ud, 0);
+}
+
+int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
+{
+	return get(h, url, cb, ud, 1);
+}
+
+/* The token goes only to the configured API: never to a feed's host, nor to
+ * a look-alike host such as api.github.com.evil.example. */
+static int is_api_url(const dg_http *h, const char *url)
+{
+	size_t n;
+
+	if (!h->opts.api_base)
+		return 1;
+	n = strlen(h->opts.api_base);
+	while (n && h->opts.api_base[n - 1] == '/')
+		n--;
+	return !strncmp(url, h->opts.api_base, n) && (url[n] == '/' || url[n] == '?' || url[n] == '\0');
+}
+
+/* --- curl callbacks --- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+	request *r = ud;
+
+	if (dg_buf_put(&r->body, data, size * n) < 0)
+		return 0; /* over the cap: curl stops with CURLE_WRITE_ERROR */
+	return size * n;
+}
+
+static char *header_value(const char *line, size_t len, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *v, *end = line + len;
+
+	if (len <= nlen || strncasecmp(line, name, nlen) || line[nlen] != ':')
+		return NULL;
+	v = line + nlen + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	return strndup(v, (size_t)(end - v));
+}
+
+/* Link: <https://...&page=2>; rel="next", <...>; rel="last" */
+static char *link_next_of(const char *link)
+{
+	const char *p = link;
+
+	while ((p = strchr(p, '<'))) {
+		const char *close = strchr(p, '>');
+		const char *comma;
+		if (!close)
+			return NULL;
+		comma = strchr(close, ',');
+		const char *rel = strstr(close, "rel=\"next\"");
+		if (rel && (!comma || rel < comma))
+			return strndup(p + 1, (size_t)(close - p - 1));
+		p = close;
+	}
+	return NULL;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+	request *r = ud;
+	size_t len = size * n;
+	char *v;
+
+	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
+		/* A new response (redirect, 100 Continue): forget the last one's headers. */
+		request_reset_response(r);
+		return len;
+	}
+	if ((v = header_value(data, len, "ETag"))) {
+		free(r->etag);
+		r->etag = v;
+	} else if ((v = header_value(data, len, "Link"))) {
+		free(r->link_next);
+		r->link_next = link_next_of(v);
+		free(v);
+	} else if ((v = header_value(data, len, "Content-Type"))) {
+		free(r->content_type);
+		r->content_type = v;
+	} else if ((v = header_value(data, len, "Retry-After"))) {
+		r->retry_after = atol(v);
+		free(v);
+	} else if ((v = header_value(data, len, "X-RateLimit-Remaining"))) {
+		r->rl_remaining = atol(v);
+		free(v);
+	} else if ((v = header_value(data, len, "X-RateLimit-Limit"))) {
+		r->rl_limit = atol(v);
+		free(v);
+	} else if ((v = header_value(data, len, "X-RateLimit-Reset"))) {
+		r->rl_reset = atoll(v);
+		free(v);
+	} else if ((v = header_value(data, len, "X-RateLimit-Resource"))) {
+		r->rl_resource = !strcmp(v, "search") ? RES_SEARCH : !strcmp(v, "core") ? RES_CORE : -1;
+		free(v);
+	}
+	return len;
+}
+
+/* --- starting transfers --- */
+
+static int add_header(request *r, const char *line)
+{
+	struct curl_slist *l = curl_slist_append(r->headers, line);
+
+	if (!l)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	r->headers = l;
+	return 0;
+}
+
+static int start_transfer(dg_http *h, request *r)
+{
+	char line[1200];
+	int err = 0;
+
+	request_reset_response(r);
+	curl_slist_free_all(r->headers);
+	r->headers = NULL;
+	if (h->opts.cache && !r->cached_body) {
+		if ((err = dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next,
+					      &r->cached_body, &r->cached_len)) < 0)
+			return err;
+	}
+	if (r->raw) {
+		if ((err = add_header(r, "Accept: application/atom+xml, application/rss+xml, "
+					 "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")) < 0)
+			return err;
+	} else if ((err = add_header(r, "Accept: application/vnd.github+json")) < 0 ||
+		   (err = add_header(r, "X-GitHub-Api-Version: 2022-11-28")) < 0) {
+		return err;
+	}
+	if (h->opts.token && !r->raw && is_api_url(h, r->url)) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", h->opts.token);
+		err = add_header(r, line);
+		memset(line, 0, sizeof(line)); /* no copy of the token lingers on the stack */
+		if (err < 0)
+			return err;
+	}
+	if (r->cached_etag && strlen(r->cached_etag) < 1000) {
+		snprintf(line, sizeof(line), "If-None-Match: %s", r->cached_etag);
+		if ((err = add_header(r, line)) < 0)
+			return err;
+	}
+	if (!r->easy && !(r->easy = curl_easy_init()))
+		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot create a handle");
+	curl_easy_reset(r->easy);
+	curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, h->user_agent);
+	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(r->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
+		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot start %s", r->url);
+	h->active++;
+	h->stats.requests++;
+	return 0;
+}
+
+/* --- finishing --- */
+
+static void finish(dg_http *h, request *r, const dg_http_response *resp, int err, const char *msg)
+{
+	if (err && h->opts.verbose)
+		fprintf(stderr, "digest: GET %s failed: %s\n", r->url, msg);
+	r->cb(h, r->ud, resp, err, msg);
+	request_free(r);
+}
+
+static void fail(dg_http *h, request *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fail(dg_http *h, request *r, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	finish(h, r, NULL, err, msg);
+}
+
+static void set_fatal(dg_http *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_fatal(dg_http *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->fatal)
+		return;
+	h->fatal = 1;
+	va_start(ap, fmt);
+	vsnprintf(h->fatal_message, sizeof(h->fatal_message), fmt, ap);
+	va_end(ap);
+}
+
+static long backoff_ms(dg_http *h, int attempt)
+{
+	long base = (long)h->opts.retry_base_ms << (attempt > 10 ? 10 : attempt);
+
+	h->rng = h->rng * 1103515245u + 12345u;
+	/* Full jitter in [base/2, base]: spreads retries of parallel requests. */
+	return base / 2 + (long)((h->rng >> 8) % (unsigned)(base / 2 + 1));
+}
+
+static void retry_later(dg_http *h, request *r, long delay_ms, const char *why)
+{
+	h->stats.retries++;
+	if (h->opts.verbose)
+		fprintf(stderr, "digest: GET %s: %s, retrying in %.1f s\n", r->url, why, delay_ms / 1000.0);
+	r->not_before_ms = now_ms() + delay_ms;
+	enqueue(h, r);
+}
+
+static void note_rate(dg_http *h, request *r)
+{
+	int res = r->rl_resource >= 0 ? r->rl_resource : (int)r->resource;
+
+	if (r->rl_remaining < 0)
+		return;
+	h->rate[res].remaining = r->rl_remaining;
+	h->rate[res].limit = r->rl_limit;
+	h->rate[res].reset = r->rl_reset;
+	if (r->rl_remaining == 0 && r->rl_reset > 0) {
+		/* The bucket is empty: hold its requests until the reset rather
+		 * than spend one to hear it (beyond max_wait, the 403 that comes
+		 * says when it resets). */
+		long long secs = r->rl_reset - (long long)time(NULL) + 1;
+		if (secs > 0 && secs <= h->opts.max_wait)
+			h->blocked_until_ms[res] = now_ms() + secs * 1000;
+	}
+	if (res == RES_CORE) {
+		h->stats.core_remaining = r->rl_remaining;
+		h->stats.core_limit = r->rl_limit;
+		h->stats.core_reset = r->rl_reset;
+	}
+}
+
+static void format_reset(long long reset, char *out, size_t size)
+{
+	time_t t = (time_t)reset;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* Body to JSON, answering the callback; malformed bodies are retried. */
+static void deliver(dg_http *h, request *r, const char *body, size_t len, const char *next,
+		    long status, int from_cache)
+{
+	json_error_t jerr;
+	json_t *json = r->raw ? NULL : json_loadb(body, len, 0, &jerr);
+	dg_http_response resp;
+
+	if (!json && !r->raw) {
+		if (!from_cache && r->attempts < h->opts.max_attempts) {
+			retry_later(h, r, backoff_ms(h, r->attempts), "malformed JSON");
+			return;
+		}
+		fail(h, r, DG_HTTP_ERR_FAILED, "%s: malformed JSON in the response (line %d: %s)", r->url,
+		     jerr.line, jerr.text);
+		return;
+	}
+	if (!from_cache && h->opts.cache && r->etag && status == 200) {
+		if (dg_store_cache_put(h->opts.cache, r->url, r->etag, next, body, len) < 0 &&
+		    !h->opts.quiet)
+			fprintf(stderr, "digest: warning: %s\n", dg_err_last());
+	}
+	resp.url = r->url;
+	resp.status = status;
+	resp.json = json;
+	resp.body = body;
+	resp.len = len;
+	resp.next_url = next;
+	resp.content_type = r->content_type;
+	resp.from_cache = from_cache;
+	r->cb(h, r->ud, &resp, 0, NULL);
+	json_decref(json);
+	request_free(r);
+}
+
+static int contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return 0;
+}
+
+static const char *json_message(request *r, char *out, size_t size)
+{
+	json_t *j = json_loadb(r->body.ptr ? r->body.ptr : "", r->body.len, 0, NULL);
+	const char *m = j ? json_string_value(json_object_get(j, "message")) : NULL;
+
+	snprintf(out, size, "%s", m ? m : "");
+	json_decref(j);
+	return out;
+}
+
+static void handle_done(dg_http *h, request *r, CURLcode code)
+{
+	long status = 0;
+	char message[512];
+
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(h->multi, r->easy);
+	h->active--;
+	if (h->opts.verbose)
+		fprintf(stderr, "digest: GET %s -> %ld%s\n", r->url, status,
+			code != CURLE_OK ? " (transport error)" :
+			status == 304 ? " (not modified, cache hit)" :
+			r->cached_etag ? " (cache stale)" : " (cache miss)");
+	if (code != CURLE_OK) {
+		if (code == CURLE_WRITE_ERROR) {
+			fail(h, r, DG_HTTP_ERR_FAILED, "%s: response larger than %zu bytes", r->url,
+			     h->opts.max_body);
+			return;
+		}
+		if (++r->attempts < h->opts.max_attempts) {
+			retry_later(h, r, backoff_ms(h, r->attempts), curl_easy_strerror(code));
+			return;
+		}
+		fail(h, r, DG_HTTP_ERR_FAILED, "%s: %s (after %d attempts)", r->url,
+		     curl_easy_strerror(code), r->attempts);
+		return;
+	}
+	note_rate(h, r);
+	if (status != 304 && r->rl_remaining >= 0) {
+		if (r->resource == RES_SEARCH)
+			h->stats.search_used++;
+		else
+			h->stats.core_used++;
+	}
+	if (status == 304 && r->cached_body) {
+		h->stats.not_modified++;
+		h->stats.cache_hits++;
+		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, 200, 1);
+		return;
+	}
+	if (status >= 200 && status < 300) {
+		if (status != 200 || !r->body.len) {
+			/* 202 Accepted etc.: GitHub is still computing; try again shortly. */
+			if (++r->attempts < h->opts.max_attempts) {
+				retry_later(h, r, backoff_ms(h, r->attempts), "no content yet");
+				return;
+			}
+		}
+		r->attempts++;
+		deliver(h, r, dg_buf_cstr(&r->body), r->body.len, r->link_next, status, 0);
+		return;
+	}
+	if (status == 401) {
+		json_message(r, message, sizeof(message));
+		set_fatal(h, "%s: 401 Unauthorized (%s): the GitHub token was rejected", r->url,
+			  *message ? message : "bad credentials");
+		fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+		return;
+	}
+	if (status == 403 || status == 429) {
+		long long wait_ms = -1;
+		const char *why = "secondary rate limit";
+		json_message(r, message, sizeof(message));
+		if (r->retry_after >= 0) {
+			wait_ms = r->retry_after * 1000LL;
+		} else if (r->rl_remaining == 0 && r->rl_reset > 0) {
+			long long secs = r->rl_reset - (long long)time(NULL) + 1;
+			char when[64];
+			why = "rate limit exhausted";
+			if (secs < 1)
+				secs = 1;
+			if (secs > h->opts.max_wait) {
+				format_reset(r->rl_reset, when, sizeof(when));
+				set_fatal(h,
+					  "GitHub API rate limit (%s) exhausted: it resets at %s (in %lld min), "
+					  "beyond --max-wait %d s; run again then",
+					  resource_names[r->rl_resource >= 0 ? r->rl_resource : (int)r->resource],
+					  when, (secs + 59) / 60, h->opts.max_wait);
+				fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+				return;
+			}
+			wait_ms = secs * 1000;
+			h->blocked_until_ms[r->resource] = now_ms() + wait_ms;
+		} else if (contains_ci(message, "secondary rate limit") || status == 429) {
+			wait_ms = (long long)SECONDARY_FIRST_WAIT_MS << (r->rate_retries > 4 ? 4 : r->rate_retries);
+			wait_ms += backoff_ms(h, 0);
+		}
+		if (wait_ms >= 0) {
+			if (wait_ms > h->opts.max_wait * 1000LL || ++r->rate_retries > MAX_RATE_RETRIES) {
+				set_fatal(h, "%s: %ld %s: would need to wait %lld s, beyond --max-wait %d s",
+					  r->url, status, why, wait_ms / 1000, h->opts.max_wait);
+				fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+				return;
+			}
+			h->stats.waited_ms += wait_ms;
+			retry_later(h, r, (long)wait_ms, why);
+			return;
+		}
+		fail(h, r, DG_HTTP_ERR_REJECTED, "%s: 403 Forbidden%s%s", r->url, *message ? ": " : "",
+		     message);
+		return;
+	}
+	if (status >= 500) {
+		if (++r->attempts < h->opts.max_attempts) {
+			char why[32];
+			snprintf(why, sizeof(why), "HTTP %ld", status);
+			retry_later(h, r, backoff_ms(h, r->attempts), why);
+			return;
+		}
+		fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempts)", r->url, status,
+		     r->attempts);
+		return;
+	}
+	json_message(r, message, sizeof(message));
+	fail(h, r, status == 404 ? DG_HTTP_ERR_NOT_FOUND : DG_HTTP_ERR_REJECTED, "%s: HTTP %ld%s%s",
+	     r->url, status, *message ? ": " : "", message);
+}
+
+static void serve_offline(dg_http *h, request *r)
+{
+	if (h->opts.cache && dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next,
+						&r->cached_body, &r->cached_len) == 1) {
+		h->stats.cache_hits++;
+		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, 200, 1);
+		return;
+	}
+	fail(h, r, DG_HTTP_ERR_FAILED, "%s: not in the state store (offline run)", r->url);
+}
+
+/* Take the first queued request that may start now; NULL if none. */
+static request *dequeue_ready(dg_http *h, long long now, long long *next_wake)
+{
+	request *prev = NULL;
+
+	for (request *r = h->queue_head; r; prev = r, r = r->next) {
+		long long t = r->not_before_ms;
+		if (h->blocked_until_ms[r->resource] > t)
+			t = h->blocked_until_ms[r->resource];
+		if (t > now) {
+			if (*next_wake < 0 || t < *next_wake)
+				*next_wake = t;
+			continue;
+		}
+		if (prev)
+			prev->next = r->next;
+		else
+			h->queue_head = r->next;
+		if (h->queue_tail == r)
+			h->queue_tail = prev;
+		r->next = NULL;
+		return r;
+	}
+	return NULL;
+}
+
+static void abort_queued(dg_http *h)
+{
+	while (h->queue_head) {
+		request *r = h->queue_head;
+		h->queue_head = r->next;
+		if (!h->queue_head)
+			h->queue_tail = NULL;
+		finish(h, r, NULL, DG_HTTP_ERR_FATAL, h->fatal_message);
+	}
+}
+
+int dg_http_run(dg_http *h)
+{
+	if (!h->opts.token && !h->opts.offline && !h->warned_no_token && !h->opts.quiet) {
+		fprintf(stderr, "digest: warning: no GitHub token set: unauthenticated requests are "
+				"limited to 60 per hour\n");
+		h->warned_no_token = 1;
+	}
+	if (h->opts.offline) {
+		request *r;
+		long long wake = -1;
+		while ((r = dequeue_ready(h, now_ms() + 1000000000LL, &wake)))
+			serve_offline(h, r);
+		return 0;
+	}
+	while (h->queue_head || h->active) {
+		long long now = now_ms(), wake = -1;
+		int running = 0, msgs;
+		CURLMsg *m;
+		request *r;
+
+		if (h->fatal) {
+			abort_queued(h);
+			if (!h->active)
+				break;
+		}
+		while (!h->fatal && h->active < h->opts.jobs && (r = dequeue_ready(h, now, &wake))) {
+			if (start_transfer(h, r) < 0) {
+				char msg[1024];
+				snprintf(msg, sizeof(msg), "%s", dg_err_last());
+				finish(h, r, NULL, DG_HTTP_ERR_FAILED, msg);
+			}
+		}
+		curl_multi_perform(h->multi, &running);
+		while ((m = curl_multi_info_read(h->multi, &msgs))) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+			handle_done(h, r, m->data.result);
+		}
+		if (h->active || (h->queue_head && wake >= 0)) {
+			int timeout = 100;
+			now = now_ms();
+			if (!h->active && wake > now)
+				timeout = (int)(wake - now > 1000 ? 1000 : wake - now);
+			else if (wake >= 0 && wake - now < timeout)
+				timeout = wake > now ? (int)(wake - now) : 0;
+			curl_multi_poll(h->multi, NULL, 0, timeout, NULL);
+		}
+	}
+	if (h->fatal)
+		return dg_err_set(DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+	return 0;
+}
+
+void dg_http_get_stats(const dg_http *h, dg_http_stats *out)
+{
+	*out = h->stats;
+}
+
+void dg_http_format_summary(const dg_http *h, char *out, size_t size)
+{
+	const dg_http_stats *s = &h->stats;
+	char reset[64] = "", left[192] = "";
+
+	if (s->core_reset > 0)
+		format_reset(s->core_reset, reset, sizeof(reset));
+	if (s->core_remaining >= 0)
+		snprintf(left, sizeof(left), ", %ld of %ld left (resets %s)", s->core_remaining,
+			 s->core_limit, reset);
+	snprintf(out, size, "%ld requests (%ld not modified), %ld retries; quota used %ld core + %ld search%s",
+		 s->requests, s->not_modified, s->retries, s->core_used, s->search_used, left);
+}

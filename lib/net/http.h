@@ -1,0 +1,89 @@
+/* http.h - the GitHub REST client every collector uses (libcurl multi).
+ *
+ * Requests are queued with dg_http_get and run by dg_http_run, at most
+ * `jobs` at a time; a callback receives each parsed JSON response and may
+ * queue more (the next page, a follow-up search). The client handles:
+ * GitHub's headers and token, gzip, HTTP/2, conditional requests through the
+ * state store's ETag cache (a 304 reuses the stored body), 5xx / transport /
+ * malformed-body retries with backoff, secondary limits (Retry-After or
+ * exponential backoff with jitter) and primary-limit exhaustion (wait for the
+ * reset within `max_wait`, else stop with a message saying when it resets).
+ * The token is sent only in the Authorization header and never printed. */
+#ifndef DG_HTTP_H
+#define DG_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include "store/store.h"
+
+typedef struct dg_http dg_http;
+
+typedef struct dg_http_opts {
+	const char *token;       /* NULL: unauthenticated (a warning is printed once) */
+	const char *api_base;    /* the token and GitHub headers go only to URLs under this */
+	int jobs;                /* concurrent transfers; 1 = strictly serial */
+	int max_wait;            /* seconds we may wait for a rate-limit reset */
+	int verbose;             /* print each request on stderr */
+	int quiet;               /* no warnings on stderr */
+	int offline;             /* answer only from the cache, send nothing */
+	dg_store *cache;         /* ETag cache; NULL = none */
+	size_t max_body;         /* per-response cap; 0 = 32 MiB */
+	int max_attempts;        /* per request for 5xx/transport/malformed; 0 = 6 */
+	int retry_base_ms;       /* first backoff; 0 = 500 (env DIGEST_RETRY_BASE_MS overrides) */
+} dg_http_opts;
+
+typedef struct dg_http_response {
+	const char *url;
+	long status;             /* HTTP status of the body (200 also for a 304 served from cache) */
+	json_t *json;            /* parsed body (JSON requests); borrowed for the callback */
+	const char *body;        /* the raw body, always; borrowed */
+	size_t len;
+	const char *next_url;    /* Link rel="next", or NULL */
+	const char *content_type;/* Content-Type header, or NULL (raw requests) */
+	int from_cache;          /* 1 when the server said 304 (or offline) */
+} dg_http_response;
+
+/* Error classes passed to callbacks (and returned by dg_http_run). */
+#define DG_HTTP_ERR_NOT_FOUND  -10   /* 404 */
+#define DG_HTTP_ERR_REJECTED   -11   /* other 4xx (422 validation, 403 forbidden) */
+#define DG_HTTP_ERR_FAILED     -12   /* 5xx / transport / malformed after retries */
+#define DG_HTTP_ERR_FATAL      -13   /* 401, limit exhausted: the whole run stops */
+
+/* `resp` is set on success (err == 0); on failure resp is NULL, `err` is one
+ * of the classes above and `message` a one-line message naming the URL. */
+typedef void (*dg_http_cb)(dg_http *h, void *ud, const dg_http_response *resp, int err,
+			   const char *message);
+
+int dg_http_new(const dg_http_opts *opts, dg_http **out);
+void dg_http_free(dg_http *h);             /* accepts NULL */
+
+/* Queue a GET of `url` (absolute). The callback is called exactly once. */
+int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud);
+
+/* Queue a GET of a non-JSON document (a feed): sent without the token or
+ * GitHub's headers, body passed raw; still cached with its ETag. */
+int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
+
+/* Run until every queued request (and those queued by callbacks) is done.
+ * Returns 0, or DG_HTTP_ERR_FATAL with the message (the remaining requests
+ * are answered with that error). */
+int dg_http_run(dg_http *h);
+
+typedef struct dg_http_stats {
+	long requests;           /* sent over the network, retries included */
+	long not_modified;       /* 304s */
+	long retries;
+	long cache_hits;         /* bodies served from the store (304 + offline) */
+	long core_used, search_used;  /* responses that cost quota */
+	long core_remaining;     /* last X-RateLimit-Remaining for core, -1 unknown */
+	long core_limit;
+	long long core_reset;    /* epoch seconds, 0 unknown */
+	long waited_ms;          /* time spent waiting for rate limits and backoff */
+} dg_http_stats;
+
+void dg_http_get_stats(const dg_http *h, dg_http_stats *out);
+
+/* "123 requests (45 not modified), 2 retries; quota used 78 (search 3), 4922 left, resets 12:00 UTC" */
+void dg_http_format_summary(const dg_http *h, char *out, size_t size);
+
+#endif

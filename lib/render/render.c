@@ -1,0 +1,270 @@
+#include "render/render.h"
+#include "base/err.h"
+#include "render/markdown.h"
+#include "render/mustache.h"
+#include "base/output.h"
+#include "render/theme.h"
+#include "wechat/wechat.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TEMPLATE_MAX (4u << 20)
+
+static int is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The directory of the running binary, for a source tree or a relocated install. */
+static int exe_dir(char *out, size_t size)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (!(slash = strrchr(buf, '/')))
+		return -1;
+	*slash = '\0';
+	snprintf(out, size, "%s", buf);
+	return 0;
+}
+
+/* Look for `sub`/`relative` under the data roots: the user's templates_dir
+ * (templates only), $DIGEST_DATADIR, beside the binary (a source tree or a
+ * relocated install) and the install prefix. */
+static int find_in_roots(const dg_config *cfg, const char *sub, const char *relative, char **path)
+{
+	char roots[6][PATH_MAX + 64];
+	int n = 0;
+	const char *env = getenv("DIGEST_DATADIR");
+	char dir[PATH_MAX];
+
+	*path = NULL;
+	if (strstr(relative, ".."))
+		return dg_err_set(DG_ERR_FAIL, "file name '%s': '..' is not allowed", relative);
+	if (cfg && cfg->templates_dir && !strcmp(sub, "templates"))
+		snprintf(roots[n++], sizeof(roots[0]), "%s", cfg->templates_dir);
+	if (env && *env)
+		snprintf(roots[n++], sizeof(roots[0]), "%s/%s", env, sub);
+	if (exe_dir(dir, sizeof(dir)) == 0) {
+		snprintf(roots[n++], sizeof(roots[0]), "%s/%s", dir, sub);
+		snprintf(roots[n++], sizeof(roots[0]), "%s/../../%s", dir, sub); /* build/<variant>/ */
+		snprintf(roots[n++], sizeof(roots[0]), "%s/../share/digest/%s", dir, sub);
+	}
+	snprintf(roots[n++], sizeof(roots[0]), "%s/%s", DG_DATADIR, sub);
+	for (int i = 0; i < n; i++) {
+		char candidate[2 * PATH_MAX];
+		int len = snprintf(candidate, sizeof(candidate), "%s/%s", roots[i], relative);
+		if (len < 0 || (size_t)len >= sizeof(candidate))
+			continue; /* too long to be a real path */
+		if (is_file(candidate))
+			return (*path = strdup(candidate)) ? 1 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int dg_render_find_file(const dg_config *cfg, const char *relative, char **path)
+{
+	return find_in_roots(cfg, "templates", relative, path);
+}
+
+int dg_render_find_data(const dg_config *cfg, const char *relative, char **path)
+{
+	return find_in_roots(cfg, "feeds", relative, path);
+}
+
+/* Read a template; *path (caller frees) is the file read, for messages. */
+static int load_template(const dg_config *cfg, const char *relative, char **text, size_t *len,
+			 char **path)
+{
+	int found = dg_render_find_file(cfg, relative, path), err;
+
+	if (found < 0)
+		return found;
+	if (!found)
+		return dg_err_set(DG_ERR_FAIL, "template '%s' not found (looked in digest.templates_dir, "
+				  "$DIGEST_DATADIR/templates, beside the binary and in %s/templates)",
+				  relative, DG_DATADIR);
+	if ((err = dg_output_read_file(*path, TEMPLATE_MAX, text, len)) < 0) {
+		free(*path);
+		*path = NULL;
+	}
+	return err;
+}
+
+int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < len && !err; i++) {
+		char c = s[i];
+		int line_start = i == 0;
+
+		if (c == '\n' || c == '\r' || c == '\t') {
+			/* Interpolated values are inline text: no new blocks. */
+			err = dg_buf_putc(out, ' ');
+			continue;
+		}
+		/* Block markers only matter where a value starts a line. */
+		if (c && (strchr("\\`*_[]<>|~&", c) || (line_start && strchr("#-+", c))))
+			err = dg_buf_putc(out, '\\');
+		if (!err)
+			err = dg_buf_putc(out, c);
+	}
+	return err;
+}
+
+typedef struct partial_ctx {
+	const dg_config *cfg;
+	const char *lang;
+	const char *ext;
+} partial_ctx;
+
+static int load_partial(void *ud, const char *name, char **text, size_t *len)
+{
+	partial_ctx *p = ud;
+	char rel[512], *path = NULL;
+	int found;
+
+	snprintf(rel, sizeof(rel), "%s/%s.%s.mustache", p->lang, name, p->ext);
+	if ((found = dg_render_find_file(p->cfg, rel, &path)) <= 0)
+		return found < 0 ? found : 1; /* missing partial renders empty (spec) */
+	found = dg_output_read_file(path, TEMPLATE_MAX, text, len);
+	free(path);
+	return found;
+}
+
+int dg_render_markdown(const dg_config *cfg, json_t *model, const char *name, char **md)
+{
+	char rel[512], *tmpl = NULL, *path = NULL;
+	size_t len;
+	dg_buf out = DG_BUF_INIT;
+	partial_ctx pc = {cfg, cfg->language, "md"};
+	dg_mustache_opts opts = {dg_render_escape_markdown, load_partial, &pc, NULL};
+	int err;
+
+	*md = NULL;
+	snprintf(rel, sizeof(rel), "%s/%s.md.mustache", cfg->language, name);
+	if ((err = load_template(cfg, rel, &tmpl, &len, &path)) < 0)
+		return err;
+	opts.name = path; /* errors name the file read: "…/zh/community.md.mustache:12: …" */
+	err = dg_mustache_render(tmpl, len, model, &opts, &out);
+	free(tmpl);
+	free(path);
+	if (err < 0) {
+		dg_buf_free(&out);
+		return err;
+	}
+	if (!(*md = dg_buf_detach(&out)))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+/* Skip a leading "---\n...\n---\n" block: the website reads it, readers don't. */
+static const char *skip_front_matter(const char *md)
+{
+	const char *p;
+
+	if (strncmp(md, "---\n", 4))
+		return md;
+	for (p = md + 4; (p = strstr(p, "\n---")); p += 4)
+		if (p[4] == '\n' || p[4] == '\0')
+			return p[4] ? p + 5 : p + 4;
+	return md;
+}
+
+static int load_theme(const dg_config *cfg, dg_theme **theme)
+{
+	char rel[512], *path = NULL;
+	int found, err;
+
+	if (!cfg->theme || !strcmp(cfg->theme, "default")) {
+		/* A shipped or user-overridden default.toml wins over the built-in copy. */
+		if ((found = dg_render_find_file(cfg, "themes/default.toml", &path)) < 0)
+			return found;
+		if (!found)
+			return dg_theme_default(theme);
+	} else if (strchr(cfg->theme, '/') || strstr(cfg->theme, ".toml")) {
+		if (!(path = strdup(cfg->theme)))
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	} else {
+		snprintf(rel, sizeof(rel), "themes/%s.toml", cfg->theme);
+		if ((found = dg_render_find_file(cfg, rel, &path)) < 0)
+			return found;
+		if (!found)
+			return dg_err_set(DG_ERR_CONFIG, "digest.theme: theme '%s' not found (%s)", cfg->theme, rel);
+	}
+	err = dg_theme_load(path, theme);
+	free(path);
+	return err;
+}
+
+int dg_render_html(const dg_config *cfg, const char *md, const char *title, char **fragment,
+		   char **page)
+{
+	const char *body = skip_front_matter(md);
+	char *html = NULL;
+	dg_theme *theme = NULL;
+	dg_wechat_opts opts = {0};
+	int err;
+
+	*fragment = *page = NULL;
+	if ((err = load_theme(cfg, &theme)) < 0)
+		return err;
+	if ((err = dg_markdown_to_html(body, strlen(body), &html)) < 0)
+		goto done;
+	opts.theme = theme;
+	opts.refs_heading = strcmp(cfg->language, "zh") ? "References" : "参考链接";
+	opts.cjk_spacing = 1;
+	if ((err = dg_wechat_fragment(html, strlen(html), &opts, fragment)) < 0)
+		goto done;
+	err = dg_wechat_page(*fragment, title, cfg->language, page);
+done:
+	if (err < 0) {
+		free(*fragment);
+		*fragment = NULL;
+	}
+	free(html);
+	dg_theme_free(theme);
+	return err;
+}
+
+int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, char **svg)
+{
+	char *tmpl = NULL, *path = NULL;
+	size_t len;
+	dg_buf out = DG_BUF_INIT;
+	dg_mustache_opts opts = {NULL, NULL, NULL, NULL};
+	json_t *ctx;
+	int err;
+
+	*svg = NULL;
+	if ((err = load_template(cfg, "certificate.svg.mustache", &tmpl, &len, &path)) < 0)
+		return err;
+	opts.name = path;
+	ctx = json_pack("{s:O, s:O, s:O, s:O, s:s}", "person", person,
+			"community", json_object_get(model, "community"),
+			"period", json_object_get(model, "period"), "title", json_object_get(model, "title"),
+			"language", cfg->language);
+	err = ctx ? dg_mustache_render(tmpl, len, ctx, &opts, &out)
+		  : dg_err_set(DG_ERR_NOMEM, "out of memory");
+	json_decref(ctx);
+	free(tmpl);
+	free(path);
+	if (err < 0) {
+		dg_buf_free(&out);
+		return err;
+	}
+	*svg = dg_buf_detach(&out);
+	return *svg ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+}

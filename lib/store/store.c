@@ -1,0 +1,407 @@
+#include "store/store.h"
+#include "base/err.h"
+#include "base/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct dg_store {
+	sqlite3 *db;
+	char *path;
+	int lock_fd;
+};
+
+/* Each entry moves the schema one version up; never edit a shipped one. */
+static const char *const migrations[] = {
+	/* 1 */
+	"CREATE TABLE http_cache (url TEXT PRIMARY KEY, etag TEXT NOT NULL, link_next TEXT,"
+	" body BLOB NOT NULL, fetched_at INTEGER NOT NULL);"
+	"CREATE TABLE contributors (scope TEXT NOT NULL, login TEXT NOT NULL COLLATE NOCASE,"
+	" user_id INTEGER, first_repo TEXT, first_number INTEGER, first_url TEXT,"
+	" first_merged_at INTEGER, exact INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (scope, login));"
+	"CREATE TABLE published (kind TEXT NOT NULL, issue TEXT NOT NULL, item TEXT NOT NULL,"
+	" PRIMARY KEY (kind, issue, item));"
+	"CREATE INDEX published_item ON published (kind, item);"
+	"CREATE TABLE issues (kind TEXT NOT NULL, period TEXT NOT NULL, number INTEGER NOT NULL,"
+	" PRIMARY KEY (kind, period));",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static int db_error(dg_store *s, const char *what)
+{
+	return dg_err_set(DG_ERR_FAIL, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int exec(dg_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int err = dg_err_set(DG_ERR_FAIL, "%s: %s", s->path, msg ? msg : "sqlite error");
+		sqlite3_free(msg);
+		return err;
+	}
+	return 0;
+}
+
+static int take_lock(dg_store *s, const char *dir, int lock_wait)
+{
+	char path[4096];
+	int waited = 0;
+
+	snprintf(path, sizeof(path), "%s/digest.lock", dir);
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (s->lock_fd < 0)
+		return dg_err_set(DG_ERR_FAIL, "%s: cannot open lock file: %s", path, strerror(errno));
+	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			return dg_err_set(DG_ERR_FAIL, "%s: cannot lock: %s", path, strerror(errno));
+		if (waited >= lock_wait * 10)
+			return dg_err_set(DG_ERR_FAIL,
+					  "%s: another digest run is using this state store (waited %d s)",
+					  dir, lock_wait);
+		if (waited == 0 && lock_wait > 0)
+			fprintf(stderr, "digest: waiting for another run using %s\n", dir);
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		waited++;
+	}
+	return 0;
+}
+
+static int migrate(dg_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int version = 0, err = 0;
+
+	if ((err = exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")) < 0)
+		return err;
+	if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_version", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, "reading schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > SCHEMA_VERSION)
+		return dg_err_set(DG_ERR_FAIL,
+				  "%s: schema version %d is newer than this digest understands (%d)",
+				  s->path, version, SCHEMA_VERSION);
+	for (int v = version; v < SCHEMA_VERSION; v++) {
+		char bump[96];
+		if ((err = exec(s, "BEGIN IMMEDIATE")) < 0)
+			return err;
+		snprintf(bump, sizeof(bump), "INSERT INTO schema_version VALUES (%d)", v + 1);
+		if ((err = exec(s, migrations[v])) < 0 || (err = exec(s, bump)) < 0) {
+			exec(s, "ROLLBACK");
+			return err;
+		}
+		if ((err = exec(s, "COMMIT")) < 0)
+			return err;
+	}
+	return 0;
+}
+
+int dg_store_open(const char *dir, int lock_wait, dg_store **out)
+{
+	dg_store *s = calloc(1, sizeof(*s));
+	size_t n = strlen(dir) + sizeof(DG_STORE_FILE) + 2;
+	int err = 0;
+
+	*out = NULL;
+	if (!s)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	s->lock_fd = -1;
+	if (!(s->path = malloc(n))) {
+		free(s);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	snprintf(s->path, n, "%s/%s", dir, DG_STORE_FILE);
+	if ((err = dg_output_mkdirs(dir)) < 0 || (err = take_lock(s, dir, lock_wait)) < 0)
+		goto done;
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		err = db_error(s, "cannot open");
+		goto done;
+	}
+	sqlite3_busy_timeout(s->db, 30000);
+	if ((err = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")) < 0)
+		goto done;
+	err = migrate(s);
+done:
+	if (err < 0)
+		dg_store_close(s);
+	else
+		*out = s;
+	return err;
+}
+
+void dg_store_close(dg_store *s)
+{
+	if (!s)
+		return;
+	if (s->db)
+		sqlite3_close(s->db);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* releases the flock */
+	free(s->path);
+	free(s);
+}
+
+int dg_store_schema_version(dg_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int dg_store_begin(dg_store *s) { return exec(s, "BEGIN IMMEDIATE"); }
+int dg_store_commit(dg_store *s) { return exec(s, "COMMIT"); }
+int dg_store_rollback(dg_store *s) { return exec(s, "ROLLBACK"); }
+
+/* Prepare, bind text/int arguments by a tiny format ("s" text, "i" int64,
+ * "b" blob+len, "n" null), so each query below stays one readable call. */
+static int prepare(dg_store *s, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	int i = 1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_error(s, "preparing a query");
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f; f++, i++) {
+		switch (*f) {
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+			if (v)
+				sqlite3_bind_text(*st, i, v, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(*st, i);
+			break;
+		}
+		case 'i':
+			sqlite3_bind_int64(*st, i, va_arg(ap, int64_t));
+			break;
+		case 'b': {
+			const void *v = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+			sqlite3_bind_blob64(*st, i, v ? v : "", len, SQLITE_TRANSIENT);
+			break;
+		}
+		}
+	}
+	va_end(ap);
+	return 0;
+}
+
+static int step_done(dg_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(s, what);
+}
+
+static char *column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **body,
+		       size_t *len)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*etag = *body = *link_next = NULL;
+	*len = 0;
+	if ((err = prepare(s, &st, "SELECT etag, body, link_next FROM http_cache WHERE url = ?", "s",
+			   url)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int n = sqlite3_column_bytes(st, 1);
+		const void *b = sqlite3_column_blob(st, 1);
+		*etag = column_strdup(st, 0);
+		*link_next = column_strdup(st, 2);
+		*body = malloc((size_t)n + 1);
+		if (!*etag || !*body) {
+			free(*etag);
+			free(*body);
+			free(*link_next);
+			*etag = *body = *link_next = NULL;
+			sqlite3_finalize(st);
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		}
+		if (n)
+			memcpy(*body, b, (size_t)n);
+		(*body)[n] = '\0';
+		*len = (size_t)n;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading the HTTP cache");
+}
+
+int dg_store_cache_put(dg_store *s, const char *url, const char *etag, const char *link_next,
+		       const char *body, size_t len)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st,
+			   "INSERT INTO http_cache (url, etag, link_next, body, fetched_at)"
+			   " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+			   " link_next = excluded.link_next, body = excluded.body,"
+			   " fetched_at = excluded.fetched_at",
+			   "sssbi", url, etag, link_next, body, len, (int64_t)time(NULL))) < 0)
+		return err;
+	return step_done(s, st, "writing the HTTP cache");
+}
+
+void dg_contributor_clear(dg_contributor *c)
+{
+	if (!c)
+		return;
+	free(c->login);
+	free(c->first_repo);
+	free(c->first_url);
+	memset(c, 0, sizeof(*c));
+}
+
+int dg_store_contributor_get(dg_store *s, const char *scope, const char *login, dg_contributor *out)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = prepare(s, &st,
+			   "SELECT login, user_id, first_repo, first_number, first_url, first_merged_at, exact"
+			   " FROM contributors WHERE scope = ? AND login = ?",
+			   "ss", scope, login)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->login = column_strdup(st, 0);
+		out->user_id = sqlite3_column_int64(st, 1);
+		out->first_repo = column_strdup(st, 2);
+		out->first_number = sqlite3_column_int64(st, 3);
+		out->first_url = column_strdup(st, 4);
+		out->first_merged_at = sqlite3_column_int64(st, 5);
+		out->exact = sqlite3_column_int(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading contributors");
+}
+
+int dg_store_contributor_put(dg_store *s, const char *scope, const dg_contributor *c)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st,
+			   "INSERT OR REPLACE INTO contributors (scope, login, user_id, first_repo,"
+			   " first_number, first_url, first_merged_at, exact) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   "ssisisii", scope, c->login, c->user_id, c->first_repo, c->first_number,
+			   c->first_url, c->first_merged_at, (int64_t)c->exact)) < 0)
+		return err;
+	return step_done(s, st, "writing contributors");
+}
+
+int dg_store_published_add(dg_store *s, const char *kind, const char *issue, const char *item)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR IGNORE INTO published (kind, issue, item) VALUES (?, ?, ?)",
+			   "sss", kind, issue, item)) < 0)
+		return err;
+	return step_done(s, st, "recording a published item");
+}
+
+int dg_store_published_elsewhere(dg_store *s, const char *kind, const char *issue, const char *item)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prepare(s, &st,
+			   "SELECT 1 FROM published WHERE kind = ? AND item = ? AND issue <> ? LIMIT 1",
+			   "sss", kind, item, issue)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading published items");
+}
+
+int dg_store_published_clear(dg_store *s, const char *kind, const char *issue)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "DELETE FROM published WHERE kind = ? AND issue = ?", "ss", kind, issue)) < 0)
+		return err;
+	return step_done(s, st, "clearing published items");
+}
+
+int dg_store_issue_get(dg_store *s, const char *kind, const char *period, int *number)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prepare(s, &st, "SELECT number FROM issues WHERE kind = ? AND period = ?", "ss",
+			   kind, period)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*number = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading issue numbers");
+}
+
+int dg_store_issue_put(dg_store *s, const char *kind, const char *period, int number)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO issues (kind, period, number) VALUES (?, ?, ?)",
+			   "ssi", kind, period, (int64_t)number)) < 0)
+		return err;
+	return step_done(s, st, "writing issue numbers");
+}
+
+int dg_store_issue_max(dg_store *s, const char *kind, int *number)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*number = 0;
+	if ((err = prepare(s, &st, "SELECT coalesce(max(number), 0) FROM issues WHERE kind = ?", "s", kind)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*number = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_error(s, "reading issue numbers");
+}

@@ -1,0 +1,594 @@
+/* wechat.c - the walk over the input HTML tree, block by block, and the
+ * entry point dg_wechat_fragment. Inline content is wxinline.c, text
+ * (UTF-8, CJK spacing) wxtext.c, links and the reference list wxlinks.c,
+ * the output tree, its clean-up and serialisation wxout.c (see wxint.h). */
+#include "wechat/wechat.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "wechat/wxint.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/tree.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Nested list levels indented as sections; deeper levels stay at this indent. */
+#define WX_MAX_LIST_INDENT 4
+/* Nested blockquotes beyond this level continue inside the deepest one. */
+#define WX_MAX_QUOTE 3
+
+/* Element name -> what it becomes (wx_kind, wxint.h); sorted for the binary search. */
+static const struct {
+	const char *name;
+	wx_kind kind;
+} wx_kinds[] = {
+	{ "a", K_A }, { "address", K_BOX }, { "applet", K_STRIP }, { "area", K_DROP },
+	{ "article", K_BOX }, { "aside", K_BOX }, { "audio", K_STRIP }, { "b", K_STRONG },
+	{ "base", K_DROP }, { "basefont", K_DROP }, { "bgsound", K_DROP },
+	{ "blockquote", K_BLOCKQUOTE }, { "body", K_BOX }, { "br", K_BR }, { "button", K_DROP },
+	{ "canvas", K_STRIP }, { "caption", K_DROP }, { "center", K_BOX }, { "code", K_CODE },
+	{ "col", K_DROP }, { "colgroup", K_DROP }, { "datalist", K_DROP }, { "dd", K_BOX },
+	{ "del", K_DEL }, { "details", K_BOX }, { "dialog", K_DROP }, { "dir", K_LIST },
+	{ "div", K_BOX }, { "dl", K_BOX }, { "dt", K_BOX }, { "em", K_EM }, { "embed", K_STRIP },
+	{ "fieldset", K_BOX }, { "figcaption", K_BOX }, { "figure", K_BOX }, { "footer", K_BOX },
+	{ "foreignobject", K_STRIP }, { "form", K_DROP }, { "frame", K_DROP },
+	{ "frameset", K_DROP }, { "h1", K_H }, { "h2", K_H }, { "h3", K_H }, { "h4", K_H },
+	{ "h5", K_H }, { "h6", K_H }, { "head", K_DROP }, { "header", K_BOX }, { "hgroup", K_BOX },
+	{ "hr", K_HR }, { "html", K_BOX }, { "i", K_EM }, { "iframe", K_DROP }, { "img", K_IMG },
+	{ "input", K_INPUT }, { "isindex", K_DROP }, { "kbd", K_CODE }, { "keygen", K_DROP },
+	{ "li", K_LI }, { "link", K_DROP }, { "listing", K_PRE }, { "main", K_BOX },
+	{ "map", K_DROP }, { "math", K_STRIP }, { "menu", K_LIST }, { "meta", K_DROP },
+	{ "meter", K_DROP }, { "nav", K_BOX }, { "noembed", K_DROP }, { "noframes", K_DROP },
+	{ "noscript", K_STRIP }, { "object", K_STRIP }, { "ol", K_LIST }, { "optgroup", K_DROP },
+	{ "option", K_DROP }, { "output", K_DROP }, { "p", K_P }, { "param", K_DROP },
+	{ "plaintext", K_PRE }, { "portal", K_DROP }, { "pre", K_PRE }, { "progress", K_DROP },
+	{ "s", K_DEL }, { "samp", K_CODE }, { "script", K_DROP }, { "section", K_BOX },
+	{ "select", K_DROP }, { "slot", K_DROP }, { "source", K_DROP }, { "strike", K_DEL },
+	{ "strong", K_STRONG }, { "style", K_DROP }, { "summary", K_BOX }, { "svg", K_STRIP },
+	{ "table", K_TABLE }, { "tbody", K_TABLEPART }, { "td", K_TABLEPART },
+	{ "template", K_DROP }, { "textarea", K_DROP }, { "tfoot", K_TABLEPART },
+	{ "th", K_TABLEPART }, { "thead", K_TABLEPART }, { "title", K_DROP },
+	{ "tr", K_TABLEPART }, { "track", K_DROP }, { "tt", K_CODE }, { "ul", K_LIST },
+	{ "video", K_STRIP }, { "wbr", K_DROP }, { "xmp", K_PRE },
+};
+
+/* ---- the walk ---- */
+
+wx_kind dg_wx_kind_of(const xmlNode *n)
+{
+	size_t lo = 0, hi = sizeof(wx_kinds) / sizeof(wx_kinds[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp((const char *)n->name, wx_kinds[mid].name);
+
+		if (c == 0)
+			return wx_kinds[mid].kind;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return K_UNWRAP;
+}
+
+static int is_block_kind(wx_kind k)
+{
+	return k == K_BOX || k == K_STRIP || k == K_P || k == K_H || k == K_BLOCKQUOTE || k == K_PRE || k == K_LIST ||
+	       k == K_LI || k == K_TABLE || k == K_TABLEPART || k == K_HR;
+}
+
+static int walk_block(wx *w, xmlNodePtr parent, xmlNodePtr first, xmlNodePtr stop);
+static int block_node(wx *w, xmlNodePtr parent, xmlNodePtr n);
+
+/* Code block: <pre><code -webkit-box><span block>line<br>line</span></code></pre>,
+ * tabs as four spaces, every space U+00A0, no whitespace-only text nodes. */
+static int code_block(wx *w, xmlNodePtr parent, xmlNodePtr n)
+{
+	char *c = dg_wx_gather_text(n);
+	const unsigned char *s = (const unsigned char *)c;
+	size_t len = c ? strlen((const char *)c) : 0, i;
+	dg_buf line = DG_BUF_INIT;
+	xmlNodePtr pre, code, body;
+	int err = 0;
+
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (len && s[len - 1] == '\r')
+		len--;
+	pre = dg_wx_el(w, parent, "pre", DG_TH_PRE);
+	code = pre ? dg_wx_el(w, pre, "code", DG_TH_CODE_BLOCK) : NULL;
+	body = code ? dg_wx_el(w, code, "span", DG_TH_CODE_BODY) : NULL;
+	if (!body)
+		goto done;
+	pre->_private = code->_private = body->_private = &dg_wx_raw_mark;
+	for (i = 0; i < len && !err; i++) {
+		unsigned char ch = s[i];
+
+		if (ch == '\n' || ch == '\r') {
+			if (ch == '\r' && i + 1 < len && s[i + 1] == '\n')
+				i++;
+			err = dg_wx_put_text(w, body, dg_buf_cstr(&line), line.len);
+			if (!err && !dg_wx_el(w, body, "br", -1))
+				err = w->err;
+			dg_buf_clear(&line);
+		} else if (ch == '\t') {
+			err = dg_buf_puts(&line, NBSP NBSP NBSP NBSP);
+		} else if (ch == ' ') {
+			err = dg_buf_puts(&line, NBSP);
+		} else if (ch >= 0x20 && ch != 0x7f) {
+			err = dg_buf_putc(&line, (char)ch);
+		}
+	}
+	if (!err)
+		err = dg_wx_put_text(w, body, dg_buf_cstr(&line), line.len);
+	if (!err && !body->children)
+		err = dg_wx_put_str(w, body, NBSP);
+	if (err && !w->err)
+		w->err = err;
+done:
+	free(c);
+	dg_buf_free(&line);
+	return w->err;
+}
+
+/* The first meaningful input node of a list item, looking into a leading <p>. */
+static int starts_with_checkbox(xmlNodePtr first, xmlNodePtr stop)
+{
+	xmlNodePtr n;
+
+	for (n = first; n && n != stop; n = n->next) {
+		if (n->type == XML_TEXT_NODE && dg_wx_all_ws(n->content))
+			continue;
+		if (n->type == XML_COMMENT_NODE)
+			continue;
+		if (dg_wx_name_is(n, "p"))
+			return starts_with_checkbox(n->children, NULL);
+		return dg_wx_is_checkbox(n);
+	}
+	return 0;
+}
+
+/* One list item. Top level: <li display:block><section>marker content</section></li>;
+ * nested levels: <section>marker content</section> (no ul/ol inside li). */
+static int list_item(wx *w, xmlNodePtr container, xmlNodePtr first, xmlNodePtr stop, int ordered, long number)
+{
+	static const char *const bullets[] = { "\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa" };
+	xmlNodePtr sec, para = NULL, n;
+	int seen_block = 0, merged = 0;
+	char marker[40];
+
+	if (w->list_level == 0) {
+		xmlNodePtr li = dg_wx_el(w, container, "li", DG_TH_LI);
+
+		sec = li ? dg_wx_el(w, li, "section", DG_TH_LI_SECTION) : NULL;
+	} else {
+		sec = dg_wx_el(w, container, "section", DG_TH_LI_NESTED);
+	}
+	if (!sec)
+		return w->err;
+	if (!starts_with_checkbox(first, stop)) {
+		if (ordered)
+			snprintf(marker, sizeof(marker), "%ld." NBSP, number);
+		else
+			snprintf(marker, sizeof(marker), "%s" NBSP, bullets[w->list_level < 2 ? w->list_level : 2]);
+		dg_wx_put_str(w, sec, marker);
+	}
+	w->skip_space = 1;
+	w->list_level++;
+	for (n = first; n && n != stop && !w->err; n = n->next) {
+		wx_kind k = n->type == XML_ELEMENT_NODE ? dg_wx_kind_of(n) : K_UNWRAP;
+
+		if (n->type != XML_ELEMENT_NODE && n->type != XML_TEXT_NODE && n->type != XML_CDATA_SECTION_NODE)
+			continue;
+		if (k == K_DROP)
+			continue;
+		if (!is_block_kind(k)) {
+			if (!seen_block) {
+				dg_wx_inline_node(w, sec, n);
+				continue;
+			}
+			if (n->type == XML_TEXT_NODE && dg_wx_all_ws(n->content) && !para)
+				continue;
+			if (!para) {
+				para = dg_wx_el(w, sec, "p", w->quote ? DG_TH_BLOCKQUOTE_P : DG_TH_P);
+				w->skip_space = 1;
+			}
+			if (para)
+				dg_wx_inline_node(w, para, n);
+			continue;
+		}
+		para = NULL;
+		if (k == K_P && !merged && !seen_block) {
+			/* The first paragraph shares the marker's line. */
+			dg_wx_walk_inline(w, sec, n->children, NULL);
+			merged = seen_block = 1;
+			continue;
+		}
+		block_node(w, sec, n);
+		seen_block = 1;
+	}
+	w->list_level--;
+	return w->err;
+}
+
+static long list_start(xmlNodePtr n)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST "start");
+	long start = 1;
+
+	if (v) {
+		char *end;
+		long s = strtol((const char *)v, &end, 10);
+
+		if (end != (char *)v && s > -1000000000L && s < 1000000000L)
+			start = s;
+		xmlFree(v);
+	}
+	return start;
+}
+
+static int list(wx *w, xmlNodePtr parent, xmlNodePtr n)
+{
+	int ordered = dg_wx_name_is(n, "ol");
+	long number = list_start(n);
+	xmlNodePtr container, c;
+
+	if (w->list_level == 0)
+		container = dg_wx_el(w, parent, ordered ? "ol" : "ul", ordered ? DG_TH_OL : DG_TH_UL);
+	else if (w->list_level < WX_MAX_LIST_INDENT)
+		container = dg_wx_el(w, parent, "section", DG_TH_LIST_NESTED);
+	else
+		container = parent;
+	if (!container)
+		return w->err;
+	for (c = n->children; c && !w->err; c = c->next) {
+		if (c->type == XML_TEXT_NODE && dg_wx_all_ws(c->content))
+			continue;
+		if (c->type != XML_ELEMENT_NODE && c->type != XML_TEXT_NODE)
+			continue;
+		if (c->type == XML_ELEMENT_NODE && dg_wx_kind_of(c) == K_DROP)
+			continue;
+		if (dg_wx_name_is(c, "li"))
+			list_item(w, container, c->children, NULL, ordered, number++);
+		else
+			list_item(w, container, c, c->next, ordered, number++);
+	}
+	return w->err;
+}
+
+/* "left", "center" or "right" from align= or style="text-align:...". */
+static int cell_align(xmlNodePtr n)
+{
+	xmlChar *a = xmlGetProp(n, BAD_CAST "align"), *st = xmlGetProp(n, BAD_CAST "style");
+	const char *v = (const char *)a;
+	int r = 0;
+
+	if (!v && st) {
+		const char *p = strstr((const char *)st, "text-align");
+
+		if (p) {
+			p += strlen("text-align");
+			while (*p == ' ' || *p == ':')
+				p++;
+			v = p;
+		}
+	}
+	if (v && strncasecmp(v, "center", 6) == 0)
+		r = 1;
+	else if (v && strncasecmp(v, "right", 5) == 0)
+		r = 2;
+	xmlFree(a);
+	xmlFree(st);
+	return r;
+}
+
+static int table_row(wx *w, xmlNodePtr parent, xmlNodePtr tr)
+{
+	xmlNodePtr cell, out, row = dg_wx_el(w, parent, "tr", -1);
+
+	for (cell = tr->children; cell && row && !w->err; cell = cell->next) {
+		int th = dg_wx_name_is(cell, "th");
+
+		if (!th && !dg_wx_name_is(cell, "td"))
+			continue;
+		out = dg_wx_el_attr(w, row, th ? "th" : "td", NULL, NULL, w->cell_style[th ? 0 : 1][cell_align(cell)]);
+		w->skip_space = 1;
+		if (out)
+			dg_wx_walk_inline(w, out, cell->children, NULL);
+	}
+	return w->err;
+}
+
+static int table(wx *w, xmlNodePtr parent, xmlNodePtr n)
+{
+	xmlNodePtr wrap = dg_wx_el(w, parent, "section", DG_TH_TABLE_WRAP);
+	xmlNodePtr t = wrap ? dg_wx_el(w, wrap, "table", DG_TH_TABLE) : NULL;
+	xmlNodePtr c, g, tr;
+
+	if (!t)
+		return w->err;
+	for (c = n->children; c && !w->err; c = c->next) {
+		if (dg_wx_name_is(c, "thead") || dg_wx_name_is(c, "tbody") || dg_wx_name_is(c, "tfoot")) {
+			g = dg_wx_el(w, t, (const char *)c->name, -1);
+			for (tr = c->children; g && tr && !w->err; tr = tr->next)
+				if (dg_wx_name_is(tr, "tr"))
+					table_row(w, g, tr);
+		} else if (dg_wx_name_is(c, "tr")) {
+			table_row(w, t, c);
+		}
+	}
+	return w->err;
+}
+
+/* A paragraph that holds one image and nothing else. */
+static xmlNodePtr lone_image(xmlNodePtr p)
+{
+	xmlNodePtr n, img = NULL;
+
+	for (n = p->children; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE && dg_wx_all_ws(n->content))
+			continue;
+		if (n->type == XML_COMMENT_NODE)
+			continue;
+		if (img || !dg_wx_name_is(n, "img"))
+			return NULL;
+		img = n;
+	}
+	return img;
+}
+
+static int figure(wx *w, xmlNodePtr parent, xmlNodePtr img)
+{
+	char *src = dg_wx_clean_url(img, "src"), *url = src ? dg_wx_image_url(src) : NULL;
+	xmlChar *alt = xmlGetProp(img, BAD_CAST "alt");
+	xmlNodePtr fig, cap;
+
+	if (!src) {
+		dg_wx_oom(w);
+		goto done;
+	}
+	if (!url) {
+		/* Not showable: the alt text as a paragraph. */
+		if (alt && !dg_wx_all_ws(alt)) {
+			xmlNodePtr p = dg_wx_el(w, parent, "p", w->quote ? DG_TH_BLOCKQUOTE_P : DG_TH_P);
+
+			w->skip_space = 1;
+			if (p)
+				dg_wx_image(w, p, img);
+		}
+		goto done;
+	}
+	fig = dg_wx_el(w, parent, "section", DG_TH_FIGURE);
+	if (fig)
+		dg_wx_image(w, fig, img);
+	if (fig && alt && !dg_wx_all_ws(alt)) {
+		cap = dg_wx_el(w, fig, "p", DG_TH_FIGCAPTION);
+		w->skip_space = 1;
+		if (cap)
+			dg_wx_emit_text(w, cap, alt);
+	}
+done:
+	free(src);
+	free(url);
+	xmlFree(alt);
+	return w->err;
+}
+
+static int block_node(wx *w, xmlNodePtr parent, xmlNodePtr n)
+{
+	xmlNodePtr e, img;
+	wx_kind k = dg_wx_kind_of(n);
+	int level;
+
+	if (w->depth >= WX_MAX_DEPTH) {
+		e = dg_wx_el(w, parent, "p", w->quote ? DG_TH_BLOCKQUOTE_P : DG_TH_P);
+		w->skip_space = 1;
+		return e ? dg_wx_flat_text(w, e, n) : w->err;
+	}
+	w->depth++;
+	switch (k) {
+	case K_P:
+		if ((img = lone_image(n)) != NULL) {
+			figure(w, parent, img);
+			break;
+		}
+		e = dg_wx_el(w, parent, "p", w->quote ? DG_TH_BLOCKQUOTE_P : DG_TH_P);
+		w->skip_space = 1;
+		if (e)
+			dg_wx_walk_inline(w, e, n->children, NULL);
+		break;
+	case K_H:
+		level = n->name[1] - '0';
+		if (level > 4)
+			level = 4;
+		e = dg_wx_el(w, parent, level == 1 ? "h1" : level == 2 ? "h2" : level == 3 ? "h3" : "h4",
+			     DG_TH_H1 + level - 1);
+		w->skip_space = 1;
+		if (e)
+			dg_wx_walk_inline(w, e, n->children, NULL);
+		break;
+	case K_BLOCKQUOTE:
+		e = w->quote < WX_MAX_QUOTE ? dg_wx_el(w, parent, "blockquote", DG_TH_BLOCKQUOTE) : parent;
+		w->quote++;
+		if (e)
+			walk_block(w, e, n->children, NULL);
+		w->quote--;
+		break;
+	case K_PRE:
+		code_block(w, parent, n);
+		break;
+	case K_LIST:
+		list(w, parent, n);
+		break;
+	case K_TABLE:
+		table(w, parent, n);
+		break;
+	case K_HR:
+		dg_wx_el(w, parent, "hr", DG_TH_HR);
+		break;
+	case K_DROP:
+		break;
+	default:
+		/* div, section, a stray li or td...: keep the content. */
+		walk_block(w, parent, n->children, NULL);
+		break;
+	}
+	w->depth--;
+	return w->err;
+}
+
+/* Block context: runs of inline content are wrapped in paragraphs. */
+static int walk_block(wx *w, xmlNodePtr parent, xmlNodePtr first, xmlNodePtr stop)
+{
+	xmlNodePtr n, para = NULL;
+
+	for (n = first; n && n != stop && !w->err; n = n->next) {
+		wx_kind k;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (!para && dg_wx_all_ws(n->content))
+				continue;
+		} else if (n->type != XML_ELEMENT_NODE) {
+			continue;
+		} else if ((k = dg_wx_kind_of(n)) == K_DROP || (k == K_INPUT && !dg_wx_is_checkbox(n))) {
+			continue;
+		} else if (is_block_kind(k)) {
+			para = NULL;
+			block_node(w, parent, n);
+			continue;
+		}
+		if (!para) {
+			para = dg_wx_el(w, parent, "p", w->quote ? DG_TH_BLOCKQUOTE_P : DG_TH_P);
+			w->skip_space = 1;
+			if (!para)
+				break;
+		}
+		dg_wx_inline_node(w, para, n);
+	}
+	return w->err;
+}
+
+/* ---- entry points ---- */
+
+/* theme style minus its text-align declarations, plus the cell's own. */
+static char *cell_style(const char *style, const char *align)
+{
+	dg_buf b = DG_BUF_INIT;
+	const char *p = style, *semi;
+	char *out;
+
+	while (*p) {
+		const char *q;
+
+		semi = strchr(p, ';');
+		if (!semi)
+			semi = p + strlen(p);
+		for (q = p; q < semi && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (!(semi - q >= 10 && strncasecmp(q, "text-align", 10) == 0) && semi > q) {
+			if (b.len)
+				dg_buf_putc(&b, ';');
+			dg_buf_put(&b, q, (size_t)(semi - q));
+		}
+		p = *semi ? semi + 1 : semi;
+	}
+	dg_buf_printf(&b, "%stext-align:%s", b.len ? ";" : "", align);
+	out = dg_buf_detach(&b);
+	dg_buf_free(&b);
+	return out;
+}
+
+static void wx_free(wx *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nrefs; i++) {
+		free(w->refs[i].url);
+		free(w->refs[i].title);
+	}
+	free(w->refs);
+	free(w->slots);
+	for (i = 0; i < 6; i++)
+		free(w->cell_style[i / 3][i % 3]);
+	if (w->out)
+		xmlFreeDoc(w->out);
+}
+
+int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts, char **fragment)
+{
+	static const char *const aligns[3] = { "left", "center", "right" };
+	dg_theme *own_theme = NULL;
+	const dg_theme *theme;
+	dg_buf clean = DG_BUF_INIT, out = DG_BUF_INIT;
+	htmlDocPtr in = NULL;
+	xmlNodePtr root, sentinel;
+	wx w;
+	int i, err = 0;
+
+	*fragment = NULL;
+	memset(&w, 0, sizeof(w));
+	w.cjk = opts ? opts->cjk_spacing : 1;
+	theme = opts ? opts->theme : NULL;
+	if (!theme) {
+		if ((err = dg_theme_default(&own_theme)) < 0)
+			goto done;
+		theme = own_theme;
+	}
+	for (i = 0; i < DG_TH_COUNT; i++)
+		w.st[i] = dg_theme_get(theme, (dg_theme_element)i);
+	for (i = 0; i < 6; i++)
+		if (!(w.cell_style[i / 3][i % 3] = cell_style(w.st[i / 3 ? DG_TH_TD : DG_TH_TH], aligns[i % 3]))) {
+			err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
+			goto done;
+		}
+	if ((err = dg_wx_utf8_clean(html ? html : "", html ? len : 0, &clean)) < 0)
+		goto done;
+	if (clean.len > INT_MAX) {
+		err = dg_err_set(DG_ERR_FAIL, "wechat: HTML input of %zu bytes is too large", clean.len);
+		goto done;
+	}
+	if (clean.len)
+		in = htmlReadMemory(dg_buf_cstr(&clean), (int)clean.len, NULL, "UTF-8",
+				    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				    HTML_PARSE_IGNORE_ENC | HTML_PARSE_RECOVER | XML_PARSE_HUGE);
+	w.out = htmlNewDocNoDtD(NULL, NULL);
+	root = w.out ? dg_wx_el(&w, NULL, "section", DG_TH_ROOT) : NULL;
+	if (!root) {
+		err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
+		goto done;
+	}
+	xmlDocSetRootElement(w.out, root);
+	sentinel = dg_wx_el(&w, root, "p", DG_TH_SENTINEL);
+	if (sentinel)
+		dg_wx_put_str(&w, sentinel, NBSP);
+	if (in)
+		walk_block(&w, root, in->children, NULL);
+	dg_wx_add_refs(&w, root, opts && opts->refs_heading && *opts->refs_heading ? opts->refs_heading : "参考链接");
+	sentinel = dg_wx_el(&w, root, "p", DG_TH_SENTINEL);
+	if (sentinel)
+		dg_wx_put_str(&w, sentinel, NBSP);
+	if (!w.err)
+		dg_wx_fixup(&w, root);
+	if ((err = w.err) < 0)
+		goto done;
+	if ((err = dg_wx_serialize(&out, root)) < 0 || (err = dg_buf_putc(&out, '\n')) < 0)
+		goto done;
+	*fragment = dg_buf_detach(&out);
+	if (!*fragment)
+		err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
+done:
+	if (in)
+		xmlFreeDoc(in);
+	wx_free(&w);
+	dg_buf_free(&clean);
+	dg_buf_free(&out);
+	dg_theme_free(own_theme);
+	return err;
+}

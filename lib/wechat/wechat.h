@@ -1,0 +1,37 @@
+/* wechat.h - HTML (from lib/markdown.c, or any HTML) -> a WeChat-ready fragment.
+ *
+ * The fragment is one root <section> with every style inline, as the WeChat
+ * (公众号) editor keeps nothing else; see docs/wechat.md section 7 for the
+ * checklist it satisfies (tests/tools/wechat-check.c verifies it). Summary:
+ * no script/style/iframe/form/input/...; no id/class/on* attributes; only
+ * https://mp.weixin.qq.com/ links stay <a>; every other link becomes
+ * <span>text</span><sup>[n]</sup> with a numbered reference list at the end;
+ * code blocks use <br> and U+00A0 inside a -webkit-box; lists use text
+ * markers and never nest ul/ol; tables scroll inside a section; images must be
+ * https (http is upgraded, data:/relative/local ones are dropped, alt kept as
+ * text). Any input is accepted; the output is deterministic. */
+#ifndef DG_WECHAT_H
+#define DG_WECHAT_H
+
+#include <stddef.h>
+#include "render/theme.h"
+
+typedef struct dg_wechat_opts {
+	const dg_theme *theme;     /* NULL = the built-in default theme */
+	const char *refs_heading;  /* heading of the reference list; NULL or "" = "参考链接" */
+	int cjk_spacing;           /* 1 = one space between Han and Latin letters/digits */
+} dg_wechat_opts;
+
+/* Turn `len` bytes of HTML into the fragment. opts may be NULL (defaults,
+ * CJK spacing on). Returns 0 and sets *fragment (UTF-8, NUL-terminated,
+ * caller frees with free()), or DG_ERR_NOMEM / DG_ERR_FAIL with a message. */
+int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts, char **fragment);
+
+/* A standalone preview page (<!DOCTYPE html>) that embeds `fragment`
+ * unchanged and, outside it, a "复制到公众号 / Copy for WeChat" button that
+ * copies the fragment as rich text. title (escaped; NULL = "digest") and
+ * lang (NULL or not a language tag = "zh-CN"). No external resources.
+ * Returns 0 and sets *page (caller frees), or DG_ERR_NOMEM. */
+int dg_wechat_page(const char *fragment, const char *title, const char *lang, char **page);
+
+#endif

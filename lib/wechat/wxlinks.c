@@ -1,0 +1,250 @@
+/* wxlinks.c - URLs and the reference list of the WeChat pass. WeChat keeps
+ * only mp.weixin.qq.com links clickable, so every other target is numbered
+ * here (by first appearance) and listed at the end of the fragment.
+ * Shared internals are in wxint.h. */
+#include "wechat/wxint.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- URLs and references ---- */
+
+/* Trimmed URL without control characters; inner spaces become %20. */
+char *dg_wx_clean_url(const xmlNode *n, const char *attr)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST attr);
+	dg_buf b = DG_BUF_INIT;
+	const unsigned char *s = v;
+	size_t len = v ? strlen((const char *)v) : 0, i = 0;
+	char *out;
+
+	while (len && dg_wx_is_ws(s[len - 1]))
+		len--;
+	while (i < len && dg_wx_is_ws(s[i]))
+		i++;
+	for (; i < len; i++) {
+		if (s[i] == ' ')
+			dg_buf_puts(&b, "%20");
+		else if (s[i] >= 0x20 && s[i] != 0x7f)
+			dg_buf_putc(&b, (char)s[i]);
+	}
+	xmlFree(v);
+	out = dg_buf_detach(&b);
+	dg_buf_free(&b);
+	return out;
+}
+
+static int has_host(const char *after_slashes)
+{
+	return *after_slashes && *after_slashes != '/' && *after_slashes != '?' && *after_slashes != '#';
+}
+
+int dg_wx_url_class(const char *u)
+{
+	if (strncmp(u, "https://mp.weixin.qq.com/", 25) == 0)
+		return URL_MP;
+	if ((strncasecmp(u, "https://", 8) == 0 && has_host(u + 8)) ||
+	    (strncasecmp(u, "http://", 7) == 0 && has_host(u + 7)) ||
+	    (strncasecmp(u, "ftp://", 6) == 0 && has_host(u + 6)) || (strncasecmp(u, "mailto:", 7) == 0 && u[7]))
+		return URL_EXT;
+	return URL_NONE;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* url with %XX escapes decoded (cmark-gfm escapes non-ASCII in autolinks). */
+static char *pct_decode(const char *url)
+{
+	char *out = malloc(strlen(url) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (; *url; url++) {
+		if (url[0] == '%' && hexval(url[1]) >= 0 && hexval(url[2]) >= 0 && (hexval(url[1]) || hexval(url[2]))) {
+			*o++ = (char)(hexval(url[1]) * 16 + hexval(url[2]));
+			url += 2;
+		} else {
+			*o++ = *url;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Link text that just repeats its target needs no reference. */
+static int text_is_url_raw(const char *text, const char *url)
+{
+	static const char *const schemes[] = { "", "mailto:", "http://", "https://" };
+	size_t i, tl = strlen(text), sl;
+
+	while (tl && text[tl - 1] == '/')
+		tl--;
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		const char *rest;
+		size_t rl;
+
+		sl = strlen(schemes[i]);
+		if (strncasecmp(url, schemes[i], sl) != 0)
+			continue;
+		rest = url + sl;
+		rl = strlen(rest);
+		while (rl && rest[rl - 1] == '/')
+			rl--;
+		if (rl == tl && tl && strncmp(rest, text, tl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int dg_wx_text_is_url(const char *text, const char *url)
+{
+	char *decoded;
+	int yes;
+
+	if (text_is_url_raw(text, url))
+		return 1;
+	decoded = pct_decode(url);
+	yes = decoded && text_is_url_raw(text, decoded);
+	free(decoded);
+	return yes;
+}
+
+/* An https image URL, or NULL when the image cannot be shown in WeChat. */
+char *dg_wx_image_url(const char *src)
+{
+	const char *rest = NULL;
+	size_t len;
+	char *out;
+
+	if (strncasecmp(src, "https://", 8) == 0)
+		rest = src + 8;
+	else if (strncasecmp(src, "http://", 7) == 0)
+		rest = src + 7;
+	else if (strncmp(src, "//", 2) == 0)
+		rest = src + 2;
+	if (!rest || !has_host(rest))
+		return NULL;
+	len = strlen(rest);
+	out = malloc(len + 9);
+	if (out) {
+		memcpy(out, "https://", 8);
+		memcpy(out + 8, rest, len + 1);
+	}
+	return out;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int refs_grow(wx *w)
+{
+	size_t n = w->nslots ? w->nslots * 2 : 64, i;
+	size_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return dg_wx_oom(w);
+	for (i = 0; i < w->nrefs; i++) {
+		size_t k = hash_str(w->refs[i].url) & (n - 1);
+
+		while (slots[k])
+			k = (k + 1) & (n - 1);
+		slots[k] = i + 1;
+	}
+	free(w->slots);
+	w->slots = slots;
+	w->nslots = n;
+	return 0;
+}
+
+/* The reference number for url (1-based, by first appearance). */
+int dg_wx_ref_number(wx *w, const char *url, const char *title, size_t *num)
+{
+	size_t k;
+
+	if ((w->nrefs + 1) * 2 > w->nslots && refs_grow(w) < 0)
+		return w->err;
+	k = hash_str(url) & (w->nslots - 1);
+	while (w->slots[k]) {
+		if (strcmp(w->refs[w->slots[k] - 1].url, url) == 0) {
+			*num = w->slots[k];
+			return 0;
+		}
+		k = (k + 1) & (w->nslots - 1);
+	}
+	if (w->nrefs == w->refs_cap) {
+		size_t cap = w->refs_cap ? w->refs_cap * 2 : 16;
+		wx_ref *r = realloc(w->refs, cap * sizeof(*r));
+
+		if (!r)
+			return dg_wx_oom(w);
+		w->refs = r;
+		w->refs_cap = cap;
+	}
+	w->refs[w->nrefs].url = strdup(url);
+	w->refs[w->nrefs].title = strdup(title);
+	if (!w->refs[w->nrefs].url || !w->refs[w->nrefs].title) {
+		free(w->refs[w->nrefs].url);
+		free(w->refs[w->nrefs].title);
+		return dg_wx_oom(w);
+	}
+	w->slots[k] = ++w->nrefs;
+	*num = w->nrefs;
+	return 0;
+}
+
+/* The host part of a URL, as a fallback reference title. */
+char *dg_wx_url_host(const char *url)
+{
+	const char *p = strstr(url, "://"), *e;
+
+	p = p ? p + 3 : (strchr(url, ':') ? strchr(url, ':') + 1 : url);
+	for (e = p; *e && *e != '/' && *e != '?' && *e != '#'; e++)
+		;
+	return e > p ? strndup(p, (size_t)(e - p)) : strdup(url);
+}
+
+/* ---- the reference list ---- */
+
+/* The numbered list of external links at the end of the fragment. */
+int dg_wx_add_refs(wx *w, xmlNodePtr root, const char *heading)
+{
+	xmlNodePtr sec, h, p, u;
+	char num[32];
+	size_t i;
+
+	if (!w->nrefs)
+		return 0;
+	sec = dg_wx_el(w, root, "section", DG_TH_REFS);
+	h = sec ? dg_wx_el(w, sec, "h4", DG_TH_REFS_HEADING) : NULL;
+	if (h) {
+		w->skip_space = 1;
+		dg_wx_emit_text(w, h, BAD_CAST heading);
+	}
+	for (i = 0; i < w->nrefs && !w->err; i++) {
+		p = dg_wx_el(w, sec, "p", DG_TH_REFS_ENTRY);
+		if (!p)
+			break;
+		snprintf(num, sizeof(num), "[%zu] ", i + 1);
+		dg_wx_put_str(w, p, num);
+		w->skip_space = 1;
+		dg_wx_emit_text(w, p, BAD_CAST w->refs[i].title);
+		dg_wx_put_str(w, p, ":" NBSP);
+		u = dg_wx_el(w, p, "span", DG_TH_REFS_URL);
+		if (u) {
+			u->_private = &dg_wx_raw_mark;
+			dg_wx_put_str(w, u, w->refs[i].url);
+		}
+	}
+	return w->err;
+}

@@ -1,0 +1,364 @@
+/* wxtext.c - text for the WeChat pass: UTF-8 decoding and cleaning, the
+ * character classes CJK spacing needs, whitespace collapsing, emoji
+ * shortcodes and the text of input nodes. No knowledge of elements beyond
+ * dg_wx_kind_of; shared internals are in wxint.h. */
+#include "wechat/wxint.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* GitHub emoji shortcodes seen in release notes; the editor shows them raw. */
+static const struct {
+	const char *code;
+	const char *emoji;
+} wx_emoji[] = {
+	{ "+1", "\xf0\x9f\x91\x8d" }, { "-1", "\xf0\x9f\x91\x8e" },
+	{ "arrow_down", "\xe2\xac\x87\xef\xb8\x8f" }, { "arrow_up", "\xe2\xac\x86\xef\xb8\x8f" },
+	{ "art", "\xf0\x9f\x8e\xa8" }, { "beetle", "\xf0\x9f\x90\x9e" }, { "book", "\xf0\x9f\x93\x96" },
+	{ "bookmark", "\xf0\x9f\x94\x96" }, { "boom", "\xf0\x9f\x92\xa5" }, { "broom", "\xf0\x9f\xa7\xb9" },
+	{ "bug", "\xf0\x9f\x90\x9b" }, { "bulb", "\xf0\x9f\x92\xa1" },
+	{ "chart_with_upwards_trend", "\xf0\x9f\x93\x88" }, { "clipboard", "\xf0\x9f\x93\x8b" },
+	{ "construction", "\xf0\x9f\x9a\xa7" }, { "eyes", "\xf0\x9f\x91\x80" },
+	{ "fire", "\xf0\x9f\x94\xa5" }, { "gear", "\xe2\x9a\x99\xef\xb8\x8f" },
+	{ "hammer", "\xf0\x9f\x94\xa8" }, { "heart", "\xe2\x9d\xa4\xef\xb8\x8f" },
+	{ "heavy_check_mark", "\xe2\x9c\x94\xef\xb8\x8f" }, { "heavy_plus_sign", "\xe2\x9e\x95" },
+	{ "information_source", "\xe2\x84\xb9\xef\xb8\x8f" }, { "lock", "\xf0\x9f\x94\x92" },
+	{ "mag", "\xf0\x9f\x94\x8d" }, { "memo", "\xf0\x9f\x93\x9d" }, { "new", "\xf0\x9f\x86\x95" },
+	{ "package", "\xf0\x9f\x93\xa6" }, { "pencil2", "\xe2\x9c\x8f\xef\xb8\x8f" },
+	{ "recycle", "\xe2\x99\xbb\xef\xb8\x8f" }, { "rocket", "\xf0\x9f\x9a\x80" },
+	{ "rotating_light", "\xf0\x9f\x9a\xa8" }, { "seedling", "\xf0\x9f\x8c\xb1" },
+	{ "shield", "\xf0\x9f\x9b\xa1\xef\xb8\x8f" }, { "sparkles", "\xe2\x9c\xa8" },
+	{ "star", "\xe2\xad\x90" }, { "tada", "\xf0\x9f\x8e\x89" }, { "thumbsup", "\xf0\x9f\x91\x8d" },
+	{ "warning", "\xe2\x9a\xa0\xef\xb8\x8f" }, { "white_check_mark", "\xe2\x9c\x85" },
+	{ "wrench", "\xf0\x9f\x94\xa7" }, { "x", "\xe2\x9d\x8c" }, { "zap", "\xe2\x9a\xa1" },
+};
+
+/* ---- UTF-8 and character classes ---- */
+
+/* Decode one code point; invalid bytes decode as U+FFFD, one byte long. */
+size_t dg_wx_utf8_get(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (n == 0)
+		return *cp = 0, 0;
+	if (s[0] < 0x80)
+		return *cp = s[0], 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return *cp = 0xfffd, 1;
+	if (len > n)
+		return *cp = 0xfffd, 1;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return *cp = 0xfffd, 1;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return *cp = 0xfffd, 1;
+	*cp = c;
+	return len;
+}
+
+/* The code point that ends s[0..n). */
+uint32_t dg_wx_utf8_last(const unsigned char *s, size_t n)
+{
+	size_t i = n;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	while (i > 0 && n - i < 4 && (s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return 0xfffd;
+	dg_wx_utf8_get(s + i - 1, n - i + 1, &cp);
+	return cp;
+}
+
+/* Copy `in` with invalid sequences and NULs replaced by U+FFFD, so libxml2
+ * never falls back to Latin-1 for the whole document. */
+int dg_wx_utf8_clean(const char *in, size_t len, dg_buf *out)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0, n;
+	uint32_t cp;
+	int err;
+
+	while (i < len) {
+		n = dg_wx_utf8_get(s + i, len - i, &cp);
+		/* One byte >= 0x80 means an invalid sequence. */
+		if ((n == 1 && s[i] >= 0x80) || cp == 0)
+			err = dg_buf_puts(out, "\xef\xbf\xbd");
+		else
+			err = dg_buf_put(out, s + i, n);
+		if (err < 0)
+			return err;
+		i += n;
+	}
+	return 0;
+}
+
+/* Han and kana, where CJK spacing applies (a superset of what the checker tests). */
+int dg_wx_is_han(uint32_t c)
+{
+	return (c >= 0x2e80 && c <= 0x2fdf) || (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3100 && c <= 0x312f) ||
+	       (c >= 0x31a0 && c <= 0x31ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+	       (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
+}
+
+/* Strict Han only: the em-on-CJK rule counts these. */
+static int is_han_strict(uint32_t c)
+{
+	return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0x20000 && c <= 0x3134f);
+}
+
+/* Wide characters a soft line break between two of disappears. */
+static int is_wide(uint32_t c)
+{
+	return dg_wx_is_han(c) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef);
+}
+
+int dg_wx_is_alnum_ascii(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+int dg_wx_is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+int dg_wx_all_ws(const xmlChar *s)
+{
+	for (; s && *s; s++)
+		if (!dg_wx_is_ws(*s))
+			return 0;
+	return 1;
+}
+
+/* Han-vs-Latin balance of a text: 1 when it is mostly Han. */
+int dg_wx_mostly_han(const xmlChar *s)
+{
+	size_t n = s ? strlen((const char *)s) : 0, i = 0;
+	long han = 0, latin = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		i += dg_wx_utf8_get(s + i, n - i, &cp);
+		if (is_han_strict(cp))
+			han++;
+		else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+			latin++;
+	}
+	return han > 0 && han >= latin;
+}
+
+/* ---- text ---- */
+
+static const char *emoji_match(const unsigned char *s, size_t n, size_t *used)
+{
+	size_t i, len;
+
+	for (len = 1; len < n && len <= 41; len++)
+		if (s[len] == ':')
+			break;
+	if (len < 2 || len >= n || s[len] != ':')
+		return NULL;
+	for (i = 0; i < sizeof(wx_emoji) / sizeof(wx_emoji[0]); i++)
+		if (strlen(wx_emoji[i].code) == len - 1 && memcmp(wx_emoji[i].code, s + 1, len - 1) == 0) {
+			*used = len + 1;
+			return wx_emoji[i].emoji;
+		}
+	return NULL;
+}
+
+/* Insert one ASCII space between Han and Latin letters/digits, except inside
+ * URL-like tokens (containing "://" or starting with "www."). */
+static int cjk_space(const char *in, size_t n, dg_buf *out)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0;
+	int err = 0;
+
+	while (i < n && !err) {
+		size_t ts = i, te = i, j;
+		int urlish;
+		uint32_t prev = 0, cp;
+
+		/* A token ends at ASCII space or U+00A0. */
+		while (te < n && s[te] != ' ' && !(s[te] == 0xc2 && te + 1 < n && s[te + 1] == 0xa0))
+			te++;
+		urlish = (te - ts >= 4 && strncasecmp((const char *)s + ts, "www.", 4) == 0);
+		for (j = ts; !urlish && j + 2 < te; j++)
+			if (s[j] == ':' && s[j + 1] == '/' && s[j + 2] == '/')
+				urlish = 1;
+		if (urlish) {
+			err = dg_buf_put(out, s + ts, te - ts);
+		} else {
+			for (j = ts; j < te && !err;) {
+				size_t len = dg_wx_utf8_get(s + j, te - j, &cp);
+
+				if (prev && ((dg_wx_is_han(prev) && dg_wx_is_alnum_ascii(cp)) ||
+					     (dg_wx_is_alnum_ascii(prev) && dg_wx_is_han(cp))))
+					err = dg_buf_putc(out, ' ');
+				if (!err)
+					err = dg_buf_put(out, s + j, len);
+				prev = cp;
+				j += len;
+			}
+		}
+		if (err)
+			break;
+		i = te;
+		if (i < n) {
+			size_t sep = s[i] == ' ' ? 1 : 2;
+
+			err = dg_buf_put(out, s + i, sep);
+			i += sep;
+		}
+	}
+	return err;
+}
+
+/* Body text: whitespace runs collapse to one space (a line break between
+ * two wide characters disappears), control characters go, emoji shortcodes
+ * become emoji, then optional CJK spacing. */
+int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text)
+{
+	const unsigned char *s = text;
+	size_t n = s ? strlen((const char *)s) : 0, i = 0, used;
+	dg_buf a = DG_BUF_INIT, b = DG_BUF_INIT;
+	uint32_t prev = 0, next;
+	const char *emoji;
+	int err = 0;
+
+	if (w->err)
+		return w->err;
+	if (w->skip_space)
+		while (i < n && dg_wx_is_ws(s[i]))
+			i++;
+	while (i < n && !err) {
+		unsigned char c = s[i];
+
+		if (dg_wx_is_ws(c)) {
+			size_t j = i;
+			int nl = 0;
+
+			while (j < n && dg_wx_is_ws(s[j])) {
+				if (s[j] == '\n' || s[j] == '\r')
+					nl = 1;
+				j++;
+			}
+			dg_wx_utf8_get(s + j, n - j, &next);
+			if (!(nl && is_wide(prev) && is_wide(next))) {
+				err = dg_buf_putc(&a, ' ');
+				prev = ' ';
+			}
+			i = j;
+		} else if (c < 0x20 || c == 0x7f) {
+			i++;
+		} else if (c == ':' && (emoji = emoji_match(s + i, n - i, &used)) != NULL) {
+			err = dg_buf_puts(&a, emoji);
+			prev = 0x1f600;
+			i += used;
+		} else {
+			size_t len = dg_wx_utf8_get(s + i, n - i, &prev);
+
+			err = dg_buf_put(&a, s + i, len);
+			i += len;
+		}
+	}
+	if (!err && a.len) {
+		if (w->cjk) {
+			err = cjk_space(dg_buf_cstr(&a), a.len, &b);
+			if (!err)
+				err = dg_wx_put_text(w, parent, dg_buf_cstr(&b), b.len);
+		} else {
+			err = dg_wx_put_text(w, parent, dg_buf_cstr(&a), a.len);
+		}
+		w->skip_space = 0;
+	}
+	dg_buf_free(&a);
+	dg_buf_free(&b);
+	if (err && !w->err)
+		w->err = err;
+	return w->err;
+}
+
+/* `s` with whitespace and control runs collapsed to one space, trimmed, and
+ * cut after `max` bytes (0 = no limit). NULL on OOM; caller frees. */
+char *dg_wx_collapse_ws(const xmlChar *s, size_t max)
+{
+	dg_buf b = DG_BUF_INIT;
+	size_t i = 0, len = s ? strlen((const char *)s) : 0;
+	char *out;
+	int err = 0;
+
+	while (i < len && !err) {
+		if (dg_wx_is_ws(s[i]) || s[i] < 0x20 || s[i] == 0x7f) {
+			while (i < len && (dg_wx_is_ws(s[i]) || s[i] < 0x20 || s[i] == 0x7f))
+				i++;
+			if (b.len && i < len)
+				err = dg_buf_putc(&b, ' ');
+			continue;
+		}
+		err = dg_buf_putc(&b, (char)s[i]);
+		i++;
+	}
+	if (!err && max && b.len > max) {
+		size_t cut = max;
+
+		while (cut > 0 && (b.ptr[cut] & 0xc0) == 0x80)
+			cut--;
+		b.len = cut;
+		b.ptr[cut] = '\0';
+		err = dg_buf_puts(&b, "\xe2\x80\xa6");
+	}
+	out = err ? NULL : dg_buf_detach(&b);
+	dg_buf_free(&b);
+	return out;
+}
+
+/* The text inside n, without what K_DROP elements hold (script source,
+ * textarea values...). Iterative: input depth is unbounded. NULL on OOM. */
+char *dg_wx_gather_text(const xmlNode *n)
+{
+	dg_buf b = DG_BUF_INIT;
+	const xmlNode *c = n;
+	int err = 0;
+
+	while (c && !err) {
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+			err = dg_buf_puts(&b, (const char *)c->content);
+		if (c->type == XML_ELEMENT_NODE && c->children && dg_wx_kind_of(c) != K_DROP) {
+			c = c->children;
+			continue;
+		}
+		while (c && c != n && !c->next)
+			c = c->parent;
+		c = (c && c != n) ? c->next : NULL;
+	}
+	if (err) {
+		dg_buf_free(&b);
+		return NULL;
+	}
+	return dg_buf_detach(&b);
+}
+
+/* Text content of an input node, collapsed as above. */
+char *dg_wx_plain_text(const xmlNode *n, size_t max)
+{
+	char *c = dg_wx_gather_text(n), *out = c ? dg_wx_collapse_ws(BAD_CAST c, max) : NULL;
+
+	free(c);
+	return out;
+}
