@@ -1,24 +1,18 @@
-/* digest - command line: arguments, dispatch, messages and exit codes.
- * Everything else lives in lib/. */
-#include "issue/cnweekly.h"
-#include "github/collect.h"
-#include "config/config.h"
+/* digest - the command line: argv -> options -> one pipeline run per kind of
+ * issue (lib/issue/pipeline.h) -> messages and the exit code. Everything
+ * else lives in lib/. */
 #include "base/date.h"
 #include "base/err.h"
+#include "base/window.h"
+#include "config/config.h"
+#include "issue/pipeline.h"
 #include "net/http.h"
-#include "model/model.h"
-#include "issue/numbering.h"
-#include "base/output.h"
-#include "feeds/picks.h"
-#include "render/render.h"
 #include "store/store.h"
-#include "issue/window.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define EXIT_OK 0
@@ -33,6 +27,7 @@ typedef struct options {
 	const char *since, *until;
 	const char *kind;
 	const char *formats;
+	unsigned format_mask;     /* DG_FORMAT_* */
 	const char *out;
 	const char *api_url;
 	const char *state_dir;
@@ -212,24 +207,22 @@ static int parse_args(int argc, char **argv, options *o)
 		return usage_error("%s", "--draft goes with --kind cnweekly (it writes the editor's picks file)");
 	if (!o->formats)
 		o->formats = "md,html";
-	{
-		char copy[256], *tok, *save = NULL;
-		snprintf(copy, sizeof(copy), "%s", o->formats);
-		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-			if (strcmp(tok, "md") && strcmp(tok, "html") && strcmp(tok, "json"))
-				return usage_error("--format: unknown format '%s' (expected md, html, json)", tok);
+	for (const char *p = o->formats; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 2 && !strncmp(p, "md", 2))
+			o->format_mask |= DG_FORMAT_MD;
+		else if (n == 4 && !strncmp(p, "html", 4))
+			o->format_mask |= DG_FORMAT_HTML;
+		else if (n == 4 && !strncmp(p, "json", 4))
+			o->format_mask |= DG_FORMAT_JSON;
+		else if (n) {
+			fprintf(stderr, "digest: --format: unknown format '%.*s' (expected md, html, json)\n%s",
+				(int)n, p, usage_text);
+			return EXIT_USAGE;
+		}
+		p += n + (p[n] == ',');
 	}
 	return EXIT_OK;
-}
-
-static int has_format(const options *o, const char *f)
-{
-	size_t n = strlen(f);
-
-	for (const char *p = o->formats; (p = strstr(p, f)); p += n)
-		if ((p == o->formats || p[-1] == ',') && (p[n] == ',' || !p[n]))
-			return 1;
-	return 0;
 }
 
 static int64_t now_for_run(void)
@@ -243,184 +236,57 @@ static int64_t now_for_run(void)
 	return (int64_t)time(NULL);
 }
 
-typedef struct written {
-	char paths[8][4200];
-	int n;
-} written;
-
-static int write_file(const char *dir, const char *name, const char *data, written *w)
+/* The one place an error becomes an exit code. */
+static int exit_code(int err, int failed_sources)
 {
-	int err = dg_output_write(dir, name, data, strlen(data));
-
-	if (err == 0 && w->n < 8)
-		snprintf(w->paths[w->n++], sizeof(w->paths[0]), "%s/%s", dir, name);
-	return err;
+	if (err < 0)
+		return err == DG_ERR_CONFIG ? EXIT_USAGE : EXIT_FAIL;
+	return failed_sources ? EXIT_PARTIAL : EXIT_OK;
 }
 
-/* Certificates for new contributors without one of their own. */
-static int write_certificates(const dg_config *cfg, json_t *model, const char *out_dir, written *w)
-{
-	size_t i;
-	json_t *person;
-	char dir[4200];
-	int err = 0;
-
-	snprintf(dir, sizeof(dir), "%s/certificates", out_dir);
-	json_array_foreach(json_object_get(model, "new_contributors"), i, person) {
-		char *svg = NULL, name[300];
-		const char *login = json_string_value(json_object_get(person, "login"));
-		size_t k = 0;
-
-		if (!json_is_true(json_object_get(person, "certificate_generated")) || !login)
-			continue;
-		for (const char *p = login; *p && k < 200; p++)
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    *p == '-' || *p == '_')
-				name[k++] = *p;
-		name[k] = '\0';
-		if (!k)
-			continue;
-		if ((err = dg_render_certificate(cfg, model, person, &svg)) < 0)
-			return err;
-		snprintf(name + k, sizeof(name) - k, ".svg");
-		{
-			char file[320];
-			snprintf(file, sizeof(file), "contributor-%s", name);
-			err = dg_output_write(dir, file, svg, strlen(svg));
-		}
-		free(svg);
-		if (err < 0)
-			return err;
-		(void)w;
-	}
-	return 0;
-}
-
-static void print_warnings(const options *o, json_t *model)
+static void print_warnings(const options *o, json_t *warnings)
 {
 	size_t i;
 	json_t *msg;
 
 	if (o->quiet)
 		return;
-	json_array_foreach(json_object_get(model, "warnings"), i, msg)
+	json_array_foreach(warnings, i, msg)
 		fprintf(stderr, "digest: warning: %s\n", json_string_value(msg));
 }
 
-/* Render `model` with template `kind` in every format asked for, then write
- * them. Everything is rendered before anything is written: a failure leaves
- * no mix of new and old files. */
-static int write_outputs(const dg_config *cfg, const options *o, const char *kind, const char *label,
-			 json_t *model, const char *out_dir, written *w)
+/* Load the config and the period; EXIT_OK or the exit code of the error. */
+static int setup(const options *o, dg_config **cfg, dg_window *win)
 {
-	char *md = NULL, *fragment = NULL, *page = NULL, *json = NULL, name[160];
-	int err = 0;
-
-	print_warnings(o, model);
-	if ((has_format(o, "md") || has_format(o, "html")) &&
-	    (err = dg_render_markdown(cfg, model, kind, &md)) < 0)
-		goto done;
-	if (has_format(o, "html") &&
-	    (err = dg_render_html(cfg, md, json_string_value(json_object_get(model, "title")), &fragment,
-				  &page)) < 0)
-		goto done;
-	if (has_format(o, "json") && !(json = dg_model_dump(model))) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory writing JSON");
-		goto done;
-	}
-	if (md && has_format(o, "md")) {
-		snprintf(name, sizeof(name), "%s-%s.md", kind, label);
-		if ((err = write_file(out_dir, name, md, w)) < 0)
-			goto done;
-	}
-	if (fragment) {
-		snprintf(name, sizeof(name), "%s-%s.wechat.html", kind, label);
-		if ((err = write_file(out_dir, name, fragment, w)) < 0)
-			goto done;
-		snprintf(name, sizeof(name), "%s-%s.html", kind, label);
-		if ((err = write_file(out_dir, name, page, w)) < 0)
-			goto done;
-	}
-	if (json) {
-		snprintf(name, sizeof(name), "%s-%s.json", kind, label);
-		if ((err = write_file(out_dir, name, json, w)) < 0)
-			goto done;
-	}
-	if (md && !strcmp(kind, "community"))
-		err = write_certificates(cfg, model, out_dir, w);
-done:
-	free(md);
-	free(fragment);
-	free(page);
-	free(json);
-	return err;
-}
-
-static int render_community(const dg_config *cfg, const options *o, const dg_window *win,
-			    dg_http *http, dg_store *store, const char *out_dir, written *w,
-			    int *failed_sources)
-{
-	dg_collect_result res = {0};
-	json_t *model = NULL;
+	char *config_path = NULL;
 	int err;
 
-	dg_numbering nb = {"community", win->label, win->since, cfg->report_reference_date,
-			   cfg->report_reference_number, win->weeks > 0 ? win->weeks : 1, cfg->timezone};
-	int number;
-
-	if ((err = dg_collect_community(cfg, http, store, win->since, win->until, &res)) < 0)
-		return err;
-	*failed_sources += res.failed_sources;
-	if ((err = dg_issue_number(store, &nb, 1, &number)) == 0 &&
-	    (err = dg_model_community(cfg, win, res.data, number, &model)) == 0)
-		err = write_outputs(cfg, o, "community", win->label, model, out_dir, w);
-	json_decref(res.data);
-	json_decref(model);
-	return err;
-}
-
-static int render_cnweekly(const dg_config *cfg, const options *o, const dg_window *win,
-			   dg_http *http, dg_store *store, const char *out_dir, written *w,
-			   int *failed_sources)
-{
-	dg_cnweekly_result res = {0};
-	char *path = NULL, *text = NULL;
-	int err;
-
-	if (o->draft) {
-		/* Never overwrite the editor's work. */
-		struct stat st;
-		if (!(path = dg_cnweekly_picks_path(cfg, win)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		if (stat(path, &st) == 0) {
-			err = dg_err_set(DG_ERR_FAIL, "%s exists: not overwriting the editor's file (remove it to draft again)", path);
-			free(path);
-			return err;
-		}
+	if (dg_config_find(o->config, &config_path) < 0 || dg_config_load(config_path, cfg) < 0) {
+		fprintf(stderr, "digest: %s\n", dg_err_last());
+		free(config_path);
+		return EXIT_USAGE;
 	}
-	if ((err = dg_cnweekly_build(cfg, http, store, win, !o->draft, &res)) < 0)
-		goto done;
-	*failed_sources += res.failed_sources;
-	if (o->draft) {
-		const char *slash = strrchr(path, '/');
-		char dir[4200];
-		json_object_set(res.candidates, "headline", json_object_get(res.model, "headline"));
-		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-		if ((err = dg_picks_draft(res.candidates, win->label, &text)) < 0 ||
-		    (err = dg_output_write(dir, slash ? slash + 1 : path, text, strlen(text))) < 0)
-			goto done;
-		if (w->n < 8)
-			snprintf(w->paths[w->n++], sizeof(w->paths[0]), "%s", path);
-		print_warnings(o, res.model);
-		goto done;
+	if (!config_path && !o->quiet)
+		fprintf(stderr, "digest: warning: no config file found (./digest.toml, "
+				"$XDG_CONFIG_HOME/digest/config.toml): using defaults\n");
+	free(config_path);
+	if ((*cfg)->orgs.n == 0 && (*cfg)->repos.n == 0) {
+		fprintf(stderr, "digest: %s: key 'github.orgs': expected at least one organisation "
+				"(or github.repos)\n", (*cfg)->path ? (*cfg)->path : "config");
+		return EXIT_USAGE;
 	}
-	err = write_outputs(cfg, o, "cnweekly", win->label, res.model, out_dir, w);
-done:
-	json_decref(res.model);
-	json_decref(res.candidates);
-	free(path);
-	free(text);
-	return err;
+	if (o->api_url) {
+		free((*cfg)->api_url);
+		if (!((*cfg)->api_url = strdup(o->api_url)))
+			return exit_code(dg_err_set(DG_ERR_NOMEM, "out of memory"), 0);
+	}
+	if (o->since)
+		err = dg_window_range(o->since, o->until, (*cfg)->timezone, win);
+	else
+		err = dg_window_weeks(o->week, o->biweekly ? 2 : 1, (*cfg)->timezone, now_for_run(), win);
+	if (err < 0)
+		fprintf(stderr, "digest: %s\n", dg_err_last());
+	return exit_code(err, 0);
 }
 
 int main(int argc, char **argv)
@@ -431,46 +297,18 @@ int main(int argc, char **argv)
 	dg_http *http = NULL;
 	dg_http_opts hopts = {0};
 	dg_window win;
-	char *config_path = NULL, summary[512];
-	const char *out_dir, *state_dir;
-	written w = {0};
+	dg_run run = {0};
+	json_t *written = json_array();
+	char summary[512];
 	int rc, err = 0, failed_sources = 0;
+	static const char *const kinds[] = {"community", "cnweekly"};
 
-	if ((rc = parse_args(argc, argv, &o)) != EXIT_OK)
+	if ((rc = parse_args(argc, argv, &o)) != EXIT_OK || (rc = setup(&o, &cfg, &win)) != EXIT_OK) {
+		dg_config_free(cfg);
+		json_decref(written);
 		return rc;
-	if (dg_config_find(o.config, &config_path) < 0 ||
-	    dg_config_load(config_path, &cfg) < 0) {
-		fprintf(stderr, "digest: %s\n", dg_err_last());
-		free(config_path);
-		return EXIT_USAGE;
 	}
-	if (!config_path && !o.quiet)
-		fprintf(stderr, "digest: warning: no config file found (./digest.toml, "
-				"$XDG_CONFIG_HOME/digest/config.toml): using defaults\n");
-	free(config_path);
-	if (cfg->orgs.n == 0 && cfg->repos.n == 0) {
-		fprintf(stderr, "digest: %s: key 'github.orgs': expected at least one organisation "
-				"(or github.repos)\n", cfg->path ? cfg->path : "config");
-		dg_config_free(cfg);
-		return EXIT_USAGE;
-	}
-	if (o.api_url) {
-		free(cfg->api_url);
-		cfg->api_url = strdup(o.api_url);
-	}
-	if (o.since)
-		err = dg_window_range(o.since, o.until, cfg->timezone, &win);
-	else
-		err = dg_window_weeks(o.week, o.biweekly ? 2 : 1, cfg->timezone, now_for_run(), &win);
-	if (err < 0) {
-		fprintf(stderr, "digest: %s\n", dg_err_last());
-		dg_config_free(cfg);
-		return err == DG_ERR_CONFIG ? EXIT_USAGE : EXIT_FAIL;
-	}
-	out_dir = o.out ? o.out : cfg->output_dir;
-	state_dir = o.state_dir ? o.state_dir : cfg->state_dir;
-
-	if ((err = dg_store_open(state_dir, 60, &store)) < 0)
+	if ((err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
 		goto done;
 	hopts.token = dg_config_token(cfg);
 	hopts.api_base = cfg->api_url;
@@ -482,10 +320,18 @@ int main(int argc, char **argv)
 	hopts.cache = store;
 	if ((err = dg_http_new(&hopts, &http)) < 0)
 		goto done;
-	if (strcmp(o.kind, "cnweekly") && !o.draft)
-		err = render_community(cfg, &o, &win, http, store, out_dir, &w, &failed_sources);
-	if (err == 0 && strcmp(o.kind, "community"))
-		err = render_cnweekly(cfg, &o, &win, http, store, out_dir, &w, &failed_sources);
+	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !err; i++) {
+		const dg_kind *kind = dg_kind_find(kinds[i]);
+		dg_issue_result res;
+		if (strcmp(o.kind, "all") ? strcmp(o.kind, kinds[i]) != 0 : (o.draft && !kind->draft))
+			continue;
+		err = dg_pipeline_run(&run, kind, &res);
+		print_warnings(&o, res.warnings);
+		failed_sources += res.failed_sources;
+		json_array_extend(written, res.written);
+		dg_issue_result_clear(&res);
+	}
 done:
 	if (err < 0)
 		fprintf(stderr, "digest: %s\n", dg_err_last());
@@ -493,19 +339,18 @@ done:
 		dg_http_format_summary(http, summary, sizeof(summary));
 		fprintf(stderr, "digest: %s\n", summary);
 	}
-	if (err == 0 && !o.quiet)
-		for (int i = 0; i < w.n; i++)
-			printf("%s\n", w.paths[i]);
+	if (err == 0 && !o.quiet) {
+		size_t i;
+		json_t *path;
+		json_array_foreach(written, i, path)
+			printf("%s\n", json_string_value(path));
+	}
+	if (err == 0 && failed_sources && !o.quiet)
+		fprintf(stderr, "digest: %d source%s failed; the digest was written without them\n",
+			failed_sources, failed_sources == 1 ? "" : "s");
+	json_decref(written);
 	dg_http_free(http);
 	dg_store_close(store);
 	dg_config_free(cfg);
-	if (err < 0)
-		return err == DG_ERR_CONFIG ? EXIT_USAGE : EXIT_FAIL;
-	if (failed_sources) {
-		if (!o.quiet)
-			fprintf(stderr, "digest: %d source%s failed; the digest was written without them\n",
-				failed_sources, failed_sources == 1 ? "" : "s");
-		return EXIT_PARTIAL;
-	}
-	return EXIT_OK;
+	return exit_code(err, failed_sources);
 }

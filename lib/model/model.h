@@ -6,12 +6,27 @@
 
 #include <jansson.h>
 #include "config/config.h"
-#include "issue/window.h"
+#include "base/window.h"
 
 /* Build the community report's model from collected `data` (borrowed).
  * *out is new (caller decrefs). */
 int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, int number,
 		       json_t **out);
+
+/* What the Cloud Native Weekly's model is built from (all borrowed): the
+ * chosen items (decorated in place for the templates), the latest releases
+ * (lower-case repo -> {"tag","url","published_at"} or null), the editor's
+ * headline (NULL/"" for the automatic one), the number and the feed counts. */
+typedef struct dg_weekly_input {
+	json_t *projects, *articles, *news;
+	json_t *latest;
+	const char *headline;
+	int number;
+	int feeds_total, feeds_read;
+} dg_weekly_input;
+
+/* Build the Cloud Native Weekly's model; *out is new (caller decrefs). */
+int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_input *in, json_t **out);
 
 /* Pieces every kind of issue shares (new values; caller owns them):
  * the window in UTC, and the period's local dates {"first_day","last_day",

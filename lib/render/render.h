@@ -30,9 +30,6 @@ int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, c
  * "themes/default.toml"). *path caller-frees; 1 found, 0 not found, <0 error. */
 int dg_render_find_file(const dg_config *cfg, const char *relative, char **path);
 
-/* Find a shipped feed list ("cloud-native.toml") under the feeds/ roots. */
-int dg_render_find_data(const dg_config *cfg, const char *relative, char **path);
-
 /* Markdown escaping for interpolated text (the Mustache escape function). */
 int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len);
 

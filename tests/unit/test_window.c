@@ -1,5 +1,5 @@
 #include "check.h"
-#include "issue/window.h"
+#include "base/window.h"
 #include "base/date.h"
 #include "base/output.h"
 #include "base/err.h"

@@ -1,4 +1,4 @@
-#include "issue/window.h"
+#include "base/window.h"
 #include "base/date.h"
 #include "base/err.h"
 

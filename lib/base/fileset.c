@@ -1,0 +1,142 @@
+#include "base/fileset.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int dg_fileset_add(dg_fileset *fs, const char *dir, const char *name, char *data, size_t len,
+		   int listed)
+{
+	dg_file *f;
+
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? 2 * fs->cap : 8;
+		dg_file *v = realloc(fs->v, cap * sizeof(*v));
+		if (!v) {
+			free(data);
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		}
+		fs->v = v;
+		fs->cap = cap;
+	}
+	f = &fs->v[fs->n];
+	memset(f, 0, sizeof(*f));
+	f->dir = strdup(dir);
+	f->name = strdup(name);
+	f->data = data;
+	f->len = len;
+	f->listed = listed;
+	if (!f->dir || !f->name) {
+		free(f->dir);
+		free(f->name);
+		free(data);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	fs->n++;
+	return 0;
+}
+
+char *dg_fileset_path(const dg_fileset *fs, size_t i)
+{
+	dg_buf b = DG_BUF_INIT;
+
+	if (dg_buf_printf(&b, "%s/%s", fs->v[i].dir, fs->v[i].name) < 0) {
+		dg_buf_free(&b);
+		return NULL;
+	}
+	return dg_buf_detach(&b);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* dir/.name.tmp.XXXXXX, created exclusively, filled and fsynced. */
+static int write_temp(dg_file *f, mode_t mode)
+{
+	dg_buf b = DG_BUF_INIT;
+	int fd, err = 0;
+
+	if ((err = dg_output_mkdirs(f->dir)) < 0)
+		return err;
+	if (dg_buf_printf(&b, "%s/.%s.tmp.XXXXXX", f->dir, f->name) < 0 || !(f->tmp = dg_buf_detach(&b))) {
+		dg_buf_free(&b);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	if ((fd = mkstemp(f->tmp)) < 0) {
+		err = dg_err_set(DG_ERR_FAIL, "%s/%s: cannot create: %s", f->dir, f->name, strerror(errno));
+		free(f->tmp);
+		f->tmp = NULL;
+		return err;
+	}
+	if (fchmod(fd, mode) < 0 || write_all(fd, f->data, f->len) < 0 || fsync(fd) < 0)
+		err = dg_err_set(DG_ERR_FAIL, "%s/%s: write failed: %s", f->dir, f->name, strerror(errno));
+	if (close(fd) < 0 && !err)
+		err = dg_err_set(DG_ERR_FAIL, "%s/%s: close failed: %s", f->dir, f->name, strerror(errno));
+	return err;
+}
+
+static void remove_temps(dg_fileset *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		if (fs->v[i].tmp) {
+			unlink(fs->v[i].tmp);
+			free(fs->v[i].tmp);
+			fs->v[i].tmp = NULL;
+		}
+	}
+}
+
+int dg_fileset_commit(dg_fileset *fs)
+{
+	mode_t mask = umask(022);
+	mode_t mode = 0644 & ~mask;
+	int err = 0;
+
+	umask(mask);
+	for (size_t i = 0; i < fs->n && !err; i++)
+		err = write_temp(&fs->v[i], mode);
+	for (size_t i = 0; i < fs->n && !err; i++) {
+		char *target = dg_fileset_path(fs, i);
+		if (!target)
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		else if (rename(fs->v[i].tmp, target) < 0)
+			err = dg_err_set(DG_ERR_FAIL, "%s: cannot rename into place: %s", target, strerror(errno));
+		else {
+			free(fs->v[i].tmp);
+			fs->v[i].tmp = NULL;
+		}
+		free(target);
+	}
+	remove_temps(fs);
+	return err;
+}
+
+void dg_fileset_clear(dg_fileset *fs)
+{
+	remove_temps(fs);
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->v[i].dir);
+		free(fs->v[i].name);
+		free(fs->v[i].data);
+	}
+	free(fs->v);
+	memset(fs, 0, sizeof(*fs));
+}

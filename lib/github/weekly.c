@@ -1,0 +1,223 @@
+/* What the Cloud Native Weekly asks GitHub: releases of watched repositories,
+ * project searches by topic, facts of the editor's projects, latest releases. */
+#include "github/weekly.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+#include "github/collect.h"
+#include "model/notes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct gh_job {
+	dg_collector *c;
+	char *name;              /* owner/name, or the search query */
+	json_t *out;             /* where results go (borrowed) */
+	json_t *facts;           /* lower-case repo -> object (borrowed) */
+} gh_job;
+
+static void gh_job_free(void *p)
+{
+	gh_job *j = p;
+
+	if (j) {
+		free(j->name);
+		free(j);
+	}
+}
+
+static gh_job *gh_job_new(dg_collector *c, const char *name, json_t *out, json_t *facts)
+{
+	gh_job *j = calloc(1, sizeof(*j));
+
+	if (j && !(j->name = strdup(name))) {
+		free(j);
+		return NULL;
+	}
+	if (j) {
+		j->c = c;
+		j->out = out;
+		j->facts = facts;
+	}
+	return j;
+}
+
+static int zh(const dg_config *cfg)
+{
+	return !strcmp(cfg->language, "zh");
+}
+
+static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	gh_job *j = ud;
+	dg_collector *c = j->c;
+	size_t i;
+	json_t *r;
+
+	(void)h;
+	if (err || !json_is_array(resp->json)) {
+		dg_collector_failed(c, j->name, err ? msg : "expected a JSON array of releases");
+		gh_job_free(j);
+		return;
+	}
+	json_array_foreach(resp->json, i, r) {
+		int64_t t;
+		int truncated;
+		json_t *notes;
+		dg_buf summary = DG_BUF_INIT;
+		char title[512];
+		const char *short_name = strchr(j->name, '/') ? strchr(j->name, '/') + 1 : j->name;
+		size_t k;
+		json_t *line;
+
+		if (json_is_true(json_object_get(r, "draft")) ||
+		    (json_is_true(json_object_get(r, "prerelease")) && !c->cfg->cn_include_prereleases))
+			continue;
+		if (dg_date_parse_rfc3339(dg_json_str(r, "published_at"), &t) < 0 || t < c->since || t >= c->until)
+			continue;
+		notes = dg_notes_extract(dg_json_str(r, "body"), 3, 100, &truncated);
+		json_array_foreach(notes, k, line)
+			dg_buf_printf(&summary, "%s%s", k ? (zh(c->cfg) ? "；" : "; ") : "", json_string_value(line));
+		json_decref(notes);
+		snprintf(title, sizeof(title), zh(c->cfg) ? "%s %s 发布" : "%s %s released", short_name,
+			 *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"));
+		json_array_append_new(j->out,
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", title,
+				  "url", dg_json_str(r, "html_url"), "source", j->name, "published", dg_json_str(r, "published_at"),
+				  "summary", dg_buf_cstr(&summary), "language", "en", "kind", "release",
+				  "repo", j->name, "tag", dg_json_str(r, "tag_name")));
+		dg_buf_free(&summary);
+	}
+	gh_job_free(j);
+}
+
+json_t *dg_gh_project(json_t *r)
+{
+	json_t *license = json_object_get(r, "license");
+	json_t *topics = json_object_get(r, "topics");
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:O}", "repo", dg_json_str(r, "full_name"),
+			 "name", dg_json_str(r, "name"), "url", dg_json_str(r, "html_url"), "description", dg_json_str(r, "description"),
+			 "stars", json_integer_value(json_object_get(r, "stargazers_count")),
+			 "language", dg_json_str(r, "language"),
+			 "license", json_is_object(license) ? dg_json_str(license, "spdx_id") : "",
+			 "topics", json_is_array(topics) ? topics : json_array());
+}
+
+static void on_topic_search(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	gh_job *j = ud;
+	dg_collector *c = j->c;
+	json_t *items = resp ? json_object_get(resp->json, "items") : NULL, *r;
+	size_t i;
+
+	(void)h;
+	if (err || !json_is_array(items)) {
+		dg_collector_failed(c, j->name, err ? msg : "expected a search result with \"items\"");
+		gh_job_free(j);
+		return;
+	}
+	json_array_foreach(items, i, r) {
+		char *key = dg_collector_key(dg_json_str(r, "full_name"));
+		if (key && !json_is_true(json_object_get(r, "fork")) && !json_is_true(json_object_get(r, "archived")) &&
+		    !json_object_get(j->facts, key)) {
+			json_object_set(j->facts, key, r);
+			json_array_append_new(j->out, dg_gh_project(r));
+		}
+		free(key);
+	}
+	gh_job_free(j);
+}
+
+static void on_repo_facts(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	gh_job *j = ud;
+	dg_collector *c = j->c;
+	char *key = dg_collector_key(j->name);
+
+	(void)h;
+	if (err || !json_is_object(resp->json))
+		dg_collector_failed(c, j->name, err == DG_HTTP_ERR_NOT_FOUND ? "repository not found (editor's picks)" :
+		       err ? msg : "expected a repository object");
+	else if (key)
+		json_object_set(j->facts, key, resp->json);
+	free(key);
+	gh_job_free(j);
+}
+
+static void on_latest(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	gh_job *j = ud;
+	dg_collector *c = j->c;
+	char *key = dg_collector_key(j->name);
+
+	(void)h;
+	if (!key) {
+		dg_collector_failed(c, j->name, "out of memory");
+	} else if (err == DG_HTTP_ERR_NOT_FOUND) {
+		json_object_set_new(j->facts, key, json_null()); /* no release yet: not an error */
+	} else if (err || !json_is_object(resp->json)) {
+		dg_collector_failed(c, j->name, err ? msg : "expected a release object");
+	} else {
+		json_object_set_new(j->facts, key,
+			json_pack("{s:s, s:s, s:s}", "tag", dg_json_str(resp->json, "tag_name"),
+				  "url", dg_json_str(resp->json, "html_url"), "published_at", dg_json_str(resp->json, "published_at")));
+	}
+	free(key);
+	gh_job_free(j);
+}
+
+void dg_gh_watched_releases(dg_collector *c, json_t *news)
+{
+	for (size_t i = 0; i < c->cfg->cn_watch_repos.n; i++) {
+		const char *repo = c->cfg->cn_watch_repos.v[i];
+		char *url = dg_collector_api(c, "/repos/%s/releases?per_page=30", repo);
+		dg_collector_get(c, url, 0, on_watch_releases, gh_job_new(c, repo, news, NULL), gh_job_free);
+		free(url);
+	}
+}
+
+void dg_gh_project_search(dg_collector *c, json_t *facts, json_t *projects)
+{
+	const dg_config *cfg = c->cfg;
+	int y, m, d;
+	char day[16];
+
+	dg_date_local_ymd(c->since - (int64_t)cfg->cn_project_days * 86400, cfg->timezone, &y, &m, &d);
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m % 100, d % 100);
+	for (size_t i = 0; i < cfg->cn_topics.n; i++) {
+		dg_buf q = DG_BUF_INIT;
+		char *enc = NULL, *url;
+		if (dg_buf_printf(&q, "topic:%s stars:>=%d created:>=%s", cfg->cn_topics.v[i], cfg->cn_min_stars,
+				  day) < 0 || dg_url_encode(dg_buf_cstr(&q), &enc) < 0) {
+			dg_collector_failed(c, cfg->cn_topics.v[i], dg_err_last());
+			dg_buf_free(&q);
+			continue;
+		}
+		url = dg_collector_api(c, "/search/repositories?q=%s&sort=stars&order=desc&per_page=20", enc);
+		dg_collector_get(c, url, 0, on_topic_search, gh_job_new(c, dg_buf_cstr(&q), projects, facts),
+				 gh_job_free);
+		free(url);
+		free(enc);
+		dg_buf_free(&q);
+	}
+}
+
+void dg_gh_repo_facts(dg_collector *c, const char *repo, json_t *facts)
+{
+	char *url = dg_collector_api(c, "/repos/%s", repo);
+
+	dg_collector_get(c, url, 0, on_repo_facts, gh_job_new(c, repo, NULL, facts), gh_job_free);
+	free(url);
+}
+
+void dg_gh_latest_release(dg_collector *c, const char *repo, json_t *latest)
+{
+	char *url = dg_collector_api(c, "/repos/%s/releases/latest", repo);
+
+	dg_collector_get(c, url, 0, on_latest, gh_job_new(c, repo, NULL, latest), gh_job_free);
+	free(url);
+}

@@ -1,0 +1,90 @@
+/* pipeline.h - one issue of any kind, built stage by stage.
+ *
+ * A kind of issue (lib/issue/kinds.c) is a table of stages:
+ *
+ *   collect   the network and the editor's files -> the kind's data
+ *   select    what the issue holds (may fetch facts of what was chosen)
+ *   model     the digest model, the one jansson value the templates see
+ *   record    what the issue leaves in the state store (published items)
+ *
+ * The pipeline runs them in that order with the issue's number between
+ * select and model, renders every format asked for (lib/issue/outputs.c),
+ * writes all the issue's files at once (lib/base/fileset.h), and only then
+ * records the number and the kind's state in one transaction: a failed
+ * render or write leaves the store as it was. With `draft`, a kind that has
+ * an editor's file writes that instead, and nothing is recorded. */
+#ifndef DG_PIPELINE_H
+#define DG_PIPELINE_H
+
+#include <jansson.h>
+#include "base/fileset.h"
+#include "base/window.h"
+#include "config/config.h"
+#include "issue/numbering.h"
+#include "net/http.h"
+#include "store/store.h"
+
+/* Output formats (--format). */
+#define DG_FORMAT_MD   1u
+#define DG_FORMAT_HTML 2u
+#define DG_FORMAT_JSON 4u
+
+/* What the command line chose; everything borrowed. */
+typedef struct dg_run {
+	const dg_config *cfg;
+	const dg_window *win;
+	dg_http *http;
+	dg_store *store;
+	const char *out_dir;
+	unsigned formats;        /* DG_FORMAT_* */
+	int draft;               /* write the editor's file instead of the issue */
+} dg_run;
+
+struct dg_kind;
+
+/* One issue being built. */
+typedef struct dg_issue {
+	const struct dg_kind *kind;
+	const dg_run *run;
+	void *data;              /* the kind's own state (kind->clear frees it) */
+	json_t *model;           /* set by kind->model */
+	json_t *warnings;        /* array of strings, shown to the user (the model's "warnings") */
+	int number;              /* the issue's number, set before kind->model */
+	int failed_sources;      /* sources that could not be read (exit code 3) */
+	dg_fileset files;        /* what the issue writes */
+} dg_issue;
+
+typedef struct dg_kind {
+	const char *name;        /* "community", "cnweekly": file names, store keys, templates */
+	int (*collect)(dg_issue *is);
+	int (*select)(dg_issue *is);             /* NULL: nothing to choose */
+	/* The reference of the numbering (date, number, period in weeks);
+	 * the pipeline has filled in the rest. */
+	void (*numbering)(const dg_issue *is, dg_numbering *nb);
+	int (*model)(dg_issue *is);
+	int (*draft)(dg_issue *is);              /* add the editor's file to is->files; NULL: none */
+	int (*record)(dg_issue *is);             /* inside the store transaction; NULL: nothing */
+	void (*clear)(dg_issue *is);             /* free is->data */
+} dg_kind;
+
+/* The kinds, by name; NULL when unknown. */
+const dg_kind *dg_kind_find(const char *name);
+extern const dg_kind dg_kind_community;
+extern const dg_kind dg_kind_cnweekly;
+
+/* What a run of the pipeline leaves for the caller. */
+typedef struct dg_issue_result {
+	json_t *written;         /* paths of the files written (listed ones), new array */
+	json_t *warnings;        /* new reference, or NULL */
+	int failed_sources;
+} dg_issue_result;
+
+/* Build one issue of `kind`. 0, or <0 with a message (nothing written). */
+int dg_pipeline_run(const dg_run *run, const dg_kind *kind, dg_issue_result *res);
+void dg_issue_result_clear(dg_issue_result *res);
+
+/* Render is->model in every format of run->formats into is->files
+ * (lib/issue/outputs.c). */
+int dg_outputs_render(dg_issue *is);
+
+#endif

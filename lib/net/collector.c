@@ -1,0 +1,91 @@
+#include "net/collector.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int dg_collector_init(dg_collector *c, const dg_config *cfg, dg_http *http, dg_store *store,
+		      int64_t since, int64_t until)
+{
+	size_t len;
+
+	memset(c, 0, sizeof(*c));
+	c->cfg = cfg;
+	c->http = http;
+	c->store = store;
+	c->since = since;
+	c->until = until;
+	c->api = strdup(cfg->api_url ? cfg->api_url : "");
+	c->warnings = json_array();
+	if (!c->api || !c->warnings) {
+		dg_collector_clear(c);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	len = strlen(c->api);
+	while (len && c->api[len - 1] == '/')
+		c->api[--len] = '\0';
+	return 0;
+}
+
+void dg_collector_clear(dg_collector *c)
+{
+	free(c->api);
+	json_decref(c->warnings);
+	c->api = NULL;
+	c->warnings = NULL;
+}
+
+void dg_collector_failed(dg_collector *c, const char *what, const char *message)
+{
+	c->failed++;
+	dg_json_appendf(c->warnings, "%s: %s", what, message);
+}
+
+char *dg_collector_api(const dg_collector *c, const char *fmt, ...)
+{
+	dg_buf b = DG_BUF_INIT;
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = dg_buf_puts(&b, c->api);
+	if (!err)
+		err = dg_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (err < 0) {
+		dg_buf_free(&b);
+		return NULL;
+	}
+	return dg_buf_detach(&b);
+}
+
+void dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, void *job,
+		      void (*job_free)(void *))
+{
+	int err;
+
+	if (!url || !job) {
+		dg_collector_failed(c, url ? url : "request", "out of memory");
+		if (job)
+			job_free(job);
+		return;
+	}
+	err = raw ? dg_http_get_raw(c->http, url, cb, job) : dg_http_get(c->http, url, cb, job);
+	if (err < 0) {
+		dg_collector_failed(c, url, dg_err_last());
+		job_free(job);
+	}
+}
+
+char *dg_collector_key(const char *name)
+{
+	char *k = strdup(name ? name : "");
+
+	for (char *p = k; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return k;
+}

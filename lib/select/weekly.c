@@ -1,0 +1,141 @@
+/* Choosing what a Cloud Native Weekly issue holds: the editor's picks, or
+ * the best candidates; nothing an earlier issue published. */
+#include "select/weekly.h"
+#include "base/buf.h"
+#include "base/jsonx.h"
+#include "feeds/canon.h"
+#include "github/weekly.h"
+#include "net/collector.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int dg_select_cmp_newest(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int r = strcmp(dg_json_str(b, "published"), dg_json_str(a, "published"));
+	return r ? r : strcmp(dg_json_str(a, "url"), dg_json_str(b, "url"));
+}
+
+int dg_select_cmp_news(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int ra = !strcmp(dg_json_str(a, "kind"), "release"), rb = !strcmp(dg_json_str(b, "kind"), "release");
+	return ra != rb ? rb - ra : dg_select_cmp_newest(pa, pb);
+}
+
+int dg_select_cmp_stars(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	json_int_t x = json_integer_value(json_object_get(a, "stars"));
+	json_int_t y = json_integer_value(json_object_get(b, "stars"));
+	return x != y ? (x < y ? 1 : -1) : strcasecmp(dg_json_str(a, "repo"), dg_json_str(b, "repo"));
+}
+
+char *dg_select_key(json_t *item)
+{
+	const char *url = *dg_json_str(item, "url") ? dg_json_str(item, "url") : NULL;
+	dg_buf gh = DG_BUF_INIT;
+	char *key;
+
+	if (!url && *dg_json_str(item, "repo")) {
+		if (dg_buf_printf(&gh, "https://github.com/%s", dg_json_str(item, "repo")) < 0) {
+			dg_buf_free(&gh);
+			return NULL;
+		}
+		url = dg_buf_cstr(&gh);
+	}
+	key = dg_canon_url(url);
+	dg_buf_free(&gh);
+	return key;
+}
+
+/* Candidates not published by another issue and not repeated here; up to max. */
+json_t *dg_select_auto(const dg_select *s, json_t *cands, int max, json_t *seen)
+{
+	json_t *out = json_array(), *it;
+	size_t i;
+
+	json_array_foreach(cands, i, it) {
+		char *key;
+		int elsewhere;
+		if ((int)json_array_size(out) >= max)
+			break;
+		if (!(key = dg_select_key(it)))
+			continue;
+		elsewhere = dg_store_published_elsewhere(s->store, s->kind, s->issue, key);
+		if (elsewhere == 0 && !json_object_get(seen, key)) {
+			json_object_set_new(seen, key, json_true());
+			json_object_set_new(it, "key", json_string(key));
+			json_array_append(out, it);
+		}
+		free(key);
+	}
+	return out;
+}
+
+static json_t *find_candidate(json_t *cands, const char *key)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(cands, i, it) {
+		char *k = dg_select_key(it);
+		int same = k && !strcmp(k, key);
+		free(k);
+		if (same)
+			return it;
+	}
+	return NULL;
+}
+
+/* The editor's items, completed from the candidates (or the API for
+ * projects); an item an earlier issue published is left out with a warning. */
+json_t *dg_select_editor(const dg_select *s, json_t *items, json_t *cands, const char *section,
+			 json_t *seen)
+{
+	json_t *out = json_array(), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it) {
+		json_t *base, *item;
+		char *key = dg_select_key(it), *lkey;
+
+		if (!key) {
+			dg_json_appendf(s->warnings, "%s:%lld: %s: '%s' is not an http(s) URL; left out", s->picks_path,
+			     (long long)json_integer_value(json_object_get(it, "line")), section, dg_json_str(it, "url"));
+			continue;
+		}
+		if (dg_store_published_elsewhere(s->store, s->kind, s->issue, key) == 1 || json_object_get(seen, key)) {
+			dg_json_appendf(s->warnings, "%s:%lld: %s %s was already published in an earlier issue; left out", s->picks_path,
+			     (long long)json_integer_value(json_object_get(it, "line")), section, key);
+			free(key);
+			continue;
+		}
+		json_object_set_new(seen, key, json_true());
+		if (!strcmp(section, "project")) {
+			lkey = dg_collector_key(dg_json_str(it, "repo"));
+			base = lkey ? json_object_get(s->facts, lkey) : NULL;
+			free(lkey);
+			item = base ? dg_gh_project(base) : json_pack("{s:s, s:s, s:s}", "repo", dg_json_str(it, "repo"),
+				"name", dg_json_str(it, "repo"), "url", dg_json_str(it, "url"));
+		} else {
+			base = find_candidate(cands, key);
+			item = base ? json_deep_copy(base)
+				    : json_pack("{s:s, s:s, s:s, s:s}", "title", dg_json_str(it, "url"), "url", dg_json_str(it, "url"),
+						"summary", "", "source", "");
+		}
+		if (*dg_json_str(it, "title"))
+			json_object_set(item, "title", json_object_get(it, "title"));
+		if (*dg_json_str(it, "headline"))
+			json_object_set(item, !strcmp(section, "project") ? "name" : "title", json_object_get(it, "headline"));
+		if (*dg_json_str(it, "paragraph"))
+			json_object_set(item, "paragraph", json_object_get(it, "paragraph"));
+		json_object_set_new(item, "key", json_string(key));
+		json_array_append_new(out, item);
+		free(key);
+	}
+	return out;
+}
