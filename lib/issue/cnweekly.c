@@ -251,6 +251,11 @@ static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp
 		json_array_foreach(notes, k, line)
 			dg_buf_printf(&summary, "%s%s", k ? (zh(c->cfg) ? "；" : "; ") : "", json_string_value(line));
 		json_decref(notes);
+		if (dg_buf_error(&summary) < 0) {
+			failed(c, j->name, dg_err_last());
+			dg_buf_free(&summary);
+			continue;
+		}
 		snprintf(title, sizeof(title), zh(c->cfg) ? "%s %s 发布" : "%s %s released", short_name,
 			 *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"));
 		json_array_append_new(c->news,

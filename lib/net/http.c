@@ -74,7 +74,7 @@ static long long now_ms(void)
 
 static void request_reset_response(request *r)
 {
-	dg_buf_clear(&r->body);
+	dg_buf_free(&r->body);  /* a retry starts a new body: keeps the cap, drops an error */
 	free(r->etag);
 	free(r->link_next);
 	free(r->content_type);
