@@ -470,7 +470,7 @@ int main(int argc, char **argv)
 	out_dir = o.out ? o.out : cfg->output_dir;
 	state_dir = o.state_dir ? o.state_dir : cfg->state_dir;
 
-	if ((err = dg_store_open(state_dir, 60, &store)) < 0)
+	if ((err = dg_date_zone_load(cfg->timezone)) < 0 || (err = dg_store_open(state_dir, 60, &store)) < 0)
 		goto done;
 	hopts.token = dg_config_token(cfg);
 	hopts.api_base = cfg->api_url;
