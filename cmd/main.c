@@ -308,7 +308,8 @@ int main(int argc, char **argv)
 		json_decref(written);
 		return rc;
 	}
-	if ((err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
+	if ((err = dg_date_zone_load(cfg->timezone)) < 0 ||
+	    (err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
 		goto done;
 	hopts.token = dg_config_token(cfg);
 	hopts.api_base = cfg->api_url;

@@ -10,6 +10,8 @@ void dg_buf_init(dg_buf *b, size_t max)
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 	b->max = max;
+	b->err = 0;
+	b->why[0] = '\0';
 }
 
 void dg_buf_free(dg_buf *b)
@@ -17,8 +19,7 @@ void dg_buf_free(dg_buf *b)
 	if (!b)
 		return;
 	free(b->ptr);
-	b->ptr = NULL;
-	b->len = b->cap = 0;
+	dg_buf_init(b, b->max);
 }
 
 void dg_buf_clear(dg_buf *b)
@@ -28,16 +29,43 @@ void dg_buf_clear(dg_buf *b)
 		b->ptr[0] = '\0';
 }
 
+/* Put the buffer in error: the first failure is the one remembered. */
+static int buf_fail(dg_buf *b, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int buf_fail(dg_buf *b, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dg_err_vset(code, fmt, ap);
+	va_end(ap);
+	b->err = code;
+	snprintf(b->why, sizeof(b->why), "%s", dg_err_last());
+	return code;
+}
+
+/* The remembered failure, its message set again. */
+static int buf_again(const dg_buf *b)
+{
+	return dg_err_set(b->err, "%s", b->why);
+}
+
+int dg_buf_error(const dg_buf *b)
+{
+	return b->err ? buf_again(b) : 0;
+}
+
 int dg_buf_grow(dg_buf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;
 
+	if (b->err)
+		return buf_again(b);
 	if (extra > (size_t)-1 / 2 - b->len)
-		return dg_err_set(DG_ERR_NOMEM, "buffer size overflow");
+		return buf_fail(b, DG_ERR_NOMEM, "buffer size overflow");
 	need = b->len + extra + 1;
 	if (b->max && b->len + extra > b->max)
-		return dg_err_set(DG_ERR_FAIL, "data exceeds the limit of %zu bytes", b->max);
+		return buf_fail(b, DG_ERR_FAIL, "data exceeds the limit of %zu bytes", b->max);
 	if (need <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 64;
@@ -45,7 +73,7 @@ int dg_buf_grow(dg_buf *b, size_t extra)
 		cap += cap / 2 + 64;
 	p = realloc(b->ptr, cap);
 	if (!p)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory (%zu bytes)", cap);
+		return buf_fail(b, DG_ERR_NOMEM, "out of memory (%zu bytes)", cap);
 	b->ptr = p;
 	b->cap = cap;
 	return 0;
@@ -79,11 +107,13 @@ int dg_buf_vprintf(dg_buf *b, const char *fmt, va_list ap)
 	va_list copy;
 	int n, err;
 
+	if (b->err)
+		return buf_again(b);
 	va_copy(copy, ap);
 	n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
 	if (n < 0)
-		return dg_err_set(DG_ERR_FAIL, "bad format string");
+		return buf_fail(b, DG_ERR_FAIL, "bad format string");
 	if ((err = dg_buf_grow(b, (size_t)n)) < 0)
 		return err;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
@@ -138,9 +168,25 @@ char *dg_buf_detach(dg_buf *b)
 {
 	char *p = b->ptr;
 
-	if (!p && !(p = calloc(1, 1)))
+	if (b->err) {
+		buf_again(b);
+		dg_buf_free(b);
 		return NULL;
+	}
+	if (!p && !(p = calloc(1, 1))) {
+		dg_err_set(DG_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+int dg_buf_finish(dg_buf *b, char **out)
+{
+	int err = b->err;
+
+	if ((*out = dg_buf_detach(b)))
+		return 0;
+	return err ? err : DG_ERR_NOMEM;
 }

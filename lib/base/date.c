@@ -8,30 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Run under TZ=tz, restoring the previous TZ afterwards. */
-typedef struct zone_guard {
-	char *saved;
-	int had;
-} zone_guard;
+/* The zone TZ was set to by dg_date_zone_load ("" = none), and whether TZ
+ * may still be written (date.h says why). */
+static char loaded_zone[256];
+static int zone_frozen;
 
-static void zone_enter(zone_guard *g, const char *tz)
+static int is_utc(const char *tz)
 {
-	const char *old = getenv("TZ");
-
-	g->had = old != NULL;
-	g->saved = old ? strdup(old) : NULL;
-	setenv("TZ", tz && *tz ? tz : "UTC", 1);
-	tzset();
-}
-
-static void zone_leave(zone_guard *g)
-{
-	if (g->had && g->saved)
-		setenv("TZ", g->saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(g->saved);
+	return !tz || !*tz || !strcmp(tz, "UTC") || !strcmp(tz, "Etc/UTC");
 }
 
 int dg_date_zone_exists(const char *tz)
@@ -50,6 +34,28 @@ int dg_date_zone_exists(const char *tz)
 		return 0;
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
 	return access(path, R_OK) == 0;
+}
+
+int dg_date_zone_load(const char *tz)
+{
+	if (is_utc(tz) || !strcmp(tz, loaded_zone))
+		return 0;
+	if (zone_frozen)
+		return dg_err_set(DG_ERR_FAIL, "time zone \"%s\": only \"%s\" and UTC can be used once "
+				  "requests have started (load it before)", tz,
+				  *loaded_zone ? loaded_zone : "UTC");
+	if (!dg_date_zone_exists(tz) || strlen(tz) >= sizeof(loaded_zone))
+		return dg_err_set(DG_ERR_CONFIG, "unknown time zone \"%s\"", tz);
+	if (setenv("TZ", tz, 1) < 0)
+		return dg_err_set(DG_ERR_FAIL, "time zone \"%s\": cannot set TZ", tz);
+	tzset();
+	snprintf(loaded_zone, sizeof(loaded_zone), "%s", tz);
+	return 0;
+}
+
+void dg_date_zone_freeze(void)
+{
+	zone_frozen = 1;
 }
 
 static int digits(const char *s, int n, int *out)
@@ -128,9 +134,9 @@ int dg_date_parse_rfc3339(const char *s, int64_t *out)
 
 int dg_date_local_time(int y, int m, int d, int hh, int mm, int ss, const char *tz, int64_t *out)
 {
-	zone_guard g;
 	struct tm tm = {0};
 	time_t t;
+	int err;
 
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
@@ -139,9 +145,9 @@ int dg_date_local_time(int y, int m, int d, int hh, int mm, int ss, const char *
 	tm.tm_min = mm;
 	tm.tm_sec = ss;
 	tm.tm_isdst = -1;
-	zone_enter(&g, tz);
-	t = mktime(&tm);
-	zone_leave(&g);
+	if ((err = dg_date_zone_load(tz)) < 0)
+		return err;
+	t = is_utc(tz) ? timegm(&tm) : mktime(&tm);
 	if (t == (time_t)-1)
 		return DG_ERR_FAIL;
 	*out = (int64_t)t;
@@ -180,15 +186,13 @@ void dg_date_format_utc(int64_t t, char out[DG_DATE_RFC3339_LEN])
 
 int dg_date_local_ymd(int64_t t, const char *tz, int *year, int *month, int *day)
 {
-	zone_guard g;
 	time_t tt = (time_t)t;
 	struct tm tm;
-	int ok;
+	int err;
 
-	zone_enter(&g, tz);
-	ok = localtime_r(&tt, &tm) != NULL;
-	zone_leave(&g);
-	if (!ok)
+	if ((err = dg_date_zone_load(tz)) < 0)
+		return err;
+	if (!(is_utc(tz) ? gmtime_r(&tt, &tm) : localtime_r(&tt, &tm)))
 		return DG_ERR_FAIL;
 	*year = tm.tm_year + 1900;
 	*month = tm.tm_mon + 1;

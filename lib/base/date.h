@@ -1,8 +1,28 @@
 /* date.h - instants, RFC 3339, ISO weeks and local midnights in an IANA zone.
  *
  * Instants are int64_t seconds since the epoch (UTC). Zone-dependent
- * functions take an IANA name ("Asia/Shanghai", "UTC"); they switch TZ for the
- * duration of the call, so they are not thread-safe (digest is one thread). */
+ * functions take an IANA name ("Asia/Shanghai", "UTC"; NULL or "" is UTC).
+ *
+ * Time zones and the environment: libc converts local time only in the zone
+ * named by the TZ variable, and libcurl's threaded resolver reads the
+ * environment (getaddrinfo) while requests run, so TZ may be written only
+ * while nothing else runs. Hence:
+ *  - "UTC" and "Etc/UTC" never touch the environment (timegm/gmtime_r);
+ *  - dg_date_zone_load sets TZ once, before the first request (the run's
+ *    setup does it for the config's zone); conversions in that zone then
+ *    only read TZ (localtime_r/mktime), never write it;
+ *  - before any request, a call for another zone loads that zone instead
+ *    (tests, tools and setup may use several zones, one after another);
+ *  - once requests may run (dg_date_zone_freeze, called by dg_http_run) a
+ *    call for a zone that is not loaded fails with an explicit error and
+ *    leaves TZ alone. Freezing is for the rest of the process: libcurl may
+ *    leave a resolver thread running (detached) after a transfer ends, so
+ *    there is no reliable "after the requests".
+ * An error rather than a TZif-file reader of our own: digest uses one zone
+ * per run, libc's zone code stays the one tested implementation, and a
+ * second zone during a run is a bug to surface, not a case to support.
+ * Not thread-safe in themselves: call them from the thread running the
+ * requests (digest has one). */
 #ifndef DG_DATE_H
 #define DG_DATE_H
 
@@ -39,5 +59,13 @@ int dg_date_week_start(int iso_year, int week, const char *tz, int64_t *out);
 
 /* 1 when `tz` names a zone this machine knows ("UTC" always does). */
 int dg_date_zone_exists(const char *tz);
+
+/* Make `tz` the zone TZ holds (nothing to do for UTC). 0, DG_ERR_CONFIG for
+ * a zone this machine does not know, DG_ERR_FAIL when frozen on another
+ * zone; with a message naming the zone. */
+int dg_date_zone_load(const char *tz);
+
+/* From now on the environment is never written (see above). Idempotent. */
+void dg_date_zone_freeze(void);
 
 #endif

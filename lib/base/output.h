@@ -7,12 +7,13 @@
 #define DG_OUTPUT_H
 
 #include <stddef.h>
+#include "base/buf.h"  /* DG_MUST_CHECK */
 
 /* Create `dir` (and parents) when missing. */
 int dg_output_mkdirs(const char *dir);
 
 /* Write `len` bytes to dir/name atomically. */
-int dg_output_write(const char *dir, const char *name, const char *data, size_t len);
+DG_MUST_CHECK int dg_output_write(const char *dir, const char *name, const char *data, size_t len);
 
 /* Read a whole file (caller frees *data, NUL-terminated); `max` caps the size. */
 int dg_output_read_file(const char *path, size_t max, char **data, size_t *len);

@@ -183,7 +183,5 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 			dg_buf_puts(&b, "\n");
 		}
 	}
-	if (!(*text = dg_buf_detach(&b)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	return 0;
+	return dg_buf_finish(&b, text);  /* the one check of the appends above */
 }

@@ -39,8 +39,7 @@ int dg_url_encode(const char *s, char **out)
 		dg_buf_free(&b);
 		return err;
 	}
-	*out = dg_buf_detach(&b);
-	return *out ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return dg_buf_finish(&b, out);
 }
 
 int dg_collect_is_bot(const dg_config *cfg, const char *login, const char *type)
@@ -477,7 +476,8 @@ static char **scope_groups(collect *c)
 	for (size_t i = 0; i < c->cfg->orgs.n; i++) {
 		char q[300];
 		snprintf(q, sizeof(q), "org:%s", c->cfg->orgs.v[i]);
-		groups[k++] = strdup(q);
+		if (!(groups[k++] = strdup(q)))
+			goto fail;
 	}
 	for (size_t i = 0; i < c->cfg->repos.n; i++) {
 		const char *r = c->cfg->repos.v[i];
@@ -489,15 +489,22 @@ static char **scope_groups(collect *c)
 		}
 		if (in_org)
 			continue;
-		if (b.len && b.len + strlen(r) + 6 > SEARCH_QUERY_MAX - 90) {
-			groups[k++] = dg_buf_detach(&b);
-		}
+		/* a NULL entry would end the array early: fail instead */
+		if (b.len && b.len + strlen(r) + 6 > SEARCH_QUERY_MAX - 90 &&
+		    !(groups[k++] = dg_buf_detach(&b)))
+			goto fail;
 		dg_buf_printf(&b, "%srepo:%s", b.len ? " " : "", r);
 	}
-	if (b.len)
-		groups[k++] = dg_buf_detach(&b);
+	if (b.len && !(groups[k++] = dg_buf_detach(&b)))
+		goto fail;
 	dg_buf_free(&b);
 	return groups;
+fail:
+	dg_buf_free(&b);
+	while (k > 0)
+		free(groups[--k]);
+	free(groups);
+	return NULL;
 }
 
 static void free_groups(char **g)
@@ -642,7 +649,7 @@ static void strip_private(json_t *pulls)
 	}
 }
 
-static void make_scope(collect *c)
+static int make_scope(collect *c)
 {
 	dg_buf b = DG_BUF_INIT;
 
@@ -663,16 +670,19 @@ static void make_scope(collect *c)
 	}
 	size_t n = json_array_size(parts);
 	const char **v = calloc(n + 1, sizeof(*v));
+	if (!v) {
+		json_decref(parts);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
 	for (i = 0; i < n; i++)
 		v[i] = json_string_value(json_array_get(parts, i));
 	qsort(v, n, sizeof(*v), cmp_cstr);
 	for (i = 0; i < n; i++)
 		dg_buf_printf(&b, "%s%s", i ? " " : "", v[i]);
 	(void)s;
-	snprintf(c->scope, sizeof(c->scope), "%s", dg_buf_cstr(&b));
 	free(v);
 	json_decref(parts);
-	dg_buf_free(&b);
+	return dg_buf_finish(&b, &c->scope);
 }
 
 static void start_contributors(collect *c)
@@ -715,7 +725,8 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	len = strlen(c.api);
 	while (len && c.api[len - 1] == '/')
 		c.api[--len] = '\0';
-	make_scope(&c);
+	if ((err = make_scope(&c)) < 0)
+		goto done;
 	c.repos = json_object();
 	c.releases = json_array();
 	c.pulls = json_object();
@@ -817,6 +828,7 @@ done:
 	json_decref(pulls);
 	json_decref(authors);
 	free_groups(c.groups);
+	free(c.scope);
 	json_decref(c.pulls_sorted);
 	json_decref(c.repos);
 	json_decref(c.releases);

@@ -20,7 +20,7 @@ typedef struct collect {
 	dg_store *store;
 	int64_t since, until;
 	char api[1024];
-	char scope[2048];        /* identifies the watched set in the contributor table */
+	char *scope;             /* identifies the watched set in the contributor table; owned */
 
 	json_t *repos;           /* lower-case full_name -> {"full_name","html_url","description"} */
 	json_t *releases;        /* array */

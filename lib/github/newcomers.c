@@ -159,7 +159,10 @@ static void search_authors(collect *c, const char *group, json_t *logins)
 			dg_buf_printf(&q, "is:pr is:merged (%s) %s merged:<%s", dg_buf_cstr(&who), group, since);
 		else
 			dg_buf_printf(&q, "is:pr is:merged %s %s merged:<%s", dg_buf_cstr(&who), group, since);
-		if ((j = dg_collect_job_new(c, dg_buf_cstr(&who)))) {
+		if (dg_buf_error(&who) < 0 || dg_buf_error(&q) < 0) {
+			dg_collect_failed(c, group, dg_err_last());
+			json_decref(batch);
+		} else if ((j = dg_collect_job_new(c, dg_buf_cstr(&who)))) {
 			j->batch = batch;
 			j->group = group;
 			dg_collect_queue_search(c, dg_buf_cstr(&q), on_author_search, j);

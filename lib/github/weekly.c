@@ -67,8 +67,8 @@ static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp
 		int64_t t;
 		int truncated;
 		json_t *notes;
-		dg_buf summary = DG_BUF_INIT;
-		char title[512];
+		dg_buf summary = DG_BUF_INIT, title = DG_BUF_INIT;
+		json_t *item;
 		const char *short_name = strchr(j->name, '/') ? strchr(j->name, '/') + 1 : j->name;
 		size_t k;
 		json_t *line;
@@ -82,14 +82,18 @@ static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp
 		json_array_foreach(notes, k, line)
 			dg_buf_printf(&summary, "%s%s", k ? (zh(c->cfg) ? "；" : "; ") : "", json_string_value(line));
 		json_decref(notes);
-		snprintf(title, sizeof(title), zh(c->cfg) ? "%s %s 发布" : "%s %s released", short_name,
-			 *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"));
-		json_array_append_new(j->out,
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", title,
+		dg_buf_printf(&title, zh(c->cfg) ? "%s %s 发布" : "%s %s released", short_name,
+			      *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"));
+		item = dg_buf_error(&summary) < 0 || dg_buf_error(&title) < 0 ? NULL :
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", dg_buf_cstr(&title),
 				  "url", dg_json_str(r, "html_url"), "source", j->name, "published", dg_json_str(r, "published_at"),
 				  "summary", dg_buf_cstr(&summary), "language", "en", "kind", "release",
-				  "repo", j->name, "tag", dg_json_str(r, "tag_name")));
+				  "repo", j->name, "tag", dg_json_str(r, "tag_name"));
+		/* Never dropped silently: a release that cannot be made an item is a failed source. */
+		if (!item || json_array_append_new(j->out, item) < 0)
+			dg_collector_failed(c, j->name, item ? "out of memory" : "a release's name or notes could not be read (not UTF-8?)");
 		dg_buf_free(&summary);
+		dg_buf_free(&title);
 	}
 	gh_job_free(j);
 }

@@ -1,6 +1,7 @@
 #include "net/http.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/date.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -74,7 +75,7 @@ static long long now_ms(void)
 
 static void request_reset_response(request *r)
 {
-	dg_buf_clear(&r->body);
+	dg_buf_free(&r->body);  /* a retry starts a new body: keeps the cap, drops an error */
 	free(r->etag);
 	free(r->link_next);
 	free(r->content_type);
@@ -679,6 +680,7 @@ static void abort_queued(dg_http *h)
 
 int dg_http_run(dg_http *h)
 {
+	dg_date_zone_freeze();  /* resolver threads read the environment from here on */
 	if (!h->opts.token && !h->opts.offline && !h->warned_no_token && !h->opts.quiet) {
 		fprintf(stderr, "digest: warning: no GitHub token set: unauthenticated requests are "
 				"limited to 60 per hour\n");

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include "base/buf.h"  /* DG_MUST_CHECK */
 #include "store/store.h"
 
 typedef struct dg_http dg_http;
@@ -67,7 +68,7 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 /* Run until every queued request (and those queued by callbacks) is done.
  * Returns 0, or DG_HTTP_ERR_FATAL with the message (the remaining requests
  * are answered with that error). */
-int dg_http_run(dg_http *h);
+DG_MUST_CHECK int dg_http_run(dg_http *h);
 
 typedef struct dg_http_stats {
 	long requests;           /* sent over the network, retries included */

@@ -103,9 +103,7 @@ int dg_render_markdown(const dg_config *cfg, json_t *model, const char *name, ch
 		dg_buf_free(&out);
 		return err;
 	}
-	if (!(*md = dg_buf_detach(&out)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	return 0;
+	return dg_buf_finish(&out, md);
 }
 
 /* Skip a leading "---\n...\n---\n" block: the website reads it, readers don't. */
@@ -203,6 +201,5 @@ int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, c
 		dg_buf_free(&out);
 		return err;
 	}
-	*svg = dg_buf_detach(&out);
-	return *svg ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return dg_buf_finish(&out, svg);
 }

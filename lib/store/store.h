@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "base/buf.h"  /* DG_MUST_CHECK */
 
 typedef struct dg_store dg_store;
 
@@ -20,9 +21,11 @@ int dg_store_open(const char *dir, int lock_wait, dg_store **out);
 void dg_store_close(dg_store *s);          /* accepts NULL */
 int dg_store_schema_version(dg_store *s);
 
-/* Group writes: one transaction per run phase keeps runs fast and atomic. */
-int dg_store_begin(dg_store *s);
-int dg_store_commit(dg_store *s);
+/* Group writes: one transaction per run phase keeps runs fast and atomic.
+ * begin and commit must be checked; rollback is the cleanup of a failure
+ * already being reported, so its result may be ignored. */
+DG_MUST_CHECK int dg_store_begin(dg_store *s);
+DG_MUST_CHECK int dg_store_commit(dg_store *s);
 int dg_store_rollback(dg_store *s);
 
 /* HTTP cache: a response body with its ETag and Link rel="next" (so a cached

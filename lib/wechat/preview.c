@@ -125,9 +125,7 @@ int dg_wechat_page(const char *fragment, const char *title, const char *lang, ch
 		goto done;
 	if ((err = dg_buf_puts(&b, fragment ? fragment : "")) < 0 || (err = dg_buf_puts(&b, page_tail)) < 0)
 		goto done;
-	*page = dg_buf_detach(&b);
-	if (!*page)
-		err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
+	err = dg_buf_finish(&b, page);
 done:
 	dg_buf_free(&b);
 	dg_buf_free(&t);

@@ -580,9 +580,7 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 		goto done;
 	if ((err = dg_wx_serialize(&out, root)) < 0 || (err = dg_buf_putc(&out, '\n')) < 0)
 		goto done;
-	*fragment = dg_buf_detach(&out);
-	if (!*fragment)
-		err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
+	err = dg_buf_finish(&out, fragment);
 done:
 	if (in)
 		xmlFreeDoc(in);

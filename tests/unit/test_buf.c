@@ -31,6 +31,52 @@ int main(void)
 	dg_buf_free(&b);
 	dg_buf_free(NULL);
 
+	/* Sticky error: the cap is hit mid-way through a series of appends. */
+	{
+		char *s = (char *)"unset";
+		int err;
+
+		dg_buf_init(&b, 8);
+		CHECK(dg_buf_error(&b) == 0, "a fresh buffer has no error");
+		CHECK(dg_buf_puts(&b, "12345") == 0, "first append fits");
+		CHECK(dg_buf_puts(&b, "6789") == DG_ERR_FAIL, "append past cap fails");
+		dg_err_set(DG_ERR_CONFIG, "something else");
+		CHECK(dg_buf_putc(&b, 'x') == DG_ERR_FAIL && dg_buf_printf(&b, "%d", 1) == DG_ERR_FAIL &&
+		      dg_buf_put_utf8(&b, 0x4E91) == DG_ERR_FAIL, "later appends return the same error");
+		CHECK(strstr(dg_err_last(), "limit of 8 bytes") != NULL, "later appends set its message again");
+		CHECK_STR(dg_buf_cstr(&b), "12345", "later appends are no-ops");
+		CHECK(b.len == 5, "len unchanged after the error");
+		dg_buf_clear(&b);
+		CHECK(dg_buf_puts(&b, "a") == DG_ERR_FAIL && dg_buf_error(&b) == DG_ERR_FAIL,
+		      "clear keeps the error: no failure is lost");
+		dg_err_clear();
+		CHECK(dg_buf_detach(&b) == NULL, "detach of a buffer in error is NULL");
+		CHECK(strstr(dg_err_last(), "limit of 8 bytes") != NULL, "detach leaves the message");
+		CHECK(b.ptr == NULL && b.len == 0 && b.max == 8 && dg_buf_error(&b) == 0,
+		      "detach leaves the buffer empty, with its cap, without error");
+		CHECK(dg_buf_puts(&b, "fresh") == 0, "the buffer is usable after detach");
+		s = dg_buf_detach(&b);
+		CHECK_STR(s, "fresh", "detach after reuse");
+		free(s);
+
+		CHECK(dg_buf_puts(&b, "123456789") == DG_ERR_FAIL, "a single append past the cap fails");
+		err = dg_buf_finish(&b, &s);
+		CHECK(err == DG_ERR_FAIL && s == NULL, "finish returns the buffer's error and NULL");
+		CHECK(dg_buf_puts(&b, "ok") == 0 && dg_buf_finish(&b, &s) == 0, "finish succeeds");
+		CHECK_STR(s, "ok", "finish hands over the contents");
+		free(s);
+
+		CHECK(dg_buf_puts(&b, "123456789") == DG_ERR_FAIL, "error again");
+		dg_buf_free(&b);
+		CHECK(dg_buf_error(&b) == 0 && dg_buf_puts(&b, "1234") == 0, "free resets the error");
+		dg_buf_free(&b);
+		dg_buf_init(&b, 0);
+		CHECK(dg_buf_grow(&b, (size_t)-1) == DG_ERR_NOMEM && dg_buf_error(&b) == DG_ERR_NOMEM,
+		      "a size overflow is sticky too");
+		CHECK(strstr(dg_err_last(), "overflow") != NULL, "with its own message");
+		dg_buf_free(&b);
+	}
+
 	dg_buf_init(&b, 0);
 	dg_buf_put_utf8(&b, 0x41);
 	dg_buf_put_utf8(&b, 0xE9);

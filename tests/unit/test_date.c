@@ -1,5 +1,112 @@
 #include "check.h"
 #include "base/date.h"
+#include "base/err.h"
+
+#include <stdlib.h>
+
+/* Counts the writes of the environment: this definition takes the place of
+ * libc's for the library linked into this program. */
+static int setenv_calls;
+static char *our_tz;  /* the "TZ=..." string the environment points to */
+
+int setenv(const char *name, const char *value, int overwrite)
+{
+	char *s;
+
+	setenv_calls++;
+	if (strcmp(name, "TZ") || !overwrite || !(s = malloc(strlen(value) + 4)))
+		return -1;
+	sprintf(s, "TZ=%s", value);
+	if (putenv(s) < 0) {
+		free(s);
+		return -1;
+	}
+	free(our_tz);  /* no longer in the environment */
+	our_tz = s;
+	return 0;
+}
+
+/* dg_date_format_utc into a static string, for comparisons. */
+static const char *utc(int64_t t)
+{
+	static char out[DG_DATE_RFC3339_LEN];
+
+	dg_date_format_utc(t, out);
+	return out;
+}
+
+/* Zone-dependent conversions, in several zones of one process. */
+static void zones(void)
+{
+	int64_t t;
+	int y, m, d, w, calls;
+
+	CHECK(dg_date_parse_day("2024-05-27", "Asia/Shanghai", &t) == 0, "Shanghai midnight parses");
+	CHECK_STR(utc(t), "2024-05-26T16:00:00Z", "Shanghai is UTC+8");
+	CHECK(dg_date_local_ymd(t - 1, "Asia/Shanghai", &y, &m, &d) == 0 && y == 2024 && m == 5 && d == 26,
+	      "one second before Shanghai midnight is the day before");
+
+	/* New York: DST starts 2024-03-10 02:00 and ends 2024-11-03 02:00. */
+	CHECK(dg_date_parse_day("2024-03-10", "America/New_York", &t) == 0 &&
+	      !strcmp(utc(t), "2024-03-10T05:00:00Z"), "New York midnight before DST starts is EST");
+	CHECK(dg_date_parse_day("2024-03-11", "America/New_York", &t) == 0 &&
+	      !strcmp(utc(t), "2024-03-11T04:00:00Z"), "the day after is EDT");
+	CHECK(dg_date_local_time(2024, 3, 10, 12, 0, 0, "America/New_York", &t) == 0 &&
+	      !strcmp(utc(t), "2024-03-10T16:00:00Z"), "noon on the day DST starts");
+	CHECK(dg_date_parse_day("2024-11-04", "America/New_York", &t) == 0 &&
+	      !strcmp(utc(t), "2024-11-04T05:00:00Z"), "back to EST after DST ends");
+	CHECK(dg_date_parse_rfc3339("2024-11-03T04:30:00Z", &t) == 0 &&
+	      dg_date_local_ymd(t, "America/New_York", &y, &m, &d) == 0 && m == 11 && d == 3,
+	      "00:30 EDT is still November 3rd");
+	CHECK(dg_date_week_start(2024, 11, "America/New_York", &t) == 0 &&
+	      !strcmp(utc(t), "2024-03-11T04:00:00Z"), "2024-W11 starts Monday 00:00 EDT");
+	CHECK(dg_date_iso_week_of(t - 1, "America/New_York", &y, &w) == 0 && y == 2024 && w == 10,
+	      "one second earlier is 2024-W10");
+
+	/* UTC needs no environment at all. */
+	calls = setenv_calls;
+	CHECK(dg_date_parse_day("2024-03-10", "UTC", &t) == 0 && !strcmp(utc(t), "2024-03-10T00:00:00Z") &&
+	      dg_date_local_ymd(t, "Etc/UTC", &y, &m, &d) == 0 && d == 10 &&
+	      dg_date_local_time(2024, 3, 10, 2, 30, 0, NULL, &t) == 0 && !strcmp(utc(t), "2024-03-10T02:30:00Z"),
+	      "UTC, Etc/UTC and no zone convert as UTC");
+	CHECK(setenv_calls == calls && !strcmp(getenv("TZ"), "America/New_York"),
+	      "UTC conversions leave TZ alone");
+
+	/* A second zone, then the first again: each is right. */
+	CHECK(dg_date_parse_day("2024-05-27", "Asia/Shanghai", &t) == 0 &&
+	      !strcmp(utc(t), "2024-05-26T16:00:00Z"), "Shanghai again after New York");
+	calls = setenv_calls;
+	CHECK(dg_date_parse_day("2024-05-28", "Asia/Shanghai", &t) == 0 &&
+	      dg_date_local_ymd(t, "Asia/Shanghai", &y, &m, &d) == 0 && d == 28 && setenv_calls == calls,
+	      "conversions in the loaded zone do not write the environment");
+
+	CHECK(dg_date_zone_load("Mars/Base") == DG_ERR_CONFIG && strstr(dg_err_last(), "Mars/Base"),
+	      "an unknown zone is an error naming it");
+	CHECK(dg_date_parse_day("2024-05-27", "Mars/Base", &t) < 0 &&
+	      dg_date_local_ymd(0, "../etc/passwd", &y, &m, &d) < 0, "conversions in an unknown zone fail");
+	CHECK(!strcmp(getenv("TZ"), "Asia/Shanghai"), "a failed load leaves TZ alone");
+}
+
+/* Once requests may run, the environment is never written. */
+static void frozen(void)
+{
+	int64_t t;
+	int y, m, d, calls;
+
+	CHECK(dg_date_zone_load("America/New_York") == 0, "load the run's zone");
+	dg_date_zone_freeze();
+	calls = setenv_calls;
+	CHECK(dg_date_parse_day("2024-03-11", "America/New_York", &t) == 0 &&
+	      !strcmp(utc(t), "2024-03-11T04:00:00Z"), "the loaded zone still converts");
+	CHECK(dg_date_parse_day("2024-03-11", "UTC", &t) == 0 && dg_date_zone_load("Etc/UTC") == 0,
+	      "UTC still converts");
+	CHECK(dg_date_parse_day("2024-05-27", "Asia/Shanghai", &t) == DG_ERR_FAIL &&
+	      strstr(dg_err_last(), "Asia/Shanghai") && strstr(dg_err_last(), "America/New_York"),
+	      "another zone is an explicit error once frozen");
+	CHECK(dg_date_local_ymd(0, "Asia/Shanghai", &y, &m, &d) < 0, "for every conversion");
+	CHECK(setenv_calls == calls && !strcmp(getenv("TZ"), "America/New_York"),
+	      "frozen: TZ is never written");
+}
 
 int main(void)
 {
@@ -40,5 +147,7 @@ int main(void)
 	CHECK(dg_date_parse_week("2024-22", &y, &w) < 0, "malformed week rejected");
 	CHECK(dg_date_zone_exists("Asia/Shanghai") && !dg_date_zone_exists("Mars/Base") &&
 	      !dg_date_zone_exists("../etc/passwd"), "zone names are checked");
+	zones();
+	frozen();
 	return check_done();
 }
