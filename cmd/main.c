@@ -21,21 +21,9 @@
 #define EXIT_PARTIAL 3
 
 typedef struct options {
-	const char *config;
-	const char *week;
-	int weekly, biweekly;
-	const char *since, *until;
-	const char *kind;
-	const char *formats;
+	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir;
+	int weekly, biweekly, jobs, max_wait, offline, draft, quiet, verbose;
 	unsigned format_mask;     /* DG_FORMAT_* */
-	const char *out;
-	const char *api_url;
-	const char *state_dir;
-	int jobs;
-	int max_wait;
-	int offline;
-	int draft;
-	int quiet, verbose;
 } options;
 
 static const char usage_text[] =
@@ -201,26 +189,24 @@ static int parse_args(int argc, char **argv, options *o)
 		return usage_error("%s", "--since and --until go together");
 	if (!o->kind)
 		o->kind = "community";
-	if (strcmp(o->kind, "community") && strcmp(o->kind, "cnweekly") && strcmp(o->kind, "all"))
+	if (strcmp(o->kind, "all") && !dg_kind_find(o->kind))
 		return usage_error("--kind '%s': expected community, cnweekly or all", o->kind);
 	if (o->draft && !strcmp(o->kind, "community"))
 		return usage_error("%s", "--draft goes with --kind cnweekly (it writes the editor's picks file)");
 	if (!o->formats)
 		o->formats = "md,html";
-	for (const char *p = o->formats; *p;) {
-		size_t n = strcspn(p, ",");
-		if (n == 2 && !strncmp(p, "md", 2))
-			o->format_mask |= DG_FORMAT_MD;
-		else if (n == 4 && !strncmp(p, "html", 4))
-			o->format_mask |= DG_FORMAT_HTML;
-		else if (n == 4 && !strncmp(p, "json", 4))
-			o->format_mask |= DG_FORMAT_JSON;
-		else if (n) {
+	for (const char *p = o->formats, *names[] = {"md", "html", "json"}; *p; p += strcspn(p, ",") + 1) {
+		size_t n = strcspn(p, ","), i = 0;  /* names[i] is DG_FORMAT bit i */
+		while (i < 3 && (strlen(names[i]) != n || strncmp(p, names[i], n)))
+			i++;
+		if (i == 3 && n) {
 			fprintf(stderr, "digest: --format: unknown format '%.*s' (expected md, html, json)\n%s",
 				(int)n, p, usage_text);
 			return EXIT_USAGE;
 		}
-		p += n + (p[n] == ',');
+		o->format_mask |= i < 3 ? 1u << i : 0;
+		if (!p[n])
+			break;
 	}
 	return EXIT_OK;
 }
@@ -301,7 +287,6 @@ int main(int argc, char **argv)
 	json_t *written = json_array();
 	char summary[512];
 	int rc, err = 0, failed_sources = 0;
-	static const char *const kinds[] = {"community", "cnweekly"};
 
 	if ((rc = parse_args(argc, argv, &o)) != EXIT_OK || (rc = setup(&o, &cfg, &win)) != EXIT_OK) {
 		dg_config_free(cfg);
@@ -322,10 +307,10 @@ int main(int argc, char **argv)
 	if ((err = dg_http_new(&hopts, &http)) < 0)
 		goto done;
 	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft};
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !err; i++) {
-		const dg_kind *kind = dg_kind_find(kinds[i]);
+	for (const dg_kind *const *k = dg_kinds; *k && !err; k++) {
+		const dg_kind *kind = *k;
 		dg_issue_result res;
-		if (strcmp(o.kind, "all") ? strcmp(o.kind, kinds[i]) != 0 : (o.draft && !kind->draft))
+		if (strcmp(o.kind, "all") ? strcmp(o.kind, kind->name) != 0 : (o.draft && !kind->draft))
 			continue;
 		err = dg_pipeline_run(&run, kind, &res);
 		print_warnings(&o, res.warnings);

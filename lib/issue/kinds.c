@@ -4,15 +4,16 @@
 
 #include <string.h>
 
-static const dg_kind *const kinds[] = {
+const dg_kind *const dg_kinds[] = {
 	&dg_kind_community,
 	&dg_kind_cnweekly,
+	NULL,
 };
 
 const dg_kind *dg_kind_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kinds[i]->name, name))
-			return kinds[i];
+	for (const dg_kind *const *k = dg_kinds; *k; k++)
+		if (!strcmp((*k)->name, name))
+			return *k;
 	return NULL;
 }

@@ -67,7 +67,9 @@ typedef struct dg_kind {
 	void (*clear)(dg_issue *is);             /* free is->data */
 } dg_kind;
 
-/* The kinds, by name; NULL when unknown. */
+/* The kinds, in the order `--kind all` builds them; NULL-terminated. */
+extern const dg_kind *const dg_kinds[];
+/* A kind by name; NULL when unknown. */
 const dg_kind *dg_kind_find(const char *name);
 extern const dg_kind dg_kind_community;
 extern const dg_kind dg_kind_cnweekly;
