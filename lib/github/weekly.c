@@ -103,12 +103,12 @@ json_t *dg_gh_project(json_t *r)
 	json_t *license = json_object_get(r, "license");
 	json_t *topics = json_object_get(r, "topics");
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:O}", "repo", dg_json_str(r, "full_name"),
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o}", "repo", dg_json_str(r, "full_name"),
 			 "name", dg_json_str(r, "name"), "url", dg_json_str(r, "html_url"), "description", dg_json_str(r, "description"),
 			 "stars", json_integer_value(json_object_get(r, "stargazers_count")),
 			 "language", dg_json_str(r, "language"),
 			 "license", json_is_object(license) ? dg_json_str(license, "spdx_id") : "",
-			 "topics", json_is_array(topics) ? topics : json_array());
+			 "topics", json_is_array(topics) ? json_incref(topics) : json_array());
 }
 
 static void on_topic_search(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)

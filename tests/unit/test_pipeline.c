@@ -1,0 +1,226 @@
+/* Unit tests of the orchestration: the file set (all files or none), the
+ * pipeline's stage order (the store records only after the files are in
+ * place), the kinds table; with a fake kind, no network and no templates. */
+#include "check.h"
+#include "base/err.h"
+#include "base/fileset.h"
+#include "base/window.h"
+#include "config/config.h"
+#include "issue/pipeline.h"
+#include "store/store.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = calloc(1, (size_t)n + 1);
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* Entries of `dir` whose name starts with '.' (temporaries). */
+static int hidden_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static char *path_of(const char *dir, const char *name)
+{
+	static char buf[4][512];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+static void test_fileset(const char *root)
+{
+	dg_fileset fs = DG_FILESET_INIT;
+	char *a, *b, *s, out[512];
+
+	snprintf(out, sizeof(out), "%s/fs", root);
+
+	CHECK(dg_fileset_add(&fs, out, "a.md", strdup("alpha\n"), 6, 1) == 0 &&
+	      dg_fileset_add(&fs, path_of(out, "sub"), "b.json", strdup("{}\n"), 3, 0) == 0, "two files added");
+	CHECK(dg_fileset_commit(&fs) == 0, "committed");
+	a = slurp(path_of(out, "a.md"));
+	b = slurp(path_of(path_of(out, "sub"), "b.json"));
+	CHECK_STR(a, "alpha\n", "first file in place");
+	CHECK_STR(b, "{}\n", "second file in place, its directory created");
+	CHECK(hidden_entries(out) == 0, "no temporary left");
+	s = dg_fileset_path(&fs, 1);
+	CHECK(s && strstr(s, "/sub/b.json"), "path of a file: %s", s ? s : "(null)");
+	free(s);
+	free(a);
+	free(b);
+	dg_fileset_clear(&fs);
+
+	/* A failure on the second file leaves the first target as it was. */
+	spit(path_of(out, "blocker"), "a file, not a directory\n");
+	CHECK(dg_fileset_add(&fs, out, "a.md", strdup("NEW\n"), 4, 1) == 0 &&
+	      dg_fileset_add(&fs, path_of(out, "blocker"), "c.md", strdup("x"), 1, 1) == 0, "two more files");
+	CHECK(dg_fileset_commit(&fs) < 0, "commit fails: %s", dg_err_last());
+	CHECK(strstr(dg_err_last(), "blocker") != NULL, "the message names the path: %s", dg_err_last());
+	a = slurp(path_of(out, "a.md"));
+	CHECK_STR(a, "alpha\n", "the first target is unchanged");
+	CHECK(hidden_entries(out) == 0, "temporaries removed after the failure");
+	free(a);
+	dg_fileset_clear(&fs);
+}
+
+/* A kind whose stages only count, and fail where told. */
+static struct { int collect, select, model, record, clear, fail_model; } calls;
+
+static int fake_collect(dg_issue *is) { (void)is; calls.collect++; return 0; }
+static int fake_select(dg_issue *is) { (void)is; calls.select++; return 0; }
+static void fake_numbering(const dg_issue *is, dg_numbering *nb)
+{
+	(void)is;
+	nb->reference_date = NULL;
+	nb->period_weeks = 1;
+}
+static int fake_model(dg_issue *is)
+{
+	calls.model++;
+	if (calls.fail_model)
+		return dg_err_set(DG_ERR_FAIL, "model failed on purpose");
+	is->model = json_pack("{s:s, s:i}", "title", "T", "number", is->number);
+	is->warnings = json_pack("[s]", "a warning");
+	is->failed_sources = 2;
+	return 0;
+}
+static int fake_record(dg_issue *is) { (void)is; calls.record++; return 0; }
+static void fake_clear(dg_issue *is) { (void)is; calls.clear++; }
+
+static const dg_kind fake = {
+	.name = "fake", .collect = fake_collect, .select = fake_select, .numbering = fake_numbering,
+	.model = fake_model, .record = fake_record, .clear = fake_clear,
+};
+
+static void test_pipeline(const char *root)
+{
+	dg_config *cfg = NULL;
+	dg_store *store = NULL;
+	dg_window win;
+	dg_issue_result res;
+	dg_run run;
+	char *json;
+	int number = 0, err;
+	char out[512];
+
+	snprintf(out, sizeof(out), "%s/out", root);
+
+	CHECK(dg_config_load(NULL, &cfg) == 0, "default config");
+	CHECK(dg_store_open(path_of(root, "state"), 0, &store) == 0, "store");
+	CHECK(dg_window_weeks("2024-W22", 1, cfg->timezone, 0, &win) == 0, "window");
+	run = (dg_run){cfg, &win, NULL, store, out, DG_FORMAT_JSON, 0};
+
+	err = dg_pipeline_run(&run, &fake, &res);
+	CHECK(err == 0, "a fake issue is built (%s)", err ? dg_err_last() : "ok");
+	CHECK(calls.collect == 1 && calls.select == 1 && calls.model == 1 && calls.record == 1 && calls.clear == 1,
+	      "every stage ran once");
+	CHECK(json_array_size(res.written) == 1 &&
+	      strstr(json_string_value(json_array_get(res.written, 0)), "/fake-2024-W22.json"),
+	      "the JSON file is listed as written");
+	CHECK(json_array_size(res.warnings) == 1 && res.failed_sources == 2, "warnings and failed sources passed on");
+	json = slurp(path_of(out, "fake-2024-W22.json"));
+	CHECK(json && strstr(json, "\"number\": 1"), "the model was written with number 1");
+	free(json);
+	CHECK(dg_store_issue_get(store, "fake", "2024-W22", &number) == 1 && number == 1,
+	      "the number is recorded once the file is in place (%d)", number);
+	dg_issue_result_clear(&res);
+
+	/* A write that fails records nothing. */
+	memset(&calls, 0, sizeof(calls));
+	spit(path_of(root, "notadir"), "x");
+	CHECK(dg_window_weeks("2024-W23", 1, cfg->timezone, 0, &win) == 0, "next window");
+	run.out_dir = path_of(path_of(root, "notadir"), "out");
+	CHECK(dg_pipeline_run(&run, &fake, &res) < 0, "an unwritable output fails: %s", dg_err_last());
+	CHECK(calls.record == 0 && calls.clear == 1, "record did not run; the kind's data was freed");
+	CHECK(dg_store_issue_get(store, "fake", "2024-W23", &number) == 0, "no number recorded for the failed issue");
+	CHECK(res.written == NULL, "nothing listed as written");
+	dg_issue_result_clear(&res);
+
+	/* A failing stage stops the pipeline. */
+	memset(&calls, 0, sizeof(calls));
+	calls.fail_model = 1;
+	run.out_dir = out;
+	CHECK(dg_pipeline_run(&run, &fake, &res) < 0 && strstr(dg_err_last(), "on purpose"), "model failure passed on");
+	CHECK(calls.record == 0 && calls.clear == 1, "nothing recorded after a model failure");
+	CHECK(access(path_of(out, "fake-2024-W23.json"), F_OK) != 0, "no file written after a model failure");
+	dg_issue_result_clear(&res);
+
+	/* --draft for a kind without an editor's file. */
+	memset(&calls, 0, sizeof(calls));
+	run.draft = 1;
+	err = dg_pipeline_run(&run, &fake, &res);
+	CHECK(err == DG_ERR_CONFIG && calls.collect == 0, "--draft refused for a kind without a draft: %s", dg_err_last());
+	dg_issue_result_clear(&res);
+
+	dg_store_close(store);
+	dg_config_free(cfg);
+}
+
+static void test_kinds(void)
+{
+	int n = 0;
+
+	CHECK(dg_kind_find("community") == &dg_kind_community, "community found by name");
+	CHECK(dg_kind_find("cnweekly") == &dg_kind_cnweekly, "cnweekly found by name");
+	CHECK(dg_kind_find("weekly") == NULL, "an unknown kind is NULL");
+	for (const dg_kind *const *k = dg_kinds; *k; k++, n++)
+		CHECK((*k)->collect && (*k)->model && (*k)->numbering && (*k)->name, "kind %s has its stages", (*k)->name);
+	CHECK(n == 2 && dg_kinds[0] == &dg_kind_community, "community first, then cnweekly");
+	CHECK(dg_kind_cnweekly.draft && !dg_kind_community.draft, "only the weekly has an editor's file");
+}
+
+int main(void)
+{
+	char root[] = "/tmp/dg-pipe-XXXXXX", cmd[128];
+
+	CHECK(mkdtemp(root) != NULL, "temp dir");
+	test_fileset(root);
+	test_pipeline(root);
+	test_kinds();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	CHECK(system(cmd) == 0, "cleanup");
+	return check_done();
+}
