@@ -284,13 +284,14 @@ int main(int argc, char **argv)
 	dg_http_opts hopts = {0};
 	dg_window win;
 	dg_run run = {0};
-	json_t *written = json_array();
+	dg_issue_result res = {0};
+	const dg_kind *kinds[8] = {0};
+	size_t n = 0;
 	char summary[512];
 	int rc, err = 0, failed_sources = 0;
 
 	if ((rc = parse_args(argc, argv, &o)) != EXIT_OK || (rc = setup(&o, &cfg, &win)) != EXIT_OK) {
 		dg_config_free(cfg);
-		json_decref(written);
 		return rc;
 	}
 	if ((err = dg_date_zone_load(cfg->timezone)) < 0 ||
@@ -307,17 +308,12 @@ int main(int argc, char **argv)
 	if ((err = dg_http_new(&hopts, &http)) < 0)
 		goto done;
 	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft};
-	for (const dg_kind *const *k = dg_kinds; *k && !err; k++) {
-		const dg_kind *kind = *k;
-		dg_issue_result res;
-		if (strcmp(o.kind, "all") ? strcmp(o.kind, kind->name) != 0 : (o.draft && !kind->draft))
-			continue;
-		err = dg_pipeline_run(&run, kind, &res);
-		print_warnings(&o, res.warnings);
-		failed_sources += res.failed_sources;
-		json_array_extend(written, res.written);
-		dg_issue_result_clear(&res);
-	}
+	for (const dg_kind *const *k = dg_kinds; *k; k++)
+		if (strcmp(o.kind, "all") ? !strcmp(o.kind, (*k)->name) : (!o.draft || (*k)->draft))
+			kinds[n++] = *k;
+	err = dg_pipeline_run(&run, kinds, &res);
+	print_warnings(&o, res.warnings);
+	failed_sources = res.failed_sources;
 done:
 	if (err < 0)
 		fprintf(stderr, "digest: %s\n", dg_err_last());
@@ -328,13 +324,13 @@ done:
 	if (err == 0 && !o.quiet) {
 		size_t i;
 		json_t *path;
-		json_array_foreach(written, i, path)
+		json_array_foreach(res.written, i, path)
 			printf("%s\n", json_string_value(path));
 	}
 	if (err == 0 && failed_sources && !o.quiet)
 		fprintf(stderr, "digest: %d source%s failed; the digest was written without them\n",
 			failed_sources, failed_sources == 1 ? "" : "s");
-	json_decref(written);
+	dg_issue_result_clear(&res);
 	dg_http_free(http);
 	dg_store_close(store);
 	dg_config_free(cfg);

@@ -3,6 +3,7 @@
 #include "base/err.h"
 #include "base/output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,26 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* Temporaries of `name` left in `dir` by a run that was killed: a run holds
+ * the store's lock, so no other run is writing them. */
+static void remove_stale(const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = strlen(name);
+
+	while (d && (e = readdir(d))) {
+		dg_buf path = DG_BUF_INIT;
+		if (e->d_name[0] != '.' || strncmp(e->d_name + 1, name, n) || strncmp(e->d_name + 1 + n, ".tmp.", 5))
+			continue;
+		if (dg_buf_printf(&path, "%s/%s", dir, e->d_name) == 0)
+			unlink(dg_buf_cstr(&path));
+		dg_buf_free(&path);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* dir/.name.tmp.XXXXXX, created exclusively, filled and fsynced. */
 static int write_temp(dg_file *f, mode_t mode)
 {
@@ -76,6 +97,7 @@ static int write_temp(dg_file *f, mode_t mode)
 
 	if ((err = dg_output_mkdirs(f->dir)) < 0)
 		return err;
+	remove_stale(f->dir, f->name);
 	if (dg_buf_printf(&b, "%s/.%s.tmp.XXXXXX", f->dir, f->name) < 0 || !(f->tmp = dg_buf_detach(&b))) {
 		dg_buf_free(&b);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");

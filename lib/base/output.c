@@ -1,5 +1,6 @@
 #include "base/output.h"
 #include "base/err.h"
+#include "base/fileset.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,35 +35,17 @@ int dg_output_mkdirs(const char *dir)
 
 int dg_output_write(const char *dir, const char *name, const char *data, size_t len)
 {
-	char target[4096], tmp[4200];
-	int fd, err = 0;
-	size_t done = 0;
+	dg_fileset fs = DG_FILESET_INIT;
+	char *copy = malloc(len + 1);
+	int err;
 
-	if ((err = dg_output_mkdirs(dir)) < 0)
-		return err;
-	snprintf(target, sizeof(target), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return dg_err_set(DG_ERR_FAIL, "%s: cannot create: %s", tmp, strerror(errno));
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			err = dg_err_set(DG_ERR_FAIL, "%s: write failed: %s", tmp, strerror(errno));
-			break;
-		}
-		done += (size_t)w;
-	}
-	if (!err && fsync(fd) < 0)
-		err = dg_err_set(DG_ERR_FAIL, "%s: fsync failed: %s", tmp, strerror(errno));
-	if (close(fd) < 0 && !err)
-		err = dg_err_set(DG_ERR_FAIL, "%s: close failed: %s", tmp, strerror(errno));
-	if (!err && rename(tmp, target) < 0)
-		err = dg_err_set(DG_ERR_FAIL, "%s: cannot rename into place: %s", target, strerror(errno));
-	if (err)
-		unlink(tmp);
+	if (!copy)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	if ((err = dg_fileset_add(&fs, dir, name, copy, len, 0)) == 0)
+		err = dg_fileset_commit(&fs);
+	dg_fileset_clear(&fs);
 	return err;
 }
 

@@ -176,7 +176,7 @@ static int draft(dg_issue *is)
 		free(text);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	}
-	err = dg_fileset_add(&is->files, *dir ? dir : "/", slash ? slash + 1 : c->picks_path, text, strlen(text), 1);
+	err = dg_fileset_add(is->files, *dir ? dir : "/", slash ? slash + 1 : c->picks_path, text, strlen(text), 1);
 	free(dir);
 	return err;
 }

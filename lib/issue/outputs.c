@@ -30,7 +30,7 @@ static int add_issue_file(outputs *o, const char *suffix, char *data, int listed
 		dg_buf_free(&name);
 		return err;
 	}
-	err = dg_fileset_add(&o->is->files, run->out_dir, dg_buf_cstr(&name), data, strlen(data), listed);
+	err = dg_fileset_add(o->is->files, run->out_dir, dg_buf_cstr(&name), data, strlen(data), listed);
 	dg_buf_free(&name);
 	return err;
 }
@@ -97,7 +97,7 @@ static int stage_certificates(outputs *o)
 			}
 		if (!err && k && !(err = dg_buf_puts(&name, ".svg")) &&
 		    !(err = dg_render_certificate(run->cfg, o->is->model, person, &svg)))
-			err = dg_fileset_add(&o->is->files, dg_buf_cstr(&dir), dg_buf_cstr(&name), svg, strlen(svg), 0);
+			err = dg_fileset_add(o->is->files, dg_buf_cstr(&dir), dg_buf_cstr(&name), svg, strlen(svg), 0);
 		dg_buf_free(&name);
 	}
 	dg_buf_free(&dir);

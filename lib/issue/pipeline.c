@@ -4,16 +4,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The issue's number and the kind's state, in one transaction, once the
- * files are in place. */
-static int record(dg_issue *is, const dg_numbering *nb)
+int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg_issue **out)
+{
+	dg_issue *is = calloc(1, sizeof(*is));
+	int err;
+
+	if (!(*out = is))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	is->kind = kind;
+	is->run = run;
+	is->files = files;
+	if (run->draft && !kind->draft)
+		return dg_err_set(DG_ERR_CONFIG, "--draft: the %s issue has no editor's file", kind->name);
+	if ((err = kind->collect(is)) < 0 || (kind->select && (err = kind->select(is)) < 0))
+		return err;
+	is->nb.kind = kind->name;
+	is->nb.period_label = run->win->label;
+	is->nb.since = run->win->since;
+	is->nb.timezone = run->cfg->timezone;
+	kind->numbering(is, &is->nb);
+	if ((err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0 || (err = kind->model(is)) < 0)
+		return err;
+	return run->draft ? kind->draft(is) : dg_outputs_render(is);
+}
+
+/* The issue's number and the kind's state, in one transaction. */
+int dg_issue_record(dg_issue *is)
 {
 	dg_store *store = is->run->store;
 	int err, number;
 
+	if (is->run->draft)
+		return 0;
 	if ((err = dg_store_begin(store)) < 0)
 		return err;
-	err = dg_issue_number(store, nb, 1, &number);
+	err = dg_issue_number(store, &is->nb, 1, &number);
 	if (!err && is->kind->record)
 		err = is->kind->record(is);
 	if (!err)
@@ -23,16 +48,24 @@ static int record(dg_issue *is, const dg_numbering *nb)
 	return err;
 }
 
-static int list_written(const dg_issue *is, dg_issue_result *res)
+void dg_issue_free(dg_issue *is)
 {
-	if (!(res->written = json_array()))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < is->files.n; i++) {
+	if (!is)
+		return;
+	if (is->kind->clear)
+		is->kind->clear(is);
+	json_decref(is->model);
+	json_decref(is->warnings);
+	free(is);
+}
+
+static int list_written(const dg_fileset *files, json_t *written)
+{
+	for (size_t i = 0; i < files->n; i++) {
 		char *path;
-		if (!is->files.v[i].listed)
+		if (!files->v[i].listed)
 			continue;
-		if (!(path = dg_fileset_path(&is->files, i)) ||
-		    json_array_append_new(res->written, json_string(path)) < 0) {
+		if (!(path = dg_fileset_path(files, i)) || json_array_append_new(written, json_string(path)) < 0) {
 			free(path);
 			return dg_err_set(DG_ERR_NOMEM, "out of memory");
 		}
@@ -41,49 +74,34 @@ static int list_written(const dg_issue *is, dg_issue_result *res)
 	return 0;
 }
 
-int dg_pipeline_run(const dg_run *run, const dg_kind *kind, dg_issue_result *res)
+int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_result *res)
 {
-	dg_issue is;
-	dg_numbering nb;
-	int err;
+	dg_fileset files = DG_FILESET_INIT;
+	dg_issue *issues[8] = {0};
+	size_t n = 0;
+	int err = 0;
 
 	memset(res, 0, sizeof(*res));
-	memset(&is, 0, sizeof(is));
-	memset(&nb, 0, sizeof(nb));
-	is.kind = kind;
-	is.run = run;
-	if (run->draft && !kind->draft) {
-		err = dg_err_set(DG_ERR_CONFIG, "--draft: the %s issue has no editor's file", kind->name);
-		goto done;
+	res->written = json_array();
+	res->warnings = json_array();
+	if (!res->written || !res->warnings)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	for (; kinds[n] && n < sizeof(issues) / sizeof(issues[0]) && !err; n++) {
+		err = dg_issue_build(run, kinds[n], &files, &issues[n]);
+		if (issues[n] && issues[n]->warnings)
+			json_array_extend(res->warnings, issues[n]->warnings);
+		if (issues[n])
+			res->failed_sources += issues[n]->failed_sources;
 	}
-	if ((err = kind->collect(&is)) < 0)
-		goto done;
-	if (kind->select && (err = kind->select(&is)) < 0)
-		goto done;
-	nb.kind = kind->name;
-	nb.period_label = run->win->label;
-	nb.since = run->win->since;
-	nb.timezone = run->cfg->timezone;
-	kind->numbering(&is, &nb);
-	if ((err = dg_issue_number(run->store, &nb, 0, &is.number)) < 0)
-		goto done;
-	if ((err = kind->model(&is)) < 0)
-		goto done;
-	res->warnings = json_incref(is.warnings);
-	res->failed_sources = is.failed_sources;
-	if ((err = run->draft ? kind->draft(&is) : dg_outputs_render(&is)) < 0)
-		goto done;
-	if ((err = dg_fileset_commit(&is.files)) < 0)
-		goto done;
-	if (!run->draft && (err = record(&is, &nb)) < 0)
-		goto done;
-	err = list_written(&is, res);
-done:
-	if (kind->clear)
-		kind->clear(&is);
-	json_decref(is.model);
-	json_decref(is.warnings);
-	dg_fileset_clear(&is.files);
+	if (!err)
+		err = dg_fileset_commit(&files);
+	for (size_t i = 0; i < n && !err; i++)
+		err = dg_issue_record(issues[i]);
+	if (!err)
+		err = list_written(&files, res->written);
+	for (size_t i = 0; i < n; i++)
+		dg_issue_free(issues[i]);
+	dg_fileset_clear(&files);
 	return err;
 }
 

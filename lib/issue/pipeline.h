@@ -8,11 +8,12 @@
  *   record    what the issue leaves in the state store (published items)
  *
  * The pipeline runs them in that order with the issue's number between
- * select and model, renders every format asked for (lib/issue/outputs.c),
- * writes all the issue's files at once (lib/base/fileset.h), and only then
- * records the number and the kind's state in one transaction: a failed
- * render or write leaves the store as it was. With `draft`, a kind that has
- * an editor's file writes that instead, and nothing is recorded. */
+ * select and model, and renders every format asked for (lib/issue/outputs.c).
+ * When every issue of the run is built, all their files are written at once
+ * (lib/base/fileset.h), and only then does each issue record its number and
+ * the kind's state, in one transaction: a failure anywhere leaves every
+ * output file and the store as they were. With `draft`, a kind that has an
+ * editor's file writes that instead, and nothing is recorded. */
 #ifndef DG_PIPELINE_H
 #define DG_PIPELINE_H
 
@@ -51,7 +52,8 @@ typedef struct dg_issue {
 	json_t *warnings;        /* array of strings, shown to the user (the model's "warnings") */
 	int number;              /* the issue's number, set before kind->model */
 	int failed_sources;      /* sources that could not be read (exit code 3) */
-	dg_fileset files;        /* what the issue writes */
+	dg_fileset *files;       /* what the run writes (shared by its issues) */
+	dg_numbering nb;         /* how the number was found */
 } dg_issue;
 
 typedef struct dg_kind {
@@ -77,13 +79,21 @@ extern const dg_kind dg_kind_cnweekly;
 /* What a run of the pipeline leaves for the caller. */
 typedef struct dg_issue_result {
 	json_t *written;         /* paths of the files written (listed ones), new array */
-	json_t *warnings;        /* new reference, or NULL */
+	json_t *warnings;        /* of every issue built, in order; new array */
 	int failed_sources;
 } dg_issue_result;
 
-/* Build one issue of `kind`. 0, or <0 with a message (nothing written). */
-int dg_pipeline_run(const dg_run *run, const dg_kind *kind, dg_issue_result *res);
+/* Build one issue of each of `kinds` (NULL-terminated), write all their
+ * files, then record each. 0, or <0 with a message (nothing written; the
+ * warnings of the issues built so far are still in *res). */
+int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_result *res);
 void dg_issue_result_clear(dg_issue_result *res);
+
+/* The stages, one at a time: build an issue up to its files (added to
+ * `files`); after the files are in place, record it; free it. */
+int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg_issue **out);
+int dg_issue_record(dg_issue *is);
+void dg_issue_free(dg_issue *is);
 
 /* Render is->model in every format of run->formats into is->files
  * (lib/issue/outputs.c). */

@@ -93,6 +93,16 @@ static void test_fileset(const char *root)
 	free(b);
 	dg_fileset_clear(&fs);
 
+	/* A killed run's temporaries are removed by the next write of the same file. */
+	spit(path_of(out, ".a.md.tmp.4242"), "half");
+	spit(path_of(out, ".other.md.tmp.4242"), "someone else's");
+	CHECK(dg_fileset_add(&fs, out, "a.md", strdup("alpha\n"), 6, 1) == 0 && dg_fileset_commit(&fs) == 0,
+	      "rewritten");
+	CHECK(access(path_of(out, ".a.md.tmp.4242"), F_OK) != 0, "the stale temporary of a.md is gone");
+	CHECK(access(path_of(out, ".other.md.tmp.4242"), F_OK) == 0, "another file's temporary is left alone");
+	unlink(path_of(out, ".other.md.tmp.4242"));
+	dg_fileset_clear(&fs);
+
 	/* A failure on the second file leaves the first target as it was. */
 	spit(path_of(out, "blocker"), "a file, not a directory\n");
 	CHECK(dg_fileset_add(&fs, out, "a.md", strdup("NEW\n"), 4, 1) == 0 &&
@@ -127,6 +137,12 @@ static int fake_model(dg_issue *is)
 	is->failed_sources = 2;
 	return 0;
 }
+static int fake_fail_collect(dg_issue *is)
+{
+	(void)is;
+	calls.collect++;
+	return dg_err_set(DG_ERR_FAIL, "collect failed on purpose");
+}
 static int fake_record(dg_issue *is) { (void)is; calls.record++; return 0; }
 static void fake_clear(dg_issue *is) { (void)is; calls.clear++; }
 
@@ -137,6 +153,7 @@ static const dg_kind fake = {
 
 static void test_pipeline(const char *root)
 {
+	const dg_kind *const only_fake[] = {&fake, NULL};
 	dg_config *cfg = NULL;
 	dg_store *store = NULL;
 	dg_window win;
@@ -153,7 +170,7 @@ static void test_pipeline(const char *root)
 	CHECK(dg_window_weeks("2024-W22", 1, cfg->timezone, 0, &win) == 0, "window");
 	run = (dg_run){cfg, &win, NULL, store, out, DG_FORMAT_JSON, 0};
 
-	err = dg_pipeline_run(&run, &fake, &res);
+	err = dg_pipeline_run(&run, only_fake, &res);
 	CHECK(err == 0, "a fake issue is built (%s)", err ? dg_err_last() : "ok");
 	CHECK(calls.collect == 1 && calls.select == 1 && calls.model == 1 && calls.record == 1 && calls.clear == 1,
 	      "every stage ran once");
@@ -173,25 +190,40 @@ static void test_pipeline(const char *root)
 	spit(path_of(root, "notadir"), "x");
 	CHECK(dg_window_weeks("2024-W23", 1, cfg->timezone, 0, &win) == 0, "next window");
 	run.out_dir = path_of(path_of(root, "notadir"), "out");
-	CHECK(dg_pipeline_run(&run, &fake, &res) < 0, "an unwritable output fails: %s", dg_err_last());
+	CHECK(dg_pipeline_run(&run, only_fake, &res) < 0, "an unwritable output fails: %s", dg_err_last());
 	CHECK(calls.record == 0 && calls.clear == 1, "record did not run; the kind's data was freed");
 	CHECK(dg_store_issue_get(store, "fake", "2024-W23", &number) == 0, "no number recorded for the failed issue");
-	CHECK(res.written == NULL, "nothing listed as written");
+	CHECK(json_array_size(res.written) == 0, "nothing listed as written");
 	dg_issue_result_clear(&res);
 
 	/* A failing stage stops the pipeline. */
 	memset(&calls, 0, sizeof(calls));
 	calls.fail_model = 1;
 	run.out_dir = out;
-	CHECK(dg_pipeline_run(&run, &fake, &res) < 0 && strstr(dg_err_last(), "on purpose"), "model failure passed on");
+	dg_issue_result_clear(&res);
+	CHECK(dg_pipeline_run(&run, only_fake, &res) < 0 && strstr(dg_err_last(), "on purpose"), "model failure passed on");
 	CHECK(calls.record == 0 && calls.clear == 1, "nothing recorded after a model failure");
 	CHECK(access(path_of(out, "fake-2024-W23.json"), F_OK) != 0, "no file written after a model failure");
 	dg_issue_result_clear(&res);
 
+	/* Two issues in one run: when the second fails, the first writes nothing either. */
+	{
+		dg_kind failing = fake;
+		const dg_kind *const both[] = {&fake, &failing, NULL};
+		failing.name = "failing";
+		failing.collect = fake_fail_collect;
+		memset(&calls, 0, sizeof(calls));
+		CHECK(dg_pipeline_run(&run, both, &res) < 0, "the run fails with its second issue");
+		CHECK(calls.model == 1 && calls.record == 0 && calls.clear == 2,
+		      "the first was built, neither recorded, both freed");
+		CHECK(access(path_of(out, "fake-2024-W23.json"), F_OK) != 0, "the first issue's file was not written");
+		dg_issue_result_clear(&res);
+	}
+
 	/* --draft for a kind without an editor's file. */
 	memset(&calls, 0, sizeof(calls));
 	run.draft = 1;
-	err = dg_pipeline_run(&run, &fake, &res);
+	err = dg_pipeline_run(&run, only_fake, &res);
 	CHECK(err == DG_ERR_CONFIG && calls.collect == 0, "--draft refused for a kind without a draft: %s", dg_err_last());
 	dg_issue_result_clear(&res);
 
