@@ -8,6 +8,7 @@
 #include "config/toml.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -352,8 +353,9 @@ static int check_text(struct parser *p, const unsigned char *s, const unsigned c
 	int line = 1;
 
 	while (s < e) {
-		unsigned c = *s, cp, min;
-		size_t n, i;
+		unsigned c = *s;
+		uint32_t cp;
+		size_t n;
 
 		if (c < 0x80) {
 			if (c == '\n')
@@ -365,29 +367,11 @@ static int check_text(struct parser *p, const unsigned char *s, const unsigned c
 			s++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1; cp = c & 0x1f; min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2; cp = c & 0x0f; min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3; cp = c & 0x07; min = 0x10000;
-		} else {
-			goto bad;
-		}
-		if ((size_t)(e - s) <= n)
-			goto bad;
-		for (i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				goto bad;
-			cp = cp << 6 | (s[i] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		s += n + 1;
+		if (!(n = dg_text_utf8_decode(s, (size_t)(e - s), &cp)))
+			return perr(p, line, "invalid UTF-8 (byte 0x%02X)", *s);
+		s += n;
 	}
 	return 0;
-bad:
-	return perr(p, line, "invalid UTF-8 (byte 0x%02X)", *s);
 }
 
 /* ---- lexical helpers ---- */

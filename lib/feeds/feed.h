@@ -81,7 +81,7 @@ int dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind,
 int dg_feed_summary(const char *html_or_text, size_t len, size_t max_chars, char **out);
 
 /* 1 when s[0..len) reads as HTML under the rule of `kind` (AUTO or
- * AUTO_STRICT, see above), else 0. */
+ * AUTO_STRICT, see above), 0 when not, DG_ERR_NOMEM. */
 int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind kind);
 
 #endif
