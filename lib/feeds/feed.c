@@ -6,6 +6,7 @@
  * namespace URI, never by prefix. Dates, text cleaning, the byte-level pass:
  * feeddate.c, feedtext.c, feedfix.c. */
 #include "feeds/feed.h"
+#include "base/date.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "feeds/feedint.h"
@@ -594,7 +595,7 @@ static json_t *str_or_null(const char *s)
 static int entry_append(json_t *arr, const entry *e)
 {
 	json_t *o = json_object();
-	char d[DG_FEED_DATE_LEN];
+	char d[DG_DATE_RFC3339_LEN];
 	int err = 0;
 
 	if (!o)
@@ -602,13 +603,13 @@ static int entry_append(json_t *arr, const entry *e)
 	err |= json_object_set_new(o, "title", str_or_null(e->title));
 	err |= json_object_set_new(o, "link", str_or_null(e->link));
 	if (e->has_pub || e->has_upd) {
-		dg_feed_format_date(e->has_pub ? e->pub : e->upd, d);
+		dg_date_format_utc(e->has_pub ? e->pub : e->upd, d);
 		err |= json_object_set_new(o, "published", json_string(d));
 	} else {
 		err |= json_object_set_new(o, "published", json_null());
 	}
 	if (e->has_upd) {
-		dg_feed_format_date(e->upd, d);
+		dg_date_format_utc(e->upd, d);
 		err |= json_object_set_new(o, "updated", json_string(d));
 	} else {
 		err |= json_object_set_new(o, "updated", json_null());

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #define DG_FEED_SUMMARY_MAX 280  /* default summary length, in code points */
-#define DG_FEED_DATE_LEN    21   /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
 
 typedef struct dg_feed_opts {
 	const char *name;         /* how messages name the document (file or URL); NULL = base_url */
@@ -53,9 +52,6 @@ int dg_feed_parse(const char *data, size_t len, const dg_feed_opts *opts,
  * Returns 0 and sets *out, or DG_ERR_FAIL (no message set) when unparseable or
  * out of range (years 1..9999). */
 int dg_feed_parse_date(const char *s, int64_t *out);
-
-/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (always NUL-terminated). */
-void dg_feed_format_date(int64_t t, char out[DG_FEED_DATE_LEN]);
 
 /* How dg_feed_text reads its input. */
 enum dg_feed_text_kind {

@@ -7,7 +7,6 @@
 #include "feeds/feed.h"
 #include "base/err.h"
 
-#include <stdio.h>
 #include <string.h>
 
 typedef struct dparts {
@@ -99,23 +98,6 @@ static int finish(const dparts *p, int64_t *out)
 		return DG_ERR_FAIL;
 	*out = t;
 	return 0;
-}
-
-void dg_feed_format_date(int64_t t, char out[DG_FEED_DATE_LEN])
-{
-	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, y;
-	int64_t secs = t - days * 86400;
-	char tmp[64];
-	int m, d;
-
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		y = 0, m = 1, d = 1, secs = 0;
-	/* Via a roomy buffer: the compiler cannot see the fields' ranges. */
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, m, d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	memcpy(out, tmp, DG_FEED_DATE_LEN - 1);
-	out[DG_FEED_DATE_LEN - 1] = '\0';
 }
 
 static int two_digit_year(int y) { return y < 90 ? 2000 + y : 1900 + y; }
