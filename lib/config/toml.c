@@ -8,6 +8,7 @@
 #include "config/toml.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/output.h"
 #include "base/text.h"
 
 #include <errno.h>
@@ -1186,28 +1187,16 @@ int dg_toml_parse(const char *src, size_t len, const char *filename, dg_toml **o
 
 int dg_toml_parse_file(const char *path, dg_toml **out)
 {
-	dg_buf b = DG_BUF_INIT;
-	char chunk[16384];
-	FILE *f;
-	size_t n;
-	int err = 0;
+	char *text = NULL;
+	size_t len = 0;
+	int err;
 
 	*out = NULL;
-	if (!(f = fopen(path, "rb")))
-		return dg_err_set(DG_ERR_CONFIG, "%s: cannot open: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((err = dg_buf_put(&b, chunk, n)) < 0) {
-			dg_err_wrap(err, "%s", path);
-			goto done;
-		}
-	if (ferror(f)) {
-		err = dg_err_set(DG_ERR_FAIL, "%s: cannot read: %s", path, strerror(errno));
-		goto done;
-	}
-	err = dg_toml_parse(dg_buf_cstr(&b), b.len, path, out);
-done:
-	fclose(f);
-	dg_buf_free(&b);
+	/* A file that cannot be read is a configuration error (exit code 2). */
+	if ((err = dg_output_read_file(path, 0, &text, &len)) < 0)
+		return err == DG_ERR_NOMEM ? err : DG_ERR_CONFIG;
+	err = dg_toml_parse(text, len, path, out);
+	free(text);
 	return err;
 }
 
