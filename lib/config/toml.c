@@ -23,6 +23,9 @@
 #define TOML_MAX_DEPTH 128
 /* Tables with more keys than this get a hash index. */
 #define TOML_HASH_MIN 8
+/* Key names in messages are cut to these many columns (a part, the whole). */
+#define KEYNAME_PART_MAX 64
+#define KEYNAME_MAX 160
 
 enum {
 	F_DEFINED = 1u << 0,  /* table named by its own [header] or [[header]] */
@@ -82,8 +85,8 @@ struct parser {
 	dg_toml *root;
 	dg_toml *cur;    /* the table key/value lines go into */
 	dg_buf tmp;      /* scratch for strings, numbers, date/times */
-	char what[160];  /* scratch for key names in messages */
-	char fbuf[32];   /* scratch for found() */
+	dg_buf what;     /* scratch for key names in messages */
+	dg_buf fbuf;     /* scratch for found() */
 };
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
@@ -95,13 +98,17 @@ static int perr(struct parser *p, int line, const char *fmt, ...)
 
 static int perr(struct parser *p, int line, const char *fmt, ...)
 {
-	char msg[512];
+	dg_buf msg = DG_BUF_INIT;
 	va_list ap;
+	int err;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err = dg_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	return dg_err_set(DG_ERR_CONFIG, "%s:%d: %s", p->file, line, msg);
+	if (err == 0)
+		err = dg_err_set(DG_ERR_CONFIG, "%s:%d: %s", p->file, line, dg_buf_cstr(&msg));
+	dg_buf_free(&msg);
+	return err;
 }
 
 static int nomem(void)
@@ -121,32 +128,32 @@ static const char *found(struct parser *p)
 		return "end of line";
 	if (c == ' ' || c == '\t')
 		return "whitespace";
-	if (c > ' ' && c < 0x7f) {
-		snprintf(p->fbuf, sizeof(p->fbuf), "'%c'", c);
-		return p->fbuf;
-	}
+	dg_buf_clear(&p->fbuf);
+	if (c > ' ' && c < 0x7f)
+		return dg_buf_printf(&p->fbuf, "'%c'", c) < 0 ? "a character" : dg_buf_cstr(&p->fbuf);
 	return "a non-ASCII character";
 }
 
-/* "a.b.c" for the first `upto` parts of a key, shortened to fit. */
+/* "a.b.c" for the first `upto` parts of a key; long parts and long names
+ * are cut with "…" so that messages stay readable. */
 static const char *keyname(struct parser *p, const struct keypath *kp, size_t upto)
 {
-	size_t i, o = 0;
-	int w;
+	dg_buf part = DG_BUF_INIT;
+	int err = 0;
 
-	p->what[0] = '\0';
-	for (i = 0; i < upto; i++) {
-		int len = kp->k[i].len > 64 ? 64 : (int)kp->k[i].len;
-
-		w = snprintf(p->what + o, sizeof(p->what) - o, "%s%.*s", i ? "." : "",
-			     len, kp->k[i].s);
-		if (w < 0 || o + (size_t)w >= sizeof(p->what) - 4) {
-			strcpy(p->what + (sizeof(p->what) - 4), "...");
+	dg_buf_clear(&p->what);
+	for (size_t i = 0; i < upto && !err; i++) {
+		dg_buf_clear(&part);
+		if ((err = dg_buf_put(&part, kp->k[i].s, kp->k[i].len)) < 0 ||
+		    (err = dg_text_cut(&part, KEYNAME_PART_MAX, DG_TEXT_WIDTH, 0)) < 0 ||
+		    (i && (err = dg_buf_putc(&p->what, '.')) < 0))
 			break;
-		}
-		o += (size_t)w;
+		err = dg_buf_puts(&p->what, dg_buf_cstr(&part));
 	}
-	return p->what;
+	if (!err)
+		err = dg_text_cut(&p->what, KEYNAME_MAX, DG_TEXT_WIDTH, 0);
+	dg_buf_free(&part);
+	return err < 0 ? "a key" : dg_buf_cstr(&p->what);
 }
 
 static const char *describe(const dg_toml *v)
@@ -1177,6 +1184,8 @@ int dg_toml_parse(const char *src, size_t len, const char *filename, dg_toml **o
 	if (err == 0)
 		err = parse_doc(&p);
 	dg_buf_free(&p.tmp);
+	dg_buf_free(&p.what);
+	dg_buf_free(&p.fbuf);
 	if (err < 0) {
 		dg_toml_free(p.root);
 		return err;

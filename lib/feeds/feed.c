@@ -161,8 +161,6 @@ static int put_entity(const feed_ctx *c, const xmlNode *n, dg_buf *b)
 {
 	xmlEntityPtr ent = xmlGetDocEntity(c->doc, n->name);
 	const htmlEntityDesc *h;
-	char u[8];
-	unsigned cp;
 
 	if (ent) {   /* declared in the document: its expansion (libxml2 caps amplification) */
 		xmlChar *t = xmlNodeGetContent(n);
@@ -173,16 +171,7 @@ static int put_entity(const feed_ctx *c, const xmlNode *n, dg_buf *b)
 	}
 	if (!(h = htmlEntityLookup(n->name)))
 		return 0;
-	cp = h->value;
-	if (cp < 0x80) {
-		u[0] = (char)cp, u[1] = 0;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3f)), u[2] = 0;
-	} else {
-		u[0] = (char)(0xe0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f)), u[3] = 0;
-	}
-	return dg_buf_puts(b, u);
+	return dg_buf_put_utf8(b, h->value);
 }
 
 /* The content of element el as a string (malloc'ed; NULL on OOM): its text,
@@ -836,9 +825,9 @@ static int read_atom(feed_ctx *c, const xmlNode *root, json_t *arr)
 static void on_xml_error(void *ud, xmlErrorPtr e)
 {
 	feed_ctx *c = ud;
-	char *msg;
+	dg_buf msg = DG_BUF_INIT;
+	char **first;
 	int *count;
-	size_t n;
 
 	if (!e || e->level < XML_ERR_ERROR)
 		return;
@@ -847,18 +836,22 @@ static void on_xml_error(void *ud, xmlErrorPtr e)
 		if (e->code == XML_WAR_NS_URI || e->code == XML_WAR_NS_URI_RELATIVE)
 			return;
 		count = &c->ns_errors;
-		msg = c->first_ns_error;
+		first = &c->first_ns_error;
 	} else {
 		count = &c->errors;
-		msg = c->first_error;
+		first = &c->first_error;
 	}
 	if ((*count)++)
 		return;
-	snprintf(msg, sizeof(c->first_error), "line %d: %s", e->line,
-		 e->message ? e->message : "error");
-	n = strlen(msg);
-	while (n && is_ws((unsigned char)msg[n - 1]))
-		msg[--n] = '\0';
+	if (dg_buf_printf(&msg, "line %d: %s", e->line, e->message ? e->message : "error") < 0) {
+		c->nomem = 1;
+		dg_buf_free(&msg);
+		return;
+	}
+	while (msg.len && is_ws((unsigned char)msg.ptr[msg.len - 1]))
+		msg.ptr[--msg.len] = '\0';
+	if (!(*first = dg_buf_detach(&msg)))
+		c->nomem = 1;
 }
 
 static void on_generic_error(void *ud, const char *msg, ...)
@@ -922,9 +915,13 @@ static int parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_op
 	xmlSetExternalEntityLoader(old_loader);
 	xmlSetStructuredErrorFunc(old_sctx, old_s);
 	xmlSetGenericErrorFunc(old_gctx, old_g);
+	if (c->nomem) {   /* from here on, a counted error has its message */
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		goto done;
+	}
 	if (!c->doc || !(root = xmlDocGetRootElement(c->doc))) {
 		err = dg_err_set(DG_ERR_FAIL, "%s: not a feed: no XML document%s%s", c->name,
-				 c->errors ? ": " : "", c->first_error);
+				 c->errors ? ": " : "", c->errors ? c->first_error : "");
 		goto done;
 	}
 	rname = (const char *)root->name;
@@ -1112,5 +1109,7 @@ done:
 		xmlFreeDoc(c.doc);
 	free(c.feed_base);
 	free(c.feed_author);
+	free(c.first_error);
+	free(c.first_ns_error);
 	return err;
 }

@@ -21,8 +21,9 @@ typedef struct feed_ctx {
 	int atom_core;           /* Atom feed without a namespace: core = Atom */
 	int errors;              /* well-formedness errors */
 	int ns_errors;           /* undeclared prefixes and the like */
-	char first_error[200];
-	char first_ns_error[200];
+	char *first_error;       /* "line N: message" of the first of each (malloc'ed) */
+	char *first_ns_error;
+	int nomem;               /* a message could not be kept: the parse fails */
 	int fixed_amp, fixed_ent, fixed_ref;
 } feed_ctx;
 
