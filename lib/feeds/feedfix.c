@@ -12,8 +12,6 @@
 #include <strings.h>
 
 /* XML whitespace (the same test as feed.c's). */
-static int is_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 /* memmem, which C11 and POSIX lack. */
 static const char *find_bytes(const char *h, size_t hn, const char *needle, size_t nn)
 {
@@ -30,9 +28,9 @@ static int declared(const char *subset, size_t slen, const char *name, size_t n)
 
 	while (p && p < end && (p = find_bytes(p, (size_t)(end - p), "<!ENTITY", 8))) {
 		p += 8;
-		while (p < end && is_ws((unsigned char)*p))
+		while (p < end && dg_feed_is_ws((unsigned char)*p))
 			p++;
-		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && is_ws((unsigned char)p[n]))
+		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && dg_feed_is_ws((unsigned char)p[n]))
 			return 1;
 	}
 	return 0;
@@ -187,7 +185,7 @@ int dg_feed_ascii_compatible(const char *s, size_t len, const char *http_charset
 
 		if (end && (p = find_bytes(s, (size_t)(end - s), "encoding", 8))) {
 			p += 8;
-			while (p < end && (is_ws((unsigned char)*p) || *p == '='))
+			while (p < end && (dg_feed_is_ws((unsigned char)*p) || *p == '='))
 				p++;
 			if (p < end && (*p == '"' || *p == '\'')) {
 				for (enc = ++p; p < end && *p != '"' && *p != '\''; p++)
