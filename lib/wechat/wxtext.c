@@ -1,7 +1,7 @@
 /* wxtext.c - text for the WeChat pass: the character classes CJK spacing
- * needs (on base/text.h), whitespace collapsing, emoji
- * shortcodes and the text of input nodes. No knowledge of elements beyond
- * dg_wx_kind_of; shared internals are in wxint.h. */
+ * needs (on base/text.h), whitespace collapsing, emoji shortcodes and the
+ * text of input nodes. No knowledge of elements beyond dg_wx_kind_of;
+ * shared internals are in wxint.h. */
 #include "wechat/wxint.h"
 #include "base/text.h"
 
