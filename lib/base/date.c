@@ -177,11 +177,21 @@ int dg_date_parse_cli(const char *s, const char *tz, int64_t *out)
 
 void dg_date_format_utc(int64_t t, char out[DG_DATE_RFC3339_LEN])
 {
+	/* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: RFC 3339 has four-digit years. */
+	const int64_t first = -62167219200, last = 253402300799;
 	time_t tt = (time_t)t;
 	struct tm tm;
+	char tmp[64];
 
-	gmtime_r(&tt, &tm);
-	strftime(out, DG_DATE_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t < first || t > last || !gmtime_r(&tt, &tm)) {
+		memcpy(out, "0000-01-01T00:00:00Z", DG_DATE_RFC3339_LEN);
+		return;
+	}
+	/* Via a roomy buffer: the compiler cannot see the fields' ranges. */
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	memcpy(out, tmp, DG_DATE_RFC3339_LEN - 1);
+	out[DG_DATE_RFC3339_LEN - 1] = '\0';
 }
 
 int dg_date_local_ymd(int64_t t, const char *tz, int *year, int *month, int *day)

@@ -43,6 +43,8 @@ int dg_date_local_time(int y, int m, int d, int hh, int mm, int ss, const char *
 /* Either of the two forms above (what --since/--until accept). */
 int dg_date_parse_cli(const char *s, const char *tz, int64_t *out);
 
+/* `t` as "YYYY-MM-DDTHH:MM:SSZ"; instants outside the years 0000..9999 as
+ * "0000-01-01T00:00:00Z". */
 void dg_date_format_utc(int64_t t, char out[DG_DATE_RFC3339_LEN]);
 
 /* Local calendar date of `t` in `tz`. */

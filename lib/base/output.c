@@ -81,9 +81,11 @@ int dg_output_read_file(const char *path, size_t max, char **data, size_t *len)
 			break;
 	}
 	if (ferror(f)) {
+		int e = errno;
+
 		free(buf);
 		fclose(f);
-		return dg_err_set(DG_ERR_FAIL, "%s: read error", path);
+		return dg_err_set(DG_ERR_FAIL, "%s: cannot read: %s", path, strerror(e));
 	}
 	fclose(f);
 	buf[n] = '\0';

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #define DG_FEED_SUMMARY_MAX 280  /* default summary length, in code points */
-#define DG_FEED_DATE_LEN    21   /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
 
 typedef struct dg_feed_opts {
 	const char *name;         /* how messages name the document (file or URL); NULL = base_url */
@@ -54,9 +53,6 @@ int dg_feed_parse(const char *data, size_t len, const dg_feed_opts *opts,
  * out of range (years 1..9999). */
 int dg_feed_parse_date(const char *s, int64_t *out);
 
-/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (always NUL-terminated). */
-void dg_feed_format_date(int64_t t, char out[DG_FEED_DATE_LEN]);
-
 /* How dg_feed_text reads its input. */
 enum dg_feed_text_kind {
 	DG_FEED_TEXT_PLAIN,      /* plain text: only whitespace is touched */
@@ -81,7 +77,7 @@ int dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind,
 int dg_feed_summary(const char *html_or_text, size_t len, size_t max_chars, char **out);
 
 /* 1 when s[0..len) reads as HTML under the rule of `kind` (AUTO or
- * AUTO_STRICT, see above), else 0. */
+ * AUTO_STRICT, see above), 0 when not, DG_ERR_NOMEM. */
 int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind kind);
 
 #endif

@@ -7,8 +7,11 @@
 #include "feeds/feed.h"
 #include "base/err.h"
 
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Longer text (after trimming) is no date. */
+#define DATE_TEXT_MAX 127
 
 typedef struct dparts {
 	int y, mo, d, h, mi, s;
@@ -99,23 +102,6 @@ static int finish(const dparts *p, int64_t *out)
 		return DG_ERR_FAIL;
 	*out = t;
 	return 0;
-}
-
-void dg_feed_format_date(int64_t t, char out[DG_FEED_DATE_LEN])
-{
-	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, y;
-	int64_t secs = t - days * 86400;
-	char tmp[64];
-	int m, d;
-
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		y = 0, m = 1, d = 1, secs = 0;
-	/* Via a roomy buffer: the compiler cannot see the fields' ranges. */
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, m, d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	memcpy(out, tmp, DG_FEED_DATE_LEN - 1);
-	out[DG_FEED_DATE_LEN - 1] = '\0';
 }
 
 static int two_digit_year(int y) { return y < 90 ? 2000 + y : 1900 + y; }
@@ -404,28 +390,24 @@ static int tok_num(tok t)
 	return v;
 }
 
-/* "+hhmm", "-hh:mm", "+hh" (the whole token). */
+/* "+hhmm", "-hh:mm", "+hh" (the whole token p[0..n), inside a NUL-terminated
+ * string). */
 static int numeric_zone(const char *p, size_t n, int *tz)
 {
-	char buf[16];
-	const char *q = buf;
+	const char *q = p + 1;
 
-	if (n < 3 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	if (buf[0] != '+' && buf[0] != '-')
+	if (n < 3 || n > 15 || (p[0] != '+' && p[0] != '-'))
 		return -1;
 	if (n == 3) {
-		int sign = buf[0] == '-' ? -1 : 1, hh = 0;
+		int sign = p[0] == '-' ? -1 : 1, hh = 0;
 
-		q = buf + 1;
 		if (digits(&q, 2, &hh) < 0 || hh > 23)
 			return -1;
 		*tz = sign * hh * 60;
 		return 0;
 	}
-	if (iso_zone(&q, tz) < 0 || *q)
+	q = p;
+	if (iso_zone(&q, tz) < 0 || q != p + n)
 		return -1;
 	return 0;
 }
@@ -445,15 +427,15 @@ static int zone_token(tok t, int *tz)
 	    (tok_eq((tok){ t.p, 3 }, "gmt") || tok_eq((tok){ t.p, 3 }, "utc"))) {
 		const char *q = t.p + 3;
 		size_t n = t.n - 3;
-		char buf[8];
 
 		if (n == 2 || n == 3) {   /* "UTC+8", "GMT-10" */
-			buf[0] = q[0];
-			buf[1] = n == 2 ? '0' : q[1];
-			buf[2] = n == 2 ? q[1] : q[2];
-			if (!is_digit((unsigned char)buf[1]) || !is_digit((unsigned char)buf[2]))
+			const char *h = q + 1;
+			int hh = 0;
+
+			if (digits(&h, (int)n - 1, &hh) < 0 || hh > 23)
 				return -1;
-			return numeric_zone(buf, 3, tz) < 0 ? -1 : 0;
+			*tz = (q[0] == '-' ? -1 : 1) * hh * 60;
+			return 0;
 		}
 		return numeric_zone(q, n, tz) < 0 ? -1 : 0;
 	}
@@ -672,8 +654,9 @@ static int parse_hungarian(const char *s, int64_t *out)
 
 int dg_feed_parse_date(const char *s, int64_t *out)
 {
-	char buf[128];
+	char *text;
 	size_t n;
+	int ok;
 
 	if (!s)
 		return DG_ERR_FAIL;
@@ -682,12 +665,12 @@ int dg_feed_parse_date(const char *s, int64_t *out)
 	n = strlen(s);
 	while (n && is_space((unsigned char)s[n - 1]))
 		n--;
-	if (!n || n >= sizeof(buf))
+	if (!n || n > DATE_TEXT_MAX)
 		return DG_ERR_FAIL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (parse_iso(buf, out) == 0 || parse_korean(buf, out) == 0 ||
-	    parse_hungarian(buf, out) == 0 || parse_rfc822(buf, out) == 0)
-		return 0;
-	return DG_ERR_FAIL;
+	if (!(text = strndup(s, n)))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	ok = parse_iso(text, out) == 0 || parse_korean(text, out) == 0 ||
+	     parse_hungarian(text, out) == 0 || parse_rfc822(text, out) == 0;
+	free(text);
+	return ok ? 0 : DG_ERR_FAIL;
 }

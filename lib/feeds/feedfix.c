@@ -12,8 +12,6 @@
 #include <strings.h>
 
 /* XML whitespace (the same test as feed.c's). */
-static int is_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 /* memmem, which C11 and POSIX lack. */
 static const char *find_bytes(const char *h, size_t hn, const char *needle, size_t nn)
 {
@@ -30,9 +28,9 @@ static int declared(const char *subset, size_t slen, const char *name, size_t n)
 
 	while (p && p < end && (p = find_bytes(p, (size_t)(end - p), "<!ENTITY", 8))) {
 		p += 8;
-		while (p < end && is_ws((unsigned char)*p))
+		while (p < end && dg_feed_is_ws((unsigned char)*p))
 			p++;
-		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && is_ws((unsigned char)p[n]))
+		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && dg_feed_is_ws((unsigned char)p[n]))
 			return 1;
 	}
 	return 0;
@@ -51,6 +49,7 @@ static int name_char(int ch, int first)
 int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 {
 	const char *subset = NULL;
+	dg_buf name = DG_BUF_INIT;   /* an entity name, NUL-terminated for the lookup */
 	size_t slen = 0, i = 0;
 	int external = 0, err = 0;
 
@@ -133,16 +132,16 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 			while (n < rest && n < 64 && name_char((unsigned char)p[n], n == 1))
 				n++;
 			if (n > 1 && n < rest && p[n] == ';') {
-				char name[64];
 				const htmlEntityDesc *h;
 
-				memcpy(name, p + 1, n - 1);
-				name[n - 1] = '\0';
-				if (!strcmp(name, "amp") || !strcmp(name, "lt") || !strcmp(name, "gt") ||
-				    !strcmp(name, "quot") || !strcmp(name, "apos") ||
-				    (subset && declared(subset, slen, name, n - 1))) {
+				dg_buf_clear(&name);
+				if ((err = dg_buf_put(&name, p + 1, n - 1)) < 0)
+					break;
+				if (!strcmp(name.ptr, "amp") || !strcmp(name.ptr, "lt") || !strcmp(name.ptr, "gt") ||
+				    !strcmp(name.ptr, "quot") || !strcmp(name.ptr, "apos") ||
+				    (subset && declared(subset, slen, name.ptr, n - 1))) {
 					err = dg_buf_put(out, p, n + 1);
-				} else if ((h = htmlEntityLookup((const xmlChar *)name))) {
+				} else if ((h = htmlEntityLookup((const xmlChar *)name.ptr))) {
 					err = dg_buf_printf(out, "&#%u;", h->value);
 					c->fixed_ent += !external;
 				} else {
@@ -159,6 +158,7 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 		c->fixed_amp++;
 		i++;
 	}
+	dg_buf_free(&name);
 	return err;
 }
 
@@ -171,32 +171,31 @@ int dg_feed_ascii_compatible(const char *s, size_t len, const char *http_charset
 		"ibm-037", "cp500", "ibm500", "cp875", "cp1026", "cp1140", "ibm1047", "cp273", "ibm273",
 	};
 	const unsigned char *u = (const unsigned char *)s;
-	char enc[40] = "";
-	const char *p;
+	const char *enc = "", *p;   /* the encoding name: a borrowed slice */
+	size_t enc_len = 0;
 
 	if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe) ||
 			 u[0] == 0 || u[1] == 0))
 		return 0;
 	if (http_charset) {
-		snprintf(enc, sizeof(enc), "%s", http_charset);
+		enc = http_charset;
+		enc_len = strlen(http_charset);
 	} else if (len > 5 && memcmp(s, "<?xml", 5) == 0) {
 		const char *end = memchr(s, '>', len < 400 ? len : 400);
 
 		if (end && (p = find_bytes(s, (size_t)(end - s), "encoding", 8))) {
 			p += 8;
-			while (p < end && (is_ws((unsigned char)*p) || *p == '='))
+			while (p < end && (dg_feed_is_ws((unsigned char)*p) || *p == '='))
 				p++;
 			if (p < end && (*p == '"' || *p == '\'')) {
-				size_t k = 0;
-
-				for (p++; p < end && *p != '"' && *p != '\'' && k < sizeof(enc) - 1; p++)
-					enc[k++] = *p;
-				enc[k] = '\0';
+				for (enc = ++p; p < end && *p != '"' && *p != '\''; p++)
+					;
+				enc_len = (size_t)(p - enc);
 			}
 		}
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (strncasecmp(enc, bad[i], strlen(bad[i])) == 0)
+		if (enc_len >= strlen(bad[i]) && strncasecmp(enc, bad[i], strlen(bad[i])) == 0)
 			return 0;
 	return 1;
 }
@@ -234,8 +233,6 @@ int dg_feed_decode_wide(const char *data, size_t len, dg_buf *out, int *wide)
 	*wide = 1;
 	for (; i + unit <= len && !err; i += unit) {
 		unsigned cp;
-		char s[4];
-		size_t n;
 
 		if (unit == 4) {
 			cp = be ? (unsigned)u[i] << 24 | (unsigned)u[i + 1] << 16 | (unsigned)u[i + 2] << 8 | u[i + 3]
@@ -253,18 +250,7 @@ int dg_feed_decode_wide(const char *data, size_t len, dg_buf *out, int *wide)
 		}
 		if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 			cp = 0xfffd;
-		if (cp < 0x80) {
-			s[0] = (char)cp, n = 1;
-		} else if (cp < 0x800) {
-			s[0] = (char)(0xc0 | (cp >> 6)), s[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-		} else if (cp < 0x10000) {
-			s[0] = (char)(0xe0 | (cp >> 12)), s[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			s[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-		} else {
-			s[0] = (char)(0xf0 | (cp >> 18)), s[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-			s[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), s[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-		}
-		err = dg_buf_put(out, s, n);
+		err = dg_buf_put_utf8(out, cp);
 	}
 	return err;
 }

@@ -1,15 +1,34 @@
-/* feedint.h - internals shared by feed.c and feedfix.c: the parse state and
- * the byte-level repair pass run before libxml2. Private to the feed reader
- * (feeddate.c and feedtext.c need only the public feed.h); the public API
- * is feed.h. */
+/* feedint.h - internals shared by the files of the feed reader (feed.c,
+ * feedxml.c, feedjson.c, feedlink.c, feedfix.c): the parse state, the entry
+ * being built, namespace URIs and the dg_feed_ functions that cross those
+ * files. Private to the feed reader (feeddate.c and feedtext.c need only the
+ * public feed.h); the public API is feed.h. */
 #ifndef DG_FEEDINT_H
 #define DG_FEEDINT_H
 
 #include "base/buf.h"
+#include "feeds/feed.h"
 
+#include <jansson.h>
 #include <libxml/tree.h>
 
 #include <stddef.h>
+
+#define NS_ATOM10  "http://www.w3.org/2005/Atom"
+#define NS_ATOM03  "http://purl.org/atom/ns#"
+#define NS_RSS10   "http://purl.org/rss/1.0/"
+#define NS_RSS090  "http://my.netscape.com/rdf/simple/0.9/"
+#define NS_RSS_UL  "http://backend.userland.com/rss2"
+#define NS_RSS_HV  "http://blogs.law.harvard.edu/tech/rss"
+#define NS_RDF     "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define NS_DC      "http://purl.org/dc/elements/1.1/"
+#define NS_DCTERMS "http://purl.org/dc/terms/"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+#define NS_ITUNES  "http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_MEDIA   "http://search.yahoo.com/mrss/"
+#define NS_XHTML   "http://www.w3.org/1999/xhtml"
+#define NS_CORE    NULL   /* the format's own elements: no namespace or an RSS one */
+#define NS_ANYATOM "atom" /* marker: Atom 1.0 or 0.3 */
 
 typedef struct feed_ctx {
 	const char *name;        /* for messages */
@@ -21,10 +40,43 @@ typedef struct feed_ctx {
 	int atom_core;           /* Atom feed without a namespace: core = Atom */
 	int errors;              /* well-formedness errors */
 	int ns_errors;           /* undeclared prefixes and the like */
-	char first_error[200];
-	char first_ns_error[200];
+	char *first_error;       /* "line N: message" of the first of each (malloc'ed) */
+	char *first_ns_error;
+	int nomem;               /* a message could not be kept: the parse fails */
 	int fixed_amp, fixed_ent, fixed_ref;
 } feed_ctx;
+
+/* One entry while it is built; strings malloc'ed, NULL when absent. */
+typedef struct dg_feed_entry {
+	char *title, *link, *summary, *id, *author;
+	int has_pub, has_upd;
+	int64_t pub, upd;
+} dg_feed_entry;
+
+/* feed.c: small helpers and the entry objects. Returned char * are
+ * malloc'ed (caller frees), NULL on OOM or when said. */
+int dg_feed_is_ws(int c);                                  /* ASCII blank or line break */
+char *dg_feed_trim_dup(const char *s, size_t n);           /* trimmed copy of s[0..n) */
+void dg_feed_entry_free(dg_feed_entry *e);                 /* frees the strings, not e */
+int dg_feed_entry_append(json_t *arr, const dg_feed_entry *e);   /* 0 or DG_ERR_NOMEM */
+
+/* feedxml.c: XML elements by namespace URI, and the RSS/Atom reader. */
+int dg_feed_node_is(const feed_ctx *c, const xmlNode *n, const char *uri, const char *local);
+char *dg_feed_attr(const xmlNode *n, const char *name);   /* trimmed value or NULL */
+int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_opts *opts,
+		      json_t *arr);                         /* appends entries; 0 or <0 */
+
+/* feedlink.c: links. NULL also when empty or of a scheme readers do not follow. */
+int dg_feed_scheme_len(const char *s);                     /* length of "scheme" before ':', 0 = none */
+char *dg_feed_resolve(const char *href, const char *const *bases, int nbases);
+char *dg_feed_resolve_at(const feed_ctx *c, const xmlNode *n, const char *href);
+char *dg_feed_link_text(const feed_ctx *c, const xmlNode *n);
+char *dg_feed_atom_link(const feed_ctx *c, const xmlNode *parent, const char *rel_want);
+
+/* feedjson.c: the JSON Feed reader; appends entries, 0 or <0. */
+int dg_feed_parse_json(feed_ctx *c, const char *data, size_t len, json_t *arr);
+
+/* feedfix.c: the byte-level pass before libxml2. */
 
 /* Copy s[0..len) to out, escaping bare '&', turning HTML entities the
  * document does not declare into character references and "&#X" into "&#x"

@@ -7,6 +7,7 @@
 #include "feeds/feed.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/text.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlerror.h>
@@ -15,39 +16,6 @@
 #include <string.h>
 
 #define TEXT_MAX_DEPTH 256
-
-/* Decode one UTF-8 sequence at s[0..len); returns its length, or 0 when
- * invalid (then *cp is unset). */
-static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
-{
-	unsigned c = s[0], v;
-	size_t n;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, v = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, v = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, v = c & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n;
-}
 
 /* C1 controls are almost always Windows-1252 bytes read as Latin-1. 0 =
  * undefined in 1252: dropped. */
@@ -58,20 +26,11 @@ static const unsigned short cp1252_c1[32] = {
 	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 };
 
-static int is_uspace(unsigned c)
+static int is_uspace(uint32_t c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
 	       c == 0xa0 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
 	       c == 0x202f || c == 0x205f || c == 0x3000;
-}
-
-/* Scripts written without spaces between words: cut anywhere. */
-static int is_cjk(unsigned c)
-{
-	return (c >= 0x1100 && c <= 0x11ff) || (c >= 0x2e80 && c <= 0x9fff) ||
-	       (c >= 0xa960 && c <= 0xa97f) || (c >= 0xac00 && c <= 0xd7af) ||
-	       (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) ||
-	       (c >= 0xff00 && c <= 0xffef) || (c >= 0x20000 && c <= 0x3ffff);
 }
 
 /* Clean and collapse `in` into `out`: valid UTF-8, C1 mapped, controls
@@ -83,8 +42,8 @@ static int clean(const char *in, size_t len, dg_buf *out)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
+		uint32_t cp;
+		size_t n = dg_text_utf8_decode(s + i, len - i, &cp);
 
 		if (!n) {   /* invalid byte: dropped */
 			i++;
@@ -107,51 +66,6 @@ static int clean(const char *in, size_t len, dg_buf *out)
 			return err;
 	}
 	return 0;
-}
-
-/* Cut b to at most max code points, the last being "…". */
-static int cut(dg_buf *b, size_t max)
-{
-	const unsigned char *s = (const unsigned char *)b->ptr;
-	size_t count = 0, i = 0, keep_end = 0, space_end = 0, space_cps = 0;
-	unsigned last = 0, next = 0;
-	size_t keep = max ? max - 1 : 0;
-
-	if (!max || !b->len)
-		return 0;
-	/* Count and remember where the kept part ends. */
-	while (i < b->len) {
-		unsigned cp = 0;
-		size_t n = utf8_decode(s + i, b->len - i, &cp);
-
-		if (!n)
-			n = 1;   /* cannot happen after clean(); stay safe */
-		if (count < keep) {
-			if (cp == ' ') {
-				space_end = i;
-				space_cps = count;
-			}
-			last = cp;
-			keep_end = i + n;
-		} else if (count == keep) {
-			next = cp;
-		}
-		count++;
-		i += n;
-	}
-	if (count <= max)
-		return 0;
-	/* Back up to a word boundary when a Latin word would be split, unless
-	 * that would throw away more than half. */
-	if (keep && next != ' ' && last != ' ' && !is_cjk(last) && !is_cjk(next) &&
-	    space_end && space_cps >= keep / 2)
-		keep_end = space_end;
-	while (keep_end && (s[keep_end - 1] == ' ' || s[keep_end - 1] == ',' ||
-			    s[keep_end - 1] == ';' || s[keep_end - 1] == ':'))
-		keep_end--;
-	b->len = keep_end;
-	b->ptr[b->len] = '\0';
-	return dg_buf_puts(b, "\xe2\x80\xa6");
 }
 
 /* --- HTML to text --- */
@@ -260,38 +174,53 @@ static int html5_tag(const char *name)
 	return 0;
 }
 
+static int is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Longest names looked up: longer runs are no entity or tag (the longest
+ * entity, "CounterClockwiseContourIntegral", has 31 letters). */
+#define ENTITY_NAME_MAX 39
+#define TAG_NAME_MAX    15
+
 int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind kind)
 {
-	int known = 0, unknown = 0, close = 0, entity = 0;
+	dg_buf name = DG_BUF_INIT;
+	int known = 0, unknown = 0, close = 0, entity = 0, err = 0;
 
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len && !err; i++) {
 		if (s[i] == '&') {
 			size_t j = i + 1, k;
-			char name[40];
 
 			if (j < len && s[j] == '#') {
 				j++;
 				if (j < len && (s[j] == 'x' || s[j] == 'X'))
 					j++;
 				k = j;
-				while (j < len && ((s[j] >= '0' && s[j] <= '9') ||
-						   (s[j] >= 'a' && s[j] <= 'f') || (s[j] >= 'A' && s[j] <= 'F')))
+				while (j < len && (is_digit(s[j]) || (s[j] >= 'a' && s[j] <= 'f') ||
+						   (s[j] >= 'A' && s[j] <= 'F')))
 					j++;
 				if (j > k && j < len && s[j] == ';')
 					entity = 1;
 				continue;
 			}
-			k = 0;
-			while (j < len && k < sizeof(name) - 1 &&
-			       ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
-				(s[j] >= '0' && s[j] <= '9')))
-				name[k++] = s[j++];
-			name[k] = '\0';
-			if (k && j < len && s[j] == ';' && htmlEntityLookup((const xmlChar *)name))
-				entity = 1;
+			dg_buf_clear(&name);
+			for (k = j; j < len && j - k < ENTITY_NAME_MAX && (is_alpha(s[j]) || is_digit(s[j])); j++)
+				;
+			if (j > k && j < len && s[j] == ';') {
+				if ((err = dg_buf_put(&name, s + k, j - k)) < 0)
+					break;
+				if (htmlEntityLookup((const xmlChar *)name.ptr))
+					entity = 1;
+			}
 		} else if (s[i] == '<') {
-			size_t j = i + 1, k = 0;
-			char name[16];
+			size_t j = i + 1, k;
 			int is_close = 0;
 
 			if (j + 2 < len && s[j] == '!' && s[j + 1] == '-' && s[j + 2] == '-') {
@@ -300,15 +229,17 @@ int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind ki
 			}
 			if (j < len && s[j] == '/')
 				is_close = 1, j++;
-			while (j < len && k < sizeof(name) - 1 &&
-			       ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
-				(k && s[j] >= '0' && s[j] <= '9')))
-				name[k++] = (char)(s[j] | 0x20), j++;
-			name[k] = '\0';
-			if (!k || j >= len || !(s[j] == '>' || s[j] == '/' || s[j] == ' ' ||
-						s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+			for (k = j; j < len && j - k < TAG_NAME_MAX && (is_alpha(s[j]) || (j > k && is_digit(s[j]))); j++)
+				;
+			if (j == k || j >= len || !(s[j] == '>' || s[j] == '/' || s[j] == ' ' ||
+						    s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
 				continue;   /* "a < b", "<3": not a tag */
-			if (htmlTagLookup((const xmlChar *)name) || html5_tag(name)) {
+			dg_buf_clear(&name);
+			for (; k < j && !err; k++)
+				err = dg_buf_putc(&name, (char)(s[k] | 0x20));
+			if (err)
+				break;
+			if (htmlTagLookup((const xmlChar *)name.ptr) || html5_tag(name.ptr)) {
 				known++;
 				close |= is_close;
 			} else {
@@ -316,6 +247,9 @@ int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind ki
 			}
 		}
 	}
+	dg_buf_free(&name);
+	if (err)
+		return err;
 	if (kind == DG_FEED_TEXT_AUTO_STRICT)
 		return (close || entity) && !unknown;
 	return known || entity;
@@ -330,16 +264,24 @@ int dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind,
 	*out = NULL;
 	if (!s)
 		len = 0;
-	html = kind == DG_FEED_TEXT_HTML ||
-	       ((kind == DG_FEED_TEXT_AUTO || kind == DG_FEED_TEXT_AUTO_STRICT) &&
-		dg_feed_looks_like_html(s, len, kind));
+	if (kind == DG_FEED_TEXT_HTML)
+		html = 1;
+	else if (kind == DG_FEED_TEXT_AUTO || kind == DG_FEED_TEXT_AUTO_STRICT)
+		html = dg_feed_looks_like_html(s, len, kind);
+	else
+		html = 0;
+	if (html < 0) {
+		err = html;
+		goto done;
+	}
 	if (html) {
 		if ((err = html_text(s, len, &raw)) < 0)
 			goto done;
 		s = raw.ptr;
 		len = raw.len;
 	}
-	if ((err = clean(s ? s : "", len, &b)) < 0 || (err = cut(&b, max_chars)) < 0)
+	if ((err = clean(s ? s : "", len, &b)) < 0 ||
+	    (err = dg_text_cut(&b, max_chars, DG_TEXT_CODE_POINTS, DG_TEXT_CUT_WORD)) < 0)
 		goto done;
 	if (!(*out = dg_buf_detach(&b)))
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");

@@ -156,11 +156,13 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 	put_toml_string(&b, dg_json_str(c, "headline"));
 	dg_buf_puts(&b, "\n");
 	json_array_foreach(json_object_get(c, "projects"), i, it) {
-		char facts[256];
-		snprintf(facts, sizeof(facts), "%lld stars%s%s", (long long)json_integer_value(json_object_get(it, "stars")),
-			 *dg_json_str(it, "language") ? ", " : "", dg_json_str(it, "language"));
+		dg_buf facts = DG_BUF_INIT;
+
+		dg_buf_printf(&facts, "%lld stars%s%s", (long long)json_integer_value(json_object_get(it, "stars")),
+			      *dg_json_str(it, "language") ? ", " : "", dg_json_str(it, "language"));
 		dg_buf_puts(&b, "\n[[project]]\n");
-		put_comment(&b, "facts", facts);
+		put_comment(&b, "facts", dg_buf_cstr(&facts));
+		dg_buf_free(&facts);
 		put_comment(&b, "description", dg_json_str(it, "description"));
 		dg_buf_puts(&b, "repo = ");
 		put_toml_string(&b, dg_json_str(it, "repo"));

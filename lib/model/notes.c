@@ -1,5 +1,6 @@
 #include "model/notes.h"
 #include "base/buf.h"
+#include "base/text.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -154,32 +155,16 @@ static char *plain(const char *s, size_t len)
 
 char *dg_notes_cut(const char *s, size_t max_chars)
 {
-	size_t count = 0, i = 0;
-	char *out;
+	dg_buf b = DG_BUF_INIT;
 
-	while (s[i]) {
-		if (count == max_chars)
-			break;
-		i++;
-		while (((unsigned char)s[i] & 0xC0) == 0x80)
-			i++;
-		count++;
-	}
-	if (!s[i])
-		return strdup(s);
-	/* Prefer a word boundary for Latin text, within the last 20 bytes. */
-	{
-		size_t j = i;
-		while (j > 0 && i - j < 20 && s[j] != ' ')
-			j--;
-		if (j > 0 && s[j] == ' ')
-			i = j;
-	}
-	if (!(out = malloc(i + 4)))
+	/* max_chars code points and then "…"; a Latin word is not split when a
+	 * space is near. */
+	if (dg_buf_puts(&b, s) < 0 ||
+	    dg_text_cut(&b, max_chars, DG_TEXT_CODE_POINTS, DG_TEXT_CUT_AFTER | DG_TEXT_CUT_NEAR_SPACE) < 0) {
+		dg_buf_free(&b);
 		return NULL;
-	memcpy(out, s, i);
-	memcpy(out + i, "\xE2\x80\xA6", 4); /* … */
-	return out;
+	}
+	return dg_buf_detach(&b);
 }
 
 json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_chars, int *truncated)

@@ -16,8 +16,9 @@
  * sets *truncated when the notes hold more than was kept. NULL on OOM. */
 json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_chars, int *truncated);
 
-/* Cut UTF-8 text to at most `max_chars` code points at a character boundary,
- * adding "…" when cut. Returns a new string (caller frees). */
+/* Cut UTF-8 text to at most `max_chars` code points (0 = no limit) at a
+ * character boundary, backing up to a nearby space, adding "…" when cut.
+ * Returns a new string (caller frees), NULL on OOM. */
 char *dg_notes_cut(const char *s, size_t max_chars);
 
 #endif

@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "wechat/wxint.h"
+#include "base/text.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
@@ -548,7 +549,7 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 			err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
 			goto done;
 		}
-	if ((err = dg_wx_utf8_clean(html ? html : "", html ? len : 0, &clean)) < 0)
+	if ((err = dg_text_utf8_repair(html ? html : "", html ? len : 0, &clean)) < 0)
 		goto done;
 	if (clean.len > INT_MAX) {
 		err = dg_err_set(DG_ERR_FAIL, "wechat: HTML input of %zu bytes is too large", clean.len);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* Reference titles are cut at this many bytes (on a UTF-8 boundary). */
+/* Reference titles are cut to this many columns (CJK characters take two). */
 #define WX_MAX_TITLE 300
 
 /* Too deep: the element's text, nothing else. */

@@ -73,17 +73,14 @@ int dg_wx_image(wx *w, xmlNodePtr parent, xmlNodePtr n);        /* <img>, or its
 int dg_wx_inline_node(wx *w, xmlNodePtr parent, xmlNodePtr n);
 int dg_wx_walk_inline(wx *w, xmlNodePtr parent, xmlNodePtr first, xmlNodePtr stop);
 
-/* wxtext.c: UTF-8, character classes, text. */
-size_t dg_wx_utf8_get(const unsigned char *s, size_t n, uint32_t *cp);   /* bytes used; bad = U+FFFD */
-uint32_t dg_wx_utf8_last(const unsigned char *s, size_t n);
-int dg_wx_utf8_clean(const char *in, size_t len, dg_buf *out);          /* 0 or DG_ERR_NOMEM */
+/* wxtext.c: character classes, text (UTF-8 itself is base/text.h). */
 int dg_wx_is_han(uint32_t c);
 int dg_wx_is_alnum_ascii(uint32_t c);
 int dg_wx_is_ws(unsigned char c);
 int dg_wx_all_ws(const xmlChar *s);
 int dg_wx_mostly_han(const xmlChar *s);
 int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text);     /* body text, normalised */
-char *dg_wx_collapse_ws(const xmlChar *s, size_t max);
+char *dg_wx_collapse_ws(const xmlChar *s, size_t max);        /* max in columns */
 char *dg_wx_gather_text(const xmlNode *n);
 char *dg_wx_plain_text(const xmlNode *n, size_t max);
 

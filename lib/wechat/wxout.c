@@ -3,6 +3,7 @@
  * element boundaries, and the serialisation WeChat's editor accepts.
  * Shared internals are in wxint.h. */
 #include "wechat/wxint.h"
+#include "base/text.h"
 #include "base/err.h"
 
 #include <limits.h>
@@ -127,8 +128,8 @@ static uint32_t edge_char(const xmlNode *n, int last)
 			uint32_t cp;
 
 			if (last)
-				return dg_wx_utf8_last(c->content, len);
-			dg_wx_utf8_get(c->content, len, &cp);
+				return dg_text_utf8_last(c->content, len);
+			dg_text_utf8_next(c->content, len, &cp);
 			return cp;
 		}
 		if (c->type == XML_ELEMENT_NODE) {
@@ -177,8 +178,8 @@ static int fix_text(wx *w, xmlNodePtr parent, xmlNodePtr t)
 		xmlFreeNode(t);
 		return 0;
 	}
-	dg_wx_utf8_get((const unsigned char *)s + start, end - start, &first);
-	lastc = dg_wx_utf8_last((const unsigned char *)s + start, end - start);
+	dg_text_utf8_next((const unsigned char *)s + start, end - start, &first);
+	lastc = dg_text_utf8_last((const unsigned char *)s + start, end - start);
 	if (out_is_inline(t->prev)) {
 		cp = edge_char(t->prev, 1);
 		if (first == ' ')

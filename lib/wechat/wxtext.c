@@ -1,8 +1,9 @@
-/* wxtext.c - text for the WeChat pass: UTF-8 decoding and cleaning, the
- * character classes CJK spacing needs, whitespace collapsing, emoji
- * shortcodes and the text of input nodes. No knowledge of elements beyond
- * dg_wx_kind_of; shared internals are in wxint.h. */
+/* wxtext.c - text for the WeChat pass: the character classes CJK spacing
+ * needs (on base/text.h), whitespace collapsing, emoji shortcodes and the
+ * text of input nodes. No knowledge of elements beyond dg_wx_kind_of;
+ * shared internals are in wxint.h. */
 #include "wechat/wxint.h"
+#include "base/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,97 +35,25 @@ static const struct {
 	{ "wrench", "\xf0\x9f\x94\xa7" }, { "x", "\xe2\x9d\x8c" }, { "zap", "\xe2\x9a\xa1" },
 };
 
-/* ---- UTF-8 and character classes ---- */
-
-/* Decode one code point; invalid bytes decode as U+FFFD, one byte long. */
-size_t dg_wx_utf8_get(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (n == 0)
-		return *cp = 0, 0;
-	if (s[0] < 0x80)
-		return *cp = s[0], 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return *cp = 0xfffd, 1;
-	if (len > n)
-		return *cp = 0xfffd, 1;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return *cp = 0xfffd, 1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return *cp = 0xfffd, 1;
-	*cp = c;
-	return len;
-}
-
-/* The code point that ends s[0..n). */
-uint32_t dg_wx_utf8_last(const unsigned char *s, size_t n)
-{
-	size_t i = n;
-	uint32_t cp;
-
-	if (n == 0)
-		return 0;
-	while (i > 0 && n - i < 4 && (s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0)
-		return 0xfffd;
-	dg_wx_utf8_get(s + i - 1, n - i + 1, &cp);
-	return cp;
-}
-
-/* Copy `in` with invalid sequences and NULs replaced by U+FFFD, so libxml2
- * never falls back to Latin-1 for the whole document. */
-int dg_wx_utf8_clean(const char *in, size_t len, dg_buf *out)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	size_t i = 0, n;
-	uint32_t cp;
-	int err;
-
-	while (i < len) {
-		n = dg_wx_utf8_get(s + i, len - i, &cp);
-		/* One byte >= 0x80 means an invalid sequence. */
-		if ((n == 1 && s[i] >= 0x80) || cp == 0)
-			err = dg_buf_puts(out, "\xef\xbf\xbd");
-		else
-			err = dg_buf_put(out, s + i, n);
-		if (err < 0)
-			return err;
-		i += n;
-	}
-	return 0;
-}
+/* ---- character classes ---- */
 
 /* Han and kana, where CJK spacing applies (a superset of what the checker tests). */
 int dg_wx_is_han(uint32_t c)
 {
-	return (c >= 0x2e80 && c <= 0x2fdf) || (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3100 && c <= 0x312f) ||
-	       (c >= 0x31a0 && c <= 0x31ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
-	       (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
-}
-
-/* Strict Han only: the em-on-CJK rule counts these. */
-static int is_han_strict(uint32_t c)
-{
-	return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
-	       (c >= 0x20000 && c <= 0x3134f);
+	switch (dg_text_cjk_class(c)) {
+	case DG_TEXT_HAN: case DG_TEXT_HAN_PART: case DG_TEXT_KANA: case DG_TEXT_BOPOMOFO:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* Wide characters a soft line break between two of disappears. */
 static int is_wide(uint32_t c)
 {
-	return dg_wx_is_han(c) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef);
+	enum dg_text_cjk k = dg_text_cjk_class(c);
+
+	return dg_wx_is_han(c) || k == DG_TEXT_CJK_PUNCT || k == DG_TEXT_FULLWIDTH;
 }
 
 int dg_wx_is_alnum_ascii(uint32_t c)
@@ -153,8 +82,8 @@ int dg_wx_mostly_han(const xmlChar *s)
 	uint32_t cp;
 
 	while (i < n) {
-		i += dg_wx_utf8_get(s + i, n - i, &cp);
-		if (is_han_strict(cp))
+		i += dg_text_utf8_next(s + i, n - i, &cp);
+		if (dg_text_cjk_class(cp) == DG_TEXT_HAN)
 			han++;
 		else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
 			latin++;
@@ -205,7 +134,7 @@ static int cjk_space(const char *in, size_t n, dg_buf *out)
 			err = dg_buf_put(out, s + ts, te - ts);
 		} else {
 			for (j = ts; j < te && !err;) {
-				size_t len = dg_wx_utf8_get(s + j, te - j, &cp);
+				size_t len = dg_text_utf8_next(s + j, te - j, &cp);
 
 				if (prev && ((dg_wx_is_han(prev) && dg_wx_is_alnum_ascii(cp)) ||
 					     (dg_wx_is_alnum_ascii(prev) && dg_wx_is_han(cp))))
@@ -258,7 +187,7 @@ int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text)
 					nl = 1;
 				j++;
 			}
-			dg_wx_utf8_get(s + j, n - j, &next);
+			dg_text_utf8_next(s + j, n - j, &next);
 			if (!(nl && is_wide(prev) && is_wide(next))) {
 				err = dg_buf_putc(&a, ' ');
 				prev = ' ';
@@ -271,7 +200,7 @@ int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text)
 			prev = 0x1f600;
 			i += used;
 		} else {
-			size_t len = dg_wx_utf8_get(s + i, n - i, &prev);
+			size_t len = dg_text_utf8_next(s + i, n - i, &prev);
 
 			err = dg_buf_put(&a, s + i, len);
 			i += len;
@@ -295,7 +224,7 @@ int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text)
 }
 
 /* `s` with whitespace and control runs collapsed to one space, trimmed, and
- * cut after `max` bytes (0 = no limit). NULL on OOM; caller frees. */
+ * cut to `max` columns with "…" (0 = no limit). NULL on OOM; caller frees. */
 char *dg_wx_collapse_ws(const xmlChar *s, size_t max)
 {
 	dg_buf b = DG_BUF_INIT;
@@ -314,15 +243,8 @@ char *dg_wx_collapse_ws(const xmlChar *s, size_t max)
 		err = dg_buf_putc(&b, (char)s[i]);
 		i++;
 	}
-	if (!err && max && b.len > max) {
-		size_t cut = max;
-
-		while (cut > 0 && (b.ptr[cut] & 0xc0) == 0x80)
-			cut--;
-		b.len = cut;
-		b.ptr[cut] = '\0';
-		err = dg_buf_puts(&b, "\xe2\x80\xa6");
-	}
+	if (!err)
+		err = dg_text_cut(&b, max, DG_TEXT_WIDTH, 0);
 	out = err ? NULL : dg_buf_detach(&b);
 	dg_buf_free(&b);
 	return out;

@@ -5,6 +5,7 @@
  * only slow the fuzzer). Checks the entry shape the header promises. */
 #include "fuzz.h"
 #include "feeds/feed.h"
+#include "base/date.h"
 
 #define DATE_MAX 256   /* a date string longer than this is not a date */
 #define TEXT_MAX 4096  /* inputs up to this size also go through dg_feed_text */
@@ -29,7 +30,7 @@ static void check_entries(json_t *entries, size_t summary_max)
 		{
 			const char *p = json_string_value(json_object_get(e, "published"));
 
-			if (p && strlen(p) != DG_FEED_DATE_LEN - 1)
+			if (p && strlen(p) != DG_DATE_RFC3339_LEN - 1)
 				fuzz_fail("entry %zu: published \"%s\" is not YYYY-MM-DDTHH:MM:SSZ", i, p);
 		}
 		{
@@ -65,10 +66,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		;
 	line = fuzz_cstr(data, n);
 	if (dg_feed_parse_date(line, &t) == 0) {
-		char out[DG_FEED_DATE_LEN];
+		char out[DG_DATE_RFC3339_LEN];
 
-		dg_feed_format_date(t, out);
-		if (strlen(out) != DG_FEED_DATE_LEN - 1)
+		dg_date_format_utc(t, out);
+		if (strlen(out) != DG_DATE_RFC3339_LEN - 1)
 			fuzz_fail("date \"%s\" formats as \"%s\"", line, out);
 	}
 	free(line);

@@ -9,6 +9,7 @@
  * 1 (one line on stderr naming the file) when nothing could be read, 2 on
  * usage errors. --date prints the RFC 3339 UTC form of STRING, or "null". */
 #include "feeds/feed.h"
+#include "base/date.h"
 #include "base/err.h"
 
 #include <stdio.h>
@@ -66,12 +67,12 @@ int main(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--date") == 0 && a + 1 < argc) {
 			int64_t t;
-			char d[DG_FEED_DATE_LEN];
+			char d[DG_DATE_RFC3339_LEN];
 
 			if (dg_feed_parse_date(argv[a + 1], &t) < 0) {
 				puts("null");
 			} else {
-				dg_feed_format_date(t, d);
+				dg_date_format_utc(t, d);
 				puts(d);
 			}
 			return 0;

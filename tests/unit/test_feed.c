@@ -1,6 +1,7 @@
 /* test_feed.c - the feed reader's C API on small inline documents. */
 #include "check.h"
 #include "feeds/feed.h"
+#include "base/date.h"
 #include "base/err.h"
 
 #include <stdint.h>
@@ -45,12 +46,12 @@ static size_t count(void)
 
 static const char *date(const char *s)
 {
-	static char out[DG_FEED_DATE_LEN];
+	static char out[DG_DATE_RFC3339_LEN];
 	int64_t t;
 
 	if (dg_feed_parse_date(s, &t) < 0)
 		return "null";
-	dg_feed_format_date(t, out);
+	dg_date_format_utc(t, out);
 	return out;
 }
 

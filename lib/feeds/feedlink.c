@@ -1,0 +1,175 @@
+/* feedlink.c - links of feed entries made absolute (xml:base, the document
+ * URL, the feed's own link) and kept only when of a scheme a reader follows. */
+#include "feeds/feedint.h"
+#include "base/buf.h"
+
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int dg_feed_scheme_len(const char *s)
+{
+	int i = 0;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+	       (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.')
+		i++;
+	return s[i] == ':' ? i : 0;
+}
+
+/* Links end up in HTML: only schemes a reader would follow. */
+static int safe_scheme(const char *s)
+{
+	static const char *const ok[] = {
+		"http", "https", "ftp", "ftps", "mailto", "gopher", "gemini", "magnet",
+		"news", "nntp", "feed", "irc", "ircs", "xmpp", "tel", "sip",
+	};
+	int n = dg_feed_scheme_len(s);
+
+	for (size_t i = 0; n && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if ((size_t)n == strlen(ok[i]) && strncasecmp(s, ok[i], (size_t)n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Percent-encode what xmlBuildURI refuses (non-ASCII, blanks, "<>{}|..."). */
+static char *uri_escape(const char *s)
+{
+	dg_buf b = DG_BUF_INIT;
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		int err = ch >= 0x80 || ch <= 0x20 || strchr("\"<>\\^`{|}", ch) ?
+			  dg_buf_printf(&b, "%%%02X", ch) : dg_buf_putc(&b, (char)ch);
+
+		if (err < 0) {
+			dg_buf_free(&b);
+			return NULL;
+		}
+	}
+	return dg_buf_detach(&b);
+}
+
+static char *build_uri(const char *href, const char *base)
+{
+	char *h = uri_escape(href), *b = uri_escape(base), *r = NULL;
+	xmlChar *u;
+
+	if (h && b && (u = xmlBuildURI((const xmlChar *)h, (const xmlChar *)b))) {
+		r = strdup((const char *)u);
+		xmlFree(u);
+	}
+	free(h);
+	free(b);
+	return r;
+}
+
+/* href made absolute against the first usable base; an absolute href is
+ * kept as written. NULL when empty or of an unsafe scheme. */
+char *dg_feed_resolve(const char *href, const char *const *bases, int nbases)
+{
+	char *h;
+
+	if (!href || !(h = dg_feed_trim_dup(href, strlen(href))))
+		return NULL;
+	if (!*h || (dg_feed_scheme_len(h) && !safe_scheme(h))) {
+		free(h);
+		return NULL;
+	}
+	if (dg_feed_scheme_len(h))
+		return h;
+	for (int i = 0; i < nbases; i++) {
+		char *r;
+
+		if (!bases[i] || !safe_scheme(bases[i]))
+			continue;
+		if ((r = build_uri(h, bases[i])) && safe_scheme(r)) {
+			free(h);
+			return r;
+		}
+		free(r);
+	}
+	return h;   /* relative, and nothing to resolve it against */
+}
+
+/* href found on/in node n: xml:base (and the document URL), then the feed link. */
+char *dg_feed_resolve_at(const feed_ctx *c, const xmlNode *n, const char *href)
+{
+	xmlChar *base = xmlNodeGetBase(c->doc, n);
+	char *abs = NULL, *r;
+	const char *bases[2] = { (const char *)base, c->feed_base };
+
+	/* A relative xml:base with no document URL: relative to the feed link. */
+	if (base && !dg_feed_scheme_len((const char *)base) && c->feed_base &&
+	    (abs = build_uri((const char *)base, c->feed_base)))
+		bases[0] = abs;
+	r = dg_feed_resolve(href, bases, 2);
+	free(abs);
+	xmlFree(base);
+	return r;
+}
+
+/* Text of element n resolved as a link. */
+char *dg_feed_link_text(const feed_ctx *c, const xmlNode *n)
+{
+	xmlChar *t;
+	char *r;
+
+	if (!n || !(t = xmlNodeGetContent(n)))
+		return NULL;
+	r = dg_feed_resolve_at(c, n, (const char *)t);
+	xmlFree(t);
+	return r;
+}
+
+/* Is this link's type one a reader opens in a browser (or unstated)? */
+static int html_type(const char *type)
+{
+	return !type || !*type || strcasecmp(type, "text/html") == 0 ||
+	       strcasecmp(type, "application/xhtml+xml") == 0;
+}
+
+/* The link under parent with rel `rel_want` ("alternate" also matches a
+ * missing rel), preferring one of an HTML type (as feedparser does), made
+ * absolute; NULL when none. */
+char *dg_feed_atom_link(const feed_ctx *c, const xmlNode *parent, const char *rel_want)
+{
+	char *fallback = NULL;
+
+	for (xmlNode *n = parent ? parent->children : NULL; n; n = n->next) {
+		char *rel, *href, *type, *r;
+		int match;
+
+		if (!dg_feed_node_is(c, n, NS_ANYATOM, "link"))
+			continue;
+		rel = dg_feed_attr(n, "rel");
+		match = strcmp(rel_want, "alternate") == 0 ?
+			(!rel || !*rel || strcasecmp(rel, "alternate") == 0 ||
+			 strcmp(rel, "http://www.iana.org/assignments/relation/alternate") == 0) :
+			(rel && strcasecmp(rel, rel_want) == 0);
+		free(rel);
+		if (!match || !(href = dg_feed_attr(n, "href")))
+			continue;
+		r = dg_feed_resolve_at(c, n, href);
+		free(href);
+		if (!r)
+			continue;
+		type = dg_feed_attr(n, "type");
+		match = html_type(type);
+		free(type);
+		if (match) {
+			free(fallback);
+			return r;
+		}
+		if (fallback)
+			free(r);
+		else
+			fallback = r;
+	}
+	return fallback;
+}
