@@ -22,7 +22,7 @@
 
 typedef struct options {
 	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir;
-	int weekly, biweekly, jobs, max_wait, offline, draft, quiet, verbose;
+	int weekly, biweekly, jobs, max_wait, timeout, offline, draft, quiet, verbose;
 	unsigned format_mask;     /* DG_FORMAT_* */
 } options;
 
@@ -30,7 +30,8 @@ static const char usage_text[] =
 "usage: digest [--config FILE] [--week [YYYY-Www] | --biweekly [YYYY-Www] |\n"
 "              --since DATE --until DATE] [--kind community|cnweekly|all]\n"
 "              [--format md,html,json] [--out DIR] [--api-url URL] [--jobs N]\n"
-"              [--max-wait SECONDS] [--state-dir DIR] [--offline] [--draft]\n"
+"              [--max-wait SECONDS] [--timeout SECONDS] [--state-dir DIR]\n"
+"              [--offline] [--draft]\n"
 "              [-q|--quiet] [-v|--verbose] [--help] [--version]\n";
 
 static const char help_text[] =
@@ -67,6 +68,8 @@ static const char help_text[] =
 "                         https://HOST/api/v3\n"
 "  --jobs N               concurrent requests, 1-64 (default github.concurrency, 4)\n"
 "  --max-wait SECONDS     longest wait for a rate-limit reset (default 900)\n"
+"  --timeout SECONDS      time limit of the whole run (default digest.timeout, 1800;\n"
+"                         0 = none): what is not fetched by then counts as failed\n"
 "  --offline              send no request: render from the state store's cache\n"
 "  The token is read from the variable named by github.token_env (GITHUB_TOKEN,\n"
 "  then GH_TOKEN). It is never printed.\n"
@@ -105,7 +108,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 enum { OPT_CONFIG = 256, OPT_WEEK, OPT_BIWEEKLY, OPT_SINCE, OPT_UNTIL, OPT_KIND, OPT_FORMAT,
        OPT_OUT, OPT_API_URL, OPT_JOBS, OPT_OFFLINE, OPT_HELP, OPT_VERSION, OPT_MAX_WAIT,
-       OPT_STATE_DIR, OPT_DRAFT };
+       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -121,6 +124,7 @@ static int parse_args(int argc, char **argv, options *o)
 		{"api-url", required_argument, NULL, OPT_API_URL},
 		{"jobs", required_argument, NULL, OPT_JOBS},
 		{"max-wait", required_argument, NULL, OPT_MAX_WAIT},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"state-dir", required_argument, NULL, OPT_STATE_DIR},
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"draft", no_argument, NULL, OPT_DRAFT},
@@ -135,6 +139,7 @@ static int parse_args(int argc, char **argv, options *o)
 	opterr = 0;
 	o->jobs = -1;
 	o->max_wait = -1;
+	o->timeout = -1;
 	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CONFIG: o->config = optarg; break;
@@ -163,6 +168,10 @@ static int parse_args(int argc, char **argv, options *o)
 		case OPT_MAX_WAIT:
 			if (parse_int(optarg, 0, 86400, &o->max_wait) < 0)
 				return usage_error("--max-wait '%s': expected seconds from 0 to 86400", optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_int(optarg, 0, 604800, &o->timeout) < 0)
+				return usage_error("--timeout '%s': expected seconds from 0 to 604800", optarg);
 			break;
 		case OPT_OFFLINE: o->offline = 1; break;
 		case OPT_DRAFT: o->draft = 1; break;
@@ -301,6 +310,7 @@ int main(int argc, char **argv)
 	hopts.api_base = cfg->api_url;
 	hopts.jobs = o.jobs > 0 ? o.jobs : cfg->concurrency;
 	hopts.max_wait = o.max_wait >= 0 ? o.max_wait : cfg->max_wait;
+	hopts.timeout = o.timeout >= 0 ? o.timeout : cfg->timeout;
 	hopts.verbose = o.verbose;
 	hopts.quiet = o.quiet;
 	hopts.offline = o.offline;

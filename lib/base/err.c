@@ -5,17 +5,42 @@
 
 static _Thread_local char last_message[1024];
 
-static void flatten_newlines(char *s)
+/* One line, safe for a terminal: CR/LF/tab become spaces, other control
+ * characters "\xNN" (a name from a server cannot forge a log line or move
+ * the cursor); a message cut to the buffer ends on a character boundary. */
+static void store_message(const char *s, int cut)
 {
-	for (; *s; s++)
-		if (*s == '\n' || *s == '\r')
-			*s = ' ';
+	size_t o = 0, cap = sizeof(last_message) - 1;
+
+	for (; *s && o < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n' || c == '\r' || c == '\t') {
+			last_message[o++] = ' ';
+		} else if (c < 0x20 || c == 0x7f) {
+			if (o + 4 > cap)
+				break;
+			snprintf(last_message + o, 5, "\\x%02x", c);
+			o += 4;
+		} else {
+			last_message[o++] = (char)c;
+		}
+	}
+	if (*s || cut) { /* cut: drop a partial UTF-8 sequence at the end */
+		while (o > 0 && ((unsigned char)last_message[o - 1] & 0xC0) == 0x80)
+			o--;
+		if (o > 0 && ((unsigned char)last_message[o - 1] & 0xC0) == 0xC0)
+			o--;
+	}
+	last_message[o] = '\0';
 }
 
 int dg_err_vset(int code, const char *fmt, va_list ap)
 {
-	vsnprintf(last_message, sizeof(last_message), fmt, ap);
-	flatten_newlines(last_message);
+	char tmp[sizeof(last_message) + 1];
+
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+
+	store_message(tmp, n < 0 || (size_t)n >= sizeof(tmp));
 	return code;
 }
 
@@ -38,9 +63,7 @@ int dg_err_wrap(int code, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	/* Truncation is acceptable: the message is for a person. */
-	if (snprintf(last_message, sizeof(last_message), "%s: %s", prefix, old) < 0)
-		last_message[0] = '\0';
-	flatten_newlines(last_message);
+	dg_err_set(code, "%s: %s", prefix, old);
 	return code;
 }
 

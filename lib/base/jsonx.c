@@ -1,4 +1,6 @@
 #include "base/jsonx.h"
+#include "base/buf.h"
+#include "base/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,13 +15,22 @@ const char *dg_json_str(json_t *obj, const char *key)
 
 void dg_json_appendf(json_t *array, const char *fmt, ...)
 {
-	char msg[1200];
+	dg_buf raw = DG_BUF_INIT, msg = DG_BUF_INIT;
 	va_list ap;
+	int err;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err = dg_buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
-	json_array_append_new(array, json_string(msg));
+	/* Whatever the parts held, the warning is valid UTF-8 and of a size a person reads. */
+	if (!err)
+		err = dg_text_utf8_repair(dg_buf_cstr(&raw), raw.len, &msg);
+	if (!err)
+		err = dg_text_cut(&msg, DG_JSON_WARNING_MAX, DG_TEXT_WIDTH, 0);
+	if (err < 0 || json_array_append_new(array, json_string(dg_buf_cstr(&msg))) < 0)
+		json_array_append_new(array, json_string("(a warning could not be recorded: out of memory)"));
+	dg_buf_free(&raw);
+	dg_buf_free(&msg);
 }
 
 void dg_json_sort(json_t *array, int (*cmp)(const void *, const void *))

@@ -48,6 +48,7 @@ static const key_spec schema[] = {
 	{"github", "include_forks", K_BOOL, F(include_forks), 0, 0},
 	{"github", "concurrency", K_INT, F(concurrency), 1, 64},
 	{"github", "max_wait", K_INT, F(max_wait), 0, 86400},
+	{"digest", "timeout", K_INT, F(timeout), 0, 604800},
 	{"events", "repos", K_STRV, F(event_repos), 0, 0},
 	{"events", "label", K_STRING, F(event_label), 0, 0},
 	{"events", "upcoming_days", K_INT, F(upcoming_days), 0, 366},
@@ -305,6 +306,7 @@ static int set_defaults(dg_config *c)
 		return err;
 	c->concurrency = 4;
 	c->max_wait = 900;
+	c->timeout = 1800;
 	c->upcoming_days = 14;
 	c->highlights_per_repo = 10;
 	c->release_note_lines = 6;

@@ -53,6 +53,7 @@ typedef struct dg_config {
 	int include_forks;
 	int concurrency;
 	int max_wait;            /* seconds to wait for a rate-limit reset */
+	int timeout;             /* seconds a whole run may take (digest.timeout); 0 = no limit */
 
 	/* [events] */
 	dg_strv event_repos;

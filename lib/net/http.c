@@ -4,6 +4,8 @@
 #include "base/date.h"
 
 #include <curl/curl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +14,31 @@
 
 #define DEFAULT_MAX_BODY (32u << 20)
 #define DEFAULT_ATTEMPTS 6
+#define DEFAULT_STALL_SECONDS 60
+#define DEFAULT_MAX_PAGES 1000
+#define MAX_REDIRECTS 5
+#define TRANSFER_TIMEOUT_MS 120000L
 #define MAX_RATE_RETRIES 20
 #define SECONDARY_FIRST_WAIT_MS 60000   /* GitHub: wait at least a minute without Retry-After */
 
 enum resource { RES_CORE, RES_SEARCH, RES_COUNT };
 static const char *const resource_names[RES_COUNT] = {"core", "search"};
 
+/* The pages of one paginated list: the URLs fetched (a Link loop ends it). */
+typedef struct page_chain {
+	int refs;
+	json_t *seen;            /* url -> true */
+} page_chain;
+
 typedef struct request {
 	struct request *next;
-	char *url;
+	struct request *run_prev, *run_next;  /* in the list of running transfers */
+	char *url;               /* what was asked for: the cache key */
+	char *target;            /* where a redirect sent it, or NULL */
+	int redirects;
+	page_chain *chain;       /* NULL until a next page is asked for */
+	int page;                /* 1 for the first page of a list */
+	long long waited_ms;     /* rate-limit waits of this request so far */
 	dg_http_cb cb;
 	void *ud;
 	enum resource resource;
@@ -54,11 +72,16 @@ struct dg_http {
 	dg_http_opts opts;
 	CURLM *multi;
 	request *queue_head, *queue_tail;   /* waiting to start */
+	request *running;                   /* transfers under way */
 	int active;
 	rate_state rate[RES_COUNT];
 	long long blocked_until_ms[RES_COUNT];
 	int fatal;
 	char fatal_message[1024];
+	long long deadline_ms;   /* monotonic; 0 = none */
+	int expired;             /* the deadline passed: everything left fails */
+	request *current;        /* the request whose callback is running */
+	const char *current_next;/* the next page that callback was given */
 	int warned_no_token;
 	dg_http_stats stats;
 	unsigned rng;
@@ -86,10 +109,20 @@ static void request_reset_response(request *r)
 	r->rl_resource = -1;
 }
 
+static void chain_release(page_chain *c)
+{
+	if (c && --c->refs == 0) {
+		json_decref(c->seen);
+		free(c);
+	}
+}
+
 static void request_free(request *r)
 {
 	if (!r)
 		return;
+	chain_release(r->chain);
+	free(r->target);
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
@@ -129,6 +162,16 @@ int dg_http_new(const dg_http_opts *opts, dg_http **out)
 		h->opts.retry_base_ms = atoi(env_base);
 	else if (h->opts.retry_base_ms <= 0)
 		h->opts.retry_base_ms = 500;
+	if ((env_base = getenv("DIGEST_STALL_SECONDS")) && atoi(env_base) > 0)
+		h->opts.stall_seconds = atoi(env_base);
+	else if (h->opts.stall_seconds <= 0)
+		h->opts.stall_seconds = DEFAULT_STALL_SECONDS;
+	if ((env_base = getenv("DIGEST_MAX_PAGES")) && atoi(env_base) > 0)
+		h->opts.max_pages = atoi(env_base);
+	else if (h->opts.max_pages <= 0)
+		h->opts.max_pages = DEFAULT_MAX_PAGES;
+	if (h->opts.timeout > 0)
+		h->deadline_ms = now_ms() + h->opts.timeout * 1000LL;
 	for (int i = 0; i < RES_COUNT; i++)
 		h->rate[i].remaining = -1;
 	h->stats.core_remaining = -1;
@@ -161,6 +204,17 @@ void dg_http_free(dg_http *h)
 	free(h);
 }
 
+static void unlink_running(dg_http *h, request *r)
+{
+	if (r->run_prev)
+		r->run_prev->run_next = r->run_next;
+	else if (h->running == r)
+		h->running = r->run_next;
+	if (r->run_next)
+		r->run_next->run_prev = r->run_prev;
+	r->run_prev = r->run_next = NULL;
+}
+
 static void enqueue(dg_http *h, request *r)
 {
 	r->next = NULL;
@@ -171,13 +225,48 @@ static void enqueue(dg_http *h, request *r)
 	h->queue_tail = r;
 }
 
+/* A page asked for from the callback of the previous one: same list. */
+static int follow_page(dg_http *h, request *r)
+{
+	request *prev = h->current;
+
+	if (!prev || !h->current_next || strcmp(r->url, h->current_next))
+		return 0;
+	if (!prev->chain) {
+		if (!(prev->chain = calloc(1, sizeof(*prev->chain))) || !(prev->chain->seen = json_object())) {
+			free(prev->chain);
+			prev->chain = NULL;
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		}
+		prev->chain->refs = 1;
+		json_object_set_new(prev->chain->seen, prev->url, json_true());
+	}
+	if (json_object_get(prev->chain->seen, r->url))
+		return dg_err_set(DG_ERR_FAIL, "%s: the list's Link rel=\"next\" leads back to a page already "
+				  "fetched; stopped after page %d", r->url, prev->page);
+	if (prev->page >= h->opts.max_pages)
+		return dg_err_set(DG_ERR_FAIL, "%s: the list goes on past %d pages; stopped there", r->url,
+				  h->opts.max_pages);
+	r->chain = prev->chain;
+	r->chain->refs++;
+	r->page = prev->page + 1;
+	return json_object_set_new(r->chain->seen, r->url, json_true()) < 0 ?
+		dg_err_set(DG_ERR_NOMEM, "out of memory") : 0;
+}
+
 static int get(dg_http *h, const char *url, dg_http_cb cb, void *ud, int raw)
 {
 	request *r = calloc(1, sizeof(*r));
+	int err;
 
 	if (!r || !(r->url = strdup(url))) {
 		free(r);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	r->page = 1;
+	if ((err = follow_page(h, r)) < 0) {
+		request_free(r);
+		return err;
 	}
 	r->cb = cb;
 	r->ud = ud;
@@ -199,18 +288,109 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 	return get(h, url, cb, ud, 1);
 }
 
+/* A path segment that resolves to "." or ".." (also percent-encoded). */
+static int dot_segment(const char *p, size_t n)
+{
+	int dots = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '.')
+			dots++;
+		else if (i + 2 < n + 1 && p[i] == '%' && p[i + 1] == '2' && (p[i + 2] == 'e' || p[i + 2] == 'E')) {
+			dots++;
+			i += 2;
+		} else
+			return 0;
+	}
+	return dots == 1 || dots == 2;
+}
+
 /* The token goes only to the configured API: never to a feed's host, nor to
- * a look-alike host such as api.github.com.evil.example. */
+ * a look-alike host such as api.github.com.evil.example, nor to a path that
+ * leaves the API base once dot segments are resolved (libcurl resolves them
+ * before sending). */
 static int is_api_url(const dg_http *h, const char *url)
 {
 	size_t n;
+	const char *p;
 
 	if (!h->opts.api_base)
 		return 1;
 	n = strlen(h->opts.api_base);
 	while (n && h->opts.api_base[n - 1] == '/')
 		n--;
-	return !strncmp(url, h->opts.api_base, n) && (url[n] == '/' || url[n] == '?' || url[n] == '\0');
+	if (strncmp(url, h->opts.api_base, n) || (url[n] != '/' && url[n] != '?' && url[n] != '\0'))
+		return 0;
+	for (p = url + n; *p == '/';) {
+		size_t seg = strcspn(p + 1, "/?#");
+		if (dot_segment(p + 1, seg))
+			return 0;
+		p += 1 + seg;
+	}
+	return 1;
+}
+
+/* Overwrite every copy of the token in s[0..len) (a server that echoes the
+ * Authorization header must not get it into a log, the store or an issue). */
+static void scrub(const dg_http *h, char *s, size_t len)
+{
+	size_t n = h->opts.token ? strlen(h->opts.token) : 0;
+
+	if (!s || n < 4)
+		return;
+	for (size_t i = 0; i + n <= len; i++)
+		if (s[i] == h->opts.token[0] && !memcmp(s + i, h->opts.token, n))
+			memset(s + i, '*', n);
+}
+
+/* A number a server sent: digits only, clamped to [0, LLONG_MAX]; -1 when
+ * it is not one. */
+static long long header_number(const char *v)
+{
+	long long n = 0;
+
+	if (!v || !*v)
+		return -1;
+	for (; *v >= '0' && *v <= '9'; v++)
+		n = n > (LLONG_MAX - 9) / 10 ? LLONG_MAX : n * 10 + (*v - '0');
+	return *v ? -1 : n;
+}
+
+/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3); seconds
+ * from now, -1 when neither. */
+static long retry_after_of(const char *v)
+{
+	long long n = header_number(v);
+	time_t when;
+
+	if (n >= 0)
+		return n > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)n;
+	if ((when = curl_getdate(v, NULL)) < 0)
+		return -1;
+	n = (long long)when - (long long)time(NULL);
+	return n < 0 ? 0 : n > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)n;
+}
+
+/* Print a line on stderr with control characters escaped (-v lines show
+ * URLs that came from servers). */
+static void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void vlog(const char *fmt, ...)
+{
+	dg_buf b = DG_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (dg_buf_vprintf(&b, fmt, ap) == 0) {
+		fputs("digest: ", stderr);
+		for (const unsigned char *p = (const unsigned char *)dg_buf_cstr(&b); *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(stderr, "\\x%02x", *p);
+			else
+				fputc(*p, stderr);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+	dg_buf_free(&b);
 }
 
 /* --- curl callbacks --- */
@@ -280,16 +460,18 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 		free(r->content_type);
 		r->content_type = v;
 	} else if ((v = header_value(data, len, "Retry-After"))) {
-		r->retry_after = atol(v);
+		r->retry_after = retry_after_of(v);
 		free(v);
 	} else if ((v = header_value(data, len, "X-RateLimit-Remaining"))) {
-		r->rl_remaining = atol(v);
+		long long x = header_number(v);
+		r->rl_remaining = x > LONG_MAX ? LONG_MAX : (long)x;
 		free(v);
 	} else if ((v = header_value(data, len, "X-RateLimit-Limit"))) {
-		r->rl_limit = atol(v);
+		long long x = header_number(v);
+		r->rl_limit = x > LONG_MAX ? LONG_MAX : (long)x;
 		free(v);
 	} else if ((v = header_value(data, len, "X-RateLimit-Reset"))) {
-		r->rl_reset = atoll(v);
+		r->rl_reset = header_number(v) < 0 ? 0 : header_number(v);
 		free(v);
 	} else if ((v = header_value(data, len, "X-RateLimit-Resource"))) {
 		r->rl_resource = !strcmp(v, "search") ? RES_SEARCH : !strcmp(v, "core") ? RES_CORE : -1;
@@ -312,7 +494,9 @@ static int add_header(request *r, const char *line)
 
 static int start_transfer(dg_http *h, request *r)
 {
+	const char *url = r->target ? r->target : r->url;
 	char line[1200];
+	long long timeout_ms = TRANSFER_TIMEOUT_MS;
 	int err = 0;
 
 	request_reset_response(r);
@@ -331,7 +515,7 @@ static int start_transfer(dg_http *h, request *r)
 		   (err = add_header(r, "X-GitHub-Api-Version: 2022-11-28")) < 0) {
 		return err;
 	}
-	if (h->opts.token && !r->raw && is_api_url(h, r->url)) {
+	if (h->opts.token && !r->raw && is_api_url(h, url)) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", h->opts.token);
 		err = add_header(r, line);
 		memset(line, 0, sizeof(line)); /* no copy of the token lingers on the stack */
@@ -346,15 +530,20 @@ static int start_transfer(dg_http *h, request *r)
 	if (!r->easy && !(r->easy = curl_easy_init()))
 		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot create a handle");
 	curl_easy_reset(r->easy);
-	curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
+	if (h->deadline_ms && h->deadline_ms - now_ms() < timeout_ms)
+		timeout_ms = h->deadline_ms - now_ms() > 1 ? h->deadline_ms - now_ms() : 1;
+	curl_easy_setopt(r->easy, CURLOPT_URL, url);
 	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, h->user_agent);
 	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(r->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(r->easy, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, (long)h->opts.stall_seconds);
+	/* Redirects are followed by handle_done, so that the token check runs
+	 * again for every location. */
+	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(r->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -364,33 +553,58 @@ static int start_transfer(dg_http *h, request *r)
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
 	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
-		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot start %s", r->url);
+		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot start %s", url);
 	h->active++;
 	h->stats.requests++;
+	r->run_next = h->running;
+	if (h->running)
+		h->running->run_prev = r;
+	h->running = r;
 	return 0;
 }
 
 /* --- finishing --- */
 
+/* Answer the request's callback (once), then free it. */
+static void answer(dg_http *h, request *r, const dg_http_response *resp, int err, const char *msg)
+{
+	h->current = r;
+	h->current_next = resp ? resp->next_url : NULL;
+	r->cb(h, r->ud, resp, err, msg);
+	h->current = NULL;
+	h->current_next = NULL;
+	request_free(r);
+}
+
 static void finish(dg_http *h, request *r, const dg_http_response *resp, int err, const char *msg)
 {
 	if (err && h->opts.verbose)
-		fprintf(stderr, "digest: GET %s failed: %s\n", r->url, msg);
-	r->cb(h, r->ud, resp, err, msg);
-	request_free(r);
+		vlog("GET %s failed: %s", r->url, msg);
+	answer(h, r, resp, err, msg);
 }
 
 static void fail(dg_http *h, request *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void fail(dg_http *h, request *r, int err, const char *fmt, ...)
 {
-	char msg[1024];
+	dg_buf msg = DG_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (dg_buf_vprintf(&msg, fmt, ap) < 0) {
+		dg_buf_free(&msg);
+		dg_buf_puts(&msg, "out of memory");
+	}
 	va_end(ap);
-	finish(h, r, NULL, err, msg);
+	finish(h, r, NULL, err, dg_buf_cstr(&msg));
+	dg_buf_free(&msg);
+}
+
+/* What the deadline leaves: a request not done by then fails, naming it. */
+static void fail_expired(dg_http *h, request *r)
+{
+	fail(h, r, DG_HTTP_ERR_FAILED, "%s: not done within the run's time limit (--timeout %d s)", r->url,
+	     h->opts.timeout);
 }
 
 static void set_fatal(dg_http *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -417,9 +631,14 @@ static long backoff_ms(dg_http *h, int attempt)
 
 static void retry_later(dg_http *h, request *r, long delay_ms, const char *why)
 {
+	if (h->deadline_ms && now_ms() + delay_ms >= h->deadline_ms) {
+		fail(h, r, DG_HTTP_ERR_FAILED, "%s: %s; a retry in %.1f s would end after the run's time limit "
+		     "(--timeout %d s)", r->url, why, delay_ms / 1000.0, h->opts.timeout);
+		return;
+	}
 	h->stats.retries++;
 	if (h->opts.verbose)
-		fprintf(stderr, "digest: GET %s: %s, retrying in %.1f s\n", r->url, why, delay_ms / 1000.0);
+		vlog("GET %s: %s, retrying in %.1f s", r->url, why, delay_ms / 1000.0);
 	r->not_before_ms = now_ms() + delay_ms;
 	enqueue(h, r);
 }
@@ -453,8 +672,9 @@ static void format_reset(long long reset, char *out, size_t size)
 	time_t t = (time_t)reset;
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (reset <= 0 || reset > 253402300799LL || !gmtime_r(&t, &tm) ||
+	    !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, size, "an unknown time");
 }
 
 /* Body to JSON, answering the callback; malformed bodies are retried. */
@@ -487,9 +707,8 @@ static void deliver(dg_http *h, request *r, const char *body, size_t len, const 
 	resp.next_url = next;
 	resp.content_type = r->content_type;
 	resp.from_cache = from_cache;
-	r->cb(h, r->ud, &resp, 0, NULL);
+	answer(h, r, &resp, 0, NULL);
 	json_decref(json);
-	request_free(r);
 }
 
 static int contains_ci(const char *hay, const char *needle)
@@ -519,12 +738,21 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(h->multi, r->easy);
+	unlink_running(h, r);
 	h->active--;
+	scrub(h, r->body.ptr, r->body.len);
+	scrub(h, r->link_next, r->link_next ? strlen(r->link_next) : 0);
+	scrub(h, r->etag, r->etag ? strlen(r->etag) : 0);
+	scrub(h, r->content_type, r->content_type ? strlen(r->content_type) : 0);
 	if (h->opts.verbose)
-		fprintf(stderr, "digest: GET %s -> %ld%s\n", r->url, status,
-			code != CURLE_OK ? " (transport error)" :
-			status == 304 ? " (not modified, cache hit)" :
-			r->cached_etag ? " (cache stale)" : " (cache miss)");
+		vlog("GET %s -> %ld%s", r->target ? r->target : r->url, status,
+		     code != CURLE_OK ? " (transport error)" :
+		     status == 304 ? " (not modified, cache hit)" :
+		     r->cached_etag ? " (cache stale)" : " (cache miss)");
+	if (code == CURLE_OPERATION_TIMEDOUT && h->deadline_ms && now_ms() >= h->deadline_ms) {
+		fail_expired(h, r);
+		return;
+	}
 	if (code != CURLE_OK) {
 		if (code == CURLE_WRITE_ERROR) {
 			fail(h, r, DG_HTTP_ERR_FAILED, "%s: response larger than %zu bytes", r->url,
@@ -550,6 +778,27 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 		h->stats.not_modified++;
 		h->stats.cache_hits++;
 		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, 200, 1);
+		return;
+	}
+	if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+		char *location = NULL;
+		curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &location);
+		if (!location || strncasecmp(location, "http", 4)) {
+			fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld without a usable Location", r->url, status);
+		} else if (++r->redirects > MAX_REDIRECTS) {
+			fail(h, r, DG_HTTP_ERR_FAILED, "%s: more than %d redirects", r->url, MAX_REDIRECTS);
+		} else {
+			char *next = strdup(location);
+			if (!next) {
+				fail(h, r, DG_HTTP_ERR_FAILED, "%s: out of memory", r->url);
+				return;
+			}
+			scrub(h, next, strlen(next));
+			free(r->target);
+			r->target = next;
+			r->not_before_ms = 0;
+			enqueue(h, r);
+		}
 		return;
 	}
 	if (status >= 200 && status < 300) {
@@ -600,12 +849,21 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 			wait_ms += backoff_ms(h, 0);
 		}
 		if (wait_ms >= 0) {
-			if (wait_ms > h->opts.max_wait * 1000LL || ++r->rate_retries > MAX_RATE_RETRIES) {
+			if (wait_ms > h->opts.max_wait * 1000LL) {
 				set_fatal(h, "%s: %ld %s: would need to wait %lld s, beyond --max-wait %d s",
 					  r->url, status, why, wait_ms / 1000, h->opts.max_wait);
 				fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
 				return;
 			}
+			if (r->waited_ms + wait_ms > h->opts.max_wait * 1000LL || ++r->rate_retries > MAX_RATE_RETRIES) {
+				/* Each wait was allowed, not all of them together. */
+				set_fatal(h, "%s: %ld %s again after %d waits (%lld s in all); waiting once more would "
+					  "pass --max-wait %d s for one request", r->url, status, why, r->rate_retries,
+					  r->waited_ms / 1000, h->opts.max_wait);
+				fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+				return;
+			}
+			r->waited_ms += wait_ms;
 			h->stats.waited_ms += wait_ms;
 			retry_later(h, r, (long)wait_ms, why);
 			return;
@@ -667,6 +925,29 @@ static request *dequeue_ready(dg_http *h, long long now, long long *next_wake)
 	return NULL;
 }
 
+/* The run's time is up: every queued and running request fails, naming the limit. */
+static void expire(dg_http *h)
+{
+	if (!h->expired && !h->opts.quiet)
+		fprintf(stderr, "digest: warning: the run's time limit (--timeout %d s) was reached; "
+				"what is not fetched yet counts as failed\n", h->opts.timeout);
+	h->expired = 1;
+	while (h->queue_head) {
+		request *r = h->queue_head;
+		h->queue_head = r->next;
+		if (!h->queue_head)
+			h->queue_tail = NULL;
+		fail_expired(h, r);
+	}
+	while (h->running) {
+		request *r = h->running;
+		unlink_running(h, r);
+		curl_multi_remove_handle(h->multi, r->easy);
+		h->active--;
+		fail_expired(h, r);
+	}
+}
+
 static void abort_queued(dg_http *h)
 {
 	while (h->queue_head) {
@@ -704,12 +985,11 @@ int dg_http_run(dg_http *h)
 			if (!h->active)
 				break;
 		}
+		if (h->deadline_ms && now >= h->deadline_ms)
+			expire(h);
 		while (!h->fatal && h->active < h->opts.jobs && (r = dequeue_ready(h, now, &wake))) {
-			if (start_transfer(h, r) < 0) {
-				char msg[1024];
-				snprintf(msg, sizeof(msg), "%s", dg_err_last());
-				finish(h, r, NULL, DG_HTTP_ERR_FAILED, msg);
-			}
+			if (start_transfer(h, r) < 0)
+				fail(h, r, DG_HTTP_ERR_FAILED, "%s", dg_err_last());
 		}
 		curl_multi_perform(h->multi, &running);
 		while ((m = curl_multi_info_read(h->multi, &msgs))) {
@@ -725,6 +1005,8 @@ int dg_http_run(dg_http *h)
 				timeout = (int)(wake - now > 1000 ? 1000 : wake - now);
 			else if (wake >= 0 && wake - now < timeout)
 				timeout = wake > now ? (int)(wake - now) : 0;
+			if (h->deadline_ms && h->deadline_ms - now < timeout)
+				timeout = h->deadline_ms > now ? (int)(h->deadline_ms - now) : 0;
 			curl_multi_poll(h->multi, NULL, 0, timeout, NULL);
 		}
 	}

@@ -8,7 +8,12 @@
  * malformed-body retries with backoff, secondary limits (Retry-After or
  * exponential backoff with jitter) and primary-limit exhaustion (wait for the
  * reset within `max_wait`, else stop with a message saying when it resets).
- * The token is sent only in the Authorization header and never printed. */
+ * The token is sent only in the Authorization header, only to URLs whose path
+ * (dot segments resolved) is under the API base, checked again at every
+ * redirect; text that comes back from a server is scrubbed of it before it is
+ * printed, stored or handed to a callback. Every run is bounded: a whole-run
+ * deadline, a stall limit per transfer, a cap on attempts and on the time
+ * one request may wait, and on the pages of a list. */
 #ifndef DG_HTTP_H
 #define DG_HTTP_H
 
@@ -31,6 +36,11 @@ typedef struct dg_http_opts {
 	size_t max_body;         /* per-response cap; 0 = 32 MiB */
 	int max_attempts;        /* per request for 5xx/transport/malformed; 0 = 6 */
 	int retry_base_ms;       /* first backoff; 0 = 500 (env DIGEST_RETRY_BASE_MS overrides) */
+	int timeout;             /* seconds for the whole run (--timeout), from dg_http_new; 0 = none.
+				    Requests not done by then fail (DG_HTTP_ERR_FAILED), naming the limit */
+	int stall_seconds;       /* a transfer with no progress this long fails; 0 = 60
+				    (env DIGEST_STALL_SECONDS overrides, for tests) */
+	int max_pages;           /* pages of one paginated list; 0 = 1000 (env DIGEST_MAX_PAGES) */
 } dg_http_opts;
 
 typedef struct dg_http_response {
@@ -58,7 +68,11 @@ typedef void (*dg_http_cb)(dg_http *h, void *ud, const dg_http_response *resp, i
 int dg_http_new(const dg_http_opts *opts, dg_http **out);
 void dg_http_free(dg_http *h);             /* accepts NULL */
 
-/* Queue a GET of `url` (absolute). The callback is called exactly once. */
+/* Queue a GET of `url` (absolute). The callback is called exactly once.
+ * A URL queued from a callback that equals the response's next_url is the
+ * next page of the same list: a page already fetched in that list (a Link
+ * loop) or a page past max_pages is refused with a message (<0, nothing
+ * queued; the callback is not called). */
 int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 
 /* Queue a GET of a non-JSON document (a feed): sent without the token or
