@@ -45,7 +45,7 @@ typedef struct dg_author {
 	/* What newcomers.c learns. */
 	int known;               /* the store knows this person ... */
 	int64_t known_first_at;  /* ... and this first merge */
-	int searched;            /* a search answered for every scope so far */
+	int searched;            /* a search answered (found one earlier, or saw every match) */
 	int search_failed;       /* a search failed: nothing is decided */
 	int has_earlier;
 	dg_pull_ref earlier;     /* the earliest merged before the window found */
