@@ -1,67 +1,183 @@
-/* collectint.h - what lib/collect.c shares with lib/newcomers.c; private.
+/* collectint.h - what the files of the community collector share; private.
  *
- * The collection state of one run and the helpers both files use. Nothing
- * outside the collectors includes this. */
+ * collect.c is the entry (dg_collect_community): it queues the stages and
+ * assembles the model. Each stage is one file: repos.c (the watched set),
+ * releases.c, pulls.c (merged-PR searches), eventlist.c (event issues),
+ * scope.c (search qualifiers, the contributor table's scope), contributors.c
+ * (the window's authors) and newcomers.c (who is new). Nothing outside
+ * lib/github includes this but the unit tests. */
 #ifndef DG_COLLECTINT_H
 #define DG_COLLECTINT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "config/config.h"
-#include "net/http.h"
-#include "store/store.h"
+#include "net/collector.h"
 
 /* GitHub rejects search queries longer than 256 characters. */
 #define SEARCH_QUERY_MAX 240
+/* The search API pages through at most this many results. */
+#define SEARCH_CAP 1000
+
+/* ---- the window's authors (contributors.c) ---- */
+
+/* A merged pull request: the first of an author in the window, or an earlier
+ * one a search found. */
+typedef struct dg_pull_ref {
+	char *repo;              /* owner/name */
+	int64_t number;
+	char *url;
+	char *title;
+	char *merged_at;         /* as GitHub wrote it */
+	int64_t merged;          /* the same, seconds UTC */
+} dg_pull_ref;
+
+typedef struct dg_author {
+	char *login;
+	char *url;
+	char *avatar_url;
+	int64_t id;
+	int pulls;               /* merged in the window */
+	size_t order;            /* index of `first` among the window's pulls */
+	dg_pull_ref first;       /* the earliest merged in the window */
+
+	/* What newcomers.c learns. */
+	int known;               /* the store knows this person ... */
+	int64_t known_first_at;  /* ... and this first merge */
+	int searched;            /* a search answered (found one earlier, or saw every match) */
+	int search_failed;       /* a search failed: nothing is decided */
+	int has_earlier;
+	dg_pull_ref earlier;     /* the earliest merged before the window found */
+	int earlier_inexact;     /* found on a page that did not hold every match */
+} dg_author;
+
+typedef struct dg_authors {
+	dg_author *v;            /* sorted by dg_collect_cmp_login */
+	size_t n;
+} dg_authors;
+
+/* The authors of `pulls` (model pulls sorted by merge time; bots left out).
+ * 0 or DG_ERR_NOMEM; free with dg_authors_clear. */
+int dg_authors_build(dg_authors *out, const dg_config *cfg, json_t *pulls);
+void dg_authors_clear(dg_authors *a);
+/* The author with exactly this login, or NULL. */
+dg_author *dg_authors_find(const dg_authors *a, const char *login);
+/* The author with this login in any case (the latest to appear), or NULL. */
+dg_author *dg_authors_find_ci(const dg_authors *a, const char *login);
+/* The model's "contributors": [{"login","url","avatar_url","pulls"}]
+ * (unsorted); caller decrefs; NULL when out of memory. */
+json_t *dg_authors_model(const dg_authors *a);
+void dg_pull_ref_clear(dg_pull_ref *p);
+
+/* ---- new contributors (newcomers.c) ---- */
+
+typedef struct dg_newcomers {
+	dg_collector *c;         /* borrowed */
+	dg_authors *authors;     /* borrowed; what is learned is written into them */
+	char *scope;             /* the watched set's key in the contributor table */
+	int or_understood;       /* a batched search returned only its own authors */
+	json_t *found;           /* the model's "new_contributors" (unsorted) */
+} dg_newcomers;
+
+/* 0 or DG_ERR_NOMEM; free with dg_newcomers_clear. */
+int dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors);
+void dg_newcomers_clear(dg_newcomers *nc);
+/* Ask about the authors the store does not know, within each scope group
+ * (NULL-terminated). */
+void dg_newcomers_search(dg_newcomers *nc, char **groups);
+/* After the searches: decide who is new and remember what was learned. */
+void dg_newcomers_settle(dg_newcomers *nc);
+
+/* How many of `batch` go in one author search (at least 1 when n > 0): at
+ * most six (GitHub allows five operators) and the query under
+ * SEARCH_QUERY_MAX. */
+size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group);
+/* The search for merged pulls of `batch` before `since` within `group`:
+ * *who is "author:a OR author:b", *query the whole query; caller frees both.
+ * 0, or <0 with both NULL. */
+int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
+		       char **who, char **query);
+
+/* ---- search scope (scope.c) ---- */
+
+/* One qualifier per org ("org:o"), then the extra repos outside those orgs
+ * ("repo:a/b repo:c/d") chunked under the query-length limit. A
+ * NULL-terminated array; free with dg_scope_groups_free; NULL when out of
+ * memory. */
+char **dg_scope_groups(const dg_strv *orgs, const dg_strv *repos);
+void dg_scope_groups_free(char **groups);
+/* "org:a repo:b/c": the lower-case qualifiers, sorted (reordering the config
+ * keeps what the store knows); caller frees; NULL when out of memory. */
+char *dg_scope_key(const dg_strv *orgs, const dg_strv *repos);
+
+/* ---- merged pull requests (pulls.c) ---- */
+
+/* "is:pr is:merged GROUP merged:LO..HI-1s"; caller frees; NULL when out of memory. */
+char *dg_pulls_query(const char *group, int64_t lo, int64_t hi);
+/* 1 with *mid set when a window [lo, hi) holding `total` matches is to be
+ * searched in halves (more than the search API pages through). */
+int dg_pulls_split(int64_t total, int64_t lo, int64_t hi, int64_t *mid);
+/* The last page to ask for: `total` results, per_page to a page, within
+ * SEARCH_CAP. */
+int64_t dg_pulls_last_page(int64_t total, size_t per_page);
+
+/* ---- the collection of one run ---- */
 
 typedef struct collect {
-	const dg_config *cfg;
-	dg_http *http;
-	dg_store *store;
-	int64_t since, until;
-	char api[1024];
-	char *scope;             /* identifies the watched set in the contributor table; owned */
-
+	dg_collector base;       /* cfg, http, store, window, api, warnings, failed */
 	json_t *repos;           /* lower-case full_name -> {"full_name","html_url","description"} */
 	json_t *releases;        /* array */
 	json_t *pulls;           /* "repo#number" -> pull (split searches may overlap) */
-	json_t *authors;         /* login -> {"login","url","avatar_url","pulls","first":pull,"id"} */
-	json_t *new_contributors;
+	json_t *pulls_sorted;    /* by merge time, once every merged page is in */
 	json_t *events_past, *events_upcoming;
-	json_t *warnings;
-	int failed;
-	int org_failures;
-	int or_understood;       /* a batched author search returned only its own authors */
 	char **groups;           /* search scope qualifiers */
 	int merged_pending;      /* merged-PR searches in flight */
 	int contributors_started;
-	json_t *pulls_sorted;
+	dg_authors authors;
+	dg_newcomers newcomers;
 } collect;
 
 /* One paged listing in flight. */
 typedef struct page_job {
 	collect *c;
-	char *repo;              /* owner/name, or the org, or the author login */
+	char *name;              /* owner/name, the org, or the search group */
 	int64_t lo, hi;          /* search window [lo, hi) */
 	int first_page;
-	json_t *batch;           /* author searches: the logins asked about */
-	const char *group;       /* author searches: the scope qualifier */
 } page_job;
 
-/* Count a source as failed and say why in the warnings. */
-void dg_collect_failed(collect *c, const char *what, const char *message);
-page_job *dg_collect_job_new(collect *c, const char *repo);
-void dg_collect_job_free(page_job *j);
+/* NULL when out of memory (dg_collector_get then counts the source). */
+page_job *dg_collect_job_new(collect *c, const char *name);
+void dg_collect_job_free(void *job);
+/* The JSON array of a listing page; NULL when the request failed (named
+ * `not_found` for a 404 when not NULL) or the page is something else (named
+ * `expected`): the source then counts as failed and `j` is freed. */
+json_t *dg_collect_listing(page_job *j, const dg_http_response *resp, int err, const char *msg,
+			   const char *not_found, const char *expected);
+/* Queue the next page with `j` and `cb`, or free `j` when next_url is NULL. */
+void dg_collect_next(page_job *j, const char *next_url, dg_http_cb cb);
 /* RFC 3339 time at obj[key]; *ok says whether there was one. */
 int64_t dg_collect_time_of(json_t *obj, const char *key, int *ok);
-/* Queue a search/issues query; 0 when queued (else counted as failed). */
-int dg_collect_queue_search(collect *c, const char *query, dg_http_cb cb, page_job *j);
+/* Queue a search/issues query; 0 when queued, else counted as failed and
+ * `job` freed. */
+int dg_collect_search(dg_collector *c, const char *query, dg_http_cb cb, void *job,
+		      void (*job_free)(void *));
+/* qsort comparator over char * (strcmp). */
+int dg_collect_cmp_cstr(const void *a, const void *b);
 /* Logins: case-insensitive, then exact, for a stable order. */
 int dg_collect_cmp_login(const char *a, const char *b);
+/* The merged searches are all in: build the authors, start the newcomer
+ * searches (once). */
+void dg_collect_contributors(collect *c);
 
-/* New contributors (lib/newcomers.c): ask about the window's authors the
- * store does not know, then decide who is new and remember it. */
-void dg_newcomers_search(collect *c, char **groups);
-void dg_newcomers_settle(collect *c);
+/* Stage 1 (repos.c): list the orgs and extra repos into c->repos. */
+void dg_repos_queue(collect *c);
+/* How the watched set spells `full_name` (any case); NULL when not watched. */
+const char *dg_repos_watched(collect *c, const char *full_name);
+/* Stage 2: releases of every watched repo, the merged-PR search of one
+ * group over [lo, hi), the event issues. */
+void dg_releases_queue(collect *c);
+void dg_pulls_search(collect *c, const char *group, int64_t lo, int64_t hi);
+void dg_eventlist_queue(collect *c);
 
 #endif

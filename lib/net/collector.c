@@ -63,8 +63,8 @@ char *dg_collector_api(const dg_collector *c, const char *fmt, ...)
 	return dg_buf_detach(&b);
 }
 
-void dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, void *job,
-		      void (*job_free)(void *))
+int dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, void *job,
+		     void (*job_free)(void *))
 {
 	int err;
 
@@ -72,13 +72,14 @@ void dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, 
 		dg_collector_failed(c, url ? url : "request", "out of memory");
 		if (job)
 			job_free(job);
-		return;
+		return DG_ERR_NOMEM;
 	}
 	err = raw ? dg_http_get_raw(c->http, url, cb, job) : dg_http_get(c->http, url, cb, job);
 	if (err < 0) {
 		dg_collector_failed(c, url, dg_err_last());
 		job_free(job);
 	}
+	return err < 0 ? err : 0;
 }
 
 char *dg_collector_key(const char *name)

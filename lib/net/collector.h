@@ -37,9 +37,10 @@ char *dg_collector_api(const dg_collector *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Queue a GET of `url` (raw: a document that is not the API's JSON, sent
- * without the token). When it cannot be queued (or url is NULL: out of
- * memory) the source counts as failed and `job` is freed with job_free. */
-void dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, void *job,
+ * without the token). Returns 0 when queued; when it cannot be queued (or
+ * url or job is NULL: out of memory) the source counts as failed, `job` is
+ * freed with job_free and the result is <0. */
+int dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, void *job,
 		      void (*job_free)(void *));
 
 /* A lower-case copy, the key repositories are known by; caller frees. */

@@ -1,0 +1,182 @@
+/* pulls.c - pull requests merged in the window, through the search API.
+ *
+ * One search per scope group. A window holding more than the search API
+ * pages through is halved until each half fits; the other pages of a search
+ * are asked for at once, the total being known from the first. */
+#include "github/collectint.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *dg_pulls_query(const char *group, int64_t lo, int64_t hi)
+{
+	char a[DG_DATE_RFC3339_LEN], b[DG_DATE_RFC3339_LEN];
+	dg_buf q = DG_BUF_INIT;
+
+	dg_date_format_utc(lo, a);
+	dg_date_format_utc(hi - 1, b); /* the range is inclusive: [lo, hi) = lo..hi-1s */
+	dg_buf_printf(&q, "is:pr is:merged %s merged:%s..%s", group, a, b);
+	return dg_buf_detach(&q);
+}
+
+int dg_pulls_split(int64_t total, int64_t lo, int64_t hi, int64_t *mid)
+{
+	if (total <= SEARCH_CAP || hi - lo <= 1)
+		return 0;
+	*mid = lo + (hi - lo) / 2;
+	return 1;
+}
+
+int64_t dg_pulls_last_page(int64_t total, size_t per_page)
+{
+	int64_t per = per_page ? (int64_t)per_page : 100;
+	int64_t pages = (total + per - 1) / per;
+	int64_t within_cap = (SEARCH_CAP - 1) / per + 1; /* pages p with (p - 1) * per < SEARCH_CAP */
+
+	return pages < within_cap ? pages : within_cap;
+}
+
+static void record_pull(collect *c, json_t *item)
+{
+	const char *repo_url = dg_json_str(item, "repository_url");
+	const char *slash = strstr(repo_url, "/repos/");
+	const char *repo;
+	json_t *pr = json_object_get(item, "pull_request");
+	json_t *user = json_object_get(item, "user");
+	json_t *labels, *label;
+	json_int_t number = json_integer_value(json_object_get(item, "number"));
+	dg_buf key = DG_BUF_INIT;
+	char *k;
+	int ok;
+	size_t i;
+	int64_t merged = dg_collect_time_of(pr, "merged_at", &ok);
+
+	if (!slash || !ok || merged < c->base.since || merged >= c->base.until)
+		return;
+	/* Spell the repo as GitHub does in the repository list. */
+	if (!(repo = dg_repos_watched(c, slash + 7)))
+		return;
+	dg_buf_printf(&key, "%s#%lld", repo, (long long)number);
+	if (!(k = dg_buf_detach(&key)) || !(labels = json_array())) {
+		dg_collector_failed(&c->base, dg_json_str(item, "html_url"), "out of memory");
+		free(k);
+		return;
+	}
+	json_array_foreach(json_object_get(item, "labels"), i, label)
+		if (json_is_string(json_object_get(label, "name")))
+			json_array_append(labels, json_object_get(label, "name"));
+	json_object_set_new(c->pulls, k,
+		json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I}",
+			  "repo", repo, "number", number,
+			  "title", dg_json_str(item, "title"), "url", dg_json_str(item, "html_url"),
+			  "author", dg_json_str(user, "login"), "labels", labels,
+			  "merged_at", dg_json_str(pr, "merged_at"),
+			  "author_type", dg_json_str(user, "type"), "author_url", dg_json_str(user, "html_url"),
+			  "author_avatar", dg_json_str(user, "avatar_url"),
+			  "author_id", json_integer_value(json_object_get(user, "id"))));
+	free(k);
+}
+
+static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg);
+
+/* Queue one more page of a search; counts it as pending when queued. */
+static void get_page(collect *c, const char *url, page_job *j)
+{
+	if (dg_collector_get(&c->base, url, 0, on_merged, j, dg_collect_job_free) == 0)
+		c->merged_pending++;
+}
+
+/* The other pages of a first page (2 .. the last within the cap). */
+static void other_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items)
+{
+	int64_t total = json_integer_value(json_object_get(resp->json, "total_count"));
+	int64_t last = dg_pulls_last_page(total, json_array_size(items));
+
+	for (int64_t p = 2; p <= last; p++) {
+		page_job *pj = dg_collect_job_new(c, j->name);
+		dg_buf url = DG_BUF_INIT;
+		char *u;
+
+		if (!pj) {
+			dg_collector_failed(&c->base, resp->url, "out of memory");
+			break;
+		}
+		pj->first_page = 0;
+		pj->lo = j->lo;
+		pj->hi = j->hi;
+		dg_buf_printf(&url, "%s&page=%lld", resp->url, (long long)p);
+		u = dg_buf_detach(&url);
+		get_page(c, u, pj);
+		free(u);
+	}
+}
+
+static void merged_page(page_job *j, const dg_http_response *resp, int err, const char *msg)
+{
+	collect *c = j->c;
+	json_t *items, *item;
+	int64_t mid;
+	size_t i;
+
+	if (err) {
+		dg_collector_failed(&c->base, j->name, msg);
+		dg_collect_job_free(j);
+		return;
+	}
+	items = json_object_get(resp->json, "items");
+	if (!json_is_array(items)) {
+		dg_collector_failed(&c->base, resp->url, "expected a search result with \"items\"");
+		dg_collect_job_free(j);
+		return;
+	}
+	if (j->first_page &&
+	    dg_pulls_split(json_integer_value(json_object_get(resp->json, "total_count")), j->lo, j->hi, &mid)) {
+		dg_pulls_search(c, j->name, j->lo, mid);
+		dg_pulls_search(c, j->name, mid, j->hi);
+		dg_collect_job_free(j);
+		return;
+	}
+	if (json_is_true(json_object_get(resp->json, "incomplete_results")))
+		dg_json_appendf(c->base.warnings,
+				"%s: GitHub reported incomplete search results; some merged pull requests may be missing",
+				resp->url);
+	json_array_foreach(items, i, item)
+		record_pull(c, item);
+	if (j->first_page && resp->next_url)
+		other_pages(c, j, resp, items);
+	dg_collect_job_free(j);
+}
+
+static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	collect *c = ((page_job *)ud)->c;
+
+	(void)h;
+	merged_page(ud, resp, err, msg);
+	/* The last page in: who contributed is known, so the contributor
+	 * searches can run while release listings are still arriving. */
+	if (--c->merged_pending == 0)
+		dg_collect_contributors(c);
+}
+
+void dg_pulls_search(collect *c, const char *group, int64_t lo, int64_t hi)
+{
+	page_job *j = dg_collect_job_new(c, group);
+	char *q = dg_pulls_query(group, lo, hi);
+
+	if (!j || !q) {
+		dg_collector_failed(&c->base, group, "out of memory: the merged pull request search");
+		dg_collect_job_free(j);
+		free(q);
+		return;
+	}
+	j->lo = lo;
+	j->hi = hi;
+	if (dg_collect_search(&c->base, q, on_merged, j, dg_collect_job_free) == 0)
+		c->merged_pending++;
+	free(q);
+}

@@ -1,0 +1,102 @@
+/* repos.c - which repositories are watched: the orgs' listings minus
+ * exclusions (archived and forks unless asked for), plus the extra repos. */
+#include "github/collectint.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *dg_repos_watched(collect *c, const char *full_name)
+{
+	char *key = dg_collector_key(full_name);
+	json_t *r = key ? json_object_get(c->repos, key) : NULL;
+
+	free(key);
+	return r ? dg_json_str(r, "full_name") : NULL;
+}
+
+static void add_repo(collect *c, json_t *r, int explicit)
+{
+	const dg_config *cfg = c->base.cfg;
+	const char *full = dg_json_str(r, "full_name");
+	json_t *desc = json_object_get(r, "description");
+	char *key;
+
+	if (!*full)
+		return;
+	if (!explicit) {
+		if (json_is_true(json_object_get(r, "archived")) && !cfg->include_archived)
+			return;
+		if (json_is_true(json_object_get(r, "fork")) && !cfg->include_forks)
+			return;
+	}
+	if (dg_strv_contains_ci(&cfg->exclude_repos, full))
+		return;
+	if (!(key = dg_collector_key(full))) {
+		dg_collector_failed(&c->base, full, "out of memory");
+		return;
+	}
+	json_object_set_new(c->repos, key,
+			    json_pack("{s:s, s:s, s:O}", "full_name", full, "html_url", dg_json_str(r, "html_url"),
+				      "description", json_is_string(desc) ? desc : json_null()));
+	free(key);
+}
+
+static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	page_job *j = ud;
+	collect *c = j->c;
+	json_t *list = dg_collect_listing(j, resp, err, msg, "organisation not found (github.orgs)",
+					  "expected a JSON array of repositories");
+	size_t i;
+	json_t *r;
+
+	(void)h;
+	if (!list) {
+		if (err == DG_HTTP_ERR_NOT_FOUND)
+			dg_json_appendf(c->base.warnings, "%s", msg);
+		return;
+	}
+	json_array_foreach(list, i, r)
+		add_repo(c, r, 0);
+	j->first_page = 0;
+	dg_collect_next(j, resp->next_url, on_org_repos);
+}
+
+static void on_repo(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	page_job *j = ud;
+	collect *c = j->c;
+
+	(void)h;
+	if (err)
+		dg_collector_failed(&c->base, j->name, err == DG_HTTP_ERR_NOT_FOUND ?
+				    "repository not found (github.repos)" : msg);
+	else if (!json_is_object(resp->json))
+		dg_collector_failed(&c->base, resp->url, "expected a JSON object for the repository");
+	else
+		add_repo(c, resp->json, 1);
+	dg_collect_job_free(j);
+}
+
+void dg_repos_queue(collect *c)
+{
+	const dg_config *cfg = c->base.cfg;
+
+	for (size_t i = 0; i < cfg->orgs.n; i++) {
+		char *url = dg_collector_api(&c->base, "/orgs/%s/repos?type=%s&per_page=100", cfg->orgs.v[i],
+					     cfg->include_forks ? "all" : "sources");
+
+		dg_collector_get(&c->base, url, 0, on_org_repos, dg_collect_job_new(c, cfg->orgs.v[i]),
+				 dg_collect_job_free);
+		free(url);
+	}
+	for (size_t i = 0; i < cfg->repos.n; i++) {
+		char *url = dg_collector_api(&c->base, "/repos/%s", cfg->repos.v[i]);
+
+		dg_collector_get(&c->base, url, 0, on_repo, dg_collect_job_new(c, cfg->repos.v[i]),
+				 dg_collect_job_free);
+		free(url);
+	}
+}
