@@ -4,6 +4,7 @@
 #include "render/markdown.h"
 #include "render/mustache.h"
 #include "base/output.h"
+#include "model/lang.h"
 #include "render/theme.h"
 #include "wechat/wechat.h"
 
@@ -150,17 +151,22 @@ int dg_render_html(const dg_config *cfg, const char *md, const char *title, char
 {
 	const char *body = skip_front_matter(md);
 	char *html = NULL;
+	char *refs_heading = NULL;
 	dg_theme *theme = NULL;
+	dg_lang *lang = NULL;
 	dg_wechat_opts opts = {0};
 	int err;
 
 	*fragment = *page = NULL;
 	if ((err = load_theme(cfg, &theme)) < 0)
 		return err;
+	if ((err = dg_lang_load(cfg, &lang)) < 0 ||
+	    (err = dg_lang_format(lang, "common.references_heading", NULL, &refs_heading)) < 0)
+		goto done;
 	if ((err = dg_markdown_to_html(body, strlen(body), &html)) < 0)
 		goto done;
 	opts.theme = theme;
-	opts.refs_heading = strcmp(cfg->language, "zh") ? "References" : "参考链接";
+	opts.refs_heading = refs_heading;
 	opts.cjk_spacing = 1;
 	if ((err = dg_wechat_fragment(html, strlen(html), &opts, fragment)) < 0)
 		goto done;
@@ -171,6 +177,8 @@ done:
 		*fragment = NULL;
 	}
 	free(html);
+	free(refs_heading);
+	dg_lang_free(lang);
 	dg_theme_free(theme);
 	return err;
 }
