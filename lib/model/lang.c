@@ -66,17 +66,22 @@ static int render(const dg_lang *lang, size_t i, json_t *ctx, dg_buf *out)
 	dg_mustache_opts opts = {put_raw, NULL, NULL, ""};
 	const entry *e = &lang->e[i];
 	int err = dg_mustache_render(e->text, e->len, ctx, &opts, out);
-	const char *msg, *rest;
+	char *msg, *rest;
 	long line;
 
 	if (err >= 0 || err == DG_ERR_NOMEM)
 		return err;
-	/* The engine says ":N: what" for the N-th line of the value. */
-	msg = dg_err_last();
-	line = msg[0] == ':' ? strtol(msg + 1, (char **)&rest, 10) : 0;
+	/* The engine says ":N: what" for the N-th line of the value (copied: the
+	 * new message is written where the old one is). */
+	if (!(msg = strdup(dg_err_last())))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	line = msg[0] == ':' ? strtol(msg + 1, &rest, 10) : 0;
 	if (line > 0 && !strncmp(rest, ": ", 2))
-		return dg_err_set(err, "%s:%ld: key '%s': %s", lang->path, e->line + line - 1, known[i], rest + 2);
-	return dg_err_wrap(err, "%s:%d: key '%s'", lang->path, e->line, known[i]);
+		err = dg_err_set(err, "%s:%ld: key '%s': %s", lang->path, e->line + line - 1, known[i], rest + 2);
+	else
+		err = dg_err_wrap(err, "%s:%d: key '%s'", lang->path, e->line, known[i]);
+	free(msg);
+	return err;
 }
 
 static size_t find_key(const char *key, size_t len)
