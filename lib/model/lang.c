@@ -13,7 +13,6 @@
  * strings file must define each of them and nothing else. */
 static const char *const known[] = {
 	"common.list_sep",            /* between the items of an inline list */
-	"common.references_heading",  /* WeChat HTML: heading of the link references */
 	"events.online",              /* the place of an online event */
 	"events.time",                /* year, month, day, month2, day2, hour, minute */
 	"community.title",            /* default title of the community report */
@@ -29,6 +28,10 @@ static const char *const known[] = {
 	"cnweekly.keywords",
 	"release.title",              /* repo, repo_name, release, tag: a watched release as news */
 	"release.summary_sep",        /* between the note lines of its summary */
+	"wechat.references_heading",  /* heading of the link references */
+	"wechat.copy_button",         /* the preview page's copy button */
+	"wechat.copied",              /* its status after a copy */
+	"wechat.copy_failed",         /* its status when copying failed */
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 
@@ -129,7 +132,7 @@ static int load_tables(dg_lang *lang, const dg_toml *root)
 		const dg_toml *table = dg_toml_at(root, t);
 		if (dg_toml_type_of(table) != DG_TOML_TABLE) {
 			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: unknown key '%.*s' (strings live in tables: "
-					 "[common], [events], [community], [cnweekly], [release])", lang->path,
+					 "[common], [events], [community], [cnweekly], [release], [wechat])", lang->path,
 					 dg_toml_line(table), (int)dg_toml_key_len_at(root, t), dg_toml_key_at(root, t));
 			break;
 		}

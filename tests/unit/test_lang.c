@@ -13,7 +13,6 @@
 /* A complete strings file: table, key, value (TOML basic-string body). */
 static const char *const strings[][3] = {
 	{"common", "list_sep", ", "},
-	{"common", "references_heading", "References"},
 	{"events", "online", "Online"},
 	{"events", "time", "{{year}}-{{month2}}-{{day2}} {{hour}}:{{minute}}"},
 	{"community", "title", "Community Weekly"},
@@ -29,6 +28,10 @@ static const char *const strings[][3] = {
 	{"cnweekly", "keywords", "cloud native"},
 	{"release", "title", "{{repo_name}} {{release}} is out"},
 	{"release", "summary_sep", "; "},
+	{"wechat", "references_heading", "References"},
+	{"wechat", "copy_button", "Copy"},
+	{"wechat", "copied", "Copied"},
+	{"wechat", "copy_failed", "Failed"},
 };
 #define NSTRINGS (sizeof(strings) / sizeof(strings[0]))
 
@@ -170,7 +173,7 @@ static void test_errors(const char *dir)
 	free(path);
 
 	path = write_strings(dir, "unknown", NULL, NULL, NULL, "titel = \"x\"\n");
-	snprintf(where, sizeof(where), "%s:%d: unknown key 'release.titel'", path, line_of(path, "titel"));
+	snprintf(where, sizeof(where), "%s:%d: unknown key 'wechat.titel'", path, line_of(path, "titel"));
 	expect_error(path, "an unknown key is an error with its line", (const char *const[]){where, NULL});
 	free(path);
 
