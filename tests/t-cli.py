@@ -235,6 +235,23 @@ with FakeGitHub(WORLD, *FAST) as gh, tempfile.TemporaryDirectory() as prefix:
     check(p.returncode == 1 and "community.md.mustache:11: partial 'intro': intro:2: section 'stats' is not closed" in p.stderr,
           "a broken user template: exit 1 naming its file and line", p.stderr)
     check(after == md, "a broken template loses nothing already written")
+    # The wording the model writes comes from <lang>/strings.toml, overridable the same way.
+    os.remove(os.path.join(user, "intro.md.mustache"))
+    shipped = open(os.path.join(root, "templates", "en", "strings.toml"), encoding="utf-8").read()
+    mine = shipped.replace('description = "{{contributors}} contributors merged',
+                           'description = "This week {{contributors}} people merged', 1)
+    open(os.path.join(user, "strings.toml"), "w", encoding="utf-8").write(mine)
+    p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,
+                        "--format", "md"], capture_output=True, text=True, env=e, cwd=prefix, timeout=120)
+    md = open(os.path.join(ws.out, "community-%s.md" % WEEK), encoding="utf-8").read() if p.returncode == 0 else ""
+    check(mine != shipped and "description: 'This week " in md and " people merged " in md,
+          "digest.templates_dir/en/strings.toml overrides the front matter's wording", p.stderr + md[:400])
+    open(os.path.join(user, "strings.toml"), "w", encoding="utf-8").write(
+        "\n".join(l for l in mine.split("\n") if not l.startswith("summary_sep")))
+    p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,
+                        "--format", "md"], capture_output=True, text=True, env=e, cwd=prefix, timeout=120)
+    check(p.returncode == 2 and "mytemplates/en/strings.toml: key 'release.summary_sep' is missing" in p.stderr,
+          "a user's strings file without a key: exit 2 naming the file and the key", p.stderr)
     ws.close()
 
 # Two runs on one state store at once: the second waits for the first, both

@@ -295,8 +295,7 @@ static int set_defaults(dg_config *c)
 	if (!state)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	c->state_dir = state;
-	if ((err = set_string(&c->title, "社区周报")) < 0 ||
-	    (err = set_string(&c->language, "zh")) < 0 ||
+	if ((err = set_string(&c->language, "zh")) < 0 ||
 	    (err = set_string(&c->timezone, "UTC")) < 0 ||
 	    (err = set_string(&c->output_dir, "out")) < 0 ||
 	    (err = set_string(&c->api_url, "https://api.github.com")) < 0 ||

@@ -26,7 +26,7 @@ typedef struct dg_config {
 	char *path;              /* the file read, or NULL when none was found */
 
 	/* [digest] */
-	char *title;
+	char *title;             /* NULL = the language's community.title (strings.toml) */
 	char *language;          /* "zh" | "en" */
 	char *timezone;          /* IANA zone name */
 	char *output_dir;

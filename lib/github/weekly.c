@@ -45,11 +45,6 @@ static gh_job *gh_job_new(dg_collector *c, const char *name, json_t *out, json_t
 	return j;
 }
 
-static int zh(const dg_config *cfg)
-{
-	return !strcmp(cfg->language, "zh");
-}
-
 static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
 {
 	gh_job *j = ud;
@@ -66,34 +61,26 @@ static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp
 	json_array_foreach(resp->json, i, r) {
 		int64_t t;
 		int truncated;
-		json_t *notes;
-		dg_buf summary = DG_BUF_INIT, title = DG_BUF_INIT;
-		json_t *item;
+		json_t *notes, *item;
 		const char *short_name = strchr(j->name, '/') ? strchr(j->name, '/') + 1 : j->name;
-		size_t k;
-		json_t *line;
 
 		if (json_is_true(json_object_get(r, "draft")) ||
 		    (json_is_true(json_object_get(r, "prerelease")) && !c->cfg->cn_include_prereleases))
 			continue;
 		if (dg_date_parse_rfc3339(dg_json_str(r, "published_at"), &t) < 0 || t < c->since || t >= c->until)
 			continue;
+		/* Facts only: the model words them ("<repo_name> <release> released"). */
 		notes = dg_notes_extract(dg_json_str(r, "body"), 3, 100, &truncated);
-		json_array_foreach(notes, k, line)
-			dg_buf_printf(&summary, "%s%s", k ? (zh(c->cfg) ? "；" : "; ") : "", json_string_value(line));
-		json_decref(notes);
-		dg_buf_printf(&title, zh(c->cfg) ? "%s %s 发布" : "%s %s released", short_name,
-			      *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"));
-		item = dg_buf_error(&summary) < 0 || dg_buf_error(&title) < 0 ? NULL :
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", dg_buf_cstr(&title),
+		item = !notes ? NULL :
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
 				  "url", dg_json_str(r, "html_url"), "source", j->name, "published", dg_json_str(r, "published_at"),
-				  "summary", dg_buf_cstr(&summary), "language", "en", "kind", "release",
-				  "repo", j->name, "tag", dg_json_str(r, "tag_name"));
+				  "language", "en", "kind", "release", "repo", j->name, "tag", dg_json_str(r, "tag_name"),
+				  "repo_name", short_name,
+				  "release", *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"),
+				  "notes", notes);
 		/* Never dropped silently: a release that cannot be made an item is a failed source. */
 		if (!item || json_array_append_new(j->out, item) < 0)
 			dg_collector_failed(c, j->name, item ? "out of memory" : "a release's name or notes could not be read (not UTF-8?)");
-		dg_buf_free(&summary);
-		dg_buf_free(&title);
 	}
 	gh_job_free(j);
 }

@@ -82,7 +82,7 @@ static int collect(dg_issue *is)
 	json_array_foreach(json_object_get(c->picks, "projects"), i, p)
 		if (*dg_json_str(p, "repo"))
 			dg_gh_repo_facts(&c->col, dg_json_str(p, "repo"), c->facts);
-	if ((err = dg_http_run(run->http)) < 0)
+	if ((err = dg_http_run(run->http)) < 0 || (err = dg_model_release_news(cfg, c->items.news)) < 0)
 		return err;
 	dg_json_sort(c->items.articles, dg_select_cmp_newest);
 	dg_json_sort(c->items.news, dg_select_cmp_news);

@@ -1,8 +1,10 @@
 #include "model/model.h"
 #include "github/collect.h"
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "model/lang.h"
 #include "model/notes.h"
 
 #include <stdio.h>
@@ -11,11 +13,6 @@
 #include <strings.h>
 
 #define NOTE_LINE_CHARS 140
-
-static int zh(const dg_config *cfg)
-{
-	return !strcmp(cfg->language, "zh");
-}
 
 /* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
 void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
@@ -98,7 +95,7 @@ static const char *community_name(const dg_config *cfg)
 	return cfg->repos.n ? cfg->repos.v[0] : "digest";
 }
 
-static json_t *release_groups(const dg_config *cfg, json_t *releases, json_t *repos)
+static json_t *release_groups(const dg_config *cfg, const char *sep, json_t *releases, json_t *repos)
 {
 	json_t *groups = json_array(), *by_repo = json_object(), *r;
 	size_t i;
@@ -134,7 +131,7 @@ static json_t *release_groups(const dg_config *cfg, json_t *releases, json_t *re
 			json_t *others = json_object_get(g, "others");
 			if (json_array_size(others))
 				json_object_set_new(json_array_get(others, json_array_size(others) - 1), "sep",
-						    json_string(zh(cfg) ? "、" : ", "));
+						    json_string(sep));
 			json_object_set_new(entry, "sep", json_string(""));
 			json_array_append_new(others, entry);
 			json_object_set_new(g, "has_others", json_true());
@@ -215,17 +212,20 @@ static json_t *highlight_groups(const dg_config *cfg, json_t *pulls, json_t *con
 	return groups;
 }
 
-static void decorate_events(const dg_config *cfg, json_t *list)
+/* Events' local time ("when") and place in the language's words; 0 or <0. */
+static int decorate_events(const dg_config *cfg, const dg_lang *lang, json_t *list)
 {
 	size_t i;
 	json_t *e;
+	int err = 0;
+	char *online_word = dg_lang_say(lang, "events.online", json_object(), &err);
 
 	json_array_foreach(list, i, e) {
 		int64_t t = 0;
 		int y, mo, d;
-		char when[64];
+		char *when = NULL;
 		const char *loc = dg_json_str(e, "location");
-		int online = !strcasecmp(loc, "online") || !strcmp(loc, "线上");
+		int online = !strcasecmp(loc, "online") || (online_word && !strcmp(loc, online_word));
 
 		dg_date_parse_rfc3339(dg_json_str(e, "date_utc"), &t);
 		{
@@ -236,16 +236,25 @@ static void decorate_events(const dg_config *cfg, json_t *list)
 			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, mo % 100, d % 100);
 			dg_date_parse_day(day, cfg->timezone, &midnight);
 			int mins = (int)((t - midnight) / 60);
-			if (zh(cfg))
-				snprintf(when, sizeof(when), "%d 年 %d 月 %d 日 %02d:%02d", y, mo, d, mins / 60 % 100, mins % 60);
-			else
-				snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d", y, mo % 100, d % 100, mins / 60 % 100, mins % 60);
+			char year[16], month2[8], day2[8], hour[8], minute[8];
+			snprintf(year, sizeof(year), "%04d", y);
+			snprintf(month2, sizeof(month2), "%02d", mo % 100);
+			snprintf(day2, sizeof(day2), "%02d", d % 100);
+			snprintf(hour, sizeof(hour), "%02d", mins / 60 % 100);
+			snprintf(minute, sizeof(minute), "%02d", mins % 60);
+			when = dg_lang_say(lang, "events.time",
+					   json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "year", year, "month", mo,
+						     "day", d, "month2", month2, "day2", day2, "hour", hour,
+						     "minute", minute), &err);
 		}
-		json_object_set_new(e, "when", json_string(when));
-		json_object_set_new(e, "place", json_string(online ? (zh(cfg) ? "线上" : "Online") : loc));
+		json_object_set_new(e, "when", json_string(when ? when : ""));
+		json_object_set_new(e, "place", json_string(online && online_word ? online_word : loc));
 		json_object_set_new(e, "has_link", json_boolean(*dg_json_str(e, "link") != '\0'));
 		json_object_set_new(e, "has_place", json_boolean(*loc != '\0'));
+		free(when);
 	}
+	free(online_word);
+	return err;
 }
 
 /* Certificate link: per-person override, else the pattern, else the SVG
@@ -290,13 +299,13 @@ static void decorate_new_contributors(const dg_config *cfg, json_t *list)
 	}
 }
 
-static void add_separators(const dg_config *cfg, json_t *list)
+static void add_separators(const char *sep, json_t *list)
 {
 	size_t i, n = json_array_size(list);
 	json_t *c;
 
 	json_array_foreach(list, i, c)
-		json_object_set_new(c, "sep", json_string(i + 1 < n ? (zh(cfg) ? "、" : ", ") : ""));
+		json_object_set_new(c, "sep", json_string(i + 1 < n ? sep : ""));
 }
 
 static int is_url_key(const char *k)
@@ -362,16 +371,54 @@ void dg_model_add_links(const dg_config *cfg, json_t *model)
 	json_object_set_new(has, "qr_image", json_boolean(cfg->qr_image && *cfg->qr_image));
 }
 
+/* The community report's front matter (kubesphere.io conventions), YAML-quoted. */
+static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang, json_t *m, json_int_t person_pulls,
+				      int *err)
+{
+	json_t *fm = json_object(), *period = json_object_get(m, "period");
+	dg_buf full_title = DG_BUF_INIT;
+	char *desc, *keywords, *tag = NULL;
+
+	dg_buf_printf(&full_title, "%s | %s", dg_json_str(m, "title"), dg_json_str(period, "range"));
+	if (*err >= 0 && (*err = dg_buf_error(&full_title)) >= 0)
+		dg_model_set_yaml(fm, "title", dg_buf_cstr(&full_title));
+	dg_buf_free(&full_title);
+	desc = dg_lang_say(lang, "community.description",
+			   json_pack("{s:I, s:I, s:I, s:I}",
+				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
+				     "pulls", person_pulls,
+				     "releases", (json_int_t)json_array_size(json_object_get(m, "releases")),
+				     "new_contributors", (json_int_t)json_array_size(json_object_get(m, "new_contributors"))),
+			   err);
+	dg_model_set_yaml(fm, "description", desc);
+	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", community_name(cfg)), err);
+	dg_model_set_yaml(fm, "keywords", keywords);
+	if (!cfg->tag)
+		tag = dg_lang_say(lang, "community.tag", json_object(), err);
+	dg_model_set_yaml(fm, "tag", cfg->tag ? cfg->tag : tag);
+	dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
+	dg_model_set_yaml(fm, "author", cfg->author);
+	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+	free(desc);
+	free(keywords);
+	free(tag);
+	return fm;
+}
+
 int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, int number,
 		       json_t **out)
 {
-	json_t *m, *stats, *fm, *v, *contributors, *events;
+	json_t *m = NULL, *stats, *v, *contributors, *events;
 	json_int_t person_pulls = 0;
-	const char *key, *title;
-	char desc[512], keywords[300];
+	const char *key;
+	char *title = NULL, *sep = NULL;
+	dg_lang *lang = NULL;
 	size_t i;
+	int err;
 
 	*out = NULL;
+	if ((err = dg_lang_load(cfg, &lang)) < 0)
+		return err;
 	contributors = json_object_get(data, "contributors");
 	json_array_foreach(contributors, i, v)
 		person_pulls += json_integer_value(json_object_get(v, "pulls"));
@@ -381,14 +428,21 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 			  "new_contributors", (json_int_t)json_array_size(json_object_get(data, "new_contributors")),
 			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
 			  "contributor_pulls", person_pulls);
-	title = cfg->community_title ? cfg->community_title : cfg->title;
-	m = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o}", "kind", "community", "title", title, "number", number,
-		      "language", cfg->language, "community", community_name(cfg),
+	if (!cfg->community_title && !cfg->title)
+		title = dg_lang_say(lang, "community.title", json_object(), &err);
+	sep = dg_lang_say(lang, "common.list_sep", json_object(), &err);
+	if (err < 0) {
+		json_decref(stats);
+		goto done;
+	}
+	m = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o}", "kind", "community",
+		      "title", cfg->community_title ? cfg->community_title : cfg->title ? cfg->title : title,
+		      "number", number, "language", cfg->language, "community", community_name(cfg),
 		      "window", dg_model_window(cfg, w), "period", dg_model_period(cfg, w));
 	if (!m || !stats) {
-		json_decref(m);
 		json_decref(stats);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
+		goto done;
 	}
 	json_object_foreach(data, key, v)
 		json_object_set(m, key, v);
@@ -396,12 +450,13 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 
 	/* What the templates show, derived from the data above. */
 	events = json_object_get(m, "events");
-	decorate_events(cfg, json_object_get(events, "past"));
-	decorate_events(cfg, json_object_get(events, "upcoming"));
+	if ((err = decorate_events(cfg, lang, json_object_get(events, "past"))) < 0 ||
+	    (err = decorate_events(cfg, lang, json_object_get(events, "upcoming"))) < 0)
+		goto done;
 	decorate_new_contributors(cfg, json_object_get(m, "new_contributors"));
-	add_separators(cfg, contributors);
+	add_separators(sep, contributors);
 	json_object_set_new(m, "release_groups",
-			    release_groups(cfg, json_object_get(m, "releases"), json_object_get(m, "repos")));
+			    release_groups(cfg, sep, json_object_get(m, "releases"), json_object_get(m, "repos")));
 	json_object_set_new(m, "highlight_groups",
 			    highlight_groups(cfg, json_object_get(m, "merged_pulls"), contributors));
 	json_object_set_new(m, "intro", json_string(cfg->intro ? cfg->intro : ""));
@@ -415,34 +470,9 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
 		"contributors", json_array_size(contributors) > 0,
 		"intro", cfg->intro && *cfg->intro, "footer", cfg->footer && *cfg->footer));
-
-	/* Front matter of the website (kubesphere.io conventions), YAML-quoted. */
-	fm = json_object();
-	{
-		char full_title[512];
-		json_t *period = json_object_get(m, "period");
-		snprintf(full_title, sizeof(full_title), "%s | %s", title, dg_json_str(period, "range"));
-		dg_model_set_yaml(fm, "title", full_title);
-		if (zh(cfg))
-			snprintf(desc, sizeof(desc), "本期共有 %lld 位贡献者提交了 %lld 个 PR，发布 %zu 个版本，新增 %zu 位 Contributor",
-				 (long long)json_array_size(contributors), (long long)person_pulls,
-				 json_array_size(json_object_get(m, "releases")),
-				 json_array_size(json_object_get(m, "new_contributors")));
-		else
-			snprintf(desc, sizeof(desc), "%zu contributors merged %lld pull requests, %zu releases, %zu new contributors",
-				 json_array_size(contributors), (long long)person_pulls,
-				 json_array_size(json_object_get(m, "releases")),
-				 json_array_size(json_object_get(m, "new_contributors")));
-		dg_model_set_yaml(fm, "description", desc);
-		snprintf(keywords, sizeof(keywords), "%s, %s", community_name(cfg),
-			 zh(cfg) ? "社区, 周报" : "community, weekly");
-		dg_model_set_yaml(fm, "keywords", keywords);
-		dg_model_set_yaml(fm, "tag", cfg->tag ? cfg->tag : (zh(cfg) ? "社区动态" : "Community"));
-		dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
-		dg_model_set_yaml(fm, "author", cfg->author);
-		dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
-	}
-	json_object_set_new(m, "front_matter", fm);
+	json_object_set_new(m, "front_matter", community_front_matter(cfg, lang, m, person_pulls, &err));
+	if (err < 0)
+		goto done;
 	dg_model_add_links(cfg, m);
 	dg_model_sanitize_urls(m);
 	/* warnings last: easiest to find at the end of the JSON */
@@ -452,7 +482,13 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		json_object_set_new(m, "warnings", v);
 	}
 	*out = m;
-	return 0;
+	m = NULL;
+done:
+	json_decref(m);
+	free(title);
+	free(sep);
+	dg_lang_free(lang);
+	return err;
 }
 
 char *dg_model_dump(json_t *model)

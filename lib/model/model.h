@@ -25,6 +25,12 @@ typedef struct dg_weekly_input {
 	int feeds_total, feeds_read;
 } dg_weekly_input;
 
+/* Word the watched releases among the `news` candidates ("kind": "release",
+ * facts from the collector: repo, repo_name, release, tag and the note lines
+ * "notes"): set "title" and "summary" in the config's language, unless the
+ * item has a title already. 0 or <0. */
+int dg_model_release_news(const dg_config *cfg, json_t *news);
+
 /* Build the Cloud Native Weekly's model; *out is new (caller decrefs). */
 int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_input *in, json_t **out);
 

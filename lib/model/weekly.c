@@ -5,16 +5,12 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "model/lang.h"
 #include "net/collector.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int zh(const dg_config *cfg)
-{
-	return !strcmp(cfg->language, "zh");
-}
 
 static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 {
@@ -47,43 +43,116 @@ static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 	}
 }
 
+int dg_model_release_news(const dg_config *cfg, json_t *news)
+{
+	dg_lang *lang = NULL;
+	char *sep = NULL;
+	size_t i, k;
+	json_t *it, *line;
+	int err;
+
+	if ((err = dg_lang_load(cfg, &lang)) < 0)
+		return err;
+	sep = dg_lang_say(lang, "release.summary_sep", json_object(), &err);
+	json_array_foreach(news, i, it) {
+		dg_buf summary = DG_BUF_INIT;
+		char *title;
+		if (err < 0)
+			break;
+		if (strcmp(dg_json_str(it, "kind"), "release") || json_object_get(it, "title"))
+			continue;
+		title = dg_lang_say(lang, "release.title", json_pack("{s:s, s:s, s:s, s:s}",
+			"repo", dg_json_str(it, "repo"), "repo_name", dg_json_str(it, "repo_name"),
+			"release", dg_json_str(it, "release"), "tag", dg_json_str(it, "tag")), &err);
+		json_array_foreach(json_object_get(it, "notes"), k, line)
+			dg_buf_printf(&summary, "%s%s", k ? sep : "", json_string_value(line));
+		if (err >= 0 && (err = dg_buf_error(&summary)) >= 0 &&
+		    (json_object_set_new(it, "title", json_string(title)) < 0 ||
+		     json_object_set_new(it, "summary", json_string(dg_buf_cstr(&summary))) < 0))
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		free(title);
+		dg_buf_free(&summary);
+	}
+	free(sep);
+	dg_lang_free(lang);
+	return err;
+}
+
+/* The issue's headline: the editor's, else the first news item's title, else
+ * the first project's name, else the language's default. */
+static char *weekly_headline(const dg_lang *lang, const dg_weekly_input *in, int *err)
+{
+	const char *h = NULL;
+	char *s = NULL;
+
+	if (in->headline && *in->headline)
+		h = in->headline;
+	else if (json_array_size(in->news))
+		h = dg_json_str(json_array_get(in->news, 0), "title");
+	else if (json_array_size(in->projects))
+		h = dg_json_str(json_array_get(in->projects, 0), "name");
+	if (!h)
+		return dg_lang_say(lang, "cnweekly.headline", json_object(), err);
+	if (*err >= 0 && !(s = strdup(h)))
+		*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return *err >= 0 ? s : NULL;
+}
+
+static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, json_t *names, const char *created,
+				   int *err)
+{
+	json_t *fm = json_object();
+	char *title = dg_lang_say(lang, "cnweekly.front_title", json_incref(names), err);
+	char *tag = dg_lang_say(lang, "cnweekly.tag", json_incref(names), err);
+	char *keywords = dg_lang_say(lang, "cnweekly.keywords", json_incref(names), err);
+	char *desc = dg_lang_say(lang, "cnweekly.description", json_incref(names), err);
+
+	dg_model_set_yaml(fm, "title", title);
+	dg_model_set_yaml(fm, "tag", tag);
+	dg_model_set_yaml(fm, "keywords", keywords);
+	dg_model_set_yaml(fm, "description", desc);
+	dg_model_set_yaml(fm, "createTime", created);
+	dg_model_set_yaml(fm, "author", cfg->author);
+	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+	free(title);
+	free(tag);
+	free(keywords);
+	free(desc);
+	return fm;
+}
+
 int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_input *in, json_t **out)
 {
 	json_t *projects = in->projects, *articles = in->articles, *news = in->news;
 	int number = in->number;
-	dg_buf title = DG_BUF_INIT, fm_title = DG_BUF_INIT, desc = DG_BUF_INIT;
-	const char *headline;
-	json_t *m_, *fm, *period = dg_model_period(cfg, w);
-	const char *base_title = cfg->cn_title ? cfg->cn_title : (zh(cfg) ? "云原生周刊" : "Cloud Native Weekly");
+	json_t *m_ = NULL, *names = NULL, *period = dg_model_period(cfg, w);
 	const char *date_dots = dg_json_str(period, "date"), *created = dg_json_str(period, "created");
-	int err = 0;
+	char *series = NULL, *headline = NULL, *title = NULL;
+	dg_lang *lang = NULL;
+	int err;
 
 	*out = NULL;
-	if (in->headline && *in->headline)
-		headline = in->headline;
-	else if (json_array_size(news))
-		headline = dg_json_str(json_array_get(news, 0), "title");
-	else if (json_array_size(projects))
-		headline = dg_json_str(json_array_get(projects, 0), "name");
-	else
-		headline = zh(cfg) ? "本周精选" : "This week";
-	if (zh(cfg))
-		err = dg_buf_printf(&title, "%s：%s | 第 %d 期 | %s", base_title, headline, number, date_dots);
-	else
-		err = dg_buf_printf(&title, "%s: %s | No. %d | %s", base_title, headline, number, date_dots);
-	if (!err)
-		err = dg_buf_printf(&fm_title, zh(cfg) ? "%s：%s | %s" : "%s: %s | %s", base_title, headline, date_dots);
-	if (!err)
-		err = dg_buf_printf(&desc, zh(cfg) ? "第 %d 期：%s" : "No. %d: %s", number, headline);
-	if (err < 0) {
-		json_decref(period);
+	if ((err = dg_lang_load(cfg, &lang)) < 0)
 		goto done;
-	}
+	if (cfg->cn_title)
+		series = strdup(cfg->cn_title);
+	else
+		series = dg_lang_say(lang, "cnweekly.series", json_object(), &err);
+	headline = weekly_headline(lang, in, &err);
+	if (err >= 0 && !series)
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (err < 0)
+		goto done;
+	names = json_pack("{s:s, s:s, s:i, s:s}", "series", series, "headline", headline, "number", number,
+			  "date", date_dots);
+	title = dg_lang_say(lang, "cnweekly.title", json_incref(names), &err);
+	if (err < 0)
+		goto done;
 	decorate(cfg, in->latest, projects);
 	decorate(cfg, in->latest, articles);
 	decorate(cfg, in->latest, news);
-	m_ = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o}",
-		       "kind", "cnweekly", "title", dg_buf_cstr(&title), "headline", headline, "series", base_title, "number", number,
+	m_ = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:O}",
+		       "kind", "cnweekly", "title", title, "headline", headline, "series", series, "number", number,
 		       "language", cfg->language, "window", dg_model_window(cfg, w), "period", period);
 	if (!m_) {
 		err = dg_err_set(DG_ERR_FAIL, "cannot build the issue's model: a title is not valid UTF-8");
@@ -102,21 +171,20 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 		"projects", json_array_size(projects) > 0, "articles", json_array_size(articles) > 0,
 		"news", json_array_size(news) > 0, "intro", cfg->cn_intro && *cfg->cn_intro,
 		"footer", json_string_length(json_object_get(m_, "footer")) > 0));
-	fm = json_object();
-	dg_model_set_yaml(fm, "title", dg_buf_cstr(&fm_title));
-	dg_model_set_yaml(fm, "tag", zh(cfg) ? "云原生周刊" : "Cloud Native Weekly");
-	dg_model_set_yaml(fm, "keywords", zh(cfg) ? "Kubernetes, 云原生, 周刊" : "Kubernetes, cloud native, weekly");
-	dg_model_set_yaml(fm, "description", dg_buf_cstr(&desc));
-	dg_model_set_yaml(fm, "createTime", created);
-	dg_model_set_yaml(fm, "author", cfg->author);
-	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
-	json_object_set_new(m_, "front_matter", fm);
+	json_object_set_new(m_, "front_matter", weekly_front_matter(cfg, lang, names, created, &err));
+	if (err < 0)
+		goto done;
 	dg_model_add_links(cfg, m_);
 	dg_model_sanitize_urls(m_);
 	*out = m_;
+	m_ = NULL;
 done:
-	dg_buf_free(&title);
-	dg_buf_free(&fm_title);
-	dg_buf_free(&desc);
+	json_decref(m_);
+	json_decref(names);
+	json_decref(period);
+	free(series);
+	free(headline);
+	free(title);
+	dg_lang_free(lang);
 	return err;
 }

@@ -35,13 +35,16 @@ static const char page_head3[] =
 	"</style>\n"
 	"</head>\n"
 	"<body>\n"
-	"<div class=\"dg-bar\"><button type=\"button\" id=\"dg-copy\">复制到公众号 / Copy for WeChat</button>"
+	"<div class=\"dg-bar\"><button type=\"button\" id=\"dg-copy\">";
+/* the button's label, then this, the fragment, and the tail */
+static const char page_head4[] =
+	"</button>"
 	"<span id=\"dg-status\" role=\"status\"></span></div>\n"
 	"<div class=\"dg-page\" id=\"dg-article\">\n";
 
 /* The copy button: ClipboardItem with text/html first; otherwise a one-off
  * copy listener that sets text/html; otherwise select the fragment and copy. */
-static const char page_tail[] =
+static const char page_tail1[] =
 	"</div>\n"
 	"<script>\n"
 	"(function () {\n"
@@ -49,7 +52,12 @@ static const char page_tail[] =
 	"  var button = document.getElementById('dg-copy');\n"
 	"  var status = document.getElementById('dg-status');\n"
 	"  var box = document.getElementById('dg-article');\n"
-	"  function say(ok) { status.textContent = ok ? '已复制 / Copied' : '复制失败 / Copy failed'; }\n"
+	"  function say(ok) { status.textContent = ok ? '";
+/* the "copied" words, then */
+static const char page_tail2[] = "' : '";
+/* the "failed" words, then */
+static const char page_tail3[] =
+	"'; }\n"
 	"  function viaEvent(html, text) {\n"
 	"    var done = false;\n"
 	"    function onCopy(e) {\n"
@@ -108,26 +116,47 @@ static int lang_ok(const char *lang)
 	return 1;
 }
 
-int dg_wechat_page(const char *fragment, const char *title, const char *lang, char **page)
+static void put_html(dg_buf *b, const char *s)
 {
-	dg_buf b = DG_BUF_INIT, t = DG_BUF_INIT;
-	const char *head_title;
-	int err = 0;
+	s = s ? s : "";
+	dg_mustache_escape_html(b, s, strlen(s)); /* errors stay in b */
+}
+
+/* The body of a single-quoted JavaScript string inside <script>: no quote,
+ * backslash, line end or '<' (no "</script>") left as written. */
+static void put_js(dg_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || strchr("\\'\"<>&", c))
+			dg_buf_printf(b, "\\x%02x", c);
+		else if (c == 0xe2 && (unsigned char)s[1] == 0x80 && ((unsigned char)s[2] & 0xfe) == 0xa8)
+			dg_buf_printf(b, "\\u%04x", 0x2028 + ((unsigned char)s[2] & 1)), s += 2;
+		else
+			dg_buf_putc(b, (char)c);
+	}
+}
+
+int dg_wechat_page(const char *fragment, const char *title, const char *lang, const dg_wechat_page_text *text,
+		   char **page)
+{
+	static const dg_wechat_page_text none = {NULL, NULL, NULL};
+	dg_buf b = DG_BUF_INIT;
 
 	*page = NULL;
-	title = title ? title : "digest";
-	if ((err = dg_mustache_escape_html(&t, title, strlen(title))) < 0)
-		goto done;
-	head_title = dg_buf_cstr(&t);
-	if ((err = dg_buf_puts(&b, page_head1)) < 0 || (err = dg_buf_puts(&b, lang_ok(lang) ? lang : "zh-CN")) < 0 ||
-	    (err = dg_buf_puts(&b, page_head2)) < 0 || (err = dg_buf_puts(&b, head_title)) < 0 ||
-	    (err = dg_buf_puts(&b, page_head3)) < 0)
-		goto done;
-	if ((err = dg_buf_puts(&b, fragment ? fragment : "")) < 0 || (err = dg_buf_puts(&b, page_tail)) < 0)
-		goto done;
-	err = dg_buf_finish(&b, page);
-done:
-	dg_buf_free(&b);
-	dg_buf_free(&t);
-	return err;
+	text = text ? text : &none;
+	dg_buf_puts(&b, page_head1);
+	dg_buf_puts(&b, lang_ok(lang) ? lang : "zh-CN");
+	dg_buf_puts(&b, page_head2);
+	put_html(&b, title ? title : "digest");
+	dg_buf_puts(&b, page_head3);
+	put_html(&b, text->copy);
+	dg_buf_puts(&b, page_head4);
+	dg_buf_puts(&b, fragment ? fragment : "");
+	dg_buf_puts(&b, page_tail1);
+	put_js(&b, text->copied);
+	dg_buf_puts(&b, page_tail2);
+	put_js(&b, text->failed);
+	dg_buf_puts(&b, page_tail3);
+	return dg_buf_finish(&b, page);
 }

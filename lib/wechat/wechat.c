@@ -534,9 +534,12 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 	int i, err = 0;
 
 	*fragment = NULL;
+	/* The caller's wording (templates/<lang>/strings.toml): none here. */
+	if (!opts || !opts->refs_heading || !*opts->refs_heading)
+		return dg_err_set(DG_ERR_FAIL, "wechat: no heading for the reference list (opts.refs_heading)");
 	memset(&w, 0, sizeof(w));
-	w.cjk = opts ? opts->cjk_spacing : 1;
-	theme = opts ? opts->theme : NULL;
+	w.cjk = opts->cjk_spacing;
+	theme = opts->theme;
 	if (!theme) {
 		if ((err = dg_theme_default(&own_theme)) < 0)
 			goto done;
@@ -571,7 +574,7 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 		dg_wx_put_str(&w, sentinel, NBSP);
 	if (in)
 		walk_block(&w, root, in->children, NULL);
-	dg_wx_add_refs(&w, root, opts && opts->refs_heading && *opts->refs_heading ? opts->refs_heading : "参考链接");
+	dg_wx_add_refs(&w, root, opts->refs_heading);
 	sentinel = dg_wx_el(&w, root, "p", DG_TH_SENTINEL);
 	if (sentinel)
 		dg_wx_put_str(&w, sentinel, NBSP);

@@ -18,20 +18,29 @@
 
 typedef struct dg_wechat_opts {
 	const dg_theme *theme;     /* NULL = the built-in default theme */
-	const char *refs_heading;  /* heading of the reference list; NULL or "" = "参考链接" */
+	const char *refs_heading;  /* heading of the reference list: required (the caller's wording) */
 	int cjk_spacing;           /* 1 = one space between Han and Latin letters/digits */
 } dg_wechat_opts;
 
-/* Turn `len` bytes of HTML into the fragment. opts may be NULL (defaults,
- * CJK spacing on). Returns 0 and sets *fragment (UTF-8, NUL-terminated,
+/* Turn `len` bytes of HTML into the fragment with `opts` (required, for the
+ * reference heading). Returns 0 and sets *fragment (UTF-8, NUL-terminated,
  * caller frees with free()), or DG_ERR_NOMEM / DG_ERR_FAIL with a message. */
 int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts, char **fragment);
 
+/* The preview page's wording (the caller's; NULL = ""), escaped by
+ * dg_wechat_page for where it goes. */
+typedef struct dg_wechat_page_text {
+	const char *copy;    /* the button that copies the fragment */
+	const char *copied;  /* the status after a copy */
+	const char *failed;  /* the status when copying failed */
+} dg_wechat_page_text;
+
 /* A standalone preview page (<!DOCTYPE html>) that embeds `fragment`
- * unchanged and, outside it, a "复制到公众号 / Copy for WeChat" button that
- * copies the fragment as rich text. title (escaped; NULL = "digest") and
- * lang (NULL or not a language tag = "zh-CN"). No external resources.
- * Returns 0 and sets *page (caller frees), or DG_ERR_NOMEM. */
-int dg_wechat_page(const char *fragment, const char *title, const char *lang, char **page);
+ * unchanged and, outside it, a button labelled text->copy that copies the
+ * fragment as rich text. title (escaped; NULL = "digest") and lang (NULL or
+ * not a language tag = "zh-CN"); `text` may be NULL (no labels). No external
+ * resources. Returns 0 and sets *page (caller frees), or DG_ERR_NOMEM. */
+int dg_wechat_page(const char *fragment, const char *title, const char *lang, const dg_wechat_page_text *text,
+		   char **page);
 
 #endif

@@ -115,7 +115,9 @@ static void fragment(const char *html, size_t len)
 {
 	char *frag = NULL;
 
-	if (dg_wechat_fragment(html, len, NULL, &frag) == 0) {
+	static const dg_wechat_opts opts = { NULL, "参考链接", 1 };
+
+	if (dg_wechat_fragment(html, len, &opts, &frag) == 0) {
 		if (!frag)
 			fuzz_fail("success without a fragment");
 		check_fragment(frag);

@@ -5,7 +5,7 @@
  * --batch writes OUTDIR/NAME.wechat.html, OUTDIR/NAME.html and the
  * intermediate cmark-gfm HTML OUTDIR/NAME.md.html for every input (one
  * process for many inputs keeps the sanitizer runs short).
- * Options: --theme FILE, --no-cjk-spacing, --refs-heading TEXT.
+ * Options: --theme FILE, --no-cjk-spacing, --refs-heading TEXT (default 参考链接).
  * Exit 0 ok, 1 failure, 2 usage. */
 #include "base/err.h"
 #include "render/markdown.h"
@@ -70,6 +70,10 @@ static int write_file(const char *path, const char *data)
 	return 0;
 }
 
+/* The shipped zh wording of the preview page (templates/zh/strings.toml). */
+static const dg_wechat_page_text page_text = { "复制到公众号 / Copy for WeChat", "已复制 / Copied",
+					       "复制失败 / Copy failed" };
+
 /* in -> frag, page (and md_html when given). */
 static int convert(const char *in, const dg_wechat_opts *opts, const char *frag_path, const char *page_path,
 		   const char *html_path)
@@ -81,7 +85,7 @@ static int convert(const char *in, const dg_wechat_opts *opts, const char *frag_
 
 	if ((err = read_file(in, &md, &len)) < 0 || (err = dg_markdown_to_html(md, len, &html)) < 0 ||
 	    (err = dg_wechat_fragment(html, strlen(html), opts, &frag)) < 0 ||
-	    (err = dg_wechat_page(frag, title, "zh-CN", &page)) < 0 || (err = write_file(frag_path, frag)) < 0 ||
+	    (err = dg_wechat_page(frag, title, "zh-CN", &page_text, &page)) < 0 || (err = write_file(frag_path, frag)) < 0 ||
 	    (err = write_file(page_path, page)) < 0 || (html_path && (err = write_file(html_path, html)) < 0))
 		dg_err_wrap(err, "%s", in);
 	free(md);
@@ -112,7 +116,7 @@ static int batch(const char *outdir, char **inputs, int n, const dg_wechat_opts 
 
 int main(int argc, char **argv)
 {
-	dg_wechat_opts opts = { NULL, NULL, 1 };
+	dg_wechat_opts opts = { NULL, "参考链接", 1 };
 	dg_theme *theme = NULL;
 	const char *outdir = NULL;
 	int i = 1, err = 0;

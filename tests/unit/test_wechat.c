@@ -16,6 +16,9 @@
 static dg_theme *theme;
 
 /* Markdown -> fragment with the given options (NULL = defaults); caller frees. */
+/* What digest passes for zh (templates/zh/strings.toml): defaults and CJK spacing. */
+static const dg_wechat_opts zh_opts = { NULL, "参考链接", 1 };
+
 static char *frag_opts(const char *md, const dg_wechat_opts *opts)
 {
 	char *html = NULL, *frag = NULL;
@@ -32,14 +35,14 @@ static char *frag_opts(const char *md, const dg_wechat_opts *opts)
 
 static char *frag(const char *md)
 {
-	return frag_opts(md, NULL);
+	return frag_opts(md, &zh_opts);
 }
 
 static char *frag_html(const char *html)
 {
 	char *out = NULL;
 
-	if (dg_wechat_fragment(html, strlen(html), NULL, &out) < 0)
+	if (dg_wechat_fragment(html, strlen(html), &zh_opts, &out) < 0)
 		printf("# fragment failed: %s\n", dg_err_last());
 	return out;
 }
@@ -118,7 +121,7 @@ static void test_links(void)
 	CHECK(has(f, want), "reference entry [1] one: URL as plain text in a break-all span");
 	CHECK(count(f, open_tag("p", DG_TH_REFS_ENTRY)) == 2, "two reference entries for two URLs");
 	snprintf(want, sizeof(want), "%s参考链接</h4>", open_tag("h4", DG_TH_REFS_HEADING));
-	CHECK(has(f, want), "default reference heading");
+	CHECK(has(f, want), "the given reference heading");
 	snprintf(want, sizeof(want), "<a href=\"https://mp.weixin.qq.com/s/abc?a=1&amp;b=2\" style=\"%s\">wx</a>",
 		 dg_theme_get(theme, DG_TH_A));
 	CHECK(has(f, want), "mp.weixin.qq.com link stays a link");
@@ -262,7 +265,7 @@ static void test_hostile(void)
 		static const char bad[] = "<p>ok \xff\xfe caf\xc3\xa9 \xe4\xb8\xad</p>\0<p>after NUL</p>";
 		char *out = NULL;
 
-		CHECK(dg_wechat_fragment(bad, sizeof(bad) - 1, NULL, &out) == 0 && has(out, "café") &&
+		CHECK(dg_wechat_fragment(bad, sizeof(bad) - 1, &zh_opts, &out) == 0 && has(out, "café") &&
 			      has(out, "after NUL") && has(out, "\xef\xbf\xbd"),
 		      "invalid UTF-8 and NUL replaced by U+FFFD, rest intact");
 		free(out);
@@ -315,7 +318,7 @@ static void test_tag_soup(void)
 			len += strlen(p);
 		}
 		doc[len] = '\0';
-		if (dg_wechat_fragment(doc, len, NULL, &out) < 0 || strncmp(out, "<section style=", 15) != 0 ||
+		if (dg_wechat_fragment(doc, len, &zh_opts, &out) < 0 || strncmp(out, "<section style=", 15) != 0 ||
 		    has(out, "<script") || tag_has(out, " on") || has(out, "<div") || has(out, "<svg") ||
 		    has(out, "<input") || tag_has(out, "javascript")) {
 			printf("# soup %d: %s\n#  -> %s\n", i, doc, out ? out : dg_err_last());
@@ -329,7 +332,7 @@ static void test_tag_soup(void)
 static void test_text(void)
 {
 	char *f = frag("使用kubectl命令升级到v1.31版本，**加粗English**和`代码code`，运行`ls`命令，访问https://e.com/路径abc。\n");
-	dg_wechat_opts no = { NULL, NULL, 0 };
+	dg_wechat_opts no = { NULL, "参考链接", 0 };
 
 	CHECK(has(f, "使用 kubectl 命令升级到 v1.31 版本"), "CJK spacing inside text");
 	CHECK(has(f, "加粗 English</strong>"), "CJK spacing inside strong");
@@ -408,7 +411,7 @@ static void test_link_targets(const char *name)
 
 	snprintf(path, sizeof(path), "%s/wechat/release-notes/%s", tests_dir(), name);
 	md = read_all(path, &len);
-	if (!md || dg_markdown_to_html(md, len, &html) < 0 || dg_wechat_fragment(html, strlen(html), NULL, &f) < 0) {
+	if (!md || dg_markdown_to_html(md, len, &html) < 0 || dg_wechat_fragment(html, strlen(html), &zh_opts, &f) < 0) {
 		CHECK(0, "%s renders", name);
 		goto done;
 	}
@@ -457,8 +460,10 @@ static void test_page(void)
 {
 	const char *fr = "<section style=\"color:#333\"><p style=\"x\">片段 &amp; text</p></section>\n";
 	char *page = NULL;
+	dg_wechat_page_text text = { "复制到公众号 / Copy for WeChat", "已复制 / Copied", "复制失败 / Copy failed" };
+	dg_wechat_page_text odd = { "<b>copy</b> & \"go\"", "it's </script> done\\\n", NULL };
 
-	CHECK(dg_wechat_page(fr, "A <title> & \"q\"", "en\"><script>", &page) == 0, "page renders");
+	CHECK(dg_wechat_page(fr, "A <title> & \"q\"", "en\"><script>", &text, &page) == 0, "page renders");
 	CHECK(has(page, "<!DOCTYPE html>") && has(page, fr), "page embeds the fragment unchanged");
 	CHECK(has(page, "<title>A &lt;title&gt; &amp; &quot;q&quot;</title>"), "title escaped");
 	CHECK(has(page, "<html lang=\"zh-CN\">") && count(page, "<script>") == 1, "bad lang replaced, one script");
@@ -469,6 +474,14 @@ static void test_page(void)
 	CHECK(!has(page, "src=") && !has(page, "<link") && !has(page, "@import") && !has(page, "url("),
 	      "no external resources");
 	CHECK(strstr(page, "id=\"dg-copy\"") < strstr(page, fr), "button outside (before) the fragment");
+	free(page);
+	page = NULL;
+	/* The caller's words are escaped for where they go: HTML, JavaScript strings. */
+	CHECK(dg_wechat_page(fr, NULL, "en", &odd, &page) == 0 &&
+		      has(page, ">&lt;b&gt;copy&lt;/b&gt; &amp; &quot;go&quot;</button>") &&
+		      has(page, "ok ? 'it\\x27s \\x3c/script\\x3e done\\x5c\\x0a' : ''; }") &&
+		      count(page, "</script>") == 1,
+	      "labels escaped for HTML and for JavaScript strings");
 	free(page);
 }
 
@@ -566,7 +579,7 @@ static void test_theme(void)
 	CHECK(dg_theme_check("p", "margin-left:1em;padding-left:2px;border-left:1px solid #ccc") == 0,
 	      "*-left properties are fine, only left itself is banned");
 	{
-		dg_wechat_opts o = { def, NULL, 1 };
+		dg_wechat_opts o = { def, "参考链接", 1 };
 		char *f = frag_opts("para\n", &o);
 
 		CHECK(has(f, "<p style=\"color:#112233 !important; margin : 0\">para</p>"), "custom theme style used");
