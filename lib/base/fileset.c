@@ -69,8 +69,8 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Temporaries of `name` left in `dir` by a run that was killed: a run holds
- * the store's lock, so no other run is writing them. */
+/* Temporaries and backups of `name` left in `dir` by a run that was killed:
+ * a run holds the store's lock, so no other run is writing them. */
 static void remove_stale(const char *dir, const char *name)
 {
 	DIR *d = opendir(dir);
@@ -79,7 +79,8 @@ static void remove_stale(const char *dir, const char *name)
 
 	while (d && (e = readdir(d))) {
 		dg_buf path = DG_BUF_INIT;
-		if (e->d_name[0] != '.' || strncmp(e->d_name + 1, name, n) || strncmp(e->d_name + 1 + n, ".tmp.", 5))
+		if (e->d_name[0] != '.' || strncmp(e->d_name + 1, name, n) ||
+		    (strncmp(e->d_name + 1 + n, ".tmp.", 5) && strncmp(e->d_name + 1 + n, ".bak.", 5)))
 			continue;
 		if (dg_buf_printf(&path, "%s/%s", dir, e->d_name) == 0)
 			unlink(dg_buf_cstr(&path));
@@ -126,26 +127,77 @@ static void remove_temps(dg_fileset *fs)
 	}
 }
 
+/* Keep the target's current contents under dir/.name.bak.XXXXXX (a hard
+ * link) so that a later failure can put it back; no target, no backup. */
+static int keep_old(dg_file *f, const char *target)
+{
+	dg_buf b = DG_BUF_INIT;
+	int fd;
+
+	if (access(target, F_OK) != 0)
+		return 0;
+	if (dg_buf_printf(&b, "%s/.%s.bak.XXXXXX", f->dir, f->name) < 0 || !(f->bak = dg_buf_detach(&b))) {
+		dg_buf_free(&b);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	/* mkstemp gives a unique name; link() needs it free again. */
+	if ((fd = mkstemp(f->bak)) < 0 || close(fd) < 0 || unlink(f->bak) < 0 || link(target, f->bak) < 0) {
+		int e = errno;
+		free(f->bak);
+		f->bak = NULL;
+		return dg_err_set(DG_ERR_FAIL, "%s: cannot keep the current file while replacing it: %s", target,
+				  strerror(e));
+	}
+	return 0;
+}
+
+/* Undo the renames of files [0, n): the old contents back, or no file. */
+static void roll_back(dg_fileset *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *target = dg_fileset_path(fs, i);
+		if (!target)
+			continue;
+		if (fs->v[i].bak)
+			rename(fs->v[i].bak, target);
+		else
+			unlink(target);
+		free(target);
+	}
+}
+
 int dg_fileset_commit(dg_fileset *fs)
 {
 	mode_t mask = umask(022);
 	mode_t mode = 0644 & ~mask;
+	size_t done = 0;
 	int err = 0;
 
 	umask(mask);
 	for (size_t i = 0; i < fs->n && !err; i++)
 		err = write_temp(&fs->v[i], mode);
-	for (size_t i = 0; i < fs->n && !err; i++) {
-		char *target = dg_fileset_path(fs, i);
-		if (!target)
+	for (; done < fs->n && !err; done++) {
+		char *target = dg_fileset_path(fs, done);
+		if (!target) {
 			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		else if (rename(fs->v[i].tmp, target) < 0)
-			err = dg_err_set(DG_ERR_FAIL, "%s: cannot rename into place: %s", target, strerror(errno));
-		else {
-			free(fs->v[i].tmp);
-			fs->v[i].tmp = NULL;
+			break;
 		}
+		if ((err = keep_old(&fs->v[done], target)) == 0 && rename(fs->v[done].tmp, target) < 0)
+			err = dg_err_set(DG_ERR_FAIL, "%s: cannot rename into place: %s", target, strerror(errno));
 		free(target);
+		if (err)
+			break;
+		free(fs->v[done].tmp);
+		fs->v[done].tmp = NULL;
+	}
+	if (err)
+		roll_back(fs, done);
+	for (size_t i = 0; i < fs->n; i++) {
+		if (fs->v[i].bak) {
+			unlink(fs->v[i].bak);
+			free(fs->v[i].bak);
+			fs->v[i].bak = NULL;
+		}
 	}
 	remove_temps(fs);
 	return err;

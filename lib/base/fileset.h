@@ -2,8 +2,10 @@
  *
  * Files are added with their contents; dg_fileset_commit writes every one
  * to a temporary file of its own beside the target (created exclusively),
- * fsyncs them all, and only then renames them into place. A failure while
- * writing leaves every target as it was and removes the temporaries. */
+ * fsyncs them all, and only then renames them into place, keeping each old
+ * file (a hard link) until every rename has succeeded. Any failure leaves
+ * every target as it was and removes the temporaries; those a killed run
+ * left are removed by the next write of the same file. */
 #ifndef DG_FILESET_H
 #define DG_FILESET_H
 
@@ -15,6 +17,7 @@ typedef struct dg_file {
 	size_t len;
 	int listed;              /* printed in the list of written files */
 	char *tmp;               /* during commit: the temporary path */
+	char *bak;               /* during commit: the old contents, kept until all are in place */
 } dg_file;
 
 typedef struct dg_fileset {
