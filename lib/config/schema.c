@@ -368,11 +368,14 @@ static int apply_key(walker *w, const dg_schema_key *k, const dg_toml *v, void *
 
 			if (old == (size_t)-1)
 				return dg_buf_error(&w->path);
-			err = check_text(w, k, dg_toml_at(v, i), "");
+			err = strlen(dg_toml_key_at(v, i)) != dg_toml_key_len_at(v, i)
+				      ? fail(w, dg_toml_at(v, i), "key contains NUL")
+				      : check_text(w, k, dg_toml_at(v, i), "");
 			path_pop(w, old);
 		}
 		if (err < 0)
 			return err;
+		ctx.path = dg_buf_cstr(&w->path); /* the pushes above may have moved it */
 		return k->store ? k->store(&ctx, v, slot) : store_strmap(slot, v);
 	case DG_SCHEMA_TABLE:
 		return walk_sub(w, &ctx, k, v, target);
@@ -380,6 +383,7 @@ static int apply_key(walker *w, const dg_schema_key *k, const dg_toml *v, void *
 		for (size_t i = 0; i < n && !err; i++) {
 			const dg_toml *item = dg_toml_at(v, i);
 
+			ctx.path = dg_buf_cstr(&w->path); /* the walk below may move it */
 			if (dg_toml_type_of(item) != DG_TOML_TABLE)
 				return fail(w, item, "expected [[%s]] tables, got %s at index %zu", ctx.path,
 					    type_name(item), i);
