@@ -59,6 +59,11 @@ bad_configs = [
     ('[github]\norgs = ["a",\n', "digest.toml:"),
     ('[github]\nrepos = ["noslash"]\n', "digest.toml:2: key 'github.repos': expected \"owner/name\""),
     ('[github]\norgs = []\n', "expected at least one organisation"),
+    # An unknown key names the closest known one of its table.
+    ('[github]\norgs = ["a"]\nconcurency = 2\n', "digest.toml:3: unknown key 'github.concurency' (did you mean 'concurrency'?)"),
+    ('[github]\nOrgs = ["a"]\n', "digest.toml:2: unknown key 'github.Orgs' (did you mean 'orgs'?)"),
+    ('[githb]\norgs = ["a"]\n', "digest.toml:1: unknown table 'githb' (did you mean 'github'?)"),
+    ('[cnweekly]\nmax_artciles = 3\n[github]\norgs = ["a"]\n', "digest.toml:2: unknown key 'cnweekly.max_artciles' (did you mean 'max_articles'?)"),
 ]
 for text, needle in bad_configs:
     with tempfile.TemporaryDirectory() as d:

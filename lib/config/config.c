@@ -9,129 +9,141 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum key_type { K_STRING, K_PATH, K_INT, K_BOOL, K_STRV, K_STRMAP };
-
-typedef struct key_spec {
-	const char *table;
-	const char *key;
-	enum key_type type;
-	size_t offset;
-	int min, max;            /* K_INT range */
-} key_spec;
-
 #define F(field) offsetof(dg_config, field)
+#define S(n, f) {.name = n, .type = DG_SCHEMA_STRING, .offset = F(f)}
+#define SV(n, f, check) {.name = n, .type = DG_SCHEMA_STRING, .offset = F(f), .valid = check}
+#define PATH(n, f) {.name = n, .type = DG_SCHEMA_STRING, .offset = F(f), .store = store_path}
+#define I(n, f, lo, hi) {.name = n, .type = DG_SCHEMA_INT, .offset = F(f), .min = lo, .max = hi}
+#define B(n, f) {.name = n, .type = DG_SCHEMA_BOOL, .offset = F(f)}
+#define V(n, f, check) {.name = n, .type = DG_SCHEMA_STRV, .offset = F(f), .valid = check}
+#define M(n, f) {.name = n, .type = DG_SCHEMA_STRMAP, .offset = F(f)}
+#define T(n, keys) {.name = n, .type = DG_SCHEMA_TABLE, .sub = &(const dg_schema_table){keys, NULL, NULL}}
+
+static int store_path(const dg_schema_ctx *c, const dg_toml *v, void *slot);
+
+static const char *valid_zone(const char *s)
+{
+	return dg_date_zone_exists(s) ? NULL : "an IANA zone name such as \"Asia/Shanghai\"";
+}
+
+static const char *valid_url(const char *s)
+{
+	return strncmp(s, "https://", 8) && strncmp(s, "http://", 7) ? "an http(s) URL" : NULL;
+}
+
+static const char *valid_repo(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	if (slash && slash != s && slash[1] && !strchr(slash + 1, '/') && !strchr(s, ' '))
+		return NULL;
+	return "\"owner/name\"";
+}
+
+static const char *valid_org(const char *s)
+{
+	return !*s || strchr(s, '/') ? "organisation logins" : NULL;
+}
+
+static const char *valid_day(const char *s)
+{
+	int64_t day;
+
+	return dg_date_parse_day(s, "UTC", &day) < 0 ? "YYYY-MM-DD" : NULL;
+}
+
+static const char *const languages[] = {"zh", "en", NULL};
 
 /* The whole configuration surface. Keep config.example.toml in step. */
-static const key_spec schema[] = {
-	{"digest", "title", K_STRING, F(title), 0, 0},
-	{"digest", "language", K_STRING, F(language), 0, 0},
-	{"digest", "timezone", K_STRING, F(timezone), 0, 0},
-	{"digest", "output_dir", K_PATH, F(output_dir), 0, 0},
-	{"digest", "state_dir", K_PATH, F(state_dir), 0, 0},
-	{"digest", "templates_dir", K_PATH, F(templates_dir), 0, 0},
-	{"digest", "theme", K_STRING, F(theme), 0, 0},
-	{"digest", "author", K_STRING, F(author), 0, 0},
-	{"digest", "intro", K_STRING, F(intro), 0, 0},
-	{"digest", "footer", K_STRING, F(footer), 0, 0},
-	{"digest", "cover_image", K_STRING, F(cover_image), 0, 0},
-	{"digest", "community", K_STRING, F(community), 0, 0},
-	{"digest", "tag", K_STRING, F(tag), 0, 0},
-	{"digest", "links", K_STRMAP, F(links), 0, 0},
-	{"digest", "qr_image", K_STRING, F(qr_image), 0, 0},
-	{"github", "api_url", K_STRING, F(api_url), 0, 0},
-	{"github", "token_env", K_STRING, F(token_env), 0, 0},
-	{"github", "orgs", K_STRV, F(orgs), 0, 0},
-	{"github", "repos", K_STRV, F(repos), 0, 0},
-	{"github", "exclude_repos", K_STRV, F(exclude_repos), 0, 0},
-	{"github", "bots", K_STRV, F(bots), 0, 0},
-	{"github", "include_archived", K_BOOL, F(include_archived), 0, 0},
-	{"github", "include_forks", K_BOOL, F(include_forks), 0, 0},
-	{"github", "concurrency", K_INT, F(concurrency), 1, 64},
-	{"github", "max_wait", K_INT, F(max_wait), 0, 86400},
-	{"digest", "timeout", K_INT, F(timeout), 0, 604800},
-	{"events", "repos", K_STRV, F(event_repos), 0, 0},
-	{"events", "label", K_STRING, F(event_label), 0, 0},
-	{"events", "upcoming_days", K_INT, F(upcoming_days), 0, 366},
-	{"report", "title", K_STRING, F(community_title), 0, 0},
-	{"report", "highlight_labels", K_STRV, F(highlight_labels), 0, 0},
-	{"report", "highlights_per_repo", K_INT, F(highlights_per_repo), 1, 1000},
-	{"report", "release_note_lines", K_INT, F(release_note_lines), 0, 100},
-	{"report", "reference_date", K_STRING, F(report_reference_date), 0, 0},
-	{"report", "reference_number", K_INT, F(report_reference_number), 1, 1000000},
-	{"cnweekly", "title", K_STRING, F(cn_title), 0, 0},
-	{"cnweekly", "feeds", K_PATH, F(cn_feeds), 0, 0},
-	{"cnweekly", "picks_dir", K_PATH, F(cn_picks_dir), 0, 0},
-	{"cnweekly", "watch_repos", K_STRV, F(cn_watch_repos), 0, 0},
-	{"cnweekly", "include_prereleases", K_BOOL, F(cn_include_prereleases), 0, 0},
-	{"cnweekly", "topics", K_STRV, F(cn_topics), 0, 0},
-	{"cnweekly", "min_stars", K_INT, F(cn_min_stars), 0, 10000000},
-	{"cnweekly", "project_days", K_INT, F(cn_project_days), 1, 3650},
-	{"cnweekly", "summary_length", K_INT, F(cn_summary_length), 20, 2000},
-	{"cnweekly", "reference_date", K_STRING, F(cn_reference_date), 0, 0},
-	{"cnweekly", "reference_number", K_INT, F(cn_reference_number), 1, 1000000},
-	{"cnweekly", "period_weeks", K_INT, F(cn_period_weeks), 1, 52},
-	{"cnweekly", "max_projects", K_INT, F(cn_max_projects), 0, 50},
-	{"cnweekly", "max_articles", K_INT, F(cn_max_articles), 0, 50},
-	{"cnweekly", "max_news", K_INT, F(cn_max_news), 0, 50},
-	{"cnweekly", "intro", K_STRING, F(cn_intro), 0, 0},
-	{"cnweekly", "footer", K_STRING, F(cn_footer), 0, 0},
-	{"contributors", "certificate_url", K_STRING, F(certificate_url), 0, 0},
-	{"contributors", "certificates", K_STRMAP, F(certificates), 0, 0},
+static const dg_schema_key digest_keys[] = {
+	S("title", title),
+	{.name = "language", .type = DG_SCHEMA_ENUM, .offset = F(language), .choices = languages},
+	SV("timezone", timezone, valid_zone),
+	PATH("output_dir", output_dir),
+	PATH("state_dir", state_dir),
+	PATH("templates_dir", templates_dir),
+	S("theme", theme),
+	S("author", author),
+	S("intro", intro),
+	S("footer", footer),
+	S("cover_image", cover_image),
+	S("community", community),
+	S("tag", tag),
+	M("links", links),
+	S("qr_image", qr_image),
+	I("timeout", timeout, 0, 604800),
+	{NULL},
 };
 
-void dg_strv_free(dg_strv *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		free(v->v[i]);
-	free(v->v);
-	v->v = NULL;
-	v->n = 0;
-}
+static const dg_schema_key github_keys[] = {
+	SV("api_url", api_url, valid_url),
+	S("token_env", token_env),
+	V("orgs", orgs, valid_org),
+	V("repos", repos, valid_repo),
+	V("exclude_repos", exclude_repos, valid_repo),
+	V("bots", bots, NULL),
+	B("include_archived", include_archived),
+	B("include_forks", include_forks),
+	I("concurrency", concurrency, 1, 64),
+	I("max_wait", max_wait, 0, 86400),
+	{NULL},
+};
 
-int dg_strv_push(dg_strv *v, const char *s)
-{
-	char **nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
-	char *copy = strdup(s);
+static const dg_schema_key events_keys[] = {
+	V("repos", event_repos, valid_repo),
+	S("label", event_label),
+	I("upcoming_days", upcoming_days, 0, 366),
+	{NULL},
+};
 
-	if (nv)
-		v->v = nv;
-	if (!nv || !copy) {
-		free(copy);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
-	v->v[v->n++] = copy;
-	return 0;
-}
+static const dg_schema_key report_keys[] = {
+	S("title", community_title),
+	V("highlight_labels", highlight_labels, NULL),
+	I("highlights_per_repo", highlights_per_repo, 1, 1000),
+	I("release_note_lines", release_note_lines, 0, 100),
+	SV("reference_date", report_reference_date, valid_day),
+	I("reference_number", report_reference_number, 1, 1000000),
+	{NULL},
+};
 
-int dg_strv_contains_ci(const dg_strv *v, const char *s)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (!strcasecmp(v->v[i], s))
-			return 1;
-	return 0;
-}
+static const dg_schema_key cnweekly_keys[] = {
+	S("title", cn_title),
+	PATH("feeds", cn_feeds),
+	PATH("picks_dir", cn_picks_dir),
+	V("watch_repos", cn_watch_repos, valid_repo),
+	B("include_prereleases", cn_include_prereleases),
+	V("topics", cn_topics, NULL),
+	I("min_stars", cn_min_stars, 0, 10000000),
+	I("project_days", cn_project_days, 1, 3650),
+	I("summary_length", cn_summary_length, 20, 2000),
+	SV("reference_date", cn_reference_date, valid_day),
+	I("reference_number", cn_reference_number, 1, 1000000),
+	I("period_weeks", cn_period_weeks, 1, 52),
+	I("max_projects", cn_max_projects, 0, 50),
+	I("max_articles", cn_max_articles, 0, 50),
+	I("max_news", cn_max_news, 0, 50),
+	S("intro", cn_intro),
+	S("footer", cn_footer),
+	{NULL},
+};
 
-static void strmap_free(dg_strmap *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->keys[i]);
-		free(m->values[i]);
-	}
-	free(m->keys);
-	free(m->values);
-	memset(m, 0, sizeof(*m));
-}
+static const dg_schema_key contributors_keys[] = {
+	S("certificate_url", certificate_url),
+	M("certificates", certificates),
+	{NULL},
+};
 
-static int set_string(char **slot, const char *value)
-{
-	char *copy = strdup(value);
+static const dg_schema_key root_keys[] = {
+	T("digest", digest_keys),
+	T("github", github_keys),
+	T("events", events_keys),
+	T("report", report_keys),
+	T("cnweekly", cnweekly_keys),
+	T("contributors", contributors_keys),
+	{NULL},
+};
 
-	if (!copy)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
+static const dg_schema_table config_schema = {root_keys, NULL, NULL};
 
 /* "~/x" -> $HOME/x; relative -> against `base_dir`. */
 static int resolve_path(const char *value, const char *base_dir, char **out)
@@ -157,125 +169,31 @@ static int resolve_path(const char *value, const char *base_dir, char **out)
 	return 0;
 }
 
-static const char *type_name_of(const dg_toml *v)
+/* Paths in the file are relative to its directory (the `user` of the walk). */
+static int store_path(const dg_schema_ctx *c, const dg_toml *v, void *slot)
 {
-	return dg_toml_type_name(dg_toml_type_of(v));
-}
+	char *resolved = NULL;
+	int err = resolve_path(dg_toml_string(v, NULL), c->user, &resolved);
 
-static int type_error(const char *file, const dg_toml *v, const char *table, const char *key,
-		      const char *expected)
-{
-	return dg_err_set(DG_ERR_CONFIG, "%s:%d: key '%s.%s': expected %s, got %s", file,
-			  dg_toml_line(v), table, key, expected, type_name_of(v));
-}
-
-static int apply_key(dg_config *c, const key_spec *spec, const dg_toml *v, const char *file,
-		     const char *base_dir)
-{
-	void *slot = (char *)c + spec->offset;
-	const char *s;
-	size_t len;
-	int err = 0;
-
-	switch (spec->type) {
-	case K_STRING:
-	case K_PATH:
-		if (dg_toml_type_of(v) != DG_TOML_STRING)
-			return type_error(file, v, spec->table, spec->key, "string");
-		s = dg_toml_string(v, &len);
-		if (strlen(s) != len)
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key '%s.%s': string contains NUL", file,
-					  dg_toml_line(v), spec->table, spec->key);
-		if (spec->type == K_STRING)
-			return set_string(slot, s);
-		{
-			char *resolved = NULL;
-			if ((err = resolve_path(s, base_dir, &resolved)) < 0)
-				return err;
-			free(*(char **)slot);
-			*(char **)slot = resolved;
-		}
-		return 0;
-	case K_INT: {
-		int64_t n;
-		if (dg_toml_type_of(v) != DG_TOML_INTEGER)
-			return type_error(file, v, spec->table, spec->key, "integer");
-		n = dg_toml_int(v);
-		if (n < spec->min || n > spec->max)
-			return dg_err_set(DG_ERR_CONFIG,
-					  "%s:%d: key '%s.%s': expected an integer from %d to %d, got %lld",
-					  file, dg_toml_line(v), spec->table, spec->key, spec->min,
-					  spec->max, (long long)n);
-		*(int *)slot = (int)n;
-		return 0;
-	}
-	case K_BOOL:
-		if (dg_toml_type_of(v) != DG_TOML_BOOL)
-			return type_error(file, v, spec->table, spec->key, "boolean");
-		*(int *)slot = dg_toml_bool(v);
-		return 0;
-	case K_STRV: {
-		dg_strv *sv = slot;
-		if (dg_toml_type_of(v) != DG_TOML_ARRAY)
-			return type_error(file, v, spec->table, spec->key, "array of strings");
-		for (size_t i = 0; i < dg_toml_count(v); i++) {
-			const dg_toml *item = dg_toml_at(v, i);
-			if (dg_toml_type_of(item) != DG_TOML_STRING)
-				return dg_err_set(DG_ERR_CONFIG,
-						  "%s:%d: key '%s.%s': expected array of strings, got %s at index %zu",
-						  file, dg_toml_line(item), spec->table, spec->key,
-						  type_name_of(item), i);
-		}
-		dg_strv_free(sv);
-		for (size_t i = 0; i < dg_toml_count(v); i++)
-			if ((err = dg_strv_push(sv, dg_toml_string(dg_toml_at(v, i), &len))) < 0)
-				return err;
-		return 0;
-	}
-	case K_STRMAP: {
-		dg_strmap *m = slot;
-		size_t n = dg_toml_count(v);
-		if (dg_toml_type_of(v) != DG_TOML_TABLE)
-			return type_error(file, v, spec->table, spec->key, "table of strings");
-		strmap_free(m);
-		m->keys = calloc(n + 1, sizeof(char *));
-		m->values = calloc(n + 1, sizeof(char *));
-		if (!m->keys || !m->values)
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		for (size_t i = 0; i < n; i++) {
-			const dg_toml *item = dg_toml_at(v, i);
-			if (dg_toml_type_of(item) != DG_TOML_STRING)
-				return dg_err_set(DG_ERR_CONFIG,
-						  "%s:%d: key '%s.%s.%s': expected string, got %s", file,
-						  dg_toml_line(item), spec->table, spec->key,
-						  dg_toml_key_at(v, i), type_name_of(item));
-			m->keys[i] = strdup(dg_toml_key_at(v, i));
-			m->values[i] = strdup(dg_toml_string(item, &len));
-			m->n = i + 1;
-			if (!m->keys[i] || !m->values[i])
-				return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		}
-		return 0;
-	}
-	}
+	if (err < 0)
+		return err;
+	free(*(char **)slot);
+	*(char **)slot = resolved;
 	return 0;
 }
 
-static const key_spec *find_spec(const char *table, const char *key)
-{
-	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
-		if (!strcmp(schema[i].table, table) && !strcmp(schema[i].key, key))
-			return &schema[i];
-	return NULL;
-}
-
-static int table_known(const char *table)
-{
-	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
-		if (!strcmp(schema[i].table, table))
-			return 1;
-	return 0;
-}
+static const struct {
+	size_t offset;
+	const char *value;
+} string_defaults[] = {
+	{F(language), "zh"},
+	{F(timezone), "UTC"},
+	{F(output_dir), "out"},
+	{F(api_url), "https://api.github.com"},
+	{F(token_env), "GITHUB_TOKEN"},
+	{F(event_label), "event"},
+	{F(author), "digest"},
+};
 
 static int set_defaults(dg_config *c)
 {
@@ -295,14 +213,9 @@ static int set_defaults(dg_config *c)
 	if (!state)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	c->state_dir = state;
-	if ((err = set_string(&c->language, "zh")) < 0 ||
-	    (err = set_string(&c->timezone, "UTC")) < 0 ||
-	    (err = set_string(&c->output_dir, "out")) < 0 ||
-	    (err = set_string(&c->api_url, "https://api.github.com")) < 0 ||
-	    (err = set_string(&c->token_env, "GITHUB_TOKEN")) < 0 ||
-	    (err = set_string(&c->event_label, "event")) < 0 ||
-	    (err = set_string(&c->author, "digest")) < 0)
-		return err;
+	for (size_t i = 0; i < sizeof(string_defaults) / sizeof(string_defaults[0]); i++)
+		if (!(*(char **)((char *)c + string_defaults[i].offset) = strdup(string_defaults[i].value)))
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	c->concurrency = 4;
 	c->max_wait = 900;
 	c->timeout = 1800;
@@ -321,84 +234,6 @@ static int set_defaults(dg_config *c)
 	if ((err = dg_strv_push(&c->cn_topics, "cloud-native")) < 0 ||
 	    (err = dg_strv_push(&c->cn_topics, "kubernetes")) < 0)
 		return err;
-	return 0;
-}
-
-static int valid_repo_name(const char *s)
-{
-	const char *slash = strchr(s, '/');
-
-	return slash && slash != s && slash[1] && !strchr(slash + 1, '/') && !strchr(s, ' ');
-}
-
-/* Checks across keys, after the whole file is read. */
-static int validate(const dg_config *c, const dg_toml *root, const char *file)
-{
-	const dg_toml *t;
-	int line = 0;
-
-#define LINE_OF(table, key)                                                        \
-	(line = ((t = dg_toml_get(root, table)) && (t = dg_toml_get(t, key))) ? dg_toml_line(t) : 0)
-
-	if (strcmp(c->language, "zh") && strcmp(c->language, "en")) {
-		LINE_OF("digest", "language");
-		return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'digest.language': expected \"zh\" or \"en\", got \"%s\"",
-				  file, line, c->language);
-	}
-	if (!dg_date_zone_exists(c->timezone)) {
-		LINE_OF("digest", "timezone");
-		return dg_err_set(DG_ERR_CONFIG,
-				  "%s:%d: key 'digest.timezone': expected an IANA zone name such as \"Asia/Shanghai\", got \"%s\"",
-				  file, line, c->timezone);
-	}
-	if (strncmp(c->api_url, "https://", 8) && strncmp(c->api_url, "http://", 7)) {
-		LINE_OF("github", "api_url");
-		return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'github.api_url': expected an http(s) URL, got \"%s\"",
-				  file, line, c->api_url);
-	}
-	const struct { const dg_strv *v; const char *table, *key; } repo_lists[] = {
-		{&c->repos, "github", "repos"},
-		{&c->exclude_repos, "github", "exclude_repos"},
-		{&c->event_repos, "events", "repos"},
-	};
-	for (size_t i = 0; i < sizeof(repo_lists) / sizeof(repo_lists[0]); i++)
-		for (size_t j = 0; j < repo_lists[i].v->n; j++)
-			if (!valid_repo_name(repo_lists[i].v->v[j])) {
-				LINE_OF(repo_lists[i].table, repo_lists[i].key);
-				return dg_err_set(DG_ERR_CONFIG,
-						  "%s:%d: key '%s.%s': expected \"owner/name\", got \"%s\"", file,
-						  line, repo_lists[i].table, repo_lists[i].key,
-						  repo_lists[i].v->v[j]);
-			}
-	for (size_t j = 0; j < c->cn_watch_repos.n; j++)
-		if (!valid_repo_name(c->cn_watch_repos.v[j])) {
-			LINE_OF("cnweekly", "watch_repos");
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'cnweekly.watch_repos': expected \"owner/name\", got \"%s\"",
-					  file, line, c->cn_watch_repos.v[j]);
-		}
-	if (c->report_reference_date) {
-		int64_t ref;
-		if (dg_date_parse_day(c->report_reference_date, "UTC", &ref) < 0) {
-			LINE_OF("report", "reference_date");
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'report.reference_date': expected YYYY-MM-DD, got \"%s\"",
-					  file, line, c->report_reference_date);
-		}
-	}
-	if (c->cn_reference_date) {
-		int64_t ref;
-		if (dg_date_parse_day(c->cn_reference_date, "UTC", &ref) < 0) {
-			LINE_OF("cnweekly", "reference_date");
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'cnweekly.reference_date': expected YYYY-MM-DD, got \"%s\"",
-					  file, line, c->cn_reference_date);
-		}
-	}
-	for (size_t j = 0; j < c->orgs.n; j++)
-		if (!*c->orgs.v[j] || strchr(c->orgs.v[j], '/')) {
-			LINE_OF("github", "orgs");
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'github.orgs': expected organisation logins, got \"%s\"",
-					  file, line, c->orgs.v[j]);
-		}
-#undef LINE_OF
 	return 0;
 }
 
@@ -441,34 +276,7 @@ int dg_config_load(const char *path, dg_config **out)
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < dg_toml_count(root); i++) {
-		const char *table = dg_toml_key_at(root, i);
-		const dg_toml *tv = dg_toml_at(root, i);
-
-		if (!table_known(table)) {
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: unknown table '%s'", path,
-					 dg_toml_line(tv), table);
-			goto done;
-		}
-		if (dg_toml_type_of(tv) != DG_TOML_TABLE) {
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: '%s': expected a table, got %s", path,
-					 dg_toml_line(tv), table, type_name_of(tv));
-			goto done;
-		}
-		for (size_t j = 0; j < dg_toml_count(tv); j++) {
-			const char *key = dg_toml_key_at(tv, j);
-			const key_spec *spec = find_spec(table, key);
-
-			if (!spec) {
-				err = dg_err_set(DG_ERR_CONFIG, "%s:%d: unknown key '%s.%s'", path,
-						 dg_toml_line(dg_toml_at(tv, j)), table, key);
-				goto done;
-			}
-			if ((err = apply_key(c, spec, dg_toml_at(tv, j), path, base_dir)) < 0)
-				goto done;
-		}
-	}
-	if (!(err = validate(c, root, path)) && !c->cn_picks_dir)
+	if ((err = dg_schema_apply(&config_schema, root, path, c, base_dir)) == 0 && !c->cn_picks_dir)
 		err = resolve_path("feeds/picks", base_dir, &c->cn_picks_dir);
 done:
 	dg_toml_free(root);
@@ -484,23 +292,7 @@ void dg_config_free(dg_config *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
-		void *slot = (char *)c + schema[i].offset;
-		switch (schema[i].type) {
-		case K_STRING:
-		case K_PATH:
-			free(*(char **)slot);
-			break;
-		case K_STRV:
-			dg_strv_free(slot);
-			break;
-		case K_STRMAP:
-			strmap_free(slot);
-			break;
-		default:
-			break;
-		}
-	}
+	dg_schema_free(&config_schema, c);
 	free(c->path);
 	free(c);
 }

@@ -1,26 +1,16 @@
 /* config.h - digest.toml: lookup, schema check, defaults.
  *
- * Every key is declared once in the schema in config.c; an unknown table or
- * key is an error with the file and line, so a typo is never ignored.
+ * Every key is declared once in the tables in config.c, checked by
+ * config/schema.h; an unknown table or key is an error with the file and
+ * line, so a typo is never ignored.
  * Relative paths in the file are taken relative to the file's directory and
  * "~/" is expanded, so a cron job can run from any directory. */
 #ifndef DG_CONFIG_H
 #define DG_CONFIG_H
 
 #include <stddef.h>
+#include "config/schema.h"
 #include "config/toml.h"
-
-typedef struct dg_strv {
-	char **v;
-	size_t n;
-} dg_strv;
-
-/* A string-to-string map in file order (e.g. per-person certificate URLs). */
-typedef struct dg_strmap {
-	char **keys;
-	char **values;
-	size_t n;
-} dg_strmap;
 
 typedef struct dg_config {
 	char *path;              /* the file read, or NULL when none was found */
@@ -109,9 +99,5 @@ const char *dg_config_token(const dg_config *c);
 
 /* 1 when `login` is configured as a bot (case-insensitive). */
 int dg_config_is_listed_bot(const dg_config *c, const char *login);
-
-void dg_strv_free(dg_strv *v);
-int dg_strv_push(dg_strv *v, const char *s);
-int dg_strv_contains_ci(const dg_strv *v, const char *s);
 
 #endif

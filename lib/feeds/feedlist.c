@@ -1,17 +1,51 @@
 #include "feeds/feedlist.h"
 #include "base/datadir.h"
 #include "base/err.h"
-#include "base/jsonx.h"
-#include "config/toml.h"
+#include "config/schema.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static const char *valid_nonempty(const char *s)
+{
+	return *s ? NULL : "a non-empty string";
+}
+
+static const char *const categories[] = {"article", "news", NULL};
+
+static const dg_schema_key feed_keys[] = {
+	{.name = "name", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .valid = valid_nonempty,
+	 .store = dg_schema_store_json},
+	{.name = "url", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .valid = valid_nonempty,
+	 .store = dg_schema_store_json},
+	{.name = "category", .type = DG_SCHEMA_ENUM, .flags = DG_SCHEMA_REQUIRED, .choices = categories,
+	 .store = dg_schema_store_json},
+	{.name = "language", .type = DG_SCHEMA_STRING, .store = dg_schema_store_json},
+	{NULL},
+};
+
+/* Each [[feed]] is a new object at the end of the list. */
+static int new_feed(const dg_schema_ctx *c, const dg_toml *table, void *list, void **feed)
+{
+	(void)c;
+	(void)table;
+	if (!(*feed = json_object()) || json_array_append_new(list, *feed) < 0)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+static const dg_schema_key root_keys[] = {
+	{.name = "feed", .type = DG_SCHEMA_TABLES, .sub = &(const dg_schema_table){feed_keys, NULL, NULL},
+	 .item = new_feed},
+	{NULL},
+};
+
+static const dg_schema_table feedlist_schema = {root_keys, NULL, NULL};
 
 int dg_feedlist_load(const dg_config *cfg, json_t **out)
 {
 	char *path = NULL;
 	dg_toml *root = NULL;
-	const dg_toml *arr;
 	json_t *list;
 	int err = 0, found;
 
@@ -27,34 +61,10 @@ int dg_feedlist_load(const dg_config *cfg, json_t **out)
 		free(path);
 		return DG_ERR_CONFIG;
 	}
-	list = json_array();
-	for (size_t i = 0; i < dg_toml_count(root) && !err; i++)
-		if (strcmp(dg_toml_key_at(root, i), "feed"))
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: unknown key '%s' (expected [[feed]])", path,
-					 dg_toml_line(dg_toml_at(root, i)), dg_toml_key_at(root, i));
-	arr = dg_toml_get(root, "feed");
-	for (size_t i = 0; !err && arr && i < dg_toml_count(arr); i++) {
-		const dg_toml *t = dg_toml_at(arr, i);
-		json_t *f = json_object();
-		for (size_t k = 0; k < dg_toml_count(t) && !err; k++) {
-			const char *key = dg_toml_key_at(t, k);
-			const dg_toml *v = dg_toml_at(t, k);
-			size_t len;
-			if (strcmp(key, "name") && strcmp(key, "url") && strcmp(key, "category") && strcmp(key, "language"))
-				err = dg_err_set(DG_ERR_CONFIG, "%s:%d: unknown key 'feed.%s'", path, dg_toml_line(v), key);
-			else if (dg_toml_type_of(v) != DG_TOML_STRING)
-				err = dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'feed.%s': expected string, got %s", path,
-						 dg_toml_line(v), key, dg_toml_type_name(dg_toml_type_of(v)));
-			else
-				json_object_set_new(f, key, json_string(dg_toml_string(v, &len)));
-		}
-		if (!err && (!*dg_json_str(f, "url") || !*dg_json_str(f, "name")))
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: [[feed]] needs 'name' and 'url'", path, dg_toml_line(t));
-		if (!err && strcmp(dg_json_str(f, "category"), "article") && strcmp(dg_json_str(f, "category"), "news"))
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'feed.category': expected \"article\" or \"news\", got \"%s\"",
-					 path, dg_toml_line(t), dg_json_str(f, "category"));
-		json_array_append_new(list, f);
-	}
+	if (!(list = json_array()))
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	else
+		err = dg_schema_apply(&feedlist_schema, root, path, list, NULL);
 	dg_toml_free(root);
 	free(path);
 	if (err < 0) {

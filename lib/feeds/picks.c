@@ -2,71 +2,62 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
-#include "config/toml.h"
+#include "config/schema.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const project_keys[] = {"repo", "url", "headline", "title", "paragraph", NULL};
-static const char *const item_keys[] = {"url", "title", "headline", "paragraph", NULL};
+#define TEXT(n, req) {.name = n, .type = DG_SCHEMA_STRING, .flags = req, .store = dg_schema_store_json}
 
-static int known(const char *const *keys, const char *k)
+static const dg_schema_key project_keys[] = {
+	TEXT("repo", 0), TEXT("url", 0), TEXT("headline", 0), TEXT("title", 0), TEXT("paragraph", 0), {NULL},
+};
+
+static const dg_schema_key item_keys[] = {
+	TEXT("url", DG_SCHEMA_REQUIRED), TEXT("title", 0), TEXT("headline", 0), TEXT("paragraph", 0), {NULL},
+};
+
+/* The line of the table, for later messages about the item. */
+static int add_line(const dg_schema_ctx *c, const dg_toml *table, void *item)
 {
-	for (; *keys; keys++)
-		if (!strcmp(*keys, k))
-			return 1;
+	(void)c;
+	if (json_object_set_new(item, "line", json_integer(dg_toml_line(table))) < 0)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
-static int read_items(const char *path, const dg_toml *root, const char *name, const char *const *keys,
-		      json_t *out)
+static int project_done(const dg_schema_ctx *c, const dg_toml *table, void *item)
 {
-	const dg_toml *arr = dg_toml_get(root, name);
+	if (!json_object_get(item, "repo") && !json_object_get(item, "url"))
+		return dg_err_set(DG_ERR_CONFIG, "%s:%d: [[project]] needs 'repo' (owner/name) or 'url'", c->file,
+				  dg_toml_line(table));
+	return add_line(c, table, item);
+}
 
-	if (!arr)
-		return 0;
-	if (dg_toml_type_of(arr) != DG_TOML_ARRAY)
-		return dg_err_set(DG_ERR_CONFIG, "%s:%d: '%s': expected [[%s]] tables, got %s", path,
-				  dg_toml_line(arr), name, name, dg_toml_type_name(dg_toml_type_of(arr)));
-	for (size_t i = 0; i < dg_toml_count(arr); i++) {
-		const dg_toml *t = dg_toml_at(arr, i);
-		json_t *item;
+/* Each [[project]], [[article]], [[news]] is a new object at the end of its list. */
+static int new_item(const dg_schema_ctx *c, const dg_toml *table, void *picks, void **item)
+{
+	const char *list = !strcmp(c->key, "project") ? "projects" : !strcmp(c->key, "article") ? "articles" : "news";
 
-		if (dg_toml_type_of(t) != DG_TOML_TABLE)
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: '%s': expected a table, got %s", path,
-					  dg_toml_line(t), name, dg_toml_type_name(dg_toml_type_of(t)));
-		item = json_object();
-		for (size_t k = 0; k < dg_toml_count(t); k++) {
-			const char *key = dg_toml_key_at(t, k);
-			const dg_toml *v = dg_toml_at(t, k);
-			size_t len;
-			const char *sv;
-
-			if (!known(keys, key)) {
-				json_decref(item);
-				return dg_err_set(DG_ERR_CONFIG, "%s:%d: unknown key '%s.%s'", path, dg_toml_line(v),
-						  name, key);
-			}
-			if (dg_toml_type_of(v) != DG_TOML_STRING) {
-				json_decref(item);
-				return dg_err_set(DG_ERR_CONFIG, "%s:%d: key '%s.%s': expected string, got %s", path,
-						  dg_toml_line(v), name, key, dg_toml_type_name(dg_toml_type_of(v)));
-			}
-			sv = dg_toml_string(v, &len);
-			json_object_set_new(item, key, json_stringn(sv, len));
-		}
-		if (!strcmp(name, "project") ? !json_object_get(item, "repo") && !json_object_get(item, "url")
-					     : !json_object_get(item, "url")) {
-			json_decref(item);
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: [[%s]] needs %s", path, dg_toml_line(t), name,
-					  !strcmp(name, "project") ? "'repo' (owner/name) or 'url'" : "'url'");
-		}
-		json_object_set_new(item, "line", json_integer(dg_toml_line(t)));
-		json_array_append_new(out, item);
-	}
+	(void)table;
+	if (!(*item = json_object()) || json_array_append_new(json_object_get(picks, list), *item) < 0)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	return 0;
 }
+
+static const dg_schema_table project_table = {project_keys, NULL, project_done};
+static const dg_schema_table item_table = {item_keys, NULL, add_line};
+
+static const dg_schema_key root_keys[] = {
+	TEXT("headline", 0),
+	{.name = "project", .type = DG_SCHEMA_TABLES, .sub = &project_table, .item = new_item},
+	{.name = "article", .type = DG_SCHEMA_TABLES, .sub = &item_table, .item = new_item},
+	{.name = "news", .type = DG_SCHEMA_TABLES, .sub = &item_table, .item = new_item},
+	{NULL},
+};
+
+static const dg_schema_table picks_schema = {root_keys, NULL, NULL};
 
 int dg_picks_load(const char *path, json_t **out)
 {
@@ -80,31 +71,10 @@ int dg_picks_load(const char *path, json_t **out)
 		return 0;
 	if ((err = dg_toml_parse_file(path, &root)) < 0)
 		return DG_ERR_CONFIG;
-	for (size_t i = 0; i < dg_toml_count(root); i++) {
-		const char *k = dg_toml_key_at(root, i);
-		if (strcmp(k, "headline") && strcmp(k, "project") && strcmp(k, "article") && strcmp(k, "news")) {
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: unknown key '%s' (expected headline, [[project]], "
-					 "[[article]], [[news]])", path, dg_toml_line(dg_toml_at(root, i)), k);
-			dg_toml_free(root);
-			return err;
-		}
-	}
-	p = json_pack("{s:n, s:[], s:[], s:[]}", "headline", "projects", "articles", "news");
-	{
-		const dg_toml *h = dg_toml_get(root, "headline");
-		size_t len;
-		if (h && dg_toml_type_of(h) != DG_TOML_STRING)
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'headline': expected string, got %s", path,
-					 dg_toml_line(h), dg_toml_type_name(dg_toml_type_of(h)));
-		else if (h)
-			json_object_set_new(p, "headline", json_string(dg_toml_string(h, &len)));
-	}
-	if (!err)
-		err = read_items(path, root, "project", project_keys, json_object_get(p, "projects"));
-	if (!err)
-		err = read_items(path, root, "article", item_keys, json_object_get(p, "articles"));
-	if (!err)
-		err = read_items(path, root, "news", item_keys, json_object_get(p, "news"));
+	if (!(p = json_pack("{s:n, s:[], s:[], s:[]}", "headline", "projects", "articles", "news")))
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	else
+		err = dg_schema_apply(&picks_schema, root, path, p, NULL);
 	dg_toml_free(root);
 	if (err < 0) {
 		json_decref(p);

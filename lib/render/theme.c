@@ -1,8 +1,10 @@
 #include "render/theme.h"
 #include "base/err.h"
-#include "config/toml.h"
+#include "base/buf.h"
+#include "config/schema.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,97 +348,86 @@ static const char *check_required(int e, const decl *d, int n)
 	return NULL;
 }
 
-static int theme_check_idx(int e, const char *style, const char **why, char *detail, size_t dlen)
+/* 0, or DG_ERR_CONFIG with *msg = "style uses a banned property 'position'"
+ * (caller frees), or DG_ERR_NOMEM. */
+static int theme_check_idx(int e, const char *style, char **msg)
 {
 	decl d[THEME_MAX_DECLS];
 	char *copy = NULL;
-	const char *p;
+	const char *p, *why = NULL, *detail = NULL;
 	size_t i;
-	int n, j, err = 0;
+	int n, j, err = DG_ERR_CONFIG;
 
-	detail[0] = '\0';
+	*msg = NULL;
 	for (p = style; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (c < 0x20 || c == 0x7f || strchr("<>{}\\@", c)) {
-			*why = "contains a control character or one of < > { } \\ @";
-			return DG_ERR_CONFIG;
+			why = "contains a control character or one of < > { } \\ @";
+			goto done;
 		}
 	}
 	if (strstr(style, "/*")) {
-		*why = "contains a CSS comment";
-		return DG_ERR_CONFIG;
-	}
-	copy = strdup(style);
-	if (!copy) {
-		*why = "out of memory";
-		return DG_ERR_NOMEM;
-	}
-	n = split_decls(copy, d, why);
-	if (n < 0) {
-		err = DG_ERR_CONFIG;
+		why = "contains a CSS comment";
 		goto done;
 	}
+	if (!(copy = strdup(style)))
+		return DG_ERR_NOMEM;
+	n = split_decls(copy, d, &why);
+	if (n < 0)
+		goto done;
 	if (n == 0) {
-		*why = "is empty (every element needs a style)";
-		err = DG_ERR_CONFIG;
+		why = "is empty (every element needs a style)";
 		goto done;
 	}
 	for (j = 0; j < n; j++) {
 		if (strncmp(d[j].prop, "--", 2) == 0) {
-			snprintf(detail, dlen, "%s", d[j].prop);
-			*why = "uses a custom property";
-			err = DG_ERR_CONFIG;
+			detail = d[j].prop;
+			why = "uses a custom property";
 			goto done;
 		}
 		for (i = 0; i < sizeof(banned_props) / sizeof(banned_props[0]); i++)
 			if (strcmp(d[j].prop, banned_props[i]) == 0) {
-				snprintf(detail, dlen, "%s", d[j].prop);
-				*why = "uses a banned property";
-				err = DG_ERR_CONFIG;
+				detail = d[j].prop;
+				why = "uses a banned property";
 				goto done;
 			}
 		for (i = 0; i < sizeof(banned_values) / sizeof(banned_values[0]); i++)
 			if (ci_strstr(d[j].value, banned_values[i])) {
-				snprintf(detail, dlen, "%s", banned_values[i]);
-				*why = "uses a banned value";
-				err = DG_ERR_CONFIG;
+				detail = banned_values[i];
+				why = "uses a banned value";
 				goto done;
 			}
 	}
-	if ((*why = check_required(e, d, n)) != NULL)
-		err = DG_ERR_CONFIG;
+	if (!(why = check_required(e, d, n)))
+		err = 0;
 done:
-	free(copy);
-	return err;
-}
-
-/* Format a rejected style as "element 'x': style uses a banned property 'position'". */
-static int theme_check_msg(int e, const char *style, char *msg, size_t mlen)
-{
-	const char *why = NULL;
-	char detail[64];
-	int err = theme_check_idx(e, style, &why, detail, sizeof(detail));
-
 	if (err < 0) {
-		if (detail[0])
-			snprintf(msg, mlen, "style %s '%s'", why, detail);
-		else
-			snprintf(msg, mlen, "style %s", why);
+		dg_buf b = DG_BUF_INIT;
+
+		dg_buf_printf(&b, "style %s", why);
+		if (detail)
+			dg_buf_printf(&b, " '%s'", detail);
+		if (!(*msg = dg_buf_detach(&b)))
+			err = DG_ERR_NOMEM;
 	}
+	free(copy);
 	return err;
 }
 
 int dg_theme_check(const char *element, const char *style)
 {
-	char msg[200];
-	int e = theme_lookup(element);
+	char *msg = NULL;
+	int err, e = theme_lookup(element);
 
 	if (e < 0)
 		return dg_err_set(DG_ERR_CONFIG, "theme: unknown element '%s'", element);
-	if (theme_check_msg(e, style, msg, sizeof(msg)) < 0)
-		return dg_err_set(DG_ERR_CONFIG, "theme: element '%s': %s", element, msg);
-	return 0;
+	if ((err = theme_check_idx(e, style, &msg)) == DG_ERR_NOMEM)
+		return dg_err_set(DG_ERR_NOMEM, "theme: out of memory");
+	if (err < 0)
+		dg_err_set(err, "theme: element '%s': %s", element, msg);
+	free(msg);
+	return err;
 }
 
 static int theme_set_idx(dg_theme *t, int e, const char *style)
@@ -511,99 +502,65 @@ done:
 	return err;
 }
 
-/* A TOML string value without NULs, or NULL. */
-static const char *toml_text(const dg_toml *v)
+/* A [style] value: checked like dg_theme_set, named by file, line and key. */
+static int store_style(const dg_schema_ctx *c, const dg_toml *v, void *slot)
 {
-	size_t len;
-	const char *s = dg_toml_string(v, &len);
+	const char *style = dg_toml_string(v, NULL);
+	char *msg = NULL, *copy;
+	int err = theme_check_idx(theme_lookup(c->key), style, &msg);
 
-	return (s && strlen(s) == len) ? s : NULL;
-}
-
-static int load_meta(dg_theme *t, const dg_toml *meta, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < dg_toml_count(meta); i++) {
-		const char *key = dg_toml_key_at(meta, i);
-		const dg_toml *v = dg_toml_at(meta, i);
-		const char *s = toml_text(v);
-
-		if (strcmp(key, "name") != 0 && strcmp(key, "description") != 0)
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'meta.%s': unknown key (expected name or description)",
-					  path, dg_toml_line(v), key);
-		if (!s)
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'meta.%s': expected a string",
-					  path, dg_toml_line(v), key);
-		if (strcmp(key, "name") == 0) {
-			char *copy = strdup(s);
-
-			if (!copy)
-				return dg_err_set(DG_ERR_NOMEM, "theme: out of memory");
-			free(t->name);
-			t->name = copy;
-		}
-	}
+	if (err == DG_ERR_CONFIG)
+		dg_schema_error(c, v, err, "%s", msg);
+	free(msg);
+	if (err < 0)
+		return err == DG_ERR_NOMEM ? dg_err_set(err, "theme: out of memory") : err;
+	if (!(copy = strdup(style)))
+		return dg_err_set(DG_ERR_NOMEM, "theme: out of memory");
+	free(*(char **)slot);
+	*(char **)slot = copy;
 	return 0;
 }
 
-static int load_styles(dg_theme *t, const dg_toml *styles, const char *path)
+static int ignore_value(const dg_schema_ctx *c, const dg_toml *v, void *slot)
 {
-	char msg[200];
-	size_t i;
-	int err;
-
-	for (i = 0; i < dg_toml_count(styles); i++) {
-		const char *key = dg_toml_key_at(styles, i);
-		const dg_toml *v = dg_toml_at(styles, i);
-		const char *s = toml_text(v);
-		int e = theme_lookup(key);
-
-		if (e < 0)
-			return dg_err_set(DG_ERR_CONFIG,
-					  "%s:%d: key 'style.%s': unknown element (the keys are those of templates/themes/default.toml)",
-					  path, dg_toml_line(v), key);
-		if (!s)
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'style.%s': expected a string, got %s",
-					  path, dg_toml_line(v), key, dg_toml_type_name(dg_toml_type_of(v)));
-		if (theme_check_msg(e, s, msg, sizeof(msg)) < 0)
-			return dg_err_set(DG_ERR_CONFIG, "%s:%d: key 'style.%s': %s", path, dg_toml_line(v), key, msg);
-		if ((err = theme_set_idx(t, e, s)) < 0)
-			return err;
-	}
+	(void)c, (void)v, (void)slot;
 	return 0;
 }
+
+static const dg_schema_key meta_keys[] = {
+	{.name = "name", .type = DG_SCHEMA_STRING, .offset = offsetof(dg_theme, name)},
+	{.name = "description", .type = DG_SCHEMA_STRING, .store = ignore_value},
+	{NULL},
+};
 
 int dg_theme_load(const char *path, dg_theme **out)
 {
+	/* [style] has one key per element, in enum order. */
+	dg_schema_key style_keys[DG_TH_COUNT + 1] = {{NULL}};
+	const dg_schema_table meta = {meta_keys, "unknown key (expected name or description)", NULL};
+	const dg_schema_table style = {style_keys,
+				       "unknown element (the keys are those of templates/themes/default.toml)", NULL};
+	const dg_schema_key root_keys[] = {
+		{.name = "meta", .type = DG_SCHEMA_TABLE, .sub = &meta},
+		{.name = "style", .type = DG_SCHEMA_TABLE, .sub = &style},
+		{NULL},
+	};
+	const dg_schema_table schema = {root_keys, "unknown key (expected the tables [meta] and [style])", NULL};
 	dg_toml *doc = NULL;
 	dg_theme *t = NULL;
-	size_t i;
 	int err = 0;
 
 	*out = NULL;
+	for (int e = 0; e < DG_TH_COUNT; e++)
+		style_keys[e] = (dg_schema_key){.name = theme_names[e], .type = DG_SCHEMA_STRING,
+						.offset = offsetof(dg_theme, style) + (size_t)e * sizeof(char *),
+						.store = store_style};
 	if ((err = dg_toml_parse_file(path, &doc)) < 0)
 		goto done;
 	if ((err = dg_theme_default(&t)) < 0)
 		goto done;
-	for (i = 0; i < dg_toml_count(doc); i++) {
-		const char *key = dg_toml_key_at(doc, i);
-		const dg_toml *v = dg_toml_at(doc, i);
-		int is_meta = strcmp(key, "meta") == 0, is_style = strcmp(key, "style") == 0;
-
-		if (!is_meta && !is_style) {
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: key '%s': unknown key (expected the tables [meta] and [style])",
-					 path, dg_toml_line(v), key);
-			goto done;
-		}
-		if (dg_toml_type_of(v) != DG_TOML_TABLE) {
-			err = dg_err_set(DG_ERR_CONFIG, "%s:%d: key '%s': expected a table", path, dg_toml_line(v), key);
-			goto done;
-		}
-		err = is_meta ? load_meta(t, v, path) : load_styles(t, v, path);
-		if (err < 0)
-			goto done;
-	}
+	if ((err = dg_schema_apply(&schema, doc, path, t, NULL)) < 0)
+		goto done;
 	*out = t;
 	t = NULL;
 done:
