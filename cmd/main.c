@@ -247,7 +247,7 @@ static void print_warnings(const options *o, json_t *warnings)
 	if (o->quiet)
 		return;
 	json_array_foreach(warnings, i, msg)
-		fprintf(stderr, "digest: warning: %s\n", json_string_value(msg));
+		dg_err_print("warning: ", json_string_value(msg));
 }
 
 /* Load the config and the period; EXIT_OK or the exit code of the error. */

@@ -29,6 +29,7 @@ import email.utils
 import json
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 STATE = {"scenario": "normal", "log": [], "searches": 0, "last": time.time()}
@@ -91,7 +92,8 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/outside/"):
             return self.send(200, [repo_object(base, "r")])
         if path.startswith("/api/v3/orgs/o/repos"):
-            page = int(path.split("page=")[1]) if "page=" in path else 1
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+            page = int(query.get("page", ["1"])[0])
             name = "r\r\ndigest: forged log line" if sc == "crlf" else "r"
             if sc == "redirect":
                 return self.send(302, b"", {"Location": "/outside/repos"})

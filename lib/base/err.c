@@ -76,3 +76,18 @@ void dg_err_clear(void)
 {
 	last_message[0] = '\0';
 }
+
+void dg_err_print(const char *prefix, const char *text)
+{
+	fputs("digest: ", stderr);
+	fputs(prefix, stderr);
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			fputc(' ', stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}

@@ -26,4 +26,9 @@ int dg_err_wrap(int code, const char *fmt, ...) __attribute__((format(printf, 2,
 const char *dg_err_last(void);
 void dg_err_clear(void);
 
+/* Print "digest: <prefix><text>" and a newline on stderr, with control
+ * characters escaped ("\xNN"; CR, LF and tab as spaces): text that came
+ * from a server cannot forge a line or move the cursor. */
+void dg_err_print(const char *prefix, const char *text);
+
 #endif

@@ -1,4 +1,5 @@
 #include "net/http.h"
+#include "net/httpint.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/date.h"
@@ -242,11 +243,10 @@ static int follow_page(dg_http *h, request *r)
 		json_object_set_new(prev->chain->seen, prev->url, json_true());
 	}
 	if (json_object_get(prev->chain->seen, r->url))
-		return dg_err_set(DG_ERR_FAIL, "%s: the list's Link rel=\"next\" leads back to a page already "
-				  "fetched; stopped after page %d", r->url, prev->page);
+		return dg_err_set(DG_ERR_FAIL, "the list's Link rel=\"next\" leads back to a page already "
+				  "fetched; stopped after page %d", prev->page);
 	if (prev->page >= h->opts.max_pages)
-		return dg_err_set(DG_ERR_FAIL, "%s: the list goes on past %d pages; stopped there", r->url,
-				  h->opts.max_pages);
+		return dg_err_set(DG_ERR_FAIL, "the list goes on past %d pages; stopped there", h->opts.max_pages);
 	r->chain = prev->chain;
 	r->chain->refs++;
 	r->page = prev->page + 1;
@@ -288,111 +288,6 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 	return get(h, url, cb, ud, 1);
 }
 
-/* A path segment that resolves to "." or ".." (also percent-encoded). */
-static int dot_segment(const char *p, size_t n)
-{
-	int dots = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '.')
-			dots++;
-		else if (i + 2 < n + 1 && p[i] == '%' && p[i + 1] == '2' && (p[i + 2] == 'e' || p[i + 2] == 'E')) {
-			dots++;
-			i += 2;
-		} else
-			return 0;
-	}
-	return dots == 1 || dots == 2;
-}
-
-/* The token goes only to the configured API: never to a feed's host, nor to
- * a look-alike host such as api.github.com.evil.example, nor to a path that
- * leaves the API base once dot segments are resolved (libcurl resolves them
- * before sending). */
-static int is_api_url(const dg_http *h, const char *url)
-{
-	size_t n;
-	const char *p;
-
-	if (!h->opts.api_base)
-		return 1;
-	n = strlen(h->opts.api_base);
-	while (n && h->opts.api_base[n - 1] == '/')
-		n--;
-	if (strncmp(url, h->opts.api_base, n) || (url[n] != '/' && url[n] != '?' && url[n] != '\0'))
-		return 0;
-	for (p = url + n; *p == '/';) {
-		size_t seg = strcspn(p + 1, "/?#");
-		if (dot_segment(p + 1, seg))
-			return 0;
-		p += 1 + seg;
-	}
-	return 1;
-}
-
-/* Overwrite every copy of the token in s[0..len) (a server that echoes the
- * Authorization header must not get it into a log, the store or an issue). */
-static void scrub(const dg_http *h, char *s, size_t len)
-{
-	size_t n = h->opts.token ? strlen(h->opts.token) : 0;
-
-	if (!s || n < 4)
-		return;
-	for (size_t i = 0; i + n <= len; i++)
-		if (s[i] == h->opts.token[0] && !memcmp(s + i, h->opts.token, n))
-			memset(s + i, '*', n);
-}
-
-/* A number a server sent: digits only, clamped to [0, LLONG_MAX]; -1 when
- * it is not one. */
-static long long header_number(const char *v)
-{
-	long long n = 0;
-
-	if (!v || !*v)
-		return -1;
-	for (; *v >= '0' && *v <= '9'; v++)
-		n = n > (LLONG_MAX - 9) / 10 ? LLONG_MAX : n * 10 + (*v - '0');
-	return *v ? -1 : n;
-}
-
-/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3); seconds
- * from now, -1 when neither. */
-static long retry_after_of(const char *v)
-{
-	long long n = header_number(v);
-	time_t when;
-
-	if (n >= 0)
-		return n > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)n;
-	if ((when = curl_getdate(v, NULL)) < 0)
-		return -1;
-	n = (long long)when - (long long)time(NULL);
-	return n < 0 ? 0 : n > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)n;
-}
-
-/* Print a line on stderr with control characters escaped (-v lines show
- * URLs that came from servers). */
-static void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void vlog(const char *fmt, ...)
-{
-	dg_buf b = DG_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (dg_buf_vprintf(&b, fmt, ap) == 0) {
-		fputs("digest: ", stderr);
-		for (const unsigned char *p = (const unsigned char *)dg_buf_cstr(&b); *p; p++)
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(stderr, "\\x%02x", *p);
-			else
-				fputc(*p, stderr);
-		fputc('\n', stderr);
-	}
-	va_end(ap);
-	dg_buf_free(&b);
-}
-
 /* --- curl callbacks --- */
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
@@ -402,40 +297,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 	if (dg_buf_put(&r->body, data, size * n) < 0)
 		return 0; /* over the cap: curl stops with CURLE_WRITE_ERROR */
 	return size * n;
-}
-
-static char *header_value(const char *line, size_t len, const char *name)
-{
-	size_t nlen = strlen(name);
-	const char *v, *end = line + len;
-
-	if (len <= nlen || strncasecmp(line, name, nlen) || line[nlen] != ':')
-		return NULL;
-	v = line + nlen + 1;
-	while (v < end && (*v == ' ' || *v == '\t'))
-		v++;
-	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	return strndup(v, (size_t)(end - v));
-}
-
-/* Link: <https://...&page=2>; rel="next", <...>; rel="last" */
-static char *link_next_of(const char *link)
-{
-	const char *p = link;
-
-	while ((p = strchr(p, '<'))) {
-		const char *close = strchr(p, '>');
-		const char *comma;
-		if (!close)
-			return NULL;
-		comma = strchr(close, ',');
-		const char *rel = strstr(close, "rel=\"next\"");
-		if (rel && (!comma || rel < comma))
-			return strndup(p + 1, (size_t)(close - p - 1));
-		p = close;
-	}
-	return NULL;
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *ud)
@@ -449,31 +310,31 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 		request_reset_response(r);
 		return len;
 	}
-	if ((v = header_value(data, len, "ETag"))) {
+	if ((v = dg_http_header_value(data, len, "ETag"))) {
 		free(r->etag);
 		r->etag = v;
-	} else if ((v = header_value(data, len, "Link"))) {
+	} else if ((v = dg_http_header_value(data, len, "Link"))) {
 		free(r->link_next);
-		r->link_next = link_next_of(v);
+		r->link_next = dg_http_link_next(v);
 		free(v);
-	} else if ((v = header_value(data, len, "Content-Type"))) {
+	} else if ((v = dg_http_header_value(data, len, "Content-Type"))) {
 		free(r->content_type);
 		r->content_type = v;
-	} else if ((v = header_value(data, len, "Retry-After"))) {
-		r->retry_after = retry_after_of(v);
+	} else if ((v = dg_http_header_value(data, len, "Retry-After"))) {
+		r->retry_after = dg_http_retry_after(v);
 		free(v);
-	} else if ((v = header_value(data, len, "X-RateLimit-Remaining"))) {
-		long long x = header_number(v);
+	} else if ((v = dg_http_header_value(data, len, "X-RateLimit-Remaining"))) {
+		long long x = dg_http_header_number(v);
 		r->rl_remaining = x > LONG_MAX ? LONG_MAX : (long)x;
 		free(v);
-	} else if ((v = header_value(data, len, "X-RateLimit-Limit"))) {
-		long long x = header_number(v);
+	} else if ((v = dg_http_header_value(data, len, "X-RateLimit-Limit"))) {
+		long long x = dg_http_header_number(v);
 		r->rl_limit = x > LONG_MAX ? LONG_MAX : (long)x;
 		free(v);
-	} else if ((v = header_value(data, len, "X-RateLimit-Reset"))) {
-		r->rl_reset = header_number(v) < 0 ? 0 : header_number(v);
+	} else if ((v = dg_http_header_value(data, len, "X-RateLimit-Reset"))) {
+		r->rl_reset = dg_http_header_number(v) < 0 ? 0 : dg_http_header_number(v);
 		free(v);
-	} else if ((v = header_value(data, len, "X-RateLimit-Resource"))) {
+	} else if ((v = dg_http_header_value(data, len, "X-RateLimit-Resource"))) {
 		r->rl_resource = !strcmp(v, "search") ? RES_SEARCH : !strcmp(v, "core") ? RES_CORE : -1;
 		free(v);
 	}
@@ -515,7 +376,7 @@ static int start_transfer(dg_http *h, request *r)
 		   (err = add_header(r, "X-GitHub-Api-Version: 2022-11-28")) < 0) {
 		return err;
 	}
-	if (h->opts.token && !r->raw && is_api_url(h, url)) {
+	if (h->opts.token && !r->raw && dg_http_is_api_url(h->opts.api_base, url)) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", h->opts.token);
 		err = add_header(r, line);
 		memset(line, 0, sizeof(line)); /* no copy of the token lingers on the stack */
@@ -579,7 +440,7 @@ static void answer(dg_http *h, request *r, const dg_http_response *resp, int err
 static void finish(dg_http *h, request *r, const dg_http_response *resp, int err, const char *msg)
 {
 	if (err && h->opts.verbose)
-		vlog("GET %s failed: %s", r->url, msg);
+		dg_http_log("GET %s failed: %s", r->url, msg);
 	answer(h, r, resp, err, msg);
 }
 
@@ -638,7 +499,7 @@ static void retry_later(dg_http *h, request *r, long delay_ms, const char *why)
 	}
 	h->stats.retries++;
 	if (h->opts.verbose)
-		vlog("GET %s: %s, retrying in %.1f s", r->url, why, delay_ms / 1000.0);
+		dg_http_log("GET %s: %s, retrying in %.1f s", r->url, why, delay_ms / 1000.0);
 	r->not_before_ms = now_ms() + delay_ms;
 	enqueue(h, r);
 }
@@ -665,16 +526,6 @@ static void note_rate(dg_http *h, request *r)
 		h->stats.core_limit = r->rl_limit;
 		h->stats.core_reset = r->rl_reset;
 	}
-}
-
-static void format_reset(long long reset, char *out, size_t size)
-{
-	time_t t = (time_t)reset;
-	struct tm tm;
-
-	if (reset <= 0 || reset > 253402300799LL || !gmtime_r(&t, &tm) ||
-	    !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
-		snprintf(out, size, "an unknown time");
 }
 
 /* Body to JSON, answering the callback; malformed bodies are retried. */
@@ -711,16 +562,6 @@ static void deliver(dg_http *h, request *r, const char *body, size_t len, const 
 	json_decref(json);
 }
 
-static int contains_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return 1;
-	return 0;
-}
-
 static const char *json_message(request *r, char *out, size_t size)
 {
 	json_t *j = json_loadb(r->body.ptr ? r->body.ptr : "", r->body.len, 0, NULL);
@@ -740,12 +581,12 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 	curl_multi_remove_handle(h->multi, r->easy);
 	unlink_running(h, r);
 	h->active--;
-	scrub(h, r->body.ptr, r->body.len);
-	scrub(h, r->link_next, r->link_next ? strlen(r->link_next) : 0);
-	scrub(h, r->etag, r->etag ? strlen(r->etag) : 0);
-	scrub(h, r->content_type, r->content_type ? strlen(r->content_type) : 0);
+	dg_http_scrub(h->opts.token, r->body.ptr, r->body.len);
+	dg_http_scrub(h->opts.token, r->link_next, r->link_next ? strlen(r->link_next) : 0);
+	dg_http_scrub(h->opts.token, r->etag, r->etag ? strlen(r->etag) : 0);
+	dg_http_scrub(h->opts.token, r->content_type, r->content_type ? strlen(r->content_type) : 0);
 	if (h->opts.verbose)
-		vlog("GET %s -> %ld%s", r->target ? r->target : r->url, status,
+		dg_http_log("GET %s -> %ld%s", r->target ? r->target : r->url, status,
 		     code != CURLE_OK ? " (transport error)" :
 		     status == 304 ? " (not modified, cache hit)" :
 		     r->cached_etag ? " (cache stale)" : " (cache miss)");
@@ -793,7 +634,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 				fail(h, r, DG_HTTP_ERR_FAILED, "%s: out of memory", r->url);
 				return;
 			}
-			scrub(h, next, strlen(next));
+			dg_http_scrub(h->opts.token, next, strlen(next));
 			free(r->target);
 			r->target = next;
 			r->not_before_ms = 0;
@@ -833,7 +674,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 			if (secs < 1)
 				secs = 1;
 			if (secs > h->opts.max_wait) {
-				format_reset(r->rl_reset, when, sizeof(when));
+				dg_http_format_time(r->rl_reset, when, sizeof(when));
 				set_fatal(h,
 					  "GitHub API rate limit (%s) exhausted: it resets at %s (in %lld min), "
 					  "beyond --max-wait %d s; run again then",
@@ -844,7 +685,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 			}
 			wait_ms = secs * 1000;
 			h->blocked_until_ms[r->resource] = now_ms() + wait_ms;
-		} else if (contains_ci(message, "secondary rate limit") || status == 429) {
+		} else if (dg_http_contains_ci(message, "secondary rate limit") || status == 429) {
 			wait_ms = (long long)SECONDARY_FIRST_WAIT_MS << (r->rate_retries > 4 ? 4 : r->rate_retries);
 			wait_ms += backoff_ms(h, 0);
 		}
@@ -1026,7 +867,7 @@ void dg_http_format_summary(const dg_http *h, char *out, size_t size)
 	char reset[64] = "", left[192] = "";
 
 	if (s->core_reset > 0)
-		format_reset(s->core_reset, reset, sizeof(reset));
+		dg_http_format_time(s->core_reset, reset, sizeof(reset));
 	if (s->core_remaining >= 0)
 		snprintf(left, sizeof(left), ", %ld of %ld left (resets %s)", s->core_remaining,
 			 s->core_limit, reset);

@@ -71,8 +71,8 @@ void dg_http_free(dg_http *h);             /* accepts NULL */
 /* Queue a GET of `url` (absolute). The callback is called exactly once.
  * A URL queued from a callback that equals the response's next_url is the
  * next page of the same list: a page already fetched in that list (a Link
- * loop) or a page past max_pages is refused with a message (<0, nothing
- * queued; the callback is not called). */
+ * loop) or a page past max_pages is refused with a message that does not
+ * repeat the URL (<0, nothing queued; the callback is not called). */
 int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 
 /* Queue a GET of a non-JSON document (a feed): sent without the token or

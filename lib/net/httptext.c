@@ -1,0 +1,172 @@
+/* What the HTTP client reads from servers and writes to logs: header
+ * values and numbers, Link and Retry-After, which URLs may carry the token,
+ * scrubbing the token out of server text, log lines a server cannot forge. */
+#include "net/httpint.h"
+#include "base/buf.h"
+
+#include <curl/curl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* A path segment that resolves to "." or ".." (also percent-encoded). */
+static int dot_segment(const char *p, size_t n)
+{
+	int dots = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '.')
+			dots++;
+		else if (i + 2 < n + 1 && p[i] == '%' && p[i + 1] == '2' && (p[i + 2] == 'e' || p[i + 2] == 'E')) {
+			dots++;
+			i += 2;
+		} else
+			return 0;
+	}
+	return dots == 1 || dots == 2;
+}
+
+/* The token goes only to the configured API: never to a feed's host, nor to
+ * a look-alike host such as api.github.com.evil.example, nor to a path that
+ * leaves the API base once dot segments are resolved (libcurl resolves them
+ * before sending). */
+int dg_http_is_api_url(const char *api_base, const char *url)
+{
+	size_t n;
+	const char *p;
+
+	if (!api_base)
+		return 1;
+	n = strlen(api_base);
+	while (n && api_base[n - 1] == '/')
+		n--;
+	if (strncmp(url, api_base, n) || (url[n] != '/' && url[n] != '?' && url[n] != '\0'))
+		return 0;
+	for (p = url + n; *p == '/';) {
+		size_t seg = strcspn(p + 1, "/?#");
+		if (dot_segment(p + 1, seg))
+			return 0;
+		p += 1 + seg;
+	}
+	return 1;
+}
+
+/* Overwrite every copy of the token in s[0..len) (a server that echoes the
+ * Authorization header must not get it into a log, the store or an issue). */
+void dg_http_scrub(const char *token, char *s, size_t len)
+{
+	size_t n = token ? strlen(token) : 0;
+
+	if (!s || n < 4)
+		return;
+	for (size_t i = 0; i + n <= len; i++)
+		if (s[i] == token[0] && !memcmp(s + i, token, n))
+			memset(s + i, '*', n);
+}
+
+/* A number a server sent: digits only, clamped to [0, LLONG_MAX]; -1 when
+ * it is not one. */
+long long dg_http_header_number(const char *v)
+{
+	long long n = 0;
+
+	if (!v || !*v)
+		return -1;
+	for (; *v >= '0' && *v <= '9'; v++)
+		n = n > (LLONG_MAX - 9) / 10 ? LLONG_MAX : n * 10 + (*v - '0');
+	return *v ? -1 : n;
+}
+
+/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3); seconds
+ * from now, -1 when neither. */
+long dg_http_retry_after(const char *v)
+{
+	long long n = dg_http_header_number(v);
+	time_t when;
+
+	if (n >= 0)
+		return n > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)n;
+	if ((when = curl_getdate(v, NULL)) < 0)
+		return -1;
+	n = (long long)when - (long long)time(NULL);
+	return n < 0 ? 0 : n > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)n;
+}
+
+/* Print a line on stderr with control characters escaped (-v lines show
+ * URLs that came from servers). */
+void dg_http_log(const char *fmt, ...)
+{
+	dg_buf b = DG_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (dg_buf_vprintf(&b, fmt, ap) == 0) {
+		fputs("digest: ", stderr);
+		for (const unsigned char *p = (const unsigned char *)dg_buf_cstr(&b); *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(stderr, "\\x%02x", *p);
+			else
+				fputc(*p, stderr);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+	dg_buf_free(&b);
+}
+
+char *dg_http_header_value(const char *line, size_t len, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *v, *end = line + len;
+
+	if (len <= nlen || strncasecmp(line, name, nlen) || line[nlen] != ':')
+		return NULL;
+	v = line + nlen + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	return strndup(v, (size_t)(end - v));
+}
+
+/* Link: <https://...&page=2>; rel="next", <...>; rel="last" */
+char *dg_http_link_next(const char *link)
+{
+	const char *p = link;
+
+	while ((p = strchr(p, '<'))) {
+		const char *close = strchr(p, '>');
+		const char *comma;
+		if (!close)
+			return NULL;
+		comma = strchr(close, ',');
+		const char *rel = strstr(close, "rel=\"next\"");
+		if (rel && (!comma || rel < comma))
+			return strndup(p + 1, (size_t)(close - p - 1));
+		p = close;
+	}
+	return NULL;
+}
+
+void dg_http_format_time(long long reset, char *out, size_t size)
+{
+	time_t t = (time_t)reset;
+	struct tm tm;
+
+	if (reset <= 0 || reset > 253402300799LL || !gmtime_r(&t, &tm) ||
+	    !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, size, "an unknown time");
+}
+
+int dg_http_contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* Unit tests of what the HTTP client trusts of a server (lib/net/httptext.c):
+ * which URLs carry the token, scrubbing, header numbers, Retry-After, Link. */
+#include "check.h"
+#include "net/httpint.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int main(void)
+{
+	const char *base = "https://ghe.example.com/api/v3";
+	char s[128], when[64];
+	char *v;
+	long secs;
+
+	CHECK(dg_http_is_api_url(base, "https://ghe.example.com/api/v3/orgs/o/repos"), "a path under the base");
+	CHECK(dg_http_is_api_url(base, "https://ghe.example.com/api/v3?x=1"), "the base with a query");
+	CHECK(!dg_http_is_api_url(base, "https://ghe.example.com/api/v3x/orgs"), "a longer first segment is not under it");
+	CHECK(!dg_http_is_api_url(base, "https://ghe.example.com/outside"), "another path on the same host");
+	CHECK(!dg_http_is_api_url(base, "https://ghe.example.com.evil.example/api/v3/x"), "a look-alike host");
+	CHECK(!dg_http_is_api_url(base, "https://ghe.example.com/api/v3/../../outside"), "dot segments leave the base");
+	CHECK(!dg_http_is_api_url(base, "https://ghe.example.com/api/v3/%2e%2E/x"), "percent-encoded dot segments too");
+	CHECK(!dg_http_is_api_url(base, "https://ghe.example.com/api/v3/./x"), "a single dot segment is refused");
+	CHECK(dg_http_is_api_url(base, "https://ghe.example.com/api/v3/repos/o/r.js/releases"), "dots inside a name are fine");
+	CHECK(dg_http_is_api_url(base, "https://ghe.example.com/api/v3/repos/o/.../x"), "three dots are a name");
+	CHECK(dg_http_is_api_url(NULL, "https://anything.example/"), "no base: every URL");
+
+	strcpy(s, "auth: Bearer ghp_secret123, again ghp_secret123!");
+	dg_http_scrub("ghp_secret123", s, strlen(s));
+	CHECK(!strstr(s, "ghp_secret123") && strstr(s, "*************"), "every copy of the token overwritten: %s", s);
+	strcpy(s, "abc");
+	dg_http_scrub("ab", s, strlen(s));
+	CHECK(!strcmp(s, "abc"), "a too short token is not scrubbed everywhere");
+	dg_http_scrub(NULL, s, strlen(s));
+	CHECK(!strcmp(s, "abc"), "no token: nothing to do");
+
+	CHECK(dg_http_header_number("4999") == 4999, "a number");
+	CHECK(dg_http_header_number("99999999999999999999999") == LLONG_MAX, "20+ digits clamp, no overflow");
+	CHECK(dg_http_header_number("-5") == -1 && dg_http_header_number("12a") == -1 && dg_http_header_number("") == -1,
+	      "not a number: -1");
+	CHECK(dg_http_retry_after("120") == 120, "Retry-After in seconds");
+	CHECK(dg_http_retry_after("99999999999999999999") > 1000000, "a huge Retry-After stays huge (no wrap)");
+	secs = dg_http_retry_after("Wed, 21 Oct 2015 07:28:00 GMT");
+	CHECK(secs == 0, "an HTTP-date in the past: 0 (%ld)", secs);
+	{
+		time_t t = time(NULL) + 3600;
+		struct tm tm;
+		char date[64];
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		secs = dg_http_retry_after(date);
+		CHECK(secs > 3500 && secs <= 3600, "an HTTP-date an hour ahead: %ld s", secs);
+	}
+	CHECK(dg_http_retry_after("soon") == -1, "neither form: -1");
+
+	v = dg_http_link_next("<https://x/a?page=2>; rel=\"next\", <https://x/a?page=9>; rel=\"last\"");
+	CHECK(v && !strcmp(v, "https://x/a?page=2"), "Link next");
+	free(v);
+	v = dg_http_link_next("<https://x/a?page=1>; rel=\"prev\", <https://x/a?page=3>; rel=\"next\"");
+	CHECK(v && !strcmp(v, "https://x/a?page=3"), "Link next after prev");
+	free(v);
+	v = dg_http_link_next("<https://x/a?page=9>; rel=\"last\"");
+	CHECK(v == NULL, "no next");
+	v = dg_http_header_value("Retry-After:  7 \r\n", 17, "retry-after");
+	CHECK(v && !strcmp(v, "7"), "header names are case-insensitive; the value is trimmed");
+	free(v);
+
+	dg_http_format_time(0, when, sizeof(when));
+	CHECK(!strcmp(when, "an unknown time"), "reset 0: unknown");
+	dg_http_format_time(LLONG_MAX, when, sizeof(when));
+	CHECK(!strcmp(when, "an unknown time"), "a reset beyond year 9999: unknown, not garbage");
+	dg_http_format_time(1700000000, when, sizeof(when));
+	CHECK(!strcmp(when, "2023-11-14 22:13:20 UTC"), "a real reset: %s", when);
+	return check_done();
+}
