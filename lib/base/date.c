@@ -89,6 +89,16 @@ static int parse_ymd(const char *s, int *y, int *m, int *d)
 	return 0;
 }
 
+static void set_tm(struct tm *tm, int y, int mo, int d, int h, int mi, int sec)
+{
+	tm->tm_year = y - 1900;
+	tm->tm_mon = mo - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = h;
+	tm->tm_min = mi;
+	tm->tm_sec = sec;
+}
+
 int dg_date_parse_rfc3339(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
@@ -122,12 +132,7 @@ int dg_date_parse_rfc3339(const char *s, int64_t *out)
 	}
 	if (*p)
 		return DG_ERR_FAIL;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec == 60 ? 59 : sec;
+	set_tm(&tm, y, mo, d, h, mi, sec == 60 ? 59 : sec);
 	*out = (int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60);
 	return 0;
 }
@@ -138,12 +143,7 @@ int dg_date_local_time(int y, int m, int d, int hh, int mm, int ss, const char *
 	time_t t;
 	int err;
 
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_sec = ss;
+	set_tm(&tm, y, m, d, hh, mm, ss);
 	tm.tm_isdst = -1;
 	if ((err = dg_date_zone_load(tz)) < 0)
 		return err;

@@ -54,8 +54,7 @@ void dg_newcomers_clear(dg_newcomers *nc)
 {
 	free(nc->scope);
 	json_decref(nc->found);
-	nc->scope = NULL;
-	nc->found = NULL;
+	memset(nc, 0, sizeof(*nc));
 }
 
 size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group)

@@ -219,13 +219,4 @@ static void clear(dg_issue *is)
 	is->data = NULL;
 }
 
-const dg_kind dg_kind_cnweekly = {
-	.name = "cnweekly",
-	.collect = collect,
-	.select = select_items,
-	.numbering = numbering,
-	.model = model,
-	.draft = draft,
-	.record = record,
-	.clear = clear,
-};
+const dg_kind dg_kind_cnweekly = {"cnweekly", collect, select_items, numbering, model, draft, record, clear};

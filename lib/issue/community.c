@@ -42,10 +42,4 @@ static void clear(dg_issue *is)
 	is->data = NULL;
 }
 
-const dg_kind dg_kind_community = {
-	.name = "community",
-	.collect = collect,
-	.numbering = numbering,
-	.model = model,
-	.clear = clear,
-};
+const dg_kind dg_kind_community = {"community", collect, NULL, numbering, model, NULL, NULL, clear};

@@ -56,6 +56,8 @@ typedef struct dg_issue {
 	dg_numbering nb;         /* how the number was found */
 } dg_issue;
 
+/* A kind's table, in this order: {name, collect, select, numbering, model,
+ * draft, record, clear} (NULL where a kind has no such stage). */
 typedef struct dg_kind {
 	const char *name;        /* "community", "cnweekly": file names, store keys, templates */
 	int (*collect)(dg_issue *is);

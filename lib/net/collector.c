@@ -35,8 +35,7 @@ void dg_collector_clear(dg_collector *c)
 {
 	free(c->api);
 	json_decref(c->warnings);
-	c->api = NULL;
-	c->warnings = NULL;
+	memset(c, 0, sizeof(*c));
 }
 
 void dg_collector_failed(dg_collector *c, const char *what, const char *message)
