@@ -177,6 +177,7 @@ install: all
 	cp -R templates $(DESTDIR)$(DATADIR)/
 	cp -R feeds $(DESTDIR)$(DATADIR)/
 	install -m 644 digest.1 $(DESTDIR)$(PREFIX)/share/man/man1/digest.1
+	install -m 644 config.example.toml $(DESTDIR)$(DATADIR)/config.example.toml
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/digest $(DESTDIR)$(PREFIX)/share/man/man1/digest.1
