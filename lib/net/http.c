@@ -2,6 +2,7 @@
 #include "net/httpint.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/text.h"
 #include "base/date.h"
 
 #include <curl/curl.h>
@@ -61,6 +62,7 @@ typedef struct request {
 	int rl_resource;         /* -1 unknown */
 	int raw;                 /* not GitHub JSON: no token, body passed as is */
 	char *content_type;
+	char *message;           /* the error body's "message" (json_message) */
 } request;
 
 typedef struct rate_state {
@@ -78,7 +80,7 @@ struct dg_http {
 	rate_state rate[RES_COUNT];
 	long long blocked_until_ms[RES_COUNT];
 	int fatal;
-	char fatal_message[1024];
+	char *fatal_message;     /* why the run stops; NULL until then */
 	long long deadline_ms;   /* monotonic; 0 = none */
 	int expired;             /* the deadline passed: everything left fails */
 	request *current;        /* the request whose callback is running */
@@ -132,6 +134,7 @@ static void request_free(request *r)
 	free(r->etag);
 	free(r->link_next);
 	free(r->content_type);
+	free(r->message);
 	free(r->cached_etag);
 	free(r->cached_body);
 	free(r->cached_next);
@@ -202,6 +205,7 @@ void dg_http_free(dg_http *h)
 	}
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
+	free(h->fatal_message);
 	free(h);
 }
 
@@ -471,14 +475,24 @@ static void fail_expired(dg_http *h, request *r)
 static void set_fatal(dg_http *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_fatal(dg_http *h, const char *fmt, ...)
 {
+	dg_buf b = DG_BUF_INIT;
 	va_list ap;
 
 	if (h->fatal)
 		return;
 	h->fatal = 1;
 	va_start(ap, fmt);
-	vsnprintf(h->fatal_message, sizeof(h->fatal_message), fmt, ap);
+	if (dg_buf_vprintf(&b, fmt, ap) == 0)
+		h->fatal_message = dg_buf_detach(&b);
 	va_end(ap);
+	dg_buf_free(&b);
+	if (!h->fatal_message)
+		h->fatal_message = strdup("out of memory");
+}
+
+static const char *fatal_message(const dg_http *h)
+{
+	return h->fatal_message ? h->fatal_message : "out of memory";
 }
 
 static long backoff_ms(dg_http *h, int attempt)
@@ -562,20 +576,27 @@ static void deliver(dg_http *h, request *r, const char *body, size_t len, const 
 	json_decref(json);
 }
 
-static const char *json_message(request *r, char *out, size_t size)
+/* The "message" of an error body, valid UTF-8, at most 300 columns; "" when
+ * none. Owned by the request. */
+static const char *json_message(request *r)
 {
 	json_t *j = json_loadb(r->body.ptr ? r->body.ptr : "", r->body.len, 0, NULL);
 	const char *m = j ? json_string_value(json_object_get(j, "message")) : NULL;
+	dg_buf b = DG_BUF_INIT;
 
-	snprintf(out, size, "%s", m ? m : "");
+	free(r->message);
+	r->message = NULL;
+	if (m && dg_text_utf8_repair(m, strlen(m), &b) == 0 && dg_text_cut(&b, 300, DG_TEXT_WIDTH, 0) == 0)
+		r->message = dg_buf_detach(&b);
+	dg_buf_free(&b);
 	json_decref(j);
-	return out;
+	return r->message ? r->message : "";
 }
 
 static void handle_done(dg_http *h, request *r, CURLcode code)
 {
 	long status = 0;
-	char message[512];
+	const char *message;
 
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(h->multi, r->easy);
@@ -655,16 +676,16 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 		return;
 	}
 	if (status == 401) {
-		json_message(r, message, sizeof(message));
+		message = json_message(r);
 		set_fatal(h, "%s: 401 Unauthorized (%s): the GitHub token was rejected", r->url,
 			  *message ? message : "bad credentials");
-		fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+		fail(h, r, DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 		return;
 	}
 	if (status == 403 || status == 429) {
 		long long wait_ms = -1;
 		const char *why = "secondary rate limit";
-		json_message(r, message, sizeof(message));
+		message = json_message(r);
 		if (r->retry_after >= 0) {
 			wait_ms = r->retry_after * 1000LL;
 		} else if (r->rl_remaining == 0 && r->rl_reset > 0) {
@@ -680,7 +701,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 					  "beyond --max-wait %d s; run again then",
 					  resource_names[r->rl_resource >= 0 ? r->rl_resource : (int)r->resource],
 					  when, (secs + 59) / 60, h->opts.max_wait);
-				fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+				fail(h, r, DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 				return;
 			}
 			wait_ms = secs * 1000;
@@ -693,7 +714,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 			if (wait_ms > h->opts.max_wait * 1000LL) {
 				set_fatal(h, "%s: %ld %s: would need to wait %lld s, beyond --max-wait %d s",
 					  r->url, status, why, wait_ms / 1000, h->opts.max_wait);
-				fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+				fail(h, r, DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 				return;
 			}
 			if (r->waited_ms + wait_ms > h->opts.max_wait * 1000LL || ++r->rate_retries > MAX_RATE_RETRIES) {
@@ -701,7 +722,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 				set_fatal(h, "%s: %ld %s again after %d waits (%lld s in all); waiting once more would "
 					  "pass --max-wait %d s for one request", r->url, status, why, r->rate_retries,
 					  r->waited_ms / 1000, h->opts.max_wait);
-				fail(h, r, DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+				fail(h, r, DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 				return;
 			}
 			r->waited_ms += wait_ms;
@@ -724,7 +745,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 		     r->attempts);
 		return;
 	}
-	json_message(r, message, sizeof(message));
+	message = json_message(r);
 	fail(h, r, status == 404 ? DG_HTTP_ERR_NOT_FOUND : DG_HTTP_ERR_REJECTED, "%s: HTTP %ld%s%s",
 	     r->url, status, *message ? ": " : "", message);
 }
@@ -796,7 +817,7 @@ static void abort_queued(dg_http *h)
 		h->queue_head = r->next;
 		if (!h->queue_head)
 			h->queue_tail = NULL;
-		finish(h, r, NULL, DG_HTTP_ERR_FATAL, h->fatal_message);
+		finish(h, r, NULL, DG_HTTP_ERR_FATAL, fatal_message(h));
 	}
 }
 
@@ -852,7 +873,7 @@ int dg_http_run(dg_http *h)
 		}
 	}
 	if (h->fatal)
-		return dg_err_set(DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
+		return dg_err_set(DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 	return 0;
 }
 
