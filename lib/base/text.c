@@ -4,6 +4,7 @@
 #include "base/err.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct range {
 	uint32_t lo, hi;
@@ -251,4 +252,14 @@ int dg_text_cut(dg_buf *b, size_t max, enum dg_text_unit unit, unsigned flags)
 	b->len = keep_end;
 	b->ptr[b->len] = '\0';
 	return dg_buf_puts(b, DG_TEXT_ELLIPSIS);
+}
+
+char *dg_text_lower(const char *s)
+{
+	char *k = strdup(s ? s : "");
+
+	for (char *p = k; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return k;
 }

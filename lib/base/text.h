@@ -71,4 +71,8 @@ enum dg_text_unit {
  * that fits is left alone. 0 or DG_ERR_NOMEM. */
 int dg_text_cut(dg_buf *b, size_t max, enum dg_text_unit unit, unsigned flags);
 
+/* An ASCII-lower-cased copy (GitHub's owner/name keys); caller frees; NULL
+ * when out of memory. */
+char *dg_text_lower(const char *s);
+
 #endif

@@ -1,5 +1,4 @@
 #include "model/model.h"
-#include "github/collect.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"

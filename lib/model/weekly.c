@@ -6,7 +6,7 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "model/lang.h"
-#include "net/collector.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +29,7 @@ static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 			json_object_set_new(it, "date", json_string(date));
 		}
 		if (*dg_json_str(it, "repo") && json_object_get(it, "stars")) {
-			key = dg_collector_key(dg_json_str(it, "repo"));
+			key = dg_text_lower(dg_json_str(it, "repo"));
 			json_object_set(it, "latest_release", key && json_object_get(latest, key) ?
 					json_object_get(latest, key) : json_null());
 			json_object_set_new(it, "has_latest_release",

@@ -2,8 +2,8 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "base/text.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,9 +83,5 @@ int dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, v
 
 char *dg_collector_key(const char *name)
 {
-	char *k = strdup(name ? name : "");
-
-	for (char *p = k; p && *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return k;
+	return dg_text_lower(name);
 }
