@@ -1,0 +1,130 @@
+/* Unit tests of the model builders (lib/model/): the community report and
+ * the weekly from hand-made collected data, without the network. */
+#include "check.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+#include "base/window.h"
+#include "config/config.h"
+#include "model/model.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *community_data(void)
+{
+	json_error_t e;
+	json_t *d = json_loads(
+		"{\"repos\": [{\"full_name\": \"o/a\", \"html_url\": \"https://github.com/o/a\", \"description\": null},"
+		"             {\"full_name\": \"o/b\", \"html_url\": \"https://github.com/o/b\", \"description\": \"B\"}],"
+		" \"releases\": [{\"repo\": \"o/a\", \"tag\": \"v1.0.0\", \"name\": \"v1.0.0\","
+		"   \"published_at\": \"2024-05-28T10:00:00Z\", \"prerelease\": false,"
+		"   \"url\": \"https://github.com/o/a/releases/tag/v1.0.0\", \"author\": \"alice\","
+		"   \"body\": \"## Features\\n\\n- Add the thing (#12) @alice\\n\"}],"
+		" \"merged_pulls\": [{\"repo\": \"o/b\", \"number\": 7, \"title\": \"fix: `x` <b>\","
+		"   \"url\": \"https://github.com/o/b/pull/7\", \"author\": \"bob\", \"labels\": [],"
+		"   \"merged_at\": \"2024-05-29T01:00:00Z\"},"
+		"  {\"repo\": \"o/a\", \"number\": 12, \"title\": \"Add the thing\","
+		"   \"url\": \"https://github.com/o/a/pull/12\", \"author\": \"alice\", \"labels\": [],"
+		"   \"merged_at\": \"2024-05-28T01:00:00Z\"}],"
+		" \"contributors\": [{\"login\": \"alice\", \"url\": \"https://github.com/alice\","
+		"   \"avatar_url\": \"https://avatars.example/alice\", \"pulls\": 1},"
+		"  {\"login\": \"bob\", \"url\": \"https://github.com/bob\","
+		"   \"avatar_url\": \"https://avatars.example/bob\", \"pulls\": 1}],"
+		" \"new_contributors\": [{\"login\": \"bob\", \"url\": \"https://github.com/bob\","
+		"   \"avatar_url\": \"https://avatars.example/bob\","
+		"   \"first_pull\": {\"repo\": \"o/b\", \"number\": 7, \"url\": \"https://github.com/o/b/pull/7\","
+		"   \"merged_at\": \"2024-05-29T01:00:00Z\", \"title\": \"fix\"}}],"
+		" \"events\": {\"past\": [], \"upcoming\": [{\"repo\": \"o/community\", \"number\": 3,"
+		"   \"title\": \"Meetup\", \"url\": \"https://github.com/o/community/issues/3\","
+		"   \"date\": \"2024-06-05T20:00:00+08:00\", \"date_utc\": \"2024-06-05T12:00:00Z\","
+		"   \"location\": \"online\", \"link\": \"javascript:alert(1)\"}]},"
+		" \"warnings\": [\"a warning\"]}", 0, &e);
+	if (!d)
+		printf("# %s at %d\n", e.text, e.line);
+	return d;
+}
+
+static void test_community(const dg_config *cfg, const dg_window *win)
+{
+	json_t *data = community_data(), *m = NULL, *ev;
+	int err = dg_model_community(cfg, win, data, 42, &m);
+
+	CHECK(err == 0 && m, "the community model is built (%s)", err ? dg_err_last() : "ok");
+	if (!m) {
+		json_decref(data);
+		return;
+	}
+	CHECK(json_integer_value(json_object_get(m, "number")) == 42, "the number is the one given");
+	CHECK(json_integer_value(json_object_get(json_object_get(m, "stats"), "merged_pulls")) == 2 &&
+	      json_integer_value(json_object_get(json_object_get(m, "stats"), "contributors")) == 2 &&
+	      json_integer_value(json_object_get(json_object_get(m, "stats"), "new_contributors")) == 1 &&
+	      json_integer_value(json_object_get(json_object_get(m, "stats"), "releases")) == 1, "stats count the data");
+	CHECK(json_is_true(json_object_get(json_object_get(m, "has"), "releases")) &&
+	      json_is_true(json_object_get(json_object_get(m, "has"), "upcoming_events")) &&
+	      !json_is_true(json_object_get(json_object_get(m, "has"), "past_events")), "has.* follow the data");
+	CHECK(json_array_size(json_object_get(m, "release_groups")) == 1, "one release group");
+	CHECK(json_array_size(json_object_get(m, "highlight_groups")) == 2, "highlights of both repos");
+	ev = json_array_get(json_object_get(json_object_get(m, "events"), "upcoming"), 0);
+	CHECK(!strstr(dg_json_str(ev, "link"), "javascript"), "a javascript: link is removed (\"%s\")", dg_json_str(ev, "link"));
+	CHECK(!strcmp(dg_json_str(json_object_get(m, "period"), "range"), "2024.05.27-2024.06.02"),
+	      "the period's range: %s", dg_json_str(json_object_get(m, "period"), "range"));
+	CHECK(strstr(dg_json_str(json_object_get(m, "front_matter"), "description"), "2") != NULL,
+	      "the front matter describes the counts: %s", dg_json_str(json_object_get(m, "front_matter"), "description"));
+	CHECK(json_array_size(json_object_get(m, "warnings")) == 1, "the collectors' warnings are kept, last");
+	json_decref(m);
+	json_decref(data);
+}
+
+static void test_weekly(const dg_config *cfg, const dg_window *win)
+{
+	char headline[4096] = "";
+	json_t *news = json_pack("[{s:s, s:s, s:s, s:s}]", "title", "", "url", "https://example.org/n",
+				 "published", "2024-05-29T00:00:00Z", "summary", "s");
+	json_t *empty = json_array(), *latest = json_object(), *m = NULL;
+	dg_weekly_input in = {empty, empty, news, latest, NULL, 7, 3, 2};
+	int err;
+
+	/* 171 CJK characters: once cut mid-character into a fixed buffer. */
+	for (int i = 0; i < 171; i++)
+		strcat(headline, "云");
+	json_object_set_new(json_array_get(news, 0), "title", json_string(headline));
+	err = dg_model_weekly(cfg, win, &in, &m);
+	CHECK(err == 0 && m, "the weekly model is built (%s)", err ? dg_err_last() : "ok");
+	CHECK(m && !strcmp(dg_json_str(m, "headline"), headline), "a 171-character CJK headline is whole");
+	CHECK(m && strstr(dg_json_str(m, "title"), headline) && strstr(dg_json_str(m, "title"), "7"),
+	      "the title holds the headline and the number");
+	CHECK(m && json_integer_value(json_object_get(json_object_get(m, "stats"), "feeds_read")) == 2,
+	      "feed counts reach the stats");
+	json_decref(m);
+	m = NULL;
+	in.headline = "Editor's headline";
+	err = dg_model_weekly(cfg, win, &in, &m);
+	CHECK(err == 0 && !strcmp(dg_json_str(m, "headline"), "Editor's headline"), "the editor's headline wins");
+	json_decref(m);
+	json_decref(news);
+	json_decref(empty);
+	json_decref(latest);
+}
+
+int main(void)
+{
+	const char *tests = getenv("DIGEST_TESTS");
+	char root[PATH_MAX];
+	dg_config *cfg = NULL;
+	dg_window win;
+
+	/* The shipped templates (the wording) of this source tree. */
+	if (tests && snprintf(root, sizeof(root), "%s/..", tests) < (int)sizeof(root))
+		setenv("DIGEST_DATADIR", root, 1);
+	CHECK(dg_config_load(NULL, &cfg) == 0, "default config");
+	CHECK(dg_window_weeks("2024-W22", 1, cfg->timezone, 0, &win) == 0, "window 2024-W22");
+	test_community(cfg, &win);
+	free(cfg->language);
+	cfg->language = strdup("en");
+	test_community(cfg, &win);
+	test_weekly(cfg, &win);
+	dg_config_free(cfg);
+	return check_done();
+}
