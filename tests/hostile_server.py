@@ -18,6 +18,7 @@ misbehave the way an attacker's server would:
   dotseg         the org listing's next page is /api/v3/../../outside/...
   echo           every body and error message echoes the Authorization header
   crlf           the repository's name carries CR/LF and a forged log line
+  evilfeed       the feed's summary holds HTML and a javascript: link (entity-encoded)
 
 Every request is logged (GET /_log): path, whether it carried a token, time.
 Loops are bounded: the server stops after --max-idle seconds without a
@@ -83,9 +84,11 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_log":
             return self.send(200, STATE["log"])
         if path == "/feed.xml":
+            desc = ("&lt;img src=x onerror=alert(1)&gt; [click](javascript:alert(2)) &lt;script&gt;x&lt;/script&gt;"
+                    if sc == "evilfeed" else "news")
             items = ("<item><title>%s</title><link>https://example.org/news/1</link>"
                      "<pubDate>Tue, 07 Dec 2021 10:00:00 +0000</pubDate>"
-                     "<description>news</description></item>" % FEED_TITLE)
+                     "<description>%s</description></item>" % (FEED_TITLE, desc))
             return self.send(200, ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
                                    "<title>f</title><link>https://example.org/</link>%s</channel></rss>"
                                    % items).encode(), ctype="application/rss+xml")

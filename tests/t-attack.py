@@ -6,6 +6,7 @@ file as it was."""
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -158,6 +159,22 @@ try:
         md = ws.read("cnweekly-2021-W49.md")
         model = ws.model("cnweekly-2021-W49.json")
         check(title in md and title in model["title"], "the headline is whole in the Markdown and the model")
+
+    # An unedited --draft never carries a feed's HTML or script links into the issue.
+    p, secs = run(srv, ws, "evilfeed", "--kind", "cnweekly", "--draft")
+    draft = open(os.path.join(ws.dir, "picks", "2021-W49.toml"), encoding="utf-8").read() if p.returncode == 0 else ""
+    check(p.returncode == 0 and 'paragraph = ""' in draft and "suggestion = " in draft,
+          "the draft keeps the fetched summary apart, as a suggestion", p.stderr + draft[:600])
+    p, secs = run(srv, ws, "evilfeed", "--kind", "cnweekly", "--format", "md,html,json")
+    if check(p.returncode == 0, "the unedited draft renders", p.stderr):
+        md, frag = ws.read("cnweekly-2021-W49.md"), ws.read("cnweekly-2021-W49.wechat.html").lower()
+        model = ws.model("cnweekly-2021-W49.json")
+        check(not re.search(r"(?<!\\)<(img|script)", md) and not re.search(r"(?<!\\)\]\(javascript:", md),
+              "Markdown: the feed's HTML and link are escaped text", md[-1500:])
+        check("<img" not in frag and "<script" not in frag and 'href="javascript' not in frag,
+              "WeChat HTML: no element, no javascript: href", frag[-1500:])
+        urls = [v for item in model["news"] for k, v in item.items() if k == "url" or k.endswith("_url")]
+        check(urls and not [u for u in urls if not u.startswith("https://")], "JSON: every URL is http(s)", urls)
     ws.close()
 finally:
     srv.close()

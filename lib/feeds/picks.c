@@ -11,11 +11,13 @@
 #define TEXT(n, req) {.name = n, .type = DG_SCHEMA_STRING, .flags = req, .store = dg_schema_store_json}
 
 static const dg_schema_key project_keys[] = {
-	TEXT("repo", 0), TEXT("url", 0), TEXT("headline", 0), TEXT("title", 0), TEXT("paragraph", 0), {NULL},
+	TEXT("repo", 0), TEXT("url", 0), TEXT("headline", 0), TEXT("title", 0), TEXT("paragraph", 0),
+	TEXT("suggestion", 0), {NULL},
 };
 
 static const dg_schema_key item_keys[] = {
-	TEXT("url", DG_SCHEMA_REQUIRED), TEXT("title", 0), TEXT("headline", 0), TEXT("paragraph", 0), {NULL},
+	TEXT("url", DG_SCHEMA_REQUIRED), TEXT("title", 0), TEXT("headline", 0), TEXT("paragraph", 0),
+	TEXT("suggestion", 0), {NULL},
 };
 
 /* The line of the table, for later messages about the item. */
@@ -113,6 +115,17 @@ static void put_comment(dg_buf *b, const char *label, const char *value)
 	dg_buf_putc(b, '\n');
 }
 
+/* The machine's text goes into `suggestion` (kept apart, never rendered
+ * raw); `paragraph` is left for the editor's own words. */
+static void put_suggestion(dg_buf *b, const char *text)
+{
+	if (text && *text) {
+		dg_buf_puts(b, "\nsuggestion = ");
+		put_toml_string(b, text);
+	}
+	dg_buf_puts(b, "\nparagraph = \"\"\n");
+}
+
 int dg_picks_draft(json_t *c, const char *label, char **text)
 {
 	dg_buf b = DG_BUF_INIT;
@@ -120,7 +133,9 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 	json_t *it;
 
 	dg_buf_printf(&b, "# Cloud Native Weekly %s: the editor's file.\n"
-			  "# Trim the candidates, reorder them, write each `paragraph` (Markdown);\n"
+			  "# Trim the candidates, reorder them, write each `paragraph` (Markdown):\n"
+			  "# `suggestion` is the fetched text, for reference only, never published;\n"
+			  "# an item without a paragraph shows the fetched summary as plain text.\n"
 			  "# `digest --kind cnweekly` then renders exactly what is listed here.\n\n"
 			  "headline = ", label);
 	put_toml_string(&b, dg_json_str(c, "headline"));
@@ -136,9 +151,7 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 		put_comment(&b, "description", dg_json_str(it, "description"));
 		dg_buf_puts(&b, "repo = ");
 		put_toml_string(&b, dg_json_str(it, "repo"));
-		dg_buf_puts(&b, "\nparagraph = ");
-		put_toml_string(&b, dg_json_str(it, "description"));
-		dg_buf_puts(&b, "\n");
+		put_suggestion(&b, dg_json_str(it, "description"));
 	}
 	const char *sections[] = {"articles", "article", "news", "news"};
 	for (int s = 0; s < 4; s += 2) {
@@ -150,9 +163,7 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 			put_toml_string(&b, dg_json_str(it, "url"));
 			dg_buf_puts(&b, "\ntitle = ");
 			put_toml_string(&b, dg_json_str(it, "title"));
-			dg_buf_puts(&b, "\nparagraph = ");
-			put_toml_string(&b, dg_json_str(it, "summary"));
-			dg_buf_puts(&b, "\n");
+			put_suggestion(&b, dg_json_str(it, "summary"));
 		}
 	}
 	return dg_buf_finish(&b, text);  /* the one check of the appends above */
