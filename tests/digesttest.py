@@ -4,6 +4,7 @@ Starts the fake GitHub (tests/fake_github.py) on 127.0.0.1 with a random
 port, writes a config for it, runs the digest binary and reads results.
 Test scripts print "ok - ..." / "not ok - ..." lines; tests/run-tests counts them.
 """
+import datetime
 import json
 import re
 import os
@@ -84,6 +85,13 @@ class FakeGitHub:
                                      headers={"Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(req, timeout=10) as r:
             return json.load(r)
+
+
+def iso_week(since):
+    """The ISO week ("2021-W42") a window starting at RFC 3339 `since` is."""
+    d = datetime.datetime.fromisoformat(since.replace("Z", "+00:00"))
+    y, w, _ = d.isocalendar()
+    return "%04d-W%02d" % (y, w)
 
 
 def toml_list(items):

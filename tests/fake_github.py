@@ -38,6 +38,14 @@ Options:
   --max-idle S          exit after S seconds without any request (default 600)
   --files DIR           also serve DIR's files (feeds) under /_files/, with ETag/304;
                         logged with resource "files", outside quota and faults
+  --or-mode MODE        misread the OR of issue searches, as servers without
+                        GitHub's advanced search do: "stray" (parentheses are
+                        part of the words: "(author:a" is text, "author:b)" a
+                        login "b)"), "and" (several author: terms must all
+                        match: nothing does), "one" (only the last author:
+                        term counts); default: understood
+  --search-total N      every /search/issues answer reports total_count N
+                        (a server that always claims more), items unchanged
 
 Requests: GET (and HEAD) only; other methods on API paths -> 404. API "url"
 fields point at this server (http://127.0.0.1:PORT[prefix]/...), "html_url"
@@ -81,7 +89,8 @@ Control (not counted, not rate-limited, served with or without the prefix):
   POST /_control  JSON object with any of: latency_ms, fail_every,
                   secondary_every, truncate_every, quota, search_quota
                   (null = default), reset_in, search_reset_in, retry_after,
-                  reset_log (true: clear the log, restart n and the fault
+                  or_mode (null or a --or-mode MODE), search_total (null or
+                  an integer, any size or sign), reset_log (true: clear the log, restart n and the fault
                   cycles at 1), reset_quota (true: refill all buckets).
                   Answers the new settings.
 
@@ -562,14 +571,16 @@ class World:
 
 # --------------------------------------------------------------- search ----
 
-def tokenize(q):
+def tokenize(q, keep_parens=False):
     """Search terms: (negated, key or None, value).
 
     Parentheses of GitHub's advanced syntax group alternatives, as in
     "(author:a OR author:b)"; repeated author:/repo:/org: qualifiers are
-    alternatives here anyway, so the grouping marks are dropped."""
+    alternatives here anyway, so the grouping marks are dropped (kept, as
+    parts of the words, by a server without the advanced syntax)."""
     out = []
-    q = re.sub(r'(^|\s)\(+|\)+(?=\s|$)', " ", q)
+    if not keep_parens:
+        q = re.sub(r'(^|\s)\(+|\)+(?=\s|$)', " ", q)
     for m in re.finditer(r'(-?)([A-Za-z][\w-]*):("[^"]*"|\S*)|"([^"]*)"|(\S+)', q):
         if m.group(2) is not None:
             v = m.group(3)
@@ -633,12 +644,16 @@ def login_of(v):
     return v[4:] + "[bot]" if v.lower().startswith("app/") else v
 
 
-def search_issues(world, q):
-    """Items matching q (GitHub issue-search syntax, the subset in the docstring)."""
+OR_MODES = ("stray", "and", "one")
+
+
+def search_issues(world, q, or_mode=None):
+    """Items matching q (GitHub issue-search syntax, the subset in the docstring),
+    the OR misread as --or-mode says."""
     preds = []
     authors, not_authors, repos, orgs, texts = [], [], [], [], []
     in_fields = set()
-    for neg, key, v in tokenize(q):
+    for neg, key, v in tokenize(q, keep_parens=or_mode == "stray"):
         if key is None:
             if v.upper() not in ("AND", "OR", "NOT"):
                 texts.append((neg, v.lower()))
@@ -727,6 +742,10 @@ def search_issues(world, q):
             return R["owner"].lower() in scoped_orgs
         return R["full_name"].lower() in repos or R["owner"].lower() in orgs
 
+    if or_mode == "and" and len(set(authors)) > 1:
+        return []  # one author cannot be several people
+    if or_mode == "one":
+        authors = authors[-1:]
     if authors:
         cands = []
         for a in dict.fromkeys(authors):
@@ -834,6 +853,7 @@ def num_match(n, v):
 
 SETTING_KEYS = ("latency_ms", "fail_every", "secondary_every", "truncate_every", "quota",
                 "search_quota", "reset_in", "search_reset_in", "retry_after")
+MISREAD_KEYS = ("or_mode", "search_total")
 
 
 class State:
@@ -841,7 +861,7 @@ class State:
 
     def __init__(self, args):
         self.lock = threading.Lock()
-        self.settings = {k: getattr(args, k) for k in SETTING_KEYS}
+        self.settings = {k: getattr(args, k) for k in SETTING_KEYS + MISREAD_KEYS}
         self.token = args.token
         self.prefix = (args.prefix or "").rstrip("/")
         self.files_dir = os.path.abspath(args.files) if args.files else None
@@ -922,6 +942,14 @@ class State:
                         raise ValueError(f"{k}: expected a number >= 0")
                     if v is None and k not in ("quota", "search_quota"):
                         raise ValueError(f"{k}: expected a number >= 0")
+                    self.settings[k] = v
+                elif k == "or_mode":
+                    if v is not None and v not in OR_MODES:
+                        raise ValueError(f"or_mode: expected null or one of {', '.join(OR_MODES)}")
+                    self.settings[k] = v
+                elif k == "search_total":
+                    if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                        raise ValueError("search_total: expected null or an integer")
                     self.settings[k] = v
                 elif k == "reset_log":
                     if v:
@@ -1144,7 +1172,8 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 if method not in ("GET", "HEAD") or outside_prefix:
                     raise not_found()
-                status, body, extra = route(world, path, q1, raw_q, self.link_base(path))
+                misread = {k: st.settings[k] for k in MISREAD_KEYS}
+                status, body, extra = route(world, path, q1, raw_q, self.link_base(path), misread)
             except ApiError as e:
                 status, body = e.status, dumps(e.body)
             body = body.encode()
@@ -1268,7 +1297,7 @@ def sort_items(items, field, desc):
 SORT_FIELDS = {"created": "created_ts", "updated": "updated_ts"}
 
 
-def route(world, path, q, raw_q, link_base):
+def route(world, path, q, raw_q, link_base, misread=None):
     """GET path -> (status, JSON text, extra headers); raises ApiError."""
     seg = [unquote(s) for s in path.split("/")[1:]]
     if not seg or path.endswith("/") and path != "/":
@@ -1294,7 +1323,7 @@ def route(world, path, q, raw_q, link_base):
     if len(seg) == 2 and seg[0] == "users":
         return 200, dumps(world.user_full(seg[1])), []
     if len(seg) == 2 and seg[0] == "search":
-        return search_route(world, seg[1], q, raw_q, link_base)
+        return search_route(world, seg[1], q, raw_q, link_base, misread)
     if len(seg) < 3 or seg[0] != "repos":
         raise not_found()
     R = world.repo(seg[1], seg[2])
@@ -1394,15 +1423,15 @@ _search_memo = {}
 _search_memo_lock = threading.Lock()
 
 
-def sorted_search(world, query, sort, order):
-    """search_issues, sorted, memoised per (world, query, sort, order): the
-    world never changes, and clients page through the same query."""
-    key = (id(world), query, sort, order)
+def sorted_search(world, query, sort, order, or_mode=None):
+    """search_issues, sorted, memoised per (world, query, sort, order, or_mode):
+    the world never changes, and clients page through the same query."""
+    key = (id(world), query, sort, order, or_mode)
     with _search_memo_lock:
         hit = _search_memo.get(key)
     if hit is not None:
         return hit
-    items = search_issues(world, query)
+    items = search_issues(world, query, or_mode)
     field = {"created": "created_ts", "updated": "updated_ts"}.get(sort, "created_ts")
     items.sort(key=lambda it: (it[field], it["repo"]["full_name"].lower(), it["number"]),
                reverse=order != "asc")
@@ -1413,7 +1442,7 @@ def sorted_search(world, query, sort, order):
     return items
 
 
-def search_route(world, kind, q, raw_q, link_base):
+def search_route(world, kind, q, raw_q, link_base, misread=None):
     if kind not in ("issues", "repositories"):
         raise not_found()
     query = q.get("q")
@@ -1429,10 +1458,13 @@ def search_route(world, kind, q, raw_q, link_base):
     order = q.get("order", "desc")
     sort = q.get("sort")
     if kind == "issues":
-        items = sorted_search(world, query, sort, order)
+        misread = misread or {}
+        items = sorted_search(world, query, sort, order, misread.get("or_mode"))
         chunk, hdr = paginate(q, raw_q, link_base, items, cap=SEARCH_CAP)
+        total = misread.get("search_total")
         body = ('{"total_count":%d,"incomplete_results":false,"items":%s}'
-                % (len(items), json_list(world.cached("search", it) for it in chunk)))
+                % (len(items) if total is None else total,
+                   json_list(world.cached("search", it) for it in chunk)))
         return 200, body, hdr
     repos = search_repos(world, query)
     if sort == "updated":
@@ -1482,6 +1514,8 @@ def main(argv=None):
     ap.add_argument("--now")
     ap.add_argument("--max-idle", dest="max_idle", type=float, default=600)
     ap.add_argument("--files", help="serve the files of this directory under /_files/")
+    ap.add_argument("--or-mode", dest="or_mode", choices=OR_MODES, default=None)
+    ap.add_argument("--search-total", dest="search_total", type=int, default=None)
     args = ap.parse_args(argv)
     # Handlers first, so a signal during the world's loading is not lost.
     stop = threading.Event()

@@ -1,6 +1,5 @@
 """Collectors against the fake GitHub: the expected facts of real weeks,
 under faults, at any concurrency, cheaply on a re-run, and clear failures."""
-import datetime
 import glob
 import json
 import os
@@ -8,17 +7,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from digesttest import (WORLDS, FakeGitHub, Workspace, check, diff_lists, done,  # noqa: E402
-                        expected_facts, model_facts)
+                        expected_facts, iso_week, model_facts)
 
 WORLD = os.path.join(WORLDS, "kubesphere.json")
 # The searches of a cold run exceed GitHub's 30/min; pacing is tested below.
 FAST = ["--search-quota", "1000"]
-
-
-def iso_week(since):
-    d = datetime.datetime.fromisoformat(since.replace("Z", "+00:00"))
-    y, w, _ = d.isocalendar()
-    return "%04d-W%02d" % (y, w)
 
 
 def compare(tag, model, want):

@@ -122,6 +122,15 @@ int dg_collect_search(dg_collector *c, const char *query, dg_http_cb cb, void *j
 	return err;
 }
 
+int64_t dg_collect_total(json_t *result)
+{
+	json_t *t = json_object_get(result, "total_count");
+
+	if (!json_is_integer(t) || json_integer_value(t) < 0)
+		return -1;
+	return (int64_t)json_integer_value(t);
+}
+
 int dg_collect_cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -253,6 +262,12 @@ void dg_collect_contributors(collect *c)
 		dg_collector_failed(&c->base, "contributors", "out of memory");
 		return;
 	}
+	if (c->merged_over) {
+		/* Some merged pulls were never read: nobody's first is known. */
+		for (size_t i = 0; i < c->authors.n; i++)
+			c->authors.v[i].search_failed = 1;
+		return;
+	}
 	dg_newcomers_search(&c->newcomers, c->groups);
 }
 
@@ -316,6 +331,13 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	if (!(c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos))) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		goto done;
+	}
+	{
+		size_t ngroups = 0;
+
+		while (c.groups[ngroups])
+			ngroups++;
+		c.merged_budget = dg_pulls_budget(ngroups, since, until);
 	}
 	for (size_t g = 0; c.groups[g]; g++)
 		dg_pulls_search(&c, c.groups[g], since, until);

@@ -76,7 +76,13 @@ typedef struct dg_newcomers {
 	dg_collector *c;         /* borrowed */
 	dg_authors *authors;     /* borrowed; what is learned is written into them */
 	char *scope;             /* the watched set's key in the contributor table */
-	int or_understood;       /* a batched search returned only its own authors */
+	char **groups;           /* borrowed: the scope groups searched in */
+	dg_author **unknown;     /* the authors the store cannot answer for ... */
+	size_t nunknown;         /* ... asked about once the probe answered */
+	int or_terms;            /* authors one search may hold: 1 until OR is proven here */
+	int or_proven;           /* this run's probe proved it (kept in the store) */
+	int or_revoked;          /* a batch's answer contradicted it (forgotten) */
+	int64_t now;             /* when the run started (seconds UTC), for the proof */
 	json_t *found;           /* the model's "new_contributors" (unsorted) */
 } dg_newcomers;
 
@@ -99,6 +105,19 @@ size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group);
 int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
 		       char **who, char **query);
 
+/* The probe of the OR syntax: up to six of `authors` (n of them) whose first
+ * pull of the window lies in `group`, the fewest pulls first, their pulls
+ * within one page. Writes them to probe[]; returns how many. */
+size_t dg_newcomers_probe_pick(dg_author *const *authors, size_t n, const char *group,
+			       dg_author **probe);
+/* "is:pr is:merged (author:a OR ...) GROUP merged:SINCE..UNTIL-1s"; caller
+ * frees. 0, or <0 with *query NULL. */
+int dg_newcomers_probe_query(dg_author *const *probe, size_t n, const char *group, int64_t since,
+			     int64_t until, char **query);
+/* 1 when the search result holds a pull of every one of `probe` (2..6 of
+ * them) and of nobody else: the server applied OR to every term. */
+int dg_newcomers_probe_check(dg_author *const *probe, size_t n, json_t *result);
+
 /* ---- search scope (scope.c) ---- */
 
 /* One qualifier per org ("org:o"), then the extra repos outside those orgs
@@ -107,6 +126,9 @@ int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int
  * memory. */
 char **dg_scope_groups(const dg_strv *orgs, const dg_strv *repos);
 void dg_scope_groups_free(char **groups);
+/* 1 when owner/name `repo` lies in `group` ("org:o" or "repo:a/b repo:c/d",
+ * any case), else 0. */
+int dg_scope_group_has(const char *group, const char *repo);
 /* "org:a repo:b/c": the lower-case qualifiers, sorted (reordering the config
  * keeps what the store knows); caller frees; NULL when out of memory. */
 char *dg_scope_key(const dg_strv *orgs, const dg_strv *repos);
@@ -115,12 +137,25 @@ char *dg_scope_key(const dg_strv *orgs, const dg_strv *repos);
 
 /* "is:pr is:merged GROUP merged:LO..HI-1s"; caller frees; NULL when out of memory. */
 char *dg_pulls_query(const char *group, int64_t lo, int64_t hi);
-/* 1 with *mid set when a window [lo, hi) holding `total` matches is to be
- * searched in halves (more than the search API pages through). */
+/* Windows shorter than this (seconds) are not split. */
+#define SPLIT_FLOOR 3600
+/* Merged-PR search requests a run may send per scope group and day of the
+ * window (a week of 10,000 merged pulls takes about 120 in all). */
+#define SEARCHES_PER_DAY 32
+
+enum { DG_PULLS_FITS, DG_PULLS_SPLIT, DG_PULLS_CAPPED };
+/* What to do with a window [lo, hi) holding `total` matches: DG_PULLS_FITS
+ * (within what the search API pages through), DG_PULLS_SPLIT (search the
+ * halves; *mid set) or DG_PULLS_CAPPED (too many, but shorter than
+ * SPLIT_FLOOR: read what the pages give). */
 int dg_pulls_split(int64_t total, int64_t lo, int64_t hi, int64_t *mid);
-/* The last page to ask for: `total` results, per_page to a page, within
- * SEARCH_CAP. */
+/* The last page to ask for: `total` results (any int64_t; <= 0: none),
+ * per_page to a page, within SEARCH_CAP. */
 int64_t dg_pulls_last_page(int64_t total, size_t per_page);
+/* How many merged-PR search requests a run over `groups` scope groups and
+ * the window [lo, hi) may send: SEARCHES_PER_DAY per group and (started)
+ * day, at least one day and one group. */
+int64_t dg_pulls_budget(size_t groups, int64_t lo, int64_t hi);
 
 /* ---- the collection of one run ---- */
 
@@ -133,6 +168,9 @@ typedef struct collect {
 	json_t *events_past, *events_upcoming;
 	char **groups;           /* search scope qualifiers */
 	int merged_pending;      /* merged-PR searches in flight */
+	int64_t merged_sent;     /* merged-PR search requests queued ... */
+	int64_t merged_budget;   /* ... and how many the run may send (dg_pulls_budget) */
+	int merged_over;         /* the budget ran out: the merged pulls are incomplete */
 	int contributors_started;
 	dg_authors authors;
 	dg_newcomers newcomers;
@@ -162,6 +200,9 @@ int64_t dg_collect_time_of(json_t *obj, const char *key, int *ok);
  * `job` freed. */
 int dg_collect_search(dg_collector *c, const char *query, dg_http_cb cb, void *job,
 		      void (*job_free)(void *));
+/* A search result's total_count: 0 .. INT64_MAX, or -1 when it is missing or
+ * not a count (a negative number, text, a fraction). */
+int64_t dg_collect_total(json_t *result);
 /* qsort comparator over char * (strcmp). */
 int dg_collect_cmp_cstr(const void *a, const void *b);
 /* Logins: case-insensitive, then exact, for a stable order. */

@@ -3,7 +3,17 @@
  * A person is new when their first merged pull request in any watched
  * repository falls in the window. The store remembers, per person, the
  * earliest merged PR seen and whether anything earlier exists; people it does
- * not know are asked about with the search API, six to a query. */
+ * not know are asked about with the search API, up to six to a query.
+ *
+ * An empty answer to "(author:a OR author:b ...)" means "none of them" only
+ * where the server applies OR to every term: servers without GitHub's
+ * advanced search (older Enterprise Server, proxies) read the parentheses as
+ * words, AND the terms or keep one author, and answer nothing or too little.
+ * So authors are batched only once a probe proved the syntax at this API
+ * base: a search for people this run saw merge in scope, in the window, whose
+ * answer must hold every one of them and nobody else. The proof is kept in
+ * the store per API base (PROOF_MAX_AGE); without one each author is asked
+ * about alone. A misread query costs requests, never a wrong fact. */
 #include "github/collectint.h"
 #include "base/buf.h"
 #include "base/date.h"
@@ -13,9 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Authors per search: GitHub allows five AND/OR/NOT operators in a query. */
 #define AUTHOR_BATCH 6
+/* A probe's answer must fit one page (per_page=100) to prove anything. */
+#define PROBE_PAGE 100
+/* A proof older than this is made again (a server may change under a URL). */
+#define PROOF_MAX_AGE (30 * 86400)
 
 /* One author search in flight. */
 typedef struct author_job {
@@ -43,6 +58,8 @@ int dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors)
 	nc->authors = authors;
 	nc->scope = dg_scope_key(&c->cfg->orgs, &c->cfg->repos);
 	nc->found = json_array();
+	nc->or_terms = 1;
+	nc->now = (int64_t)time(NULL);
 	if (!nc->scope || !nc->found) {
 		dg_newcomers_clear(nc);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
@@ -53,6 +70,7 @@ int dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors)
 void dg_newcomers_clear(dg_newcomers *nc)
 {
 	free(nc->scope);
+	free(nc->unknown);
 	json_decref(nc->found);
 	memset(nc, 0, sizeof(*nc));
 }
@@ -71,19 +89,18 @@ size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group)
 	return k;
 }
 
-int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
-		       char **who, char **query)
+/* "is:pr is:merged (WHO) GROUP WHEN" (no parentheses for one author). */
+static int author_query(dg_author *const *batch, size_t n, const char *group, const char *when,
+			char **who, char **query)
 {
-	char day[DG_DATE_RFC3339_LEN];
 	dg_buf w = DG_BUF_INIT, q = DG_BUF_INIT;
 
-	dg_date_format_utc(since, day);
 	for (size_t k = 0; k < n; k++)
 		dg_buf_printf(&w, "%sauthor:%s", k ? " OR " : "", batch[k]->login);
 	if (n > 1)
-		dg_buf_printf(&q, "is:pr is:merged (%s) %s merged:<%s", dg_buf_cstr(&w), group, day);
+		dg_buf_printf(&q, "is:pr is:merged (%s) %s %s", dg_buf_cstr(&w), group, when);
 	else
-		dg_buf_printf(&q, "is:pr is:merged %s %s merged:<%s", dg_buf_cstr(&w), group, day);
+		dg_buf_printf(&q, "is:pr is:merged %s %s %s", dg_buf_cstr(&w), group, when);
 	*who = dg_buf_detach(&w);
 	*query = dg_buf_detach(&q);
 	if (!*who || !*query) {
@@ -93,6 +110,80 @@ int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	}
 	return 0;
+}
+
+int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
+		       char **who, char **query)
+{
+	char when[DG_DATE_RFC3339_LEN + 16];
+
+	memcpy(when, "merged:<", 8);
+	dg_date_format_utc(since, when + 8);
+	return author_query(batch, n, group, when, who, query);
+}
+
+int dg_newcomers_probe_query(dg_author *const *probe, size_t n, const char *group, int64_t since,
+			     int64_t until, char **query)
+{
+	char when[2 * DG_DATE_RFC3339_LEN + 16], *who = NULL;
+	int err;
+
+	memcpy(when, "merged:", 7);
+	dg_date_format_utc(since, when + 7);
+	strcat(when, "..");
+	dg_date_format_utc(until - 1, when + strlen(when)); /* inclusive: [since, until) */
+	err = author_query(probe, n, group, when, &who, query);
+	free(who);
+	return err;
+}
+
+size_t dg_newcomers_probe_pick(dg_author *const *authors, size_t n, const char *group,
+			       dg_author **probe)
+{
+	size_t k = 0;
+	int64_t sum = 0;
+
+	/* The fewest pulls first, so that every match fits one page. */
+	while (k < AUTHOR_BATCH) {
+		dg_author *best = NULL;
+
+		for (size_t i = 0; i < n; i++) {
+			dg_author *a = authors[i];
+			int taken = 0;
+
+			for (size_t x = 0; x < k && !taken; x++)
+				taken = probe[x] == a || !strcasecmp(probe[x]->login, a->login);
+			if (taken || a->pulls < 1 || !a->first.repo || !dg_scope_group_has(group, a->first.repo))
+				continue;
+			if (!best || a->pulls < best->pulls)
+				best = a;
+		}
+		if (!best || sum + best->pulls > PROBE_PAGE)
+			break;
+		sum += best->pulls;
+		probe[k++] = best;
+	}
+	return k;
+}
+
+int dg_newcomers_probe_check(dg_author *const *probe, size_t n, json_t *result)
+{
+	json_t *items = json_object_get(result, "items"), *item;
+	unsigned seen = 0;
+	size_t i, x;
+
+	if (!json_is_array(items) || n < 2 || n > AUTHOR_BATCH)
+		return 0;
+	json_array_foreach(items, i, item) {
+		const char *login = dg_json_str(json_object_get(item, "user"), "login");
+
+		for (x = 0; x < n && strcasecmp(probe[x]->login, login); x++)
+			;
+		if (x == n)
+			return 0; /* someone else: not an OR over these authors */
+		seen |= 1u << x;
+	}
+	return seen == (1u << n) - 1;
 }
 
 static void search_authors(dg_newcomers *nc, const char *group, dg_author *const *authors, size_t n);
@@ -156,6 +247,7 @@ static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp,
 	json_t *items, *item;
 	dg_author *retry[AUTHOR_BATCH];
 	size_t i, n = j->n, nretry = 0;
+	int64_t total;
 	int complete, ok;
 
 	(void)h;
@@ -176,22 +268,22 @@ static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp,
 		if (!batch_has(j, dg_json_str(json_object_get(item, "user"), "login")))
 			break;
 	if (i < json_array_size(items) && n > 1) {
-		/* Someone outside the batch: the OR was not understood. */
+		/* Someone outside the batch: the OR is not what the probe saw.
+		 * Trust no other batch of this run, and forget the proof. */
+		nc->or_terms = 1;
+		nc->or_revoked = 1;
 		search_one_by_one(nc, j->group, j->batch, n);
 		author_job_free(j);
 		return;
 	}
-	if (n > 1 && json_array_size(items))
-		nc->or_understood = 1;
-	if (n > 1 && !json_array_size(items) && !nc->or_understood) {
-		/* Nobody found: trust that only once the OR is known to work here
-		 * (a query GitHub misread as text would also find nothing). */
+	if (n > (size_t)nc->or_terms) {
+		/* Not (or no longer) proven that OR covers every term here. */
 		search_one_by_one(nc, j->group, j->batch, n);
 		author_job_free(j);
 		return;
 	}
-	complete = (size_t)json_integer_value(json_object_get(resp->json, "total_count")) <=
-		   json_array_size(items);
+	total = dg_collect_total(resp->json);
+	complete = total >= 0 && (uint64_t)total <= json_array_size(items);
 	json_array_foreach(items, i, item) {
 		int64_t t = dg_collect_time_of(json_object_get(item, "pull_request"), "merged_at", &ok);
 		dg_author *a;
@@ -221,6 +313,9 @@ static void search_authors(dg_newcomers *nc, const char *group, dg_author *const
 
 	while (i < n) {
 		size_t k = dg_newcomers_batch(authors + i, n - i, group);
+
+		if (k > (size_t)nc->or_terms)
+			k = nc->or_terms > 1 ? (size_t)nc->or_terms : 1;
 		author_job *j = calloc(1, sizeof(*j));
 		char *q = NULL;
 
@@ -243,11 +338,91 @@ static void search_authors(dg_newcomers *nc, const char *group, dg_author *const
 	}
 }
 
+/* The searches for the unknown authors, batched as far as proven. */
+static void search_unknown(dg_newcomers *nc)
+{
+	for (size_t g = 0; nc->groups[g]; g++)
+		search_authors(nc, nc->groups[g], nc->unknown, nc->nunknown);
+	free(nc->unknown);
+	nc->unknown = NULL;
+	nc->nunknown = 0;
+}
+
+typedef struct probe_job {
+	dg_newcomers *nc;
+	dg_author *probe[AUTHOR_BATCH];
+	size_t n;
+} probe_job;
+
+static void on_probe(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	probe_job *j = ud;
+	dg_newcomers *nc = j->nc;
+
+	(void)h;
+	(void)msg; /* a failed probe proves nothing: each author is asked alone */
+	if (!err && dg_newcomers_probe_check(j->probe, j->n, resp->json)) {
+		nc->or_terms = (int)j->n;
+		nc->or_proven = 1;
+	}
+	free(j);
+	search_unknown(nc);
+}
+
+/* Queue the probe (the unknown authors' searches follow its answer); 0 when
+ * queued, else <0 (nothing to probe with, or it could not be queued). */
+static int probe(dg_newcomers *nc)
+{
+	probe_job *j = calloc(1, sizeof(*j));
+	dg_author *pick[AUTHOR_BATCH], **all = NULL;
+	char *q = NULL;
+	int err = DG_ERR_FAIL;
+
+	if (!j || !(all = calloc(nc->authors->n + 1, sizeof(*all))))
+		goto done;
+	for (size_t i = 0; i < nc->authors->n; i++)
+		all[i] = &nc->authors->v[i];
+	/* The group offering the most people to probe with. */
+	for (size_t g = 0; nc->groups[g] && j->n < AUTHOR_BATCH; g++) {
+		size_t k = dg_newcomers_probe_pick(all, nc->authors->n, nc->groups[g], pick);
+		char *gq = NULL;
+
+		/* Under the query-length limit: fewer people. */
+		while (k >= 2 && dg_newcomers_probe_query(pick, k, nc->groups[g], nc->c->since,
+							  nc->c->until, &gq) == 0 &&
+		       strlen(gq) > SEARCH_QUERY_MAX) {
+			free(gq);
+			gq = NULL;
+			k--;
+		}
+		if (k >= 2 && gq && k > j->n) {
+			free(q);
+			q = gq;
+			gq = NULL;
+			memcpy(j->probe, pick, k * sizeof(*pick));
+			j->n = k;
+		}
+		free(gq);
+	}
+	if (j->n < 2)
+		goto done;
+	j->nc = nc;
+	err = dg_collect_search(nc->c, q, on_probe, j, free);
+	j = NULL; /* freed by the search when not queued */
+done:
+	free(j);
+	free(all);
+	free(q);
+	return err;
+}
+
 void dg_newcomers_search(dg_newcomers *nc, char **groups)
 {
 	dg_authors *all = nc->authors;
 	dg_author **unknown = calloc(all->n + 1, sizeof(*unknown));
 	size_t n = 0;
+	int64_t proven_at = 0;
+	int terms = 0, found;
 
 	if (!unknown) {
 		dg_collector_failed(nc->c, "new contributors", "out of memory");
@@ -259,8 +434,8 @@ void dg_newcomers_search(dg_newcomers *nc, char **groups)
 	for (size_t i = 0; i < all->n; i++) {
 		dg_author *a = &all->v[i];
 		dg_contributor known;
-		int found = dg_store_contributor_get(nc->c->store, nc->scope, a->login, &known);
 
+		found = dg_store_contributor_get(nc->c->store, nc->scope, a->login, &known);
 		if (found < 0) {
 			dg_collector_failed(nc->c, "state store", dg_err_last());
 			continue;
@@ -276,9 +451,23 @@ void dg_newcomers_search(dg_newcomers *nc, char **groups)
 		dg_contributor_clear(&known);
 		unknown[n++] = a;
 	}
-	for (size_t g = 0; groups[g]; g++)
-		search_authors(nc, groups[g], unknown, n);
-	free(unknown);
+	nc->groups = groups;
+	nc->unknown = unknown;
+	nc->nunknown = n;
+	nc->or_terms = 1;
+	if (n < 2) {
+		search_unknown(nc);
+		return;
+	}
+	found = dg_store_search_or_get(nc->c->store, nc->c->api, &terms, &proven_at);
+	if (found < 0)
+		dg_collector_failed(nc->c, "state store", dg_err_last());
+	if (found == 1 && terms >= 2 && proven_at <= nc->now && nc->now - proven_at < PROOF_MAX_AGE) {
+		nc->or_terms = terms < AUTHOR_BATCH ? terms : AUTHOR_BATCH;
+		search_unknown(nc);
+	} else if (probe(nc) < 0) {
+		search_unknown(nc);
+	}
 }
 
 /* The model's entry for a new contributor. */
@@ -335,6 +524,10 @@ void dg_newcomers_settle(dg_newcomers *nc)
 				dg_collector_failed(c, "state store", dg_err_last());
 		}
 	}
+	/* What this run proved (or saw contradicted) of the search syntax. */
+	if ((nc->or_revoked || nc->or_proven) &&
+	    dg_store_search_or_put(c->store, c->api, nc->or_revoked ? 0 : nc->or_terms, nc->now) < 0)
+		dg_collector_failed(c, "state store", dg_err_last());
 	if (dg_store_commit(c->store) < 0)
 		dg_collector_failed(c, "state store", dg_err_last());
 }

@@ -2,7 +2,13 @@
  *
  * One search per scope group. A window holding more than the search API
  * pages through is halved until each half fits; the other pages of a search
- * are asked for at once, the total being known from the first. */
+ * are asked for at once, the total being known from the first.
+ *
+ * A server may report any total: a window shorter than SPLIT_FLOOR is not
+ * split (its pages are read and a warning names the capped slice), and a run
+ * sends at most dg_pulls_budget() merged-PR search requests (pages
+ * included): SEARCHES_PER_DAY per scope group and day of the window. Past
+ * that the merged pulls are incomplete: the source counts as failed. */
 #include "github/collectint.h"
 #include "base/buf.h"
 #include "base/date.h"
@@ -25,19 +31,62 @@ char *dg_pulls_query(const char *group, int64_t lo, int64_t hi)
 
 int dg_pulls_split(int64_t total, int64_t lo, int64_t hi, int64_t *mid)
 {
-	if (total <= SEARCH_CAP || hi - lo <= 1)
-		return 0;
+	if (total <= SEARCH_CAP)
+		return DG_PULLS_FITS;
+	if (hi <= lo || (uint64_t)hi - (uint64_t)lo < SPLIT_FLOOR)
+		return DG_PULLS_CAPPED;
 	*mid = lo + (hi - lo) / 2;
-	return 1;
+	return DG_PULLS_SPLIT;
 }
 
 int64_t dg_pulls_last_page(int64_t total, size_t per_page)
 {
-	int64_t per = per_page ? (int64_t)per_page : 100;
-	int64_t pages = (total + per - 1) / per;
+	int64_t per = per_page && per_page <= SEARCH_CAP ? (int64_t)per_page : 100;
 	int64_t within_cap = (SEARCH_CAP - 1) / per + 1; /* pages p with (p - 1) * per < SEARCH_CAP */
+	int64_t pages;
 
+	if (total <= 0)
+		return 0;
+	pages = total / per + (total % per != 0); /* no total + per - 1: total may be INT64_MAX */
 	return pages < within_cap ? pages : within_cap;
+}
+
+int64_t dg_pulls_budget(size_t groups, int64_t lo, int64_t hi)
+{
+	uint64_t span = hi > lo ? (uint64_t)hi - (uint64_t)lo : 0; /* no overflow for any pair */
+	uint64_t days = span / 86400 + (span % 86400 != 0);
+
+	if (days < 1)
+		days = 1;
+	if (days > 3660)
+		days = 3660; /* ten years: keeps the product far from overflow */
+	if (groups < 1)
+		groups = 1;
+	if (groups > 1000)
+		groups = 1000;
+	return (int64_t)groups * (int64_t)days * SEARCHES_PER_DAY;
+}
+
+/* One more merged-PR search request: 0 when within the run's budget, else
+ * -1 (the first time, the source is counted as failed with the reason). */
+static int spend(collect *c, const char *group)
+{
+	char msg[320];
+
+	if (c->merged_sent < c->merged_budget) {
+		c->merged_sent++;
+		return 0;
+	}
+	if (!c->merged_over) {
+		c->merged_over = 1;
+		snprintf(msg, sizeof(msg),
+			 "stopped after %lld search requests, the limit for this window (%d a day per "
+			 "search group): the server kept reporting more matches than the search API pages "
+			 "through; merged pull requests and new contributors are incomplete",
+			 (long long)c->merged_sent, SEARCHES_PER_DAY);
+		dg_collector_failed(&c->base, group, msg);
+	}
+	return -1;
 }
 
 static void record_pull(collect *c, json_t *item)
@@ -86,17 +135,18 @@ static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int er
 /* Queue one more page of a search; counts it as pending when queued. */
 static void get_page(collect *c, const char *url, page_job *j)
 {
-	if (dg_collector_get(&c->base, url, 0, on_merged, j, dg_collect_job_free) == 0)
+	if (spend(c, j->name) < 0)
+		dg_collect_job_free(j);
+	else if (dg_collector_get(&c->base, url, 0, on_merged, j, dg_collect_job_free) == 0)
 		c->merged_pending++;
 }
 
 /* The other pages of a first page (2 .. the last within the cap). */
 static void other_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items)
 {
-	int64_t total = json_integer_value(json_object_get(resp->json, "total_count"));
-	int64_t last = dg_pulls_last_page(total, json_array_size(items));
+	int64_t last = dg_pulls_last_page(dg_collect_total(resp->json), json_array_size(items));
 
-	for (int64_t p = 2; p <= last; p++) {
+	for (int64_t p = 2; p <= last && !c->merged_over; p++) {
 		page_job *pj = dg_collect_job_new(c, j->name);
 		dg_buf url = DG_BUF_INIT;
 		char *u;
@@ -119,8 +169,9 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 {
 	collect *c = j->c;
 	json_t *items, *item;
-	int64_t mid;
+	int64_t mid = 0, total;
 	size_t i;
+	int how = DG_PULLS_FITS;
 
 	if (err) {
 		dg_collector_failed(&c->base, j->name, msg);
@@ -133,12 +184,24 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 		dg_collect_job_free(j);
 		return;
 	}
-	if (j->first_page &&
-	    dg_pulls_split(json_integer_value(json_object_get(resp->json, "total_count")), j->lo, j->hi, &mid)) {
+	total = dg_collect_total(resp->json);
+	if (j->first_page)
+		how = dg_pulls_split(total, j->lo, j->hi, &mid);
+	if (how == DG_PULLS_SPLIT) {
 		dg_pulls_search(c, j->name, j->lo, mid);
 		dg_pulls_search(c, j->name, mid, j->hi);
 		dg_collect_job_free(j);
 		return;
+	}
+	if (how == DG_PULLS_CAPPED) {
+		char a[DG_DATE_RFC3339_LEN], b[DG_DATE_RFC3339_LEN];
+
+		dg_date_format_utc(j->lo, a);
+		dg_date_format_utc(j->hi - 1, b);
+		dg_json_appendf(c->base.warnings,
+				"%s merged:%s..%s: the search API capped the results at %d of %lld; "
+				"merged pull requests of that slice may be missing",
+				j->name, a, b, SEARCH_CAP, (long long)total);
 	}
 	if (json_is_true(json_object_get(resp->json, "incomplete_results")))
 		dg_json_appendf(c->base.warnings,
@@ -176,6 +239,11 @@ void dg_pulls_search(collect *c, const char *group, int64_t lo, int64_t hi)
 	}
 	j->lo = lo;
 	j->hi = hi;
+	if (spend(c, group) < 0) {
+		dg_collect_job_free(j);
+		free(q);
+		return;
+	}
 	if (dg_collect_search(&c->base, q, on_merged, j, dg_collect_job_free) == 0)
 		c->merged_pending++;
 	free(q);

@@ -99,3 +99,21 @@ done:
 	dg_scope_groups_free(parts);
 	return key;
 }
+
+int dg_scope_group_has(const char *group, const char *repo)
+{
+	const char *slash = strchr(repo, '/');
+	size_t owner = slash ? (size_t)(slash - repo) : 0, full = strlen(repo);
+
+	for (const char *p = group; *p;) {
+		size_t len = strcspn(p, " ");
+
+		if (owner && len == 4 + owner && !strncmp(p, "org:", 4) && !strncasecmp(p + 4, repo, owner))
+			return 1;
+		if (len == 5 + full && !strncmp(p, "repo:", 5) && !strncasecmp(p + 5, repo, full))
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}

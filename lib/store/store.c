@@ -34,6 +34,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX published_item ON published (kind, item);"
 	"CREATE TABLE issues (kind TEXT NOT NULL, period TEXT NOT NULL, number INTEGER NOT NULL,"
 	" PRIMARY KEY (kind, period));",
+	/* 2: what a probe proved of an API base's search syntax */
+	"CREATE TABLE search_semantics (api TEXT PRIMARY KEY, or_terms INTEGER NOT NULL,"
+	" proven_at INTEGER NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -404,4 +407,40 @@ int dg_store_issue_max(dg_store *s, const char *kind, int *number)
 		*number = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : db_error(s, "reading issue numbers");
+}
+
+int dg_store_search_or_get(dg_store *s, const char *api, int *terms, int64_t *proven_at)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*terms = 0;
+	*proven_at = 0;
+	if ((err = prepare(s, &st, "SELECT or_terms, proven_at FROM search_semantics WHERE api = ?", "s",
+			   api)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*terms = sqlite3_column_int(st, 0);
+		*proven_at = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading search semantics");
+}
+
+int dg_store_search_or_put(dg_store *s, const char *api, int terms, int64_t proven_at)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if (terms < 2)
+		err = prepare(s, &st, "DELETE FROM search_semantics WHERE api = ?", "s", api);
+	else
+		err = prepare(s, &st, "INSERT OR REPLACE INTO search_semantics (api, or_terms, proven_at)"
+			      " VALUES (?, ?, ?)", "sii", api, (int64_t)terms, proven_at);
+	if (err < 0)
+		return err;
+	return step_done(s, st, "writing search semantics");
 }

@@ -1,8 +1,9 @@
 /* store.h - the state store: one SQLite file in state_dir.
  *
  * Holds the HTTP ETag cache, known contributors (first merged PR), items
- * published per kind of issue (dedupe) and issue numbers. WAL mode with a
- * busy timeout; a lock file makes a second concurrent run wait (up to
+ * published per kind of issue (dedupe), issue numbers and what was proven of
+ * an API base's search syntax. WAL mode with a busy timeout; a lock file
+ * makes a second concurrent run wait (up to
  * `lock_wait` seconds) and then fail with a clear message instead of
  * interleaving writes. Schema changes go through numbered migrations. */
 #ifndef DG_STORE_H
@@ -54,6 +55,13 @@ void dg_contributor_clear(dg_contributor *c);
 int dg_store_contributor_get(dg_store *s, const char *scope, const char *login,
 			     dg_contributor *out);
 int dg_store_contributor_put(dg_store *s, const char *scope, const dg_contributor *c);
+
+/* What a probe proved of the search syntax at API base `api`: a query
+ * "(author:a OR author:b ...)" of up to `terms` authors finds the merged pull
+ * requests of every one of them; `proven_at` is when (seconds UTC). get: 1
+ * found, 0 not found. put with terms < 2 forgets the proof. */
+int dg_store_search_or_get(dg_store *s, const char *api, int *terms, int64_t *proven_at);
+int dg_store_search_or_put(dg_store *s, const char *api, int terms, int64_t proven_at);
 
 /* Items published per kind and issue (canonical item keys). */
 int dg_store_published_add(dg_store *s, const char *kind, const char *issue, const char *item);

@@ -5,7 +5,9 @@
 #include "github/collect.h"
 #include "github/collectint.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int64_t at(const char *rfc3339)
 {
@@ -24,10 +26,17 @@ static void test_pulls(void)
 		  "merged query: the window's last second is inclusive");
 	free(q);
 
-	CHECK(!dg_pulls_split(1000, lo, hi, &mid), "exactly the search cap: no split");
-	CHECK(dg_pulls_split(1001, lo, hi, &mid) && mid == lo + (hi - lo) / 2, "over the cap: split in the middle");
-	CHECK(!dg_pulls_split(5000, lo, lo + 1, &mid), "a one-second window is not split");
-	CHECK(dg_pulls_split(5000, lo, lo + 2, &mid) && mid == lo + 1, "a two-second window splits in seconds");
+	CHECK(dg_pulls_split(1000, lo, hi, &mid) == DG_PULLS_FITS, "exactly the search cap: no split");
+	CHECK(dg_pulls_split(-1, lo, hi, &mid) == DG_PULLS_FITS, "no total: no split");
+	CHECK(dg_pulls_split(1001, lo, hi, &mid) == DG_PULLS_SPLIT && mid == lo + (hi - lo) / 2,
+	      "over the cap: split in the middle");
+	CHECK(dg_pulls_split(INT64_MAX, lo, hi, &mid) == DG_PULLS_SPLIT, "any total over the cap splits");
+	CHECK(dg_pulls_split(5000, lo, lo + 1, &mid) == DG_PULLS_CAPPED, "a one-second window is not split");
+	CHECK(dg_pulls_split(5000, lo, lo + SPLIT_FLOOR - 1, &mid) == DG_PULLS_CAPPED,
+	      "a window under the floor is not split: capped");
+	CHECK(dg_pulls_split(5000, lo, lo + SPLIT_FLOOR, &mid) == DG_PULLS_SPLIT && mid == lo + SPLIT_FLOOR / 2,
+	      "a window of the floor still splits");
+	CHECK(dg_pulls_split(5000, hi, lo, &mid) == DG_PULLS_CAPPED, "an empty window is not split");
 
 	CHECK(dg_pulls_last_page(0, 0) == 0, "no results: no other pages");
 	CHECK(dg_pulls_last_page(100, 100) == 1, "one full page: no other pages");
@@ -36,6 +45,47 @@ static void test_pulls(void)
 	CHECK(dg_pulls_last_page(5000, 100) == 10, "past the cap: still ten pages");
 	CHECK(dg_pulls_last_page(5000, 30) == 34, "short pages: those starting under the cap");
 	CHECK(dg_pulls_last_page(250, 0) == 3, "an empty first page counts as 100 a page");
+	CHECK(dg_pulls_last_page(INT64_MAX, 100) == 10, "a total of 2^63-1: ten pages, no overflow");
+	CHECK(dg_pulls_last_page(INT64_MAX, 1) == 1000, "2^63-1 one to a page: the cap");
+	CHECK(dg_pulls_last_page(INT64_MIN, 100) == 0 && dg_pulls_last_page(-1, 100) == 0,
+	      "a negative total: no other pages");
+	CHECK(dg_pulls_last_page(5000, (size_t)-1) == 10, "an absurd page size counts as 100 a page");
+
+	/* The budget: per group and started day of the window. */
+	CHECK(dg_pulls_budget(1, lo, lo + 7 * 86400) == 7 * SEARCHES_PER_DAY, "a week, one group");
+	CHECK(dg_pulls_budget(3, lo, lo + 7 * 86400) == 21 * SEARCHES_PER_DAY, "a week, three groups");
+	CHECK(dg_pulls_budget(1, lo, lo + 86401) == 2 * SEARCHES_PER_DAY, "a started day counts");
+	CHECK(dg_pulls_budget(0, lo, lo) == SEARCHES_PER_DAY, "at least a day and a group");
+	CHECK(dg_pulls_budget(1, INT64_MIN, INT64_MAX) == 3660 * SEARCHES_PER_DAY,
+	      "an absurd window: bounded, no overflow");
+	CHECK(dg_pulls_budget((size_t)-1, 0, 86400) == 1000 * SEARCHES_PER_DAY, "absurd groups: bounded");
+	/* Always "more than 1000": the split tree of a week ends at the floor,
+	 * and the budget stops it long before its pages are read. */
+	{
+		int64_t windows = 1, span = 7 * 86400;
+
+		while (span >= SPLIT_FLOOR) {
+			span -= span / 2;
+			windows *= 2;
+		}
+		CHECK(windows * 11 > dg_pulls_budget(1, lo, lo + 7 * 86400) && windows < 1000,
+		      "the floor bounds a week's split tree (%lld leaves); the budget stops it",
+		      (long long)windows);
+	}
+
+	{
+		json_t *r = json_pack("{s:I}", "total_count", (json_int_t)INT64_MAX);
+		CHECK(dg_collect_total(r) == INT64_MAX, "total_count 2^63-1 read as is");
+		json_object_set_new(r, "total_count", json_integer(-5));
+		CHECK(dg_collect_total(r) == -1, "a negative total_count: not a count");
+		json_object_set_new(r, "total_count", json_real(1e30));
+		CHECK(dg_collect_total(r) == -1, "a fractional total_count: not a count");
+		json_object_set_new(r, "total_count", json_string("12"));
+		CHECK(dg_collect_total(r) == -1, "a text total_count: not a count");
+		json_object_del(r, "total_count");
+		CHECK(dg_collect_total(r) == -1 && dg_collect_total(NULL) == -1, "no total_count");
+		json_decref(r);
+	}
 }
 
 static void test_scope(void)
@@ -95,6 +145,15 @@ static void test_scope(void)
 	key = dg_scope_key(&none, &none);
 	CHECK_STR(key, "", "nothing watched: empty scope key");
 	free(key);
+
+	CHECK(dg_scope_group_has("org:Acme", "acme/app"), "a repo of the org (any case)");
+	CHECK(!dg_scope_group_has("org:acme", "acme-labs/app"), "an org named alike is another org");
+	CHECK(!dg_scope_group_has("org:acme", "acm/app") && !dg_scope_group_has("org:acme", "acme"),
+	      "a shorter owner, no owner: not in the org");
+	CHECK(dg_scope_group_has("repo:a/b repo:Other/One", "other/one"), "a listed repo (any case)");
+	CHECK(!dg_scope_group_has("repo:a/b repo:other/one", "other/on") &&
+	      !dg_scope_group_has("repo:a/bc", "a/b"), "a repo named alike is another repo");
+	CHECK(!dg_scope_group_has("", "a/b"), "an empty group holds nothing");
 }
 
 static void test_author_batches(void)
@@ -151,6 +210,74 @@ static void test_author_batches(void)
 	}
 	for (int i = 0; i < 8; i++)
 		free(a[i].login);
+}
+
+static json_t *found_by(const char *const *logins, size_t n)
+{
+	json_t *items = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, json_pack("{s:{s:s}}", "user", "login", logins[i]));
+	return json_pack("{s:I, s:o}", "total_count", (json_int_t)n, "items", items);
+}
+
+static void test_probe(void)
+{
+	dg_author a[9] = {{0}};
+	dg_author *p[9], *pick[6];
+	const int pulls[9] = {3, 1, 50, 2, 1, 1, 1, 40, 0};
+	int64_t since = at("2024-05-01T00:00:00Z"), until = at("2024-05-08T00:00:00Z");
+	char *q = NULL;
+	size_t k;
+	json_t *r;
+
+	for (int i = 0; i < 9; i++) {
+		a[i].login = malloc(16);
+		snprintf(a[i].login, 16, "user%d", i);
+		a[i].pulls = pulls[i];
+		a[i].first.repo = strdup(i == 5 ? "other/x" : "acme/app");
+		p[i] = &a[i];
+	}
+	k = dg_newcomers_probe_pick(p, 9, "org:acme", pick);
+	CHECK(k == 6, "six people to a probe (%zu)", k);
+	CHECK(k == 6 && pick[0] == &a[1] && pick[1] == &a[4] && pick[2] == &a[6] && pick[3] == &a[3] &&
+	      pick[4] == &a[0] && pick[5] == &a[7], "the fewest pulls first, within the group");
+	a[7].pulls = a[2].pulls = 95;
+	k = dg_newcomers_probe_pick(p, 9, "org:acme", pick);
+	CHECK(k == 5, "every match of a probe fits one page (%zu)", k);
+	CHECK(dg_newcomers_probe_pick(p, 9, "org:nobody", pick) == 0, "nobody in the group: no probe");
+	CHECK(dg_newcomers_probe_pick(p, 9, "org:other", pick) == 1, "one person: no proof possible");
+
+	CHECK(dg_newcomers_probe_query(p, 2, "org:acme", since, until, &q) == 0, "probe query built");
+	CHECK_STR(q, "is:pr is:merged (author:user0 OR author:user1) org:acme "
+		  "merged:2024-05-01T00:00:00Z..2024-05-07T23:59:59Z", "probe query: the OR over the window");
+	free(q);
+
+	{
+		const char *every[] = {"user0", "USER1", "user0", "user2"};
+		const char *misses[] = {"user0", "user1"};
+		const char *stranger[] = {"user0", "user1", "user2", "mallory"};
+
+		r = found_by(every, 4);
+		CHECK(dg_newcomers_probe_check(p, 3, r), "every one found (any case): proven");
+		CHECK(!dg_newcomers_probe_check(p, 4, r), "one missing (an AND, one author kept): not proven");
+		json_decref(r);
+		r = found_by(misses, 0);
+		CHECK(!dg_newcomers_probe_check(p, 2, r), "nothing found (a stray word): not proven");
+		json_decref(r);
+		r = found_by(misses, 2);
+		CHECK(dg_newcomers_probe_check(p, 2, r) && !dg_newcomers_probe_check(p, 1, r) &&
+		      !dg_newcomers_probe_check(p, 7, r), "two to six terms prove anything");
+		json_decref(r);
+		r = found_by(stranger, 4);
+		CHECK(!dg_newcomers_probe_check(p, 3, r), "someone else found: not an OR over them");
+		json_decref(r);
+		CHECK(!dg_newcomers_probe_check(p, 2, NULL), "no result: not proven");
+	}
+	for (int i = 0; i < 9; i++) {
+		free(a[i].login);
+		free(a[i].first.repo);
+	}
 }
 
 static void test_bots(void)
@@ -225,6 +352,7 @@ int main(void)
 	test_pulls();
 	test_scope();
 	test_author_batches();
+	test_probe();
 	test_bots();
 	test_authors();
 

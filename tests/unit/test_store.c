@@ -18,7 +18,7 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	snprintf(sub, sizeof(sub), "%s/nested/state", dir);
 	CHECK(dg_store_open(sub, 0, &s) == 0, "open creates nested directories: %s", dg_err_last());
-	CHECK(dg_store_schema_version(s) == 1, "schema at version 1 after migration");
+	CHECK(dg_store_schema_version(s) == 2, "schema at version 2 after migration");
 
 	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 0, "cache miss");
 	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, "[1,2]", 5) == 0, "cache put");
@@ -55,11 +55,25 @@ int main(void)
 	      dg_store_issue_get(s, "cnweekly", "2024-W01", &n) == 1 && n == 41, "issue numbers");
 	CHECK(dg_store_issue_max(s, "cnweekly", &n) == 0 && n == 41, "max issue number");
 
+	{
+		int64_t when = 0;
+		CHECK(dg_store_search_or_get(s, "https://ghe/api/v3", &n, &when) == 0 && n == 0,
+		      "no search proof for an unknown API base");
+		CHECK(dg_store_search_or_put(s, "https://ghe/api/v3", 6, 1700000000) == 0 &&
+		      dg_store_search_or_get(s, "https://ghe/api/v3", &n, &when) == 1 && n == 6 &&
+		      when == 1700000000, "a search proof is kept with its time");
+		CHECK(dg_store_search_or_get(s, "https://api.github.com", &n, &when) == 0,
+		      "search proofs are per API base");
+		CHECK(dg_store_search_or_put(s, "https://ghe/api/v3", 1, 0) == 0 &&
+		      dg_store_search_or_get(s, "https://ghe/api/v3", &n, &when) == 0,
+		      "a proof under two terms is forgotten");
+	}
+
 	/* A second run while this one holds the store fails clearly. */
 	CHECK(dg_store_open(sub, 0, &s2) < 0 && strstr(dg_err_last(), "another digest run"),
 	      "concurrent open is refused: %s", dg_err_last());
 	dg_store_close(s);
-	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 1,
+	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 2,
 	      "reopen after close keeps data and does not re-migrate");
 	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &body, &len) == 1, "data persisted");
 	free(etag);
