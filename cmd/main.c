@@ -239,15 +239,15 @@ static int exit_code(int err, int failed_sources)
 	return failed_sources ? EXIT_PARTIAL : EXIT_OK;
 }
 
-static void print_warnings(const options *o, json_t *warnings)
+/* Warnings; with -q only the failed sources, one line each (a cron mail
+ * says what failed and why). */
+static void print_warnings(const options *o, const dg_issue_result *res)
 {
 	size_t i;
 	json_t *msg;
 
-	if (o->quiet)
-		return;
-	json_array_foreach(warnings, i, msg)
-		dg_err_print("warning: ", json_string_value(msg));
+	json_array_foreach(o->quiet ? res->failures : res->warnings, i, msg)
+		dg_err_print(o->quiet ? "failed: " : "warning: ", json_string_value(msg));
 }
 
 /* Load the config and the period; EXIT_OK or the exit code of the error. */
@@ -280,7 +280,7 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 	else
 		err = dg_window_weeks(o->week, o->biweekly ? 2 : 1, (*cfg)->timezone, now_for_run(), win);
 	if (err < 0)
-		fprintf(stderr, "digest: %s\n", dg_err_last());
+		fprintf(stderr, "digest: %s\n%s", dg_err_last(), err == DG_ERR_CONFIG ? usage_text : "");
 	return exit_code(err, 0);
 }
 
@@ -307,6 +307,7 @@ int main(int argc, char **argv)
 	    (err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
 		goto done;
 	hopts.token = dg_config_token(cfg);
+	hopts.token_name = cfg->token_env;
 	hopts.api_base = cfg->api_url;
 	hopts.jobs = o.jobs > 0 ? o.jobs : cfg->concurrency;
 	hopts.max_wait = o.max_wait >= 0 ? o.max_wait : cfg->max_wait;
@@ -322,7 +323,7 @@ int main(int argc, char **argv)
 		if (strcmp(o.kind, "all") ? !strcmp(o.kind, (*k)->name) : (!o.draft || (*k)->draft))
 			kinds[n++] = *k;
 	err = dg_pipeline_run(&run, kinds, &res);
-	print_warnings(&o, res.warnings);
+	print_warnings(&o, &res);
 	failed_sources = res.failed_sources;
 done:
 	if (err < 0)

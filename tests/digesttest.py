@@ -193,3 +193,30 @@ def xmllint_errors(path):
             continue
         keep.append(line)
     return "\n".join(keep)
+
+
+class Hostile:
+    """tests/hostile_server.py on 127.0.0.1: scenario(name) switches how it misbehaves."""
+
+    def __init__(self, *args):
+        self.dir = tempfile.mkdtemp(prefix="dg-hostile-srv-")
+        port_file = os.path.join(self.dir, "port")
+        self.proc = subprocess.Popen([sys.executable, os.path.join(TESTS, "hostile_server.py"),
+                                      "--port-file", port_file, "--max-idle", "60"] + list(args),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while not os.path.exists(port_file) and time.time() < deadline:
+            time.sleep(0.05)
+        self.url = "http://127.0.0.1:%s" % open(port_file).read().strip()
+
+    def scenario(self, name):
+        req = urllib.request.Request(self.url + "/_control", data=json.dumps({"scenario": name}).encode(),
+                                     method="POST")
+        urllib.request.urlopen(req, timeout=10).read()
+
+    def log(self):
+        return json.load(urllib.request.urlopen(self.url + "/_log", timeout=10))
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()

@@ -19,6 +19,7 @@ misbehave the way an attacker's server would:
   echo           every body and error message echoes the Authorization header
   crlf           the repository's name carries CR/LF and a forged log line
   evilfeed       the feed's summary holds HTML and a javascript: link (entity-encoded)
+  broken         the org listing answers; releases and searches fail with 500
 
 Every request is logged (GET /_log): path, whether it carried a token, time.
 Loops are bounded: the server stops after --max-idle seconds without a
@@ -111,6 +112,8 @@ class Handler(BaseHTTPRequestHandler):
             repo = repo_object(base, name)
             repo["description"] = self.echo("a repository")
             return self.send(200, [repo] if page == 1 else [], headers)
+        if sc == "broken" and ("/releases" in path or path.startswith("/api/v3/search/")):
+            return self.send(500, {"message": "Server Error"})
         if "/releases" in path:
             if sc == "silent":
                 time.sleep(120)
@@ -128,7 +131,11 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
                 return
-            return self.send(200, [])
+            return self.send(200, [{"id": 1, "tag_name": "v1.0.0", "name": "v1.0.0", "draft": False,
+                                    "prerelease": False, "created_at": "2021-12-08T00:00:00Z",
+                                    "published_at": "2021-12-08T00:00:00Z", "author": {"login": "a"},
+                                    "html_url": "https://github.com/o/r/releases/tag/v1.0.0",
+                                    "body": self.echo("## Features\n\n- one (#1)\n")}])
         if path.startswith("/api/v3/search/"):
             with LOCK:
                 STATE["searches"] += 1

@@ -250,6 +250,11 @@ int dg_date_iso_week_of(int64_t t, const char *tz, int *iso_year, int *week)
 	return 0;
 }
 
+int dg_date_weeks_in_year(int iso_year)
+{
+	return weeks_in_iso_year(iso_year);
+}
+
 int dg_date_parse_week(const char *s, int *iso_year, int *week)
 {
 	if (!s || strlen(s) != 8 || digits(s, 4, iso_year) || s[4] != '-' ||

@@ -54,6 +54,8 @@ int dg_date_local_ymd(int64_t t, const char *tz, int *year, int *month, int *day
 int dg_date_iso_week_of(int64_t t, const char *tz, int *iso_year, int *week);
 
 /* Parse "YYYY-Www" (week 01..53, and 53 only in years that have it). */
+/* 52 or 53: the ISO weeks of `iso_year`. */
+int dg_date_weeks_in_year(int iso_year);
 int dg_date_parse_week(const char *s, int *iso_year, int *week);
 
 /* Monday 00:00 local of ISO week (iso_year, week) in `tz`. */

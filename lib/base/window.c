@@ -12,8 +12,13 @@ int dg_window_weeks(const char *week, int weeks, const char *tz, int64_t now, dg
 
 	memset(out, 0, sizeof(*out));
 	if (week) {
-		if (dg_date_parse_week(week, &y, &w) < 0)
+		if (dg_date_parse_week(week, &y, &w) < 0) {
+			if (strlen(week) == 8 && week[4] == '-' && (week[5] == 'W' || week[5] == 'w') &&
+			    sscanf(week, "%4d-%*c%2d", &y, &w) == 2 && y > 0)
+				return dg_err_set(DG_ERR_CONFIG, "week '%s' does not exist: %d has %d ISO weeks (W01 to W%d)",
+						  week, y, dg_date_weeks_in_year(y), dg_date_weeks_in_year(y));
 			return dg_err_set(DG_ERR_CONFIG, "week '%s': expected YYYY-Www, e.g. 2024-W22", week);
+		}
 	} else {
 		/* The week holding `now` is incomplete: take the one before it. */
 		if (dg_date_iso_week_of(now, tz, &y, &w) < 0 || dg_date_week_start(y, w, tz, &start) < 0 ||

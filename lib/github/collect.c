@@ -354,6 +354,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	if (!(out->data = assemble(&c)))
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
 	out->failed_sources = c.base.failed;
+	out->failures = json_incref(c.base.failures);
 done:
 	dg_scope_groups_free(c.groups);
 	dg_newcomers_clear(&c.newcomers);

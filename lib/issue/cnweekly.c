@@ -147,6 +147,7 @@ static int model(dg_issue *is)
 	json_object_set(is->model, "warnings", c->col.warnings);
 	is->warnings = json_incref(c->col.warnings);
 	is->failed_sources += c->col.failed;
+	json_array_extend(is->failures, c->col.failures);
 	return 0;
 }
 
@@ -219,4 +220,14 @@ static void clear(dg_issue *is)
 	is->data = NULL;
 }
 
-const dg_kind dg_kind_cnweekly = {"cnweekly", collect, select_items, numbering, model, draft, record, clear};
+/* Nothing to publish: no project, article or news item. */
+static int empty(const dg_issue *is)
+{
+	json_t *stats = json_object_get(is->model, "stats");
+
+	return !json_integer_value(json_object_get(stats, "projects")) &&
+	       !json_integer_value(json_object_get(stats, "articles")) &&
+	       !json_integer_value(json_object_get(stats, "news"));
+}
+
+const dg_kind dg_kind_cnweekly = {"cnweekly", collect, select_items, numbering, model, draft, record, clear, empty};

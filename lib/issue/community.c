@@ -15,6 +15,8 @@ static int collect(dg_issue *is)
 		return err;
 	is->data = res.data;
 	is->failed_sources += res.failed_sources;
+	json_array_extend(is->failures, res.failures);
+	json_decref(res.failures);
 	return 0;
 }
 
@@ -42,4 +44,14 @@ static void clear(dg_issue *is)
 	is->data = NULL;
 }
 
-const dg_kind dg_kind_community = {"community", collect, NULL, numbering, model, NULL, NULL, clear};
+/* Nothing to publish: no release, no merged pull request, no event. */
+static int empty(const dg_issue *is)
+{
+	json_t *stats = json_object_get(is->model, "stats"), *events = json_object_get(is->model, "events");
+
+	return !json_integer_value(json_object_get(stats, "releases")) &&
+	       !json_integer_value(json_object_get(stats, "merged_pulls")) &&
+	       !json_array_size(json_object_get(events, "past")) && !json_array_size(json_object_get(events, "upcoming"));
+}
+
+const dg_kind dg_kind_community = {"community", collect, NULL, numbering, model, NULL, NULL, clear, empty};

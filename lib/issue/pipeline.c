@@ -1,8 +1,52 @@
 #include "issue/pipeline.h"
+#include "base/buf.h"
 #include "base/err.h"
+#include "base/output.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* A model built while sources failed says so; one with nothing in it is
+ * not written over an issue of the same period that exists. */
+static int mark_partial(dg_issue *is)
+{
+	const dg_run *run = is->run;
+	dg_buf path = DG_BUF_INIT;
+	int exists;
+
+	json_object_set_new(is->model, "partial", json_boolean(is->failed_sources > 0));
+	json_object_set(is->model, "failed_sources", is->failures);
+	if (!is->failed_sources || run->draft || !is->kind->empty || !is->kind->empty(is))
+		return 0;
+	if (dg_buf_printf(&path, "%s/%s-%s.", run->out_dir, is->kind->name, run->win->label) < 0)
+		return dg_buf_error(&path);
+	exists = 0;
+	for (const char *const *ext = (const char *const[]){"md", "json", "wechat.html", NULL}; *ext && !exists; ext++) {
+		dg_buf f = DG_BUF_INIT;
+		exists = dg_buf_printf(&f, "%s%s", dg_buf_cstr(&path), *ext) == 0 && access(dg_buf_cstr(&f), F_OK) == 0;
+		dg_buf_free(&f);
+	}
+	dg_buf_free(&path);
+	if (!exists)
+		return 0;
+	return dg_err_set(DG_ERR_FAIL, "the %s issue %s: nothing was collected (%d source%s failed): "
+			  "the issue already written for that period is kept", is->kind->name, run->win->label,
+			  is->failed_sources, is->failed_sources == 1 ? "" : "s");
+}
+
+/* Fail before any request when the output cannot be written. */
+static int check_writable(const char *dir)
+{
+	int err = dg_output_mkdirs(dir);
+
+	if (err < 0)
+		return err;
+	if (access(dir, W_OK | X_OK) < 0)
+		return dg_err_set(DG_ERR_FAIL, "%s: cannot write there: %s", dir, strerror(errno));
+	return 0;
+}
 
 int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg_issue **out)
 {
@@ -14,6 +58,8 @@ int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg
 	is->kind = kind;
 	is->run = run;
 	is->files = files;
+	if (!(is->failures = json_array()))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (run->draft && !kind->draft)
 		return dg_err_set(DG_ERR_CONFIG, "--draft: the %s issue has no editor's file", kind->name);
 	if ((err = kind->collect(is)) < 0 || (kind->select && (err = kind->select(is)) < 0))
@@ -24,6 +70,8 @@ int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg
 	is->nb.timezone = run->cfg->timezone;
 	kind->numbering(is, &is->nb);
 	if ((err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0 || (err = kind->model(is)) < 0)
+		return err;
+	if ((err = mark_partial(is)) < 0)
 		return err;
 	return run->draft ? kind->draft(is) : dg_outputs_render(is);
 }
@@ -56,6 +104,7 @@ void dg_issue_free(dg_issue *is)
 		is->kind->clear(is);
 	json_decref(is->model);
 	json_decref(is->warnings);
+	json_decref(is->failures);
 	free(is);
 }
 
@@ -84,14 +133,19 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	memset(res, 0, sizeof(*res));
 	res->written = json_array();
 	res->warnings = json_array();
-	if (!res->written || !res->warnings)
+	res->failures = json_array();
+	if (!res->written || !res->warnings || !res->failures)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (!run->draft && (err = check_writable(run->out_dir)) < 0)
+		return err;
 	for (; kinds[n] && n < sizeof(issues) / sizeof(issues[0]) && !err; n++) {
 		err = dg_issue_build(run, kinds[n], &files, &issues[n]);
 		if (issues[n] && issues[n]->warnings)
 			json_array_extend(res->warnings, issues[n]->warnings);
-		if (issues[n])
+		if (issues[n]) {
 			res->failed_sources += issues[n]->failed_sources;
+			json_array_extend(res->failures, issues[n]->failures);
+		}
 	}
 	if (!err)
 		err = dg_fileset_commit(&files);
@@ -109,5 +163,6 @@ void dg_issue_result_clear(dg_issue_result *res)
 {
 	json_decref(res->written);
 	json_decref(res->warnings);
+	json_decref(res->failures);
 	memset(res, 0, sizeof(*res));
 }

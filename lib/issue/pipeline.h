@@ -13,7 +13,12 @@
  * (lib/base/fileset.h), and only then does each issue record its number and
  * the kind's state, in one transaction: a failure anywhere leaves every
  * output file and the store as they were. With `draft`, a kind that has an
- * editor's file writes that instead, and nothing is recorded. */
+ * editor's file writes that instead, and nothing is recorded.
+ *
+ * An issue built while some source failed says so in its model ("partial":
+ * true, "failed_sources": [...]) and the templates show a note; when it
+ * holds nothing at all (kind->empty), it is not written over a previous
+ * issue of the same period. */
 #ifndef DG_PIPELINE_H
 #define DG_PIPELINE_H
 
@@ -52,12 +57,13 @@ typedef struct dg_issue {
 	json_t *warnings;        /* array of strings, shown to the user (the model's "warnings") */
 	int number;              /* the issue's number, set before kind->model */
 	int failed_sources;      /* sources that could not be read (exit code 3) */
+	json_t *failures;        /* their messages (new array owned by the issue) */
 	dg_fileset *files;       /* what the run writes (shared by its issues) */
 	dg_numbering nb;         /* how the number was found */
 } dg_issue;
 
 /* A kind's table, in this order: {name, collect, select, numbering, model,
- * draft, record, clear} (NULL where a kind has no such stage). */
+ * draft, record, clear, empty} (NULL where a kind has no such stage). */
 typedef struct dg_kind {
 	const char *name;        /* "community", "cnweekly": file names, store keys, templates */
 	int (*collect)(dg_issue *is);
@@ -69,6 +75,7 @@ typedef struct dg_kind {
 	int (*draft)(dg_issue *is);              /* add the editor's file to is->files; NULL: none */
 	int (*record)(dg_issue *is);             /* inside the store transaction; NULL: nothing */
 	void (*clear)(dg_issue *is);             /* free is->data */
+	int (*empty)(const dg_issue *is);        /* 1 when the model holds nothing to publish */
 } dg_kind;
 
 /* The kinds, in the order `--kind all` builds them; NULL-terminated. */
@@ -82,6 +89,7 @@ extern const dg_kind dg_kind_cnweekly;
 typedef struct dg_issue_result {
 	json_t *written;         /* paths of the files written (listed ones), new array */
 	json_t *warnings;        /* of every issue built, in order; new array */
+	json_t *failures;        /* the failed sources' messages, in order; new array */
 	int failed_sources;
 } dg_issue_result;
 

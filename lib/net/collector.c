@@ -21,7 +21,8 @@ int dg_collector_init(dg_collector *c, const dg_config *cfg, dg_http *http, dg_s
 	c->until = until;
 	c->api = strdup(cfg->api_url ? cfg->api_url : "");
 	c->warnings = json_array();
-	if (!c->api || !c->warnings) {
+	c->failures = json_array();
+	if (!c->api || !c->warnings || !c->failures) {
 		dg_collector_clear(c);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	}
@@ -35,6 +36,7 @@ void dg_collector_clear(dg_collector *c)
 {
 	free(c->api);
 	json_decref(c->warnings);
+	json_decref(c->failures);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -42,6 +44,7 @@ void dg_collector_failed(dg_collector *c, const char *what, const char *message)
 {
 	c->failed++;
 	dg_json_appendf(c->warnings, "%s: %s", what, message);
+	json_array_append(c->failures, json_array_get(c->warnings, json_array_size(c->warnings) - 1));
 }
 
 char *dg_collector_api(const dg_collector *c, const char *fmt, ...)

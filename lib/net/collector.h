@@ -21,6 +21,7 @@ typedef struct dg_collector {
 	int64_t since, until;
 	char *api;               /* github.api_url without a trailing '/' */
 	json_t *warnings;        /* array of strings, in the order they happened */
+	json_t *failures;        /* the failed sources' messages (also among the warnings) */
 	int failed;              /* sources that could not be read */
 } dg_collector;
 

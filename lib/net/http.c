@@ -825,8 +825,8 @@ int dg_http_run(dg_http *h)
 {
 	dg_date_zone_freeze();  /* resolver threads read the environment from here on */
 	if (!h->opts.token && !h->opts.offline && !h->warned_no_token && !h->opts.quiet) {
-		fprintf(stderr, "digest: warning: no GitHub token set: unauthenticated requests are "
-				"limited to 60 per hour\n");
+		fprintf(stderr, "digest: warning: no GitHub token: %s is not set; unauthenticated requests are "
+				"limited to 60 per hour\n", h->opts.token_name ? h->opts.token_name : "GITHUB_TOKEN");
 		h->warned_no_token = 1;
 	}
 	if (h->opts.offline) {

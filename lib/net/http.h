@@ -26,6 +26,7 @@ typedef struct dg_http dg_http;
 
 typedef struct dg_http_opts {
 	const char *token;       /* NULL: unauthenticated (a warning is printed once) */
+	const char *token_name;  /* the variable it comes from, for that warning */
 	const char *api_base;    /* the token and GitHub headers go only to URLs under this */
 	int jobs;                /* concurrent transfers; 1 = strictly serial */
 	int max_wait;            /* seconds we may wait for a rate-limit reset */
