@@ -1,6 +1,7 @@
 /* test_feed.c - the feed reader's C API on small inline documents. */
 #include "check.h"
 #include "feeds/feed.h"
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
 
@@ -226,6 +227,62 @@ static void test_malformed(void)
 	CHECK(!entries || !strstr(field(0, "title"), "root:"), "external entity never loaded");
 }
 
+/* The repair pass looks every reference up among the names the DTD subset
+ * declares: declared ones stay references, HTML ones become characters, the
+ * rest bare '&'. A few MB of references to a large subset must read right
+ * (it took minutes when each reference rescanned the subset). */
+#define MANY_DECLS 5000
+#define MANY_ITEMS 2500
+
+static void test_entity_repair(void)
+{
+	dg_buf doc = DG_BUF_INIT;
+	char want[128];
+	int ok = 1;
+
+	parse("<!DOCTYPE rss [<!-- a comment --><!ENTITY ab \"AB\"><!ENTITY\ta\t\"A\">"
+	      "<!ENTITY % p \"P\">]><rss><channel><item><title>&a;&ab;&abc;&hellip;&p;</title>"
+	      "</item></channel></rss>");
+	CHECK(rc == 0 && count() == 1, "DTD subset: item read (rc %d)", rc);
+	CHECK_STR(field(0, "title"), "AAB&abc;\xe2\x80\xa6&p;",
+		  "declared names kept, HTML entity decoded, unknown and parameter names escaped");
+	CHECK(warning && strstr(warning, "escaped 2 bare '&'") && strstr(warning, "replaced 1 "),
+	      "DTD subset: repairs counted (%s)", warning ? warning : "none");
+
+	/* A second DOCTYPE whose subset never closes declares nothing. */
+	parse("<!DOCTYPE rss [<!ENTITY aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \"A\">]>"
+	      "<rss><channel><item><title>&hellip;</title></item></channel></rss><!DOCTYPE x [");
+	CHECK(rc == 0 && count() == 1, "unclosed second subset: item read");
+
+	dg_buf_puts(&doc, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n");
+	for (int i = 0; i < MANY_DECLS; i++)
+		dg_buf_printf(&doc, "<!ENTITY e%d \"E%d\">\n", i, i);
+	dg_buf_puts(&doc, "]>\n<rss version=\"2.0\"><channel><title>t</title>\n");
+	for (int i = 0; i < MANY_ITEMS; i++) {
+		dg_buf_printf(&doc, "<item><title>Item %d &e%d;&amp;&hellip;</title><description>", i,
+			      (i * 7) % MANY_DECLS);
+		for (int j = 0; j < 100; j++)
+			dg_buf_printf(&doc, "&e%d;&nope%d;", (i + j) % MANY_DECLS, j);
+		dg_buf_puts(&doc, "</description></item>\n");
+	}
+	dg_buf_puts(&doc, "</channel></rss>\n");
+	CHECK(dg_buf_error(&doc) == 0 && doc.len > ((size_t)3 << 20), "generated feed of %zu bytes", doc.len);
+	parse_opts(doc.ptr, doc.len, NULL);
+	CHECK(rc == 0 && count() == MANY_ITEMS, "many references: %zu entries (rc %d)", count(), rc);
+	for (int i = 0; i < MANY_ITEMS && ok; i += 97) {
+		snprintf(want, sizeof(want), "Item %d E%d&\xe2\x80\xa6", i, (i * 7) % MANY_DECLS);
+		ok = strcmp(field((size_t)i, "title"), want) == 0;
+		if (ok) {
+			snprintf(want, sizeof(want), "E%d&nope0;E%d&nope1;", i % MANY_DECLS, (i + 1) % MANY_DECLS);
+			ok = strncmp(field((size_t)i, "summary"), want, strlen(want)) == 0;
+		}
+	}
+	CHECK(ok, "many references: declared entities expanded, unknown ones kept as text");
+	CHECK(warning && strstr(warning, "escaped 250000 bare '&'"), "many references: repairs counted (%s)",
+	      warning ? warning : "none");
+	dg_buf_free(&doc);
+}
+
 static void test_other_formats(void)
 {
 	char doc[8192];
@@ -347,6 +404,7 @@ int main(void)
 	test_base_and_links();
 	test_encodings();
 	test_malformed();
+	test_entity_repair();
 	test_other_formats();
 	test_json_feed();
 	test_dates();
