@@ -44,6 +44,7 @@ typedef struct feed_ctx {
 	char *first_ns_error;
 	int nomem;               /* a message could not be kept: the parse fails */
 	int fixed_amp, fixed_ent, fixed_ref;
+	int entity_cut;          /* entity references dropped past the expansion budget */
 } feed_ctx;
 
 /* One entry while it is built; strings malloc'ed, NULL when absent. */

@@ -283,6 +283,65 @@ static void test_entity_repair(void)
 	dg_buf_free(&doc);
 }
 
+/* Declared entities expand to the document's size (at least 4 MB) in all:
+ * references past that are dropped with a warning, so that a 10 KB entity
+ * referenced from every field cannot make gigabytes of text. */
+static void test_entity_amplification(void)
+{
+	dg_buf doc = DG_BUF_INIT;
+	size_t total = 0;
+	int i;
+
+	dg_buf_puts(&doc, "<!DOCTYPE rss [<!ENTITY big \"");
+	for (i = 0; i < 10000; i++)
+		dg_buf_putc(&doc, 'y');
+	dg_buf_puts(&doc, "\">]><rss><channel>");
+	for (i = 0; i < 200; i++) {
+		dg_buf_puts(&doc, "<item><title>");
+		for (int j = 0; j < 50; j++)
+			dg_buf_puts(&doc, "&big;");
+		dg_buf_printf(&doc, "</title><guid>g%d</guid></item>", i);
+	}
+	dg_buf_puts(&doc, "</channel></rss>");
+	CHECK(dg_buf_error(&doc) == 0, "amplifying document built");
+	parse_opts(doc.ptr, doc.len, NULL);
+	CHECK(rc == 0 && count() == 200, "amplifying document: every item read (%zu, rc %d)", count(), rc);
+	CHECK(strlen(field(0, "title")) == 500000, "the first titles expand in full");
+	CHECK_STR(field(199, "title"), "(null)", "past the budget references expand to nothing");
+	CHECK_STR(field(199, "id"), "g199", "the rest of a late item is read");
+	for (size_t k = 0; k < count(); k++)
+		total += json_is_string(json_object_get(json_array_get(entries, k), "title")) ?
+			 strlen(field(k, "title")) : 0;
+	CHECK(total <= ((size_t)4 << 20), "expanded text stays within 4 MB (%zu bytes)", total);
+	CHECK(warning && strstr(warning, "past the expansion limit"), "a warning says references were dropped (%s)",
+	      warning ? warning : "none");
+	dg_buf_free(&doc);
+}
+
+/* Namespace URIs are compared on every element test: blanks around a known
+ * one are forgiven, but a URI of a megabyte is no known one, and is not
+ * measured again for every element. */
+static void test_namespace_padding(void)
+{
+	dg_buf doc = DG_BUF_INIT;
+
+	parse("<rss><channel><item xmlns:atom=\"  http://www.w3.org/2005/Atom/  \"><atom:link rel=\"alternate\" "
+	      "href=\"https://p.test/1\"/></item></channel></rss>");
+	CHECK_STR(field(0, "link"), "https://p.test/1", "a known namespace URI with blanks around it");
+	dg_buf_puts(&doc, "<rss><channel xmlns:atom=\"http://www.w3.org/2005/Atom");
+	for (int i = 0; i < (1 << 20); i++)
+		dg_buf_putc(&doc, ' ');
+	dg_buf_puts(&doc, "\">");
+	for (int i = 0; i < 20000; i++)
+		dg_buf_printf(&doc, "<item><link>https://p.test/%d</link><atom:link href=\"https://q.test/\"/></item>", i);
+	dg_buf_puts(&doc, "</channel></rss>");
+	CHECK(dg_buf_error(&doc) == 0, "padded-namespace document built");
+	parse_opts(doc.ptr, doc.len, NULL);
+	CHECK(rc == 0 && count() == 20000, "a megabyte of namespace URI: all items read (%zu)", count());
+	CHECK_STR(field(19999, "link"), "https://p.test/19999", "a megabyte of namespace URI: the RSS link wins");
+	dg_buf_free(&doc);
+}
+
 static void test_other_formats(void)
 {
 	char doc[8192];
@@ -405,6 +464,8 @@ int main(void)
 	test_encodings();
 	test_malformed();
 	test_entity_repair();
+	test_entity_amplification();
+	test_namespace_padding();
 	test_other_formats();
 	test_json_feed();
 	test_dates();
