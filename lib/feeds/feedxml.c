@@ -520,8 +520,10 @@ static int atom_entry(feed_ctx *c, const xmlNode *ent, json_t *arr)
 /* The feed's own absolute link: the last resort base for entry links. */
 static void set_feed_base(feed_ctx *c, char *cand)
 {
-	if (!c->feed_base && cand && dg_feed_scheme_len(cand))
+	if (!c->feed_base && cand && dg_feed_scheme_len(cand)) {
 		c->feed_base = cand;
+		c->feed_base_len = strlen(cand);
+	}
 	else
 		free(cand);
 }
@@ -741,6 +743,12 @@ int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_o
 	}
 	/* Entities may expand to the document's own size (one field's worth for a small one). */
 	cap_entities(c, root, len > FIELD_MAX ? len : FIELD_MAX);
+	/* Resolving may lengthen links by as much again in all. */
+	c->link_budget = len > FIELD_MAX ? len : FIELD_MAX;
+	if (c->base_url) {
+		c->doc_base.base = (char *)c->base_url;
+		c->doc_base.len = strlen(c->base_url);
+	}
 	rname = (const char *)root->name;
 	if (!root->ns && (colon = strchr(rname, ':')))
 		rname = colon + 1;

@@ -318,28 +318,64 @@ static void test_entity_amplification(void)
 	dg_buf_free(&doc);
 }
 
+/* Parse head, a megabyte of `pad`, mid, then `items` times item_fmt (with
+ * the item's number) and the end of an RSS document. */
+static void parse_padded(const char *head, char pad, const char *mid, const char *item_fmt, int items)
+{
+	dg_buf doc = DG_BUF_INIT;
+
+	dg_buf_puts(&doc, head);
+	for (int i = 0; i < (1 << 20); i++)
+		dg_buf_putc(&doc, pad);
+	dg_buf_puts(&doc, mid);
+	for (int i = 0; i < items; i++)
+		dg_buf_printf(&doc, item_fmt, i);
+	dg_buf_puts(&doc, "</channel></rss>");
+	CHECK(dg_buf_error(&doc) == 0, "a document of %zu bytes built", doc.len);
+	parse_opts(doc.ptr, doc.len, NULL);
+	dg_buf_free(&doc);
+}
+
 /* Namespace URIs are compared on every element test: blanks around a known
  * one are forgiven, but a URI of a megabyte is no known one, and is not
  * measured again for every element. */
 static void test_namespace_padding(void)
 {
-	dg_buf doc = DG_BUF_INIT;
-
 	parse("<rss><channel><item xmlns:atom=\"  http://www.w3.org/2005/Atom/  \"><atom:link rel=\"alternate\" "
 	      "href=\"https://p.test/1\"/></item></channel></rss>");
 	CHECK_STR(field(0, "link"), "https://p.test/1", "a known namespace URI with blanks around it");
-	dg_buf_puts(&doc, "<rss><channel xmlns:atom=\"http://www.w3.org/2005/Atom");
-	for (int i = 0; i < (1 << 20); i++)
-		dg_buf_putc(&doc, ' ');
-	dg_buf_puts(&doc, "\">");
-	for (int i = 0; i < 20000; i++)
-		dg_buf_printf(&doc, "<item><link>https://p.test/%d</link><atom:link href=\"https://q.test/\"/></item>", i);
-	dg_buf_puts(&doc, "</channel></rss>");
-	CHECK(dg_buf_error(&doc) == 0, "padded-namespace document built");
-	parse_opts(doc.ptr, doc.len, NULL);
+	parse_padded("<rss><channel xmlns:atom=\"http://www.w3.org/2005/Atom", ' ', "\">",
+		     "<item><link>https://p.test/%d</link><atom:link href=\"https://q.test/\"/></item>", 20000);
 	CHECK(rc == 0 && count() == 20000, "a megabyte of namespace URI: all items read (%zu)", count());
 	CHECK_STR(field(19999, "link"), "https://p.test/19999", "a megabyte of namespace URI: the RSS link wins");
-	dg_buf_free(&doc);
+}
+
+/* xml:base is worked out once per element, not once per link from the
+ * root down: nested and sibling bases resolve as before, and a megabyte of
+ * base lengthens the first links only, the rest dropped with a warning. */
+static void test_xml_base(void)
+{
+	parse("<rss><channel xml:base=\"http://a.test/x/\"><item xml:base=\"y/\"><link>z</link></item>"
+	      "<item><link>w</link></item><item xml:base=\"/abs/\"><title>t</title>"
+	      "<link xml:base=\"deeper/\">v</link></item><item xml:base=\"https://o.test/\"><link>u</link></item>"
+	      "</channel></rss>");
+	CHECK(rc == 0 && count() == 4, "xml:base document: four items");
+	CHECK_STR(field(0, "link"), "http://a.test/x/y/z", "nested relative xml:base");
+	CHECK_STR(field(1, "link"), "http://a.test/x/w", "a sibling does not inherit the previous item's base");
+	CHECK_STR(field(2, "link"), "http://a.test/abs/deeper/v", "xml:base on the link element itself");
+	CHECK_STR(field(3, "link"), "https://o.test/u", "an absolute xml:base replaces the inherited one");
+	parse_opts("<rss><channel xml:base=\"sub/\"><item><link>p</link></item></channel></rss>", 0,
+		   &(dg_feed_opts){ .base_url = "https://doc.test/feeds/" });
+	CHECK_STR(field(0, "link"), "https://doc.test/feeds/sub/p", "a relative xml:base against the document URL");
+
+	parse_padded("<rss><channel xml:base=\"https://b.test/", 'a', "/\"><title>t</title>",
+		     "<item><link>p%d</link></item>", 20000);
+	CHECK(rc == 0 && count() == 20000, "a megabyte of xml:base: all items read (%zu)", count());
+	CHECK(strlen(field(0, "link")) > (1 << 20) && strstr(field(0, "link"), "/p0"),
+	      "a megabyte of xml:base: the first link is resolved");
+	CHECK_STR(field(19999, "link"), "(null)", "a megabyte of xml:base: later links are dropped");
+	CHECK(warning && strstr(warning, "made too long by xml:base"), "a warning counts them (%s)",
+	      warning ? warning : "none");
 }
 
 static void test_other_formats(void)
@@ -466,6 +502,7 @@ int main(void)
 	test_entity_repair();
 	test_entity_amplification();
 	test_namespace_padding();
+	test_xml_base();
 	test_other_formats();
 	test_json_feed();
 	test_dates();
