@@ -23,6 +23,9 @@ static const char *find_bytes(const char *h, size_t hn, const char *needle, size
 	return NULL;
 }
 
+/* Longest entity name the repair looks up (longer runs are bare '&'). */
+#define ENTITY_NAME_MAX 63
+
 /* The names the internal subset declares with <!ENTITY, as borrowed slices,
  * sorted once so that each reference costs a binary search: rescanning the
  * subset per reference made a feed of many references quadratic. */
@@ -43,7 +46,8 @@ static int slice_cmp(const void *a, const void *b)
 
 /* Collect the names of subset[0..slen) (any earlier set is replaced). Like
  * the parser, "<!ENTITY" is looked for anywhere; a name ends at a blank and
- * counts only when one follows inside the subset. 0 or DG_ERR_NOMEM. */
+ * counts only when one follows inside the subset. Names too long to be
+ * looked up are not measured to their end. 0 or DG_ERR_NOMEM. */
 static int names_collect(name_set *set, const char *subset, size_t slen)
 {
 	const char *p = subset, *end = subset + slen;
@@ -55,9 +59,9 @@ static int names_collect(name_set *set, const char *subset, size_t slen)
 		p += 8;
 		while (p < end && dg_feed_is_ws((unsigned char)*p))
 			p++;
-		for (q = p; q < end && !dg_feed_is_ws((unsigned char)*q); q++)
+		for (q = p; q < end && q - p <= ENTITY_NAME_MAX && !dg_feed_is_ws((unsigned char)*q); q++)
 			;
-		if (q == end || q == p)
+		if (q == end || q == p || q - p > ENTITY_NAME_MAX)
 			continue;
 		if (set->n == set->cap) {
 			size_t cap = set->cap ? set->cap * 2 : 16;
@@ -182,7 +186,7 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 				continue;
 			}
 		} else {
-			while (n < rest && n < 64 && name_char((unsigned char)p[n], n == 1))
+			while (n < rest && n <= ENTITY_NAME_MAX && name_char((unsigned char)p[n], n == 1))
 				n++;
 			if (n > 1 && n < rest && p[n] == ';') {
 				const htmlEntityDesc *h;
