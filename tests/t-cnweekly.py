@@ -2,7 +2,9 @@
 dedupe across issues (tracking-parameter variants included), idempotent
 re-renders, numbering, the editor's file and --draft, failing feeds."""
 import difflib
+import html
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -43,6 +45,17 @@ later = (ghost.replace("Mon, 11 Oct 2021", "Tue, 19 Oct 2021")
 check(later != ghost and "19 Oct 2021" in later, "the derived later feed differs from the recorded one")
 open(os.path.join(files, "ghost-later.xml"), "w", encoding="utf-8").write(later)
 open(os.path.join(files, "broken.xml"), "w").write("<rss><channel><item><title>x</ti")
+# Feed links built to get past a link sanitiser with a fixed buffer: a
+# 5000-character one with CJK across byte 2048 that then closes the Markdown
+# link and opens HTML, one with ')' '<' '>' and blanks, a javascript: one.
+HOSTILE_LINKS = ["https://h.example/" + "a" * 2024 + "中文" * 10 + ")[x](javascript:alert(21))<script>alert(22)</script>",
+                 "https://h.example/a b)<img src=x onerror=alert(23)> [y](javascript:alert(24))",
+                 "javascript:alert(25)"]
+HOSTILE_LINKS[0] += "中" * (5000 - len(HOSTILE_LINKS[0]))
+open(os.path.join(files, "hostile-links.xml"), "w", encoding="utf-8").write(
+    "<rss version=\"2.0\"><channel><title>H</title><link>https://h.example/</link>" + "".join(
+        "<item><title>Hostile link %d</title><link>%s</link><pubDate>Sat, 16 Oct 2021 0%d:00:00 GMT</pubDate>"
+        "</item>" % (i, html.escape(l), i) for i, l in enumerate(HOSTILE_LINKS)) + "</channel></rss>")
 
 
 def feed_list(url, extra=()):
@@ -208,6 +221,23 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
           and os.path.exists(os.path.join(ws_f.out, "cnweekly-2021-W41.md")),
           "failing feeds: warnings name them, the issue is written, exit 3", p.stderr)
     ws_f.close()
+
+    # Hostile feed links reach no output as a live link or raw HTML.
+    ws_h = workspace(gh, extra_feeds=[("Hostile Links", "hostile-links.xml", "article")])
+    p = cn_run(ws_h, "2021-W41", "--format", "md,html,json")
+    if check(p.returncode == 0, "hostile feed links: the issue renders", p.stderr):
+        model = ws_h.model("cnweekly-2021-W41.json")
+        for a in model["articles"]:   # the canonical key is the item's identity in the store, not a link
+            a.pop("key", None)
+        for name in ("md", "wechat.html", "html", "json"):
+            text = json.dumps(model, ensure_ascii=False) if name == "json" else ws_h.read("cnweekly-2021-W41." + name)
+            left = [m for m in ("alert(2", "](javascript:", "<script>alert", "onerror=alert(") if m in text]
+            check(not left, "hostile feed links: nothing of them is live in the .%s" % name, left)
+        arts = {a["title"]: a["url"] for a in model["articles"] if a["title"].startswith("Hostile")}
+        check(len(arts) >= 2 and all(u == "" or (u.startswith("https://h.example/") and
+                                                 not re.search(r"[\s()<>\[\]\"']", u)) for u in arts.values()),
+              "hostile feed links: https links with nothing that ends them early, or empty", arts)
+    ws_h.close()
 
     # --kind all writes both kinds.
     ws_a = workspace(gh)

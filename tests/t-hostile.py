@@ -80,4 +80,40 @@ with FakeGitHub(path, "--search-quota", "1000") as gh:
         ev = [e for e in model["events"]["past"] if e["number"] == 9999]
         check(ev and ev[0]["link"] == "", "%s: a javascript: event link is dropped from the model" % lang, ev)
         ws.close()
+
+# Event links built to get past a sanitiser with a fixed buffer: CJK across
+# byte 2048 of a 5000-character link that then closes the Markdown link and
+# opens HTML, and one with ')' '<' '>' and blanks early on. A world of their
+# own: the checks above forbid "javascript:" even as inert text.
+LONG_LINK = "https://e.example/" + "a" * 2024 + "中文" * 10 + ")[x](javascript:alert(8))<script>alert(9)</script>"
+LONG_LINK += "中" * (5000 - len(LONG_LINK))
+SHORT_LINK = "https://e.example/a b)<img src=x onerror=alert(10)> [y](javascript:alert(11))"
+check(len(LONG_LINK) == 5000, "the long event link has 5000 characters")
+world = json.load(open(os.path.join(WORLDS, "kubesphere.json"), encoding="utf-8"))
+community = next(r for r in world["repos"] if r["full_name"] == "kubesphere/community")
+for number, link in ((9997, LONG_LINK), (9996, SHORT_LINK)):
+    community["issues"].append({
+        "number": number, "title": "Link test %d" % number, "user": "ghost", "state": "open",
+        "labels": ["event"], "created_at": "2021-12-01T00:00:00Z", "updated_at": "2021-12-01T00:00:00Z",
+        "closed_at": None, "html_url": "https://github.com/kubesphere/community/issues/%d" % number,
+        "body": "date: 2021-12-10T10:00:00Z\nlocation: online\nlink: %s\n" % link})
+path = os.path.join(tmp, "links.json")
+json.dump(world, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+with FakeGitHub(path, "--search-quota", "1000") as gh:
+    ws = Workspace(gh.url, language="en")
+    p = ws.run("--week", "2021-W49", "--format", "md,html,json", timeout=120)
+    if check(p.returncode == 0, "hostile event links: the issue renders (exit 0)", p.stderr):
+        for name in ("md", "wechat.html", "html", "json"):
+            text = ws.read("community-2021-W49." + name)
+            left = [m for m in ("alert(8", "alert(9", "alert(10", "alert(11", "](javascript:", "<script>alert",
+                                "onerror=alert(") if m in text]
+            check(not left, "no part of the hostile event links is live in the .%s" % name, left)
+        model = ws.model("community-2021-W49.json")
+        links = {e["number"]: e["link"] for e in model["events"]["past"] if e["number"] in (9997, 9996)}
+        check(len(links) == 2 and all(l.startswith("https://e.example/") and not re.search(r"[\s()<>\[\]\"']", l)
+                                      for l in links.values()),
+              "the hostile event links are https links with nothing that ends them early", links)
+        check(len(links.get(9997, "")) > 5000 and "中文" * 10 in links.get(9997, ""),
+              "the long link is kept whole (CJK past byte 2048 intact)")
+    ws.close()
 done()

@@ -114,7 +114,7 @@ int dg_feed_parse(const char *data, size_t len, const dg_feed_opts *opts,
 		err = dg_feed_parse_xml(&c, data, len, opts, arr);
 	if (err < 0)
 		goto done;
-	if (c.errors || c.ns_errors || c.fixed_amp || c.fixed_ent || c.fixed_ref) {
+	if (c.errors || c.ns_errors || c.fixed_amp || c.fixed_ent || c.fixed_ref || c.entity_cut || c.link_cut) {
 		err = dg_buf_printf(&w, "%s: recovered from malformed XML", c.name);
 		if (!err && c.errors)
 			err = dg_buf_printf(&w, ": %d error%s, first at %s", c.errors,
@@ -130,6 +130,12 @@ int dg_feed_parse(const char *data, size_t len, const dg_feed_opts *opts,
 		if (!err && c.fixed_ref)
 			err = dg_buf_printf(&w, "; fixed %d \"&#X\" reference%s", c.fixed_ref,
 					    c.fixed_ref == 1 ? "" : "s");
+		if (!err && c.entity_cut)
+			err = dg_buf_printf(&w, "; dropped %d entity reference%s past the expansion limit",
+					    c.entity_cut, c.entity_cut == 1 ? "" : "s");
+		if (!err && c.link_cut)
+			err = dg_buf_printf(&w, "; dropped %d link%s made too long by xml:base", c.link_cut,
+					    c.link_cut == 1 ? "" : "s");
 		if (err < 0 || !(*warning = dg_buf_detach(&w))) {
 			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 			goto done;
@@ -142,6 +148,7 @@ done:
 	dg_buf_free(&w);
 	if (c.doc)
 		xmlFreeDoc(c.doc);
+	dg_feed_bases_free(&c);
 	free(c.feed_base);
 	free(c.feed_author);
 	free(c.first_error);

@@ -4,10 +4,12 @@
  * and some come in UTF-16/32: each costs a link or the whole feed in a strict
  * parser. Here they are turned into well-formed UTF-8 (or ASCII-compatible) XML. */
 #include "feeds/feedint.h"
+#include "base/err.h"
 
 #include <libxml/HTMLparser.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,19 +23,69 @@ static const char *find_bytes(const char *h, size_t hn, const char *needle, size
 	return NULL;
 }
 
-/* Is `name` declared by <!ENTITY in the internal subset? */
-static int declared(const char *subset, size_t slen, const char *name, size_t n)
+/* Longest entity name the repair looks up (longer runs are bare '&'). */
+#define ENTITY_NAME_MAX 63
+
+/* The names the internal subset declares with <!ENTITY, as borrowed slices,
+ * sorted once so that each reference costs a binary search: rescanning the
+ * subset per reference made a feed of many references quadratic. */
+typedef struct { const char *p; size_t n; } slice;
+
+typedef struct {
+	slice *v;
+	size_t n, cap;
+} name_set;
+
+static int slice_cmp(const void *a, const void *b)
+{
+	const slice *x = a, *y = b;
+	int d = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+
+	return d ? d : (x->n > y->n) - (x->n < y->n);
+}
+
+/* Collect the names of subset[0..slen) (any earlier set is replaced). Like
+ * the parser, "<!ENTITY" is looked for anywhere; a name ends at a blank and
+ * counts only when one follows inside the subset. Names too long to be
+ * looked up are not measured to their end. 0 or DG_ERR_NOMEM. */
+static int names_collect(name_set *set, const char *subset, size_t slen)
 {
 	const char *p = subset, *end = subset + slen;
 
-	while (p && p < end && (p = find_bytes(p, (size_t)(end - p), "<!ENTITY", 8))) {
+	set->n = 0;
+	while (p < end && (p = find_bytes(p, (size_t)(end - p), "<!ENTITY", 8))) {
+		const char *q;
+
 		p += 8;
 		while (p < end && dg_feed_is_ws((unsigned char)*p))
 			p++;
-		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && dg_feed_is_ws((unsigned char)p[n]))
-			return 1;
+		for (q = p; q < end && q - p <= ENTITY_NAME_MAX && !dg_feed_is_ws((unsigned char)*q); q++)
+			;
+		if (q == end || q == p || q - p > ENTITY_NAME_MAX)
+			continue;
+		if (set->n == set->cap) {
+			size_t cap = set->cap ? set->cap * 2 : 16;
+			slice *v = realloc(set->v, cap * sizeof(*v));
+
+			if (!v)
+				return dg_err_set(DG_ERR_NOMEM, "out of memory");
+			set->v = v;
+			set->cap = cap;
+		}
+		set->v[set->n].p = p;
+		set->v[set->n++].n = (size_t)(q - p);
 	}
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), slice_cmp);
 	return 0;
+}
+
+/* Is name[0..n) one of the declared names? */
+static int declared(const name_set *set, const char *name, size_t n)
+{
+	slice key = { name, n };
+
+	return set->n && bsearch(&key, set->v, set->n, sizeof(*set->v), slice_cmp) != NULL;
 }
 
 static int name_char(int ch, int first)
@@ -48,9 +100,9 @@ static int name_char(int ch, int first)
  * ASCII-compatible encodings. */
 int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 {
-	const char *subset = NULL;
+	name_set names = { NULL, 0, 0 };
 	dg_buf name = DG_BUF_INIT;   /* an entity name, NUL-terminated for the lookup */
-	size_t slen = 0, i = 0;
+	size_t i = 0;
 	int external = 0, err = 0;
 
 	while (i < len && !err) {
@@ -74,6 +126,8 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 				continue;
 			}
 			if (rest >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
+				const char *subset = NULL;
+				size_t slen = 0;
 				int depth = 0;
 				char quote = 0;
 
@@ -96,7 +150,10 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 						break;
 					}
 				}
+				/* without its closing ']' the subset declares nothing (slen 0) */
 				external = find_bytes(p, n, "SYSTEM", 6) || find_bytes(p, n, "PUBLIC", 6);
+				if (subset && (err = names_collect(&names, subset, slen)) < 0)
+					break;
 				err = dg_buf_put(out, p, n);
 				i += n;
 				continue;
@@ -129,7 +186,7 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 				continue;
 			}
 		} else {
-			while (n < rest && n < 64 && name_char((unsigned char)p[n], n == 1))
+			while (n < rest && n <= ENTITY_NAME_MAX && name_char((unsigned char)p[n], n == 1))
 				n++;
 			if (n > 1 && n < rest && p[n] == ';') {
 				const htmlEntityDesc *h;
@@ -139,7 +196,7 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 					break;
 				if (!strcmp(name.ptr, "amp") || !strcmp(name.ptr, "lt") || !strcmp(name.ptr, "gt") ||
 				    !strcmp(name.ptr, "quot") || !strcmp(name.ptr, "apos") ||
-				    (subset && declared(subset, slen, name.ptr, n - 1))) {
+				    declared(&names, name.ptr, n - 1)) {
 					err = dg_buf_put(out, p, n + 1);
 				} else if ((h = htmlEntityLookup((const xmlChar *)name.ptr))) {
 					err = dg_buf_printf(out, "&#%u;", h->value);
@@ -159,6 +216,7 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 		i++;
 	}
 	dg_buf_free(&name);
+	free(names.v);
 	return err;
 }
 

@@ -30,6 +30,14 @@
 #define NS_CORE    NULL   /* the format's own elements: no namespace or an RSS one */
 #define NS_ANYATOM "atom" /* marker: Atom 1.0 or 0.3 */
 
+/* feedlink.c: the xml:base in force at one depth of the element last resolved. */
+struct feed_base_slot {
+	const xmlNode *node;
+	char *base;      /* NULL: none (or unusable) */
+	size_t len;
+	int owned;       /* base was allocated for this slot (else it is the parent's) */
+};
+
 typedef struct feed_ctx {
 	const char *name;        /* for messages */
 	const char *base_url;
@@ -44,6 +52,13 @@ typedef struct feed_ctx {
 	char *first_ns_error;
 	int nomem;               /* a message could not be kept: the parse fails */
 	int fixed_amp, fixed_ent, fixed_ref;
+	int entity_cut;          /* entity references dropped past the expansion budget */
+	size_t feed_base_len;
+	size_t link_budget;      /* bytes resolution may still add to links */
+	int link_cut;            /* links dropped past it */
+	struct feed_base_slot *base_slots;   /* per depth, for the element last resolved */
+	size_t nbase_slots;
+	struct feed_base_slot doc_base;      /* the document URL (borrowed base_url) */
 } feed_ctx;
 
 /* One entry while it is built; strings malloc'ed, NULL when absent. */
@@ -69,9 +84,10 @@ int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_o
 /* feedlink.c: links. NULL also when empty or of a scheme readers do not follow. */
 int dg_feed_scheme_len(const char *s);                     /* length of "scheme" before ':', 0 = none */
 char *dg_feed_resolve(const char *href, const char *const *bases, int nbases);
-char *dg_feed_resolve_at(const feed_ctx *c, const xmlNode *n, const char *href);
-char *dg_feed_link_text(const feed_ctx *c, const xmlNode *n);
-char *dg_feed_atom_link(const feed_ctx *c, const xmlNode *parent, const char *rel_want);
+char *dg_feed_resolve_at(feed_ctx *c, const xmlNode *n, const char *href);
+char *dg_feed_link_text(feed_ctx *c, const xmlNode *n);
+char *dg_feed_atom_link(feed_ctx *c, const xmlNode *parent, const char *rel_want);
+void dg_feed_bases_free(feed_ctx *c);                      /* the xml:base cache */
 
 /* feedjson.c: the JSON Feed reader; appends entries, 0 or <0. */
 int dg_feed_parse_json(feed_ctx *c, const char *data, size_t len, json_t *arr);

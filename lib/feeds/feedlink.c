@@ -97,25 +97,122 @@ char *dg_feed_resolve(const char *href, const char *const *bases, int nbases)
 	return h;   /* relative, and nothing to resolve it against */
 }
 
-/* href found on/in node n: xml:base (and the document URL), then the feed link. */
-char *dg_feed_resolve_at(const feed_ctx *c, const xmlNode *n, const char *href)
+/* --- xml:base, once per element ---
+ *
+ * libxml2's xmlNodeGetBase walks and re-resolves every ancestor's xml:base
+ * for each call: a megabyte of xml:base on the channel cost a megabyte per
+ * link. Here the base in force is kept per depth for the ancestors of the
+ * element last asked about (document order makes that the common case), an
+ * element without xml:base shares its parent's, and a base longer than what
+ * is left of the link budget is not used at all. */
+static void slot_clear(struct feed_base_slot *s)
 {
-	xmlChar *base = xmlNodeGetBase(c->doc, n);
+	if (s->owned)
+		free(s->base);
+	memset(s, 0, sizeof(*s));
+}
+
+void dg_feed_bases_free(feed_ctx *c)
+{
+	for (size_t i = 0; i < c->nbase_slots; i++)
+		slot_clear(&c->base_slots[i]);
+	free(c->base_slots);
+	c->base_slots = NULL;
+	c->nbase_slots = 0;
+}
+
+/* The xml:base in force at n, n at depth d (0 = the root element), or the
+ * document URL above the root; borrowed, NULL when none. */
+static const struct feed_base_slot *base_at(feed_ctx *c, const xmlNode *n, size_t d)
+{
+	static const struct feed_base_slot none;
+	const struct feed_base_slot *up;
+	struct feed_base_slot *s;
+	xmlChar *own;
+
+	if (!n || n->type == XML_DOCUMENT_NODE)
+		return &c->doc_base;
+	if (d >= c->nbase_slots) {
+		size_t cap = d + 16;
+		struct feed_base_slot *v = realloc(c->base_slots, cap * sizeof(*v));
+
+		if (!v)
+			return &none;   /* no memory: resolve against nothing */
+		memset(v + c->nbase_slots, 0, (cap - c->nbase_slots) * sizeof(*v));
+		c->base_slots = v;
+		c->nbase_slots = cap;
+	}
+	s = &c->base_slots[d];
+	if (s->node == n)
+		return s;
+	/* Another element at this depth: the slots below belonged to the old one. */
+	for (size_t i = d; i < c->nbase_slots && c->base_slots[i].node; i++)
+		slot_clear(&c->base_slots[i]);
+	up = base_at(c, n->parent, d ? d - 1 : 0);   /* the document URL above the root */
+	s = &c->base_slots[d];   /* the recursion may have moved the array */
+	s->node = n;
+	own = n->type == XML_ELEMENT_NODE ? xmlGetNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE) : NULL;
+	if (!own) {
+		s->base = up->base;
+		s->len = up->len;
+		return s;
+	}
+	if (dg_feed_scheme_len((const char *)own) || !up->base)
+		s->base = strdup((const char *)own);
+	else if (!(s->base = build_uri((const char *)own, up->base)))
+		s->base = NULL;   /* as xmlNodeGetBase: an unresolvable base is none */
+	xmlFree(own);
+	s->owned = s->base != NULL;
+	s->len = s->base ? strlen(s->base) : 0;
+	return s;
+}
+
+static size_t depth_of(const xmlNode *n)
+{
+	size_t d = 0;
+
+	while (n && n->parent && n->parent->type != XML_DOCUMENT_NODE)
+		n = n->parent, d++;
+	return d;
+}
+
+/* href found on/in node n: xml:base (and the document URL), then the feed
+ * link. Resolution may make links longer than written by c->link_budget
+ * bytes in all: a base longer than what is left is not used, and a link
+ * that it would have resolved, or that would grow past it, is dropped
+ * (counted in c->link_cut). */
+char *dg_feed_resolve_at(feed_ctx *c, const xmlNode *n, const char *href)
+{
+	const struct feed_base_slot *at = base_at(c, n, depth_of(n));
+	int skipped = (at->base && at->len > c->link_budget) ||
+		      (c->feed_base && c->feed_base_len > c->link_budget);
+	const char *base = at->base && at->len <= c->link_budget ? at->base : NULL;
+	const char *feed = c->feed_base && c->feed_base_len <= c->link_budget ? c->feed_base : NULL;
 	char *abs = NULL, *r;
-	const char *bases[2] = { (const char *)base, c->feed_base };
+	const char *bases[2] = { base, feed };
+	size_t hlen, rlen;
 
 	/* A relative xml:base with no document URL: relative to the feed link. */
-	if (base && !dg_feed_scheme_len((const char *)base) && c->feed_base &&
-	    (abs = build_uri((const char *)base, c->feed_base)))
+	if (base && !dg_feed_scheme_len(base) && feed && (abs = build_uri(base, feed)))
 		bases[0] = abs;
 	r = dg_feed_resolve(href, bases, 2);
 	free(abs);
-	xmlFree(base);
+	if (!r)
+		return NULL;
+	hlen = strlen(href);
+	rlen = strlen(r);
+	if ((skipped && !dg_feed_scheme_len(r)) || (rlen > hlen && rlen - hlen > c->link_budget)) {
+		free(r);
+		c->link_cut++;
+		return NULL;
+	}
+	if (rlen > hlen)
+		c->link_budget -= rlen - hlen;
 	return r;
 }
 
 /* Text of element n resolved as a link. */
-char *dg_feed_link_text(const feed_ctx *c, const xmlNode *n)
+char *dg_feed_link_text(feed_ctx *c, const xmlNode *n)
 {
 	xmlChar *t;
 	char *r;
@@ -137,7 +234,7 @@ static int html_type(const char *type)
 /* The link under parent with rel `rel_want` ("alternate" also matches a
  * missing rel), preferring one of an HTML type (as feedparser does), made
  * absolute; NULL when none. */
-char *dg_feed_atom_link(const feed_ctx *c, const xmlNode *parent, const char *rel_want)
+char *dg_feed_atom_link(feed_ctx *c, const xmlNode *parent, const char *rel_want)
 {
 	char *fallback = NULL;
 

@@ -16,6 +16,7 @@
 #include <libxml/xmlerror.h>
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,14 +24,19 @@
 #define FIELD_MAX ((size_t)4 << 20)   /* bytes of one field we look at */
 
 /* Namespace URIs compared the forgiving way: surrounding blanks, case and a
- * trailing slash do not matter (feeds write the iTunes one in every case). */
+ * trailing slash do not matter (feeds write the iTunes one in every case).
+ * Every element's test compares its URI, so a URI longer than any padded
+ * known one is no match without being measured to its end. */
+#define NS_URI_MAX 512
+
 static int ns_eq(const char *href, const char *uri)
 {
-	size_t a, b;
+	size_t a = strnlen(href, NS_URI_MAX + 1), b;
 
-	while (dg_feed_is_ws((unsigned char)*href))
-		href++;
-	a = strlen(href);
+	if (a > NS_URI_MAX)
+		return 0;
+	while (a && dg_feed_is_ws((unsigned char)*href))
+		href++, a--;
 	while (a && dg_feed_is_ws((unsigned char)href[a - 1]))
 		a--;
 	b = strlen(uri);
@@ -514,8 +520,10 @@ static int atom_entry(feed_ctx *c, const xmlNode *ent, json_t *arr)
 /* The feed's own absolute link: the last resort base for entry links. */
 static void set_feed_base(feed_ctx *c, char *cand)
 {
-	if (!c->feed_base && cand && dg_feed_scheme_len(cand))
+	if (!c->feed_base && cand && dg_feed_scheme_len(cand)) {
 		c->feed_base = cand;
+		c->feed_base_len = strlen(cand);
+	}
 	else
 		free(cand);
 }
@@ -554,6 +562,79 @@ static int read_atom(feed_ctx *c, const xmlNode *root, json_t *arr)
 		if (dg_feed_node_is(c, n, NS_ANYATOM, "entry") || dg_feed_node_is(c, n, NS_ANYATOM, "item"))
 			err = atom_entry(c, n, arr);   /* <item> in Atom: sloppy but meant */
 	return err;
+}
+
+/* --- entity amplification --- */
+
+/* The text one reference to ent expands to, measured once per entity (the
+ * length is kept in the entity's application field, ours while the document
+ * lives). libxml2 refuses runaway nesting while parsing, not the number of
+ * references: a 10 KB entity referenced from every field of every item would
+ * make gigabytes of text. */
+static size_t entity_len(xmlEntityPtr ent, xmlNode *ref)
+{
+	xmlChar *t;
+	size_t n;
+
+	if (ent->_private)
+		return (size_t)((uintptr_t)ent->_private - 1);
+	t = xmlNodeGetContent(ref);
+	n = t ? strlen((const char *)t) : 0;
+	xmlFree(t);
+	ent->_private = (void *)(uintptr_t)(n + 1);
+	return n;
+}
+
+/* Charge ref against *left; past the budget it is dropped from the tree. */
+static void charge_ref(feed_ctx *c, xmlNode *ref, size_t *left)
+{
+	xmlEntityPtr ent = xmlGetDocEntity(c->doc, ref->name);
+	size_t n;
+
+	if (!ent)
+		return;   /* undeclared: read as an HTML entity, a few bytes */
+	n = entity_len(ent, ref);
+	if (n <= *left) {
+		*left -= n;
+		return;
+	}
+	xmlUnlinkNode(ref);
+	xmlFreeNode(ref);   /* an entity reference does not own the entity's nodes */
+	c->entity_cut++;
+}
+
+static void charge_list(feed_ctx *c, xmlNode *n, size_t *left)
+{
+	while (n) {
+		xmlNode *next = n->next;
+
+		if (n->type == XML_ENTITY_REF_NODE)
+			charge_ref(c, n, left);
+		n = next;
+	}
+}
+
+/* One pass in document order over the tree under root: the references to
+ * declared entities (in content and attributes) expand to `budget` bytes in
+ * all; the ones past it are removed, so that every later read is bounded. */
+static void cap_entities(feed_ctx *c, xmlNode *root, size_t budget)
+{
+	xmlNode *n = root;
+
+	while (n) {
+		if (n->type == XML_ELEMENT_NODE) {
+			for (xmlAttr *a = n->properties; a; a = a->next)
+				charge_list(c, a->children, &budget);
+			charge_list(c, n->children, &budget);
+			if (n->children) {
+				n = n->children;
+				continue;
+			}
+		}
+		while (n != root && !n->next)
+			n = n->parent;
+		n = n == root ? NULL : n->next;
+	}
 }
 
 /* --- XML --- */
@@ -614,7 +695,7 @@ int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_o
 	xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
 	const char *charset = opts && opts->http_charset && *opts->http_charset ? opts->http_charset : NULL;
 	dg_buf fixed = DG_BUF_INIT, wide = DG_BUF_INIT;
-	const xmlNode *root;
+	xmlNode *root;
 	const char *rname, *colon;
 	int err = 0, is_wide;
 
@@ -659,6 +740,14 @@ int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_o
 		err = dg_err_set(DG_ERR_FAIL, "%s: not a feed: no XML document%s%s", c->name,
 				 c->errors ? ": " : "", c->errors ? c->first_error : "");
 		goto done;
+	}
+	/* Entities may expand to the document's own size (one field's worth for a small one). */
+	cap_entities(c, root, len > FIELD_MAX ? len : FIELD_MAX);
+	/* Resolving may lengthen links by as much again in all. */
+	c->link_budget = len > FIELD_MAX ? len : FIELD_MAX;
+	if (c->base_url) {
+		c->doc_base.base = (char *)c->base_url;
+		c->doc_base.len = strlen(c->base_url);
 	}
 	rname = (const char *)root->name;
 	if (!root->ns && (colon = strchr(rname, ':')))

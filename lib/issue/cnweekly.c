@@ -137,7 +137,7 @@ static int model(dg_issue *is)
 	cnweekly *c = is->data;
 	dg_weekly_input in = {c->sel[PROJECTS], c->sel[ARTICLES], c->sel[NEWS], c->latest,
 			      c->picks ? json_string_value(json_object_get(c->picks, "headline")) : NULL,
-			      is->number, c->items.total, c->items.read};
+			      is->number, c->items.total, c->items.read, c->col.warnings};
 	int err;
 
 	if (c->items.total && !c->items.read)

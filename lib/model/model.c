@@ -3,9 +3,11 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "base/text.h"
 #include "model/lang.h"
 #include "model/notes.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +85,15 @@ void dg_model_set_yaml(json_t *obj, const char *key, const char *value)
 
 	json_object_set_new(obj, key, json_string(q ? q : ""));
 	free(q);
+}
+
+/* A new string holding b's text, "" when b is in error or the text is not
+ * valid UTF-8 (a value built from outside text never goes missing). */
+static json_t *buf_string(const dg_buf *b)
+{
+	json_t *s = dg_buf_error(b) < 0 ? NULL : json_stringn(dg_buf_cstr(b), b->len);
+
+	return s ? s : json_string("");
 }
 
 static const char *community_name(const dg_config *cfg)
@@ -169,7 +180,7 @@ static json_t *highlight_groups(const dg_config *cfg, json_t *pulls, json_t *con
 		int person = 0;
 		size_t k;
 		json_t *c;
-		char url[300];
+		dg_buf url = DG_BUF_INIT;
 
 		/* Only people: bots' PRs (dependency bumps, translations) are not news. */
 		json_array_foreach(contributors, k, c)
@@ -186,11 +197,12 @@ static json_t *highlight_groups(const dg_config *cfg, json_t *pulls, json_t *con
 			json_object_set_new(g, "rest", json_integer(json_integer_value(json_object_get(g, "rest")) + 1));
 			continue;
 		}
-		snprintf(url, sizeof(url), "https://github.com/%s", login);
+		dg_buf_printf(&url, "https://github.com/%s", login);
 		json_array_append_new(json_object_get(g, "pulls"),
-			json_pack("{s:s, s:I, s:s, s:s, s:s}", "title", dg_json_str(p, "title"),
+			json_pack("{s:s, s:I, s:s, s:s, s:o}", "title", dg_json_str(p, "title"),
 				  "number", json_integer_value(json_object_get(p, "number")), "url", dg_json_str(p, "url"),
-				  "author", login, "author_url", url));
+				  "author", login, "author_url", buf_string(&url)));
+		dg_buf_free(&url);
 	}
 	/* Groups in repository order. */
 	{
@@ -260,42 +272,44 @@ static int decorate_events(const dg_config *cfg, const dg_lang *lang, json_t *li
  * digest writes beside the report. */
 static void decorate_new_contributors(const dg_config *cfg, json_t *list)
 {
+	dg_buf url = DG_BUF_INIT, svg = DG_BUF_INIT, small = DG_BUF_INIT;
 	size_t i;
 	json_t *n;
 
 	json_array_foreach(list, i, n) {
 		const char *login = dg_json_str(n, "login");
-		char url[1024] = "";
+		/* A small avatar: GitHub serves any size on request. */
+		const char *a = dg_json_str(n, "avatar_url");
 
+		dg_buf_free(&url);
+		dg_buf_free(&svg);
+		dg_buf_free(&small);
 		for (size_t k = 0; k < cfg->certificates.n; k++)
-			if (!strcasecmp(cfg->certificates.keys[k], login))
-				snprintf(url, sizeof(url), "%s", cfg->certificates.values[k]);
-		if (!*url && cfg->certificate_url) {
+			if (!strcasecmp(cfg->certificates.keys[k], login)) {
+				dg_buf_clear(&url);
+				dg_buf_puts(&url, cfg->certificates.values[k]);
+			}
+		if (!url.len && cfg->certificate_url) {
 			const char *at = strstr(cfg->certificate_url, "{login}");
+
 			if (at)
-				snprintf(url, sizeof(url), "%.*s%s%s", (int)(at - cfg->certificate_url),
-					 cfg->certificate_url, login, at + 7);
+				dg_buf_printf(&url, "%.*s%s%s", (int)(at - cfg->certificate_url),
+					      cfg->certificate_url, login, at + 7);
 			else
-				snprintf(url, sizeof(url), "%s", cfg->certificate_url);
+				dg_buf_puts(&url, cfg->certificate_url);
 		}
-		json_object_set_new(n, "certificate_url", json_string(url));
-		json_object_set_new(n, "certificate_generated", json_boolean(!*url));
-		{
-			char svg[300];
-			snprintf(svg, sizeof(svg), "certificates/contributor-%s.svg", login);
-			json_object_set_new(n, "certificate_file", json_string(svg));
-			if (!*url)
-				json_object_set_new(n, "certificate_url", json_string(svg));
-		}
-		{
-			/* A small avatar: GitHub serves any size on request. */
-			const char *a = dg_json_str(n, "avatar_url");
-			char small[600];
-			snprintf(small, sizeof(small), "%s%s%s", a, strchr(a, '?') ? "&" : "?",
-				 strstr(a, "avatars.githubusercontent.com") ? "s=64" : "size=64");
-			json_object_set_new(n, "avatar_small", json_string(*a ? small : ""));
-		}
+		dg_buf_printf(&svg, "certificates/contributor-%s.svg", login);
+		json_object_set_new(n, "certificate_url", url.len ? buf_string(&url) : buf_string(&svg));
+		json_object_set_new(n, "certificate_generated", json_boolean(!url.len));
+		json_object_set_new(n, "certificate_file", buf_string(&svg));
+		if (*a)
+			dg_buf_printf(&small, "%s%s%s", a, strchr(a, '?') ? "&" : "?",
+				      strstr(a, "avatars.githubusercontent.com") ? "s=64" : "size=64");
+		json_object_set_new(n, "avatar_small", buf_string(&small));
 	}
+	dg_buf_free(&url);
+	dg_buf_free(&svg);
+	dg_buf_free(&small);
 }
 
 static void add_separators(const char *sep, json_t *list)
@@ -314,45 +328,103 @@ static int is_url_key(const char *k)
 	return !strcmp(k, "url") || !strcmp(k, "link") || (n > 4 && !strcmp(k + n - 4, "_url"));
 }
 
-/* Links reach Markdown raw: keep only http(s) URLs, and percent-encode what
- * would end a link destination early. */
-void dg_model_sanitize_urls(json_t *v)
+/* The safe form of link u[0..n) in out: 0, 1 when it is no http(s) link
+ * (nor a certificates/ path) and becomes "", DG_ERR_FAIL on invalid UTF-8,
+ * DG_ERR_NOMEM. Bytes that would end a Markdown link destination early or
+ * open raw HTML are percent-encoded; valid UTF-8 is kept as it is. */
+static int safe_url(const char *u, size_t n, dg_buf *out)
 {
+	const unsigned char *s = (const unsigned char *)u;
+	size_t i = 0;
+
+	if ((n < 8 || strncasecmp(u, "https://", 8)) && (n < 7 || strncasecmp(u, "http://", 7)) &&
+	    (n < 13 || strncmp(u, "certificates/", 13)))
+		return 1;
+	while (i < n) {
+		unsigned char c = s[i];
+		uint32_t cp;
+		size_t k;
+
+		if (c < 0x80) {
+			if (c <= ' ' || c == 0x7f || strchr("<>()\"'`\\[]|", c))
+				dg_buf_printf(out, "%%%02X", c);
+			else
+				dg_buf_putc(out, (char)c);
+			i++;
+			continue;
+		}
+		if (!(k = dg_text_utf8_decode(s + i, n - i, &cp)))
+			return DG_ERR_FAIL;
+		dg_buf_put(out, s + i, k);
+		i += k;
+	}
+	return dg_buf_error(out);
+}
+
+/* Make obj[k] (a string) a safe link or "". Fails closed: when the safe
+ * form cannot be built or stored, the value becomes "" (or, without memory
+ * even for that, goes), with a warning naming the field. */
+static void sanitize_value(json_t *obj, const char *k, json_t *val, const char *field, json_t *warnings)
+{
+	dg_buf b = DG_BUF_INIT;
+	json_t *s = NULL;
+	int r = safe_url(json_string_value(val), json_string_length(val), &b);
+
+	if (r == 0)
+		s = json_stringn(b.ptr ? b.ptr : "", b.len);
+	else if (r == 1)
+		s = json_string("");
+	dg_buf_free(&b);
+	if (!s) {
+		if (warnings)
+			dg_json_appendf(warnings, "%s: %s: the link is left empty", field,
+					r == DG_ERR_FAIL ? "not valid UTF-8" : "out of memory");
+		s = json_string("");
+	}
+	if (!s || json_object_set_new(obj, k, s) < 0)
+		json_object_del(obj, k);
+}
+
+/* Walk v; `path` names the value ("news[2].link") for warnings. */
+static void sanitize(json_t *v, dg_buf *path, json_t *warnings)
+{
+	size_t len = path->len, i;
 	const char *k;
 	json_t *child;
-	size_t i;
+	void *it;
 
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, child)
-			dg_model_sanitize_urls(child);
+		json_array_foreach(v, i, child) {
+			dg_buf_printf(path, "[%zu]", i);
+			sanitize(child, path, warnings);
+			path->len = len;
+			if (path->ptr)
+				path->ptr[len] = '\0';
+		}
 		return;
 	}
 	if (!json_is_object(v))
 		return;
-	json_object_foreach(v, k, child) {
-		const char *u = json_string_value(child);
-		char out[2048];
-		size_t o = 0;
-
-		if (!u || !is_url_key(k)) {
-			dg_model_sanitize_urls(child);
-			continue;
-		}
-		if (strncasecmp(u, "https://", 8) && strncasecmp(u, "http://", 7) &&
-		    strncmp(u, "certificates/", 13)) {
-			json_object_set_new(v, k, json_string(""));
-			continue;
-		}
-		for (; *u && o + 4 < sizeof(out); u++) {
-			unsigned char c = (unsigned char)*u;
-			if (c <= ' ' || c == 0x7f || strchr("<>()\"'`\\[]|", c))
-				o += (size_t)snprintf(out + o, sizeof(out) - o, "%%%02X", c);
-			else
-				out[o++] = (char)c;
-		}
-		out[o] = '\0';
-		json_object_set_new(v, k, json_string(out));
+	json_object_foreach_safe(v, it, k, child) {
+		dg_buf_printf(path, "%s%s", len ? "." : "", k);
+		if (json_is_string(child) && is_url_key(k))
+			sanitize_value(v, k, child, dg_buf_error(path) < 0 ? k : dg_buf_cstr(path), warnings);
+		else
+			sanitize(child, path, warnings);
+		path->len = len;
+		if (path->ptr)
+			path->ptr[len] = '\0';
 	}
+}
+
+int dg_model_sanitize_urls(json_t *model, json_t *warnings)
+{
+	dg_buf path = DG_BUF_INIT;
+	size_t before = json_array_size(warnings);
+
+	sanitize(model, &path, warnings);
+	dg_buf_free(&path);
+	return (int)(json_array_size(warnings) - before);
 }
 
 void dg_model_add_links(const dg_config *cfg, json_t *model)
@@ -473,7 +545,7 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 	if (err < 0)
 		goto done;
 	dg_model_add_links(cfg, m);
-	dg_model_sanitize_urls(m);
+	dg_model_sanitize_urls(m, json_object_get(data, "warnings"));
 	/* warnings last: easiest to find at the end of the JSON */
 	if ((v = json_object_get(data, "warnings"))) {
 		json_incref(v);

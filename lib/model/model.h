@@ -23,6 +23,7 @@ typedef struct dg_weekly_input {
 	const char *headline;
 	int number;
 	int feeds_total, feeds_read;
+	json_t *warnings;   /* where dg_model_sanitize_urls says what it emptied; may be NULL */
 } dg_weekly_input;
 
 /* Word the watched releases among the `news` candidates ("kind": "release",
@@ -49,10 +50,14 @@ void dg_model_set_yaml(json_t *obj, const char *key, const char *value);
  * `model`, with has.links / has.qr_image (the "has" object must exist). */
 void dg_model_add_links(const dg_config *cfg, json_t *model);
 
-/* Keep only http(s) links (and digest's own certificates/ paths) in every
- * "url", "link" and "*_url" string, percent-encoding what would end a
- * Markdown link early; others become "". */
-void dg_model_sanitize_urls(json_t *model);
+/* Make every "url", "link" and "*_url" string in `model` a safe link: an
+ * http(s) URL (or digest's own certificates/ path) with what would end a
+ * Markdown link early or open raw HTML percent-encoded, or "". Fails closed:
+ * a value whose safe form cannot be built (invalid UTF-8, out of memory)
+ * becomes "" (without memory even for that, it is removed) and a warning
+ * naming the field ("news[2].link") is appended to `warnings` (may be NULL).
+ * Returns the number of such warnings. */
+int dg_model_sanitize_urls(json_t *model, json_t *warnings);
 
 /* Serialise for --format json: indented, keys in insertion order, UTF-8,
  * trailing newline. Caller frees. */

@@ -175,7 +175,7 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 	if (err < 0)
 		goto done;
 	dg_model_add_links(cfg, m_);
-	dg_model_sanitize_urls(m_);
+	dg_model_sanitize_urls(m_, in->warnings);
 	*out = m_;
 	m_ = NULL;
 done:

@@ -1,6 +1,7 @@
 /* test_feed.c - the feed reader's C API on small inline documents. */
 #include "check.h"
 #include "feeds/feed.h"
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
 
@@ -226,6 +227,168 @@ static void test_malformed(void)
 	CHECK(!entries || !strstr(field(0, "title"), "root:"), "external entity never loaded");
 }
 
+/* The repair pass looks every reference up among the names the DTD subset
+ * declares: declared ones stay references, HTML ones become characters, the
+ * rest bare '&'. A few MB of references to a large subset must read right
+ * (it took minutes when each reference rescanned the subset). */
+#define MANY_DECLS 5000
+#define MANY_ITEMS 2500
+
+static void test_entity_repair(void)
+{
+	dg_buf doc = DG_BUF_INIT;
+	char want[128];
+	int ok = 1;
+
+	parse("<!DOCTYPE rss [<!-- a comment --><!ENTITY ab \"AB\"><!ENTITY\ta\t\"A\">"
+	      "<!ENTITY % p \"P\">]><rss><channel><item><title>&a;&ab;&abc;&hellip;&p;</title>"
+	      "</item></channel></rss>");
+	CHECK(rc == 0 && count() == 1, "DTD subset: item read (rc %d)", rc);
+	CHECK_STR(field(0, "title"), "AAB&abc;\xe2\x80\xa6&p;",
+		  "declared names kept, HTML entity decoded, unknown and parameter names escaped");
+	CHECK(warning && strstr(warning, "escaped 2 bare '&'") && strstr(warning, "replaced 1 "),
+	      "DTD subset: repairs counted (%s)", warning ? warning : "none");
+
+	/* "<!ENTITY" run together for a megabyte (in a comment): no name there is
+	 * measured past the longest one looked up. */
+	dg_buf_puts(&doc, "<!DOCTYPE rss [<!-- <!ENTITY ");
+	for (int i = 0; i < 130000; i++)
+		dg_buf_puts(&doc, "<!ENTITY");
+	dg_buf_puts(&doc, " --><!ENTITY real \"R\">]><rss><channel><item><title>&real;&amp;</title></item></channel></rss>");
+	parse_opts(doc.ptr, doc.len, NULL);
+	CHECK(rc == 0 && count() == 1, "a megabyte of \"<!ENTITY\" in the subset: item read (rc %d)", rc);
+	CHECK_STR(field(0, "title"), "R&", "a megabyte of \"<!ENTITY\" in the subset: the real declaration counts");
+	dg_buf_free(&doc);
+
+	/* A second DOCTYPE whose subset never closes declares nothing. */
+	parse("<!DOCTYPE rss [<!ENTITY aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \"A\">]>"
+	      "<rss><channel><item><title>&hellip;</title></item></channel></rss><!DOCTYPE x [");
+	CHECK(rc == 0 && count() == 1, "unclosed second subset: item read");
+
+	dg_buf_puts(&doc, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n");
+	for (int i = 0; i < MANY_DECLS; i++)
+		dg_buf_printf(&doc, "<!ENTITY e%d \"E%d\">\n", i, i);
+	dg_buf_puts(&doc, "]>\n<rss version=\"2.0\"><channel><title>t</title>\n");
+	for (int i = 0; i < MANY_ITEMS; i++) {
+		dg_buf_printf(&doc, "<item><title>Item %d &e%d;&amp;&hellip;</title><description>", i,
+			      (i * 7) % MANY_DECLS);
+		for (int j = 0; j < 100; j++)
+			dg_buf_printf(&doc, "&e%d;&nope%d;", (i + j) % MANY_DECLS, j);
+		dg_buf_puts(&doc, "</description></item>\n");
+	}
+	dg_buf_puts(&doc, "</channel></rss>\n");
+	CHECK(dg_buf_error(&doc) == 0 && doc.len > ((size_t)3 << 20), "generated feed of %zu bytes", doc.len);
+	parse_opts(doc.ptr, doc.len, NULL);
+	CHECK(rc == 0 && count() == MANY_ITEMS, "many references: %zu entries (rc %d)", count(), rc);
+	for (int i = 0; i < MANY_ITEMS && ok; i += 97) {
+		snprintf(want, sizeof(want), "Item %d E%d&\xe2\x80\xa6", i, (i * 7) % MANY_DECLS);
+		ok = strcmp(field((size_t)i, "title"), want) == 0;
+		if (ok) {
+			snprintf(want, sizeof(want), "E%d&nope0;E%d&nope1;", i % MANY_DECLS, (i + 1) % MANY_DECLS);
+			ok = strncmp(field((size_t)i, "summary"), want, strlen(want)) == 0;
+		}
+	}
+	CHECK(ok, "many references: declared entities expanded, unknown ones kept as text");
+	CHECK(warning && strstr(warning, "escaped 250000 bare '&'"), "many references: repairs counted (%s)",
+	      warning ? warning : "none");
+	dg_buf_free(&doc);
+}
+
+/* Declared entities expand to the document's size (at least 4 MB) in all:
+ * references past that are dropped with a warning, so that a 10 KB entity
+ * referenced from every field cannot make gigabytes of text. */
+static void test_entity_amplification(void)
+{
+	dg_buf doc = DG_BUF_INIT;
+	size_t total = 0;
+	int i;
+
+	dg_buf_puts(&doc, "<!DOCTYPE rss [<!ENTITY big \"");
+	for (i = 0; i < 10000; i++)
+		dg_buf_putc(&doc, 'y');
+	dg_buf_puts(&doc, "\">]><rss><channel>");
+	for (i = 0; i < 200; i++) {
+		dg_buf_puts(&doc, "<item><title>");
+		for (int j = 0; j < 50; j++)
+			dg_buf_puts(&doc, "&big;");
+		dg_buf_printf(&doc, "</title><guid>g%d</guid></item>", i);
+	}
+	dg_buf_puts(&doc, "</channel></rss>");
+	CHECK(dg_buf_error(&doc) == 0, "amplifying document built");
+	parse_opts(doc.ptr, doc.len, NULL);
+	CHECK(rc == 0 && count() == 200, "amplifying document: every item read (%zu, rc %d)", count(), rc);
+	CHECK(strlen(field(0, "title")) == 500000, "the first titles expand in full");
+	CHECK_STR(field(199, "title"), "(null)", "past the budget references expand to nothing");
+	CHECK_STR(field(199, "id"), "g199", "the rest of a late item is read");
+	for (size_t k = 0; k < count(); k++)
+		total += json_is_string(json_object_get(json_array_get(entries, k), "title")) ?
+			 strlen(field(k, "title")) : 0;
+	CHECK(total <= ((size_t)4 << 20), "expanded text stays within 4 MB (%zu bytes)", total);
+	CHECK(warning && strstr(warning, "past the expansion limit"), "a warning says references were dropped (%s)",
+	      warning ? warning : "none");
+	dg_buf_free(&doc);
+}
+
+/* Parse head, a megabyte of `pad`, mid, then `items` times item_fmt (with
+ * the item's number) and the end of an RSS document. */
+static void parse_padded(const char *head, char pad, const char *mid, const char *item_fmt, int items)
+{
+	dg_buf doc = DG_BUF_INIT;
+
+	dg_buf_puts(&doc, head);
+	for (int i = 0; i < (1 << 20); i++)
+		dg_buf_putc(&doc, pad);
+	dg_buf_puts(&doc, mid);
+	for (int i = 0; i < items; i++)
+		dg_buf_printf(&doc, item_fmt, i);
+	dg_buf_puts(&doc, "</channel></rss>");
+	CHECK(dg_buf_error(&doc) == 0, "a document of %zu bytes built", doc.len);
+	parse_opts(doc.ptr, doc.len, NULL);
+	dg_buf_free(&doc);
+}
+
+/* Namespace URIs are compared on every element test: blanks around a known
+ * one are forgiven, but a URI of a megabyte is no known one, and is not
+ * measured again for every element. */
+static void test_namespace_padding(void)
+{
+	parse("<rss><channel><item xmlns:atom=\"  http://www.w3.org/2005/Atom/  \"><atom:link rel=\"alternate\" "
+	      "href=\"https://p.test/1\"/></item></channel></rss>");
+	CHECK_STR(field(0, "link"), "https://p.test/1", "a known namespace URI with blanks around it");
+	parse_padded("<rss><channel xmlns:atom=\"http://www.w3.org/2005/Atom", ' ', "\">",
+		     "<item><link>https://p.test/%d</link><atom:link href=\"https://q.test/\"/></item>", 20000);
+	CHECK(rc == 0 && count() == 20000, "a megabyte of namespace URI: all items read (%zu)", count());
+	CHECK_STR(field(19999, "link"), "https://p.test/19999", "a megabyte of namespace URI: the RSS link wins");
+}
+
+/* xml:base is worked out once per element, not once per link from the
+ * root down: nested and sibling bases resolve as before, and a megabyte of
+ * base lengthens the first links only, the rest dropped with a warning. */
+static void test_xml_base(void)
+{
+	parse("<rss><channel xml:base=\"http://a.test/x/\"><item xml:base=\"y/\"><link>z</link></item>"
+	      "<item><link>w</link></item><item xml:base=\"/abs/\"><title>t</title>"
+	      "<link xml:base=\"deeper/\">v</link></item><item xml:base=\"https://o.test/\"><link>u</link></item>"
+	      "</channel></rss>");
+	CHECK(rc == 0 && count() == 4, "xml:base document: four items");
+	CHECK_STR(field(0, "link"), "http://a.test/x/y/z", "nested relative xml:base");
+	CHECK_STR(field(1, "link"), "http://a.test/x/w", "a sibling does not inherit the previous item's base");
+	CHECK_STR(field(2, "link"), "http://a.test/abs/deeper/v", "xml:base on the link element itself");
+	CHECK_STR(field(3, "link"), "https://o.test/u", "an absolute xml:base replaces the inherited one");
+	parse_opts("<rss><channel xml:base=\"sub/\"><item><link>p</link></item></channel></rss>", 0,
+		   &(dg_feed_opts){ .base_url = "https://doc.test/feeds/" });
+	CHECK_STR(field(0, "link"), "https://doc.test/feeds/sub/p", "a relative xml:base against the document URL");
+
+	parse_padded("<rss><channel xml:base=\"https://b.test/", 'a', "/\"><title>t</title>",
+		     "<item><link>p%d</link></item>", 20000);
+	CHECK(rc == 0 && count() == 20000, "a megabyte of xml:base: all items read (%zu)", count());
+	CHECK(strlen(field(0, "link")) > (1 << 20) && strstr(field(0, "link"), "/p0"),
+	      "a megabyte of xml:base: the first link is resolved");
+	CHECK_STR(field(19999, "link"), "(null)", "a megabyte of xml:base: later links are dropped");
+	CHECK(warning && strstr(warning, "made too long by xml:base"), "a warning counts them (%s)",
+	      warning ? warning : "none");
+}
+
 static void test_other_formats(void)
 {
 	char doc[8192];
@@ -347,6 +510,10 @@ int main(void)
 	test_base_and_links();
 	test_encodings();
 	test_malformed();
+	test_entity_repair();
+	test_entity_amplification();
+	test_namespace_padding();
+	test_xml_base();
 	test_other_formats();
 	test_json_feed();
 	test_dates();
