@@ -3,22 +3,22 @@
  * else lives in lib/. */
 #include "base/date.h"
 #include "base/err.h"
+#include "base/progress.h"
 #include "base/window.h"
 #include "config/config.h"
 #include "issue/pipeline.h"
 #include "net/http.h"
 #include "store/store.h"
+#include "doctor.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#define EXIT_OK 0
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
-#define EXIT_PARTIAL 3
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 typedef struct options {
 	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir;
@@ -31,8 +31,8 @@ static const char usage_text[] =
 "              --since DATE --until DATE] [--kind community|cnweekly|all]\n"
 "              [--format md,html,json] [--out DIR] [--api-url URL] [--jobs N]\n"
 "              [--max-wait SECONDS] [--timeout SECONDS] [--state-dir DIR]\n"
-"              [--offline] [--draft]\n"
-"              [-q|--quiet] [-v|--verbose] [--help] [--version]\n";
+"              [--offline] [--draft] [-q|--quiet] [-v|--verbose] [--help] [--version]\n"
+"       digest doctor [--config FILE]\n";
 
 static const char help_text[] =
 "\n"
@@ -299,6 +299,8 @@ int main(int argc, char **argv)
 	char summary[512];
 	int rc, err = 0, failed_sources = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "doctor"))
+		return dg_doctor(argc - 1, argv + 1);
 	if ((rc = parse_args(argc, argv, &o)) != EXIT_OK || (rc = setup(&o, &cfg, &win)) != EXIT_OK) {
 		dg_config_free(cfg);
 		return rc;
@@ -306,16 +308,12 @@ int main(int argc, char **argv)
 	if ((err = dg_date_zone_load(cfg->timezone)) < 0 ||
 	    (err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
 		goto done;
-	hopts.token = dg_config_token(cfg);
-	hopts.token_name = cfg->token_env;
-	hopts.api_base = cfg->api_url;
-	hopts.jobs = o.jobs > 0 ? o.jobs : cfg->concurrency;
-	hopts.max_wait = o.max_wait >= 0 ? o.max_wait : cfg->max_wait;
-	hopts.timeout = o.timeout >= 0 ? o.timeout : cfg->timeout;
-	hopts.verbose = o.verbose;
-	hopts.quiet = o.quiet;
-	hopts.offline = o.offline;
-	hopts.cache = store;
+	hopts = (dg_http_opts){.token = dg_config_token(cfg), .token_name = cfg->token_env, .api_base = cfg->api_url,
+			       .jobs = o.jobs > 0 ? o.jobs : cfg->concurrency, .verbose = o.verbose, .quiet = o.quiet,
+			       .max_wait = o.max_wait >= 0 ? o.max_wait : cfg->max_wait, .offline = o.offline,
+			       .timeout = o.timeout >= 0 ? o.timeout : cfg->timeout, .cache = store};
+	/* Progress on a terminal only: not with -q or -v, nor when stdout is piped. */
+	dg_progress_start(!o.quiet && !o.verbose && isatty(1));
 	if ((err = dg_http_new(&hopts, &http)) < 0)
 		goto done;
 	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft};
@@ -326,6 +324,7 @@ int main(int argc, char **argv)
 	print_warnings(&o, &res);
 	failed_sources = res.failed_sources;
 done:
+	dg_progress_stop();
 	if (err < 0)
 		fprintf(stderr, "digest: %s\n", dg_err_last());
 	if (http && !o.quiet) {

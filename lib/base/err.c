@@ -1,4 +1,5 @@
 #include "base/err.h"
+#include "base/progress.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,6 +80,7 @@ void dg_err_clear(void)
 
 void dg_err_print(const char *prefix, const char *text)
 {
+	dg_progress_clear();
 	fputs("digest: ", stderr);
 	fputs(prefix, stderr);
 	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {

@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "github/collectint.h"
+#include "base/progress.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -318,6 +319,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	}
 
 	/* Stage 1: which repositories are watched. */
+	dg_progress_phase("repos");
 	dg_repos_queue(&c);
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
@@ -327,6 +329,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	}
 
 	/* Stage 2: releases per repo, merged pulls per search group, events. */
+	dg_progress_phase("releases, pulls, events");
 	dg_releases_queue(&c);
 	if (!(c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos))) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
@@ -346,6 +349,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		goto done;
 
 	/* Stage 3: contributors (usually started as the last merged page came in). */
+	dg_progress_phase("contributors");
 	dg_collect_contributors(&c);
 	if ((err = dg_http_run(http)) < 0)
 		goto done;

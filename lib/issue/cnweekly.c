@@ -3,6 +3,7 @@
  * or automatically (lib/select/weekly.h), modelled by lib/model/weekly.c;
  * what an issue published is recorded so that no later issue repeats it. */
 #include "base/err.h"
+#include "base/progress.h"
 #include "base/jsonx.h"
 #include "feeds/feedlist.h"
 #include "feeds/fetch.h"
@@ -75,6 +76,7 @@ static int collect(dg_issue *is)
 	if ((err = dg_picks_load(c->picks_path, &c->picks)) < 0)
 		return err;
 
+	dg_progress_phase("feeds, releases, projects");
 	dg_feeds_fetch(&c->col, c->feeds, &c->items);
 	dg_gh_watched_releases(&c->col, c->items.news);
 	if (!c->picks && cfg->cn_max_projects > 0)
@@ -120,6 +122,7 @@ static int select_items(dg_issue *is)
 	json_array_foreach(c->sel[PROJECTS], i, p)
 		if (*dg_json_str(p, "repo"))
 			dg_gh_latest_release(&c->col, dg_json_str(p, "repo"), c->latest);
+	dg_progress_phase("latest releases");
 	return dg_http_run(is->run->http);
 }
 

@@ -2,6 +2,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/output.h"
+#include "base/progress.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -73,6 +74,7 @@ int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg
 		return err;
 	if ((err = mark_partial(is)) < 0)
 		return err;
+	dg_progress_phase("render");
 	return run->draft ? kind->draft(is) : dg_outputs_render(is);
 }
 
@@ -147,8 +149,10 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 			json_array_extend(res->failures, issues[n]->failures);
 		}
 	}
-	if (!err)
+	if (!err) {
+		dg_progress_phase("write");
 		err = dg_fileset_commit(&files);
+	}
 	for (size_t i = 0; i < n && !err; i++)
 		err = dg_issue_record(issues[i]);
 	if (!err)

@@ -2,6 +2,7 @@
 #include "net/httpint.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/progress.h"
 #include "base/text.h"
 #include "base/date.h"
 
@@ -85,6 +86,7 @@ struct dg_http {
 	int expired;             /* the deadline passed: everything left fails */
 	request *current;        /* the request whose callback is running */
 	const char *current_next;/* the next page that callback was given */
+	char wait_why[160];      /* what the queue is waiting for (progress line) */
 	int warned_no_token;
 	dg_http_stats stats;
 	unsigned rng;
@@ -512,6 +514,7 @@ static void retry_later(dg_http *h, request *r, long delay_ms, const char *why)
 		return;
 	}
 	h->stats.retries++;
+	snprintf(h->wait_why, sizeof(h->wait_why), "%s (%s)", why, resource_names[r->resource]);
 	if (h->opts.verbose)
 		dg_http_log("GET %s: %s, retrying in %.1f s", r->url, why, delay_ms / 1000.0);
 	r->not_before_ms = now_ms() + delay_ms;
@@ -532,8 +535,13 @@ static void note_rate(dg_http *h, request *r)
 		 * than spend one to hear it (beyond max_wait, the 403 that comes
 		 * says when it resets). */
 		long long secs = r->rl_reset - (long long)time(NULL) + 1;
-		if (secs > 0 && secs <= h->opts.max_wait)
+		if (secs > 0 && secs <= h->opts.max_wait) {
+			char when[64];
 			h->blocked_until_ms[res] = now_ms() + secs * 1000;
+			dg_http_format_time(r->rl_reset, when, sizeof(when));
+			snprintf(h->wait_why, sizeof(h->wait_why), "the %s rate limit is used up (resets %s)",
+				 resource_names[res], when);
+		}
 	}
 	if (res == RES_CORE) {
 		h->stats.core_remaining = r->rl_remaining;
@@ -860,6 +868,9 @@ int dg_http_run(dg_http *h)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 			handle_done(h, r, m->data.result);
 		}
+		dg_progress_requests(h->stats.requests - h->active, h->active);
+		dg_progress_wait(!h->active && wake > now_ms() ? wake : 0, h->wait_why);
+		dg_progress_tick();
 		if (h->active || (h->queue_head && wake >= 0)) {
 			int timeout = 100;
 			now = now_ms();

@@ -3,6 +3,7 @@
  * scrubbing the token out of server text, log lines a server cannot forge. */
 #include "net/httpint.h"
 #include "base/buf.h"
+#include "base/progress.h"
 
 #include <curl/curl.h>
 #include <limits.h>
@@ -105,6 +106,7 @@ void dg_http_log(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (dg_buf_vprintf(&b, fmt, ap) == 0) {
+		dg_progress_clear();
 		fputs("digest: ", stderr);
 		for (const unsigned char *p = (const unsigned char *)dg_buf_cstr(&b); *p; p++)
 			if (*p < 0x20 || *p == 0x7f)
