@@ -7,6 +7,7 @@
 #include "base/jsonx.h"
 #include "model/model.h"
 #include "render/render.h"
+#include "wechat/wechat.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static int stage_markdown(outputs *o)
 static int stage_html(outputs *o)
 {
 	char *fragment = NULL, *page = NULL;
-	int err = dg_render_html(o->is->run->cfg, o->md, dg_json_str(o->is->model, "title"), &fragment, &page);
+	int err = dg_wechat_render(o->is->run->cfg, o->md, dg_json_str(o->is->model, "title"), &fragment, &page);
 
 	if (err < 0) {
 		free(fragment);

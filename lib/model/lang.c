@@ -4,7 +4,7 @@
 #include "base/datadir.h"
 #include "base/err.h"
 #include "config/toml.h"
-#include "render/mustache.h"
+#include "base/mustache.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 #include "render/render.h"
 #include "base/datadir.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "render/markdown.h"
-#include "render/mustache.h"
+#include "base/mustache.h"
 #include "base/output.h"
 #include "model/lang.h"
 #include "render/theme.h"
-#include "wechat/wechat.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -108,6 +108,15 @@ int dg_render_markdown(const dg_config *cfg, json_t *model, const char *name, ch
 }
 
 /* Skip a leading "---\n...\n---\n" block: the website reads it, readers don't. */
+static const char *skip_front_matter(const char *md);
+
+int dg_render_html(const char *md, char **html)
+{
+	const char *body = skip_front_matter(md);
+
+	return dg_markdown_to_html(body, strlen(body), html);
+}
+
 static const char *skip_front_matter(const char *md)
 {
 	const char *p;
@@ -120,9 +129,10 @@ static const char *skip_front_matter(const char *md)
 	return md;
 }
 
-static int load_theme(const dg_config *cfg, dg_theme **theme)
+int dg_render_theme(const dg_config *cfg, dg_theme **theme)
 {
-	char rel[512], *path = NULL;
+	dg_buf rel = DG_BUF_INIT;
+	char *path = NULL;
 	int found, err;
 
 	if (!cfg->theme || !strcmp(cfg->theme, "default")) {
@@ -135,63 +145,17 @@ static int load_theme(const dg_config *cfg, dg_theme **theme)
 		if (!(path = strdup(cfg->theme)))
 			return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	} else {
-		snprintf(rel, sizeof(rel), "themes/%s.toml", cfg->theme);
-		if ((found = dg_render_find_file(cfg, rel, &path)) < 0)
-			return found;
+		if (dg_buf_printf(&rel, "themes/%s.toml", cfg->theme) < 0)
+			return dg_buf_error(&rel);
+		found = dg_render_find_file(cfg, dg_buf_cstr(&rel), &path);
 		if (!found)
-			return dg_err_set(DG_ERR_CONFIG, "digest.theme: theme '%s' not found (%s)", cfg->theme, rel);
+			dg_err_set(DG_ERR_CONFIG, "digest.theme: theme '%s' not found (%s)", cfg->theme, dg_buf_cstr(&rel));
+		dg_buf_free(&rel);
+		if (found <= 0)
+			return found < 0 ? found : DG_ERR_CONFIG;
 	}
 	err = dg_theme_load(path, theme);
 	free(path);
-	return err;
-}
-
-int dg_render_html(const dg_config *cfg, const char *md, const char *title, char **fragment,
-		   char **page)
-{
-	const char *body = skip_front_matter(md);
-	char *html = NULL;
-	char *refs_heading = NULL, *copy = NULL, *copied = NULL, *failed = NULL;
-	dg_theme *theme = NULL;
-	dg_lang *lang = NULL;
-	dg_wechat_opts opts = {0};
-	dg_wechat_page_text text;
-	int err;
-
-	*fragment = *page = NULL;
-	if ((err = load_theme(cfg, &theme)) < 0)
-		return err;
-	if ((err = dg_lang_load(cfg, &lang)) < 0)
-		goto done;
-	refs_heading = dg_lang_say(lang, "wechat.references_heading", json_object(), &err);
-	copy = dg_lang_say(lang, "wechat.copy_button", json_object(), &err);
-	copied = dg_lang_say(lang, "wechat.copied", json_object(), &err);
-	failed = dg_lang_say(lang, "wechat.copy_failed", json_object(), &err);
-	if (err < 0)
-		goto done;
-	if ((err = dg_markdown_to_html(body, strlen(body), &html)) < 0)
-		goto done;
-	opts.theme = theme;
-	opts.refs_heading = refs_heading;
-	opts.cjk_spacing = 1;
-	if ((err = dg_wechat_fragment(html, strlen(html), &opts, fragment)) < 0)
-		goto done;
-	text.copy = copy;
-	text.copied = copied;
-	text.failed = failed;
-	err = dg_wechat_page(*fragment, title, cfg->language, &text, page);
-done:
-	if (err < 0) {
-		free(*fragment);
-		*fragment = NULL;
-	}
-	free(html);
-	free(refs_heading);
-	free(copy);
-	free(copied);
-	free(failed);
-	dg_lang_free(lang);
-	dg_theme_free(theme);
 	return err;
 }
 

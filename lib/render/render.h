@@ -1,4 +1,4 @@
-/* render.h - model -> Markdown (Mustache templates) -> HTML (WeChat fragment + preview page).
+/* render.h - model -> Markdown (Mustache templates) -> HTML (cmark-gfm).
  *
  * Templates are looked up, file by file, in: digest.templates_dir (the
  * user's overrides), $DIGEST_DATADIR/templates, templates/ beside the running
@@ -13,14 +13,18 @@
 #include <jansson.h>
 #include "base/buf.h"
 #include "config/config.h"
+#include "render/theme.h"
 
 /* Render <lang>/<name>.md.mustache with `model`. *md caller-frees. */
 int dg_render_markdown(const dg_config *cfg, json_t *model, const char *name, char **md);
 
-/* Markdown (front matter, if any, is skipped) -> the WeChat fragment and the
- * standalone preview page (caller frees both). */
-int dg_render_html(const dg_config *cfg, const char *md, const char *title, char **fragment,
-		   char **page);
+/* Markdown (its front matter, if any, skipped) -> HTML through cmark-gfm in
+ * safe mode. *html caller-frees. */
+int dg_render_html(const char *md, char **html);
+
+/* The WeChat theme digest.theme names (or the default). Caller frees with
+ * dg_theme_free. */
+int dg_render_theme(const dg_config *cfg, dg_theme **theme);
 
 /* Render certificate.svg.mustache for one new contributor (model entry,
  * plus the community and date). *svg caller-frees. */

@@ -6,7 +6,7 @@
 #include "wechat/wechat.h"
 #include "base/buf.h"
 #include "base/err.h"
-#include "render/mustache.h"
+#include "base/mustache.h"
 
 #include <string.h>
 

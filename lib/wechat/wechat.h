@@ -14,6 +14,7 @@
 #define DG_WECHAT_H
 
 #include <stddef.h>
+#include "config/config.h"
 #include "render/theme.h"
 
 typedef struct dg_wechat_opts {
@@ -42,5 +43,10 @@ typedef struct dg_wechat_page_text {
  * resources. Returns 0 and sets *page (caller frees), or DG_ERR_NOMEM. */
 int dg_wechat_page(const char *fragment, const char *title, const char *lang, const dg_wechat_page_text *text,
 		   char **page);
+
+/* The issue's Markdown (front matter skipped) -> the fragment to paste and
+ * the preview page, with the configured theme and the language's words
+ * (lib/wechat/compose.c). Both caller-free. */
+int dg_wechat_render(const dg_config *cfg, const char *md, const char *title, char **fragment, char **page);
 
 #endif

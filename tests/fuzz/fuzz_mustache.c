@@ -9,7 +9,7 @@
  * a template cannot ask for unbounded output. */
 #include "fuzz.h"
 #include "base/buf.h"
-#include "render/mustache.h"
+#include "base/mustache.h"
 #include "render/render.h"
 
 #define OUT_MAX (1u << 20)

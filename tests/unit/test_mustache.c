@@ -2,7 +2,7 @@
  * against lib/mustache.c, plus what the spec leaves to the engine: custom
  * escaping, error messages, number formatting, recursion limits. */
 #include "check.h"
-#include "render/mustache.h"
+#include "base/mustache.h"
 #include "base/err.h"
 
 #include <stdlib.h>

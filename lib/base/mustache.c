@@ -8,7 +8,7 @@
  * while rendering, at the start of each output line that comes from template
  * text (never inside interpolated values). Partials are loaded and parsed once
  * per render call and cached by name. */
-#include "render/mustache.h"
+#include "base/mustache.h"
 #include "base/err.h"
 
 #include <stdint.h>
