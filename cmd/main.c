@@ -21,7 +21,7 @@
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 typedef struct options {
-	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir;
+	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir, *publish;
 	int weekly, biweekly, jobs, max_wait, timeout, offline, draft, quiet, verbose;
 	unsigned format_mask;     /* DG_FORMAT_* */
 } options;
@@ -29,9 +29,10 @@ typedef struct options {
 static const char usage_text[] =
 "usage: digest [--config FILE] [--week [YYYY-Www] | --biweekly [YYYY-Www] |\n"
 "              --since DATE --until DATE] [--kind community|cnweekly|all]\n"
-"              [--format md,html,json] [--out DIR] [--api-url URL] [--jobs N]\n"
-"              [--max-wait SECONDS] [--timeout SECONDS] [--state-dir DIR]\n"
-"              [--offline] [--draft] [-q|--quiet] [-v|--verbose] [--help] [--version]\n"
+"              [--format md,html,json,wechat-json] [--out DIR] [--api-url URL]\n"
+"              [--jobs N] [--max-wait SECONDS] [--timeout SECONDS] [--state-dir DIR]\n"
+"              [--offline] [--draft] [--publish wechat]\n"
+"              [-q|--quiet] [-v|--verbose] [--help] [--version]\n"
 "       digest doctor [--config FILE]\n";
 
 static const char help_text[] =
@@ -54,9 +55,12 @@ static const char help_text[] =
 "  --draft                with --kind cnweekly: write the editor's file\n"
 "                         <cnweekly.picks_dir>/<YYYY>-W<ww>.toml pre-filled with\n"
 "                         candidates, instead of rendering (never overwrites it)\n"
-"  --format LIST          comma-separated: md, html, json (default md,html); html\n"
-"                         writes NAME.wechat.html (the fragment to paste) and\n"
-"                         NAME.html (a preview page with a copy button)\n"
+"  --format LIST          comma-separated: md, html, json, wechat-json (default\n"
+"                         md,html); html writes NAME.wechat.html (the fragment to\n"
+"                         paste) and NAME.html (a preview page with a copy button);\n"
+"                         wechat-json NAME.wechat.json (the WeChat draft payload)\n"
+"  --publish wechat       send each issue to the WeChat draft box ([wechat] config,\n"
+"                         WECHAT_APPID/WECHAT_SECRET); a re-run updates the draft\n"
 "  --out DIR              output directory (default digest.output_dir)\n"
 "                         files: DIR/<kind>-<YYYY>-W<ww>.<ext>, written atomically\n"
 "  --config FILE          config file (default $DIGEST_CONFIG, ./digest.toml,\n"
@@ -108,7 +112,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 enum { OPT_CONFIG = 256, OPT_WEEK, OPT_BIWEEKLY, OPT_SINCE, OPT_UNTIL, OPT_KIND, OPT_FORMAT,
        OPT_OUT, OPT_API_URL, OPT_JOBS, OPT_OFFLINE, OPT_HELP, OPT_VERSION, OPT_MAX_WAIT,
-       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT };
+       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -128,6 +132,7 @@ static int parse_args(int argc, char **argv, options *o)
 		{"state-dir", required_argument, NULL, OPT_STATE_DIR},
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"draft", no_argument, NULL, OPT_DRAFT},
+		{"publish", required_argument, NULL, OPT_PUBLISH},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -175,6 +180,7 @@ static int parse_args(int argc, char **argv, options *o)
 			break;
 		case OPT_OFFLINE: o->offline = 1; break;
 		case OPT_DRAFT: o->draft = 1; break;
+		case OPT_PUBLISH: o->publish = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h':
@@ -200,23 +206,12 @@ static int parse_args(int argc, char **argv, options *o)
 		o->kind = "community";
 	if (strcmp(o->kind, "all") && !dg_kind_find(o->kind))
 		return usage_error("--kind '%s': expected community, cnweekly or all", o->kind);
+	if (o->publish && strcmp(o->publish, "wechat"))
+		return usage_error("--publish '%s': expected wechat", o->publish);
 	if (o->draft && !strcmp(o->kind, "community"))
 		return usage_error("%s", "--draft goes with --kind cnweekly (it writes the editor's picks file)");
-	if (!o->formats)
-		o->formats = "md,html";
-	for (const char *p = o->formats, *names[] = {"md", "html", "json"}; *p; p += strcspn(p, ",") + 1) {
-		size_t n = strcspn(p, ","), i = 0;  /* names[i] is DG_FORMAT bit i */
-		while (i < 3 && (strlen(names[i]) != n || strncmp(p, names[i], n)))
-			i++;
-		if (i == 3 && n) {
-			fprintf(stderr, "digest: --format: unknown format '%.*s' (expected md, html, json)\n%s",
-				(int)n, p, usage_text);
-			return EXIT_USAGE;
-		}
-		o->format_mask |= i < 3 ? 1u << i : 0;
-		if (!p[n])
-			break;
-	}
+	if (dg_outputs_formats(o->formats ? o->formats : "md,html", &o->format_mask) < 0)
+		return usage_error("%s", dg_err_last());
 	return EXIT_OK;
 }
 
@@ -316,7 +311,7 @@ int main(int argc, char **argv)
 	dg_progress_start(!o.quiet && !o.verbose && isatty(1));
 	if ((err = dg_http_new(&hopts, &http)) < 0)
 		goto done;
-	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft};
+	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft, o.publish};
 	for (const dg_kind *const *k = dg_kinds; *k; k++)
 		if (strcmp(o.kind, "all") ? !strcmp(o.kind, (*k)->name) : (!o.draft || (*k)->draft))
 			kinds[n++] = *k;

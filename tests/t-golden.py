@@ -94,10 +94,12 @@ with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
         check(c.returncode == 0, "%s: the fragment passes every must-item of the WeChat checklist" % name,
               "\n".join(l for l in c.stdout.splitlines() if l.startswith("not ok")) + c.stderr)
         if lang == "zh":
-            certs = os.listdir(os.path.join(ws.out, "certificates"))
+            files = os.listdir(os.path.join(ws.out, "certificates"))
+            certs = [c for c in files if c.endswith(".svg")]
             model = ws.model("community-%s.json" % week)
-            check(len(certs) == len(model["new_contributors"]) and all(c.endswith(".svg") for c in certs),
-                  "zh: one SVG certificate per new contributor (%d)" % len(certs))
+            check(len(certs) == len(model["new_contributors"]) and
+                  sorted(c[:-4] + ".png" for c in certs) == sorted(c for c in files if c.endswith(".png")),
+                  "zh: one SVG and one PNG certificate per new contributor (%d)" % len(certs))
             svg = read_bytes(os.path.join(ws.out, "certificates", sorted(certs)[0])).decode()
             check(svg.startswith("<svg") and "KubeSphere" in svg, "zh: the certificate names the community")
             md = ws.read("community-%s.md" % week)

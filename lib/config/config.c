@@ -133,6 +133,25 @@ static const dg_schema_key contributors_keys[] = {
 	{NULL},
 };
 
+static const dg_schema_key images_keys[] = {
+	SV("avatar_url", avatar_url, NULL),
+	B("poster", images_poster),
+	B("cover", images_cover),
+	{NULL},
+};
+
+static const dg_schema_key wechat_keys[] = {
+	SV("api_url", wx_api_url, valid_url),
+	S("appid_env", wx_appid_env),
+	S("secret_env", wx_secret_env),
+	S("author", wx_author),
+	S("digest", wx_digest),
+	PATH("cover", wx_cover),
+	B("open_comment", wx_open_comment),
+	SV("source_url", wx_source_url, valid_url),
+	{NULL},
+};
+
 static const dg_schema_key root_keys[] = {
 	T("digest", digest_keys),
 	T("github", github_keys),
@@ -140,6 +159,8 @@ static const dg_schema_key root_keys[] = {
 	T("report", report_keys),
 	T("cnweekly", cnweekly_keys),
 	T("contributors", contributors_keys),
+	T("images", images_keys),
+	T("wechat", wechat_keys),
 	{NULL},
 };
 
@@ -193,6 +214,9 @@ static const struct {
 	{F(token_env), "GITHUB_TOKEN"},
 	{F(event_label), "event"},
 	{F(author), "digest"},
+	{F(wx_api_url), "https://api.weixin.qq.com"},
+	{F(wx_appid_env), "WECHAT_APPID"},
+	{F(wx_secret_env), "WECHAT_SECRET"},
 };
 
 static int set_defaults(dg_config *c)

@@ -78,6 +78,20 @@ typedef struct dg_config {
 	/* [contributors] */
 	char *certificate_url;   /* pattern with {login} */
 	dg_strmap certificates;  /* login -> URL overrides */
+
+	/* [images] */
+	char *avatar_url;        /* where avatars are fetched, with {login}; NULL = GitHub's */
+	int images_poster;       /* write the new-contributors poster (always with --publish) */
+	int images_cover;        /* write the cover (always with --publish) */
+
+	/* [wechat] (--publish wechat) */
+	char *wx_api_url;
+	char *wx_appid_env, *wx_secret_env;  /* names of the variables; the values are never stored */
+	char *wx_author;         /* NULL = digest.author */
+	char *wx_digest;         /* the summary; NULL = from the lead */
+	char *wx_cover;          /* a cover image file; NULL = the generated cover */
+	int wx_open_comment;
+	char *wx_source_url;     /* 阅读原文; NULL = none */
 } dg_config;
 
 /* Find the config file: `explicit_path`, else $DIGEST_CONFIG, else

@@ -5,7 +5,9 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "images/visuals.h"
 #include "model/model.h"
+#include "publish/payload.h"
 #include "render/render.h"
 #include "wechat/wechat.h"
 
@@ -15,10 +17,12 @@
 typedef struct outputs {
 	dg_issue *is;
 	char *md;                /* the Markdown, for the stages after it */
+	char *fragment;          /* the WeChat fragment (a copy), for wechat-json */
+	unsigned formats;        /* run->formats, with html when publishing */
 } outputs;
 
-/* Add OUT/<kind>-<label><suffix> with `data` (taken over). */
-static int add_issue_file(outputs *o, const char *suffix, char *data, int listed)
+/* Add OUT/<kind>-<label><suffix> with `len` bytes of `data` (taken over). */
+static int add_issue_bytes(outputs *o, const char *suffix, char *data, size_t len, int listed)
 {
 	const dg_run *run = o->is->run;
 	dg_buf name = DG_BUF_INIT;
@@ -31,16 +35,21 @@ static int add_issue_file(outputs *o, const char *suffix, char *data, int listed
 		dg_buf_free(&name);
 		return err;
 	}
-	err = dg_fileset_add(o->is->files, run->out_dir, dg_buf_cstr(&name), data, strlen(data), listed);
+	err = dg_fileset_add(o->is->files, run->out_dir, dg_buf_cstr(&name), data, len, listed);
 	dg_buf_free(&name);
 	return err;
+}
+
+static int add_issue_file(outputs *o, const char *suffix, char *data, int listed)
+{
+	return add_issue_bytes(o, suffix, data, data ? strlen(data) : 0, listed);
 }
 
 static int stage_markdown(outputs *o)
 {
 	int err = dg_render_markdown(o->is->run->cfg, o->is->model, o->is->kind->name, &o->md);
 
-	if (err < 0 || !(o->is->run->formats & DG_FORMAT_MD))
+	if (err < 0 || !(o->formats & DG_FORMAT_MD))
 		return err;
 	return add_issue_file(o, ".md", strdup(o->md), 1);
 }
@@ -54,6 +63,16 @@ static int stage_html(outputs *o)
 		free(fragment);
 		free(page);
 		return err;
+	}
+	if (!(o->fragment = strdup(fragment))) {
+		free(fragment);
+		free(page);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	if (!(o->formats & DG_FORMAT_HTML)) {
+		free(fragment);
+		free(page);
+		return 0;
 	}
 	if ((err = add_issue_file(o, ".wechat.html", fragment, 1)) < 0) {
 		free(page);
@@ -69,40 +88,54 @@ static int stage_json(outputs *o)
 	return json ? add_issue_file(o, ".json", json, 1) : dg_err_set(DG_ERR_NOMEM, "out of memory writing JSON");
 }
 
-/* OUT/certificates/contributor-<login>.svg for new contributors without a
- * certificate of their own; the login is reduced to [A-Za-z0-9_-]. */
+/* Certificates first: the Markdown links their PNGs (lib/images/visuals.h). */
 static int stage_certificates(outputs *o)
 {
+	return dg_visuals_certificates(o->is->run->cfg, o->is->model, o->is->run->out_dir, o->is->files);
+}
+
+/* OUT/<kind>-<label>.cover.png, when configured or publishing. */
+static int stage_cover(outputs *o)
+{
+	char *png = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!o->is->run->publish && !o->is->run->cfg->images_cover)
+		return 0;
+	if ((err = dg_visuals_cover(o->is->run->cfg, o->is->model, &png, &len)) < 0)
+		return err;
+	return add_issue_bytes(o, ".cover.png", png, len, 1);
+}
+
+/* OUT/<kind>-<label>.poster.png (new contributors), when configured or publishing. */
+static int stage_poster(outputs *o)
+{
 	const dg_run *run = o->is->run;
-	dg_buf dir = DG_BUF_INIT;
-	size_t i;
-	json_t *person;
-	int err = dg_buf_printf(&dir, "%s/certificates", run->out_dir);
+	char *png = NULL;
+	size_t len = 0;
+	int err;
 
-	json_array_foreach(json_object_get(o->is->model, "new_contributors"), i, person) {
-		const char *login = dg_json_str(person, "login");
-		dg_buf name = DG_BUF_INIT;
-		char *svg = NULL;
-		size_t k = 0;
+	if (!run->publish && !run->cfg->images_poster)
+		return 0;
+	if ((err = dg_visuals_poster(run->cfg, o->is->model, run->http, run->store, o->is->warnings, &png,
+				     &len)) < 0 || !png)
+		return err;
+	return add_issue_bytes(o, ".poster.png", png, len, 1);
+}
 
-		if (err < 0)
-			break;
-		if (!json_is_true(json_object_get(person, "certificate_generated")))
-			continue;
-		err = dg_buf_puts(&name, "contributor-");
-		for (const char *p = login; *p && k < 200 && !err; p++)
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    *p == '-' || *p == '_') {
-				err = dg_buf_putc(&name, *p);
-				k++;
-			}
-		if (!err && k && !(err = dg_buf_puts(&name, ".svg")) &&
-		    !(err = dg_render_certificate(run->cfg, o->is->model, person, &svg)))
-			err = dg_fileset_add(o->is->files, dg_buf_cstr(&dir), dg_buf_cstr(&name), svg, strlen(svg), 0);
-		dg_buf_free(&name);
-	}
-	dg_buf_free(&dir);
-	return err;
+/* OUT/<kind>-<label>.wechat.json: the draft/add payload, checked
+ * (lib/publish/payload.h); images not uploaded yet keep their paths. */
+static int stage_wechat_json(outputs *o)
+{
+	char *json = NULL;
+	int err;
+
+	if (!o->fragment)
+		return dg_err_set(DG_ERR_CONFIG, "--format wechat-json needs the html format too");
+	if ((err = dg_wxpayload_file(o->is->run->cfg, o->is->model, o->fragment, &json)) < 0)
+		return err;
+	return add_issue_file(o, ".wechat.json", json, 1);
 }
 
 /* In order; a stage runs when any of its formats is asked for. */
@@ -110,20 +143,44 @@ static const struct {
 	unsigned formats;
 	int (*run)(outputs *o);
 } stages[] = {
-	{DG_FORMAT_MD | DG_FORMAT_HTML, stage_markdown},
-	{DG_FORMAT_HTML, stage_html},
-	{DG_FORMAT_JSON, stage_json},
 	{DG_FORMAT_MD | DG_FORMAT_HTML, stage_certificates},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_markdown},
+	{DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_html},
+	{DG_FORMAT_JSON, stage_json},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_cover},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_poster},
+	{DG_FORMAT_WXJSON, stage_wechat_json},
 };
 
 int dg_outputs_render(dg_issue *is)
 {
-	outputs o = {is, NULL};
+	outputs o = {is, NULL, NULL, is->run->formats | (is->run->publish ? DG_FORMAT_HTML : 0)};
 	int err = 0;
 
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]) && !err; i++)
-		if (is->run->formats & stages[i].formats)
+		if (o.formats & stages[i].formats)
 			err = stages[i].run(&o);
 	free(o.md);
+	free(o.fragment);
 	return err;
+}
+
+int dg_outputs_formats(const char *list, unsigned *mask)
+{
+	static const char *const names[] = {"md", "html", "json", "wechat-json"};  /* bit i */
+	const size_t count = sizeof(names) / sizeof(names[0]);
+
+	*mask = 0;
+	for (const char *p = list; *p; p += strcspn(p, ",") + 1) {
+		size_t n = strcspn(p, ","), i = 0;
+		while (i < count && (strlen(names[i]) != n || strncmp(p, names[i], n)))
+			i++;
+		if (i == count && n)
+			return dg_err_set(DG_ERR_CONFIG, "--format: unknown format '%.*s' (expected md, html, json, "
+					  "wechat-json)", (int)n, p);
+		*mask |= i < count ? 1u << i : 0;
+		if (!p[n])
+			break;
+	}
+	return 0;
 }

@@ -3,8 +3,10 @@
 #include "base/err.h"
 #include "base/output.h"
 #include "base/progress.h"
+#include "publish/wechat.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -125,6 +127,20 @@ static int list_written(const dg_fileset *files, json_t *written)
 	return 0;
 }
 
+/* After the files and the state: the issue into the WeChat draft box. */
+static int publish(dg_issue *is, dg_issue_result *res)
+{
+	dg_publish_in in = {is->run->cfg, is->run->http, is->run->store, is->run->out_dir, is->kind->name,
+			    is->run->win->label, is->model, res->warnings};
+	char *media_id = NULL;
+	int updated = 0, err = dg_publish_wechat(&in, &media_id, &updated);
+
+	if (!err)
+		printf("wechat draft %s: %s (%s)\n", updated ? "updated" : "added", media_id, is->kind->name);
+	free(media_id);
+	return err;
+}
+
 int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_result *res)
 {
 	dg_fileset files = DG_FILESET_INIT;
@@ -155,6 +171,8 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	}
 	for (size_t i = 0; i < n && !err; i++)
 		err = dg_issue_record(issues[i]);
+	for (size_t i = 0; i < n && !err && run->publish; i++)
+		err = publish(issues[i], res);
 	if (!err)
 		err = list_written(&files, res->written);
 	for (size_t i = 0; i < n; i++)

@@ -34,6 +34,7 @@
 #define DG_FORMAT_MD   1u
 #define DG_FORMAT_HTML 2u
 #define DG_FORMAT_JSON 4u
+#define DG_FORMAT_WXJSON 8u  /* wechat-json: the WeChat draft payload */
 
 /* What the command line chose; everything borrowed. */
 typedef struct dg_run {
@@ -44,6 +45,7 @@ typedef struct dg_run {
 	const char *out_dir;
 	unsigned formats;        /* DG_FORMAT_* */
 	int draft;               /* write the editor's file instead of the issue */
+	const char *publish;     /* "wechat": send each issue to the WeChat draft box; NULL: none */
 } dg_run;
 
 struct dg_kind;
@@ -104,6 +106,10 @@ void dg_issue_result_clear(dg_issue_result *res);
 int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg_issue **out);
 int dg_issue_record(dg_issue *is);
 void dg_issue_free(dg_issue *is);
+
+/* --format's list ("md,html") as DG_FORMAT_* bits: 0, or DG_ERR_CONFIG
+ * naming the unknown format. */
+int dg_outputs_formats(const char *list, unsigned *mask);
 
 /* Render is->model in every format of run->formats into is->files
  * (lib/issue/outputs.c). */

@@ -28,6 +28,7 @@ static const char *const known[] = {
 	"cnweekly.keywords",
 	"release.title",              /* repo, repo_name, release, tag: a watched release as news */
 	"release.summary_sep",        /* between the note lines of its summary */
+	"wechat.title",               /* the draft's title: series, number, community, date */
 	"wechat.references_heading",  /* heading of the link references */
 	"wechat.copy_button",         /* the preview page's copy button */
 	"wechat.copied",              /* its status after a copy */

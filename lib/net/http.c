@@ -62,6 +62,8 @@ typedef struct request {
 	long long rl_reset;
 	int rl_resource;         /* -1 unknown */
 	int raw;                 /* not GitHub JSON: no token, body passed as is */
+	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
+	size_t post_len;
 	char *content_type;
 	char *message;           /* the error body's "message" (json_message) */
 } request;
@@ -133,6 +135,8 @@ static void request_free(request *r)
 	curl_slist_free_all(r->headers);
 	dg_buf_free(&r->body);
 	free(r->url);
+	free(r->post);
+	free(r->post_type);
 	free(r->etag);
 	free(r->link_next);
 	free(r->content_type);
@@ -294,6 +298,32 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 	return get(h, url, cb, ud, 1);
 }
 
+/* The request's url is the redacted one (every message and log line names
+ * it); the real one is its target. */
+int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
+		 size_t len, dg_http_cb cb, void *ud)
+{
+	request *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->target = strdup(url)) || !(r->url = dg_http_redact(url)) ||
+	    !(r->post_type = strdup(content_type)) || !(r->post = malloc(len ? len : 1))) {
+		request_free(r);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	if (len)
+		memcpy(r->post, body, len);
+	r->post_len = len;
+	r->page = 1;
+	r->cb = cb;
+	r->ud = ud;
+	r->raw = 1;
+	r->resource = RES_CORE;
+	dg_buf_init(&r->body, h->opts.max_body);
+	request_reset_response(r);
+	enqueue(h, r);
+	return 0;
+}
+
 /* --- curl callbacks --- */
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
@@ -369,12 +399,16 @@ static int start_transfer(dg_http *h, request *r)
 	request_reset_response(r);
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
-	if (h->opts.cache && !r->cached_body) {
+	if (h->opts.cache && !r->cached_body && !r->post) {
 		if ((err = dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next,
 					      &r->cached_body, &r->cached_len)) < 0)
 			return err;
 	}
-	if (r->raw) {
+	if (r->post) {
+		snprintf(line, sizeof(line), "Content-Type: %.1000s", r->post_type);
+		if ((err = add_header(r, line)) < 0 || (err = add_header(r, "Expect:")) < 0)
+			return err;
+	} else if (r->raw) {
 		if ((err = add_header(r, "Accept: application/atom+xml, application/rss+xml, "
 					 "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")) < 0)
 			return err;
@@ -419,6 +453,10 @@ static int start_transfer(dg_http *h, request *r)
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	if (r->post) {
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->post);
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->post_len);
+	}
 	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
 		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot start %s", url);
 	h->active++;
@@ -567,7 +605,7 @@ static void deliver(dg_http *h, request *r, const char *body, size_t len, const 
 		     jerr.line, jerr.text);
 		return;
 	}
-	if (!from_cache && h->opts.cache && r->etag && status == 200) {
+	if (!from_cache && h->opts.cache && r->etag && status == 200 && !r->post) {
 		if (dg_store_cache_put(h->opts.cache, r->url, r->etag, next, body, len) < 0 &&
 		    !h->opts.quiet)
 			fprintf(stderr, "digest: warning: %s\n", dg_err_last());
@@ -615,7 +653,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 	dg_http_scrub(h->opts.token, r->etag, r->etag ? strlen(r->etag) : 0);
 	dg_http_scrub(h->opts.token, r->content_type, r->content_type ? strlen(r->content_type) : 0);
 	if (h->opts.verbose)
-		dg_http_log("GET %s -> %ld%s", r->target ? r->target : r->url, status,
+		dg_http_log("%s %s -> %ld%s", r->post ? "POST" : "GET", r->post || !r->target ? r->url : r->target, status,
 		     code != CURLE_OK ? " (transport error)" :
 		     status == 304 ? " (not modified, cache hit)" :
 		     r->cached_etag ? " (cache stale)" : " (cache miss)");
@@ -648,6 +686,10 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 		h->stats.not_modified++;
 		h->stats.cache_hits++;
 		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, 200, 1);
+		return;
+	}
+	if (r->post && status >= 300 && status < 400) {
+		fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld: a POST is not redirected", r->url, status);
 		return;
 	}
 	if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
@@ -760,7 +802,8 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 
 static void serve_offline(dg_http *h, request *r)
 {
-	if (h->opts.cache && dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next,
+	if (h->opts.cache && !r->post &&
+	    dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next,
 						&r->cached_body, &r->cached_len) == 1) {
 		h->stats.cache_hits++;
 		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, 200, 1);

@@ -80,6 +80,17 @@ int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud);
  * GitHub's headers, body passed raw; still cached with its ETag. */
 int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 
+/* Queue a POST of `len` bytes of `body` with `content_type` (copied):
+ * raw like dg_http_get_raw, never with the token, never cached, retried like
+ * a GET (5xx, transport), never redirected. Messages and -v lines name the
+ * URL with its access_token= value redacted (dg_http_redact). */
+int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
+		 size_t len, dg_http_cb cb, void *ud);
+
+/* `url` with the value of every access_token= / secret= parameter replaced
+ * by "REDACTED"; caller frees; NULL on OOM. */
+char *dg_http_redact(const char *url);
+
 /* Run until every queued request (and those queued by callbacks) is done.
  * Returns 0, or DG_HTTP_ERR_FATAL with the message (the remaining requests
  * are answered with that error). */

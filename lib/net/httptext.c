@@ -2,6 +2,7 @@
  * values and numbers, Link and Retry-After, which URLs may carry the token,
  * scrubbing the token out of server text, log lines a server cannot forge. */
 #include "net/httpint.h"
+#include "net/http.h"
 #include "base/buf.h"
 #include "base/progress.h"
 
@@ -97,18 +98,51 @@ long dg_http_retry_after(const char *v)
 	return n < 0 ? 0 : n > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)n;
 }
 
+/* The length of the secret parameter name at p ("access_token=",
+ * "secret="), 0 when none starts there. */
+static size_t secret_param(const char *s, const char *p)
+{
+	static const char *const names[] = {"access_token=", "secret="};
+
+	if (p > s && p[-1] != '?' && p[-1] != '&' && p[-1] != ' ')
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(p, names[i], strlen(names[i])))
+			return strlen(names[i]);
+	return 0;
+}
+
+char *dg_http_redact(const char *url)
+{
+	dg_buf b = DG_BUF_INIT;
+
+	for (const char *p = url; *p;) {
+		size_t n = secret_param(url, p);
+		if (!n) {
+			dg_buf_putc(&b, *p++);
+			continue;
+		}
+		dg_buf_put(&b, p, n);
+		dg_buf_puts(&b, "REDACTED");
+		for (p += n; *p && *p != '&' && *p != ' ' && *p != '#'; p++)
+			;
+	}
+	return dg_buf_detach(&b);
+}
+
 /* Print a line on stderr with control characters escaped (-v lines show
- * URLs that came from servers). */
+ * URLs that came from servers) and secret parameters redacted. */
 void dg_http_log(const char *fmt, ...)
 {
 	dg_buf b = DG_BUF_INIT;
+	char *line = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (dg_buf_vprintf(&b, fmt, ap) == 0) {
+	if (dg_buf_vprintf(&b, fmt, ap) == 0 && (line = dg_http_redact(dg_buf_cstr(&b)))) {
 		dg_progress_clear();
 		fputs("digest: ", stderr);
-		for (const unsigned char *p = (const unsigned char *)dg_buf_cstr(&b); *p; p++)
+		for (const unsigned char *p = (const unsigned char *)line; *p; p++)
 			if (*p < 0x20 || *p == 0x7f)
 				fprintf(stderr, "\\x%02x", *p);
 			else
@@ -116,6 +150,7 @@ void dg_http_log(const char *fmt, ...)
 		fputc('\n', stderr);
 	}
 	va_end(ap);
+	free(line);
 	dg_buf_free(&b);
 }
 

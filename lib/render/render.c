@@ -159,26 +159,21 @@ int dg_render_theme(const dg_config *cfg, dg_theme **theme)
 	return err;
 }
 
-int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, char **svg)
+int dg_render_svg(const dg_config *cfg, const char *name, json_t *ctx, char **svg)
 {
 	char *tmpl = NULL, *path = NULL;
 	size_t len;
 	dg_buf out = DG_BUF_INIT;
 	dg_mustache_opts opts = {NULL, NULL, NULL, NULL};
-	json_t *ctx;
 	int err;
 
 	*svg = NULL;
-	if ((err = load_template(cfg, "certificate.svg.mustache", &tmpl, &len, &path)) < 0)
+	if (!ctx)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if ((err = load_template(cfg, name, &tmpl, &len, &path)) < 0)
 		return err;
 	opts.name = path;
-	ctx = json_pack("{s:O, s:O, s:O, s:O, s:s}", "person", person,
-			"community", json_object_get(model, "community"),
-			"period", json_object_get(model, "period"), "title", json_object_get(model, "title"),
-			"language", cfg->language);
-	err = ctx ? dg_mustache_render(tmpl, len, ctx, &opts, &out)
-		  : dg_err_set(DG_ERR_NOMEM, "out of memory");
-	json_decref(ctx);
+	err = dg_mustache_render(tmpl, len, ctx, &opts, &out);
 	free(tmpl);
 	free(path);
 	if (err < 0) {
@@ -186,4 +181,16 @@ int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, c
 		return err;
 	}
 	return dg_buf_finish(&out, svg);
+}
+
+int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, char **svg)
+{
+	json_t *ctx = json_pack("{s:O, s:O, s:O, s:O, s:s}", "person", person,
+				"community", json_object_get(model, "community"),
+				"period", json_object_get(model, "period"), "title", json_object_get(model, "title"),
+				"language", cfg->language);
+	int err = dg_render_svg(cfg, "certificate.svg.mustache", ctx, svg);
+
+	json_decref(ctx);
+	return err;
 }

@@ -30,6 +30,11 @@ int dg_render_theme(const dg_config *cfg, dg_theme **theme);
  * plus the community and date). *svg caller-frees. */
 int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, char **svg);
 
+/* Render the SVG template `name` ("cover.svg.mustache", looked up like the
+ * others, so a user overrides it in digest.templates_dir) with `ctx`
+ * (borrowed; NULL is out of memory). *svg caller-frees. */
+int dg_render_svg(const dg_config *cfg, const char *name, json_t *ctx, char **svg);
+
 /* Find a file under the templates roots ("zh/community.md.mustache",
  * "themes/default.toml"). *path caller-frees; 1 found, 0 not found, <0 error. */
 int dg_render_find_file(const dg_config *cfg, const char *relative, char **path);

@@ -37,6 +37,9 @@ static const char *const migrations[] = {
 	/* 2: what a probe proved of an API base's search syntax */
 	"CREATE TABLE search_semantics (api TEXT PRIMARY KEY, or_terms INTEGER NOT NULL,"
 	" proven_at INTEGER NOT NULL);",
+	/* 3: things kept by name: fetched avatars, the WeChat draft of an issue */
+	"CREATE TABLE kept (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
+	" kept_at INTEGER NOT NULL, PRIMARY KEY (ns, key));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -443,4 +446,43 @@ int dg_store_search_or_put(dg_store *s, const char *api, int terms, int64_t prov
 	if (err < 0)
 		return err;
 	return step_done(s, st, "writing search semantics");
+}
+
+int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value, size_t *len)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*value = NULL;
+	*len = 0;
+	if ((err = prepare(s, &st, "SELECT value FROM kept WHERE ns = ? AND key = ?", "ss", ns, key)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int n = sqlite3_column_bytes(st, 0);
+		const void *b = sqlite3_column_blob(st, 0);
+		if (!(*value = malloc((size_t)n + 1))) {
+			sqlite3_finalize(st);
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		}
+		if (n)
+			memcpy(*value, b, (size_t)n);
+		(*value)[n] = '\0';
+		*len = (size_t)n;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading kept values");
+}
+
+int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *value, size_t len)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO kept (ns, key, value, kept_at) VALUES (?, ?, ?, ?)",
+			   "ssbi", ns, key, value, len, (int64_t)time(NULL))) < 0)
+		return err;
+	return step_done(s, st, "writing kept values");
 }

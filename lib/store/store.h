@@ -1,8 +1,8 @@
 /* store.h - the state store: one SQLite file in state_dir.
  *
  * Holds the HTTP ETag cache, known contributors (first merged PR), items
- * published per kind of issue (dedupe), issue numbers and what was proven of
- * an API base's search syntax. WAL mode with a busy timeout; a lock file
+ * published per kind of issue (dedupe), issue numbers, what was proven of
+ * an API base's search syntax and values kept by name (avatars, drafts). WAL mode with a busy timeout; a lock file
  * makes a second concurrent run wait (up to
  * `lock_wait` seconds) and then fail with a clear message instead of
  * interleaving writes. Schema changes go through numbered migrations. */
@@ -76,5 +76,11 @@ int dg_store_issue_get(dg_store *s, const char *kind, const char *period, int *n
 int dg_store_issue_put(dg_store *s, const char *kind, const char *period, int number);
 /* Highest number recorded for kind (0 when none). */
 int dg_store_issue_max(dg_store *s, const char *kind, int *number);
+
+/* Values kept by namespace and key: "avatar" (image bytes by URL),
+ * "wechat_draft" (a draft's media_id by kind/period). Never a secret.
+ * get: 1 found (*value malloc'ed, NUL-terminated, caller frees), 0 not found. */
+int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value, size_t *len);
+int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *value, size_t len);
 
 #endif

@@ -28,6 +28,7 @@ static const char *const strings[][3] = {
 	{"cnweekly", "keywords", "cloud native"},
 	{"release", "title", "{{repo_name}} {{release}} is out"},
 	{"release", "summary_sep", "; "},
+	{"wechat", "title", "{{series}} | No. {{number}}"},
 	{"wechat", "references_heading", "References"},
 	{"wechat", "copy_button", "Copy"},
 	{"wechat", "copied", "Copied"},

@@ -1,0 +1,266 @@
+/* The images of an issue, from SVG templates (librsvg) and fetched avatars. */
+#include "images/visuals.h"
+#include "images/image.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+#include "render/render.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Certificates are rasterized at 1.5x: 1200x840 for the shipped template. */
+#define CERT_SCALE 1.5
+
+/* "contributor-<login>" with the login reduced to [A-Za-z0-9_-] (at most
+ * 200 of them); "" when nothing is left. */
+static int cert_base(dg_buf *name, const char *login)
+{
+	size_t k = 0;
+
+	dg_buf_puts(name, "contributor-");
+	for (const char *p = login; *p && k < 200; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_') {
+			dg_buf_putc(name, *p);
+			k++;
+		}
+	if (!k)
+		dg_buf_clear(name);
+	return dg_buf_error(name);
+}
+
+int dg_visuals_certificates(const dg_config *cfg, json_t *model, const char *out_dir, dg_fileset *files)
+{
+	dg_buf dir = DG_BUF_INIT;
+	size_t i;
+	json_t *person;
+	int err = dg_buf_printf(&dir, "%s/certificates", out_dir);
+
+	json_array_foreach(json_object_get(model, "new_contributors"), i, person) {
+		dg_buf name = DG_BUF_INIT, file = DG_BUF_INIT, link = DG_BUF_INIT;
+		char *svg = NULL, *png = NULL;
+		size_t png_len = 0;
+
+		if (err < 0)
+			break;
+		if (!json_is_true(json_object_get(person, "certificate_generated")))
+			continue;
+		if ((err = cert_base(&name, dg_json_str(person, "login"))) < 0 || !name.len)
+			goto next;
+		dg_buf_printf(&file, "%s.svg", dg_buf_cstr(&name));
+		dg_buf_printf(&link, "certificates/%s.png", dg_buf_cstr(&name));
+		if ((err = dg_buf_error(&file)) < 0 || (err = dg_buf_error(&link)) < 0 ||
+		    (err = dg_render_certificate(cfg, model, person, &svg)) < 0 ||
+		    (err = dg_image_svg_to_png(svg, strlen(svg), CERT_SCALE, dg_buf_cstr(&file), &png, &png_len)) < 0)
+			goto next;
+		err = dg_fileset_add(files, dg_buf_cstr(&dir), dg_buf_cstr(&file), svg, strlen(svg), 0);
+		svg = NULL;
+		dg_buf_clear(&file);
+		dg_buf_printf(&file, "%s.png", dg_buf_cstr(&name));
+		if (!err && !(err = dg_buf_error(&file)))
+			err = dg_fileset_add(files, dg_buf_cstr(&dir), dg_buf_cstr(&file), png, png_len, 0);
+		else
+			free(png);
+		png = NULL;
+		if (!err) {
+			json_object_set_new(person, "certificate_url", json_string(dg_buf_cstr(&link)));
+			json_object_set_new(person, "certificate_png", json_string(dg_buf_cstr(&link)));
+		}
+next:
+		free(svg);
+		free(png);
+		dg_buf_free(&name);
+		dg_buf_free(&file);
+		dg_buf_free(&link);
+	}
+	dg_buf_free(&dir);
+	return err;
+}
+
+int dg_visuals_cover(const dg_config *cfg, json_t *model, char **png, size_t *len)
+{
+	char *svg = NULL;
+	json_t *ctx = json_pack("{s:O?, s:O?, s:O?, s:O?, s:s}", "title", json_object_get(model, "title"),
+				"community", json_object_get(model, "community"),
+				"period", json_object_get(model, "period"), "number", json_object_get(model, "number"),
+				"language", cfg->language);
+	int err = dg_render_svg(cfg, "cover.svg.mustache", ctx, &svg);
+
+	json_decref(ctx);
+	*png = NULL;
+	*len = 0;
+	if (err == 0)
+		err = dg_image_svg_to_png(svg, strlen(svg), 1.0, "cover.svg.mustache", png, len);
+	free(svg);
+	return err;
+}
+
+char *dg_visuals_avatar_url(const dg_config *cfg, json_t *person)
+{
+	const char *pattern = cfg->avatar_url, *at;
+	dg_buf b = DG_BUF_INIT;
+
+	if (!pattern || !(at = strstr(pattern, "{login}")))
+		return strdup(pattern && *pattern ? pattern : dg_json_str(person, "avatar_small"));
+	dg_buf_put(&b, pattern, (size_t)(at - pattern));
+	dg_buf_puts(&b, dg_json_str(person, "login"));
+	dg_buf_puts(&b, at + 7);
+	return dg_buf_detach(&b);
+}
+
+void dg_fetched_clear(dg_fetched *f)
+{
+	if (!f)
+		return;
+	free(f->data);
+	free(f->error);
+	memset(f, 0, sizeof(*f));
+}
+
+typedef struct fetch_job {
+	dg_store *store;
+	dg_fetched *out;
+} fetch_job;
+
+static void on_fetched(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *message)
+{
+	fetch_job *job = ud;
+
+	(void)h;
+	if (err) {
+		job->out->error = strdup(message ? message : "failed");
+		return;
+	}
+	if (!(job->out->data = malloc(resp->len ? resp->len : 1))) {
+		job->out->error = strdup("out of memory");
+		return;
+	}
+	memcpy(job->out->data, resp->body, resp->len);
+	job->out->len = resp->len;
+	if (job->store && resp->status == 200)
+		(void)dg_store_kept_put(job->store, "image", resp->url, resp->body, resp->len);
+}
+
+int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_fetched *out)
+{
+	fetch_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+	int err = 0, queued = 0;
+
+	if (!jobs)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		if (store && dg_store_kept_get(store, "image", urls[i], &out[i].data, &out[i].len) == 1)
+			continue;
+		jobs[i] = (fetch_job){store, &out[i]};
+		if (strncmp(urls[i], "https://", 8) && strncmp(urls[i], "http://", 7)) {
+			out[i].error = strdup("not an http(s) URL");
+			continue;
+		}
+		if ((err = dg_http_get_raw(http, urls[i], on_fetched, &jobs[i])) < 0)
+			break;
+		queued = 1;
+	}
+	if (queued)
+		err = dg_http_run(http) < 0 ? dg_err_wrap(DG_ERR_FAIL, "fetching images") : err;
+	free(jobs);
+	return err;
+}
+
+/* A data: URI of the avatar as PNG/JPEG, or NULL (then the initial is drawn). */
+static char *avatar_data_uri(const dg_fetched *f, const char *login, json_t *warnings)
+{
+	char *img = NULL, *b64, *uri = NULL;
+	size_t len = 0;
+	dg_image_type t;
+	dg_buf b = DG_BUF_INIT;
+
+	if (!f->data) {
+		dg_json_appendf(warnings, "avatar of @%s: %s (drawn as an initial on the poster)", login,
+				f->error ? f->error : "not fetched");
+		return NULL;
+	}
+	if (dg_image_for_wechat(f->data, f->len, 256 * 1024, "avatar", &img, &len, &t) < 0) {
+		dg_json_appendf(warnings, "avatar of @%s: %s (drawn as an initial on the poster)", login,
+				dg_err_last());
+		return NULL;
+	}
+	if ((b64 = g_base64_encode((const guchar *)img, len))) {
+		dg_buf_printf(&b, "data:%s;base64,%s", dg_image_mime(t), b64);
+		uri = dg_buf_detach(&b);
+		g_free(b64);
+	}
+	free(img);
+	dg_buf_free(&b);
+	return uri;
+}
+
+/* The poster's layout: up to 6 columns of 150 x 190 cells under a header. */
+#define POSTER_W 900
+#define POSTER_COLS 6
+#define POSTER_CELL_W 150
+#define POSTER_CELL_H 190
+#define POSTER_TOP 170
+
+int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store,
+		      json_t *warnings, char **png, size_t *len)
+{
+	json_t *people_in = json_object_get(model, "new_contributors"), *people = json_array(), *ctx = NULL;
+	size_t n = json_array_size(people_in), i;
+	char **urls = calloc(n ? n : 1, sizeof(*urls));
+	dg_fetched *got = calloc(n ? n : 1, sizeof(*got));
+	char *svg = NULL;
+	int err = 0;
+
+	*png = NULL;
+	*len = 0;
+	if (!people || !urls || !got) {
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if (!n)
+		goto done;
+	for (i = 0; i < n && !err; i++)
+		if (!(urls[i] = dg_visuals_avatar_url(cfg, json_array_get(people_in, i))))
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (err < 0 || (err = dg_visuals_fetch(http, store, (const char *const *)urls, n, got)) < 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		const char *login = dg_json_str(json_array_get(people_in, i), "login");
+		size_t row = i / POSTER_COLS, col = i % POSTER_COLS, in_row = n - row * POSTER_COLS;
+		/* A last row that is not full is centred. */
+		size_t x0 = (POSTER_W - (in_row < POSTER_COLS ? in_row : POSTER_COLS) * POSTER_CELL_W) / 2;
+		char *uri = avatar_data_uri(&got[i], login, warnings);
+		char initial[2] = {login[0] ? login[0] : '?', 0};
+		json_int_t cx = (json_int_t)(x0 + col * POSTER_CELL_W + POSTER_CELL_W / 2),
+			   cy = (json_int_t)(POSTER_TOP + row * POSTER_CELL_H + 60);
+		json_t *p = json_pack("{s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "login", login,
+				      "avatar", uri, "initial", initial, "x", (json_int_t)(x0 + col * POSTER_CELL_W),
+				      "y", (json_int_t)(POSTER_TOP + row * POSTER_CELL_H), "cx", cx, "cy", cy,
+				      "ix", cx - 48, "iy", cy - 48);
+		free(uri);
+		if (!p || json_array_append_new(people, p) < 0) {
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+	}
+	ctx = json_pack("{s:O, s:O, s:O, s:O, s:s, s:I, s:I}", "title", json_object_get(model, "title"),
+			"community", json_object_get(model, "community"), "period", json_object_get(model, "period"),
+			"people", people, "language", cfg->language, "width", (json_int_t)POSTER_W,
+			"height", (json_int_t)(POSTER_TOP + ((n + POSTER_COLS - 1) / POSTER_COLS) * POSTER_CELL_H + 40));
+	if ((err = dg_render_svg(cfg, "poster.svg.mustache", ctx, &svg)) == 0)
+		err = dg_image_svg_to_png(svg, strlen(svg), 1.0, "poster.svg.mustache", png, len);
+done:
+	for (i = 0; urls && got && i < n; i++) {
+		free(urls[i]);
+		dg_fetched_clear(&got[i]);
+	}
+	free(urls);
+	free(got);
+	free(svg);
+	json_decref(people);
+	json_decref(ctx);
+	return err;
+}

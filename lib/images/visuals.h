@@ -1,0 +1,49 @@
+/* visuals.h - the images of an issue: certificate PNGs, the new-contributors
+ * poster and the cover, each rendered from an SVG template users can
+ * override (templates/certificate.svg.mustache, poster.svg.mustache,
+ * cover.svg.mustache), and the avatars the poster shows, fetched through
+ * the HTTP client without the token and kept in the state store. */
+#ifndef DG_VISUALS_H
+#define DG_VISUALS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include "base/fileset.h"
+#include "config/config.h"
+#include "net/http.h"
+#include "store/store.h"
+
+/* OUT/certificates/contributor-<login>.svg and .png for each new contributor
+ * of `model` without a certificate of their own (the login reduced to
+ * [A-Za-z0-9_-]); their certificate_url becomes the PNG's path, so the
+ * Markdown links what WeChat and readers can show. Added to `files`. */
+int dg_visuals_certificates(const dg_config *cfg, json_t *model, const char *out_dir, dg_fileset *files);
+
+/* The cover (900x383: the title and the period) as PNG; caller frees. */
+int dg_visuals_cover(const dg_config *cfg, json_t *model, char **png, size_t *len);
+
+/* The new-contributors poster (avatars in a grid with the logins) as PNG;
+ * *png NULL when the issue has no new contributor. Avatars that cannot be
+ * fetched are drawn as the login's initial, with a warning in `warnings`. */
+int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store,
+		      json_t *warnings, char **png, size_t *len);
+
+/* Where a person's avatar is fetched: images.avatar_url with {login}, else
+ * the model's avatar_small. Caller frees. */
+char *dg_visuals_avatar_url(const dg_config *cfg, json_t *person);
+
+/* What one fetch brought: the bytes, or why not. */
+typedef struct dg_fetched {
+	char *data;              /* malloc'ed, NULL on failure */
+	size_t len;
+	char *error;             /* one line, malloc'ed, NULL on success */
+} dg_fetched;
+
+/* Fetch `n` URLs in parallel (dg_http_get_raw: never with the token); each
+ * body is kept in the state store ("image", by URL), so a URL is fetched
+ * once. out[i] is filled for urls[i] (clear each with dg_fetched_clear).
+ * 0, or <0 when the HTTP client stopped (out still filled). */
+int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_fetched *out);
+void dg_fetched_clear(dg_fetched *f);
+
+#endif

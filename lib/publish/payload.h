@@ -1,0 +1,48 @@
+/* payload.h - the WeChat draft article: built from the issue, checked before
+ * anything is sent, and the <img> of its content found and replaced.
+ *
+ * The article is {article_type, title, author, digest, content,
+ * content_source_url, thumb_media_id, need_open_comment,
+ * only_fans_can_comment} (draft/add). Its title is the language's
+ * `wechat.title` (strings.toml), not the website title: WeChat allows 32
+ * characters. JSON is written as UTF-8, never \uXXXX. */
+#ifndef DG_PAYLOAD_H
+#define DG_PAYLOAD_H
+
+#include <jansson.h>
+#include "config/config.h"
+
+/* WeChat's limits (draft/add), in characters (code points). */
+#define DG_WX_TITLE_MAX 32
+#define DG_WX_AUTHOR_MAX 16
+#define DG_WX_DIGEST_MAX 128
+#define DG_WX_TEXT_MAX 20000            /* content: fewer characters of text than this */
+#define DG_WX_HTML_MAX (1024 * 1024)    /* content: fewer bytes of HTML than this */
+
+/* The article for `model` with `content` (HTML) and the cover's media_id
+ * ("" before upload). *article new (caller decrefs). */
+int dg_wxpayload_article(const dg_config *cfg, json_t *model, const char *content, const char *thumb_media_id,
+			 json_t **article);
+
+/* Pre-flight: 0, or DG_ERR_FAIL with one line naming the field and the limit
+ * ("wechat: title has 40 characters, WeChat allows 32: ..."). */
+int dg_wxpayload_check(json_t *article);
+
+/* {"articles":[article]} as UTF-8 JSON text; caller frees; NULL on OOM. */
+char *dg_wxpayload_dump(json_t *article);
+
+/* The checked payload for --format wechat-json (images not uploaded yet
+ * keep their paths, thumb_media_id ""). *json caller frees. */
+int dg_wxpayload_file(const dg_config *cfg, json_t *model, const char *fragment, char **json);
+
+/* The src of every <img> of `html`, in order, entities decoded; new array. */
+json_t *dg_wxhtml_images(const char *html);
+
+/* `html` with each <img> whose decoded src is a key of `map` given the
+ * value as src (a string), or removed (JSON null). *out caller frees. */
+int dg_wxhtml_replace(const char *html, json_t *map, char **out);
+
+/* Characters of text (tags dropped, an entity counts as one). */
+size_t dg_wxhtml_text_length(const char *html);
+
+#endif

@@ -1,0 +1,494 @@
+/* The WeChat draft-box client: stable_token, uploadimg, add_material,
+ * draft/add, draft/update. */
+#include "publish/wechat.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+#include "base/output.h"
+#include "images/image.h"
+#include "images/visuals.h"
+#include "publish/payload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_IMAGE_FILE (32u << 20)
+
+typedef struct wx {
+	const dg_publish_in *in;
+	char *token;             /* in memory only; wiped when done */
+} wx;
+
+typedef struct answer {
+	char *body;
+	size_t len;
+	char *error;
+} answer;
+
+static void on_answer(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *message)
+{
+	answer *a = ud;
+
+	(void)h;
+	if (err) {
+		a->error = strdup(message ? message : "failed");
+		return;
+	}
+	if ((a->body = malloc(resp->len + 1))) {
+		memcpy(a->body, resp->body, resp->len);
+		a->body[resp->len] = '\0';
+		a->len = resp->len;
+	}
+}
+
+/* POST and parse the JSON answer (WeChat may label it text/plain). */
+static int post_json(wx *w, const char *url, const char *ctype, const void *body, size_t len, const char *what,
+		     json_t **out)
+{
+	answer a = {0};
+	int err;
+
+	*out = NULL;
+	if ((err = dg_http_post(w->in->http, url, ctype, body, len, on_answer, &a)) < 0)
+		return err;
+	err = dg_http_run(w->in->http);
+	if (!err && a.error)
+		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: %s", what, a.error);
+	else if (!err && !(*out = json_loadb(a.body ? a.body : "", a.len, 0, NULL)))
+		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: the answer is not JSON", what);
+	free(a.body);
+	free(a.error);
+	return err;
+}
+
+/* The IP quoted in 40164's errmsg ("invalid ip 1.2.3.4 ipv6 ..., not in whitelist"). */
+static void quoted_ip(const char *msg, char *ip, size_t size)
+{
+	const char *p = strstr(msg, "invalid ip ");
+	size_t n = 0;
+
+	snprintf(ip, size, "(not named)");
+	if (!p)
+		return;
+	p += 11;
+	while (p[n] && p[n] != ' ' && p[n] != ',' && n + 1 < size)
+		n++;
+	if (n)
+		snprintf(ip, size, "%.*s", (int)n, p);
+}
+
+/* The one place a WeChat errcode becomes a message a maintainer can act on. */
+static int wx_error(long code, const char *msg, const char *what)
+{
+	char ip[64];
+
+	switch (code) {
+	case 40164:
+		quoted_ip(msg, ip, sizeof(ip));
+		return dg_err_set(DG_ERR_FAIL, "wechat: %s refused (40164): this machine's IP %s is not in the "
+				  "account's IP whitelist; add %s under 设置与开发 → 基本配置 → IP白名单 on "
+				  "mp.weixin.qq.com and run again", what, ip, ip);
+	case 40013:
+		return dg_err_set(DG_ERR_CONFIG, "wechat: the AppID was rejected (40013 invalid appid): check the "
+				  "variable named by wechat.appid_env");
+	case 40125:
+	case 40243:
+		return dg_err_set(DG_ERR_CONFIG, "wechat: the AppSecret was rejected (%ld%s): check the variable "
+				  "named by wechat.secret_env", code, code == 40243 ? ", frozen" : " invalid appsecret");
+	case 45009:
+	case 45011:
+		return dg_err_set(DG_ERR_FAIL, "wechat: %s: the %s API quota is used up (%ld); not retried: see "
+				  "openapi/quota/get, or reset it with clear_quota", what,
+				  code == 45009 ? "daily" : "per-minute", code);
+	case 48001:
+		return dg_err_set(DG_ERR_FAIL, "wechat: %s: the account lacks the permission for this API "
+				  "(48001 api unauthorized): unverified accounts may not use it", what);
+	default:
+		return dg_err_set(DG_ERR_FAIL, "wechat: %s: errcode %ld: %.300s", what, code, msg);
+	}
+}
+
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static int get_token(wx *w)
+{
+	const dg_config *cfg = w->in->cfg;
+	const char *appid = getenv(cfg->wx_appid_env), *secret = getenv(cfg->wx_secret_env);
+	json_t *req, *ans = NULL;
+	char *body, *url = NULL;
+	dg_buf b = DG_BUF_INIT;
+	int err;
+
+	if (!appid || !*appid || !secret || !*secret)
+		return dg_err_set(DG_ERR_CONFIG, "wechat: set %s and %s (the account's AppID and AppSecret)",
+				  cfg->wx_appid_env, cfg->wx_secret_env);
+	req = json_pack("{s:s, s:s, s:s, s:b}", "grant_type", "client_credential", "appid", appid, "secret",
+			secret, "force_refresh", 0);
+	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	dg_buf_printf(&b, "%s/cgi-bin/stable_token", cfg->wx_api_url);
+	if (!body || !(url = dg_buf_detach(&b))) {
+		free(body);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	for (int busy = 0; busy < 4; busy++) {
+		json_decref(ans);
+		ans = NULL;
+		if ((err = post_json(w, url, "application/json", body, strlen(body), "stable_token", &ans)) < 0 ||
+		    json_integer_value(json_object_get(ans, "errcode")) != -1 || busy == 3)
+			break;
+		sleep_ms(200L << busy);  /* -1: busy */
+	}
+	memset(body, 0, strlen(body));  /* it holds the secret */
+	free(body);
+	free(url);
+	if (!err) {
+		json_int_t code = json_integer_value(json_object_get(ans, "errcode"));
+		const char *t = json_string_value(json_object_get(ans, "access_token"));
+		if (code)
+			err = wx_error((long)code, dg_json_str(ans, "errmsg"), "stable_token");
+		else if (!t || !*t)
+			err = dg_err_set(DG_ERR_FAIL, "wechat: stable_token: no access_token in the answer");
+		else if (!(w->token = strdup(t)))
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	json_decref(ans);
+	return err;
+}
+
+static void drop_token(wx *w)
+{
+	if (w->token)
+		memset(w->token, 0, strlen(w->token));
+	free(w->token);
+	w->token = NULL;
+}
+
+/* Call `path` with the token: a stale token is fetched again and the call
+ * retried once; -1 (busy) is retried with backoff. *out: the answer. */
+static int call(wx *w, const char *path, const char *extra_query, const char *ctype, const void *body, size_t len,
+		const char *what, json_t **out)
+{
+	int err = 0, token_retry = 0, busy = 0;
+
+	*out = NULL;
+	for (;;) {
+		dg_buf b = DG_BUF_INIT;
+		char *url;
+		json_int_t code;
+		if (!w->token && (err = get_token(w)) < 0)
+			return err;
+		dg_buf_printf(&b, "%s%s?access_token=%s%s", w->in->cfg->wx_api_url, path, w->token,
+			      extra_query ? extra_query : "");
+		if (!(url = dg_buf_detach(&b)))
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		err = post_json(w, url, ctype, body, len, what, out);
+		memset(url, 0, strlen(url));
+		free(url);
+		if (err < 0)
+			return err;
+		code = json_integer_value(json_object_get(*out, "errcode"));
+		if (!code)
+			return 0;
+		if ((code == 40001 || code == 40014 || code == 42001) && !token_retry++) {
+			drop_token(w);
+		} else if (code == -1 && busy < 3) {
+			sleep_ms(200L << busy++);
+		} else {
+			err = wx_error((long)code, dg_json_str(*out, "errmsg"), what);
+			json_decref(*out);
+			*out = NULL;
+			return err;
+		}
+		json_decref(*out);
+		*out = NULL;
+	}
+}
+
+static int contains(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (hay[i] == needle[0] && !memcmp(hay + i, needle, k))
+			return 1;
+	return 0;
+}
+
+/* multipart/form-data with one file part `media`. */
+static int upload(wx *w, const char *path, const char *extra_query, const char *data, size_t len, dg_image_type t,
+		  const char *what, json_t **out)
+{
+	char boundary[64], ctype[128];
+	dg_buf b = DG_BUF_INIT;
+	unsigned n = 0;
+	int err;
+
+	do
+		snprintf(boundary, sizeof(boundary), "digest-boundary-%08x%u", (unsigned)len * 2654435761u, n++);
+	while (contains(data, len, boundary));
+	snprintf(ctype, sizeof(ctype), "multipart/form-data; boundary=%s", boundary);
+	dg_buf_printf(&b, "--%s\r\nContent-Disposition: form-data; name=\"media\"; filename=\"image.%s\"\r\n"
+		      "Content-Type: %s\r\n\r\n", boundary, t == DG_IMAGE_JPEG ? "jpg" : "png", dg_image_mime(t));
+	dg_buf_put(&b, data, len);
+	dg_buf_printf(&b, "\r\n--%s--\r\n", boundary);
+	if ((err = dg_buf_error(&b)) == 0)
+		err = call(w, path, extra_query, ctype, b.ptr, b.len, what, out);
+	dg_buf_free(&b);
+	return err;
+}
+
+/* A local image: a relative path under the output directory. */
+static int is_local(const char *src)
+{
+	return *src && *src != '/' && !strstr(src, "..") && !strchr(src, ':');
+}
+
+/* The bytes of every image of `html` (local files, fetched URLs), converted
+ * and uploaded: map src -> the https URL WeChat answered, or null (dropped,
+ * with a warning). */
+static int upload_images(wx *w, const char *html, json_t *map)
+{
+	const dg_publish_in *in = w->in;
+	json_t *srcs = dg_wxhtml_images(html), *v;
+	size_t i, n = json_array_size(srcs);
+	char **urls = calloc(n ? n : 1, sizeof(*urls));
+	dg_fetched *got = calloc(n ? n : 1, sizeof(*got));
+	int err = 0;
+
+	if (!srcs || !urls || !got) {
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	/* A new contributor's avatar is fetched where images.avatar_url says. */
+	json_array_foreach(srcs, i, v) {
+		const char *src = json_string_value(v);
+		size_t k;
+		json_t *p;
+		json_array_foreach(json_object_get(in->model, "new_contributors"), k, p)
+			if (!strcmp(src, dg_json_str(p, "avatar_small")))
+				urls[i] = dg_visuals_avatar_url(in->cfg, p);
+		if (!urls[i])
+			urls[i] = strdup(is_local(src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22) ? "" : src);
+	}
+	if ((err = dg_visuals_fetch(in->http, in->store, (const char *const *)urls, n, got)) < 0)
+		goto done;
+	json_array_foreach(srcs, i, v) {
+		const char *src = json_string_value(v);
+		char *img = NULL, *local = NULL;
+		size_t len = 0, local_len = 0;
+		dg_image_type t;
+		json_t *ans = NULL;
+		if (json_object_get(map, src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22))
+			continue;
+		if (is_local(src)) {
+			dg_buf path = DG_BUF_INIT;
+			dg_buf_printf(&path, "%s/%s", in->out_dir, src);
+			if (dg_buf_error(&path) < 0 ||
+			    dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &local, &local_len) < 0) {
+				free(got[i].error);
+				got[i].error = strdup(dg_err_last());
+			} else {
+				free(got[i].data);
+				got[i].data = local;
+				got[i].len = local_len;
+			}
+			dg_buf_free(&path);
+		}
+		if (!got[i].data ||
+		    dg_image_for_wechat(got[i].data, got[i].len, 0, src, &img, &len, &t) < 0) {
+			dg_json_appendf(in->warnings, "wechat: image %s left out of the draft: %s", src,
+					got[i].data ? dg_err_last() : got[i].error ? got[i].error : "not an image");
+			json_object_set_new(map, src, json_null());
+			continue;
+		}
+		err = upload(w, "/cgi-bin/media/uploadimg", NULL, img, len, t, "media/uploadimg", &ans);
+		free(img);
+		if (err < 0)
+			goto done;
+		{
+			const char *u = dg_json_str(ans, "url");
+			dg_buf https = DG_BUF_INIT;
+			if (!strncmp(u, "http://", 7)) {
+				dg_buf_puts(&https, "https://");
+				u += 7;
+			}
+			dg_buf_puts(&https, u);
+			if (!*dg_json_str(ans, "url"))
+				err = dg_err_set(DG_ERR_FAIL, "wechat: media/uploadimg answered no url for %s", src);
+			else if ((err = dg_buf_error(&https)) == 0)
+				json_object_set_new(map, src, json_string(dg_buf_cstr(&https)));
+			dg_buf_free(&https);
+		}
+		json_decref(ans);
+		if (err < 0)
+			goto done;
+	}
+done:
+	for (i = 0; urls && got && i < n; i++) {
+		free(urls[i]);
+		dg_fetched_clear(&got[i]);
+	}
+	free(urls);
+	free(got);
+	json_decref(srcs);
+	return err;
+}
+
+/* The fragment, with the certificates (and the poster) after it as images. */
+static int content_with_images(const dg_publish_in *in, char **html)
+{
+	dg_buf path = DG_BUF_INIT, b = DG_BUF_INIT;
+	char *fragment = NULL, *poster = NULL;
+	size_t len, i;
+	json_t *p;
+	int err;
+
+	dg_buf_printf(&path, "%s/%s-%s.wechat.html", in->out_dir, in->kind, in->label);
+	if ((err = dg_buf_error(&path)) < 0 ||
+	    (err = dg_output_read_file(dg_buf_cstr(&path), DG_WX_HTML_MAX * 2, &fragment, &len)) < 0)
+		goto done;
+	dg_buf_puts(&b, fragment);
+	dg_buf_clear(&path);
+	dg_buf_printf(&path, "%s/%s-%s.poster.png", in->out_dir, in->kind, in->label);
+	if (dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &poster, &len) == 0)
+		dg_buf_printf(&b, "<p style=\"text-align:center\"><img src=\"%s-%s.poster.png\" alt=\"\" "
+			      "style=\"max-width:100%%\"></p>\n", in->kind, in->label);
+	json_array_foreach(json_object_get(in->model, "new_contributors"), i, p)
+		if (*dg_json_str(p, "certificate_png"))
+			dg_buf_printf(&b, "<p style=\"text-align:center\"><img src=\"%s\" alt=\"@%s\" "
+				      "style=\"max-width:100%%\"></p>\n", dg_json_str(p, "certificate_png"),
+				      dg_json_str(p, "login"));
+	err = dg_buf_finish(&b, html);
+done:
+	free(fragment);
+	free(poster);
+	dg_buf_free(&path);
+	dg_buf_free(&b);
+	return err;
+}
+
+static int upload_cover(wx *w, char **media_id)
+{
+	const dg_publish_in *in = w->in;
+	dg_buf path = DG_BUF_INIT;
+	char *data = NULL, *img = NULL;
+	size_t len = 0, img_len = 0;
+	dg_image_type t;
+	json_t *ans = NULL;
+	int err;
+
+	*media_id = NULL;
+	if (in->cfg->wx_cover)
+		dg_buf_puts(&path, in->cfg->wx_cover);
+	else
+		dg_buf_printf(&path, "%s/%s-%s.cover.png", in->out_dir, in->kind, in->label);
+	if ((err = dg_buf_error(&path)) < 0 ||
+	    (err = dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &data, &len)) < 0 ||
+	    (err = dg_image_for_wechat(data, len, 10u << 20, dg_buf_cstr(&path), &img, &img_len, &t)) < 0 ||
+	    (err = upload(w, "/cgi-bin/material/add_material", "&type=image", img, img_len, t,
+			  "material/add_material", &ans)) < 0)
+		goto done;
+	if (!*dg_json_str(ans, "media_id"))
+		err = dg_err_set(DG_ERR_FAIL, "wechat: material/add_material answered no media_id");
+	else if (!(*media_id = strdup(dg_json_str(ans, "media_id"))))
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+done:
+	json_decref(ans);
+	free(data);
+	free(img);
+	dg_buf_free(&path);
+	return err;
+}
+
+/* draft/update of `known` (0: done), or draft/add; *media_id set. */
+static int save_draft(wx *w, json_t *article, const char *known, char **media_id, int *updated)
+{
+	json_t *req, *ans = NULL;
+	char *body;
+	int err;
+
+	*updated = 0;
+	if (known) {
+		req = json_pack("{s:s, s:i, s:O}", "media_id", known, "index", 0, "articles", article);
+		body = req ? json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(req);
+		if (!body)
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		err = call(w, "/cgi-bin/draft/update", NULL, "application/json; charset=utf-8", body, strlen(body),
+			   "draft/update", &ans);
+		free(body);
+		json_decref(ans);
+		if (err == 0) {
+			*updated = 1;
+			return (*media_id = strdup(known)) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+		}
+		if (!strstr(dg_err_last(), "errcode 40007"))
+			return err;
+		/* WeChat no longer knows the draft (published or deleted): add it again. */
+	}
+	if (!(body = dg_wxpayload_dump(article)))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	err = call(w, "/cgi-bin/draft/add", NULL, "application/json; charset=utf-8", body, strlen(body), "draft/add",
+		   &ans);
+	free(body);
+	if (!err && !*dg_json_str(ans, "media_id"))
+		err = dg_err_set(DG_ERR_FAIL, "wechat: draft/add answered no media_id");
+	else if (!err && !(*media_id = strdup(dg_json_str(ans, "media_id"))))
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	json_decref(ans);
+	return err;
+}
+
+int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
+{
+	wx w = {in, NULL};
+	char *html = NULL, *content = NULL, *thumb = NULL, *known = NULL;
+	json_t *article = NULL, *map = json_object();
+	dg_buf key = DG_BUF_INIT;
+	size_t len;
+	int err;
+
+	*media_id = NULL;
+	*updated = 0;
+	dg_buf_printf(&key, "%s/%s", in->kind, in->label);
+	if (!map || (err = dg_buf_error(&key)) < 0) {
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	/* Pre-flight before any upload. */
+	if ((err = content_with_images(in, &html)) < 0 ||
+	    (err = dg_wxpayload_article(in->cfg, in->model, html, "", &article)) < 0 ||
+	    (err = dg_wxpayload_check(article)) < 0)
+		goto done;
+	json_decref(article);
+	article = NULL;
+	if ((err = upload_images(&w, html, map)) < 0 || (err = dg_wxhtml_replace(html, map, &content)) < 0 ||
+	    (err = upload_cover(&w, &thumb)) < 0 ||
+	    (err = dg_wxpayload_article(in->cfg, in->model, content, thumb, &article)) < 0 ||
+	    (err = dg_wxpayload_check(article)) < 0)
+		goto done;
+	if ((err = dg_store_kept_get(in->store, "wechat_draft", dg_buf_cstr(&key), &known, &len)) < 0)
+		goto done;
+	if ((err = save_draft(&w, article, known, media_id, updated)) < 0)
+		goto done;
+	err = dg_store_kept_put(in->store, "wechat_draft", dg_buf_cstr(&key), *media_id, strlen(*media_id));
+done:
+	drop_token(&w);
+	json_decref(article);
+	json_decref(map);
+	free(html);
+	free(content);
+	free(thumb);
+	free(known);
+	dg_buf_free(&key);
+	return err;
+}

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""A fake WeChat Official Account API on 127.0.0.1 (stdlib only) for the
+draft-box publisher: stable_token, media/uploadimg, material/add_material,
+draft/add, draft/update, with the documented checks and errors (format and
+size checks on uploads, external images filtered, length limits, token
+expiry, IP whitelist, quota). /_state shows what it holds; /_control (POST
+JSON) changes behaviour: deny_ip, expire_after (authorized calls before the
+token expires), quota (draft calls left), busy (answers of -1). /_avatar/<login>.png
+serves a small PNG (an avatar host for the tests)."""
+import argparse, json, re, struct, threading, time, zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse, parse_qs
+
+STATE = {"tokens": {}, "uploads": [], "materials": {}, "drafts": {}, "log": [], "next": 1,
+         "deny_ip": None, "expire_after": None, "quota": None, "busy": 0, "escaped": False}
+LOCK = threading.Lock()
+ARGS = None
+LAST = [time.time()]
+
+
+def png(w, h, rgb):
+    raw = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def sniff(b):
+    if b.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if b.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if b[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if b.startswith(b"BM"):
+        return "bmp"
+    return None
+
+
+def text_len(html):
+    t = re.sub(r"<[^>]*>", "", html)
+    t = re.sub(r"&[#a-zA-Z0-9]{1,10};", "x", t)
+    return len(t.replace("\n", ""))
+
+
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def send(self, obj, ctype="application/json; encoding=utf-8", status=200):
+        body = json.dumps(obj, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def err(self, code, msg):
+        self.send({"errcode": code, "errmsg": msg})
+
+    def do_GET(self):
+        LAST[0] = time.time()
+        u = urlparse(self.path)
+        if u.path == "/_state":
+            with LOCK:
+                return self.send(STATE)
+        m = re.match(r"^/_avatar/([A-Za-z0-9_-]+)\.png$", u.path)
+        if m:
+            body = png(64, 64, (zlib.crc32(m.group(1).encode()) & 0xff, 120, 200))
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        self.send({"errcode": 43002, "errmsg": "require POST method"})
+
+    def do_POST(self):
+        LAST[0] = time.time()
+        u = urlparse(self.path)
+        q = parse_qs(u.query)
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        with LOCK:
+            STATE["log"].append({"path": u.path, "query_has_token": "access_token" in q})
+            if u.path == "/_control":
+                STATE.update(json.loads(body))
+                return self.send({"ok": True})
+            if STATE["deny_ip"]:
+                ip = STATE["deny_ip"]
+                return self.err(40164, f"invalid ip {ip} ipv6 ::ffff:{ip}, not in whitelist rid: 1")
+            if STATE["busy"] > 0:
+                STATE["busy"] -= 1
+                return self.err(-1, "system error")
+            if u.path == "/cgi-bin/stable_token":
+                return self.token(body)
+            tok = (q.get("access_token") or [""])[0]
+            if tok not in STATE["tokens"]:
+                return self.err(40001, "invalid credential, access_token is invalid or not latest")
+            if STATE["tokens"][tok] < time.time():
+                return self.err(42001, "access_token expired")
+            if STATE["expire_after"] is not None:
+                STATE["expire_after"] -= 1
+                if STATE["expire_after"] < 0:
+                    STATE["expire_after"] = None
+                    STATE["tokens"][tok] = 0
+                    return self.err(42001, "access_token expired")
+            if u.path == "/cgi-bin/media/uploadimg":
+                return self.upload(body, 1024 * 1024, ("png", "jpeg"), True)
+            if u.path == "/cgi-bin/material/add_material":
+                if (q.get("type") or [""])[0] != "image":
+                    return self.err(40004, "invalid media type")
+                return self.upload(body, 10 * 1024 * 1024, ("png", "jpeg", "gif", "bmp"), False)
+            if u.path in ("/cgi-bin/draft/add", "/cgi-bin/draft/update"):
+                return self.draft(u.path, body)
+        self.err(40066, "invalid url")
+
+    def token(self, body):
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return self.err(47001, "data format error")
+        if req.get("appid") != ARGS.appid:
+            return self.err(40013, "invalid appid")
+        if req.get("secret") != ARGS.secret:
+            return self.err(40125, "invalid appsecret")
+        now = time.time()
+        for t, exp in STATE["tokens"].items():
+            if exp > now and not req.get("force_refresh"):
+                return self.send({"access_token": t, "expires_in": int(exp - now)})
+        t = "TOKEN%06d%s" % (STATE["next"], "x" * 120)
+        STATE["next"] += 1
+        STATE["tokens"][t] = now + ARGS.token_ttl
+        self.send({"access_token": t, "expires_in": ARGS.token_ttl})
+
+    def upload(self, body, limit, kinds, plain):
+        ctype = self.headers.get("Content-Type", "")
+        m = re.search(r"boundary=(\S+)", ctype)
+        data = None
+        if m:
+            for part in body.split(b"--" + m.group(1).encode()):
+                head, _, rest = part.partition(b"\r\n\r\n")
+                if b'name="media"' in head:
+                    data = rest[:-2] if rest.endswith(b"\r\n") else rest
+        if data is None:
+            return self.err(41005, "media data missing")
+        kind = sniff(data)
+        if kind not in kinds:
+            return self.err(40005, "invalid file type")
+        if len(data) > limit:
+            return self.err(40009, "invalid image size")
+        i = STATE["next"]
+        STATE["next"] += 1
+        url = f"http://mmbiz.qpic.cn/mmbiz_{kind}/fake{i}/0?wx_fmt={kind}"
+        rec = {"kind": kind, "size": len(data), "url": url, "plain": plain}
+        if plain:
+            STATE["uploads"].append(rec)
+            return self.send({"url": url}, ctype="text/plain")
+        mid = "MEDIA%d" % i
+        STATE["materials"][mid] = rec
+        self.send({"media_id": mid, "url": url})
+
+    def draft(self, path, body):
+        if rb"\u" in body:
+            STATE["escaped"] = True
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return self.err(47001, "data format error")
+        if STATE["quota"] is not None:
+            if STATE["quota"] <= 0:
+                return self.err(45009, "reach max api daily quota limit")
+            STATE["quota"] -= 1
+        if path.endswith("update"):
+            if req.get("media_id") not in STATE["drafts"]:
+                return self.err(40007, "invalid media_id")
+            art = req.get("articles")
+            if not isinstance(art, dict):
+                return self.err(44003, "empty news data")
+        else:
+            arts = req.get("articles")
+            if not isinstance(arts, list) or not arts:
+                return self.err(44003, "empty news data")
+            art = arts[0]
+        if len(art.get("title", "")) > 32 or not art.get("title"):
+            return self.err(45003, "title size out of limit")
+        if len(art.get("author", "")) > 16:
+            return self.err(45110, "author size out of limit")
+        if len(art.get("digest", "")) > 128:
+            return self.err(45004, "description size out of limit")
+        c = art.get("content", "")
+        if text_len(c) >= 20000 or len(c.encode()) >= 1024 * 1024:
+            return self.err(45002, "content size out of limit")
+        if art.get("thumb_media_id") not in STATE["materials"]:
+            return self.err(40007, "invalid media_id")
+        for href in re.findall(r'<a\s[^>]*href="([^"]*)"', c):
+            if not href.startswith(("https://mp.weixin.qq.com/", "http://mp.weixin.qq.com/")):
+                return self.err(45166, "invalid content")
+        dropped = []
+        def keep(m):
+            if m.group(1).startswith("https://mmbiz.qpic.cn/"):
+                return m.group(0)
+            dropped.append(m.group(1))
+            return ""
+        art = dict(art, content=re.sub(r'<img\s[^>]*src="([^"]*)"[^>]*>', keep, c))
+        art["dropped_images"] = dropped
+        if path.endswith("update"):
+            STATE["drafts"][req["media_id"]] = dict(art, updates=STATE["drafts"][req["media_id"]].get("updates", 0) + 1)
+            return self.send({"errcode": 0, "errmsg": "ok"})
+        mid = "DRAFT%d" % STATE["next"]
+        STATE["next"] += 1
+        STATE["drafts"][mid] = art
+        self.send({"media_id": mid})
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--port-file")
+    p.add_argument("--appid", default="wxAPPID")
+    p.add_argument("--secret", default="SECRET")
+    p.add_argument("--token-ttl", type=int, default=7200)
+    p.add_argument("--max-idle", type=float, default=120)
+    ARGS = p.parse_args()
+    srv = ThreadingHTTPServer(("127.0.0.1", ARGS.port), H)
+    srv.timeout = 0.5
+    if ARGS.port_file:
+        with open(ARGS.port_file + ".tmp", "w") as f:
+            f.write(str(srv.server_address[1]))
+        import os
+        os.rename(ARGS.port_file + ".tmp", ARGS.port_file)
+    while time.time() - LAST[0] < ARGS.max_idle:
+        srv.handle_request()
+
+
+if __name__ == "__main__":
+    main()

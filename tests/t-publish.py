@@ -1,0 +1,176 @@
+"""--publish wechat against tests/fake_wechat.py, for the sample world: one
+draft with no external image, a PNG certificate per new contributor and a
+cover; a re-run updates the draft; token expiry survived; a whitelist refusal
+exits 1 naming the IP; a rejected secret exits 2; no secret or token in any
+output, file or the state store. And the rendered PNGs look right."""
+import glob, json, os, struct, subprocess, sys, tempfile, time, urllib.request, zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from digesttest import TESTS, WORLDS, FakeGitHub, Workspace, check, done  # noqa: E402
+
+SECRET = "S3cretValue-never-printed"
+APPID = "wxTESTAPPID"
+
+
+class FakeWeChat:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="dg-wx-")
+        pf = os.path.join(self.dir, "port")
+        self.proc = subprocess.Popen([sys.executable, os.path.join(TESTS, "fake_wechat.py"), "--port-file", pf,
+                                      "--appid", APPID, "--secret", SECRET, "--max-idle", "120"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while not os.path.exists(pf) and time.time() < deadline:
+            time.sleep(0.05)
+        self.url = "http://127.0.0.1:%s" % open(pf).read().strip()
+
+    def state(self):
+        with urllib.request.urlopen(self.url + "/_state", timeout=10) as r:
+            return json.load(r)
+
+    def control(self, **kw):
+        req = urllib.request.Request(self.url + "/_control", data=json.dumps(kw).encode(), method="POST")
+        urllib.request.urlopen(req, timeout=10).read()
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def read_png(path):
+    """(width, height, rows of RGBA tuples) of an 8-bit RGB/RGBA PNG."""
+    b = open(path, "rb").read()
+    assert b[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, w = 8, b"", 0
+    while pos < len(b):
+        n, t = struct.unpack(">I4s", b[pos:pos + 8])
+        d = b[pos + 8:pos + 8 + n]
+        if t == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", d[:10])
+        elif t == b"IDAT":
+            idat += d
+        pos += 12 + n
+    bpp = 4 if ctype == 6 else 3
+    raw, rows, prev = zlib.decompress(idat), [], bytearray(w * bpp)
+    stride = w * bpp
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            c = prev[i - bpp] if i >= bpp else 0
+            up = prev[i]
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + up) & 255
+            elif f == 3: line[i] = (line[i] + (a + up) // 2) & 255
+            elif f == 4:
+                p = a + up - c
+                pa, pb, pc = abs(p - a), abs(p - up), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else up if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return w, h, [[tuple(r[x * bpp:x * bpp + bpp]) for x in range(w)] for r in rows]
+
+
+def dark(px):
+    return sum(px[:3]) < 200 * 3
+
+
+with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
+    wxs = FakeWeChat()
+    tpl = tempfile.mkdtemp(prefix="dg-tpl-")
+    ws = Workspace(gh.url, language="zh", timezone="Asia/Shanghai",
+                   extra='community = "KubeSphere"\nauthor = "KubeSphere"\n'
+                         '[images]\navatar_url = "%s/_avatar/{login}.png"\n'
+                         '[wechat]\napi_url = "%s"\nsource_url = "https://kubesphere.io/zh/"\n' % (wxs.url, wxs.url))
+    env = {"WECHAT_APPID": APPID, "WECHAT_SECRET": SECRET}
+    wxs.control(expire_after=3)  # the token expires after three calls: fetched again, call retried
+    p = ws.run("--week", "2021-W49", "--publish", "wechat", "--format", "md,html,wechat-json", "-v", env=env)
+    check(p.returncode == 0, "publish exits 0 (%d): %s" % (p.returncode, p.stderr[-600:]))
+    st = wxs.state()
+    check(len(st["drafts"]) == 1, "one draft in the draft box")
+    draft = list(st["drafts"].values())[0] if st["drafts"] else {}
+    mid = list(st["drafts"])[0] if st["drafts"] else "?"
+    check(("wechat draft added: %s" % mid) in p.stdout, "the media_id is printed: " + p.stdout[:200])
+    check(draft.get("dropped_images") == [], "no image of the content was filtered: %s" % draft.get("dropped_images"))
+    srcs = __import__("re").findall(r'<img[^>]*src="([^"]*)"', draft.get("content", ""))
+    check(srcs and all(s.startswith("https://mmbiz.qpic.cn/") for s in srcs), "every <img> is an uploaded https URL")
+    certs = sorted(glob.glob(os.path.join(ws.out, "certificates", "*.png")))
+    check(len(certs) == 4, "a PNG certificate per new contributor: %d" % len(certs))
+    check(len(st["uploads"]) >= len(certs) + 4 and all(u["kind"] in ("png", "jpeg") for u in st["uploads"]),
+          "certificates, avatars and poster uploaded as PNG/JPEG: %d" % len(st["uploads"]))
+    check(all(u["size"] < 1024 * 1024 for u in st["uploads"]), "each upload under 1 MB")
+    check(draft.get("thumb_media_id") in st["materials"], "the cover is a permanent material")
+    check(len(draft.get("title", "")) <= 32 and "第" in draft.get("title", ""), "short title: " + draft.get("title", ""))
+    check(not st["escaped"], "JSON sent as UTF-8, no \\u escapes")
+    tokens = [l for l in st["log"] if l["path"] == "/cgi-bin/stable_token"]
+    check(len(tokens) >= 2, "token expiry survived: fetched %d times" % len(tokens))
+    check("access_token=REDACTED" in p.stderr, "-v redacts access_token=")
+    payload = json.load(open(os.path.join(ws.out, "community-2021-W49.wechat.json"), encoding="utf-8"))
+    check(payload["articles"][0]["title"] == draft.get("title"), "wechat-json holds the same title")
+
+    # A re-run updates the same draft.
+    p2 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    st = wxs.state()
+    check(p2.returncode == 0 and len(st["drafts"]) == 1 and st["drafts"].get(mid, {}).get("updates") == 1,
+          "a re-run updates the draft (%d): %s" % (p2.returncode, p2.stderr[-300:]))
+    check(("wechat draft updated: %s" % mid) in p2.stdout, "the update is reported")
+
+    # Whitelist refusal: exit 1, the IP named, no retry.
+    wxs.control(deny_ip="203.0.113.7")
+    p3 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    check(p3.returncode == 1 and "203.0.113.7" in p3.stderr and "whitelist" in p3.stderr,
+          "40164: exit 1 naming the IP: %d %s" % (p3.returncode, p3.stderr[-300:]))
+    wxs.control(deny_ip=None)
+
+    # A rejected secret is a configuration error.
+    p4 = ws.run("--week", "2021-W49", "--publish", "wechat", env={"WECHAT_APPID": APPID, "WECHAT_SECRET": "wrong"})
+    check(p4.returncode == 2 and "AppSecret" in p4.stderr, "40125: exit 2: %d %s" % (p4.returncode, p4.stderr[-200:]))
+
+    # Busy (-1) is retried.
+    wxs.control(busy=1)
+    p5 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    check(p5.returncode == 0, "-1 is retried: %s" % p5.stderr[-200:])
+
+    # No secret or token anywhere.
+    outputs = [p.stdout, p.stderr, p2.stdout, p2.stderr, p3.stderr, p4.stderr, p5.stderr]
+    for f in glob.glob(os.path.join(ws.dir, "**", "*"), recursive=True):
+        if os.path.isfile(f):
+            outputs.append(open(f, "rb").read().decode("latin-1"))
+    check(not any(SECRET in o or "TOKEN0000" in o for o in outputs), "no secret or token in outputs, files or the store")
+
+    # The PNGs look right.
+    w, h, px = read_png(certs[0])
+    check((w, h) == (1200, 840), "certificate PNG is 1200x840: %dx%d" % (w, h))
+    check(px[37][600][:3] == (0x00, 0xa9, 0x71), "certificate border colour at (600,37): %s" % (px[37][600],))
+    check(px[5][5][:3] == (0xf7, 0xfa, 0xf9), "certificate background at (5,5)")
+    cw, ch, cpx = read_png(os.path.join(ws.out, "community-2021-W49.cover.png"))
+    check((cw, ch) == (900, 383), "cover is 900x383: %dx%d" % (cw, ch))
+
+    # CJK glyphs, not tofu: a user's cover template draws 中 large; its middle
+    # column is ink from top to bottom (a tofu box would be hollow there).
+    os.makedirs(tpl, exist_ok=True)
+    with open(os.path.join(tpl, "cover.svg.mustache"), "w", encoding="utf-8") as f:
+        f.write('<svg xmlns="http://www.w3.org/2000/svg" width="900" height="383">'
+                '<rect width="900" height="383" fill="#ffffff"/>'
+                '<text x="450" y="300" font-size="300" text-anchor="middle" fill="#000000" '
+                'font-family="Noto Sans CJK SC, sans-serif">中</text></svg>')
+    with open(ws.config, "a") as f:
+        pass
+    cfg = open(ws.config).read().replace('[digest]\n', '[digest]\ntemplates_dir = "%s"\n' % tpl, 1)
+    open(ws.config, "w").write(cfg)
+    p6 = ws.run("--week", "2021-W49", "--format", "md", "--offline", env={"DIGEST_DUMMY": "1"})
+    # the cover is written only when asked: images.cover
+    open(ws.config, "w").write(cfg.replace("[images]\n", "[images]\ncover = true\n"))
+    p6 = ws.run("--week", "2021-W49", "--format", "md", "--offline")
+    check(p6.returncode in (0, 3), "offline render with the user's cover template: %s" % p6.stderr[-300:])
+    w, h, px = read_png(os.path.join(ws.out, "community-2021-W49.cover.png"))
+    cols = [x for x in range(w) if any(dark(px[y][x]) for y in range(h))]
+    rows = [y for y in range(h) if any(dark(px[y][x]) for x in range(w))]
+    check(cols and rows, "the glyph has ink")
+    if cols and rows:
+        mid_x = (cols[0] + cols[-1]) // 2
+        inked = sum(1 for y in range(rows[0], rows[-1] + 1) if any(dark(px[y][x]) for x in range(mid_x - 3, mid_x + 4)))
+        check(inked > 0.9 * (rows[-1] - rows[0] + 1), "中 has its centre stroke (not tofu): %d of %d rows" %
+              (inked, rows[-1] - rows[0] + 1))
+    wxs.close()
+done()
