@@ -136,15 +136,20 @@ static int keep_old(dg_file *f, const char *target)
 
 	if (access(target, F_OK) != 0)
 		return 0;
+	f->existed = 1;
 	if (dg_buf_printf(&b, "%s/.%s.bak.XXXXXX", f->dir, f->name) < 0 || !(f->bak = dg_buf_detach(&b))) {
 		dg_buf_free(&b);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	}
-	/* mkstemp gives a unique name; link() needs it free again. */
+	/* mkstemp gives a unique name; link() needs it free again. A file system
+	 * without hard links (vfat, some network mounts) gets no backup: its
+	 * renames still happen one by one, as on any system. */
 	if ((fd = mkstemp(f->bak)) < 0 || close(fd) < 0 || unlink(f->bak) < 0 || link(target, f->bak) < 0) {
 		int e = errno;
 		free(f->bak);
 		f->bak = NULL;
+		if (e == EPERM || e == EXDEV || e == ENOTSUP || e == EOPNOTSUPP || e == EMLINK)
+			return 0;
 		return dg_err_set(DG_ERR_FAIL, "%s: cannot keep the current file while replacing it: %s", target,
 				  strerror(e));
 	}
@@ -160,7 +165,7 @@ static void roll_back(dg_fileset *fs, size_t n)
 			continue;
 		if (fs->v[i].bak)
 			rename(fs->v[i].bak, target);
-		else
+		else if (!fs->v[i].existed)
 			unlink(target);
 		free(target);
 	}

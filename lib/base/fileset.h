@@ -18,6 +18,7 @@ typedef struct dg_file {
 	int listed;              /* printed in the list of written files */
 	char *tmp;               /* during commit: the temporary path */
 	char *bak;               /* during commit: the old contents, kept until all are in place */
+	int existed;             /* during commit: the target existed before */
 } dg_file;
 
 typedef struct dg_fileset {
