@@ -23,6 +23,7 @@ typedef struct dg_weekly_input {
 	const char *headline;
 	int number;
 	int feeds_total, feeds_read;
+	const char *lead;        /* the editor's lead paragraph (Markdown), NULL/"" for the automatic one */
 } dg_weekly_input;
 
 /* Word the watched releases among the `news` candidates ("kind": "release",
