@@ -442,7 +442,7 @@ class World:
             "has_downloads": True, "has_wiki": True, "has_pages": False,
             "forks_count": R.get("forks_count", 0), "mirror_url": None,
             "archived": bool(R.get("archived")), "disabled": False,
-            "open_issues_count": R["open_issues"], "license": None,
+            "open_issues_count": R["open_issues"], "license": R.get("license"),
             "allow_forking": True, "is_template": False,
             "topics": list(R.get("topics") or []), "visibility": "public",
             "forks": R.get("forks_count", 0), "open_issues": R["open_issues"],

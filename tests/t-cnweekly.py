@@ -59,7 +59,8 @@ def feed_list(url, extra=()):
     path = os.path.join(tmp, "feeds-%d.toml" % len(os.listdir(tmp)))
     feeds = [("Cloudflare Blog", "rss_2.0_cloudflare.xml", "news"),
              ("Ghost Changelog", "rss_2.0_ghost_2.xml", "article"),
-             ("Element Blog", "rss_2.0_element_io.xml", "article")] + list(extra)
+             ("Element Blog", "rss_2.0_element_io.xml", "article"),
+             ("Kubernetes Blog", "kubernetes-blog-2021-12.xml", "article")] + list(extra)
     with open(path, "w") as f:
         for name, file, cat in feeds:
             f.write('[[feed]]\nname = "%s"\nurl = "%s/_files/%s"\ncategory = "%s"\nlanguage = "en"\n\n'
@@ -67,14 +68,14 @@ def feed_list(url, extra=()):
     return path
 
 
-def workspace(gh, lang="zh", extra_feeds=(), picks=None):
+def workspace(gh, lang="zh", extra_feeds=(), picks=None, cn_extra=""):
     ws = Workspace(gh.url, language=lang, timezone="UTC", extra='community = "KubeSphere"\nauthor = "KubeSphere"\n')
     picks = picks or os.path.join(ws.dir, "picks")
     with open(ws.config, "a") as f:
         f.write('\n[cnweekly]\nfeeds = "%s"\npicks_dir = "%s"\nwatch_repos = ["kubesphere/kubesphere", '
                 '"kubesphere/kubekey"]\ninclude_prereleases = true\ntopics = ["kubernetes"]\nmin_stars = 100\n'
-                'project_days = 60\nmax_projects = 2\nreference_date = "2021-01-04"\nreference_number = 1\n'
-                % (feed_list(gh.url, extra_feeds), picks))
+                'project_days = 60\nmax_projects = 2\nreference_date = "2021-01-04"\nreference_number = 1\n%s'
+                % (feed_list(gh.url, extra_feeds), picks, cn_extra))
     return ws
 
 
@@ -221,8 +222,9 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
 
     # News by significance: the headline is the week's most significant release
     # (2021-W50: kubesphere v3.2.1 and kubekey v1.2.1 over their release candidates).
-    ws_s = workspace(gh)
-    p = cn_run(ws_s, "2021-W50", "--format", "md,json")
+    ws_s = workspace(gh, cn_extra='footer = "欢迎投稿：[云原生周刊](https://github.com/kubesphere/community)"\n'
+                                   '[cnweekly.links]\n"往期回顾" = "https://kubesphere.io/zh/news/"\n')
+    p = cn_run(ws_s, "2021-W50", "--format", "md,html,json")
     if check(p.returncode == 0, "W50 renders", p.stderr):
         m = ws_s.model("cnweekly-2021-W50.json")
         titles = [n["title"] for n in m["news"]]
@@ -233,6 +235,12 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
         check(m["lead"].startswith("本期头条：kubesphere v3.2.1 发布。"), "W50: a lead naming the headline", m["lead"])
         md = ws_s.read("cnweekly-2021-W50.md")
         check("本期头条：kubesphere v3.2.1 发布" in md, "W50: the lead is in the Markdown")
+        check([a["title"] for a in m["articles"]] == ["Kubernetes 1.23: StatefulSet PVC Auto-Deletion (alpha)",
+              "Kubernetes 1.23: Prevent PersistentVolume leaks when deleting out of order"],
+              "W50: the Kubernetes blog's posts of the week are the articles", m["articles"])
+        check("欢迎投稿" in md and "[往期回顾](https://kubesphere.io/zh/news/)" in md and "往期周报" not in md,
+              "W50: the weekly's own footer and series links")
+        compare_golden(ws_s, "cn-zh", ["cnweekly-2021-W50.md", "cnweekly-2021-W50.wechat.html"])
     # An advisory outranks a pre-release (2021-W46); a draft advisory is never news.
     p = cn_run(ws_s, "2021-W46", "--format", "json")
     if check(p.returncode == 0, "W46 renders", p.stderr):
@@ -273,6 +281,23 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
         check("have no zh paragraph yet" in p.stderr and "Send emails without publishing" in p.stderr,
               "unedited zh draft: a warning lists the items still to write", p.stderr)
     ws_u.close()
+
+    # The feed list's priority ranks feed news; the schema checks it.
+    ws_q = workspace(gh, extra_feeds=[("Ghost news", "rss_2.0_ghost_2.xml", "news")])
+    with open(ws_q.config, encoding="utf-8") as f:
+        feeds_path = f.read().split('feeds = "')[1].split('"')[0]
+    text = open(feeds_path, encoding="utf-8").read()
+    open(feeds_path, "w", encoding="utf-8").write(text.replace('name = "Ghost news"\n', 'name = "Ghost news"\npriority = 5\n'))
+    p = cn_run(ws_q, "2021-W41", "--format", "json")
+    if check(p.returncode == 0, "W41 with a priority feed renders", p.stderr):
+        m = ws_q.model("cnweekly-2021-W41.json")
+        check([n["source"] for n in m["news"]][:1] == ["Ghost news"],
+              "a feed of higher priority ranks first among feed news, though older", [n["source"] for n in m["news"]])
+    open(feeds_path, "w", encoding="utf-8").write(text.replace('name = "Ghost news"\n', 'name = "Ghost news"\npriority = "high"\n'))
+    p = cn_run(ws_q, "2021-W41", "--format", "json")
+    check(p.returncode == 2 and "priority" in p.stderr and os.path.basename(feeds_path) in p.stderr,
+          "a priority that is no integer: exit 2 naming the feed list and the key", p.stderr)
+    ws_q.close()
 
     # --kind all writes both kinds.
     ws_a = workspace(gh)

@@ -27,7 +27,7 @@ static const char *const known[] = {
 	"cnweekly.tag",
 	"cnweekly.keywords",
 	"cnweekly.lead",              /* headline, has_headline, projects, articles, news (counts): the automatic lead */
-	"fact.project",               /* name, stars, language, has_language, license, has_license: an unwritten
+	"fact.project",               /* name, stars, has_stars, language, has_language, license, has_license: an unwritten
 				       * item in another language */
 	"fact.article",               /* title, source, date */
 	"fact.news",                  /* title, source, date */

@@ -30,6 +30,22 @@ static void sentence_summary(json_t *it)
 	dg_buf_free(&b);
 }
 
+/* The project's facts line: stars (when the API gave any), language,
+ * licence, latest release, each after a separator when one came before. */
+static void facts_line(json_t *it)
+{
+	static const char *const parts[][2] = {
+		{"has_language", "sep_language"}, {"has_license", "sep_license"}, {"has_latest_release", "sep_latest"},
+	};
+	int before = json_integer_value(json_object_get(it, "stars")) > 0;
+
+	json_object_set_new(it, "has_stars", json_boolean(before));
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		json_object_set_new(it, parts[i][1], json_boolean(before));
+		before |= json_is_true(json_object_get(it, parts[i][0]));
+	}
+}
+
 static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 {
 	size_t i;
@@ -59,6 +75,7 @@ static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 			json_object_set_new(it, "has_language", json_boolean(*dg_json_str(it, "language") != '\0'));
 			json_object_set_new(it, "has_license", json_boolean(*dg_json_str(it, "license") != '\0' &&
 									strcmp(dg_json_str(it, "license"), "NOASSERTION")));
+			facts_line(it);
 		}
 	}
 }
@@ -192,7 +209,7 @@ static int stand_ins(const dg_config *cfg, const dg_lang *lang, json_t *list, co
 			continue;
 		key = !strcmp(section, "project") ? "fact.project" : !strcmp(section, "article") ? "fact.article" :
 		      !strcmp(kind, "release") ? "fact.release" : !strcmp(kind, "advisory") ? "fact.advisory" : "fact.news";
-		fact = dg_lang_say(lang, key, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b}",
+		fact = dg_lang_say(lang, key, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:b}",
 			"title", dg_json_str(it, "title"), "source", dg_json_str(it, "source"), "date", dg_json_str(it, "date"),
 			"repo_name", dg_json_str(it, "repo_name"), "release", dg_json_str(it, "release"),
 			"advisory", dg_json_str(it, "advisory"), "severity", dg_json_str(it, "severity_text"),
@@ -200,7 +217,8 @@ static int stand_ins(const dg_config *cfg, const dg_lang *lang, json_t *list, co
 			"language", json_object_get(it, "stars") ? dg_json_str(it, "language") : "",
 			"license", dg_json_str(it, "license"),
 			"has_language", json_is_true(json_object_get(it, "has_language")),
-			"has_license", json_is_true(json_object_get(it, "has_license"))), &err);
+			"has_license", json_is_true(json_object_get(it, "has_license")),
+			"has_stars", json_is_true(json_object_get(it, "has_stars"))), &err);
 		if (err < 0)
 			break;
 		if (json_object_set_new(it, "fact", json_string(fact)) < 0 ||
