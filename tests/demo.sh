@@ -8,7 +8,29 @@ work="$root/build/demo"
 rm -rf "$work" "$demo"
 mkdir -p "$work" "$demo"
 
-python3 "$root/tests/fake_github.py" --world "$root/tests/worlds/kubesphere.json" \
+# The sample world plus the project facts its git history lacks, for the
+# weekly's project picks: the licences its README records at `now`, the
+# language, the "kubernetes" topic and the repositories' GitHub descriptions.
+# Stars are not in the world and are not invented (the issue shows none).
+python3 - "$root/tests/worlds/kubesphere.json" "$work/world.json" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1], encoding="utf-8"))
+facts = {
+    "kubesphere": ("The container platform tailored for Kubernetes multi-cloud, datacenter, and edge management",
+                   "Go", "Apache-2.0", "Apache License 2.0"),
+    "kubekey": ("Install Kubernetes/K3s only, both Kubernetes/K3s and KubeSphere, and related cloud-native add-ons, "
+                "it supports all-in-one, multi-node, and HA", "Go", "Apache-2.0", "Apache License 2.0"),
+    "console": ("KubeSphere Console is the web interface for KubeSphere.", "JavaScript", "AGPL-3.0",
+                "GNU Affero General Public License v3.0"),
+}
+for r in w["repos"]:
+    if r["name"] in facts:
+        d, lang, spdx, name = facts[r["name"]]
+        r.update(description=d, language=lang, topics=["kubernetes"],
+                 license={"key": spdx.lower(), "name": name, "spdx_id": spdx})
+json.dump(w, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+python3 "$root/tests/fake_github.py" --world "$work/world.json" \
 	--port 0 --port-file "$work/port" --search-quota 1000 --max-idle 120 \
 	--files "$root/tests/cnweekly/feeds" \
 	>"$work/server.log" 2>&1 &
@@ -44,37 +66,38 @@ feeds = "$work/feeds.toml"
 picks_dir = "$work/picks"
 watch_repos = ["kubesphere/kubesphere", "kubesphere/kubekey"]
 include_prereleases = true
+topics = ["kubernetes"]
+min_stars = 0
+project_days = 3650
+max_projects = 3
 reference_date = "2021-01-04"
+footer = "云原生周刊由 KubeSphere 社区编辑，欢迎投稿：[kubesphere/community](https://github.com/kubesphere/community)"
+
+[cnweekly.links]
+"往期回顾" = "https://kubesphere.io/zh/news/"
+"KubeSphere 官网" = "https://kubesphere.io/zh/"
 TOML
 
-# Three real recorded feeds (tests/cnweekly/feeds) stand in for the feed list.
+# Real posts of the Kubernetes blog (tests/cnweekly/feeds, see its README).
 cat >"$work/feeds.toml" <<TOML
 [[feed]]
-name = "Cloudflare Blog"
-url = "http://127.0.0.1:$port/_files/rss_2.0_cloudflare.xml"
-category = "news"
-language = "en"
-
-[[feed]]
-name = "Ghost Changelog"
-url = "http://127.0.0.1:$port/_files/rss_2.0_ghost_2.xml"
+name = "Kubernetes Blog"
+url = "http://127.0.0.1:$port/_files/kubernetes-blog-2021-12.xml"
 category = "article"
 language = "en"
-
-[[feed]]
-name = "Element Blog"
-url = "http://127.0.0.1:$port/_files/rss_2.0_element_io.xml"
-category = "article"
-language = "en"
+priority = 10
 TOML
 
 echo "demo: fake GitHub serving the KubeSphere sample world on 127.0.0.1:$port"
 GITHUB_TOKEN=demo-token "$root/digest" --config "$work/digest.toml" --week 2021-W49 \
 	--format md,html,json
+# The weekly of 2021-W50: kubesphere v3.2.1 is the headline, the Kubernetes
+# blog's posts are the articles; the items nobody has written yet show zh
+# sentences made from their facts, and a warning lists them.
 GITHUB_TOKEN=demo-token "$root/digest" --config "$work/digest.toml" --kind cnweekly \
-	--week 2021-W41 --format md,html,json
+	--week 2021-W50 --format md,html,json
 echo
-echo "demo: the community report (2021-W49) and a Cloud Native Weekly issue (2021-W41)"
+echo "demo: the community report (2021-W49) and a Cloud Native Weekly issue (2021-W50)"
 echo "      are in $demo/. Open the .html files in a browser and press the copy button;"
 echo "      the .md files are the Markdown for GitHub or the website; certificates for"
 echo "      new contributors are in $demo/certificates/."

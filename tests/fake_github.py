@@ -71,7 +71,8 @@ GitHub's "API rate limit exceeded for 127.0.0.1. (But here's the good news:
 Endpoints: /rate_limit, /orgs/{org}, /orgs/{org}/repos, /users/{login},
 /repos/{o}/{r}, .../releases, .../releases/latest, .../releases/tags/{tag},
 .../releases/{id}, .../pulls, .../pulls/{n}, .../issues, .../issues/{n},
-.../contributors, /search/issues, /search/repositories. Pagination with
+.../contributors, .../security-advisories (world key "security_advisories"),
+/search/issues, /search/repositories. Pagination with
 per_page (default 30, max 100) and page, and a GitHub-style Link header.
 Search: only the first 1000 results are reachable (beyond: 422). A search
 with author:X for a login in the world's prior_contributors[ORG] (scoped to
@@ -264,6 +265,11 @@ class World:
             rels.append(rr)
         rels.sort(key=lambda r: (r["created_ts"], r["id"]), reverse=True)
         R["releases"] = rels
+        # Repository security advisories (world key "security_advisories": ghsa_id,
+        # cve_id, summary, description, severity, state, created_at, published_at,
+        # optionally updated_at, withdrawn_at, cvss_score, cwe_ids), as of now.
+        R["advisories"] = [dict(a) for a in rd.get("security_advisories", [])
+                           if parse_ts(a["created_at"]) <= now]
         R["open_issues"] = sum(1 for it in R["items"] if it["state"] == "open")
         org["repos"].append(R)
         self.repos[rd["full_name"].lower()] = R
@@ -436,7 +442,7 @@ class World:
             "has_downloads": True, "has_wiki": True, "has_pages": False,
             "forks_count": R.get("forks_count", 0), "mirror_url": None,
             "archived": bool(R.get("archived")), "disabled": False,
-            "open_issues_count": R["open_issues"], "license": None,
+            "open_issues_count": R["open_issues"], "license": R.get("license"),
             "allow_forking": True, "is_template": False,
             "topics": list(R.get("topics") or []), "visibility": "public",
             "forks": R.get("forks_count", 0), "open_issues": R["open_issues"],
@@ -534,6 +540,32 @@ class World:
                       "comments": 0, "review_comments": 0, "maintainer_can_modify": False,
                       "commits": 1, "additions": 0, "deletions": 0, "changed_files": 0})
         return d
+
+    def advisory_dict(self, R, a):
+        """A repository security advisory in the shape GitHub documents for
+        GET /repos/{owner}/{repo}/security-advisories."""
+        ghsa = a["ghsa_id"]
+        ids = [{"type": "GHSA", "value": ghsa}] + ([{"type": "CVE", "value": a["cve_id"]}] if a.get("cve_id") else [])
+        published = a.get("published_at") if a.get("state") == "published" else None
+        return {"ghsa_id": ghsa, "cve_id": a.get("cve_id"),
+                "url": f"{self.base}/repos/{R['full_name']}/security-advisories/{ghsa}",
+                "html_url": f"{R['html_url']}/security/advisories/{ghsa}",
+                "summary": a["summary"], "description": a.get("description", ""),
+                "severity": a.get("severity"), "author": None, "publisher": self.org_user_obj(R["org"]),
+                "identifiers": ids, "state": a.get("state", "published"),
+                "created_at": a["created_at"], "updated_at": a.get("updated_at") or published or a["created_at"],
+                "published_at": published, "closed_at": None, "withdrawn_at": a.get("withdrawn_at"),
+                "submission": None,
+                "vulnerabilities": [{"package": {"ecosystem": a.get("ecosystem", "go"), "name": a.get("package", "")},
+                                     "vulnerable_version_range": a.get("vulnerable_version_range", ""),
+                                     "patched_versions": a.get("patched_versions", ""),
+                                     "vulnerable_functions": []}],
+                "cvss": {"vector_string": a.get("cvss_vector"), "score": a.get("cvss_score")},
+                "cvss_severities": {"cvss_v3": {"vector_string": a.get("cvss_vector"), "score": a.get("cvss_score")},
+                                    "cvss_v4": {"vector_string": None, "score": None}},
+                "cwes": [{"cwe_id": c, "name": ""} for c in a.get("cwe_ids", [])],
+                "cwe_ids": list(a.get("cwe_ids", [])), "credits": [], "credits_detailed": [],
+                "collaborating_users": [], "collaborating_teams": [], "private_fork": None}
 
     def release_dict(self, R, r):
         api = R["api"]
@@ -1362,6 +1394,20 @@ def route(world, path, q, raw_q, link_base, misread=None):
         return 200, world.cached("pullfull" if what == "pulls" else "issue", it), []
     if len(rest) != 1:
         raise not_found()
+    if what == "security-advisories":
+        # state (triage|draft|published|closed), sort (created|updated|published,
+        # default created), direction (default desc), per_page/page.
+        state = q.get("state")
+        if state and state not in ("triage", "draft", "published", "closed"):
+            raise ApiError(422, {"message": "Validation Failed", "documentation_url": DOC})
+        sort = q.get("sort", "created")
+        if sort not in ("created", "updated", "published"):
+            raise ApiError(422, {"message": "Validation Failed", "documentation_url": DOC})
+        advs = [world.advisory_dict(R, a) for a in R["advisories"]]
+        advs = [a for a in advs if not state or a["state"] == state]
+        advs.sort(key=lambda a: (a[sort + "_at"] or "", a["ghsa_id"]), reverse=q.get("direction", "desc") == "desc")
+        chunk, hdr = paginate(q, raw_q, link_base, advs)
+        return 200, dumps(chunk), hdr
     if what == "pulls":
         state = q.get("state", "open")
         sort = q.get("sort", "created")

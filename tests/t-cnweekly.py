@@ -31,6 +31,16 @@ for r, stars in (("kubekey", 1800), ("kubesphere", 11000), ("console", 600)):
     repo["description"] = {"kubekey": "Install Kubernetes and KubeSphere in one command",
                            "kubesphere": "The container platform tailored for Kubernetes multi-cloud",
                            "console": "KubeSphere web console"}[r]
+# A security advisory of a watched repository, in the week 2021-W46 when
+# kubekey's only release was a pre-release (made for this test: the world has
+# none; the shape is GitHub's, served by the fake's security-advisories route).
+kubekey = next(x for x in world["repos"] if x["name"] == "kubekey")
+kubekey["security_advisories"] = [
+    {"ghsa_id": "GHSA-2c5x-7j4f-9q3m", "cve_id": "CVE-2021-99999", "severity": "high", "state": "published",
+     "summary": "Cluster credentials written world-readable", "description": "test advisory",
+     "created_at": "2021-11-10T00:00:00Z", "published_at": "2021-11-17T08:00:00Z"},
+    {"ghsa_id": "GHSA-8h2p-3v9w-5r6k", "cve_id": None, "severity": "low", "state": "draft",
+     "summary": "A draft is never news", "created_at": "2021-11-10T00:00:00Z", "published_at": None}]
 world_path = os.path.join(tmp, "world.json")
 json.dump(world, open(world_path, "w", encoding="utf-8"), ensure_ascii=False)
 
@@ -62,7 +72,8 @@ def feed_list(url, extra=()):
     path = os.path.join(tmp, "feeds-%d.toml" % len(os.listdir(tmp)))
     feeds = [("Cloudflare Blog", "rss_2.0_cloudflare.xml", "news"),
              ("Ghost Changelog", "rss_2.0_ghost_2.xml", "article"),
-             ("Element Blog", "rss_2.0_element_io.xml", "article")] + list(extra)
+             ("Element Blog", "rss_2.0_element_io.xml", "article"),
+             ("Kubernetes Blog", "kubernetes-blog-2021-12.xml", "article")] + list(extra)
     with open(path, "w") as f:
         for name, file, cat in feeds:
             f.write('[[feed]]\nname = "%s"\nurl = "%s/_files/%s"\ncategory = "%s"\nlanguage = "en"\n\n'
@@ -70,14 +81,14 @@ def feed_list(url, extra=()):
     return path
 
 
-def workspace(gh, lang="zh", extra_feeds=(), picks=None):
+def workspace(gh, lang="zh", extra_feeds=(), picks=None, cn_extra=""):
     ws = Workspace(gh.url, language=lang, timezone="UTC", extra='community = "KubeSphere"\nauthor = "KubeSphere"\n')
     picks = picks or os.path.join(ws.dir, "picks")
     with open(ws.config, "a") as f:
         f.write('\n[cnweekly]\nfeeds = "%s"\npicks_dir = "%s"\nwatch_repos = ["kubesphere/kubesphere", '
                 '"kubesphere/kubekey"]\ninclude_prereleases = true\ntopics = ["kubernetes"]\nmin_stars = 100\n'
-                'project_days = 60\nmax_projects = 2\nreference_date = "2021-01-04"\nreference_number = 1\n'
-                % (feed_list(gh.url, extra_feeds), picks))
+                'project_days = 60\nmax_projects = 2\nreference_date = "2021-01-04"\nreference_number = 1\n%s'
+                % (feed_list(gh.url, extra_feeds), picks, cn_extra))
     return ws
 
 
@@ -99,7 +110,7 @@ def compare_golden(ws, name, files):
 
 
 TOKEN = "ghp_cnweeklyTOKEN"
-with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
+with FakeGitHub(world_path, "--files", files, "--search-quota", "1000", "--quota", "100000") as gh:
     # Golden issue, zh: W41 (feeds) then W42 (releases; W41's items are not repeated).
     ws = workspace(gh)
     p = cn_run(ws, "2021-W41", "--format", "md,html,json", env={"GITHUB_TOKEN": TOKEN})
@@ -238,6 +249,84 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000") as gh:
                                                  not re.search(r"[\s()<>\[\]\"']", u)) for u in arts.values()),
               "hostile feed links: https links with nothing that ends them early, or empty", arts)
     ws_h.close()
+    # News by significance: the headline is the week's most significant release
+    # (2021-W50: kubesphere v3.2.1 and kubekey v1.2.1 over their release candidates).
+    ws_s = workspace(gh, cn_extra='footer = "欢迎投稿：[云原生周刊](https://github.com/kubesphere/community)"\n'
+                                   '[cnweekly.links]\n"往期回顾" = "https://kubesphere.io/zh/news/"\n')
+    p = cn_run(ws_s, "2021-W50", "--format", "md,html,json")
+    if check(p.returncode == 0, "W50 renders", p.stderr):
+        m = ws_s.model("cnweekly-2021-W50.json")
+        titles = [n["title"] for n in m["news"]]
+        check(m["headline"] == "kubesphere v3.2.1 发布" and titles[:2] == ["kubesphere v3.2.1 发布", "kubekey v1.2.1 发布"],
+              "W50: the headline is the most significant release (a final patch over release candidates; "
+              "watch_repos order among equals)", titles)
+        check(all("-rc." in t for t in titles[2:]), "W50: pre-releases come after", titles)
+        check(m["lead"].startswith("本期头条：kubesphere v3.2.1 发布。"), "W50: a lead naming the headline", m["lead"])
+        md = ws_s.read("cnweekly-2021-W50.md")
+        check("本期头条：kubesphere v3.2.1 发布" in md, "W50: the lead is in the Markdown")
+        check([a["title"] for a in m["articles"]] == ["Kubernetes 1.23: StatefulSet PVC Auto-Deletion (alpha)",
+              "Kubernetes 1.23: Prevent PersistentVolume leaks when deleting out of order"],
+              "W50: the Kubernetes blog's posts of the week are the articles", m["articles"])
+        check("欢迎投稿" in md and "[往期回顾](https://kubesphere.io/zh/news/)" in md and "往期周报" not in md,
+              "W50: the weekly's own footer and series links")
+        compare_golden(ws_s, "cn-zh", ["cnweekly-2021-W50.md", "cnweekly-2021-W50.wechat.html"])
+    # An advisory outranks a pre-release (2021-W46); a draft advisory is never news.
+    p = cn_run(ws_s, "2021-W46", "--format", "json")
+    if check(p.returncode == 0, "W46 renders", p.stderr):
+        m = ws_s.model("cnweekly-2021-W46.json")
+        check(m["headline"] == "kubekey 安全公告：CVE-2021-99999（高危）" and m["news"][0]["kind"] == "advisory",
+              "W46: a high-severity advisory is the headline, over a pre-release", [n["title"] for n in m["news"]])
+        check(not any("draft" in n.get("summary", "") for n in m["news"]), "W46: a draft advisory is not news")
+        check(m["news"][0]["url"].endswith("/security/advisories/GHSA-2c5x-7j4f-9q3m"), "W46: the advisory's page")
+    # Project picks as of the week: the release latest at the end of that week, not today's.
+    p = cn_run(ws_s, "2021-W44", "--format", "json")
+    if check(p.returncode == 0, "W44 renders", p.stderr):
+        m = ws_s.model("cnweekly-2021-W44.json")
+        rel = {x["repo"]: (x["latest_release"] or {}).get("tag") for x in m["projects"]}
+        check(rel.get("kubesphere/console") == "v3.2.0", "W44: console's release of 2021-11-03 is its latest then", rel)
+    ws_s.close()
+    ws_p = workspace(gh)
+    p = cn_run(ws_p, "2021-W41", "--format", "json")
+    if check(p.returncode == 0, "W41 renders", p.stderr):
+        m = ws_p.model("cnweekly-2021-W41.json")
+        rel = {x["repo"]: (x["latest_release"] or {}).get("tag") for x in m["projects"]}
+        check(rel == {"kubesphere/kubesphere": "v3.1.1", "kubesphere/kubekey": "v1.1.1"},
+              "W41: the picks show the releases latest on 2021-10-18 (not v3.2.1 of 2021-12-16)", rel)
+    ws_p.close()
+
+    # An unedited zh draft renders with no English paragraph as an item's text.
+    ws_u = workspace(gh)
+    p = cn_run(ws_u, "2021-W41", "--draft")
+    if check(p.returncode == 0, "zh: --draft", p.stderr):
+        p = cn_run(ws_u, "2021-W41", "--format", "md,json")
+        m = ws_u.model("cnweekly-2021-W41.json") if p.returncode == 0 else {}
+        md = ws_u.read("cnweekly-2021-W41.md") if p.returncode == 0 else ""
+        items = m.get("projects", []) + m.get("articles", []) + m.get("news", [])
+        check(p.returncode == 0 and items and all(x.get("has_fact") and x.get("fact") for x in items),
+              "unedited zh draft: every item gets a zh sentence from its facts", p.stderr)
+        english = [x.get("summary") or x.get("description") for x in items]
+        check(all(e and e not in md and e.rstrip("…")[:40] not in md for e in english),
+              "unedited zh draft: no fetched English text is shown as an item's text", english)
+        check("have no zh paragraph yet" in p.stderr and "Send emails without publishing" in p.stderr,
+              "unedited zh draft: a warning lists the items still to write", p.stderr)
+    ws_u.close()
+
+    # The feed list's priority ranks feed news; the schema checks it.
+    ws_q = workspace(gh, extra_feeds=[("Ghost news", "rss_2.0_ghost_2.xml", "news")])
+    with open(ws_q.config, encoding="utf-8") as f:
+        feeds_path = f.read().split('feeds = "')[1].split('"')[0]
+    text = open(feeds_path, encoding="utf-8").read()
+    open(feeds_path, "w", encoding="utf-8").write(text.replace('name = "Ghost news"\n', 'name = "Ghost news"\npriority = 5\n'))
+    p = cn_run(ws_q, "2021-W41", "--format", "json")
+    if check(p.returncode == 0, "W41 with a priority feed renders", p.stderr):
+        m = ws_q.model("cnweekly-2021-W41.json")
+        check([n["source"] for n in m["news"]][:1] == ["Ghost news"],
+              "a feed of higher priority ranks first among feed news, though older", [n["source"] for n in m["news"]])
+    open(feeds_path, "w", encoding="utf-8").write(text.replace('name = "Ghost news"\n', 'name = "Ghost news"\npriority = "high"\n'))
+    p = cn_run(ws_q, "2021-W41", "--format", "json")
+    check(p.returncode == 2 and "priority" in p.stderr and os.path.basename(feeds_path) in p.stderr,
+          "a priority that is no integer: exit 2 naming the feed list and the key", p.stderr)
+    ws_q.close()
 
     # --kind all writes both kinds.
     ws_a = workspace(gh)

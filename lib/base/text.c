@@ -254,6 +254,33 @@ int dg_text_cut(dg_buf *b, size_t max, enum dg_text_unit unit, unsigned flags)
 	return dg_buf_puts(b, DG_TEXT_ELLIPSIS);
 }
 
+int dg_text_cut_to_sentence(dg_buf *b)
+{
+	static const char ell[] = DG_TEXT_ELLIPSIS;
+	size_t n = sizeof(ell) - 1, len, i = 0, end = 0;
+	const unsigned char *s = (const unsigned char *)b->ptr;
+
+	if (dg_buf_error(b) < 0)
+		return dg_buf_error(b);
+	if (b->len < n || memcmp(b->ptr + b->len - n, ell, n))
+		return 0;
+	len = b->len - n;
+	while (i < len) {
+		uint32_t cp;
+		size_t k = dg_text_utf8_next(s + i, len - i, &cp);
+
+		if (cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F ||
+		    ((cp == '.' || cp == '!' || cp == '?') && i + k < len && s[i + k] == ' '))
+			end = i + k;
+		i += k;
+	}
+	if (end && end >= len / 2) {
+		b->len = end;
+		b->ptr[end] = '\0';
+	}
+	return 0;
+}
+
 char *dg_text_lower(const char *s)
 {
 	char *k = strdup(s ? s : "");

@@ -71,6 +71,12 @@ enum dg_text_unit {
  * that fits is left alone. 0 or DG_ERR_NOMEM. */
 int dg_text_cut(dg_buf *b, size_t max, enum dg_text_unit unit, unsigned flags);
 
+/* A text that was cut (it ends in "…"): back up to the end of its last
+ * whole sentence ("." "!" "?" before a space, or "。" "！" "？") when that
+ * keeps at least half of it, dropping the "…"; otherwise leave it. A text
+ * that was not cut is left alone. 0, or DG_ERR_NOMEM from an earlier error. */
+int dg_text_cut_to_sentence(dg_buf *b);
+
 /* An ASCII-lower-cased copy (GitHub's owner/name keys); caller frees; NULL
  * when out of memory. */
 char *dg_text_lower(const char *s);

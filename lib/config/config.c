@@ -124,6 +124,7 @@ static const dg_schema_key cnweekly_keys[] = {
 	I("max_news", cn_max_news, 0, 50),
 	S("intro", cn_intro),
 	S("footer", cn_footer),
+	M("links", cn_links),
 	{NULL},
 };
 

@@ -73,7 +73,8 @@ typedef struct dg_config {
 	int cn_period_weeks;
 	int cn_max_projects, cn_max_articles, cn_max_news;
 	char *cn_intro;
-	char *cn_footer;
+	char *cn_footer;         /* the weekly's closing paragraph (not digest.footer) */
+	dg_strmap cn_links;      /* the weekly's series links: label -> URL, in file order */
 
 	/* [contributors] */
 	char *certificate_url;   /* pattern with {login} */

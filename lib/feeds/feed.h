@@ -48,7 +48,9 @@ int dg_feed_parse(const char *data, size_t len, const dg_feed_opts *opts,
  * time, "GMT-01:01", "Etc/GMT", extra commas, asctime, "Thu Aug 30 2012 ..."),
  * RFC 3339 / W3CDTF / ISO 8601 (incl. "2004-07-08 23:56:58 -00:20",
  * "031231", "-03-12"), Perforce "2006/09/15", Greek, Hungarian and Korean
- * (Nate, OnBlog) forms. A date without a zone is taken as UTC.
+ * (Nate, OnBlog) forms, and RFC 822 with French, German, Spanish, Italian,
+ * Portuguese, Dutch, Scandinavian or Polish day and month names
+ * ("mer, 16 nov 2022 00:38:15 +0100"). A date without a zone is taken as UTC.
  * Returns 0 and sets *out, or DG_ERR_FAIL (no message set) when unparseable or
  * out of range (years 1..9999). */
 int dg_feed_parse_date(const char *s, int64_t *out);

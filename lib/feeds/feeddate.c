@@ -2,7 +2,7 @@
  *
  * Feeds promise RFC 822 or RFC 3339 and deliver anything: long month names,
  * 2-digit years, US zone abbreviations, asctime, MSSQL "2004-07-08 23:56:58",
- * localized month names. The test data is feedparser's date suite; what it
+ * localized month and day names. The test data is feedparser's date suite; what it
  * rejects (bad fields, trailing junk, 5-digit years) we reject too. */
 #include "feeds/feed.h"
 #include "base/err.h"
@@ -314,6 +314,47 @@ static const struct { const char *name; int tz; } zone_names[] = {
 	{ "acst", 570 }, { "aest", 600 }, { "aedt", 660 }, { "nzst", 720 }, { "nzdt", 780 },
 };
 
+/* Month and day names of the common European languages (French, German,
+ * Spanish, Italian, Portuguese, Dutch, Danish/Norwegian/Swedish, Polish),
+ * lower case, UTF-8: a token matches a name it begins with (3+ bytes for
+ * months, "mär", "févr.", "ott"), plus the few abbreviations that are no
+ * prefix. European feeds write "mer, 16 nov 2022 00:38:15 +0100". */
+static const struct { const char *name; int month; } local_months[] = {
+	{ "janvier", 1 }, { "f\xc3\xa9vrier", 2 }, { "mars", 3 }, { "avril", 4 }, { "mai", 5 }, { "juin", 6 },
+	{ "juillet", 7 }, { "ao\xc3\xbbt", 8 }, { "septembre", 9 }, { "octobre", 10 }, { "novembre", 11 },
+	{ "d\xc3\xa9" "cembre", 12 },
+	{ "januar", 1 }, { "februar", 2 }, { "m\xc3\xa4rz", 3 }, { "juni", 6 }, { "juli", 7 },
+	{ "oktober", 10 }, { "dezember", 12 }, { "mrz", 3 },
+	{ "enero", 1 }, { "febrero", 2 }, { "marzo", 3 }, { "abril", 4 }, { "mayo", 5 }, { "junio", 6 },
+	{ "julio", 7 }, { "agosto", 8 }, { "septiembre", 9 }, { "setiembre", 9 }, { "octubre", 10 },
+	{ "noviembre", 11 }, { "diciembre", 12 },
+	{ "gennaio", 1 }, { "febbraio", 2 }, { "aprile", 4 }, { "maggio", 5 }, { "giugno", 6 }, { "luglio", 7 },
+	{ "settembre", 9 }, { "ottobre", 10 },
+	{ "janeiro", 1 }, { "fevereiro", 2 }, { "mar\xc3\xa7o", 3 }, { "maio", 5 }, { "junho", 6 }, { "julho", 7 },
+	{ "setembro", 9 }, { "outubro", 10 }, { "dezembro", 12 },
+	{ "januari", 1 }, { "februari", 2 }, { "maart", 3 }, { "mei", 5 }, { "augustus", 8 }, { "mrt", 3 },
+	{ "marts", 3 }, { "maj", 5 }, { "okt", 10 },
+	{ "stycze\xc5\x84", 1 }, { "luty", 2 }, { "marzec", 3 }, { "kwiecie\xc5\x84", 4 }, { "czerwiec", 6 },
+	{ "lipiec", 7 }, { "sierpie\xc5\x84", 8 }, { "wrzesie\xc5\x84", 9 }, { "pa\xc5\xba" "dziernik", 10 },
+	{ "listopad", 11 }, { "grudzie\xc5\x84", 12 },
+};
+
+/* Day names in the same languages: skipped in first place when a comma
+ * follows ("mer,", "Mi.,", "di,"), so "Mar 15 2022" keeps its month. */
+static const char *const local_days[] = {
+	"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+	"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag",
+	"lunes", "martes", "mi\xc3\xa9rcoles", "miercoles", "jueves", "viernes", "s\xc3\xa1" "bado", "sabado",
+	"domingo",
+	"luned\xc3\xac", "marted\xc3\xac", "mercoled\xc3\xac", "gioved\xc3\xac", "venerd\xc3\xac", "sabato",
+	"domenica",
+	"segunda-feira", "ter\xc3\xa7" "a-feira", "terca-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+	"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+	"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "l\xc3\xb8rdag", "s\xc3\xb8ndag", "l\xc3\xb6rdag",
+	"s\xc3\xb6ndag", "m\xc3\xa5ndag",
+	"poniedzia\xc5\x82" "ek", "wtorek", "\xc5\x9broda", "czwartek", "pi\xc4\x85tek", "sobota", "niedziela",
+};
+
 typedef struct tok {
 	const char *p;
 	size_t n;
@@ -331,19 +372,24 @@ static int tok_eq(tok t, const char *s)
 	return 1;
 }
 
-/* "Thu", "Thurs", "Thursday" -> 1 for a day name (prefix of 3+ letters). */
-static int is_name_prefix(tok t, const char *full)
+/* "Thu", "Thurs", "Thursday" -> 1 for a day name (prefix of min+ bytes). */
+static int is_prefix_of(tok t, const char *full, size_t min)
 {
 	size_t n = t.n;
 
 	if (n && t.p[n - 1] == '.')
 		n--;
-	if (n < 3 || n > strlen(full))
+	if (n < min || n > strlen(full))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (lower((unsigned char)t.p[i]) != (unsigned char)full[i])
 			return 0;
 	return 1;
+}
+
+static int is_name_prefix(tok t, const char *full)
+{
+	return is_prefix_of(t, full, 3);
 }
 
 static int month_of(tok t)
@@ -357,6 +403,18 @@ static int month_of(tok t)
 		if (t.n == strlen(foreign_months[i].name) &&
 		    memcmp(t.p, foreign_months[i].name, t.n) == 0)
 			return foreign_months[i].month;
+	for (size_t i = 0; i < sizeof(local_months) / sizeof(local_months[0]); i++)
+		if (is_name_prefix(t, local_months[i].name))
+			return local_months[i].month;
+	return 0;
+}
+
+/* German and Dutch abbreviate days to two letters ("Mi", "wo"). */
+static int is_local_day_name(tok t)
+{
+	for (size_t i = 0; i < sizeof(local_days) / sizeof(local_days[0]); i++)
+		if (is_prefix_of(t, local_days[i], 2))
+			return 1;
 	return 0;
 }
 
@@ -513,7 +571,7 @@ static int parse_rfc822(const char *s, int64_t *out)
 		while (*p && !is_space((unsigned char)*p) && *p != ',')
 			p++;
 		t.n = (size_t)(p - t.p);
-		if (first && is_day_name(t)) {
+		if (first && (is_day_name(t) || (*p == ',' && is_local_day_name(t)))) {
 			first = 0;
 			continue;
 		}

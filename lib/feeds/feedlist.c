@@ -11,6 +11,14 @@ static const char *valid_nonempty(const char *s)
 	return *s ? NULL : "a non-empty string";
 }
 
+/* An integer as member c->key of the feed's object. */
+static int store_int(const dg_schema_ctx *c, const dg_toml *v, void *feed)
+{
+	if (json_object_set_new(feed, c->key, json_integer(dg_toml_int(v))) < 0)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
 static const char *const categories[] = {"article", "news", NULL};
 
 static const dg_schema_key feed_keys[] = {
@@ -21,6 +29,7 @@ static const dg_schema_key feed_keys[] = {
 	{.name = "category", .type = DG_SCHEMA_ENUM, .flags = DG_SCHEMA_REQUIRED, .choices = categories,
 	 .store = dg_schema_store_json},
 	{.name = "language", .type = DG_SCHEMA_STRING, .store = dg_schema_store_json},
+	{.name = "priority", .type = DG_SCHEMA_INT, .min = -100, .max = 100, .store = store_int},
 	{NULL},
 };
 

@@ -14,6 +14,7 @@ typedef struct feed_job {
 	char *name;
 	char *category;
 	char *language;
+	json_int_t priority;
 } feed_job;
 
 static void feed_job_free(void *p)
@@ -39,6 +40,7 @@ static feed_job *feed_job_new(dg_collector *c, dg_feed_items *items, json_t *fee
 	j->name = strdup(dg_json_str(feed, "name"));
 	j->category = strdup(dg_json_str(feed, "category"));
 	j->language = strdup(dg_json_str(feed, "language"));
+	j->priority = json_integer_value(json_object_get(feed, "priority"));
 	if (!j->name || !j->category || !j->language) {
 		feed_job_free(j);
 		return NULL;
@@ -102,9 +104,10 @@ static void on_feed(dg_http *h, void *ud, const dg_http_response *resp, int err,
 		if (!*dg_json_str(e, "link") || !*dg_json_str(e, "title"))
 			continue;
 		json_array_append_new(!strcmp(j->category, "news") ? j->items->news : j->items->articles,
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", dg_json_str(e, "title"),
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "title", dg_json_str(e, "title"),
 				  "url", dg_json_str(e, "link"), "source", j->name, "published", published,
-				  "summary", dg_json_str(e, "summary"), "language", j->language, "kind", "feed"));
+				  "summary", dg_json_str(e, "summary"), "language", j->language, "kind", "feed",
+				  "priority", j->priority));
 	}
 	json_decref(entries);
 	feed_job_free(j);

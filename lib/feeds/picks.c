@@ -52,7 +52,7 @@ static const dg_schema_table project_table = {project_keys, NULL, project_done};
 static const dg_schema_table item_table = {item_keys, NULL, add_line};
 
 static const dg_schema_key root_keys[] = {
-	TEXT("headline", 0),
+	TEXT("headline", 0), TEXT("lead", 0),
 	{.name = "project", .type = DG_SCHEMA_TABLES, .sub = &project_table, .item = new_item},
 	{.name = "article", .type = DG_SCHEMA_TABLES, .sub = &item_table, .item = new_item},
 	{.name = "news", .type = DG_SCHEMA_TABLES, .sub = &item_table, .item = new_item},
@@ -73,7 +73,7 @@ int dg_picks_load(const char *path, json_t **out)
 		return 0;
 	if ((err = dg_toml_parse_file(path, &root)) < 0)
 		return DG_ERR_CONFIG;
-	if (!(p = json_pack("{s:n, s:[], s:[], s:[]}", "headline", "projects", "articles", "news")))
+	if (!(p = json_pack("{s:n, s:n, s:[], s:[], s:[]}", "headline", "lead", "projects", "articles", "news")))
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	else
 		err = dg_schema_apply(&picks_schema, root, path, p, NULL);
@@ -135,11 +135,13 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 	dg_buf_printf(&b, "# Cloud Native Weekly %s: the editor's file.\n"
 			  "# Trim the candidates, reorder them, write each `paragraph` (Markdown):\n"
 			  "# `suggestion` is the fetched text, for reference only, never published;\n"
-			  "# an item without a paragraph shows the fetched summary as plain text.\n"
+			  "# an item without a paragraph shows the fetched summary as plain text when it\n"
+			  "# is in the issue's language, else a sentence made from its facts (with a warning).\n"
 			  "# `digest --kind cnweekly` then renders exactly what is listed here.\n\n"
 			  "headline = ", label);
 	put_toml_string(&b, dg_json_str(c, "headline"));
-	dg_buf_puts(&b, "\n");
+	dg_buf_puts(&b, "\n# the lead paragraph (Markdown); empty: one is written from the headline and the counts\n"
+			"lead = \"\"\n");
 	json_array_foreach(json_object_get(c, "projects"), i, it) {
 		dg_buf facts = DG_BUF_INIT;
 

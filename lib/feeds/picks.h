@@ -4,6 +4,7 @@
  * by hand. When it exists it decides the issue's content:
  *
  *   headline = "Kubernetes 1.30 发布"        # the title's headline
+ *   lead = "本期……"                         # the lead paragraph (导语), Markdown
  *   [[project]]  repo = "owner/name"  headline = ""  paragraph = ""
  *   [[article]]  url = "https://..."   title = ""     paragraph = ""
  *   [[news]]     url = "https://..."   title = ""     paragraph = ""
@@ -16,7 +17,7 @@
 
 #include <jansson.h>
 
-/* Load `path`: 1 and *out = {"headline": s|null, "projects": [...], "articles": [...],
+/* Load `path`: 1 and *out = {"headline": s|null, "lead": s|null, "projects": [...], "articles": [...],
  * "news": [...]} (caller decrefs); 0 when the file does not exist; <0 on error. */
 int dg_picks_load(const char *path, json_t **out);
 

@@ -90,9 +90,10 @@ json_t *dg_gh_project(json_t *r)
 	json_t *license = json_object_get(r, "license");
 	json_t *topics = json_object_get(r, "topics");
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o}", "repo", dg_json_str(r, "full_name"),
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o}", "repo", dg_json_str(r, "full_name"),
 			 "name", dg_json_str(r, "name"), "url", dg_json_str(r, "html_url"), "description", dg_json_str(r, "description"),
 			 "stars", json_integer_value(json_object_get(r, "stargazers_count")),
+			 "pushed_at", dg_json_str(r, "pushed_at"),
 			 "language", dg_json_str(r, "language"),
 			 "license", json_is_object(license) ? dg_json_str(license, "spdx_id") : "",
 			 "topics", json_is_array(topics) ? json_incref(topics) : json_array());
@@ -139,25 +140,76 @@ static void on_repo_facts(dg_http *h, void *ud, const dg_http_response *resp, in
 	gh_job_free(j);
 }
 
+/* The newest final release published before the window's end: what was
+ * "latest" that week, not today (/releases/latest is today's). */
 static void on_latest(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
 {
 	gh_job *j = ud;
 	dg_collector *c = j->c;
 	char *key = dg_collector_key(j->name);
+	json_t *best = NULL, *r;
+	int64_t best_t = 0, t;
+	size_t i;
 
 	(void)h;
 	if (!key) {
 		dg_collector_failed(c, j->name, "out of memory");
 	} else if (err == DG_HTTP_ERR_NOT_FOUND) {
-		json_object_set_new(j->facts, key, json_null()); /* no release yet: not an error */
-	} else if (err || !json_is_object(resp->json)) {
-		dg_collector_failed(c, j->name, err ? msg : "expected a release object");
+		json_object_set_new(j->facts, key, json_null()); /* no such repository's releases: not an error */
+	} else if (err || !json_is_array(resp->json)) {
+		dg_collector_failed(c, j->name, err ? msg : "expected a JSON array of releases");
 	} else {
-		json_object_set_new(j->facts, key,
-			json_pack("{s:s, s:s, s:s}", "tag", dg_json_str(resp->json, "tag_name"),
-				  "url", dg_json_str(resp->json, "html_url"), "published_at", dg_json_str(resp->json, "published_at")));
+		json_array_foreach(resp->json, i, r) {
+			if (json_is_true(json_object_get(r, "draft")) || json_is_true(json_object_get(r, "prerelease")) ||
+			    dg_date_parse_rfc3339(dg_json_str(r, "published_at"), &t) < 0 || t >= c->until)
+				continue;
+			if (!best || t > best_t) {
+				best = r;
+				best_t = t;
+			}
+		}
+		json_object_set_new(j->facts, key, !best ? json_null() :
+			json_pack("{s:s, s:s, s:s}", "tag", dg_json_str(best, "tag_name"),
+				  "url", dg_json_str(best, "html_url"), "published_at", dg_json_str(best, "published_at")));
 	}
 	free(key);
+	gh_job_free(j);
+}
+
+/* Published security advisories of a watched repository, in the window
+ * (GitHub's repository advisory objects; withdrawn ones left out). */
+static void on_advisories(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	gh_job *j = ud;
+	dg_collector *c = j->c;
+	const char *short_name = strchr(j->name, '/') ? strchr(j->name, '/') + 1 : j->name;
+	size_t i;
+	json_t *a, *item;
+	int64_t t;
+
+	(void)h;
+	if (err == DG_HTTP_ERR_NOT_FOUND) { /* advisories not available for this repository */
+		gh_job_free(j);
+		return;
+	}
+	if (err || !json_is_array(resp->json)) {
+		dg_collector_failed(c, j->name, err ? msg : "expected a JSON array of security advisories");
+		gh_job_free(j);
+		return;
+	}
+	json_array_foreach(resp->json, i, a) {
+		if (strcmp(dg_json_str(a, "state"), "published") || *dg_json_str(a, "withdrawn_at") ||
+		    dg_date_parse_rfc3339(dg_json_str(a, "published_at"), &t) < 0 || t < c->since || t >= c->until)
+			continue;
+		item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+				 "url", dg_json_str(a, "html_url"), "source", j->name, "published", dg_json_str(a, "published_at"),
+				 "language", "en", "kind", "advisory", "repo", j->name, "repo_name", short_name,
+				 "advisory", *dg_json_str(a, "cve_id") ? dg_json_str(a, "cve_id") : dg_json_str(a, "ghsa_id"),
+				 "severity", dg_json_str(a, "severity"), "summary", dg_json_str(a, "summary"),
+				 "cve", dg_json_str(a, "cve_id"));
+		if (!item || json_array_append_new(j->out, item) < 0)
+			dg_collector_failed(c, j->name, item ? "out of memory" : "an advisory could not be read (not UTF-8?)");
+	}
 	gh_job_free(j);
 }
 
@@ -167,6 +219,17 @@ void dg_gh_watched_releases(dg_collector *c, json_t *news)
 		const char *repo = c->cfg->cn_watch_repos.v[i];
 		char *url = dg_collector_api(c, "/repos/%s/releases?per_page=30", repo);
 		dg_collector_get(c, url, 0, on_watch_releases, gh_job_new(c, repo, news, NULL), gh_job_free);
+		free(url);
+	}
+}
+
+void dg_gh_watched_advisories(dg_collector *c, json_t *news)
+{
+	for (size_t i = 0; i < c->cfg->cn_watch_repos.n; i++) {
+		const char *repo = c->cfg->cn_watch_repos.v[i];
+		char *url = dg_collector_api(c, "/repos/%s/security-advisories?state=published&sort=published"
+					     "&direction=desc&per_page=30", repo);
+		dg_collector_get(c, url, 0, on_advisories, gh_job_new(c, repo, news, NULL), gh_job_free);
 		free(url);
 	}
 }
@@ -207,7 +270,7 @@ void dg_gh_repo_facts(dg_collector *c, const char *repo, json_t *facts)
 
 void dg_gh_latest_release(dg_collector *c, const char *repo, json_t *latest)
 {
-	char *url = dg_collector_api(c, "/repos/%s/releases/latest", repo);
+	char *url = dg_collector_api(c, "/repos/%s/releases?per_page=100", repo);
 
 	dg_collector_get(c, url, 0, on_latest, gh_job_new(c, repo, NULL, latest), gh_job_free);
 	free(url);

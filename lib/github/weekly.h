@@ -15,6 +15,13 @@
  * as {"title","url","source","published","summary","language","kind":"release","repo","tag"}. */
 void dg_gh_watched_releases(dg_collector *c, json_t *news);
 
+/* Published security advisories of cnweekly.watch_repos
+ * (GET /repos/{owner}/{repo}/security-advisories) published in the window,
+ * appended to `news` as {"title"?,"url","source","published","summary",
+ * "language","kind":"advisory","repo","repo_name","advisory" (CVE, else GHSA
+ * id),"severity","cve"}. A repository without them (404) is no failure. */
+void dg_gh_watched_advisories(dg_collector *c, json_t *news);
+
 /* Projects of cnweekly.topics created within cnweekly.project_days before the
  * window, with at least cnweekly.min_stars: repository objects into `facts`,
  * candidates (dg_gh_project) appended to `projects`; forks and archived
@@ -24,8 +31,10 @@ void dg_gh_project_search(dg_collector *c, json_t *facts, json_t *projects);
 /* The repository object of `repo` into facts[lower(repo)]. */
 void dg_gh_repo_facts(dg_collector *c, const char *repo, json_t *facts);
 
-/* The latest release of `repo`: latest[lower(repo)] = {"tag","url","published_at"},
- * or null when it has none. */
+/* The release of `repo` that was latest at the window's end: the newest
+ * final release (no draft, no pre-release) among its 100 most recent ones
+ * published before `until`: latest[lower(repo)] = {"tag","url","published_at"},
+ * or null when it had none then. */
 void dg_gh_latest_release(dg_collector *c, const char *repo, json_t *latest);
 
 /* A project candidate from a repository object: {"repo","name","url",

@@ -2,6 +2,7 @@
  * (lib/feeds/) and GitHub (lib/github/weekly.h), chosen by the editor's file
  * or automatically (lib/select/weekly.h), modelled by lib/model/weekly.c;
  * what an issue published is recorded so that no later issue repeats it. */
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/progress.h"
 #include "base/jsonx.h"
@@ -14,7 +15,6 @@
 #include "net/collector.h"
 #include "select/weekly.h"
 
-#include <stdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +79,7 @@ static int collect(dg_issue *is)
 	dg_progress_phase("feeds, releases, projects");
 	dg_feeds_fetch(&c->col, c->feeds, &c->items);
 	dg_gh_watched_releases(&c->col, c->items.news);
+	dg_gh_watched_advisories(&c->col, c->items.news);
 	if (!c->picks && cfg->cn_max_projects > 0)
 		dg_gh_project_search(&c->col, c->facts, c->projects);
 	json_array_foreach(json_object_get(c->picks, "projects"), i, p)
@@ -87,8 +88,8 @@ static int collect(dg_issue *is)
 	if ((err = dg_http_run(run->http)) < 0 || (err = dg_model_release_news(cfg, c->items.news)) < 0)
 		return err;
 	dg_json_sort(c->items.articles, dg_select_cmp_newest);
-	dg_json_sort(c->items.news, dg_select_cmp_news);
-	dg_json_sort(c->projects, dg_select_cmp_stars);
+	dg_select_rank_news(cfg, c->items.news);
+	dg_select_rank_projects(cfg, run->win->until, c->projects);
 	return 0;
 }
 
@@ -135,18 +136,39 @@ static void numbering(const dg_issue *is, dg_numbering *nb)
 	nb->period_weeks = cfg->cn_period_weeks;
 }
 
+/* The items the editor has still to write in the issue's language, in one warning. */
+static void warn_to_write(const dg_config *cfg, json_t *to_write, json_t *warnings)
+{
+	dg_buf b = DG_BUF_INIT;
+	size_t i;
+	json_t *it;
+
+	if (!json_array_size(to_write))
+		return;
+	dg_buf_printf(&b, "%zu item(s) have no %s paragraph yet (a sentence from the facts stands in):",
+		      json_array_size(to_write), cfg->language);
+	json_array_foreach(to_write, i, it)
+		dg_buf_printf(&b, "%s %s \"%s\"", i ? "," : "", dg_json_str(it, "section"), dg_json_str(it, "item"));
+	if (dg_buf_error(&b) == 0)
+		dg_json_appendf(warnings, "%s", dg_buf_cstr(&b));
+	dg_buf_free(&b);
+}
+
 static int model(dg_issue *is)
 {
 	cnweekly *c = is->data;
 	dg_weekly_input in = {c->sel[PROJECTS], c->sel[ARTICLES], c->sel[NEWS], c->latest,
 			      c->picks ? json_string_value(json_object_get(c->picks, "headline")) : NULL,
-			      is->number, c->items.total, c->items.read, c->col.warnings};
+			      is->number, c->items.total, c->items.read,
+			      c->col.warnings,
+			      c->picks ? json_string_value(json_object_get(c->picks, "lead")) : NULL};
 	int err;
 
 	if (c->items.total && !c->items.read)
 		dg_json_appendf(c->col.warnings, "no feed could be read");
 	if ((err = dg_model_weekly(is->run->cfg, is->run->win, &in, &is->model)) < 0)
 		return err;
+	warn_to_write(is->run->cfg, json_object_get(is->model, "to_write"), c->col.warnings);
 	json_object_set(is->model, "warnings", c->col.warnings);
 	is->warnings = json_incref(c->col.warnings);
 	is->failed_sources += c->col.failed;

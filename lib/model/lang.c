@@ -26,6 +26,19 @@ static const char *const known[] = {
 	"cnweekly.description",       /* series, headline, number, date */
 	"cnweekly.tag",
 	"cnweekly.keywords",
+	"cnweekly.lead",              /* headline, has_headline, projects, articles, news (counts): the automatic lead */
+	"fact.project",               /* name, stars, has_stars, language, has_language, license, has_license: an unwritten
+				       * item in another language */
+	"fact.article",               /* title, source, date */
+	"fact.news",                  /* title, source, date */
+	"fact.release",               /* repo_name, release, date */
+	"fact.advisory",              /* repo_name, advisory, severity, date */
+	"advisory.title",             /* repo, repo_name, advisory (CVE or GHSA id), severity: an advisory as news */
+	"severity.critical",          /* an advisory's severity in words */
+	"severity.high",
+	"severity.medium",
+	"severity.low",
+	"severity.unknown",
 	"release.title",              /* repo, repo_name, release, tag: a watched release as news */
 	"release.summary_sep",        /* between the note lines of its summary */
 	"wechat.title",               /* the draft's title: series, number, community, date */

@@ -24,6 +24,7 @@ typedef struct dg_weekly_input {
 	int number;
 	int feeds_total, feeds_read;
 	json_t *warnings;   /* where dg_model_sanitize_urls says what it emptied; may be NULL */
+	const char *lead;        /* the editor's lead paragraph (Markdown), NULL/"" for the automatic one */
 } dg_weekly_input;
 
 /* Word the watched releases among the `news` candidates ("kind": "release",

@@ -8,9 +8,43 @@
 #include "model/lang.h"
 #include "base/text.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A summary the feed reader cut ("… members. Now…") ends at its last
+ * whole sentence when that keeps half of it. */
+static void sentence_summary(json_t *it)
+{
+	dg_buf b = DG_BUF_INIT;
+	char *s;
+
+	if (!*dg_json_str(it, "summary"))
+		return;
+	dg_buf_puts(&b, dg_json_str(it, "summary"));
+	if (dg_text_cut_to_sentence(&b) == 0 && (s = dg_buf_detach(&b)) != NULL) {
+		json_object_set_new(it, "summary", json_string(s));
+		free(s);
+	}
+	dg_buf_free(&b);
+}
+
+/* The project's facts line: stars (when the API gave any), language,
+ * licence, latest release, each after a separator when one came before. */
+static void facts_line(json_t *it)
+{
+	static const char *const parts[][2] = {
+		{"has_language", "sep_language"}, {"has_license", "sep_license"}, {"has_latest_release", "sep_latest"},
+	};
+	int before = json_integer_value(json_object_get(it, "stars")) > 0;
+
+	json_object_set_new(it, "has_stars", json_boolean(before));
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		json_object_set_new(it, parts[i][1], json_boolean(before));
+		before |= json_is_true(json_object_get(it, parts[i][0]));
+	}
+}
 
 static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 {
@@ -20,6 +54,8 @@ static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 	json_array_foreach(list, i, it) {
 		char *key;
 		json_object_set_new(it, "has_paragraph", json_boolean(*dg_json_str(it, "paragraph") != '\0'));
+		json_object_set_new(it, "has_fact", json_false());
+		sentence_summary(it);
 		json_object_set_new(it, "has_summary", json_boolean(*dg_json_str(it, "summary") != '\0'));
 		if (*dg_json_str(it, "published")) {
 			int64_t t = 0;
@@ -39,8 +75,38 @@ static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 			json_object_set_new(it, "has_language", json_boolean(*dg_json_str(it, "language") != '\0'));
 			json_object_set_new(it, "has_license", json_boolean(*dg_json_str(it, "license") != '\0' &&
 									strcmp(dg_json_str(it, "license"), "NOASSERTION")));
+			facts_line(it);
 		}
 	}
+}
+
+/* The severity in the language's words ("severity.high"). */
+static char *severity_word(const dg_lang *lang, const char *severity, int *err)
+{
+	static const char *const known[] = {"critical", "high", "medium", "low"};
+	char key[32] = "severity.unknown";
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(severity, known[i]))
+			snprintf(key, sizeof(key), "severity.%s", known[i]);
+	return dg_lang_say(lang, key, json_object(), err);
+}
+
+/* An advisory's title in the language; its English summary stays a summary. */
+static int word_advisory(const dg_lang *lang, json_t *it)
+{
+	int err = 0;
+	char *sev = severity_word(lang, dg_json_str(it, "severity"), &err);
+	char *title = dg_lang_say(lang, "advisory.title", json_pack("{s:s, s:s, s:s, s:s}",
+		"repo", dg_json_str(it, "repo"), "repo_name", dg_json_str(it, "repo_name"),
+		"advisory", dg_json_str(it, "advisory"), "severity", sev ? sev : ""), &err);
+
+	if (err >= 0 && (json_object_set_new(it, "title", json_string(title)) < 0 ||
+			 json_object_set_new(it, "severity_text", json_string(sev)) < 0))
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	free(sev);
+	free(title);
+	return err;
 }
 
 int dg_model_release_news(const dg_config *cfg, json_t *news)
@@ -59,6 +125,10 @@ int dg_model_release_news(const dg_config *cfg, json_t *news)
 		char *title;
 		if (err < 0)
 			break;
+		if (!strcmp(dg_json_str(it, "kind"), "advisory") && !json_object_get(it, "title")) {
+			err = word_advisory(lang, it);
+			continue;
+		}
 		if (strcmp(dg_json_str(it, "kind"), "release") || json_object_get(it, "title"))
 			continue;
 		title = dg_lang_say(lang, "release.title", json_pack("{s:s, s:s, s:s, s:s}",
@@ -78,24 +148,118 @@ int dg_model_release_news(const dg_config *cfg, json_t *news)
 	return err;
 }
 
-/* The issue's headline: the editor's, else the first news item's title, else
- * the first project's name, else the language's default. */
-static char *weekly_headline(const dg_lang *lang, const dg_weekly_input *in, int *err)
+/* The language an item's own text is in: a feed's `language`, else "zh"
+ * when it holds Chinese characters, else "en". */
+static const char *text_language(json_t *it)
+{
+	const char *text = json_object_get(it, "stars") ? dg_json_str(it, "description") : dg_json_str(it, "summary");
+	const unsigned char *s = (const unsigned char *)text;
+	size_t len = strlen(text), i = 0;
+
+	if (!json_object_get(it, "stars") && *dg_json_str(it, "language"))
+		return dg_json_str(it, "language");
+	while (i < len) {
+		uint32_t cp;
+		i += dg_text_utf8_next(s + i, len - i, &cp);
+		if (dg_text_cjk_class(cp) == DG_TEXT_HAN)
+			return "zh";
+	}
+	return "en";
+}
+
+/* The issue's headline: the editor's, else the most significant news item's
+ * title when it is in the issue's language (a watched release or an
+ * advisory, worded from strings.toml, or a feed item written in it), else
+ * the language's default. News come ranked (lib/select/weekly.h). */
+static char *weekly_headline(const dg_config *cfg, const dg_lang *lang, const dg_weekly_input *in, int *given,
+			     int *err)
 {
 	const char *h = NULL;
+	json_t *top = json_array_get(in->news, 0);
 	char *s = NULL;
 
 	if (in->headline && *in->headline)
 		h = in->headline;
-	else if (json_array_size(in->news))
-		h = dg_json_str(json_array_get(in->news, 0), "title");
-	else if (json_array_size(in->projects))
-		h = dg_json_str(json_array_get(in->projects, 0), "name");
-	if (!h)
+	else if (top && (strcmp(dg_json_str(top, "kind"), "feed") || !strcmp(text_language(top), cfg->language)))
+		h = dg_json_str(top, "title");
+	*given = h && *h;
+	if (!*given)
 		return dg_lang_say(lang, "cnweekly.headline", json_object(), err);
 	if (*err >= 0 && !(s = strdup(h)))
 		*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	return *err >= 0 ? s : NULL;
+}
+
+/* Items the editor has not written whose own text is in another language
+ * than the issue's: a sentence from the facts ("fact.<kind>" in
+ * strings.toml) stands in as "fact", so a foreign summary is never shown as
+ * the item's text, and the item is listed in `to_write`. */
+static int stand_ins(const dg_config *cfg, const dg_lang *lang, json_t *list, const char *section, json_t *to_write)
+{
+	size_t i;
+	json_t *it;
+	int err = 0;
+
+	json_array_foreach(list, i, it) {
+		const char *kind = dg_json_str(it, "kind"), *key;
+		const char *what = json_object_get(it, "stars") ? dg_json_str(it, "name") : dg_json_str(it, "title");
+		char *fact;
+
+		if (*dg_json_str(it, "paragraph") || !strcmp(text_language(it), cfg->language))
+			continue;
+		key = !strcmp(section, "project") ? "fact.project" : !strcmp(section, "article") ? "fact.article" :
+		      !strcmp(kind, "release") ? "fact.release" : !strcmp(kind, "advisory") ? "fact.advisory" : "fact.news";
+		fact = dg_lang_say(lang, key, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:b}",
+			"title", dg_json_str(it, "title"), "source", dg_json_str(it, "source"), "date", dg_json_str(it, "date"),
+			"repo_name", dg_json_str(it, "repo_name"), "release", dg_json_str(it, "release"),
+			"advisory", dg_json_str(it, "advisory"), "severity", dg_json_str(it, "severity_text"),
+			"name", dg_json_str(it, "name"), "stars", json_integer_value(json_object_get(it, "stars")),
+			"language", json_object_get(it, "stars") ? dg_json_str(it, "language") : "",
+			"license", dg_json_str(it, "license"),
+			"has_language", json_is_true(json_object_get(it, "has_language")),
+			"has_license", json_is_true(json_object_get(it, "has_license")),
+			"has_stars", json_is_true(json_object_get(it, "has_stars"))), &err);
+		if (err < 0)
+			break;
+		if (json_object_set_new(it, "fact", json_string(fact)) < 0 ||
+		    json_object_set_new(it, "has_fact", json_true()) < 0 ||
+		    json_array_append_new(to_write, json_pack("{s:s, s:s}", "section", section, "item", what)) < 0)
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		free(fact);
+		if (err < 0)
+			break;
+	}
+	return err;
+}
+
+/* The lead paragraph (导语): the editor's (Markdown), else one from
+ * "cnweekly.lead" naming the headline and the counts (plain text). */
+static char *weekly_lead(const dg_lang *lang, const dg_weekly_input *in, const char *headline, int headline_given,
+			 int *markdown, int *err)
+{
+	char *s = NULL;
+
+	*markdown = in->lead && *in->lead;
+	if (!*markdown)
+		return dg_lang_say(lang, "cnweekly.lead", json_pack("{s:s, s:b, s:I, s:I, s:I}", "headline", headline, "has_headline", headline_given,
+			"projects", (json_int_t)json_array_size(in->projects), "articles", (json_int_t)json_array_size(in->articles),
+			"news", (json_int_t)json_array_size(in->news)), err);
+	if (*err >= 0 && !(s = strdup(in->lead)))
+		*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return s;
+}
+
+/* The weekly's own series links (cnweekly.links), not the community report's. */
+static void weekly_links(const dg_config *cfg, json_t *m)
+{
+	json_t *links = json_array();
+
+	for (size_t i = 0; i < cfg->cn_links.n; i++)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", cfg->cn_links.keys[i],
+						       "url", cfg->cn_links.values[i],
+						       "sep", i + 1 < cfg->cn_links.n ? " · " : ""));
+	json_object_set_new(m, "links", links);
+	json_object_set_new(json_object_get(m, "has"), "links", json_boolean(cfg->cn_links.n > 0));
 }
 
 static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, json_t *names, const char *created,
@@ -127,7 +291,9 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 	int number = in->number;
 	json_t *m_ = NULL, *names = NULL, *period = dg_model_period(cfg, w);
 	const char *date_dots = dg_json_str(period, "date"), *created = dg_json_str(period, "created");
-	char *series = NULL, *headline = NULL, *title = NULL;
+	char *series = NULL, *headline = NULL, *title = NULL, *lead = NULL;
+	json_t *to_write = json_array();
+	int lead_markdown = 0, headline_given = 0;
 	dg_lang *lang = NULL;
 	int err;
 
@@ -138,7 +304,7 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 		series = strdup(cfg->cn_title);
 	else
 		series = dg_lang_say(lang, "cnweekly.series", json_object(), &err);
-	headline = weekly_headline(lang, in, &err);
+	headline = weekly_headline(cfg, lang, in, &headline_given, &err);
 	if (err >= 0 && !series)
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (err < 0)
@@ -151,6 +317,11 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 	decorate(cfg, in->latest, projects);
 	decorate(cfg, in->latest, articles);
 	decorate(cfg, in->latest, news);
+	lead = weekly_lead(lang, in, headline, headline_given, &lead_markdown, &err);
+	if (err < 0 || (err = stand_ins(cfg, lang, projects, "project", to_write)) < 0 ||
+	    (err = stand_ins(cfg, lang, articles, "article", to_write)) < 0 ||
+	    (err = stand_ins(cfg, lang, news, "news", to_write)) < 0)
+		goto done;
 	m_ = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:O}",
 		       "kind", "cnweekly", "title", title, "headline", headline, "series", series, "number", number,
 		       "language", cfg->language, "window", dg_model_window(cfg, w), "period", period);
@@ -162,19 +333,22 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 	json_object_set(m_, "articles", articles);
 	json_object_set(m_, "news", news);
 	json_object_set_new(m_, "intro", json_string(cfg->cn_intro ? cfg->cn_intro : ""));
-	json_object_set_new(m_, "footer", json_string(cfg->cn_footer ? cfg->cn_footer :
-						      cfg->footer ? cfg->footer : ""));
+	json_object_set_new(m_, "lead", json_string(lead));
+	json_object_set(m_, "to_write", to_write);
+	json_object_set_new(m_, "footer", json_string(cfg->cn_footer ? cfg->cn_footer : ""));
 	json_object_set_new(m_, "stats", json_pack("{s:I, s:I, s:I, s:i, s:i}",
 		"projects", (json_int_t)json_array_size(projects), "articles", (json_int_t)json_array_size(articles),
 		"news", (json_int_t)json_array_size(news), "feeds", in->feeds_total, "feeds_read", in->feeds_read));
-	json_object_set_new(m_, "has", json_pack("{s:b, s:b, s:b, s:b, s:b}",
+	json_object_set_new(m_, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 		"projects", json_array_size(projects) > 0, "articles", json_array_size(articles) > 0,
 		"news", json_array_size(news) > 0, "intro", cfg->cn_intro && *cfg->cn_intro,
-		"footer", json_string_length(json_object_get(m_, "footer")) > 0));
+		"footer", json_string_length(json_object_get(m_, "footer")) > 0,
+		"lead_markdown", lead_markdown && lead && *lead, "lead_text", !lead_markdown && lead && *lead));
 	json_object_set_new(m_, "front_matter", weekly_front_matter(cfg, lang, names, created, &err));
 	if (err < 0)
 		goto done;
 	dg_model_add_links(cfg, m_);
+	weekly_links(cfg, m_);
 	dg_model_sanitize_urls(m_, in->warnings);
 	*out = m_;
 	m_ = NULL;
@@ -185,6 +359,8 @@ done:
 	free(series);
 	free(headline);
 	free(title);
+	free(lead);
+	json_decref(to_write);
 	dg_lang_free(lang);
 	return err;
 }

@@ -6,6 +6,8 @@
 #include "feeds/canon.h"
 #include "github/weekly.h"
 #include "net/collector.h"
+#include "base/date.h"
+#include "select/semver.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,19 +21,109 @@ int dg_select_cmp_newest(const void *pa, const void *pb)
 	return r ? r : strcmp(dg_json_str(a, "url"), dg_json_str(b, "url"));
 }
 
+/* Larger first. */
+static int cmp_int(json_t *a, json_t *b, const char *key)
+{
+	json_int_t x = json_integer_value(json_object_get(a, key)), y = json_integer_value(json_object_get(b, key));
+	return x != y ? (x < y ? 1 : -1) : 0;
+}
+
 int dg_select_cmp_news(const void *pa, const void *pb)
 {
 	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	int ra = !strcmp(dg_json_str(a, "kind"), "release"), rb = !strcmp(dg_json_str(b, "kind"), "release");
-	return ra != rb ? rb - ra : dg_select_cmp_newest(pa, pb);
+	int r = cmp_int(a, b, "significance");
+
+	if (!r)
+		r = cmp_int(a, b, "priority");
+	return r ? r : dg_select_cmp_newest(pa, pb);
 }
 
 int dg_select_cmp_stars(const void *pa, const void *pb)
 {
 	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	json_int_t x = json_integer_value(json_object_get(a, "stars"));
-	json_int_t y = json_integer_value(json_object_get(b, "stars"));
-	return x != y ? (x < y ? 1 : -1) : strcasecmp(dg_json_str(a, "repo"), dg_json_str(b, "repo"));
+	int r = cmp_int(a, b, "active");
+
+	if (!r)
+		r = cmp_int(a, b, "stars");
+	return r ? r : strcasecmp(dg_json_str(a, "repo"), dg_json_str(b, "repo"));
+}
+
+/* "CVE-YYYY-NNNN…" in s: the identifier (new string), else NULL. */
+static json_t *find_cve(const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "CVE-")) != NULL; p++) {
+		size_t n = 4, d = 0;
+		while (p[n] >= '0' && p[n] <= '9' && d < 4)
+			n++, d++;
+		if (d != 4 || p[n] != '-')
+			continue;
+		for (n++, d = 0; p[n] >= '0' && p[n] <= '9'; n++)
+			d++;
+		if (d >= 4)
+			return json_stringn(p, n);
+	}
+	return NULL;
+}
+
+static int release_significance(const char *tag)
+{
+	dg_semver v;
+
+	dg_semver_parse(tag, &v);
+	switch (dg_semver_kind_of(&v)) {
+	case DG_SEMVER_MAJOR: return DG_SIG_MAJOR;
+	case DG_SEMVER_MINOR: return DG_SIG_MINOR;
+	case DG_SEMVER_PATCH: return DG_SIG_PATCH;
+	case DG_SEMVER_PRE: return DG_SIG_PRE;
+	default: return DG_SIG_OTHER_RELEASE;
+	}
+}
+
+static int advisory_significance(const char *severity)
+{
+	if (!strcmp(severity, "critical"))
+		return DG_SIG_CRITICAL;
+	return !strcmp(severity, "high") ? DG_SIG_HIGH : DG_SIG_SECURITY;
+}
+
+void dg_select_rank_news(const dg_config *cfg, json_t *news)
+{
+	size_t i, k;
+	json_t *it, *cve;
+
+	json_array_foreach(news, i, it) {
+		const char *kind = dg_json_str(it, "kind");
+		int sig = DG_SIG_FEED;
+
+		if (!strcmp(kind, "release") || !strcmp(kind, "advisory")) {
+			sig = *kind == 'r' ? release_significance(dg_json_str(it, "tag"))
+					   : advisory_significance(dg_json_str(it, "severity"));
+			/* Among equals, the order of cnweekly.watch_repos. */
+			for (k = 0; k < cfg->cn_watch_repos.n; k++)
+				if (!strcasecmp(cfg->cn_watch_repos.v[k], dg_json_str(it, "repo")))
+					break;
+			json_object_set_new(it, "priority", json_integer((json_int_t)(cfg->cn_watch_repos.n - k)));
+		} else if ((cve = find_cve(dg_json_str(it, "title"))) || (cve = find_cve(dg_json_str(it, "summary")))) {
+			sig = DG_SIG_SECURITY;
+			json_object_set_new(it, "cve", cve);
+		}
+		json_object_set_new(it, "significance", json_integer(sig));
+	}
+	dg_json_sort(news, dg_select_cmp_news);
+}
+
+void dg_select_rank_projects(const dg_config *cfg, int64_t until, json_t *projects)
+{
+	size_t i;
+	json_t *it;
+	int64_t t;
+
+	json_array_foreach(projects, i, it) {
+		int active = dg_date_parse_rfc3339(dg_json_str(it, "pushed_at"), &t) == 0 &&
+			     t >= until - (int64_t)cfg->cn_project_days * 86400;
+		json_object_set_new(it, "active", json_integer(active));
+	}
+	dg_json_sort(projects, dg_select_cmp_stars);
 }
 
 char *dg_select_key(json_t *item)

@@ -8,6 +8,8 @@
 #define DG_SELECT_WEEKLY_H
 
 #include <jansson.h>
+#include <stdint.h>
+#include "config/config.h"
 #include "store/store.h"
 
 typedef struct dg_select {
@@ -34,8 +36,27 @@ json_t *dg_select_auto(const dg_select *s, json_t *cands, int max, json_t *seen)
 json_t *dg_select_editor(const dg_select *s, json_t *items, json_t *cands, const char *section,
 			 json_t *seen);
 
-/* Candidate orders: articles newest first; news releases first, then
- * newest; projects by stars (then name). For dg_json_sort. */
+/* How much a news item matters ("significance"), highest first: a new
+ * major or minor release of a watched project, a critical advisory, a high
+ * one, other security news (an advisory, a feed item naming a CVE), a patch,
+ * a release that is no version, a pre-release, then feed news. */
+enum {
+	DG_SIG_FEED = 10, DG_SIG_PRE = 20, DG_SIG_OTHER_RELEASE = 25, DG_SIG_PATCH = 30, DG_SIG_SECURITY = 40,
+	DG_SIG_HIGH = 45, DG_SIG_MINOR = 50, DG_SIG_CRITICAL = 55, DG_SIG_MAJOR = 60,
+};
+
+/* Set "significance" (and "cve" for a feed item naming one; "priority" for
+ * releases and advisories: earlier in cnweekly.watch_repos is higher) on
+ * each news candidate, then sort them: significance, priority (a feed's
+ * `priority`), newest, URL. */
+void dg_select_rank_news(const dg_config *cfg, json_t *news);
+
+/* Set "active" (pushed within cnweekly.project_days before `until`) on each
+ * project candidate and sort them: active first, then by stars, then name. */
+void dg_select_rank_projects(const dg_config *cfg, int64_t until, json_t *projects);
+
+/* Candidate orders: articles newest first; news by significance, priority,
+ * newest; projects active first, then by stars (then name). For dg_json_sort. */
 int dg_select_cmp_newest(const void *pa, const void *pb);
 int dg_select_cmp_news(const void *pa, const void *pb);
 int dg_select_cmp_stars(const void *pa, const void *pb);

@@ -466,6 +466,24 @@ static void test_dates(void)
 	CHECK_STR(date("yesterday"), "null", "words rejected");
 	CHECK_STR(date("2003-13-01"), "null", "month 13 rejected");
 	CHECK_STR(date(""), "null", "empty rejected");
+	/* Localised RFC 822, as European feeds write it. */
+	CHECK_STR(date("mer, 16 nov 2022 00:38:15 +0100"), "2022-11-15T23:38:15Z", "French day and month");
+	CHECK_STR(date("jeu., 02 f\xc3\xa9vr. 2023 10:00:00 +0100"), "2023-02-02T09:00:00Z", "French abbreviations with dots");
+	CHECK_STR(date("sam, 19 ao\xc3\xbbt 2023 08:00:00 GMT"), "2023-08-19T08:00:00Z", "French ao\xc3\xbbt");
+	CHECK_STR(date("Mi, 16 M\xc3\xa4r 2022 12:00:00 +0100"), "2022-03-16T11:00:00Z", "German two-letter day, M\xc3\xa4r");
+	CHECK_STR(date("Do, 07 Dez 2023 09:30:00 +0100"), "2023-12-07T08:30:00Z", "German Dez");
+	CHECK_STR(date("Dienstag, 03 Oktober 2023 10:00:00 +0200"), "2023-10-03T08:00:00Z", "German long forms");
+	CHECK_STR(date("mi\xc3\xa9, 16 nov 2022 00:38:15 +0100"), "2022-11-15T23:38:15Z", "Spanish mi\xc3\xa9");
+	CHECK_STR(date("lun, 03 ene 2022 10:00:00 +0100"), "2022-01-03T09:00:00Z", "Spanish ene");
+	CHECK_STR(date("mar, 15 dic 2020 10:00:00 +0100"), "2020-12-15T09:00:00Z", "Spanish/Italian mar as a day");
+	CHECK_STR(date("gio, 12 ott 2023 10:00:00 +0200"), "2023-10-12T08:00:00Z", "Italian ott");
+	CHECK_STR(date("ven, 09 giu 2023 10:00:00 +0200"), "2023-06-09T08:00:00Z", "Italian giu");
+	CHECK_STR(date("qua, 01 fev 2023 10:00:00 -0300"), "2023-02-01T13:00:00Z", "Portuguese fev");
+	CHECK_STR(date("sex, 13 out 2023 10:00:00 -0300"), "2023-10-13T13:00:00Z", "Portuguese out");
+	CHECK_STR(date("wo, 08 mrt 2023 10:00:00 +0100"), "2023-03-08T09:00:00Z", "Dutch mrt");
+	CHECK_STR(date("za, 20 mei 2023 10:00:00 +0200"), "2023-05-20T08:00:00Z", "Dutch mei");
+	CHECK_STR(date("Mar 15 2022 10:00:00 GMT"), "2022-03-15T10:00:00Z", "English Mar first, no comma: a month");
+	CHECK_STR(date("xyz, 16 nov 2022 00:38:15 +0100"), "null", "an unknown first word still rejected");
 }
 
 static void test_summary(void)

@@ -83,7 +83,7 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	json_t *news = json_pack("[{s:s, s:s, s:s, s:s}]", "title", "", "url", "https://example.org/n",
 				 "published", "2024-05-29T00:00:00Z", "summary", "s");
 	json_t *empty = json_array(), *latest = json_object(), *m = NULL;
-	dg_weekly_input in = {empty, empty, news, latest, NULL, 7, 3, 2, NULL};
+	dg_weekly_input in = {empty, empty, news, latest, NULL, 7, 3, 2, NULL, NULL};
 	int err;
 
 	/* 171 CJK characters: once cut mid-character into a fixed buffer. */

@@ -4,6 +4,7 @@
 #include "base/jsonx.h"
 #include "select/weekly.h"
 #include "store/store.h"
+#include "config/schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,12 +98,42 @@ int main(void)
 	json_decref(editor);
 	json_decref(seen);
 
+	/* Significance: real tags of Kubernetes and Istio. */
+	static dg_config rank_cfg;
+	CHECK(dg_strv_push(&rank_cfg.cn_watch_repos, "kubernetes/kubernetes") == 0 &&
+	      dg_strv_push(&rank_cfg.cn_watch_repos, "istio/istio") == 0, "watch list");
+	got = json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s},"
+			" {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:i}, {s:s, s:s, s:s, s:s},"
+			" {s:s, s:s, s:s, s:s, s:s}]",
+			"kind", "release", "repo", "kubernetes/kubernetes", "tag", "v1.30.4", "url", "patch",
+			"kind", "release", "repo", "kubernetes/kubernetes", "tag", "v1.31.0-rc.1", "url", "pre",
+			"kind", "release", "repo", "istio/istio", "tag", "1.23.0", "url", "istio-minor",
+			"kind", "release", "repo", "kubernetes/kubernetes", "tag", "v1.31.0", "url", "k8s-minor",
+			"kind", "feed", "published", "2024-08-14T00:00:00Z", "url", "feed-new", "title", "x",
+			"kind", "feed", "published", "2024-08-12T00:00:00Z", "url", "feed-priority", "title", "y", "priority", 5,
+			"kind", "feed", "published", "2024-08-10T00:00:00Z", "url", "feed-cve",
+			"title", "Fix for CVE-2024-7646 in ingress-nginx",
+			"kind", "advisory", "repo", "istio/istio", "severity", "high", "url", "advisory", "published", "2024-08-13T00:00:00Z");
+	dg_select_rank_news(&rank_cfg, got);
+	{
+		const char *want[] = {"k8s-minor", "istio-minor", "advisory", "feed-cve", "patch", "pre", "feed-priority",
+				      "feed-new"};
+		int same = json_array_size(got) == 8;
+		for (size_t k = 0; same && k < 8; k++)
+			same = !strcmp(dg_json_str(json_array_get(got, k), "url"), want[k]);
+		CHECK(same, "news by significance: minor releases (watch order), a high advisory, a CVE in a feed, "
+		      "a patch, a pre-release, then feed news by priority, then newest");
+		CHECK_STR(dg_json_str(json_array_get(got, 3), "cve"), "CVE-2024-7646", "the CVE a feed item names");
+	}
+	json_decref(got);
+	dg_strv_free(&rank_cfg.cn_watch_repos);
+
 	/* Orders. */
 	got = json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s}]",
 			"kind", "feed", "published", "2024-05-31T00:00:00Z", "url", "a",
 			"kind", "release", "published", "2024-05-28T00:00:00Z", "url", "b",
 			"kind", "feed", "published", "2024-05-30T00:00:00Z", "url", "c");
-	dg_json_sort(got, dg_select_cmp_news);
+	dg_select_rank_news(&rank_cfg, got);
 	CHECK_STR(dg_json_str(json_array_get(got, 0), "url"), "b", "news: releases first");
 	CHECK_STR(dg_json_str(json_array_get(got, 1), "url"), "a", "then the newest");
 	json_decref(got);

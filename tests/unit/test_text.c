@@ -128,11 +128,48 @@ static void test_cut(void)
 	       "云原生技\xe2\x80\xa6", "near space: none, cut on the boundary");
 }
 
+static char *to_sentence(const char *s)
+{
+	dg_buf b = DG_BUF_INIT;
+
+	if (dg_buf_puts(&b, s) < 0 || dg_text_cut_to_sentence(&b) < 0) {
+		dg_buf_free(&b);
+		return NULL;
+	}
+	return dg_buf_detach(&b);
+}
+
+#define SENTENCE_IS(s, want, what)                         \
+	do {                                               \
+		char *got_ = to_sentence(s);               \
+		CHECK_STR(got_, want, what);               \
+		free(got_);                                \
+	} while (0)
+
+static void test_cut_to_sentence(void)
+{
+	/* Ghost's changelog summary as the feed reader cut it. */
+	SENTENCE_IS("You can now choose whether or not to publish a post on your website, when sending an email "
+		    "newsletter to members. Now\xe2\x80\xa6",
+		    "You can now choose whether or not to publish a post on your website, when sending an email "
+		    "newsletter to members.", "back to the last whole sentence, no ellipsis");
+	SENTENCE_IS("Kubernetes 1.31 is here. It brings\xe2\x80\xa6 many things and more and more and more\xe2\x80\xa6",
+		    "Kubernetes 1.31 is here. It brings\xe2\x80\xa6 many things and more and more and more\xe2\x80\xa6",
+		    "a sentence that keeps less than half: left as cut");
+	SENTENCE_IS("云原生周刊第一期今天在社区正式发布了。本期介绍开源项\xe2\x80\xa6",
+		    "云原生周刊第一期今天在社区正式发布了。", "CJK full stop ends a sentence");
+	SENTENCE_IS("v1.2.3 is out and fixes bugs in the node lifecycle controller\xe2\x80\xa6",
+		    "v1.2.3 is out and fixes bugs in the node lifecycle controller\xe2\x80\xa6",
+		    "a dot inside a version is no sentence end");
+	SENTENCE_IS("A whole text. Not cut.", "A whole text. Not cut.", "a text that was not cut is left alone");
+}
+
 int main(void)
 {
 	test_decode();
 	test_repair();
 	test_classes();
 	test_cut();
+	test_cut_to_sentence();
 	return check_done();
 }
