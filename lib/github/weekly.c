@@ -6,7 +6,6 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "github/collect.h"
-#include "model/notes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +59,7 @@ static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp
 	}
 	json_array_foreach(resp->json, i, r) {
 		int64_t t;
-		int truncated;
-		json_t *notes, *item;
+		json_t *item;
 		const char *short_name = strchr(j->name, '/') ? strchr(j->name, '/') + 1 : j->name;
 
 		if (json_is_true(json_object_get(r, "draft")) ||
@@ -69,15 +67,14 @@ static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp
 			continue;
 		if (dg_date_parse_rfc3339(dg_json_str(r, "published_at"), &t) < 0 || t < c->since || t >= c->until)
 			continue;
-		/* Facts only: the model words them ("<repo_name> <release> released"). */
-		notes = dg_notes_extract(dg_json_str(r, "body"), 3, 100, &truncated);
-		item = !notes ? NULL :
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+		/* Facts only: the model extracts the notes and words them
+		 * ("<repo_name> <release> released"). */
+		item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 				  "url", dg_json_str(r, "html_url"), "source", j->name, "published", dg_json_str(r, "published_at"),
 				  "language", "en", "kind", "release", "repo", j->name, "tag", dg_json_str(r, "tag_name"),
 				  "repo_name", short_name,
 				  "release", *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"),
-				  "notes", notes);
+				  "body", dg_json_str(r, "body"));
 		/* Never dropped silently: a release that cannot be made an item is a failed source. */
 		if (!item || json_array_append_new(j->out, item) < 0)
 			dg_collector_failed(c, j->name, item ? "out of memory" : "a release's name or notes could not be read (not UTF-8?)");

@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "model/lang.h"
+#include "model/notes.h"
 #include "base/text.h"
 
 #include <stdint.h>
@@ -131,6 +132,15 @@ int dg_model_release_news(const dg_config *cfg, json_t *news)
 		}
 		if (strcmp(dg_json_str(it, "kind"), "release") || json_object_get(it, "title"))
 			continue;
+		if (json_object_get(it, "body")) {
+			int truncated;
+			json_t *notes = dg_notes_extract(dg_json_str(it, "body"), 3, 100, &truncated);
+			if (!notes || json_object_set_new(it, "notes", notes) < 0) {
+				err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+				break;
+			}
+			json_object_del(it, "body");
+		}
 		title = dg_lang_say(lang, "release.title", json_pack("{s:s, s:s, s:s, s:s}",
 			"repo", dg_json_str(it, "repo"), "repo_name", dg_json_str(it, "repo_name"),
 			"release", dg_json_str(it, "release"), "tag", dg_json_str(it, "tag")), &err);
