@@ -237,7 +237,7 @@ with FakeGitHub(WORLD, *FAST) as gh, tempfile.TemporaryDirectory() as prefix:
     p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,
                         "--format", "md"], capture_output=True, text=True, env=e, cwd=prefix, timeout=120)
     after = open(os.path.join(ws.out, "community-%s.md" % WEEK), encoding="utf-8").read()
-    check(p.returncode == 1 and "community.md.mustache:11: partial 'intro': intro:2: section 'stats' is not closed" in p.stderr,
+    check(p.returncode == 1 and "community.md.mustache:12: partial 'intro': intro:2: section 'stats' is not closed" in p.stderr,
           "a broken user template: exit 1 naming its file and line", p.stderr)
     check(after == md, "a broken template loses nothing already written")
     # The wording the model writes comes from <lang>/strings.toml, overridable the same way.

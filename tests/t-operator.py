@@ -39,6 +39,7 @@ try:
     p = run(ws, "normal", "-q")
     check(p.returncode == 0 and p.stdout == "" and p.stderr == "", "-q prints nothing on success",
           p.stdout + p.stderr)
+    check("incomplete" not in ws.read("community-2021-W49.md"), "a complete issue has no note")
     model = ws.model("community-2021-W49.json")
     check(model.get("partial") is False and model.get("failed_sources") == [],
           "a complete issue says partial: false")
@@ -49,6 +50,15 @@ try:
     model = ws.model("community-2021-W49.json")
     check(model.get("partial") is True and len(model.get("failed_sources", [])) == 1
           and "leads back" in model["failed_sources"][0], "a partial issue says so in its model", model.get("failed_sources"))
+    md = ws.read("community-2021-W49.md")
+    check("This issue is incomplete: 1 source(s) could not be read" in md.split("---", 2)[2][:300],
+          "and in a visible note at the top of the issue", md[:600])
+    cfg = open(ws.config).read()
+    open(ws.config, "w").write(cfg.replace("[digest]\n", "[digest]\npartial_note = false\n", 1))
+    p = run(ws, "loop")
+    check(p.returncode == 3 and "incomplete" not in ws.read("community-2021-W49.md"),
+          "digest.partial_note = false leaves the note out", p.stderr)
+    open(ws.config, "w").write(cfg)
 
     # Nothing collected: the good issue of that period is kept.
     p = run(ws, "normal")

@@ -72,6 +72,7 @@ static const dg_schema_key digest_keys[] = {
 	M("links", links),
 	S("qr_image", qr_image),
 	I("timeout", timeout, 0, 604800),
+	B("partial_note", partial_note),
 	{NULL},
 };
 
@@ -244,6 +245,7 @@ static int set_defaults(dg_config *c)
 	c->concurrency = 4;
 	c->max_wait = 900;
 	c->timeout = 1800;
+	c->partial_note = 1;
 	c->upcoming_days = 14;
 	c->highlights_per_repo = 10;
 	c->release_note_lines = 6;

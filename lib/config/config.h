@@ -44,6 +44,7 @@ typedef struct dg_config {
 	int concurrency;
 	int max_wait;            /* seconds to wait for a rate-limit reset */
 	int timeout;             /* seconds a whole run may take (digest.timeout); 0 = no limit */
+	int partial_note;        /* an issue built while a source failed says so (digest.partial_note) */
 
 	/* [events] */
 	dg_strv event_repos;

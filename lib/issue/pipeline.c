@@ -21,6 +21,8 @@ static int mark_partial(dg_issue *is)
 
 	json_object_set_new(is->model, "partial", json_boolean(is->failed_sources > 0));
 	json_object_set(is->model, "failed_sources", is->failures);
+	json_object_set_new(is->model, "failed_count", json_integer(is->failed_sources));
+	json_object_set_new(is->model, "show_partial_note", json_boolean(is->failed_sources > 0 && run->cfg->partial_note));
 	if (!is->failed_sources || run->draft || !is->kind->empty || !is->kind->empty(is))
 		return 0;
 	if (dg_buf_printf(&path, "%s/%s-%s.", run->out_dir, is->kind->name, run->win->label) < 0)
