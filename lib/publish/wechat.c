@@ -7,6 +7,7 @@
 #include "base/output.h"
 #include "images/image.h"
 #include "images/visuals.h"
+#include "net/body.h"
 #include "publish/payload.h"
 
 #include <stdio.h>
@@ -21,45 +22,22 @@ typedef struct wx {
 	char *token;             /* in memory only; wiped when done */
 } wx;
 
-typedef struct answer {
-	char *body;
-	size_t len;
-	char *error;
-} answer;
-
-static void on_answer(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *message)
-{
-	answer *a = ud;
-
-	(void)h;
-	if (err) {
-		a->error = strdup(message ? message : "failed");
-		return;
-	}
-	if ((a->body = malloc(resp->len + 1))) {
-		memcpy(a->body, resp->body, resp->len);
-		a->body[resp->len] = '\0';
-		a->len = resp->len;
-	}
-}
-
 /* POST and parse the JSON answer (WeChat may label it text/plain). */
 static int post_json(wx *w, const char *url, const char *ctype, const void *body, size_t len, const char *what,
 		     json_t **out)
 {
-	answer a = {0};
+	dg_http_body a = {0};
 	int err;
 
 	*out = NULL;
-	if ((err = dg_http_post(w->in->http, url, ctype, body, len, on_answer, &a)) < 0)
+	if ((err = dg_http_post(w->in->http, url, ctype, body, len, dg_http_body_cb, &a)) < 0)
 		return err;
 	err = dg_http_run(w->in->http);
 	if (!err && a.error)
 		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: %s", what, a.error);
-	else if (!err && !(*out = json_loadb(a.body ? a.body : "", a.len, 0, NULL)))
+	else if (!err && !(*out = json_loadb(a.data ? a.data : "", a.len, 0, NULL)))
 		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: the answer is not JSON", what);
-	free(a.body);
-	free(a.error);
+	dg_http_body_clear(&a);
 	return err;
 }
 
@@ -261,7 +239,7 @@ static int upload_images(wx *w, const char *html, json_t *map)
 	json_t *srcs = dg_wxhtml_images(html), *v;
 	size_t i, n = json_array_size(srcs);
 	char **urls = calloc(n ? n : 1, sizeof(*urls));
-	dg_fetched *got = calloc(n ? n : 1, sizeof(*got));
+	dg_http_body *got = calloc(n ? n : 1, sizeof(*got));
 	int err = 0;
 
 	if (!srcs || !urls || !got) {
@@ -333,12 +311,7 @@ static int upload_images(wx *w, const char *html, json_t *map)
 			goto done;
 	}
 done:
-	for (i = 0; urls && got && i < n; i++) {
-		free(urls[i]);
-		dg_fetched_clear(&got[i]);
-	}
-	free(urls);
-	free(got);
+	dg_visuals_fetch_free(urls, got, n);
 	json_decref(srcs);
 	return err;
 }
