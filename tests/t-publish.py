@@ -110,6 +110,12 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     check("access_token=REDACTED" in p.stderr, "-v redacts access_token=")
     payload = json.load(open(os.path.join(ws.out, "community-2021-W49.wechat.json"), encoding="utf-8"))
     check(payload["articles"][0]["title"] == draft.get("title"), "wechat-json holds the same title")
+    check(payload["articles"][0]["thumb_media_id"] == "" and "mmbiz.qpic.cn" not in payload["articles"][0]["content"],
+          "wechat-json is the article before upload (no media_id, local images)")
+    sent = json.load(open(os.path.join(ws.out, "community-2021-W49.wechat.sent.json"), encoding="utf-8"))
+    sa = sent["articles"][0] if isinstance(sent.get("articles"), list) and sent["articles"] else {}
+    check(sa.get("content") == draft.get("content") and sa.get("thumb_media_id") == draft.get("thumb_media_id") and
+          sa.get("title") == draft.get("title"), "wechat.sent.json is the draft/add payload WeChat received")
 
     # A re-run updates the same draft.
     p2 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
@@ -117,6 +123,10 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     check(p2.returncode == 0 and len(st["drafts"]) == 1 and st["drafts"].get(mid, {}).get("updates") == 1,
           "a re-run updates the draft (%d): %s" % (p2.returncode, p2.stderr[-300:]))
     check(("wechat draft updated: %s" % mid) in p2.stdout, "the update is reported")
+    sent = json.load(open(os.path.join(ws.out, "community-2021-W49.wechat.sent.json"), encoding="utf-8"))
+    check(sent.get("media_id") == mid and sent.get("index") == 0 and
+          sent.get("articles", {}).get("content") == st["drafts"].get(mid, {}).get("content"),
+          "after an update, wechat.sent.json is the draft/update payload")
 
     # Whitelist refusal: exit 1, the IP named, no retry.
     wxs.control(deny_ip="203.0.113.7")

@@ -382,28 +382,32 @@ done:
 	return err;
 }
 
-/* draft/update of `known` (0: done), or draft/add; *media_id set. */
-static int save_draft(wx *w, json_t *article, const char *known, char **media_id, int *updated)
+/* draft/update of `known` (0: done), or draft/add; *media_id set, and
+ * *sent the body of the request WeChat accepted (caller frees). */
+static int save_draft(wx *w, json_t *article, const char *known, char **media_id, int *updated, char **sent)
 {
 	json_t *req, *ans = NULL;
 	char *body;
 	int err;
 
 	*updated = 0;
+	*sent = NULL;
 	if (known) {
 		req = json_pack("{s:s, s:i, s:O}", "media_id", known, "index", 0, "articles", article);
-		body = req ? json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		body = req ? json_dumps(req, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(req);
 		if (!body)
 			return dg_err_set(DG_ERR_NOMEM, "out of memory");
 		err = call(w, "/cgi-bin/draft/update", NULL, "application/json; charset=utf-8", body, strlen(body),
 			   "draft/update", &ans);
-		free(body);
 		json_decref(ans);
+		ans = NULL;
 		if (err == 0) {
 			*updated = 1;
+			*sent = body;
 			return (*media_id = strdup(known)) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
 		}
+		free(body);
 		if (!strstr(dg_err_last(), "errcode 40007"))
 			return err;
 		/* WeChat no longer knows the draft (published or deleted): add it again. */
@@ -412,19 +416,22 @@ static int save_draft(wx *w, json_t *article, const char *known, char **media_id
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	err = call(w, "/cgi-bin/draft/add", NULL, "application/json; charset=utf-8", body, strlen(body), "draft/add",
 		   &ans);
-	free(body);
 	if (!err && !*dg_json_str(ans, "media_id"))
 		err = dg_err_set(DG_ERR_FAIL, "wechat: draft/add answered no media_id");
 	else if (!err && !(*media_id = strdup(dg_json_str(ans, "media_id"))))
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	json_decref(ans);
+	if (err < 0)
+		free(body);
+	else
+		*sent = body;
 	return err;
 }
 
 int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 {
 	wx w = {in, NULL};
-	char *html = NULL, *content = NULL, *thumb = NULL, *known = NULL;
+	char *html = NULL, *content = NULL, *thumb = NULL, *known = NULL, *sent = NULL;
 	json_t *article = NULL, *map = json_object();
 	dg_buf key = DG_BUF_INIT;
 	size_t len;
@@ -451,9 +458,16 @@ int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 		goto done;
 	if ((err = dg_store_kept_get(in->store, "wechat_draft", dg_buf_cstr(&key), &known, &len)) < 0)
 		goto done;
-	if ((err = save_draft(&w, article, known, media_id, updated)) < 0)
+	if ((err = save_draft(&w, article, known, media_id, updated, &sent)) < 0 ||
+	    (err = dg_store_kept_put(in->store, "wechat_draft", dg_buf_cstr(&key), *media_id, strlen(*media_id))) < 0)
 		goto done;
-	err = dg_store_kept_put(in->store, "wechat_draft", dg_buf_cstr(&key), *media_id, strlen(*media_id));
+	/* The draft exists and is recorded: what was sent is a record for the
+	 * maintainer, and failing to write it fails nothing else. */
+	dg_buf_clear(&key);
+	dg_buf_printf(&key, "%s-%s.wechat.sent.json", in->kind, in->label);
+	if (dg_buf_error(&key) < 0 || dg_output_write(in->out_dir, dg_buf_cstr(&key), sent, strlen(sent)) < 0)
+		dg_json_appendf(in->warnings, "wechat: the payload sent was not written to %s/%s: %s", in->out_dir,
+				dg_buf_cstr(&key), dg_err_last());
 done:
 	drop_token(&w);
 	json_decref(article);
@@ -462,6 +476,7 @@ done:
 	free(content);
 	free(thumb);
 	free(known);
+	free(sent);
 	dg_buf_free(&key);
 	return err;
 }
