@@ -12,7 +12,7 @@ PYTHON   ?= python3
 DEB_PKGS = libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
            libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev \
            pkg-config python3 libxml2-utils tzdata ca-certificates \
-           librsvg2-dev fonts-noto-cjk
+           librsvg2-dev fonts-noto-cjk webp-pixbuf-loader
 PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3 librsvg-2.0 gdk-pixbuf-2.0 cairo
 # What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
 FUZZ_DEB_PKGS = clang libclang-rt-14-dev

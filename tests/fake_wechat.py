@@ -3,16 +3,23 @@
 draft-box publisher: stable_token, media/uploadimg, material/add_material,
 draft/add, draft/update, with the documented checks and errors (format and
 size checks on uploads, external images filtered, length limits, token
-expiry, IP whitelist, quota). /_state shows what it holds; /_control (POST
-JSON) changes behaviour: deny_ip, expire_after (authorized calls before the
-token expires), quota (draft calls left), busy (answers of -1). /_avatar/<login>.png
-serves a small PNG (an avatar host for the tests)."""
+expiry, IP whitelist, quota, permissions). /_state shows what it holds;
+/_control (POST JSON) changes behaviour: deny_ip, expire_after (authorized
+calls before the token expires), quota (draft calls left; then quota_code,
+45009 daily or 45011 per minute), busy (answers of -1), unauthorized (paths
+answered 48001 api unauthorized, as for an unverified account),
+drop_drafts (true: forget every draft, as when a person published or deleted
+it: draft/update then answers 40007). /_avatar/<login>.png serves a 64x64
+PNG (an avatar host for the tests), or what avatar_kinds names for that
+login: "gif" (66x66) or "webp" (70x70, lossless), whatever the name says.
+Uploads record the kind, size and, for a PNG, its width and height."""
 import argparse, json, re, struct, threading, time, zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
 
 STATE = {"tokens": {}, "uploads": [], "materials": {}, "drafts": {}, "log": [], "next": 1,
-         "deny_ip": None, "expire_after": None, "quota": None, "busy": 0, "escaped": False}
+         "deny_ip": None, "expire_after": None, "quota": None, "quota_code": 45009, "busy": 0,
+         "unauthorized": [], "avatar_kinds": {}, "escaped": False}
 LOCK = threading.Lock()
 ARGS = None
 LAST = [time.time()]
@@ -25,6 +32,41 @@ def png(w, h, rgb):
             chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+def gif(w, h, rgb):
+    """A GIF whose LZW codes stay 8 bits wide (minimum code size 7, a clear
+    code every 100 pixels), so each code is one byte."""
+    pal = bytes(rgb) + b"\0" * (128 * 3 - 3)
+    codes = bytearray()
+    for i in range(w * h):
+        if i % 100 == 0:
+            codes.append(128)
+        codes.append(0)
+    codes.append(129)
+    data = b"".join(bytes([len(codes[i:i + 255])]) + codes[i:i + 255] for i in range(0, len(codes), 255))
+    return (b"GIF89a" + struct.pack("<HHBBB", w, h, 0xf6, 0, 0) + pal +
+            b"," + struct.pack("<HHHHB", 0, 0, w, h, 0) + b"\7" + data + b"\0;")
+
+
+def webp(w, h, rgb):
+    """A lossless WebP (VP8L) of one colour: every prefix code holds a single
+    symbol, so the pixels take no bits."""
+    bits, n = 0, 0
+
+    def put(v, k):
+        nonlocal bits, n
+        bits |= v << n
+        n += k
+    put(w - 1, 14); put(h - 1, 14); put(0, 1); put(0, 3)  # size, no alpha, version 0
+    put(0, 1)  # no transform
+    put(0, 1)  # no colour cache
+    put(0, 1)  # no meta prefix codes
+    for sym in (rgb[1], rgb[0], rgb[2], 255, 0):  # green, red, blue, alpha, distance
+        put(1, 1); put(0, 1); put(1, 1); put(sym, 8)  # simple code, one 8-bit symbol
+    body = b"\x2f" + bits.to_bytes((n + 7) // 8, "little")
+    chunk = b"VP8L" + struct.pack("<I", len(body)) + body + (b"\0" if len(body) % 2 else b"")
+    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
+
+
 def sniff(b):
     if b.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
@@ -34,6 +76,8 @@ def sniff(b):
         return "gif"
     if b.startswith(b"BM"):
         return "bmp"
+    if b[:4] == b"RIFF" and b[8:12] == b"WEBP":
+        return "webp"
     return None
 
 
@@ -68,9 +112,13 @@ class H(BaseHTTPRequestHandler):
                 return self.send(STATE)
         m = re.match(r"^/_avatar/([A-Za-z0-9_-]+)\.png$", u.path)
         if m:
-            body = png(64, 64, (zlib.crc32(m.group(1).encode()) & 0xff, 120, 200))
+            colour = (zlib.crc32(m.group(1).encode()) & 0xff, 120, 200)
+            with LOCK:
+                kind = STATE["avatar_kinds"].get(m.group(1), "png")
+            body = {"gif": lambda: gif(66, 66, colour), "webp": lambda: webp(70, 70, colour)}.get(
+                kind, lambda: png(64, 64, colour))()
             self.send_response(200)
-            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Type", "image/" + kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             return self.wfile.write(body)
@@ -85,7 +133,10 @@ class H(BaseHTTPRequestHandler):
         with LOCK:
             STATE["log"].append({"path": u.path, "query_has_token": "access_token" in q})
             if u.path == "/_control":
-                STATE.update(json.loads(body))
+                ctl = json.loads(body)
+                if ctl.pop("drop_drafts", False):
+                    STATE["drafts"].clear()
+                STATE.update(ctl)
                 return self.send({"ok": True})
             if STATE["deny_ip"]:
                 ip = STATE["deny_ip"]
@@ -106,6 +157,8 @@ class H(BaseHTTPRequestHandler):
                     STATE["expire_after"] = None
                     STATE["tokens"][tok] = 0
                     return self.err(42001, "access_token expired")
+            if u.path in STATE["unauthorized"]:
+                return self.err(48001, "api unauthorized rid: 1")
             if u.path == "/cgi-bin/media/uploadimg":
                 return self.upload(body, 1024 * 1024, ("png", "jpeg"), True)
             if u.path == "/cgi-bin/material/add_material":
@@ -154,6 +207,8 @@ class H(BaseHTTPRequestHandler):
         STATE["next"] += 1
         url = f"http://mmbiz.qpic.cn/mmbiz_{kind}/fake{i}/0?wx_fmt={kind}"
         rec = {"kind": kind, "size": len(data), "url": url, "plain": plain}
+        if kind == "png" and data[12:16] == b"IHDR":
+            rec["width"], rec["height"] = struct.unpack(">II", data[16:24])
         if plain:
             STATE["uploads"].append(rec)
             return self.send({"url": url}, ctype="text/plain")
@@ -170,6 +225,8 @@ class H(BaseHTTPRequestHandler):
             return self.err(47001, "data format error")
         if STATE["quota"] is not None:
             if STATE["quota"] <= 0:
+                if STATE["quota_code"] == 45011:
+                    return self.err(45011, "api minute-quota reach limit, mustslower retry next minute")
                 return self.err(45009, "reach max api daily quota limit")
             STATE["quota"] -= 1
         if path.endswith("update"):

@@ -1,8 +1,11 @@
 """--publish wechat against tests/fake_wechat.py, for the sample world: one
 draft with no external image, a PNG certificate per new contributor and a
 cover; a re-run updates the draft; token expiry survived; a whitelist refusal
-exits 1 naming the IP; a rejected secret exits 2; no secret or token in any
-output, file or the state store. And the rendered PNGs look right."""
+exits 1 naming the IP; a rejected secret exits 2; a draft WeChat no longer
+knows (40007) is added again and the new one recorded; quota (45009, 45011)
+and permission (48001) refusals end the run with words saying so; GIF and
+WebP avatars are converted and uploaded; no secret or token in any output,
+file or the state store. And the rendered PNGs look right."""
 import glob, json, os, struct, subprocess, sys, tempfile, time, urllib.request, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -107,6 +110,12 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     check("access_token=REDACTED" in p.stderr, "-v redacts access_token=")
     payload = json.load(open(os.path.join(ws.out, "community-2021-W49.wechat.json"), encoding="utf-8"))
     check(payload["articles"][0]["title"] == draft.get("title"), "wechat-json holds the same title")
+    check(payload["articles"][0]["thumb_media_id"] == "" and "mmbiz.qpic.cn" not in payload["articles"][0]["content"],
+          "wechat-json is the article before upload (no media_id, local images)")
+    sent = json.load(open(os.path.join(ws.out, "community-2021-W49.wechat.sent.json"), encoding="utf-8"))
+    sa = sent["articles"][0] if isinstance(sent.get("articles"), list) and sent["articles"] else {}
+    check(sa.get("content") == draft.get("content") and sa.get("thumb_media_id") == draft.get("thumb_media_id") and
+          sa.get("title") == draft.get("title"), "wechat.sent.json is the draft/add payload WeChat received")
 
     # A re-run updates the same draft.
     p2 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
@@ -114,6 +123,10 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     check(p2.returncode == 0 and len(st["drafts"]) == 1 and st["drafts"].get(mid, {}).get("updates") == 1,
           "a re-run updates the draft (%d): %s" % (p2.returncode, p2.stderr[-300:]))
     check(("wechat draft updated: %s" % mid) in p2.stdout, "the update is reported")
+    sent = json.load(open(os.path.join(ws.out, "community-2021-W49.wechat.sent.json"), encoding="utf-8"))
+    check(sent.get("media_id") == mid and sent.get("index") == 0 and
+          sent.get("articles", {}).get("content") == st["drafts"].get(mid, {}).get("content"),
+          "after an update, wechat.sent.json is the draft/update payload")
 
     # Whitelist refusal: exit 1, the IP named, no retry.
     wxs.control(deny_ip="203.0.113.7")
@@ -131,8 +144,65 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     p5 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
     check(p5.returncode == 0, "-1 is retried: %s" % p5.stderr[-200:])
 
+    # The stored draft is gone (a person published or deleted it): update
+    # answers 40007, digest adds it again and records the new media_id.
+    wxs.control(drop_drafts=True)
+    p7 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    st = wxs.state()
+    new = list(st["drafts"])
+    check(p7.returncode == 0 and len(new) == 1 and new[0] != mid and ("wechat draft added: %s" % new[0]) in p7.stdout,
+          "40007 on update falls back to add (%d): %s %s" % (p7.returncode, p7.stdout[-200:], p7.stderr[-300:]))
+    p8 = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    st = wxs.state()
+    check(p8.returncode == 0 and new and ("wechat draft updated: %s" % new[0]) in p8.stdout and
+          st["drafts"].get(new[0], {}).get("updates") == 1 and len(st["drafts"]) == 1,
+          "the new media_id is recorded: the next run updates it: %s" % p8.stdout[-200:])
+
+    # Quota: not retried, exit 1, the message says which quota.
+    def draft_calls():
+        return sum(1 for l in wxs.state()["log"] if l["path"].startswith("/cgi-bin/draft/"))
+    quota_err = []
+    for code, word in ((45009, "daily"), (45011, "per-minute")):
+        wxs.control(quota=0, quota_code=code)
+        before = draft_calls()
+        pq = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
+        calls = draft_calls() - before
+        quota_err.append(pq.stderr)
+        check(pq.returncode == 1 and ("%s API quota is used up (%d)" % (word, code)) in pq.stderr and calls == 1,
+              "%d: exit 1, the %s quota named, sent once (%d calls): %s" % (code, word, calls, pq.stderr[-300:]))
+    wxs.control(quota=None)
+
+    # 48001: the account may not call the API.
+    wxs.control(unauthorized=["/cgi-bin/draft/add", "/cgi-bin/draft/update"])
+    pu = ws.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    check(pu.returncode == 1 and "lacks the permission" in pu.stderr and "48001" in pu.stderr,
+          "48001: exit 1, the account lacks the permission: %d %s" % (pu.returncode, pu.stderr[-300:]))
+    wxs.control(unauthorized=[])
+
+    # GIF and WebP avatars (a fresh store, so nothing cached): converted to
+    # PNG and uploaded, none left out.
+    logins = [os.path.basename(c)[len("contributor-"):-4] for c in certs]
+    ws2 = Workspace(gh.url, language="zh", timezone="Asia/Shanghai",
+                    extra='community = "KubeSphere"\nauthor = "KubeSphere"\n'
+                          '[images]\navatar_url = "%s/_avatar/{login}.png"\n'
+                          '[wechat]\napi_url = "%s"\n' % (wxs.url, wxs.url))
+    wxs.control(avatar_kinds={logins[0]: "gif", logins[1]: "webp"})
+    before = len(wxs.state()["uploads"])
+    pg = ws2.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    st = wxs.state()
+    sizes = [(u.get("width"), u.get("height")) for u in st["uploads"][before:] if u["kind"] == "png"]
+    check(pg.returncode == 0 and "left out" not in pg.stderr,
+          "GIF and WebP avatars: published, none left out (%d): %s" % (pg.returncode, pg.stderr[-300:]))
+    check((66, 66) in sizes, "the GIF avatar was uploaded as a 66x66 PNG: %s" % sizes)
+    check((70, 70) in sizes, "the WebP avatar was uploaded as a 70x70 PNG: %s" % sizes)
+    added = [d for m, d in st["drafts"].items() if m not in new]
+    check(len(added) == 1 and added[0].get("dropped_images") == [], "that draft has no filtered image")
+    wxs.control(avatar_kinds={})
+    ws2.close()
+
     # No secret or token anywhere.
-    outputs = [p.stdout, p.stderr, p2.stdout, p2.stderr, p3.stderr, p4.stderr, p5.stderr]
+    outputs = [p.stdout, p.stderr, p2.stdout, p2.stderr, p3.stderr, p4.stderr, p5.stderr, p7.stdout, p7.stderr,
+               p8.stderr, pu.stderr, pg.stdout, pg.stderr] + quota_err
     for f in glob.glob(os.path.join(ws.dir, "**", "*"), recursive=True):
         if os.path.isfile(f):
             outputs.append(open(f, "rb").read().decode("latin-1"))

@@ -110,18 +110,9 @@ char *dg_visuals_avatar_url(const dg_config *cfg, json_t *person)
 	return dg_buf_detach(&b);
 }
 
-void dg_fetched_clear(dg_fetched *f)
-{
-	if (!f)
-		return;
-	free(f->data);
-	free(f->error);
-	memset(f, 0, sizeof(*f));
-}
-
 typedef struct fetch_job {
 	dg_store *store;
-	dg_fetched *out;
+	dg_http_body *out;
 } fetch_job;
 
 static void on_fetched(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *message)
@@ -129,21 +120,11 @@ static void on_fetched(dg_http *h, void *ud, const dg_http_response *resp, int e
 	fetch_job *job = ud;
 
 	(void)h;
-	if (err) {
-		job->out->error = strdup(message ? message : "failed");
-		return;
-	}
-	if (!(job->out->data = malloc(resp->len ? resp->len : 1))) {
-		job->out->error = strdup("out of memory");
-		return;
-	}
-	memcpy(job->out->data, resp->body, resp->len);
-	job->out->len = resp->len;
-	if (job->store && resp->status == 200)
+	if (dg_http_body_take(job->out, resp, err, message) == 0 && job->store && resp->status == 200)
 		(void)dg_store_kept_put(job->store, "image", resp->url, resp->body, resp->len);
 }
 
-int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_fetched *out)
+int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_http_body *out)
 {
 	fetch_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
 	int err = 0, queued = 0;
@@ -169,8 +150,20 @@ int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, si
 	return err;
 }
 
+void dg_visuals_fetch_free(char **urls, dg_http_body *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (urls)
+			free(urls[i]);
+		if (out)
+			dg_http_body_clear(&out[i]);
+	}
+	free(urls);
+	free(out);
+}
+
 /* A data: URI of the avatar as PNG/JPEG, or NULL (then the initial is drawn). */
-static char *avatar_data_uri(const dg_fetched *f, const char *login, json_t *warnings)
+static char *avatar_data_uri(const dg_http_body *f, const char *login, json_t *warnings)
 {
 	char *img = NULL, *b64, *uri = NULL;
 	size_t len = 0;
@@ -210,7 +203,7 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_sto
 	json_t *people_in = json_object_get(model, "new_contributors"), *people = json_array(), *ctx = NULL;
 	size_t n = json_array_size(people_in), i;
 	char **urls = calloc(n ? n : 1, sizeof(*urls));
-	dg_fetched *got = calloc(n ? n : 1, sizeof(*got));
+	dg_http_body *got = calloc(n ? n : 1, sizeof(*got));
 	char *svg = NULL;
 	int err = 0;
 
@@ -253,12 +246,7 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_sto
 	if ((err = dg_render_svg(cfg, "poster.svg.mustache", ctx, &svg)) == 0)
 		err = dg_image_svg_to_png(svg, strlen(svg), 1.0, "poster.svg.mustache", png, len);
 done:
-	for (i = 0; urls && got && i < n; i++) {
-		free(urls[i]);
-		dg_fetched_clear(&got[i]);
-	}
-	free(urls);
-	free(got);
+	dg_visuals_fetch_free(urls, got, n);
 	free(svg);
 	json_decref(people);
 	json_decref(ctx);

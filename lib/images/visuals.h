@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "base/fileset.h"
 #include "config/config.h"
+#include "net/body.h"
 #include "net/http.h"
 #include "store/store.h"
 
@@ -32,18 +33,13 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_sto
  * the model's avatar_small. Caller frees. */
 char *dg_visuals_avatar_url(const dg_config *cfg, json_t *person);
 
-/* What one fetch brought: the bytes, or why not. */
-typedef struct dg_fetched {
-	char *data;              /* malloc'ed, NULL on failure */
-	size_t len;
-	char *error;             /* one line, malloc'ed, NULL on success */
-} dg_fetched;
-
 /* Fetch `n` URLs in parallel (dg_http_get_raw: never with the token); each
  * body is kept in the state store ("image", by URL), so a URL is fetched
- * once. out[i] is filled for urls[i] (clear each with dg_fetched_clear).
- * 0, or <0 when the HTTP client stopped (out still filled). */
-int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_fetched *out);
-void dg_fetched_clear(dg_fetched *f);
+ * once. out[i] is filled for urls[i]: the bytes, or why not (clear each
+ * with dg_http_body_clear). 0, or <0 when the HTTP client stopped (out
+ * still filled). */
+int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_http_body *out);
+/* Free the `n` URLs and bodies of a batch and both arrays; accepts NULLs. */
+void dg_visuals_fetch_free(char **urls, dg_http_body *out, size_t n);
 
 #endif

@@ -31,8 +31,10 @@ int dg_wxpayload_check(json_t *article);
 /* {"articles":[article]} as UTF-8 JSON text; caller frees; NULL on OOM. */
 char *dg_wxpayload_dump(json_t *article);
 
-/* The checked payload for --format wechat-json (images not uploaded yet
- * keep their paths, thumb_media_id ""). *json caller frees. */
+/* The checked payload for --format wechat-json, before upload: the
+ * fragment's images keep their local paths, thumb_media_id is "" (what was
+ * sent after upload is NAME.wechat.sent.json, lib/publish/wechat.h).
+ * *json caller frees. */
 int dg_wxpayload_file(const dg_config *cfg, json_t *model, const char *fragment, char **json);
 
 /* The src of every <img> of `html`, in order, entities decoded; new array. */

@@ -7,6 +7,7 @@
 #include "base/output.h"
 #include "images/image.h"
 #include "images/visuals.h"
+#include "net/body.h"
 #include "publish/payload.h"
 
 #include <stdio.h>
@@ -21,45 +22,22 @@ typedef struct wx {
 	char *token;             /* in memory only; wiped when done */
 } wx;
 
-typedef struct answer {
-	char *body;
-	size_t len;
-	char *error;
-} answer;
-
-static void on_answer(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *message)
-{
-	answer *a = ud;
-
-	(void)h;
-	if (err) {
-		a->error = strdup(message ? message : "failed");
-		return;
-	}
-	if ((a->body = malloc(resp->len + 1))) {
-		memcpy(a->body, resp->body, resp->len);
-		a->body[resp->len] = '\0';
-		a->len = resp->len;
-	}
-}
-
 /* POST and parse the JSON answer (WeChat may label it text/plain). */
 static int post_json(wx *w, const char *url, const char *ctype, const void *body, size_t len, const char *what,
 		     json_t **out)
 {
-	answer a = {0};
+	dg_http_body a = {0};
 	int err;
 
 	*out = NULL;
-	if ((err = dg_http_post(w->in->http, url, ctype, body, len, on_answer, &a)) < 0)
+	if ((err = dg_http_post(w->in->http, url, ctype, body, len, dg_http_body_cb, &a)) < 0)
 		return err;
 	err = dg_http_run(w->in->http);
 	if (!err && a.error)
 		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: %s", what, a.error);
-	else if (!err && !(*out = json_loadb(a.body ? a.body : "", a.len, 0, NULL)))
+	else if (!err && !(*out = json_loadb(a.data ? a.data : "", a.len, 0, NULL)))
 		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: the answer is not JSON", what);
-	free(a.body);
-	free(a.error);
+	dg_http_body_clear(&a);
 	return err;
 }
 
@@ -261,7 +239,7 @@ static int upload_images(wx *w, const char *html, json_t *map)
 	json_t *srcs = dg_wxhtml_images(html), *v;
 	size_t i, n = json_array_size(srcs);
 	char **urls = calloc(n ? n : 1, sizeof(*urls));
-	dg_fetched *got = calloc(n ? n : 1, sizeof(*got));
+	dg_http_body *got = calloc(n ? n : 1, sizeof(*got));
 	int err = 0;
 
 	if (!srcs || !urls || !got) {
@@ -333,12 +311,7 @@ static int upload_images(wx *w, const char *html, json_t *map)
 			goto done;
 	}
 done:
-	for (i = 0; urls && got && i < n; i++) {
-		free(urls[i]);
-		dg_fetched_clear(&got[i]);
-	}
-	free(urls);
-	free(got);
+	dg_visuals_fetch_free(urls, got, n);
 	json_decref(srcs);
 	return err;
 }
@@ -409,28 +382,32 @@ done:
 	return err;
 }
 
-/* draft/update of `known` (0: done), or draft/add; *media_id set. */
-static int save_draft(wx *w, json_t *article, const char *known, char **media_id, int *updated)
+/* draft/update of `known` (0: done), or draft/add; *media_id set, and
+ * *sent the body of the request WeChat accepted (caller frees). */
+static int save_draft(wx *w, json_t *article, const char *known, char **media_id, int *updated, char **sent)
 {
 	json_t *req, *ans = NULL;
 	char *body;
 	int err;
 
 	*updated = 0;
+	*sent = NULL;
 	if (known) {
 		req = json_pack("{s:s, s:i, s:O}", "media_id", known, "index", 0, "articles", article);
-		body = req ? json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		body = req ? json_dumps(req, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(req);
 		if (!body)
 			return dg_err_set(DG_ERR_NOMEM, "out of memory");
 		err = call(w, "/cgi-bin/draft/update", NULL, "application/json; charset=utf-8", body, strlen(body),
 			   "draft/update", &ans);
-		free(body);
 		json_decref(ans);
+		ans = NULL;
 		if (err == 0) {
 			*updated = 1;
+			*sent = body;
 			return (*media_id = strdup(known)) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
 		}
+		free(body);
 		if (!strstr(dg_err_last(), "errcode 40007"))
 			return err;
 		/* WeChat no longer knows the draft (published or deleted): add it again. */
@@ -439,19 +416,22 @@ static int save_draft(wx *w, json_t *article, const char *known, char **media_id
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	err = call(w, "/cgi-bin/draft/add", NULL, "application/json; charset=utf-8", body, strlen(body), "draft/add",
 		   &ans);
-	free(body);
 	if (!err && !*dg_json_str(ans, "media_id"))
 		err = dg_err_set(DG_ERR_FAIL, "wechat: draft/add answered no media_id");
 	else if (!err && !(*media_id = strdup(dg_json_str(ans, "media_id"))))
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	json_decref(ans);
+	if (err < 0)
+		free(body);
+	else
+		*sent = body;
 	return err;
 }
 
 int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 {
 	wx w = {in, NULL};
-	char *html = NULL, *content = NULL, *thumb = NULL, *known = NULL;
+	char *html = NULL, *content = NULL, *thumb = NULL, *known = NULL, *sent = NULL;
 	json_t *article = NULL, *map = json_object();
 	dg_buf key = DG_BUF_INIT;
 	size_t len;
@@ -478,9 +458,16 @@ int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 		goto done;
 	if ((err = dg_store_kept_get(in->store, "wechat_draft", dg_buf_cstr(&key), &known, &len)) < 0)
 		goto done;
-	if ((err = save_draft(&w, article, known, media_id, updated)) < 0)
+	if ((err = save_draft(&w, article, known, media_id, updated, &sent)) < 0 ||
+	    (err = dg_store_kept_put(in->store, "wechat_draft", dg_buf_cstr(&key), *media_id, strlen(*media_id))) < 0)
 		goto done;
-	err = dg_store_kept_put(in->store, "wechat_draft", dg_buf_cstr(&key), *media_id, strlen(*media_id));
+	/* The draft exists and is recorded: what was sent is a record for the
+	 * maintainer, and failing to write it fails nothing else. */
+	dg_buf_clear(&key);
+	dg_buf_printf(&key, "%s-%s.wechat.sent.json", in->kind, in->label);
+	if (dg_buf_error(&key) < 0 || dg_output_write(in->out_dir, dg_buf_cstr(&key), sent, strlen(sent)) < 0)
+		dg_json_appendf(in->warnings, "wechat: the payload sent was not written to %s/%s: %s", in->out_dir,
+				dg_buf_cstr(&key), dg_err_last());
 done:
 	drop_token(&w);
 	json_decref(article);
@@ -489,6 +476,7 @@ done:
 	free(content);
 	free(thumb);
 	free(known);
+	free(sent);
 	dg_buf_free(&key);
 	return err;
 }

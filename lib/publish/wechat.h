@@ -6,7 +6,8 @@
  * JPEG under 1 MB, lib/images/image.h; the answered http URL made https); the
  * cover with material/add_material?type=image; then draft/add, or
  * draft/update of the draft the state store remembers for the issue (add
- * again when WeChat no longer knows it, 40007). Never mass-sends or
+ * again when WeChat no longer knows it, 40007). The body WeChat accepted
+ * is written to OUT/<kind>-<label>.wechat.sent.json. Never mass-sends or
  * publishes: a person reviews the draft. The article is checked before any
  * upload (lib/publish/payload.h). The secret and the token appear in no
  * output, log line or file; the store keeps only the draft's media_id. */
