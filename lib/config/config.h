@@ -12,6 +12,13 @@
 #include "config/schema.h"
 #include "config/toml.h"
 
+/* One product of the community report ([[report.products]]): a display
+ * name and the repositories whose releases are that product's. */
+typedef struct dg_product {
+	char *name;
+	dg_strv repos;           /* "owner/name" */
+} dg_product;
+
 typedef struct dg_config {
 	char *path;              /* the file read, or NULL when none was found */
 
@@ -57,6 +64,8 @@ typedef struct dg_config {
 	char *community_title;
 	char *report_reference_date;
 	int report_reference_number;
+	dg_product *products;    /* [[report.products]]; none: one product per repository */
+	size_t n_products;
 
 	/* [cnweekly] */
 	char *cn_title;

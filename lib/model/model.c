@@ -4,14 +4,12 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "model/lang.h"
-#include "model/notes.h"
+#include "model/modelint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define NOTE_LINE_CHARS 140
 
 /* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
 void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
@@ -21,14 +19,6 @@ void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
 	if (dg_date_local_ymd(t, cfg->timezone, &y, &m, &d) < 0)
 		y = 1970, m = d = 1;
 	snprintf(out, 16, "%04d-%02d-%02d", y, m % 100, d % 100);
-}
-
-static void local_date_of(const dg_config *cfg, const char *rfc3339, char out[16])
-{
-	int64_t t = 0;
-
-	dg_date_parse_rfc3339(rfc3339, &t);
-	dg_model_local_date(cfg, t, out);
 }
 
 json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
@@ -92,52 +82,6 @@ static const char *community_name(const dg_config *cfg)
 	if (cfg->orgs.n)
 		return cfg->orgs.v[0];
 	return cfg->repos.n ? cfg->repos.v[0] : "digest";
-}
-
-static json_t *release_groups(const dg_config *cfg, const char *sep, json_t *releases, json_t *repos)
-{
-	json_t *groups = json_array(), *by_repo = json_object(), *r;
-	size_t i;
-
-	/* Newest first: walk the time-sorted list backwards. */
-	for (i = json_array_size(releases); i-- > 0;) {
-		json_t *g, *entry;
-		char date[16];
-		int truncated = 0;
-
-		r = json_array_get(releases, i);
-		local_date_of(cfg, dg_json_str(r, "published_at"), date);
-		entry = json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", dg_json_str(r, "name"), "tag", dg_json_str(r, "tag"),
-				  "url", dg_json_str(r, "url"), "date", date, "prerelease",
-				  json_is_true(json_object_get(r, "prerelease")));
-		if (!(g = json_object_get(by_repo, dg_json_str(r, "repo")))) {
-			json_t *notes = dg_notes_extract(dg_json_str(r, "body"), (size_t)cfg->release_note_lines,
-							 NOTE_LINE_CHARS, &truncated);
-			const char *repo_url = "";
-			size_t k;
-			json_t *repo;
-			json_array_foreach(repos, k, repo)
-				if (!strcasecmp(dg_json_str(repo, "full_name"), dg_json_str(r, "repo")))
-					repo_url = dg_json_str(repo, "html_url");
-			json_object_set_new(entry, "notes", notes ? notes : json_array());
-			json_object_set_new(entry, "has_notes", json_boolean(json_array_size(notes) > 0));
-			json_object_set_new(entry, "more", json_boolean(truncated));
-			g = json_pack("{s:s, s:s, s:o, s:[], s:b}", "repo", dg_json_str(r, "repo"), "repo_url", repo_url,
-				      "latest", entry, "others", "has_others", 0);
-			json_object_set_new(by_repo, dg_json_str(r, "repo"), g);
-			json_array_append(groups, g);
-		} else {
-			json_t *others = json_object_get(g, "others");
-			if (json_array_size(others))
-				json_object_set_new(json_array_get(others, json_array_size(others) - 1), "sep",
-						    json_string(sep));
-			json_object_set_new(entry, "sep", json_string(""));
-			json_array_append_new(others, entry);
-			json_object_set_new(g, "has_others", json_true());
-		}
-	}
-	json_decref(by_repo);
-	return groups;
 }
 
 static int labelled(const dg_config *cfg, json_t *pull)
@@ -454,8 +398,20 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		goto done;
 	decorate_new_contributors(cfg, json_object_get(m, "new_contributors"));
 	add_separators(sep, contributors);
-	json_object_set_new(m, "release_groups",
-			    release_groups(cfg, sep, json_object_get(m, "releases"), json_object_get(m, "repos")));
+	{
+		json_t *lead = NULL;
+		size_t versions = 0;
+		json_t *groups = dg_model_release_groups(cfg, sep, json_object_get(m, "releases"),
+							 json_object_get(m, "merged_pulls"), json_object_get(m, "repos"),
+							 &lead, &versions);
+		if (!groups) {
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory building the releases");
+			goto done;
+		}
+		json_object_set_new(m, "release_groups", groups);
+		json_object_set_new(m, "lead", lead ? lead : json_null());
+		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
+	}
 	json_object_set_new(m, "highlight_groups",
 			    highlight_groups(cfg, json_object_get(m, "merged_pulls"), contributors));
 	json_object_set_new(m, "intro", json_string(cfg->intro ? cfg->intro : ""));
