@@ -132,6 +132,7 @@ static const dg_schema_key report_keys[] = {
 	S("title", community_title),
 	V("highlight_labels", highlight_labels, NULL),
 	I("highlights_per_repo", highlights_per_repo, 1, 1000),
+	I("highlights_max", highlights_max, 1, 10000),
 	I("release_note_lines", release_note_lines, 0, 100),
 	SV("reference_date", report_reference_date, valid_day),
 	I("reference_number", report_reference_number, 1, 1000000),
@@ -254,6 +255,7 @@ static int set_defaults(dg_config *c)
 	c->timeout = 1800;
 	c->upcoming_days = 14;
 	c->highlights_per_repo = 10;
+	c->highlights_max = 30;
 	c->release_note_lines = 6;
 	c->cn_min_stars = 100;
 	c->cn_project_days = 30;

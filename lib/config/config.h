@@ -59,7 +59,8 @@ typedef struct dg_config {
 
 	/* [report] */
 	dg_strv highlight_labels;
-	int highlights_per_repo;
+	int highlights_per_repo;    /* per product group */
+	int highlights_max;         /* in the whole issue */
 	int release_note_lines;
 	char *community_title;
 	char *report_reference_date;

@@ -5,6 +5,7 @@
 #include "base/jsonx.h"
 #include "model/lang.h"
 #include "model/modelint.h"
+#include "select/highlights.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,77 +83,6 @@ static const char *community_name(const dg_config *cfg)
 	if (cfg->orgs.n)
 		return cfg->orgs.v[0];
 	return cfg->repos.n ? cfg->repos.v[0] : "digest";
-}
-
-static int labelled(const dg_config *cfg, json_t *pull)
-{
-	size_t i;
-	json_t *l;
-
-	if (!cfg->highlight_labels.n)
-		return 1;
-	json_array_foreach(json_object_get(pull, "labels"), i, l)
-		if (dg_strv_contains_ci(&cfg->highlight_labels, json_string_value(l)))
-			return 1;
-	return 0;
-}
-
-static int cmp_repo_name(const void *a, const void *b)
-{
-	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static json_t *highlight_groups(const dg_config *cfg, json_t *pulls, json_t *contributors)
-{
-	json_t *groups = json_array(), *by_repo = json_object(), *p, *names = json_array();
-	size_t i;
-
-	json_array_foreach(pulls, i, p) {
-		json_t *g;
-		const char *login = dg_json_str(p, "author");
-		int person = 0;
-		size_t k;
-		json_t *c;
-		char url[300];
-
-		/* Only people: bots' PRs (dependency bumps, translations) are not news. */
-		json_array_foreach(contributors, k, c)
-			if (!strcmp(dg_json_str(c, "login"), login))
-				person = 1;
-		if (!person || !labelled(cfg, p))
-			continue;
-		if (!(g = json_object_get(by_repo, dg_json_str(p, "repo")))) {
-			g = json_pack("{s:s, s:[], s:i}", "repo", dg_json_str(p, "repo"), "pulls", "rest", 0);
-			json_object_set_new(by_repo, dg_json_str(p, "repo"), g);
-			json_array_append_new(names, json_string(dg_json_str(p, "repo")));
-		}
-		if ((int)json_array_size(json_object_get(g, "pulls")) >= cfg->highlights_per_repo) {
-			json_object_set_new(g, "rest", json_integer(json_integer_value(json_object_get(g, "rest")) + 1));
-			continue;
-		}
-		snprintf(url, sizeof(url), "https://github.com/%s", login);
-		json_array_append_new(json_object_get(g, "pulls"),
-			json_pack("{s:s, s:I, s:s, s:s, s:s}", "title", dg_json_str(p, "title"),
-				  "number", json_integer_value(json_object_get(p, "number")), "url", dg_json_str(p, "url"),
-				  "author", login, "author_url", url));
-	}
-	/* Groups in repository order. */
-	{
-		size_t n = json_array_size(names);
-		const char **v = calloc(n + 1, sizeof(*v));
-		for (i = 0; i < n; i++)
-			v[i] = json_string_value(json_array_get(names, i));
-		qsort(v, n, sizeof(*v), cmp_repo_name);
-		for (i = 0; i < n; i++) {
-			json_t *g = json_object_get(by_repo, v[i]);
-			json_object_set_new(g, "has_rest", json_boolean(json_integer_value(json_object_get(g, "rest")) > 0));
-			json_array_append(groups, g);
-		}
-		free(v);
-	}
-	json_decref(names);
-	json_decref(by_repo);
-	return groups;
 }
 
 /* Events' local time ("when") and place in the language's words; 0 or <0. */
@@ -412,8 +342,19 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		json_object_set_new(m, "lead", lead ? lead : json_null());
 		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
 	}
-	json_object_set_new(m, "highlight_groups",
-			    highlight_groups(cfg, json_object_get(m, "merged_pulls"), contributors));
+	{
+		size_t bots = 0;
+		json_t *warnings = json_object_get(m, "warnings"), *groups;
+		if (!json_is_array(warnings))
+			json_object_set_new(m, "warnings", warnings = json_array());
+		if (!(groups = dg_select_highlights(cfg, json_object_get(m, "merged_pulls"), w->since, w->until,
+						    warnings, &bots))) {
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory building the highlights");
+			goto done;
+		}
+		json_object_set_new(m, "highlight_groups", groups);
+		json_object_set_new(stats, "bot_pulls", json_integer((json_int_t)bots));
+	}
 	json_object_set_new(m, "intro", json_string(cfg->intro ? cfg->intro : ""));
 	json_object_set_new(m, "footer", json_string(cfg->footer ? cfg->footer : ""));
 	json_object_set_new(m, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
@@ -431,7 +372,7 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 	dg_model_add_links(cfg, m);
 	dg_model_sanitize_urls(m);
 	/* warnings last: easiest to find at the end of the JSON */
-	if ((v = json_object_get(data, "warnings"))) {
+	if ((v = json_object_get(m, "warnings"))) {
 		json_incref(v);
 		json_object_del(m, "warnings");
 		json_object_set_new(m, "warnings", v);

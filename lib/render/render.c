@@ -41,6 +41,30 @@ static int load_template(const dg_config *cfg, const char *relative, char **text
 	return err;
 }
 
+/* The length of a code span at s[i] (a run of backticks, text without a
+ * line break or a table's "|", the same run again), or 0. GitHub shows
+ * such spans in titles as code: so does the Markdown. */
+static size_t code_span(const char *s, size_t len, size_t i)
+{
+	size_t run = 0, j;
+
+	while (i + run < len && s[i + run] == '`')
+		run++;
+	for (j = i + run; j < len; j++) {
+		size_t r = 0;
+		if (s[j] == '\n' || s[j] == '\r' || s[j] == '|')
+			return 0;
+		if (s[j] != '`')
+			continue;
+		while (j + r < len && s[j + r] == '`')
+			r++;
+		if (r == run)
+			return j == i + run ? 0 : j + r - i;
+		j += r - 1;
+	}
+	return 0;
+}
+
 int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
 {
 	int err = 0;
@@ -48,10 +72,16 @@ int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
 	for (size_t i = 0; i < len && !err; i++) {
 		char c = s[i];
 		int line_start = i == 0;
+		size_t span;
 
 		if (c == '\n' || c == '\r' || c == '\t') {
 			/* Interpolated values are inline text: no new blocks. */
 			err = dg_buf_putc(out, ' ');
+			continue;
+		}
+		if (c == '`' && (span = code_span(s, len, i)) > 0) {
+			err = dg_buf_put(out, s + i, span);
+			i += span - 1;
 			continue;
 		}
 		/* Block markers only matter where a value starts a line. */

@@ -58,6 +58,17 @@ static long product_of(const dg_config *cfg, const char *repo, size_t *pos)
 	return -1;
 }
 
+const char *dg_product_of(const dg_config *cfg, const char *repo, const char **key)
+{
+	size_t pos;
+	long pi = product_of(cfg, repo, &pos);
+	const char *slash = strchr(repo, '/');
+
+	if (key)
+		*key = pi >= 0 ? cfg->products[pi].name : repo;
+	return pi >= 0 ? cfg->products[pi].name : slash ? slash + 1 : repo;
+}
+
 static int64_t time_of(json_t *o)
 {
 	int64_t t = 0;
@@ -106,11 +117,9 @@ static size_t repo_pos(const dg_config *cfg, const char *repo)
 /* Add release `r` to its product's entry for its tag (new ones as needed). */
 static int add_release(const dg_config *cfg, json_t *products, json_t *by_name, json_t *r)
 {
-	const char *repo = dg_json_str(r, "repo"), *slash = strchr(repo, '/');
-	size_t pos = 0;
-	long pi = product_of(cfg, repo, &pos);
-	const char *name = pi >= 0 ? cfg->products[pi].name : slash ? slash + 1 : repo;
-	const char *key = pi >= 0 ? cfg->products[pi].name : repo;
+	const char *repo = dg_json_str(r, "repo"), *key;
+	const char *name = dg_product_of(cfg, repo, &key);
+	size_t pos = repo_pos(cfg, repo);
 	json_t *p = json_object_get(by_name, key), *entries, *e = NULL, *repos;
 	size_t i;
 
@@ -156,12 +165,13 @@ static void count_activity(const dg_config *cfg, json_t *by_name, json_t *pulls)
 	json_t *pr;
 
 	json_array_foreach(pulls, i, pr) {
-		const char *repo = dg_json_str(pr, "repo");
-		size_t pos;
-		long pi = product_of(cfg, repo, &pos);
-		json_t *p = json_object_get(by_name, pi >= 0 ? cfg->products[pi].name : repo);
+		const char *key;
+		json_t *p;
 
-		if (!p || dg_collect_is_bot(cfg, dg_json_str(pr, "author"), dg_json_str(pr, "author_type")))
+		dg_product_of(cfg, dg_json_str(pr, "repo"), &key);
+		p = json_object_get(by_name, key);
+
+		if (!p || json_is_true(json_object_get(pr, "bot")))
 			continue;
 		json_object_set_new(p, "activity", json_integer(json_integer_value(json_object_get(p, "activity")) + 1));
 	}

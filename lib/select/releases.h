@@ -16,6 +16,11 @@
 #include <stdint.h>
 #include "config/config.h"
 
+/* The product `repo` belongs to: its configured name, else the
+ * repository's own name (after the slash). *key (may be NULL) tells
+ * products apart: the configured name, else the repository. Borrowed. */
+const char *dg_product_of(const dg_config *cfg, const char *repo, const char **key);
+
 /* <0 when release a (tag, GitHub's pre-release flag, publication time)
  * matters more than b, >0 when less, 0 when they tie. */
 int dg_release_cmp(const char *tag_a, int pre_a, int64_t t_a, const char *tag_b, int pre_b, int64_t t_b);

@@ -16,7 +16,7 @@ static json_t *rel(const char *repo, const char *tag, int pre, const char *when)
 
 static json_t *pull(const char *repo, const char *author)
 {
-	return json_pack("{s:s, s:s, s:s}", "repo", repo, "author", author, "author_type", "User");
+	return json_pack("{s:s, s:s, s:b}", "repo", repo, "author", author, "bot", strstr(author, "bot") != NULL);
 }
 
 static const char *lead_tag(json_t *products, size_t i)
