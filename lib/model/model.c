@@ -22,6 +22,38 @@ void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
 	snprintf(out, 16, "%04d-%02d-%02d", y, m % 100, d % 100);
 }
 
+char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, int *err)
+{
+	int y, mo, d;
+	char year[16], month2[8], day2[8];
+
+	if (dg_date_local_ymd(t, cfg->timezone, &y, &mo, &d) < 0)
+		y = 1970, mo = d = 1;
+	snprintf(year, sizeof(year), "%04d", y);
+	snprintf(month2, sizeof(month2), "%02d", mo % 100);
+	snprintf(day2, sizeof(day2), "%02d", d % 100);
+	return dg_lang_say(lang, "common.date", json_pack("{s:s, s:i, s:i, s:s, s:s}", "year", year, "month", mo,
+							  "day", d, "month2", month2, "day2", day2), err);
+}
+
+int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *period)
+{
+	int err = 0;
+	char *first = dg_model_say_date(cfg, lang, w->since, &err);
+	char *last = dg_model_say_date(cfg, lang, w->until - 1, &err);
+	char *range = dg_lang_say(lang, "common.range", json_pack("{s:s?, s:s?}", "first", first, "last", last), &err);
+
+	if (err >= 0) {
+		json_object_set_new(period, "first_text", json_string(first));
+		json_object_set_new(period, "last_text", json_string(last));
+		json_object_set_new(period, "range_text", json_string(range));
+	}
+	free(first);
+	free(last);
+	free(range);
+	return err;
+}
+
 json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
 {
 	char since[DG_DATE_RFC3339_LEN], until[DG_DATE_RFC3339_LEN];
@@ -256,12 +288,17 @@ static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang,
 	if (*err >= 0 && (*err = dg_buf_error(&full_title)) >= 0)
 		dg_model_set_yaml(fm, "title", dg_buf_cstr(&full_title));
 	dg_buf_free(&full_title);
+	json_t *stats = json_object_get(m, "stats");
+	json_int_t versions = json_integer_value(json_object_get(stats, "versions"));
+	json_int_t bots = json_integer_value(json_object_get(stats, "bot_pulls"));
+	json_int_t newcomers = (json_int_t)json_array_size(json_object_get(m, "new_contributors"));
+
 	desc = dg_lang_say(lang, "community.description",
-			   json_pack("{s:I, s:I, s:I, s:I}",
+			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}",
 				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
-				     "pulls", person_pulls,
-				     "releases", (json_int_t)json_array_size(json_object_get(m, "releases")),
-				     "new_contributors", (json_int_t)json_array_size(json_object_get(m, "new_contributors"))),
+				     "pulls", person_pulls, "releases", versions, "new_contributors", newcomers,
+				     "bot_pulls", bots, "has_releases", versions > 0, "has_new_contributors", newcomers > 0,
+				     "has_bot_pulls", bots > 0),
 			   err);
 	dg_model_set_yaml(fm, "description", desc);
 	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", community_name(cfg)), err);
@@ -331,7 +368,7 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 	{
 		json_t *lead = NULL;
 		size_t versions = 0;
-		json_t *groups = dg_model_release_groups(cfg, sep, json_object_get(m, "releases"),
+		json_t *groups = dg_model_release_groups(cfg, lang, sep, json_object_get(m, "releases"),
 							 json_object_get(m, "merged_pulls"), json_object_get(m, "repos"),
 							 &lead, &versions);
 		if (!groups) {
@@ -366,6 +403,10 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
 		"contributors", json_array_size(contributors) > 0,
 		"intro", cfg->intro && *cfg->intro, "footer", cfg->footer && *cfg->footer));
+	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
+			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
+	if ((err = dg_model_period_text(cfg, lang, w, json_object_get(m, "period"))) < 0)
+		goto done;
 	json_object_set_new(m, "front_matter", community_front_matter(cfg, lang, m, person_pulls, &err));
 	if (err < 0)
 		goto done;

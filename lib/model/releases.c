@@ -8,6 +8,7 @@
 #include "model/notes.h"
 #include "select/releases.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -26,13 +27,14 @@ static const char *repo_url_of(json_t *repos, const char *full_name)
 
 /* One entry as shown: date, its repositories, and for the lead of a product
  * the notes of the first repository that has any. */
-static json_t *entry_model(const dg_config *cfg, const char *sep, json_t *e, json_t *repos, int with_notes)
+static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *e, json_t *repos, int with_notes)
 {
 	json_t *rs = json_object_get(e, "repos"), *shown = json_array(), *r, *out;
 	json_t *notes = NULL;
 	int truncated = 0;
-	char date[16];
+	char *date;
 	int64_t t = 0;
+	int err = 0;
 	size_t i, n = json_array_size(rs);
 	dg_buf more = DG_BUF_INIT;
 
@@ -57,8 +59,8 @@ static json_t *entry_model(const dg_config *cfg, const char *sep, json_t *e, jso
 		}
 	}
 	dg_date_parse_rfc3339(dg_json_str(e, "published_at"), &t);
-	dg_model_local_date(cfg, t, date);
-	out = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "name", dg_json_str(e, "name"),
+	date = dg_model_say_date(cfg, lang, t, &err);
+	out = !date ? NULL : json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "name", dg_json_str(e, "name"),
 			"tag", dg_json_str(e, "tag"), "url", dg_json_str(e, "url"), "date", date,
 			"prerelease", json_is_true(json_object_get(e, "prerelease")), "kind", dg_json_str(e, "kind"),
 			"repos", shown, "has_repos", n > 1);
@@ -71,10 +73,11 @@ static json_t *entry_model(const dg_config *cfg, const char *sep, json_t *e, jso
 		json_decref(notes);
 	}
 	dg_buf_free(&more);
+	free(date);
 	return out;
 }
 
-json_t *dg_model_release_groups(const dg_config *cfg, const char *sep, json_t *releases, json_t *pulls,
+json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *releases, json_t *pulls,
 				json_t *repos, json_t **lead, size_t *versions)
 {
 	json_t *products = dg_select_releases(cfg, releases, pulls), *groups = json_array(), *p;
@@ -92,9 +95,9 @@ json_t *dg_model_release_groups(const dg_config *cfg, const char *sep, json_t *r
 		size_t k, n = json_array_size(entries);
 
 		*versions += n;
-		latest = entry_model(cfg, sep, json_array_get(entries, 0), repos, 1);
+		latest = entry_model(cfg, lang, sep, json_array_get(entries, 0), repos, 1);
 		for (k = 1; k < n; k++) {
-			e = entry_model(cfg, sep, json_array_get(entries, k), repos, 0);
+			e = entry_model(cfg, lang, sep, json_array_get(entries, k), repos, 0);
 			if (e)
 				json_object_set_new(e, "sep", json_string(k + 1 < n ? sep : ""));
 			json_array_append_new(others, e);

@@ -37,6 +37,9 @@ static const char *const migrations[] = {
 	/* 2: what a probe proved of an API base's search syntax */
 	"CREATE TABLE search_semantics (api TEXT PRIMARY KEY, or_terms INTEGER NOT NULL,"
 	" proven_at INTEGER NOT NULL);",
+	/* 3: the period numbered first, when the config gives no reference */
+	"CREATE TABLE issue_reference (kind TEXT PRIMARY KEY, since INTEGER NOT NULL,"
+	" number INTEGER NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -407,6 +410,35 @@ int dg_store_issue_max(dg_store *s, const char *kind, int *number)
 		*number = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : db_error(s, "reading issue numbers");
+}
+
+int dg_store_reference_get(dg_store *s, const char *kind, int64_t *since, int *number)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prepare(s, &st, "SELECT since, number FROM issue_reference WHERE kind = ?", "s", kind)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*since = sqlite3_column_int64(st, 0);
+		*number = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading the issue reference");
+}
+
+int dg_store_reference_put(dg_store *s, const char *kind, int64_t since, int number)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO issue_reference (kind, since, number) VALUES (?, ?, ?)",
+			   "sii", kind, since, (int64_t)number)) < 0)
+		return err;
+	return step_done(s, st, "writing the issue reference");
 }
 
 int dg_store_search_or_get(dg_store *s, const char *api, int *terms, int64_t *proven_at)
