@@ -1,4 +1,5 @@
 #include "render/render.h"
+#include "base/text.h"
 #include "base/datadir.h"
 #include "base/err.h"
 #include "render/markdown.h"
@@ -65,31 +66,49 @@ static size_t code_span(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
+/* Escape text without code spans. */
+static int escape_text(dg_buf *out, const char *s, size_t len, int at_start)
 {
 	int err = 0;
 
 	for (size_t i = 0; i < len && !err; i++) {
 		char c = s[i];
-		int line_start = i == 0;
-		size_t span;
 
 		if (c == '\n' || c == '\r' || c == '\t') {
 			/* Interpolated values are inline text: no new blocks. */
 			err = dg_buf_putc(out, ' ');
 			continue;
 		}
-		if (c == '`' && (span = code_span(s, len, i)) > 0) {
-			err = dg_buf_put(out, s + i, span);
-			i += span - 1;
-			continue;
-		}
 		/* Block markers only matter where a value starts a line. */
-		if (c && (strchr("\\`*_[]<>|~&", c) || (line_start && strchr("#-+", c))))
+		if (c && (strchr("\\`*_[]<>|~&", c) || (at_start && i == 0 && strchr("#-+", c))))
 			err = dg_buf_putc(out, '\\');
 		if (!err)
 			err = dg_buf_putc(out, c);
 	}
+	return err;
+}
+
+/* The text between code spans gets the CJK spacing of the WeChat HTML
+ * (base/text.h), so the Markdown reads the same. */
+int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
+{
+	dg_buf spaced = DG_BUF_INIT;
+	size_t i = 0, from = 0, span = 0;
+	int err = 0;
+
+	while (!err && from < len) {
+		for (i = from; i < len && !(s[i] == '`' && (span = code_span(s, len, i)) > 0); i++)
+			;
+		dg_buf_clear(&spaced);
+		if ((err = dg_text_cjk_space(s + from, i - from, &spaced)) == 0)
+			err = escape_text(out, dg_buf_cstr(&spaced), spaced.len, from == 0);
+		if (!err && i < len) {
+			err = dg_buf_put(out, s + i, span);
+			i += span;
+		}
+		from = i;
+	}
+	dg_buf_free(&spaced);
 	return err;
 }
 

@@ -105,6 +105,19 @@ static const char *tests_dir(void)
 	return d && *d ? d : "tests";
 }
 
+/* One number per distinct URL, and no doubled punctuation before it. */
+static void test_link_variants(void)
+{
+	char *f = frag("[fix : modify volume access mode 'ROM' to 'ROX'.](https://example.com/a/) and "
+		       "[again](https://example.com/a) and [third](https://example.com/%61)\n");
+
+	CHECK(f && count(f, ">[1]</sup>") == 3 && !has(f, ">[2]</sup>"),
+	      "a trailing slash or an escaped letter is the same URL: one number");
+	CHECK(f && has(f, "'ROX'</span>") == 0 && has(f, "'ROX':&nbsp;") && !has(f, "'ROX'.:"),
+	      "a title's final full stop goes before the reference's colon");
+	free(f);
+}
+
 static void test_links(void)
 {
 	char *f = frag("See [one](https://example.com/1), [two](https://example.com/2) and "
@@ -596,6 +609,7 @@ int main(void)
 		return 1;
 	}
 	test_links();
+	test_link_variants();
 	test_code_block();
 	test_lists();
 	test_tables_images();
