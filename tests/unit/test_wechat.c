@@ -197,10 +197,12 @@ static void test_lists(void)
 			nested_ul = 1;
 	}
 	CHECK(!nested_ul, "no ul/ol inside an li");
-	CHECK(has(f, "•&nbsp;a") && has(f, "◦&nbsp;b") && has(f, "▪&nbsp;c") && has(f, "▪&nbsp;e"),
+	CHECK(has(f, "•</span>a") && has(f, "◦</span>b") && has(f, "▪</span>c") && has(f, "▪</span>e"),
 	      "text markers per level");
+	CHECK(count(f, open_tag("span", DG_TH_LI_MARKER)) >= 6,
+	      "markers in spans as wide as the hanging indent");
 	CHECK(has(f, open_tag("section", DG_TH_LIST_NESTED)), "nested levels are indented sections");
-	CHECK(has(f, "3.&nbsp;x") && has(f, "4.&nbsp;y"), "ordered list numbers from its start");
+	CHECK(has(f, "3.</span>x") && has(f, "4.</span>y"), "ordered list numbers from its start");
 	CHECK(has(f, "✅&nbsp;done") && has(f, "⬜&nbsp;todo") && !has(f, "<input") && !has(f, "•&nbsp;✅"),
 	      "task list checkboxes become emoji markers");
 	CHECK(count(f, "<li ") == count(f, open_tag("li", DG_TH_LI)), "every li is styled");
