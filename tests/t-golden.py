@@ -31,6 +31,8 @@ CASES = [
      'community = "KubeSphere"\nauthor = "KubeSphere"\n'
      'intro = "Welcome to the KubeSphere community report."\n'),
 ]
+ZH_TABLES = ('\n[[report.products]]\nname = "KubeSphere"\n'
+             'repos = ["kubesphere/kubesphere", "kubesphere/console", "kubesphere/ks-installer"]\n')
 EXTRA_TABLES = ('\n[contributors]\ncertificate_url = '
                 '"https://pek3b.qingstor.com/kubesphere-community/images/contributor-{login}.png"\n'
                 '\n[contributors.certificates]\n"Sigboom" = "https://example.org/certificates/sigboom-2.png"\n')
@@ -60,7 +62,7 @@ def valid_utf8(data):
 
 with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
     for name, lang, tz, week, extra in CASES:
-        tables = EXTRA_TABLES if lang == "en" else ""
+        tables = EXTRA_TABLES if lang == "en" else ZH_TABLES
         ws, p = render(gh, lang, tz, week, extra, tables)
         if not check(p.returncode == 0, "%s: digest renders %s" % (name, week), p.stderr):
             continue

@@ -77,6 +77,16 @@ int dg_text_cut(dg_buf *b, size_t max, enum dg_text_unit unit, unsigned flags);
  * that was not cut is left alone. 0, or DG_ERR_NOMEM from an earlier error. */
 int dg_text_cut_to_sentence(dg_buf *b);
 
+/* Han, its parts, kana and bopomofo: where CJK spacing applies. */
+int dg_text_is_han(uint32_t cp);
+int dg_text_is_alnum_ascii(uint32_t cp);
+
+/* CJK spacing, the one rule of the Markdown and the WeChat HTML: append
+ * s[0..n) to out with one ASCII space between Han and a Latin letter or
+ * digit, except inside URL-like tokens (holding "://" or starting with
+ * "www."). 0 or <0 (the buffer's error). */
+int dg_text_cjk_space(const char *s, size_t n, dg_buf *out);
+
 /* An ASCII-lower-cased copy (GitHub's owner/name keys); caller frees; NULL
  * when out of memory. */
 char *dg_text_lower(const char *s);

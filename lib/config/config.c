@@ -97,13 +97,47 @@ static const dg_schema_key events_keys[] = {
 	{NULL},
 };
 
+static const char *valid_nonempty(const char *s)
+{
+	return *s ? NULL : "a non-empty string";
+}
+
+#define P(field) offsetof(dg_product, field)
+static const dg_schema_key product_keys[] = {
+	{.name = "name", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = P(name),
+	 .valid = valid_nonempty},
+	{.name = "repos", .type = DG_SCHEMA_STRV, .flags = DG_SCHEMA_REQUIRED, .offset = P(repos),
+	 .valid = valid_repo},
+	{NULL},
+};
+static const dg_schema_table product_table = {product_keys, NULL, NULL};
+
+/* Each [[report.products]] is one more dg_product at the end of the list
+ * (the previous ones are filled in already, so moving them is safe). */
+static int new_product(const dg_schema_ctx *ctx, const dg_toml *table, void *target, void **item)
+{
+	dg_config *c = target;
+	dg_product *v = realloc(c->products, (c->n_products + 1) * sizeof(*v));
+
+	(void)ctx;
+	(void)table;
+	if (!v)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	c->products = v;
+	memset(&v[c->n_products], 0, sizeof(*v));
+	*item = &v[c->n_products++];
+	return 0;
+}
+
 static const dg_schema_key report_keys[] = {
 	S("title", community_title),
 	V("highlight_labels", highlight_labels, NULL),
 	I("highlights_per_repo", highlights_per_repo, 1, 1000),
+	I("highlights_max", highlights_max, 1, 10000),
 	I("release_note_lines", release_note_lines, 0, 100),
 	SV("reference_date", report_reference_date, valid_day),
 	I("reference_number", report_reference_number, 1, 1000000),
+	{.name = "products", .type = DG_SCHEMA_TABLES, .sub = &product_table, .item = new_product},
 	{NULL},
 };
 
@@ -248,6 +282,7 @@ static int set_defaults(dg_config *c)
 	c->partial_note = 1;
 	c->upcoming_days = 14;
 	c->highlights_per_repo = 10;
+	c->highlights_max = 30;
 	c->release_note_lines = 6;
 	c->cn_min_stars = 100;
 	c->cn_project_days = 30;
@@ -320,6 +355,9 @@ void dg_config_free(dg_config *c)
 	if (!c)
 		return;
 	dg_schema_free(&config_schema, c);
+	for (size_t i = 0; i < c->n_products; i++)
+		dg_schema_free(&product_table, &c->products[i]);
+	free(c->products);
 	free(c->path);
 	free(c);
 }

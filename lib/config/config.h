@@ -12,6 +12,13 @@
 #include "config/schema.h"
 #include "config/toml.h"
 
+/* One product of the community report ([[report.products]]): a display
+ * name and the repositories whose releases are that product's. */
+typedef struct dg_product {
+	char *name;
+	dg_strv repos;           /* "owner/name" */
+} dg_product;
+
 typedef struct dg_config {
 	char *path;              /* the file read, or NULL when none was found */
 
@@ -53,11 +60,14 @@ typedef struct dg_config {
 
 	/* [report] */
 	dg_strv highlight_labels;
-	int highlights_per_repo;
+	int highlights_per_repo;    /* per product group */
+	int highlights_max;         /* in the whole issue */
 	int release_note_lines;
 	char *community_title;
 	char *report_reference_date;
 	int report_reference_number;
+	dg_product *products;    /* [[report.products]]; none: one product per repository */
+	size_t n_products;
 
 	/* [cnweekly] */
 	char *cn_title;

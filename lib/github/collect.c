@@ -236,12 +236,16 @@ static json_t *object_values(json_t *obj)
 	return arr;
 }
 
-static void strip_private(json_t *pulls)
+/* The user objects' fields go; whether the author is a bot stays (the
+ * highlights and the products' activity count people only). */
+static void strip_private(const dg_config *cfg, json_t *pulls)
 {
 	size_t i;
 	json_t *p;
 
 	json_array_foreach(pulls, i, p) {
+		json_object_set_new(p, "bot", json_boolean(dg_collect_is_bot(cfg, dg_json_str(p, "author"),
+									     dg_json_str(p, "author_type"))));
 		json_object_del(p, "author_type");
 		json_object_del(p, "author_url");
 		json_object_del(p, "author_avatar");
@@ -280,7 +284,7 @@ static json_t *assemble(collect *c)
 	json_t *data = NULL;
 
 	if (repos && authors && c->pulls_sorted) {
-		strip_private(c->pulls_sorted);
+		strip_private(c->base.cfg, c->pulls_sorted);
 		data = json_pack("{s:o, s:o, s:O, s:o, s:o, s:{s:o, s:o}, s:O}",
 			"repos", sorted(repos, cmp_repo),
 			"releases", sorted(c->releases, cmp_release),

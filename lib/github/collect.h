@@ -34,4 +34,15 @@ int dg_url_encode(const char *s, char **out);
  * "[bot]", or listed in github.bots. */
 int dg_collect_is_bot(const dg_config *cfg, const char *login, const char *type);
 
+/* What the highlight ranking needs of a pull request's title and body,
+ * so the body itself is not kept. */
+typedef struct dg_pull_signals {
+	int release_note;        /* a non-empty ```release-note block or a "Release note" heading */
+	int links_issue;         /* "Fixes #12", "Closes https://github.com/o/r/issues/12", ... */
+	long long cherry_of;     /* "Automated cherry pick of #N", "backport of #N": N, else 0 */
+} dg_pull_signals;
+
+/* Read the signals of `title` and `body` (either may be NULL). */
+void dg_pull_signals_read(const char *title, const char *body, dg_pull_signals *out);
+
 #endif

@@ -10,13 +10,16 @@
  * included): SEARCHES_PER_DAY per scope group and day of the window. Past
  * that the merged pulls are incomplete: the source counts as failed. */
 #include "github/collectint.h"
+#include "github/collect.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jsonx.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 char *dg_pulls_query(const char *group, int64_t lo, int64_t hi)
 {
@@ -89,6 +92,90 @@ static int spend(collect *c, const char *group)
 	return -1;
 }
 
+/* Case-insensitive search within [s, end). */
+static const char *find_ci(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; s + n <= end; s++)
+		if (!strncasecmp(s, word, n))
+			return s;
+	return NULL;
+}
+
+/* A "#N" or ".../issues/N" or ".../pull/N" reference right at s (after
+ * spaces and a colon); N or 0. */
+static long long reference_at(const char *s, const char *end, int issues_only)
+{
+	while (s < end && (*s == ' ' || *s == ':' || *s == '\t'))
+		s++;
+	if (s < end && *s == '#')
+		s++;
+	else if (end - s > 19 && !strncmp(s, "https://github.com/", 19)) {
+		const char *slash = s + 19;
+		for (int k = 0; k < 2 && slash < end; k++)
+			while (slash < end && *slash++ != '/')
+				;
+		if (!strncmp(slash, "issues/", 7))
+			s = slash + 7;
+		else if (!issues_only && !strncmp(slash, "pull/", 5))
+			s = slash + 5;
+		else
+			return 0;
+	} else
+		return 0;
+	if (s >= end || !isdigit((unsigned char)*s))
+		return 0;
+	return strtoll(s, NULL, 10);
+}
+
+/* Reading a body stops here: the signals sit near the top. */
+#define SIGNALS_SCAN 65536
+
+void dg_pull_signals_read(const char *title, const char *body, dg_pull_signals *out)
+{
+	static const char *const fixes[] = {"fixes", "fixed", "fix", "closes", "closed", "close",
+					    "resolves", "resolved", "resolve"};
+	static const char *const picks[] = {"cherry pick of", "cherry-pick of", "cherry picked from",
+					    "cherry-picked from", "backport of", "backport", "cherry-pick"};
+	const char *texts[2] = {title ? title : "", body ? body : ""};
+
+	memset(out, 0, sizeof(*out));
+	for (int t = 0; t < 2; t++) {
+		const char *s = texts[t], *end = s + strnlen(s, SIGNALS_SCAN), *at;
+
+		for (size_t i = 0; i < sizeof(picks) / sizeof(picks[0]) && !out->cherry_of; i++)
+			for (at = s; (at = find_ci(at, end, picks[i])) != NULL && !out->cherry_of; at++)
+				out->cherry_of = reference_at(at + strlen(picks[i]), end, 0);
+		if (t == 0)
+			continue;
+		for (size_t i = 0; i < sizeof(fixes) / sizeof(fixes[0]) && !out->links_issue; i++)
+			for (at = s; (at = find_ci(at, end, fixes[i])) != NULL && !out->links_issue; at++)
+				if (at == s || !isalnum((unsigned char)at[-1]))
+					out->links_issue = reference_at(at + strlen(fixes[i]), end, 1) > 0;
+		if ((at = find_ci(s, end, "```release-note"))) {
+			const char *close, *b;
+			at += 15;
+			while (at < end && *at != '\n')
+				at++;
+			close = find_ci(at, end, "```");
+			for (b = at; b < (close ? close : end) && isspace((unsigned char)*b); b++)
+				;
+			if (b < (close ? close : end) && strncasecmp(b, "none", 4) && strncasecmp(b, "n/a", 3))
+				out->release_note = 1;
+		}
+		for (at = s; !out->release_note && (at = find_ci(at, end, "release note")) != NULL; at++) {
+			const char *line = at;
+			while (line > s && line[-1] != '\n')
+				line--;
+			while (line < at && (*line == ' ' || *line == '*'))
+				line++;
+			if (*line == '#' || line == at)
+				out->release_note = 1;
+		}
+	}
+}
+
 static void record_pull(collect *c, json_t *item)
 {
 	const char *repo_url = dg_json_str(item, "repository_url");
@@ -103,6 +190,7 @@ static void record_pull(collect *c, json_t *item)
 	int ok;
 	size_t i;
 	int64_t merged = dg_collect_time_of(pr, "merged_at", &ok);
+	dg_pull_signals sig;
 
 	if (!slash || !ok || merged < c->base.since || merged >= c->base.until)
 		return;
@@ -118,15 +206,18 @@ static void record_pull(collect *c, json_t *item)
 	json_array_foreach(json_object_get(item, "labels"), i, label)
 		if (json_is_string(json_object_get(label, "name")))
 			json_array_append(labels, json_object_get(label, "name"));
+	dg_pull_signals_read(dg_json_str(item, "title"), dg_json_str(item, "body"), &sig);
 	json_object_set_new(c->pulls, k,
-		json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I}",
+		json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:I}",
 			  "repo", repo, "number", number,
 			  "title", dg_json_str(item, "title"), "url", dg_json_str(item, "html_url"),
 			  "author", dg_json_str(user, "login"), "labels", labels,
 			  "merged_at", dg_json_str(pr, "merged_at"),
 			  "author_type", dg_json_str(user, "type"), "author_url", dg_json_str(user, "html_url"),
 			  "author_avatar", dg_json_str(user, "avatar_url"),
-			  "author_id", json_integer_value(json_object_get(user, "id"))));
+			  "author_id", json_integer_value(json_object_get(user, "id")),
+			  "release_note", sig.release_note, "links_issue", sig.links_issue,
+			  "cherry_of", (json_int_t)sig.cherry_of));
 	free(k);
 }
 

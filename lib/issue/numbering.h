@@ -1,9 +1,13 @@
 /* numbering.h - issue numbers ("第 N 期").
  *
- * An issue keeps the number the store gave it. A new one is numbered from a
- * reference: the issue whose period holds `reference_date` is
- * `reference_number`, and the number grows by one every `period_weeks`
- * weeks. Without a reference, the next number after the highest recorded. */
+ * A number is a function of the period alone: the issue whose period holds
+ * the reference is the reference's number, and the number grows by one
+ * every `period_weeks` weeks. The reference is `reference_date` /
+ * `reference_number` from the config; without them, the first period ever
+ * recorded for the kind (number 1, or one past the highest number a store
+ * from before references holds), remembered in the store. A period before
+ * the reference has no number (0). Nothing depends on the order of runs,
+ * and a run that records nothing changes nothing. */
 #ifndef DG_NUMBERING_H
 #define DG_NUMBERING_H
 
@@ -20,7 +24,12 @@ typedef struct dg_numbering {
 	const char *timezone;
 } dg_numbering;
 
-/* Set *number; with `record`, remember it in the store. */
+/* Set *number (0: the period is before the reference); with `record`,
+ * remember it, and the reference when the store had none. 0 or <0. */
 int dg_issue_number(dg_store *store, const dg_numbering *n, int record, int *number);
+
+/* Periods from `ref` to `since` (both period starts), rounded down, with
+ * half a day of slack for weeks shortened by a DST change. */
+int64_t dg_issue_periods(int64_t ref, int64_t since, int period_weeks);
 
 #endif

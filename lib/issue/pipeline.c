@@ -1,6 +1,7 @@
 #include "issue/pipeline.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/jsonx.h"
 #include "base/output.h"
 #include "base/progress.h"
 #include "publish/wechat.h"
@@ -53,6 +54,20 @@ static int check_writable(const char *dir)
 	return 0;
 }
 
+/* Every kind's model says "number": null when the period has none, with a
+ * warning (the templates leave the number out). */
+static int number_model(dg_issue *is)
+{
+	if (!is->warnings && !(is->warnings = json_array()))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (is->number > 0)
+		return json_object_set_new(is->model, "number", json_integer(is->number)) < 0 ? DG_ERR_NOMEM : 0;
+	dg_json_appendf(is->warnings, "%s %s: the period is before the reference of the issue numbers "
+			"(%s), so the issue has no number", is->kind->name, is->nb.period_label,
+			is->nb.reference_date ? "the configured reference_date" : "the first period recorded");
+	return json_object_set_new(is->model, "number", json_null()) < 0 ? DG_ERR_NOMEM : 0;
+}
+
 int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg_issue **out)
 {
 	dg_issue *is = calloc(1, sizeof(*is));
@@ -74,7 +89,8 @@ int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg
 	is->nb.since = run->win->since;
 	is->nb.timezone = run->cfg->timezone;
 	kind->numbering(is, &is->nb);
-	if ((err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0 || (err = kind->model(is)) < 0)
+	if ((err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0 || (err = kind->model(is)) < 0 ||
+	    (err = number_model(is)) < 0)
 		return err;
 	if ((err = mark_partial(is)) < 0)
 		return err;

@@ -13,10 +13,13 @@
  * strings file must define each of them and nothing else. */
 static const char *const known[] = {
 	"common.list_sep",            /* between the items of an inline list */
+	"common.date",                /* year, month, day, month2, day2: every date in an issue's text */
+	"common.range",               /* first, last: a period's dates */
 	"events.online",              /* the place of an online event */
 	"events.time",                /* year, month, day, month2, day2, hour, minute */
 	"community.title",            /* default title of the community report */
-	"community.description",      /* contributors, pulls, releases, new_contributors */
+	"community.description",      /* contributors, pulls, releases, new_contributors, bot_pulls and
+				       * has_releases, has_new_contributors, has_bot_pulls */
 	"community.keywords",         /* community */
 	"community.tag",              /* default front matter tag */
 	"cnweekly.series",            /* default series name (cnweekly.title) */

@@ -5,15 +5,14 @@
 #include "base/jsonx.h"
 #include "base/text.h"
 #include "model/lang.h"
-#include "model/notes.h"
+#include "model/modelint.h"
+#include "select/highlights.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define NOTE_LINE_CHARS 140
 
 /* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
 void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
@@ -25,12 +24,36 @@ void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
 	snprintf(out, 16, "%04d-%02d-%02d", y, m % 100, d % 100);
 }
 
-static void local_date_of(const dg_config *cfg, const char *rfc3339, char out[16])
+char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, int *err)
 {
-	int64_t t = 0;
+	int y, mo, d;
+	char year[16], month2[8], day2[8];
 
-	dg_date_parse_rfc3339(rfc3339, &t);
-	dg_model_local_date(cfg, t, out);
+	if (dg_date_local_ymd(t, cfg->timezone, &y, &mo, &d) < 0)
+		y = 1970, mo = d = 1;
+	snprintf(year, sizeof(year), "%04d", y);
+	snprintf(month2, sizeof(month2), "%02d", mo % 100);
+	snprintf(day2, sizeof(day2), "%02d", d % 100);
+	return dg_lang_say(lang, "common.date", json_pack("{s:s, s:i, s:i, s:s, s:s}", "year", year, "month", mo,
+							  "day", d, "month2", month2, "day2", day2), err);
+}
+
+int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *period)
+{
+	int err = 0;
+	char *first = dg_model_say_date(cfg, lang, w->since, &err);
+	char *last = dg_model_say_date(cfg, lang, w->until - 1, &err);
+	char *range = dg_lang_say(lang, "common.range", json_pack("{s:s?, s:s?}", "first", first, "last", last), &err);
+
+	if (err >= 0) {
+		json_object_set_new(period, "first_text", json_string(first));
+		json_object_set_new(period, "last_text", json_string(last));
+		json_object_set_new(period, "range_text", json_string(range));
+	}
+	free(first);
+	free(last);
+	free(range);
+	return err;
 }
 
 json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
@@ -103,124 +126,6 @@ static const char *community_name(const dg_config *cfg)
 	if (cfg->orgs.n)
 		return cfg->orgs.v[0];
 	return cfg->repos.n ? cfg->repos.v[0] : "digest";
-}
-
-static json_t *release_groups(const dg_config *cfg, const char *sep, json_t *releases, json_t *repos)
-{
-	json_t *groups = json_array(), *by_repo = json_object(), *r;
-	size_t i;
-
-	/* Newest first: walk the time-sorted list backwards. */
-	for (i = json_array_size(releases); i-- > 0;) {
-		json_t *g, *entry;
-		char date[16];
-		int truncated = 0;
-
-		r = json_array_get(releases, i);
-		local_date_of(cfg, dg_json_str(r, "published_at"), date);
-		entry = json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", dg_json_str(r, "name"), "tag", dg_json_str(r, "tag"),
-				  "url", dg_json_str(r, "url"), "date", date, "prerelease",
-				  json_is_true(json_object_get(r, "prerelease")));
-		if (!(g = json_object_get(by_repo, dg_json_str(r, "repo")))) {
-			json_t *notes = dg_notes_extract(dg_json_str(r, "body"), (size_t)cfg->release_note_lines,
-							 NOTE_LINE_CHARS, &truncated);
-			const char *repo_url = "";
-			size_t k;
-			json_t *repo;
-			json_array_foreach(repos, k, repo)
-				if (!strcasecmp(dg_json_str(repo, "full_name"), dg_json_str(r, "repo")))
-					repo_url = dg_json_str(repo, "html_url");
-			json_object_set_new(entry, "notes", notes ? notes : json_array());
-			json_object_set_new(entry, "has_notes", json_boolean(json_array_size(notes) > 0));
-			json_object_set_new(entry, "more", json_boolean(truncated));
-			g = json_pack("{s:s, s:s, s:o, s:[], s:b}", "repo", dg_json_str(r, "repo"), "repo_url", repo_url,
-				      "latest", entry, "others", "has_others", 0);
-			json_object_set_new(by_repo, dg_json_str(r, "repo"), g);
-			json_array_append(groups, g);
-		} else {
-			json_t *others = json_object_get(g, "others");
-			if (json_array_size(others))
-				json_object_set_new(json_array_get(others, json_array_size(others) - 1), "sep",
-						    json_string(sep));
-			json_object_set_new(entry, "sep", json_string(""));
-			json_array_append_new(others, entry);
-			json_object_set_new(g, "has_others", json_true());
-		}
-	}
-	json_decref(by_repo);
-	return groups;
-}
-
-static int labelled(const dg_config *cfg, json_t *pull)
-{
-	size_t i;
-	json_t *l;
-
-	if (!cfg->highlight_labels.n)
-		return 1;
-	json_array_foreach(json_object_get(pull, "labels"), i, l)
-		if (dg_strv_contains_ci(&cfg->highlight_labels, json_string_value(l)))
-			return 1;
-	return 0;
-}
-
-static int cmp_repo_name(const void *a, const void *b)
-{
-	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static json_t *highlight_groups(const dg_config *cfg, json_t *pulls, json_t *contributors)
-{
-	json_t *groups = json_array(), *by_repo = json_object(), *p, *names = json_array();
-	size_t i;
-
-	json_array_foreach(pulls, i, p) {
-		json_t *g;
-		const char *login = dg_json_str(p, "author");
-		int person = 0;
-		size_t k;
-		json_t *c;
-		dg_buf url = DG_BUF_INIT;
-
-		/* Only people: bots' PRs (dependency bumps, translations) are not news. */
-		json_array_foreach(contributors, k, c)
-			if (!strcmp(dg_json_str(c, "login"), login))
-				person = 1;
-		if (!person || !labelled(cfg, p))
-			continue;
-		if (!(g = json_object_get(by_repo, dg_json_str(p, "repo")))) {
-			g = json_pack("{s:s, s:[], s:i}", "repo", dg_json_str(p, "repo"), "pulls", "rest", 0);
-			json_object_set_new(by_repo, dg_json_str(p, "repo"), g);
-			json_array_append_new(names, json_string(dg_json_str(p, "repo")));
-		}
-		if ((int)json_array_size(json_object_get(g, "pulls")) >= cfg->highlights_per_repo) {
-			json_object_set_new(g, "rest", json_integer(json_integer_value(json_object_get(g, "rest")) + 1));
-			continue;
-		}
-		dg_buf_printf(&url, "https://github.com/%s", login);
-		json_array_append_new(json_object_get(g, "pulls"),
-			json_pack("{s:s, s:I, s:s, s:s, s:o}", "title", dg_json_str(p, "title"),
-				  "number", json_integer_value(json_object_get(p, "number")), "url", dg_json_str(p, "url"),
-				  "author", login, "author_url", buf_string(&url)));
-		dg_buf_free(&url);
-	}
-	/* Groups in repository order. */
-	{
-		size_t n = json_array_size(names);
-		const char **v = calloc(n + 1, sizeof(*v));
-		for (i = 0; i < n; i++)
-			v[i] = json_string_value(json_array_get(names, i));
-		qsort(v, n, sizeof(*v), cmp_repo_name);
-		for (i = 0; i < n; i++) {
-			json_t *g = json_object_get(by_repo, v[i]);
-			json_object_set_new(g, "has_rest", json_boolean(json_integer_value(json_object_get(g, "rest")) > 0));
-			json_array_append(groups, g);
-		}
-		free(v);
-	}
-	json_decref(names);
-	json_decref(by_repo);
-	return groups;
 }
 
 /* Events' local time ("when") and place in the language's words; 0 or <0. */
@@ -454,12 +359,17 @@ static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang,
 	if (*err >= 0 && (*err = dg_buf_error(&full_title)) >= 0)
 		dg_model_set_yaml(fm, "title", dg_buf_cstr(&full_title));
 	dg_buf_free(&full_title);
+	json_t *stats = json_object_get(m, "stats");
+	json_int_t versions = json_integer_value(json_object_get(stats, "versions"));
+	json_int_t bots = json_integer_value(json_object_get(stats, "bot_pulls"));
+	json_int_t newcomers = (json_int_t)json_array_size(json_object_get(m, "new_contributors"));
+
 	desc = dg_lang_say(lang, "community.description",
-			   json_pack("{s:I, s:I, s:I, s:I}",
+			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}",
 				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
-				     "pulls", person_pulls,
-				     "releases", (json_int_t)json_array_size(json_object_get(m, "releases")),
-				     "new_contributors", (json_int_t)json_array_size(json_object_get(m, "new_contributors"))),
+				     "pulls", person_pulls, "releases", versions, "new_contributors", newcomers,
+				     "bot_pulls", bots, "has_releases", versions > 0, "has_new_contributors", newcomers > 0,
+				     "has_bot_pulls", bots > 0),
 			   err);
 	dg_model_set_yaml(fm, "description", desc);
 	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", community_name(cfg)), err);
@@ -526,10 +436,33 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		goto done;
 	decorate_new_contributors(cfg, json_object_get(m, "new_contributors"));
 	add_separators(sep, contributors);
-	json_object_set_new(m, "release_groups",
-			    release_groups(cfg, sep, json_object_get(m, "releases"), json_object_get(m, "repos")));
-	json_object_set_new(m, "highlight_groups",
-			    highlight_groups(cfg, json_object_get(m, "merged_pulls"), contributors));
+	{
+		json_t *lead = NULL;
+		size_t versions = 0;
+		json_t *groups = dg_model_release_groups(cfg, lang, sep, json_object_get(m, "releases"),
+							 json_object_get(m, "merged_pulls"), json_object_get(m, "repos"),
+							 &lead, &versions);
+		if (!groups) {
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory building the releases");
+			goto done;
+		}
+		json_object_set_new(m, "release_groups", groups);
+		json_object_set_new(m, "lead", lead ? lead : json_null());
+		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
+	}
+	{
+		size_t bots = 0;
+		json_t *warnings = json_object_get(m, "warnings"), *groups;
+		if (!json_is_array(warnings))
+			json_object_set_new(m, "warnings", warnings = json_array());
+		if (!(groups = dg_select_highlights(cfg, json_object_get(m, "merged_pulls"), w->since, w->until,
+						    warnings, &bots))) {
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory building the highlights");
+			goto done;
+		}
+		json_object_set_new(m, "highlight_groups", groups);
+		json_object_set_new(stats, "bot_pulls", json_integer((json_int_t)bots));
+	}
 	json_object_set_new(m, "intro", json_string(cfg->intro ? cfg->intro : ""));
 	json_object_set_new(m, "footer", json_string(cfg->footer ? cfg->footer : ""));
 	json_object_set_new(m, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
@@ -541,13 +474,17 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
 		"contributors", json_array_size(contributors) > 0,
 		"intro", cfg->intro && *cfg->intro, "footer", cfg->footer && *cfg->footer));
+	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
+			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
+	if ((err = dg_model_period_text(cfg, lang, w, json_object_get(m, "period"))) < 0)
+		goto done;
 	json_object_set_new(m, "front_matter", community_front_matter(cfg, lang, m, person_pulls, &err));
 	if (err < 0)
 		goto done;
 	dg_model_add_links(cfg, m);
 	dg_model_sanitize_urls(m, json_object_get(data, "warnings"));
 	/* warnings last: easiest to find at the end of the JSON */
-	if ((v = json_object_get(data, "warnings"))) {
+	if ((v = json_object_get(m, "warnings"))) {
 		json_incref(v);
 		json_object_del(m, "warnings");
 		json_object_set_new(m, "warnings", v);

@@ -1,6 +1,10 @@
 #include "model/notes.h"
 #include "base/buf.h"
 #include "base/text.h"
+#include "select/highlights.h"
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -41,183 +45,219 @@ static enum section classify(const char *s, size_t len)
 	return S_OTHER;
 }
 
-/* A heading: "## X", "**X**" alone on a line, or "X:" short line. */
-static int heading_text(const char *s, size_t len, const char **t, size_t *tlen)
+/* Inline text of a node: links keep their text; images, HTML and the
+ * marks of emphasis and code go. */
+static void inline_text(cmark_node *n, dg_buf *b)
 {
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
-		len--;
-	if (len && s[0] == '#') {
-		while (len && (*s == '#' || *s == ' '))
-			s++, len--;
-		*t = s;
-		*tlen = len;
-		return 1;
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			dg_buf_puts(b, cmark_node_get_literal(c) ? cmark_node_get_literal(c) : "");
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			dg_buf_putc(b, ' ');
+			break;
+		case CMARK_NODE_IMAGE:
+		case CMARK_NODE_HTML_INLINE:
+			break;
+		default:
+			inline_text(c, b);
+		}
 	}
-	if (len > 4 && !strncmp(s, "**", 2) && !strncmp(s + len - 2, "**", 2)) {
-		*t = s + 2;
-		*tlen = len - 4;
-		return 1;
-	}
-	if (len > 1 && len < 40 && s[len - 1] == ':' && !strchr("-*+", s[0])) {
-		*t = s;
-		*tlen = len - 1;
-		return 1;
-	}
-	return 0;
 }
 
-/* Top-level list item: returns the text after the marker, or NULL. */
-static const char *list_item(const char *s, size_t len, size_t *ilen)
+/* Display width of s[0..len). */
+static size_t width_of(const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t w = 0, i = 0, k;
+	uint32_t cp;
 
-	if (len >= 2 && strchr("-*+", s[0]) && s[1] == ' ') {
-		i = 2;
-	} else {
-		while (i < len && isdigit((unsigned char)s[i]))
-			i++;
-		if (!i || i + 1 >= len || (s[i] != '.' && s[i] != ')') || s[i + 1] != ' ')
-			return NULL;
-		i += 2;
+	while (i < len && (k = dg_text_utf8_next((const unsigned char *)s + i, len - i, &cp)) > 0) {
+		int cw = dg_text_width(cp);
+		w += cw > 0 ? (size_t)cw : 0;
+		i += k;
 	}
-	*ilen = len - i;
-	return s + i;
+	return w;
 }
 
-/* Markdown-ish item to plain text. */
-static char *plain(const char *s, size_t len)
+static int bot_login(const char *s, size_t len)
 {
+	return (len > 3 && !strncasecmp(s + len - 3, "bot", 3)) || (len > 5 && !strncasecmp(s + len - 5, "[bot]", 5));
+}
+
+/* Plain text of an item: credits "by @x in URL" and bots' attributions
+ * ("@ks-ci-bot") go, and branch prefixes ("[release-3.2] "). */
+static char *clean(const char *text)
+{
+	const char *start;
+	int bp;
+	size_t len = dg_highlight_base_title(text, &start, &bp), i = 0;
 	dg_buf b = DG_BUF_INIT;
-	size_t i = 0;
+	char *p;
 
 	while (i < len) {
-		char c = s[i];
-		if (c == '!' && i + 1 < len && s[i + 1] == '[') {
-			/* image: drop it whole */
-			const char *close = memchr(s + i, ']', len - i);
-			if (close && (size_t)(close - s) + 1 < len && close[1] == '(') {
-				const char *paren = memchr(close, ')', len - (size_t)(close - s));
-				if (paren) {
-					i = (size_t)(paren - s) + 1;
-					continue;
-				}
-			}
-		}
-		if (c == '[') {
-			const char *close = memchr(s + i, ']', len - i);
-			if (close && (size_t)(close - s) + 1 < len && close[1] == '(') {
-				const char *paren = memchr(close, ')', len - (size_t)(close - s));
-				if (paren) {
-					dg_buf_put(&b, s + i + 1, (size_t)(close - s) - i - 1);
-					i = (size_t)(paren - s) + 1;
-					continue;
-				}
-			}
-		}
-		if (c == '<') {
-			const char *gt = memchr(s + i, '>', len - i);
-			if (gt && (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '/')) {
-				i = (size_t)(gt - s) + 1;
+		if (start[i] == '@' && (i == 0 || !isalnum((unsigned char)start[i - 1]))) {
+			size_t k = i + 1;
+			while (k < len && (isalnum((unsigned char)start[k]) || strchr("-_[]", start[k])))
+				k++;
+			if (bot_login(start + i + 1, k - i - 1)) {
+				while (b.len && b.ptr[b.len - 1] == ' ')
+					b.ptr[--b.len] = '\0';
+				i = k;
 				continue;
 			}
 		}
-		if (c == '*' || c == '`' || (c == '_' && i + 1 < len && s[i + 1] == '_')) {
-			i += (c == '_') ? 2 : 1;
-			continue;
-		}
-		if (c == '\r' || c == '\n' || c == '\t')
-			c = ' ';
-		dg_buf_putc(&b, c);
+		if (!(start[i] == ' ' || start[i] == '\t') || (b.len && b.ptr[b.len - 1] != ' '))
+			dg_buf_putc(&b, start[i] == '\t' ? ' ' : start[i]);
 		i++;
 	}
-	/* "... by @someone in https://github.com/o/r/pull/1": keep the change. */
-	{
-		char *p = b.ptr ? strstr(b.ptr, " by @") : NULL;
-		if (p && strstr(p, " in http"))
-			*p = '\0', b.len = (size_t)(p - b.ptr);
-	}
-	/* trim */
-	{
-		char *out = dg_buf_detach(&b), *start = out;
-		size_t n;
-		if (!out)
-			return NULL;
-		while (*start == ' ')
-			start++;
-		n = strlen(start);
-		while (n && start[n - 1] == ' ')
-			n--;
-		memmove(out, start, n);
-		out[n] = '\0';
-		return out;
-	}
-}
-
-char *dg_notes_cut(const char *s, size_t max_chars)
-{
-	dg_buf b = DG_BUF_INIT;
-
-	/* max_chars code points and then "…"; a Latin word is not split when a
-	 * space is near. */
-	if (dg_buf_puts(&b, s) < 0 ||
-	    dg_text_cut(&b, max_chars, DG_TEXT_CODE_POINTS, DG_TEXT_CUT_AFTER | DG_TEXT_CUT_NEAR_SPACE) < 0) {
-		dg_buf_free(&b);
-		return NULL;
-	}
+	if (b.ptr && (p = strstr(b.ptr, " by @")) && strstr(p, " in http"))
+		*p = '\0', b.len = (size_t)(p - b.ptr);
+	while (b.len && (b.ptr[b.len - 1] == ' ' || b.ptr[b.len - 1] == ','))
+		b.ptr[--b.len] = '\0';
 	return dg_buf_detach(&b);
 }
 
-json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_chars, int *truncated)
+/* An unclosed "(" holding a reference ("(#6693, #66…") goes whole. */
+static void keep_references_whole(dg_buf *b)
+{
+	char *open = NULL;
+
+	for (char *p = b->ptr; p && *p; p++)
+		if (*p == '(')
+			open = p;
+		else if (*p == ')')
+			open = NULL;
+	if (!open || !strchr(open, '#'))
+		return;
+	b->len = (size_t)(open - b->ptr);
+	while (b->len && b->ptr[b->len - 1] == ' ')
+		b->len--;
+	b->ptr[b->len] = '\0';
+	dg_buf_puts(b, "…");
+}
+
+char *dg_notes_cut(const char *s, size_t max_width)
+{
+	dg_buf b = DG_BUF_INIT;
+	size_t len = strlen(s), best = 0;
+
+	if (dg_buf_puts(&b, s) < 0)
+		goto fail;
+	if (!max_width || width_of(s, len) <= max_width)
+		return dg_buf_detach(&b);
+	/* The last sentence that ends within the width, if it keeps half. */
+	for (size_t i = 0; i < len; i++) {
+		int ascii_end = strchr(".;!?", s[i]) && (i + 1 == len || s[i + 1] == ' ');
+		int cjk_end = !strncmp(s + i, "。", 3) || !strncmp(s + i, "；", 3) || !strncmp(s + i, "！", 3);
+		size_t end = i + (cjk_end ? 3 : 1);
+		if (!ascii_end && !cjk_end)
+			continue;
+		if (width_of(s, end) + 1 > max_width)
+			break;
+		if (width_of(s, end) * 2 >= max_width)
+			best = end;
+	}
+	if (best) {
+		/* a whole sentence needs no "…" */
+		b.len = best;
+		b.ptr[best] = '\0';
+	} else if (dg_text_cut(&b, max_width, DG_TEXT_WIDTH, DG_TEXT_CUT_WORD) < 0) {
+		goto fail;
+	}
+	keep_references_whole(&b);
+	return dg_buf_detach(&b);
+fail:
+	dg_buf_free(&b);
+	return NULL;
+}
+
+/* Parse with the tables of GitHub's Markdown (so a table is no paragraph). */
+static cmark_node *parse(const char *body)
+{
+	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_syntax_extension *table;
+	cmark_node *doc;
+
+	if (!parser)
+		return NULL;
+	cmark_gfm_core_extensions_ensure_registered();
+	if ((table = cmark_find_syntax_extension("table")))
+		cmark_parser_attach_syntax_extension(parser, table);
+	cmark_parser_feed(parser, body, strlen(body));
+	doc = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
+	return doc;
+}
+
+/* A paragraph that is a heading in disguise: "**Features**" alone, or a
+ * short line ending in ":". */
+static int pseudo_heading(cmark_node *para, const char *text)
+{
+	cmark_node *only = cmark_node_first_child(para);
+	size_t n = strlen(text);
+
+	if (only && !cmark_node_next(only) && cmark_node_get_type(only) == CMARK_NODE_STRONG)
+		return 1;
+	return n > 1 && n < 40 && text[n - 1] == ':';
+}
+
+/* The text of `n` (inline children) cleaned and cut; NULL when empty. */
+static json_t *item_of(cmark_node *n, size_t max_width)
+{
+	dg_buf b = DG_BUF_INIT;
+	char *raw, *text = NULL, *cut = NULL;
+	json_t *out = NULL;
+
+	inline_text(n, &b);
+	if ((raw = dg_buf_detach(&b)) && (text = clean(raw)) && *text && (cut = dg_notes_cut(text, max_width)))
+		out = json_string(cut);
+	free(raw);
+	free(text);
+	free(cut);
+	return out;
+}
+
+json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_width, int *truncated)
 {
 	json_t *features = json_array(), *fixes = json_array(), *others = json_array(), *out = json_array();
+	json_t *first_para = NULL;
 	enum section sec = S_OTHER;
-	const char *p = body ? body : "", *first_para = NULL;
-	size_t first_para_len = 0, total = 0;
-	int in_code = 0;
+	cmark_node *doc = parse(body ? body : "");
+	size_t total;
 
 	*truncated = 0;
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		const char *line = p, *t, *item;
-		size_t tlen, ilen;
+	for (cmark_node *n = doc ? cmark_node_first_child(doc) : NULL; n; n = cmark_node_next(n)) {
+		cmark_node_type type = cmark_node_get_type(n);
+		dg_buf b = DG_BUF_INIT;
+		char *text;
 
-		p = eol ? eol + 1 : p + len;
-		if (len >= 3 && (!strncmp(line, "```", 3) || !strncmp(line, "~~~", 3))) {
-			in_code = !in_code;
-			continue;
-		}
-		if (in_code)
-			continue;
-		while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
-			len--;
-		if (!len)
-			continue;
-		if (heading_text(line, len, &t, &tlen)) {
-			sec = classify(t, tlen);
-			continue;
-		}
-		if ((item = list_item(line, len, &ilen))) {
-			json_t *dest = sec == S_FEATURE ? features : sec == S_FIX ? fixes :
-				       sec == S_OTHER ? others : NULL;
-			char *text;
-			if (!dest)
+		if (type == CMARK_NODE_HEADING || type == CMARK_NODE_PARAGRAPH) {
+			inline_text(n, &b);
+			if (!(text = dg_buf_detach(&b)))
 				continue;
-			text = plain(item, ilen);
-			if (text && *text) {
-				char *cut = dg_notes_cut(text, max_chars);
-				json_array_append_new(dest, json_string(cut ? cut : text));
-				free(cut);
+			if (type == CMARK_NODE_HEADING || pseudo_heading(n, text)) {
+				sec = classify(text, strlen(text));
+			} else if (!first_para && strncmp(text, "Full Changelog", 14) &&
+				   cmark_node_get_type(cmark_node_first_child(n)) != CMARK_NODE_EMPH) {
+				first_para = item_of(n, max_width);
 			}
 			free(text);
-			continue;
-		}
-		if (!first_para && line[0] != ' ' && line[0] != '|' && line[0] != '>' && line[0] != '_' &&
-		    strncmp(line, "**Full Changelog", 16)) {
-			first_para = line;
-			first_para_len = len;
+		} else if (type == CMARK_NODE_LIST) {
+			json_t *dest = sec == S_FEATURE ? features : sec == S_FIX ? fixes : sec == S_OTHER ? others : NULL;
+			for (cmark_node *it = cmark_node_first_child(n); it && dest; it = cmark_node_next(it)) {
+				cmark_node *para = cmark_node_first_child(it);
+				json_t *line = para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH
+						       ? item_of(para, max_width) : NULL;
+				if (line)
+					json_array_append_new(dest, line);
+			}
 		}
 	}
+	if (doc)
+		cmark_node_free(doc);
 	total = json_array_size(features) + json_array_size(fixes);
 	if (total) {
 		/* Features first, but leave fixes a share of the lines. */
@@ -238,13 +278,10 @@ json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_chars, i
 			json_array_append(out, json_array_get(others, i));
 		*truncated = json_array_size(others) > json_array_size(out);
 	} else if (first_para && max_lines) {
-		char *text = plain(first_para, first_para_len), *cut = text ? dg_notes_cut(text, max_chars) : NULL;
-		if (cut && *cut)
-			json_array_append_new(out, json_string(cut));
+		json_array_append(out, first_para);
 		*truncated = 1;
-		free(text);
-		free(cut);
 	}
+	json_decref(first_para);
 	json_decref(features);
 	json_decref(fixes);
 	json_decref(others);

@@ -1,4 +1,5 @@
 #include "render/render.h"
+#include "base/text.h"
 #include "base/datadir.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -41,13 +42,37 @@ static int load_template(const dg_config *cfg, const char *relative, char **text
 	return err;
 }
 
-int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
+/* The length of a code span at s[i] (a run of backticks, text without a
+ * line break or a table's "|", the same run again), or 0. GitHub shows
+ * such spans in titles as code: so does the Markdown. */
+static size_t code_span(const char *s, size_t len, size_t i)
+{
+	size_t run = 0, j;
+
+	while (i + run < len && s[i + run] == '`')
+		run++;
+	for (j = i + run; j < len; j++) {
+		size_t r = 0;
+		if (s[j] == '\n' || s[j] == '\r' || s[j] == '|')
+			return 0;
+		if (s[j] != '`')
+			continue;
+		while (j + r < len && s[j + r] == '`')
+			r++;
+		if (r == run)
+			return j == i + run ? 0 : j + r - i;
+		j += r - 1;
+	}
+	return 0;
+}
+
+/* Escape text without code spans. */
+static int escape_text(dg_buf *out, const char *s, size_t len, int at_start)
 {
 	int err = 0;
 
 	for (size_t i = 0; i < len && !err; i++) {
 		char c = s[i];
-		int line_start = i == 0;
 
 		if (c == '\n' || c == '\r' || c == '\t') {
 			/* Interpolated values are inline text: no new blocks. */
@@ -55,11 +80,35 @@ int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
 			continue;
 		}
 		/* Block markers only matter where a value starts a line. */
-		if (c && (strchr("\\`*_[]<>|~&", c) || (line_start && strchr("#-+", c))))
+		if (c && (strchr("\\`*_[]<>|~&", c) || (at_start && i == 0 && strchr("#-+", c))))
 			err = dg_buf_putc(out, '\\');
 		if (!err)
 			err = dg_buf_putc(out, c);
 	}
+	return err;
+}
+
+/* The text between code spans gets the CJK spacing of the WeChat HTML
+ * (base/text.h), so the Markdown reads the same. */
+int dg_render_escape_markdown(dg_buf *out, const char *s, size_t len)
+{
+	dg_buf spaced = DG_BUF_INIT;
+	size_t i = 0, from = 0, span = 0;
+	int err = 0;
+
+	while (!err && from < len) {
+		for (i = from; i < len && !(s[i] == '`' && (span = code_span(s, len, i)) > 0); i++)
+			;
+		dg_buf_clear(&spaced);
+		if ((err = dg_text_cjk_space(s + from, i - from, &spaced)) == 0)
+			err = escape_text(out, dg_buf_cstr(&spaced), spaced.len, from == 0);
+		if (!err && i < len) {
+			err = dg_buf_put(out, s + i, span);
+			i += span;
+		}
+		from = i;
+	}
+	dg_buf_free(&spaced);
 	return err;
 }
 

@@ -23,7 +23,7 @@ static const char *const theme_names[DG_TH_COUNT] = {
 	"a", "link", "url", "sup",
 	"blockquote", "blockquote_p",
 	"pre", "code_block", "code_body", "code",
-	"ul", "ol", "li", "li_section", "list_nested", "li_nested",
+	"ul", "ol", "li", "li_section", "list_nested", "li_nested", "li_marker",
 	"table_wrap", "table", "th", "td",
 	"img", "figure", "figcaption", "hr",
 	"refs", "refs_heading", "refs_entry", "refs_url",
@@ -97,12 +97,14 @@ static const char *const theme_default_styles[DG_TH_COUNT] = {
 	"margin:0.8em 0;padding-left:0;list-style-type:none;color:#3f3f3f",
 	/* li */
 	"display:block;margin:0.25em 0 0.25em 0.6em;line-height:1.75;color:#3f3f3f",
-	/* li_section */
-	"margin:0;color:#3f3f3f",
+	/* li_section: a hanging indent, wrapped lines start under the text */
+	"margin:0;padding-left:1.3em;text-indent:-1.3em;color:#3f3f3f",
 	/* list_nested */
 	"margin:0.2em 0 0.2em 1.2em",
 	/* li_nested */
-	"margin:0.2em 0;line-height:1.75;color:#3f3f3f",
+	"margin:0.2em 0;padding-left:1.3em;text-indent:-1.3em;line-height:1.75;color:#3f3f3f",
+	/* li_marker */
+	"display:inline-block;width:1.3em;text-indent:0;color:#3f3f3f",
 	/* table_wrap */
 	"margin:1em 0;max-width:100%;overflow-x:auto",
 	/* table */

@@ -40,6 +40,9 @@ static const char *const migrations[] = {
 	/* 3: things kept by name: fetched avatars, the WeChat draft of an issue */
 	"CREATE TABLE kept (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
 	" kept_at INTEGER NOT NULL, PRIMARY KEY (ns, key));",
+	/* 4: the period numbered first, when the config gives no reference */
+	"CREATE TABLE issue_reference (kind TEXT PRIMARY KEY, since INTEGER NOT NULL,"
+	" number INTEGER NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -412,25 +415,56 @@ int dg_store_issue_max(dg_store *s, const char *kind, int *number)
 	return rc == SQLITE_ROW ? 0 : db_error(s, "reading issue numbers");
 }
 
-int dg_store_search_or_get(dg_store *s, const char *api, int *terms, int64_t *proven_at)
+/* One row of two integers for a text key: 1 found, 0 not, <0 failed. */
+static int get_pair(dg_store *s, const char *sql, const char *key, int64_t *a, int64_t *b, const char *what)
 {
 	sqlite3_stmt *st;
 	int err, rc;
 
-	*terms = 0;
-	*proven_at = 0;
-	if ((err = prepare(s, &st, "SELECT or_terms, proven_at FROM search_semantics WHERE api = ?", "s",
-			   api)) < 0)
+	if ((err = prepare(s, &st, sql, "s", key)) < 0)
 		return err;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*terms = sqlite3_column_int(st, 0);
-		*proven_at = sqlite3_column_int64(st, 1);
+		*a = sqlite3_column_int64(st, 0);
+		*b = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : db_error(s, "reading search semantics");
+	return rc == SQLITE_DONE ? 0 : db_error(s, what);
+}
+
+int dg_store_reference_get(dg_store *s, const char *kind, int64_t *since, int *number)
+{
+	int64_t n = 0;
+	int found = get_pair(s, "SELECT since, number FROM issue_reference WHERE kind = ?", kind, since, &n,
+			     "reading the issue reference");
+
+	*number = (int)n;
+	return found;
+}
+
+int dg_store_reference_put(dg_store *s, const char *kind, int64_t since, int number)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO issue_reference (kind, since, number) VALUES (?, ?, ?)",
+			   "sii", kind, since, (int64_t)number)) < 0)
+		return err;
+	return step_done(s, st, "writing the issue reference");
+}
+
+int dg_store_search_or_get(dg_store *s, const char *api, int *terms, int64_t *proven_at)
+{
+	int64_t t = 0;
+	int found;
+
+	*proven_at = 0;
+	found = get_pair(s, "SELECT or_terms, proven_at FROM search_semantics WHERE api = ?", api, &t, proven_at,
+			 "reading search semantics");
+	*terms = found == 1 ? (int)t : 0;
+	return found;
 }
 
 int dg_store_search_or_put(dg_store *s, const char *api, int terms, int64_t proven_at)

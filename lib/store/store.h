@@ -76,6 +76,10 @@ int dg_store_issue_get(dg_store *s, const char *kind, const char *period, int *n
 int dg_store_issue_put(dg_store *s, const char *kind, const char *period, int number);
 /* Highest number recorded for kind (0 when none). */
 int dg_store_issue_max(dg_store *s, const char *kind, int *number);
+/* The numbering's reference of a kind without a configured one: the start
+ * of the first period recorded and its number. get: 1 found, 0 not found. */
+int dg_store_reference_get(dg_store *s, const char *kind, int64_t *since, int *number);
+int dg_store_reference_put(dg_store *s, const char *kind, int64_t since, int number);
 
 /* Values kept by namespace and key: "avatar" (image bytes by URL),
  * "wechat_draft" (a draft's media_id by kind/period). Never a secret.

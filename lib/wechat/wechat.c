@@ -175,11 +175,14 @@ static int list_item(wx *w, xmlNodePtr container, xmlNodePtr first, xmlNodePtr s
 	if (!sec)
 		return w->err;
 	if (!starts_with_checkbox(first, stop)) {
+		/* The marker is as wide as the item's hanging indent (li_marker). */
+		xmlNodePtr mark = dg_wx_el(w, sec, "span", DG_TH_LI_MARKER);
 		if (ordered)
-			snprintf(marker, sizeof(marker), "%ld." NBSP, number);
+			snprintf(marker, sizeof(marker), "%ld.", number);
 		else
-			snprintf(marker, sizeof(marker), "%s" NBSP, bullets[w->list_level < 2 ? w->list_level : 2]);
-		dg_wx_put_str(w, sec, marker);
+			snprintf(marker, sizeof(marker), "%s", bullets[w->list_level < 2 ? w->list_level : 2]);
+		if (mark)
+			dg_wx_put_str(w, mark, marker);
 	}
 	w->skip_space = 1;
 	w->list_level++;

@@ -138,13 +138,45 @@ char *dg_wx_image_url(const char *src)
 	return out;
 }
 
+/* URLs are one reference when they differ only in %XX escapes of the same
+ * bytes or a trailing "/": the next byte of a URL read that way, 0 at the
+ * end (advances *p). */
+static int url_byte(const char **p)
+{
+	const char *s = *p;
+	int c;
+
+	if (!*s || (s[0] == '/' && !s[1]))
+		return 0;
+	if (s[0] == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0 && (hexval(s[1]) || hexval(s[2]))) {
+		c = hexval(s[1]) * 16 + hexval(s[2]);
+		*p = s + 3;
+	} else {
+		c = (unsigned char)s[0];
+		*p = s + 1;
+	}
+	return c;
+}
+
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
+	int c;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	while ((c = url_byte(&s)) != 0)
+		h = (h ^ (unsigned char)c) * 1099511628211ULL;
 	return h;
+}
+
+static int same_url(const char *a, const char *b)
+{
+	int x, y;
+
+	do {
+		x = url_byte(&a);
+		y = url_byte(&b);
+	} while (x && x == y);
+	return x == y;
 }
 
 static int refs_grow(wx *w)
@@ -176,7 +208,7 @@ int dg_wx_ref_number(wx *w, const char *url, const char *title, size_t *num)
 		return w->err;
 	k = hash_str(url) & (w->nslots - 1);
 	while (w->slots[k]) {
-		if (strcmp(w->refs[w->slots[k] - 1].url, url) == 0) {
+		if (same_url(w->refs[w->slots[k] - 1].url, url)) {
 			*num = w->slots[k];
 			return 0;
 		}
@@ -216,6 +248,29 @@ char *dg_wx_url_host(const char *url)
 
 /* ---- the reference list ---- */
 
+/* A title ending in punctuation ("... 'ROX'.") loses it before the ":"
+ * that follows: the length of what is kept. */
+static size_t without_end_punct(const char *title)
+{
+	static const char *const marks[] = {".", ",", ":", ";", "!", "?", "。", "，", "：", "；", "！", "？", "、"};
+	size_t n = strlen(title);
+	int again = 1;
+
+	while (again) {
+		again = 0;
+		while (n && title[n - 1] == ' ')
+			n--;
+		for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+			size_t m = strlen(marks[i]);
+			if (n > m && !memcmp(title + n - m, marks[i], m)) {
+				n -= m;
+				again = 1;
+			}
+		}
+	}
+	return n;
+}
+
 /* The numbered list of external links at the end of the fragment. */
 int dg_wx_add_refs(wx *w, xmlNodePtr root, const char *heading)
 {
@@ -238,7 +293,13 @@ int dg_wx_add_refs(wx *w, xmlNodePtr root, const char *heading)
 		snprintf(num, sizeof(num), "[%zu] ", i + 1);
 		dg_wx_put_str(w, p, num);
 		w->skip_space = 1;
-		dg_wx_emit_text(w, p, BAD_CAST w->refs[i].title);
+		{
+			char *title = strndup(w->refs[i].title, without_end_punct(w->refs[i].title));
+			if (!title)
+				return dg_wx_oom(w);
+			dg_wx_emit_text(w, p, BAD_CAST title);
+			free(title);
+		}
 		dg_wx_put_str(w, p, ":" NBSP);
 		u = dg_wx_el(w, p, "span", DG_TH_REFS_URL);
 		if (u) {

@@ -40,12 +40,7 @@ static const struct {
 /* Han and kana, where CJK spacing applies (a superset of what the checker tests). */
 int dg_wx_is_han(uint32_t c)
 {
-	switch (dg_text_cjk_class(c)) {
-	case DG_TEXT_HAN: case DG_TEXT_HAN_PART: case DG_TEXT_KANA: case DG_TEXT_BOPOMOFO:
-		return 1;
-	default:
-		return 0;
-	}
+	return dg_text_is_han(c);
 }
 
 /* Wide characters a soft line break between two of disappears. */
@@ -58,7 +53,7 @@ static int is_wide(uint32_t c)
 
 int dg_wx_is_alnum_ascii(uint32_t c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return dg_text_is_alnum_ascii(c);
 }
 
 int dg_wx_is_ws(unsigned char c)
@@ -108,54 +103,6 @@ static const char *emoji_match(const unsigned char *s, size_t n, size_t *used)
 			return wx_emoji[i].emoji;
 		}
 	return NULL;
-}
-
-/* Insert one ASCII space between Han and Latin letters/digits, except inside
- * URL-like tokens (containing "://" or starting with "www."). */
-static int cjk_space(const char *in, size_t n, dg_buf *out)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	size_t i = 0;
-	int err = 0;
-
-	while (i < n && !err) {
-		size_t ts = i, te = i, j;
-		int urlish;
-		uint32_t prev = 0, cp;
-
-		/* A token ends at ASCII space or U+00A0. */
-		while (te < n && s[te] != ' ' && !(s[te] == 0xc2 && te + 1 < n && s[te + 1] == 0xa0))
-			te++;
-		urlish = (te - ts >= 4 && strncasecmp((const char *)s + ts, "www.", 4) == 0);
-		for (j = ts; !urlish && j + 2 < te; j++)
-			if (s[j] == ':' && s[j + 1] == '/' && s[j + 2] == '/')
-				urlish = 1;
-		if (urlish) {
-			err = dg_buf_put(out, s + ts, te - ts);
-		} else {
-			for (j = ts; j < te && !err;) {
-				size_t len = dg_text_utf8_next(s + j, te - j, &cp);
-
-				if (prev && ((dg_wx_is_han(prev) && dg_wx_is_alnum_ascii(cp)) ||
-					     (dg_wx_is_alnum_ascii(prev) && dg_wx_is_han(cp))))
-					err = dg_buf_putc(out, ' ');
-				if (!err)
-					err = dg_buf_put(out, s + j, len);
-				prev = cp;
-				j += len;
-			}
-		}
-		if (err)
-			break;
-		i = te;
-		if (i < n) {
-			size_t sep = s[i] == ' ' ? 1 : 2;
-
-			err = dg_buf_put(out, s + i, sep);
-			i += sep;
-		}
-	}
-	return err;
 }
 
 /* Body text: whitespace runs collapse to one space (a line break between
@@ -208,7 +155,7 @@ int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text)
 	}
 	if (!err && a.len) {
 		if (w->cjk) {
-			err = cjk_space(dg_buf_cstr(&a), a.len, &b);
+			err = dg_text_cjk_space(dg_buf_cstr(&a), a.len, &b);
 			if (!err)
 				err = dg_wx_put_text(w, parent, dg_buf_cstr(&b), b.len);
 		} else {

@@ -1,27 +1,32 @@
 /* fuzz_notes - dg_notes_extract on an arbitrary release-notes body (a C
  * string: bodies come from JSON), and dg_notes_cut on it. Checks the limits
- * the header promises: at most max_lines strings, each at most max_chars
- * code points plus the "…" that marks a cut. */
+ * the header promises: at most max_lines strings, each at most max_width
+ * display columns, the "…" that marks a cut included. */
 #include "fuzz.h"
+#include "base/text.h"
 #include "model/notes.h"
 
 #define MAX_LINES 5
-#define MAX_CHARS 60
+#define MAX_WIDTH 60
 
-static size_t code_points(const char *s)
+static size_t width(const char *s)
 {
-	size_t n = 0;
+	size_t n = strlen(s), i = 0, w = 0, k;
+	uint32_t cp;
 
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
+	while (i < n && (k = dg_text_utf8_next((const unsigned char *)s + i, n - i, &cp)) > 0) {
+		int cw = dg_text_width(cp);
+		w += cw > 0 ? (size_t)cw : 0;
+		i += k;
+	}
+	return w;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *body = fuzz_cstr(data, size), *cut;
 	int truncated = 0;
-	json_t *lines = dg_notes_extract(body, MAX_LINES, MAX_CHARS, &truncated);
+	json_t *lines = dg_notes_extract(body, MAX_LINES, MAX_WIDTH, &truncated);
 	size_t i;
 	json_t *v;
 
@@ -32,16 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_array_foreach(lines, i, v) {
 		if (!json_is_string(v))
 			fuzz_fail("line %zu is not a string", i);
-		if (code_points(json_string_value(v)) > MAX_CHARS + 1)
-			fuzz_fail("line %zu: %zu code points, max %d + 1", i, code_points(json_string_value(v)),
-				  MAX_CHARS);
+		if (width(json_string_value(v)) > MAX_WIDTH)
+			fuzz_fail("line %zu: %zu columns, max %d", i, width(json_string_value(v)), MAX_WIDTH);
 	}
 	json_decref(lines);
 	cut = dg_notes_cut(body, 10);
 	if (!cut)
 		fuzz_fail("dg_notes_cut returned NULL");
-	if (code_points(cut) > 10 + 1)
-		fuzz_fail("dg_notes_cut: %zu code points, max 10 + 1", code_points(cut));
+	if (width(cut) > 10)
+		fuzz_fail("dg_notes_cut: %zu columns, max 10", width(cut));
 	free(cut);
 	free(body);
 	return 0;

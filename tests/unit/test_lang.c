@@ -13,6 +13,8 @@
 /* A complete strings file: table, key, value (TOML basic-string body). */
 static const char *const strings[][3] = {
 	{"common", "list_sep", ", "},
+	{"common", "date", "{{year}}-{{month2}}-{{day2}}"},
+	{"common", "range", "{{first}} to {{last}}"},
 	{"events", "online", "Online"},
 	{"events", "time", "{{year}}-{{month2}}-{{day2}} {{hour}}:{{minute}}"},
 	{"community", "title", "Community Weekly"},

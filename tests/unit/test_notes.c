@@ -56,15 +56,29 @@ int main(void)
 	a = dg_notes_extract(NULL, 5, 200, &t);
 	CHECK(a && json_array_size(a) == 0, "empty body");
 	json_decref(a);
-	a = dg_notes_extract("- <script>alert(1)</script> <img src=x onerror=y> text\n", 5, 200, &t);
-	CHECK(json_array_size(a) == 1 && !strchr(item(a, 0), '<'), "HTML tags are dropped: %s", item(a, 0));
+	a = dg_notes_extract("- Fix <b>x</b> <img src=x onerror=y> text\n- <script>alert(1)</script>\n", 5, 200, &t);
+	CHECK(json_array_size(a) == 1 && !strcmp(item(a, 0), "Fix x text"), "HTML goes, an HTML item whole: %s",
+	      item(a, 0));
+	json_decref(a);
+	a = dg_notes_extract("## Changes\n\n- [release-3.2] fix groupbinding controller unittest (#4473) @ks-ci-bot\n"
+			     "- Update notification manager to 1.4.0 (#1766) @wanjunlei\n"
+			     "- bump deps (#12) @dependabot[bot]\n", 5, 200, &t);
+	CHECK_STR(item(a, 0), "fix groupbinding controller unittest (#4473)", "branch prefix and bot attribution go");
+	CHECK_STR(item(a, 1), "Update notification manager to 1.4.0 (#1766) @wanjunlei", "people stay credited");
+	CHECK_STR(item(a, 2), "bump deps (#12)", "[bot] attributions go");
 	json_decref(a);
 
-	s = dg_notes_cut("云原生技术交流会议", 4);
-	CHECK_STR(s, "云原生技…", "CJK cut on a character boundary");
+	s = dg_notes_cut("云原生技术交流会议", 9);
+	CHECK_STR(s, "云原生技…", "CJK cut by display width on a character boundary");
 	free(s);
-	s = dg_notes_cut("hello wonderful world", 13);
-	CHECK_STR(s, "hello…", "Latin cut at a word boundary");
+	s = dg_notes_cut("hello wonderful world", 17);
+	CHECK_STR(s, "hello wonderful…", "Latin cut at a word boundary");
+	free(s);
+	s = dg_notes_cut("Fix the scheduler cache. It also retries on conflicts (#6693, #6694, #6695)", 40);
+	CHECK_STR(s, "Fix the scheduler cache.", "cut after the sentence that fits");
+	free(s);
+	s = dg_notes_cut("Fix the scheduler cache and retry on conflicts in all members (#6693, #6694, #6695)", 72);
+	CHECK(s && !strstr(s, "(#") && strstr(s, "…"), "a reference is never cut in its parentheses: %s", s);
 	free(s);
 
 	a = from_file("gh-release_kubernetes-sigs_kubespray_v2.25.0.md", 6, &t);

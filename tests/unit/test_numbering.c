@@ -1,37 +1,97 @@
+/* Unit tests of issue numbers (lib/issue/numbering.h): a function of the
+ * period alone, whatever the order of runs. */
 #include "check.h"
 #include "issue/numbering.h"
 #include "base/date.h"
 #include "base/err.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+static char labels[64][16];
+
+/* The number of ISO week `wk` of 2021, recorded or not. */
+static int number_of(dg_store *s, dg_numbering *n, int wk, int record)
+{
+	int num = -1;
+
+	snprintf(labels[wk], sizeof(labels[wk]), "2021-W%02d", wk);
+	n->period_label = labels[wk];
+	dg_date_week_start(2021, wk, n->timezone, &n->since);
+	if (dg_issue_number(s, n, record, &num) < 0)
+		return -1;
+	return num;
+}
+
+static dg_store *fresh(char *dir)
+{
+	dg_store *s = NULL;
+
+	strcpy(dir, "/tmp/dg-num-XXXXXX");
+	if (!mkdtemp(dir) || dg_store_open(dir, 0, &s) < 0)
+		return NULL;
+	return s;
+}
+
+static void gone(dg_store *s, const char *dir)
+{
+	char cmd[128];
+
+	dg_store_close(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0, "cleanup");
+}
 
 int main(void)
 {
-	char dir[] = "/tmp/dg-num-XXXXXX", cmd[128];
-	dg_store *s = NULL;
+	char dir[32];
+	dg_store *s = fresh(dir);
 	dg_numbering n = {"cnweekly", "2024-W22", 0, "2024-01-01", 1, 1, "Asia/Shanghai"};
 	int num;
 
-	CHECK(mkdtemp(dir) && dg_store_open(dir, 0, &s) == 0, "store");
+	CHECK(s != NULL, "store");
 	dg_date_week_start(2024, 22, "Asia/Shanghai", &n.since);
 	CHECK(dg_issue_number(s, &n, 1, &num) == 0 && num == 22, "weekly from a reference: 2024-W22 is 22 (%d)", num);
-	n.reference_number = 100;
-	CHECK(dg_issue_number(s, &n, 1, &num) == 0 && num == 22, "a recorded number is kept (%d)", num);
 	n.period_label = "2024-W21-W22";
 	n.period_weeks = 2;
-	n.reference_number = 1;
 	dg_date_week_start(2024, 21, "Asia/Shanghai", &n.since);
 	CHECK(dg_issue_number(s, &n, 0, &num) == 0 && num == 11, "biweekly: weeks 21-22 are the 11th pair (%d)", num);
 	n.period_label = "2023-W50";
 	n.period_weeks = 1;
 	dg_date_week_start(2023, 50, "Asia/Shanghai", &n.since);
-	CHECK(dg_issue_number(s, &n, 0, &num) == 0 && num == 22 + 1,
-	      "before the reference: no valid number, so the next after the highest (%d)", num);
+	CHECK(dg_issue_number(s, &n, 1, &num) == 0 && num == 0, "before the reference: no number (%d)", num);
+	gone(s, dir);
+
+	/* No reference configured: the first period recorded is number 1. */
 	n.reference_date = NULL;
-	n.period_label = "2024-W30";
-	CHECK(dg_issue_number(s, &n, 1, &num) == 0 && num == 23, "without a reference: max + 1 (%d)", num);
-	dg_store_close(s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	CHECK(system(cmd) == 0, "cleanup");
+	n.kind = "community";
+	s = fresh(dir);
+	CHECK(number_of(s, &n, 36, 0) == 1, "a trial run of W36 would be 1");
+	CHECK(number_of(s, &n, 40, 0) == 1, "a trial run of W40 would be 1: trial runs shift nothing");
+	CHECK(number_of(s, &n, 35, 1) == 1, "W35 recorded first: number 1");
+	CHECK(number_of(s, &n, 36, 1) == 2 && number_of(s, &n, 34, 1) == 0 && number_of(s, &n, 40, 0) == 6,
+	      "then W36 is 2, W34 (before) none, W40 is 6");
+	CHECK(number_of(s, &n, 35, 1) == 1 && number_of(s, &n, 36, 1) == 2, "re-running changes nothing");
+	gone(s, dir);
+
+	/* The same weeks in another order, with a reference: the same numbers. */
+	n.reference_date = "2021-08-30";
+	n.reference_number = 1;
+	s = fresh(dir);
+	{
+		int a = number_of(s, &n, 36, 1), b = number_of(s, &n, 35, 1), c = number_of(s, &n, 34, 1);
+		gone(s, dir);
+		s = fresh(dir);
+		CHECK(number_of(s, &n, 34, 1) == c && number_of(s, &n, 35, 1) == b && number_of(s, &n, 36, 1) == a &&
+		      a == 2 && b == 1 && c == 0, "numbers independent of run order (W34 %d, W35 %d, W36 %d)", c, b, a);
+	}
+	gone(s, dir);
+
+	/* A store from before references: numbering goes on after its numbers. */
+	n.reference_date = NULL;
+	s = fresh(dir);
+	dg_store_issue_put(s, "community", "2021-W30", 7);
+	CHECK(number_of(s, &n, 40, 1) == 8 && number_of(s, &n, 41, 0) == 9, "an older store's numbers go on");
+	gone(s, dir);
 	return check_done();
 }

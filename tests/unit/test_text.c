@@ -1,4 +1,5 @@
 #include "check.h"
+#include "render/render.h"
 #include "base/buf.h"
 #include "base/text.h"
 
@@ -128,6 +129,17 @@ static void test_cut(void)
 	       "云原生技\xe2\x80\xa6", "near space: none, cut on the boundary");
 }
 
+static char *spaced(const char *s, int markdown)
+{
+	dg_buf b = DG_BUF_INIT;
+
+	if ((markdown ? dg_render_escape_markdown(&b, s, strlen(s)) : dg_text_cjk_space(s, strlen(s), &b)) < 0) {
+		dg_buf_free(&b);
+		return NULL;
+	}
+	return dg_buf_detach(&b);
+}
+
 static char *to_sentence(const char *s)
 {
 	dg_buf b = DG_BUF_INIT;
@@ -164,6 +176,33 @@ static void test_cut_to_sentence(void)
 	SENTENCE_IS("A whole text. Not cut.", "A whole text. Not cut.", "a text that was not cut is left alone");
 }
 
+/* The CJK spacing rule, shared by the Markdown and the WeChat HTML. */
+static void test_cjk_space(void)
+{
+	static const struct {
+		const char *in;
+		int markdown;
+		const char *want, *what;
+	} cases[] = {
+		{"发布了v3.2版本，支持ARM64架构", 0, "发布了 v3.2 版本，支持 ARM64 架构",
+		 "a space between Han and Latin letters or digits"},
+		{"见https://example.com/中文", 0, "见https://example.com/中文", "a URL-like token is left alone"},
+		{"修复`kubectl`命令的*问题*", 1, "修复`kubectl`命令的\\*问题\\*",
+		 "Markdown values: code spans kept, spacing outside them"},
+		{"fix(cilium&flannel): remove `OldK8sVersion` of `prepare`", 1,
+		 "fix(cilium\\&flannel): remove `OldK8sVersion` of `prepare`", "backticks in titles are code"},
+		{"a lone ` backtick", 1, "a lone \\` backtick", "no span: a lone backtick is escaped"},
+		{"`|piped|`", 1, "\\`\\|piped\\|\\`", "no span with a pipe inside (a table cell would split)"},
+		{"用Go写的", 1, "用 Go 写的", "Markdown values get the same spacing"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = spaced(cases[i].in, cases[i].markdown);
+		CHECK_STR(s, cases[i].want, "%s", cases[i].what);
+		free(s);
+	}
+}
+
 int main(void)
 {
 	test_decode();
@@ -171,5 +210,6 @@ int main(void)
 	test_classes();
 	test_cut();
 	test_cut_to_sentence();
+	test_cjk_space();
 	return check_done();
 }

@@ -105,6 +105,19 @@ static const char *tests_dir(void)
 	return d && *d ? d : "tests";
 }
 
+/* One number per distinct URL, and no doubled punctuation before it. */
+static void test_link_variants(void)
+{
+	char *f = frag("[fix : modify volume access mode 'ROM' to 'ROX'.](https://example.com/a/) and "
+		       "[again](https://example.com/a) and [third](https://example.com/%61)\n");
+
+	CHECK(f && count(f, ">[1]</sup>") == 3 && !has(f, ">[2]</sup>"),
+	      "a trailing slash or an escaped letter is the same URL: one number");
+	CHECK(f && has(f, "'ROX'</span>") == 0 && has(f, "'ROX':&nbsp;") && !has(f, "'ROX'.:"),
+	      "a title's final full stop goes before the reference's colon");
+	free(f);
+}
+
 static void test_links(void)
 {
 	char *f = frag("See [one](https://example.com/1), [two](https://example.com/2) and "
@@ -184,10 +197,12 @@ static void test_lists(void)
 			nested_ul = 1;
 	}
 	CHECK(!nested_ul, "no ul/ol inside an li");
-	CHECK(has(f, "•&nbsp;a") && has(f, "◦&nbsp;b") && has(f, "▪&nbsp;c") && has(f, "▪&nbsp;e"),
+	CHECK(has(f, "•</span>a") && has(f, "◦</span>b") && has(f, "▪</span>c") && has(f, "▪</span>e"),
 	      "text markers per level");
+	CHECK(count(f, open_tag("span", DG_TH_LI_MARKER)) >= 6,
+	      "markers in spans as wide as the hanging indent");
 	CHECK(has(f, open_tag("section", DG_TH_LIST_NESTED)), "nested levels are indented sections");
-	CHECK(has(f, "3.&nbsp;x") && has(f, "4.&nbsp;y"), "ordered list numbers from its start");
+	CHECK(has(f, "3.</span>x") && has(f, "4.</span>y"), "ordered list numbers from its start");
 	CHECK(has(f, "✅&nbsp;done") && has(f, "⬜&nbsp;todo") && !has(f, "<input") && !has(f, "•&nbsp;✅"),
 	      "task list checkboxes become emoji markers");
 	CHECK(count(f, "<li ") == count(f, open_tag("li", DG_TH_LI)), "every li is styled");
@@ -596,6 +611,7 @@ int main(void)
 		return 1;
 	}
 	test_links();
+	test_link_variants();
 	test_code_block();
 	test_lists();
 	test_tables_images();

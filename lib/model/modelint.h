@@ -1,0 +1,30 @@
+/* modelint.h - pieces of the community report's model, shared by the files
+ * of lib/model/ only. */
+#ifndef DG_MODELINT_H
+#define DG_MODELINT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "base/window.h"
+#include "config/config.h"
+#include "model/lang.h"
+
+/* A local date in the language's one style (common.date); caller frees;
+ * NULL once *err < 0 (dg_lang_say). */
+char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, int *err);
+
+/* The period's dates as text: "first_text", "last_text", "range_text"
+ * (common.range) added to `period`. 0 or <0. */
+int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *period);
+
+/* "release_groups": one group per product (lib/select/releases.h), lead
+ * first: {"product", "repo" (the same name), "latest", "others",
+ * "has_others"}; an entry is {"name", "tag", "url", "date", "prerelease",
+ * "repos": [{"repo", "url", "sep"}], "has_repos" (more than one),
+ * "notes", "has_notes", "more", "more_url" (the repository's release list)}.
+ * Sets *lead to the issue's lead entry {"product", "name", "tag", "url",
+ * "prerelease"} or NULL, and *versions to the entries' count. New array. */
+json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *releases, json_t *pulls,
+				json_t *repos, json_t **lead, size_t *versions);
+
+#endif

@@ -1,0 +1,116 @@
+/* The releases of the community report: products and their ranked entries
+ * (lib/select/releases.c) as the templates show them. */
+#include "model/modelint.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/jsonx.h"
+#include "model/model.h"
+#include "model/notes.h"
+#include "select/releases.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NOTE_LINE_WIDTH 140
+
+static const char *repo_url_of(json_t *repos, const char *full_name)
+{
+	size_t k;
+	json_t *repo;
+
+	json_array_foreach(repos, k, repo)
+		if (!strcasecmp(dg_json_str(repo, "full_name"), full_name))
+			return dg_json_str(repo, "html_url");
+	return "";
+}
+
+/* One entry as shown: date, its repositories, and for the lead of a product
+ * the notes of the first repository that has any. */
+static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *e, json_t *repos, int with_notes)
+{
+	json_t *rs = json_object_get(e, "repos"), *shown = json_array(), *r, *out;
+	json_t *notes = NULL;
+	int truncated = 0;
+	char *date;
+	int64_t t = 0;
+	int err = 0;
+	size_t i, n = json_array_size(rs);
+	dg_buf more = DG_BUF_INIT;
+
+	if (with_notes && !(notes = json_array()))
+		return NULL;
+	json_array_foreach(rs, i, r) {
+		json_array_append_new(shown, json_pack("{s:s, s:s, s:s}", "repo", dg_json_str(r, "repo"),
+						       "url", dg_json_str(r, "url"), "sep", i + 1 < n ? sep : ""));
+		/* The repositories' notes in turn, up to the configured lines. */
+		if (with_notes) {
+			size_t room = (size_t)cfg->release_note_lines - json_array_size(notes);
+			int cut = 0;
+			json_t *more_notes = room ? dg_notes_extract(dg_json_str(r, "body"), room, NOTE_LINE_WIDTH, &cut)
+						  : NULL;
+			if (!room)
+				cut = *dg_json_str(r, "body") != '\0';
+			if (json_array_size(more_notes) && !more.len)
+				dg_buf_printf(&more, "%s/releases", repo_url_of(repos, dg_json_str(r, "repo")));
+			json_array_extend(notes, more_notes);
+			json_decref(more_notes);
+			truncated |= cut;
+		}
+	}
+	dg_date_parse_rfc3339(dg_json_str(e, "published_at"), &t);
+	date = dg_model_say_date(cfg, lang, t, &err);
+	out = !date ? NULL : json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "name", dg_json_str(e, "name"),
+			"tag", dg_json_str(e, "tag"), "url", dg_json_str(e, "url"), "date", date,
+			"prerelease", json_is_true(json_object_get(e, "prerelease")), "kind", dg_json_str(e, "kind"),
+			"repos", shown, "has_repos", n > 1);
+	if (out && with_notes) {
+		json_object_set_new(out, "notes", notes ? notes : json_array());
+		json_object_set_new(out, "has_notes", json_boolean(json_array_size(notes) > 0));
+		json_object_set_new(out, "more", json_boolean(truncated && dg_buf_error(&more) == 0));
+		json_object_set_new(out, "more_url", json_string(dg_buf_error(&more) == 0 ? dg_buf_cstr(&more) : ""));
+	} else {
+		json_decref(notes);
+	}
+	dg_buf_free(&more);
+	free(date);
+	return out;
+}
+
+json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *releases, json_t *pulls,
+				json_t *repos, json_t **lead, size_t *versions)
+{
+	json_t *products = dg_select_releases(cfg, releases, pulls), *groups = json_array(), *p;
+	size_t i;
+
+	*lead = NULL;
+	*versions = 0;
+	if (!products || !groups) {
+		json_decref(products);
+		json_decref(groups);
+		return NULL;
+	}
+	json_array_foreach(products, i, p) {
+		json_t *entries = json_object_get(p, "entries"), *others = json_array(), *e, *latest;
+		size_t k, n = json_array_size(entries);
+
+		*versions += n;
+		latest = entry_model(cfg, lang, sep, json_array_get(entries, 0), repos, 1);
+		for (k = 1; k < n; k++) {
+			e = entry_model(cfg, lang, sep, json_array_get(entries, k), repos, 0);
+			if (e)
+				json_object_set_new(e, "sep", json_string(k + 1 < n ? sep : ""));
+			json_array_append_new(others, e);
+		}
+		if (i == 0 && latest)
+			*lead = json_pack("{s:s, s:s, s:s, s:s, s:b}", "product", dg_json_str(p, "name"),
+					  "name", dg_json_str(latest, "name"), "tag", dg_json_str(latest, "tag"),
+					  "url", dg_json_str(latest, "url"),
+					  "prerelease", json_is_true(json_object_get(latest, "prerelease")));
+		json_array_append_new(groups, json_pack("{s:s, s:s, s:o, s:o, s:b}", "product", dg_json_str(p, "name"),
+							"repo", dg_json_str(p, "name"), "latest", latest,
+							"others", others, "has_others", n > 1));
+	}
+	json_decref(products);
+	return groups;
+}

@@ -1,0 +1,426 @@
+#include "select/highlights.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/jsonx.h"
+#include "base/text.h"
+#include "github/collect.h"
+#include "select/releases.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int starts_ci(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	return len >= n && !strncasecmp(s, word, n);
+}
+
+static int contains_ci(const char *s, size_t len, const char *word)
+{
+	for (size_t n = strlen(word), i = 0; i + n <= len; i++)
+		if (!strncasecmp(s + i, word, n))
+			return 1;
+	return 0;
+}
+
+/* "[release-3.2]", "[v1.2]", "[1.2]", "[backport]", "[cherry-pick]": a
+ * branch or backport mark, not a subject like "[WIP]" or "[docs]". */
+static int branch_mark(const char *s, size_t len)
+{
+	size_t i;
+
+	if (contains_ci(s, len, "release") || contains_ci(s, len, "backport") || contains_ci(s, len, "cherry"))
+		return 1;
+	for (i = 0; i < len && (isdigit((unsigned char)s[i]) || strchr("vV.xX-", s[i])); i++)
+		;
+	return len && i == len && isdigit((unsigned char)s[len - 1 - (s[len - 1] == 'x' || s[len - 1] == 'X')]);
+}
+
+size_t dg_highlight_base_title(const char *title, const char **start, int *backport)
+{
+	const char *s = title ? title : "";
+	size_t len = strlen(s);
+	int again = 1;
+
+	*backport = 0;
+	while (again) {
+		again = 0;
+		while (len && isspace((unsigned char)*s))
+			s++, len--;
+		if (len && *s == '[') {
+			const char *close = memchr(s, ']', len);
+			if (close && branch_mark(s + 1, (size_t)(close - s - 1))) {
+				len -= (size_t)(close + 1 - s);
+				s = close + 1;
+				*backport = again = 1;
+			}
+		} else if (starts_ci(s, len, "automated cherry pick of") || starts_ci(s, len, "cherry-pick") ||
+			   starts_ci(s, len, "cherry pick") || starts_ci(s, len, "backport")) {
+			/* ... up to the colon that ends the mark, if there is one soon */
+			const char *colon = memchr(s, ':', len < 200 ? len : 200);
+			*backport = 1;
+			if (colon) {
+				len -= (size_t)(colon + 1 - s);
+				s = colon + 1;
+				again = 1;
+			}
+		}
+	}
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	*start = s;
+	return len;
+}
+
+/* The conventional-commit type of a title ("feat(x)!: ..."), weighted. */
+static int type_score(const char *s, size_t len)
+{
+	static const struct {
+		const char *word;
+		int score;
+	} types[] = {
+		{"feat", 6}, {"feature", 6}, {"perf", 3}, {"fix", 3}, {"refactor", 1}, {"revert", -1},
+		{"docs", -1}, {"doc", -1}, {"test", -2}, {"chore", -2}, {"ci", -2}, {"build", -2}, {"style", -2},
+	};
+	static const struct {
+		const char *word;
+		int score;
+	} verbs[] = {
+		{"add ", 4}, {"support ", 4}, {"implement", 4}, {"introduce", 4}, {"new ", 4},
+		{"fix", 3}, {"bump ", -2}, {"update ", 0}, {"typo", -2},
+	};
+	size_t w = 0;
+
+	while (w < len && isalpha((unsigned char)s[w]))
+		w++;
+	if (w < len && (s[w] == '(' || s[w] == '!' || s[w] == ':')) {
+		size_t c = w;
+		int breaking = 0;
+		if (s[c] == '(')
+			while (c < len && s[c] != ')')
+				c++;
+		if (c < len && s[c] == ')')
+			c++;
+		if (c < len && s[c] == '!')
+			breaking = 1, c++;
+		while (c < len && s[c] == ' ')
+			c++;
+		if (c < len && s[c] == ':')
+			for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+				if (strlen(types[i].word) == w && !strncasecmp(s, types[i].word, w))
+					return types[i].score + 2 * breaking;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (starts_ci(s, len, verbs[i].word))
+			return verbs[i].score;
+	return 0;
+}
+
+static int label_score(const char *l)
+{
+	size_t n = strlen(l);
+
+	if (contains_ci(l, n, "feature") || contains_ci(l, n, "enhancement"))
+		return 8;
+	if (contains_ci(l, n, "api-change") || contains_ci(l, n, "breaking"))
+		return 3;
+	if (contains_ci(l, n, "bug") || contains_ci(l, n, "regression"))
+		return 4;
+	if (contains_ci(l, n, "doc"))
+		return -1;
+	if (contains_ci(l, n, "cleanup") || contains_ci(l, n, "chore") || contains_ci(l, n, "dependenc") ||
+	    contains_ci(l, n, "test"))
+		return -2;
+	return 0;
+}
+
+int dg_highlight_score(json_t *pull)
+{
+	const char *start;
+	int backport, score = 0, best = 0;
+	size_t len = dg_highlight_base_title(dg_json_str(pull, "title"), &start, &backport), i;
+	json_t *l;
+
+	json_array_foreach(json_object_get(pull, "labels"), i, l) {
+		int s = label_score(json_string_value(l) ? json_string_value(l) : "");
+		if (i == 0 || s > best)
+			best = s;
+	}
+	score += best;
+	if (json_is_true(json_object_get(pull, "release_note")))
+		score += 3;
+	if (json_is_true(json_object_get(pull, "links_issue")))
+		score += 2;
+	return score + type_score(start, len);
+}
+
+static int labelled(const dg_config *cfg, json_t *pull)
+{
+	size_t i;
+	json_t *l;
+
+	json_array_foreach(json_object_get(pull, "labels"), i, l)
+		if (dg_strv_contains_ci(&cfg->highlight_labels, json_string_value(l)))
+			return 1;
+	return 0;
+}
+
+/* The folding key: repository and lower-cased base title. NULL on OOM. */
+static char *title_key(const char *repo, const char *title)
+{
+	const char *s;
+	int bp;
+	size_t len = dg_highlight_base_title(title, &s, &bp);
+	dg_buf b = DG_BUF_INIT;
+	char *k;
+
+	while (len && (s[len - 1] == '.' || isspace((unsigned char)s[len - 1])))
+		len--;
+	dg_buf_printf(&b, "%s\n%.*s", repo, (int)len, s);
+	if (!(k = dg_buf_detach(&b)))
+		return NULL;
+	for (char *p = k; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return k;
+}
+
+static char *number_key(const char *repo, json_int_t n)
+{
+	dg_buf b = DG_BUF_INIT;
+
+	dg_buf_printf(&b, "%s#%lld", repo, (long long)n);
+	return dg_buf_detach(&b);
+}
+
+static int is_backport(json_t *p)
+{
+	const char *s;
+	int bp;
+
+	dg_highlight_base_title(dg_json_str(p, "title"), &s, &bp);
+	return bp || json_integer_value(json_object_get(p, "cherry_of")) > 0;
+}
+
+/* A highlight: the pull request shown for its folded group. */
+static json_t *new_item(json_t *p, int backport_only)
+{
+	const char *s;
+	int bp;
+	size_t len = dg_highlight_base_title(dg_json_str(p, "title"), &s, &bp);
+	dg_buf title = DG_BUF_INIT, url = DG_BUF_INIT;
+	json_t *item;
+	char *t, *u;
+
+	dg_buf_put(&title, s, len);
+	dg_buf_printf(&url, "https://github.com/%s", dg_json_str(p, "author"));
+	t = dg_buf_detach(&title);
+	u = dg_buf_detach(&url);
+	item = t && u ? json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:[], s:b, s:s, s:b}",
+				  "title", t, "number", json_integer_value(json_object_get(p, "number")),
+				  "url", dg_json_str(p, "url"), "author", dg_json_str(p, "author"), "author_url", u,
+				  "repo", dg_json_str(p, "repo"),
+				  "score", dg_highlight_score(p) - 2 * backport_only, "backports", "has_backports", 0,
+				  "merged_at", dg_json_str(p, "merged_at"), "backport_only", backport_only)
+		      : NULL;
+	free(t);
+	free(u);
+	return item;
+}
+
+static void add_backport(json_t *item, json_t *p)
+{
+	json_array_append_new(json_object_get(item, "backports"),
+			      json_pack("{s:I, s:s}", "number", json_integer_value(json_object_get(p, "number")),
+					"url", dg_json_str(p, "url")));
+	if (!json_is_true(json_object_get(item, "has_backports")))
+		json_object_set_new(item, "score", json_integer(json_integer_value(json_object_get(item, "score")) + 1));
+	json_object_set_new(item, "has_backports", json_true());
+}
+
+static int cmp_items(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	json_int_t sa = json_integer_value(json_object_get(a, "score"));
+	json_int_t sb = json_integer_value(json_object_get(b, "score"));
+	int c;
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	if ((c = strcmp(dg_json_str(a, "merged_at"), dg_json_str(b, "merged_at"))) != 0)
+		return c;
+	if ((c = strcmp(dg_json_str(a, "repo"), dg_json_str(b, "repo"))) != 0)
+		return c;
+	return json_integer_value(json_object_get(a, "number")) < json_integer_value(json_object_get(b, "number"))
+		       ? -1 : 1;
+}
+
+static int cmp_groups(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	json_int_t x = json_integer_value(json_object_get(a, "activity"));
+	json_int_t y = json_integer_value(json_object_get(b, "activity"));
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return strcmp(dg_json_str(a, "product"), dg_json_str(b, "product"));
+}
+
+/* Fold every people's pull request into one item per change: originals
+ * first, then backports onto their original (by number, else by title). */
+static int fold(json_t *pulls, json_t *items, size_t *bots)
+{
+	json_t *by_key = json_object(), *p;
+	int err = 0;
+
+	if (!by_key)
+		return -1;
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		size_t i;
+		json_array_foreach(pulls, i, p) {
+			const char *repo = dg_json_str(p, "repo");
+			int bot = json_is_true(json_object_get(p, "bot"));
+			char *tk, *nk = NULL;
+			json_t *item;
+
+			if (pass == 0 && bot)
+				(*bots)++;
+			if (is_backport(p) != pass)
+				continue;
+			if (!(tk = title_key(repo, dg_json_str(p, "title")))) {
+				err = -1;
+				break;
+			}
+			if (pass == 1) {
+				json_int_t of = json_integer_value(json_object_get(p, "cherry_of"));
+				char *ok = of > 0 ? number_key(repo, of) : NULL;
+				item = ok ? json_object_get(by_key, ok) : NULL;
+				if (!item)
+					item = json_object_get(by_key, tk);
+				free(ok);
+				if (item) {
+					add_backport(item, p);
+					free(tk);
+					continue;
+				}
+			}
+			if (bot || (pass == 0 && json_object_get(by_key, tk))) {
+				/* a bot's change, or the same title twice: fold */
+				if (!bot)
+					add_backport(json_object_get(by_key, tk), p);
+				free(tk);
+				continue;
+			}
+			if (!(item = new_item(p, pass)) || json_array_append_new(items, item) < 0 ||
+			    json_object_set(by_key, tk, item) < 0 ||
+			    !(nk = number_key(repo, json_integer_value(json_object_get(p, "number")))) ||
+			    json_object_set(by_key, nk, item) < 0)
+				err = -1;
+			free(tk);
+			free(nk);
+		}
+	}
+	json_decref(by_key);
+	return err;
+}
+
+/* GitHub's web search of the group's merged pull requests in the window. */
+static char *rest_url(json_t *repos, int64_t since, int64_t until)
+{
+	char a[DG_DATE_RFC3339_LEN], b[DG_DATE_RFC3339_LEN];
+	dg_buf q = DG_BUF_INIT, u = DG_BUF_INIT;
+	const char *key;
+	json_t *v;
+	char *query, *enc = NULL;
+
+	dg_date_format_utc(since, a);
+	dg_date_format_utc(until - 1, b);
+	dg_buf_puts(&q, "is:pr is:merged");
+	json_object_foreach(repos, key, v)
+		dg_buf_printf(&q, " repo:%s", key);
+	dg_buf_printf(&q, " merged:%s..%s", a, b);
+	if (!(query = dg_buf_detach(&q)) || dg_url_encode(query, &enc) < 0) {
+		free(query);
+		return NULL;
+	}
+	dg_buf_printf(&u, "https://github.com/search?q=%s&type=pullrequests", enc);
+	free(query);
+	free(enc);
+	return dg_buf_detach(&u);
+}
+
+json_t *dg_select_highlights(const dg_config *cfg, json_t *pulls, int64_t since, int64_t until,
+			     json_t *warnings, size_t *bots)
+{
+	json_t *items = json_array(), *groups = json_array(), *by_product = json_object(), *item, *g;
+	size_t i, shown = 0, matching = 0;
+	int filter = cfg->highlight_labels.n > 0;
+
+	*bots = 0;
+	if (!items || !groups || !by_product || fold(pulls, items, bots) < 0)
+		goto fail;
+	if (filter) {
+		json_array_foreach(pulls, i, item)
+			matching += labelled(cfg, item);
+		if (!matching && json_array_size(items)) {
+			dg_json_appendf(warnings, "highlights: no merged pull request of the period has one of "
+					"report.highlight_labels; the highlights are the best ranked pull requests");
+			filter = 0;
+		}
+	}
+	/* Products, with the activity of people's changes and the repos searched. */
+	json_array_foreach(items, i, item) {
+		const char *key, *name = dg_product_of(cfg, dg_json_str(item, "repo"), &key);
+		if (!(g = json_object_get(by_product, key))) {
+			if (!(g = json_pack("{s:s, s:s, s:I, s:[], s:I, s:{}}", "product", name, "repo", name,
+					    "activity", (json_int_t)0, "pulls", "rest", (json_int_t)0, "repos")) ||
+			    json_object_set_new(by_product, key, g) < 0 || json_array_append(groups, g) < 0)
+				goto fail;
+		}
+		json_object_set_new(g, "activity", json_integer(json_integer_value(json_object_get(g, "activity")) + 1 +
+								(json_int_t)json_array_size(json_object_get(item, "backports"))));
+		json_object_set_new(json_object_get(g, "repos"), dg_json_str(item, "repo"), json_true());
+	}
+	dg_json_sort(groups, cmp_groups);
+	dg_json_sort(items, cmp_items);
+	json_array_foreach(items, i, item) {
+		const char *key;
+		json_t *list;
+		dg_product_of(cfg, dg_json_str(item, "repo"), &key);
+		g = json_object_get(by_product, key);
+		list = json_object_get(g, "pulls");
+		if ((!filter || labelled(cfg, item)) && (int)json_array_size(list) < cfg->highlights_per_repo &&
+		    (int)shown < cfg->highlights_max) {
+			json_array_append(list, item);
+			shown++;
+		} else {
+			json_object_set_new(g, "rest", json_integer(json_integer_value(json_object_get(g, "rest")) + 1));
+		}
+	}
+	/* Groups left empty by the caps or labels go; the others link their rest. */
+	for (i = json_array_size(groups); i-- > 0;) {
+		char *url;
+		g = json_array_get(groups, i);
+		if (!json_array_size(json_object_get(g, "pulls"))) {
+			json_array_remove(groups, i);
+			continue;
+		}
+		dg_json_sort(json_object_get(g, "pulls"), cmp_items);
+		if (!(url = rest_url(json_object_get(g, "repos"), since, until)))
+			goto fail;
+		json_object_set_new(g, "rest_url", json_string(url));
+		json_object_set_new(g, "has_rest", json_boolean(json_integer_value(json_object_get(g, "rest")) > 0));
+		json_object_del(g, "repos");
+		free(url);
+	}
+	json_decref(items);
+	json_decref(by_product);
+	return groups;
+fail:
+	json_decref(items);
+	json_decref(groups);
+	json_decref(by_product);
+	return NULL;
+}

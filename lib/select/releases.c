@@ -1,0 +1,204 @@
+#include "select/releases.h"
+#include "base/date.h"
+#include "base/jsonx.h"
+#include "github/collect.h"
+#include "select/semver.h"
+
+#include <string.h>
+#include <strings.h>
+
+int dg_release_is_pre(const char *tag, int flagged)
+{
+	dg_semver v;
+
+	dg_semver_parse(tag, &v);
+	return flagged || (v.ok && *v.pre);
+}
+
+static enum dg_semver_kind kind_of(const char *tag, int pre, dg_semver *v)
+{
+	dg_semver_parse(tag, v);
+	if (pre && v->ok)
+		return DG_SEMVER_PRE; /* GitHub's flag wins over a final-looking tag */
+	return dg_semver_kind_of(v);
+}
+
+int dg_release_cmp(const char *tag_a, int pre_a, int64_t t_a, const char *tag_b, int pre_b, int64_t t_b)
+{
+	dg_semver a, b;
+	enum dg_semver_kind ka = kind_of(tag_a, pre_a, &a), kb = kind_of(tag_b, pre_b, &b);
+	int c;
+
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	if ((c = dg_semver_cmp(&a, &b)) != 0)
+		return -c;
+	if (t_a != t_b)
+		return t_a > t_b ? -1 : 1;
+	return 0;
+}
+
+static const char *kind_name(const char *tag, int pre)
+{
+	static const char *const names[] = {"other", "pre", "patch", "minor", "major"};
+	dg_semver v;
+
+	return names[kind_of(tag, pre, &v)];
+}
+
+/* The configured product of `repo`, or -1. */
+static long product_of(const dg_config *cfg, const char *repo, size_t *pos)
+{
+	for (size_t i = 0; i < cfg->n_products; i++)
+		for (size_t k = 0; k < cfg->products[i].repos.n; k++)
+			if (!strcasecmp(cfg->products[i].repos.v[k], repo)) {
+				*pos = k;
+				return (long)i;
+			}
+	return -1;
+}
+
+const char *dg_product_of(const dg_config *cfg, const char *repo, const char **key)
+{
+	size_t pos;
+	long pi = product_of(cfg, repo, &pos);
+	const char *slash = strchr(repo, '/');
+
+	if (key)
+		*key = pi >= 0 ? cfg->products[pi].name : repo;
+	return pi >= 0 ? cfg->products[pi].name : slash ? slash + 1 : repo;
+}
+
+static int64_t time_of(json_t *o)
+{
+	int64_t t = 0;
+
+	dg_date_parse_rfc3339(dg_json_str(o, "published_at"), &t);
+	return t;
+}
+
+static int cmp_entries(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+
+	return dg_release_cmp(dg_json_str(a, "tag"), json_is_true(json_object_get(a, "prerelease")), time_of(a),
+			      dg_json_str(b, "tag"), json_is_true(json_object_get(b, "prerelease")), time_of(b));
+}
+
+/* A final before any pre-release, then activity, then the lead entries. */
+static int cmp_products(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int fa = json_is_true(json_object_get(a, "final")), fb = json_is_true(json_object_get(b, "final"));
+	json_int_t aa = json_integer_value(json_object_get(a, "activity"));
+	json_int_t ab = json_integer_value(json_object_get(b, "activity"));
+	json_t *ea = json_array_get(json_object_get(a, "entries"), 0);
+	json_t *eb = json_array_get(json_object_get(b, "entries"), 0);
+	int c;
+
+	if (fa != fb)
+		return fb - fa;
+	if (aa != ab)
+		return aa > ab ? -1 : 1;
+	if ((c = cmp_entries(&ea, &eb)) != 0)
+		return c;
+	return strcmp(dg_json_str(a, "name"), dg_json_str(b, "name"));
+}
+
+/* The repository's position in its product: configured order, else 0. */
+static size_t repo_pos(const dg_config *cfg, const char *repo)
+{
+	size_t pos = 0;
+
+	product_of(cfg, repo, &pos);
+	return pos;
+}
+
+/* Add release `r` to its product's entry for its tag (new ones as needed). */
+static int add_release(const dg_config *cfg, json_t *products, json_t *by_name, json_t *r)
+{
+	const char *repo = dg_json_str(r, "repo"), *key;
+	const char *name = dg_product_of(cfg, repo, &key);
+	size_t pos = repo_pos(cfg, repo);
+	json_t *p = json_object_get(by_name, key), *entries, *e = NULL, *repos;
+	size_t i;
+
+	if (!p) {
+		if (!(p = json_pack("{s:s, s:I, s:b, s:[]}", "name", name, "activity", (json_int_t)0, "final", 0,
+				    "entries")) ||
+		    json_array_append_new(products, p) < 0 || json_object_set(by_name, key, p) < 0)
+			return -1;
+	}
+	entries = json_object_get(p, "entries");
+	json_array_foreach(entries, i, e)
+		if (!strcmp(dg_json_str(e, "tag"), dg_json_str(r, "tag")))
+			break;
+	if (i == json_array_size(entries)) {
+		int pre = dg_release_is_pre(dg_json_str(r, "tag"), json_is_true(json_object_get(r, "prerelease")));
+		if (!(e = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:[]}", "tag", dg_json_str(r, "tag"),
+				    "name", dg_json_str(r, "name"), "url", dg_json_str(r, "url"),
+				    "published_at", dg_json_str(r, "published_at"), "prerelease", pre,
+				    "kind", kind_name(dg_json_str(r, "tag"), pre), "repos")) ||
+		    json_array_append_new(entries, e) < 0)
+			return -1;
+	} else if (strcmp(dg_json_str(r, "published_at"), dg_json_str(e, "published_at")) > 0) {
+		json_object_set_new(e, "published_at", json_string(dg_json_str(r, "published_at")));
+	}
+	/* Repositories in the product's order: the first one's URL and notes
+	 * stand for the entry. */
+	repos = json_object_get(e, "repos");
+	for (i = 0; i < json_array_size(repos); i++)
+		if (repo_pos(cfg, dg_json_str(json_array_get(repos, i), "repo")) > pos)
+			break;
+	if (json_array_insert(repos, i, r) < 0)
+		return -1;
+	if (i == 0) {
+		json_object_set_new(e, "url", json_string(dg_json_str(r, "url")));
+		json_object_set_new(e, "name", json_string(dg_json_str(r, "name")));
+	}
+	return 0;
+}
+
+static void count_activity(const dg_config *cfg, json_t *by_name, json_t *pulls)
+{
+	size_t i;
+	json_t *pr;
+
+	json_array_foreach(pulls, i, pr) {
+		const char *key;
+		json_t *p;
+
+		dg_product_of(cfg, dg_json_str(pr, "repo"), &key);
+		p = json_object_get(by_name, key);
+
+		if (!p || json_is_true(json_object_get(pr, "bot")))
+			continue;
+		json_object_set_new(p, "activity", json_integer(json_integer_value(json_object_get(p, "activity")) + 1));
+	}
+}
+
+json_t *dg_select_releases(const dg_config *cfg, json_t *releases, json_t *pulls)
+{
+	json_t *products = json_array(), *by_name = json_object(), *r, *p;
+	size_t i;
+
+	if (!products || !by_name)
+		goto fail;
+	json_array_foreach(releases, i, r)
+		if (add_release(cfg, products, by_name, r) < 0)
+			goto fail;
+	count_activity(cfg, by_name, pulls);
+	json_array_foreach(products, i, p) {
+		json_t *entries = json_object_get(p, "entries");
+		dg_json_sort(entries, cmp_entries);
+		json_object_set_new(p, "final",
+				    json_boolean(!json_is_true(json_object_get(json_array_get(entries, 0), "prerelease"))));
+	}
+	dg_json_sort(products, cmp_products);
+	json_decref(by_name);
+	return products;
+fail:
+	json_decref(products);
+	json_decref(by_name);
+	return NULL;
+}

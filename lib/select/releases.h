@@ -1,0 +1,39 @@
+/* select/releases.h - which release of the period leads.
+ *
+ * Releases are grouped into products ([[report.products]], else one product
+ * per repository, named after it); the same tag released by several
+ * repositories of a product is one entry naming its repositories. Within a
+ * product the release that matters most comes first: a new major, then a
+ * new minor, then a patch, then a pre-release (dg_semver_kind_of), the
+ * higher version, then the newer. Products are ordered by their first
+ * entry: a final release before any pre-release, then the product's
+ * activity (merged pull requests by people), so the first entry of the
+ * first product is the issue's lead. */
+#ifndef DG_SELECT_RELEASES_H
+#define DG_SELECT_RELEASES_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "config/config.h"
+
+/* The product `repo` belongs to: its configured name, else the
+ * repository's own name (after the slash). *key (may be NULL) tells
+ * products apart: the configured name, else the repository. Borrowed. */
+const char *dg_product_of(const dg_config *cfg, const char *repo, const char **key);
+
+/* <0 when release a (tag, GitHub's pre-release flag, publication time)
+ * matters more than b, >0 when less, 0 when they tie. */
+int dg_release_cmp(const char *tag_a, int pre_a, int64_t t_a, const char *tag_b, int pre_b, int64_t t_b);
+
+/* 1 when the release is a pre-release: flagged so, or its tag says so. */
+int dg_release_is_pre(const char *tag, int flagged);
+
+/* The products of `releases` (the collector's list, borrowed; `pulls` the
+ * merged pull requests, for activity). A new array (caller decrefs), lead
+ * first, of {"name", "activity", "final" (bool), "entries": [{"tag",
+ * "name", "url", "published_at", "prerelease", "kind" ("major", "minor",
+ * "patch", "pre", "other"), "repos": [the collector's release objects,
+ * borrowed copies, in the product's repository order]}]}. NULL on OOM. */
+json_t *dg_select_releases(const dg_config *cfg, json_t *releases, json_t *pulls);
+
+#endif
