@@ -251,9 +251,15 @@ static char *weekly_lead(const dg_lang *lang, const dg_weekly_input *in, const c
 
 	*markdown = in->lead && *in->lead;
 	if (!*markdown)
-		return dg_lang_say(lang, "cnweekly.lead", json_pack("{s:s, s:b, s:I, s:I, s:I}", "headline", headline, "has_headline", headline_given,
-			"projects", (json_int_t)json_array_size(in->projects), "articles", (json_int_t)json_array_size(in->articles),
-			"news", (json_int_t)json_array_size(in->news)), err);
+	{
+		size_t p = json_array_size(in->projects), a = json_array_size(in->articles), n = json_array_size(in->news);
+		/* Counts of zero are no clause: has_* and the separators between the clauses present. */
+		return dg_lang_say(lang, "cnweekly.lead", json_pack("{s:s, s:b, s:I, s:I, s:I, s:b, s:b, s:b, s:b, s:b, s:b}",
+			"headline", headline, "has_headline", headline_given, "projects", (json_int_t)p,
+			"articles", (json_int_t)a, "news", (json_int_t)n, "has_projects", p > 0, "has_articles", a > 0,
+			"has_news", n > 0, "has_items", p + a + n > 0, "sep_after_projects", p > 0 && a + n > 0,
+			"sep_after_articles", a > 0 && n > 0), err);
+	}
 	if (*err >= 0 && !(s = strdup(in->lead)))
 		*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	return s;
@@ -319,8 +325,9 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (err < 0)
 		goto done;
-	names = json_pack("{s:s, s:s, s:i, s:s}", "series", series, "headline", headline, "number", number,
-			  "date", date_dots);
+	/* A period before the numbering's reference has no number (null). */
+	names = json_pack("{s:s, s:s, s:o, s:s}", "series", series, "headline", headline, "number",
+			  number > 0 ? json_integer(number) : json_null(), "date", date_dots);
 	title = dg_lang_say(lang, "cnweekly.title", json_incref(names), &err);
 	if (err < 0)
 		goto done;

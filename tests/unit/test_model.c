@@ -103,6 +103,14 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	err = dg_model_weekly(cfg, win, &in, &m);
 	CHECK(err == 0 && !strcmp(dg_json_str(m, "headline"), "Editor's headline"), "the editor's headline wins");
 	json_decref(m);
+	m = NULL;
+	in.number = 0;
+	err = dg_model_weekly(cfg, win, &in, &m);
+	CHECK(err == 0 && !strstr(dg_json_str(m, "title"), "No.") && !strstr(dg_json_str(m, "title"), "0 |"),
+	      "a period before the numbering's reference: no number in the title (%s)", dg_json_str(m, "title"));
+	CHECK(err == 0 && strstr(dg_json_str(m, "lead"), "news 1") && !strstr(dg_json_str(m, "lead"), "projects 0"),
+	      "the lead names no zero count (%s)", dg_json_str(m, "lead"));
+	json_decref(m);
 	json_decref(news);
 	json_decref(empty);
 	json_decref(latest);
