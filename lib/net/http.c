@@ -25,6 +25,14 @@
 #define SECONDARY_FIRST_WAIT_MS 60000   /* GitHub: wait at least a minute without Retry-After */
 
 enum resource { RES_CORE, RES_SEARCH, RES_COUNT };
+/* What the client knows of a bucket: nothing yet (one request at a time
+ * until an answer tells), the answers' X-RateLimit-* figures, or that the
+ * server sends none (no accounting). */
+enum rate_known { RATE_UNKNOWN, RATE_KNOWN, RATE_NONE };
+#define RESET_MARGIN_MS 1000  /* our clock may run behind the server's */
+/* Start order among ready requests: the critical path (searches) first,
+ * then GitHub's other requests, then feeds. */
+enum { PRIO_SEARCH, PRIO_CORE, PRIO_RAW };
 static const char *const resource_names[RES_COUNT] = {"core", "search"};
 
 /* The pages of one paginated list: the URLs fetched (a Link loop ends it). */
@@ -62,6 +70,8 @@ typedef struct request {
 	long long rl_reset;
 	int rl_resource;         /* -1 unknown */
 	int raw;                 /* not GitHub JSON: no token, body passed as is */
+	int counted;             /* in flight against its bucket */
+	int prio;                /* PRIO_*: lower starts first */
 	char *content_type;
 	char *message;           /* the error body's "message" (json_message) */
 } request;
@@ -70,6 +80,8 @@ typedef struct rate_state {
 	long remaining;          /* -1 unknown */
 	long limit;
 	long long reset;         /* epoch seconds */
+	int known;               /* enum rate_known */
+	int in_flight;           /* started, not answered yet */
 } rate_state;
 
 struct dg_http {
@@ -213,6 +225,10 @@ void dg_http_free(dg_http *h)
 
 static void unlink_running(dg_http *h, request *r)
 {
+	if (r->counted) {
+		r->counted = 0;
+		h->rate[r->resource].in_flight--;
+	}
 	if (r->run_prev)
 		r->run_prev->run_next = r->run_next;
 	else if (h->running == r)
@@ -278,6 +294,7 @@ static int get(dg_http *h, const char *url, dg_http_cb cb, void *ud, int raw)
 	r->ud = ud;
 	r->raw = raw;
 	r->resource = !raw && strstr(url, "/search/") ? RES_SEARCH : RES_CORE;
+	r->prio = raw ? PRIO_RAW : r->resource == RES_SEARCH ? PRIO_SEARCH : PRIO_CORE;
 	dg_buf_init(&r->body, h->opts.max_body);
 	request_reset_response(r);
 	enqueue(h, r);
@@ -423,6 +440,10 @@ static int start_transfer(dg_http *h, request *r)
 		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot start %s", url);
 	h->active++;
 	h->stats.requests++;
+	if (!r->raw) {
+		r->counted = 1;
+		h->rate[r->resource].in_flight++;
+	}
 	r->run_next = h->running;
 	if (h->running)
 		h->running->run_prev = r;
@@ -521,33 +542,90 @@ static void retry_later(dg_http *h, request *r, long delay_ms, const char *why)
 	enqueue(h, r);
 }
 
-static void note_rate(dg_http *h, request *r)
+static long long epoch_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The run stops: `res`'s bucket is empty until `reset`, beyond --max-wait. */
+static void set_fatal_exhausted(dg_http *h, int res, long long reset)
+{
+	long long secs = reset - (long long)time(NULL) + 1;
+	char when[64];
+
+	dg_http_format_time(reset, when, sizeof(when));
+	set_fatal(h, "GitHub API rate limit (%s) exhausted: it resets at %s (in %lld min), "
+		  "beyond --max-wait %d s; run again then",
+		  resource_names[res], when, (secs + 59) / 60, h->opts.max_wait);
+}
+
+/* What an answer says of its bucket. Answers arrive out of order: within one
+ * reset window the lowest `remaining` is the truth; an answer from a window
+ * already over says nothing. */
+static void note_rate(dg_http *h, request *r, long status)
 {
 	int res = r->rl_resource >= 0 ? r->rl_resource : (int)r->resource;
+	rate_state *rs = &h->rate[res];
 
-	if (r->rl_remaining < 0)
+	if (r->raw)
 		return;
-	h->rate[res].remaining = r->rl_remaining;
-	h->rate[res].limit = r->rl_limit;
-	h->rate[res].reset = r->rl_reset;
-	if (r->rl_remaining == 0 && r->rl_reset > 0) {
-		/* The bucket is empty: hold its requests until the reset rather
-		 * than spend one to hear it (beyond max_wait, the 403 that comes
-		 * says when it resets). */
-		long long secs = r->rl_reset - (long long)time(NULL) + 1;
-		if (secs > 0 && secs <= h->opts.max_wait) {
+	if (r->rl_remaining < 0 || r->rl_reset <= 0) {
+		if (rs->known == RATE_UNKNOWN && !rs->reset && (status == 304 || (status >= 200 && status < 300)))
+			rs->known = RATE_NONE;  /* this server does not say: no accounting */
+		return;
+	}
+	if (r->rl_reset < rs->reset || (r->rl_reset == rs->reset && rs->known != RATE_KNOWN))
+		return;
+	if (r->rl_reset == rs->reset && r->rl_remaining > rs->remaining)
+		return;
+	rs->known = RATE_KNOWN;
+	rs->remaining = r->rl_remaining;
+	rs->limit = r->rl_limit;
+	rs->reset = r->rl_reset;
+	if (res == RES_CORE) {
+		h->stats.core_remaining = rs->remaining;
+		h->stats.core_limit = rs->limit;
+		h->stats.core_reset = rs->reset;
+	}
+}
+
+/* 0 when a request of bucket `res` may start now; else the monotonic time to
+ * look again, or -1 to wait for an answer in flight. Every GitHub request
+ * starts only when the bucket known from the last answers covers it, those in
+ * flight included; before the first answer (and after a reset) one at a time.
+ * An empty bucket is waited for until its reset, within --max-wait. */
+static long long bucket_wait(dg_http *h, int res)
+{
+	rate_state *rs = &h->rate[res];
+	long long reset_ms, now;
+
+	if (rs->known == RATE_NONE)
+		return 0;
+	if (rs->known == RATE_KNOWN) {
+		reset_ms = rs->reset * 1000 + RESET_MARGIN_MS;
+		now = epoch_ms();
+		if (now >= reset_ms) {
+			rs->known = RATE_UNKNOWN;  /* a new window: ask once to learn it */
+		} else if (rs->remaining - rs->in_flight > 0) {
+			return 0;
+		} else if (rs->in_flight) {
+			return -1;
+		} else if (reset_ms - now > h->opts.max_wait * 1000LL) {
+			set_fatal_exhausted(h, res, rs->reset);
+			return -1;
+		} else {
 			char when[64];
-			h->blocked_until_ms[res] = now_ms() + secs * 1000;
-			dg_http_format_time(r->rl_reset, when, sizeof(when));
+
+			dg_http_format_time(rs->reset, when, sizeof(when));
 			snprintf(h->wait_why, sizeof(h->wait_why), "the %s rate limit is used up (resets %s)",
 				 resource_names[res], when);
+			return now_ms() + (reset_ms - now);
 		}
 	}
-	if (res == RES_CORE) {
-		h->stats.core_remaining = r->rl_remaining;
-		h->stats.core_limit = r->rl_limit;
-		h->stats.core_reset = r->rl_reset;
-	}
+	return rs->in_flight ? -1 : 0;
 }
 
 /* Body to JSON, answering the callback; malformed bodies are retried. */
@@ -637,7 +715,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 		     curl_easy_strerror(code), r->attempts);
 		return;
 	}
-	note_rate(h, r);
+	note_rate(h, r, status);
 	if (status != 304 && r->rl_remaining >= 0) {
 		if (r->resource == RES_SEARCH)
 			h->stats.search_used++;
@@ -698,17 +776,12 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 			wait_ms = r->retry_after * 1000LL;
 		} else if (r->rl_remaining == 0 && r->rl_reset > 0) {
 			long long secs = r->rl_reset - (long long)time(NULL) + 1;
-			char when[64];
 			why = "rate limit exhausted";
 			if (secs < 1)
 				secs = 1;
 			if (secs > h->opts.max_wait) {
-				dg_http_format_time(r->rl_reset, when, sizeof(when));
-				set_fatal(h,
-					  "GitHub API rate limit (%s) exhausted: it resets at %s (in %lld min), "
-					  "beyond --max-wait %d s; run again then",
-					  resource_names[r->rl_resource >= 0 ? r->rl_resource : (int)r->resource],
-					  when, (secs + 59) / 60, h->opts.max_wait);
+				set_fatal_exhausted(h, r->rl_resource >= 0 ? r->rl_resource : (int)r->resource,
+						    r->rl_reset);
 				fail(h, r, DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 				return;
 			}
@@ -769,30 +842,47 @@ static void serve_offline(dg_http *h, request *r)
 	fail(h, r, DG_HTTP_ERR_FAILED, "%s: not in the state store (offline run)", r->url);
 }
 
-/* Take the first queued request that may start now; NULL if none. */
+/* Take the queued request that may start now, of the best priority (the
+ * first queued among equals); NULL if none. */
 static request *dequeue_ready(dg_http *h, long long now, long long *next_wake)
 {
-	request *prev = NULL;
+	request *prev = NULL, *best = NULL, *best_prev = NULL;
+	long long bucket[RES_COUNT];
 
+	for (int i = 0; i < RES_COUNT; i++)
+		bucket[i] = h->opts.offline ? 0 : bucket_wait(h, i);
+	if (h->fatal)
+		return NULL;
 	for (request *r = h->queue_head; r; prev = r, r = r->next) {
 		long long t = r->not_before_ms;
 		if (h->blocked_until_ms[r->resource] > t)
 			t = h->blocked_until_ms[r->resource];
+		if (!r->raw && bucket[r->resource] && (bucket[r->resource] < 0 || bucket[r->resource] > t))
+			t = bucket[r->resource];
+		if (t < 0)
+			continue;  /* an answer will tell */
 		if (t > now) {
 			if (*next_wake < 0 || t < *next_wake)
 				*next_wake = t;
 			continue;
 		}
-		if (prev)
-			prev->next = r->next;
-		else
-			h->queue_head = r->next;
-		if (h->queue_tail == r)
-			h->queue_tail = prev;
-		r->next = NULL;
-		return r;
+		if (!best || r->prio < best->prio) {
+			best = r;
+			best_prev = prev;
+			if (r->prio == PRIO_SEARCH)
+				break;
+		}
 	}
-	return NULL;
+	if (!best)
+		return NULL;
+	if (best_prev)
+		best_prev->next = best->next;
+	else
+		h->queue_head = best->next;
+	if (h->queue_tail == best)
+		h->queue_tail = best_prev;
+	best->next = NULL;
+	return best;
 }
 
 /* The run's time is up: every queued and running request fails, naming the limit. */

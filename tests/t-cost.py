@@ -1,0 +1,81 @@
+"""Cost at scale: a cold run with hundreds of unknown authors under a small
+search bucket never knocks on it while it is empty (no search answered 403 or
+429), waits for its reset, and still finds the world's facts; a bucket whose
+reset lies beyond --max-wait stops the run with the reset time, without
+sending the request that would be refused."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from digesttest import TESTS, FakeGitHub, Workspace, check, diff_lists, done, model_facts  # noqa: E402
+
+tmp = tempfile.mkdtemp(prefix="dg-cost-")
+world = os.path.join(tmp, "world.json")
+subprocess.run([sys.executable, os.path.join(TESTS, "make_world.py"), "--org", "cost", "--repos", "100",
+                "--seed", "3", "--out", world], check=True)
+MONDAY, WEEK = "2024-02-19", "2024-W08"
+TOKEN = {"GITHUB_TOKEN": "t"}
+
+
+def expected():
+    out = subprocess.run([sys.executable, os.path.join(TESTS, "make_world.py"), "--expected", world,
+                          "--week", MONDAY, "--org", "cost"], capture_output=True, text=True, check=True).stdout
+    e = json.loads(out)
+    return {
+        "merged_pulls": sorted((p["full_name"], p["number"], p["user"], p["merged_at"]) for p in e["merged_pulls"]),
+        "new_contributors": [(n["login"], n["full_name"], n["number"], n["merged_at"]) for n in e["new_contributors"]],
+    }
+
+
+def refused(log, resource):
+    return [r for r in log if r["resource"] == resource and r["status"] in (403, 429)]
+
+
+want = expected()
+
+# 10 searches a window, windows of 2 s: the run needs several windows.
+with FakeGitHub(world, "--search-quota", "10", "--search-reset-in", "2") as gh:
+    ws = Workspace(gh.url, orgs=("cost",), event_repos=("cost/community",))
+    t0 = time.monotonic()
+    p = ws.run("--week", WEEK, "--format", "json", "--jobs", "8", "--max-wait", "60", env=TOKEN)
+    wall = time.monotonic() - t0
+    log = gh.log()
+    searches = [r for r in log if r["resource"] == "search"]
+    if check(p.returncode == 0, "cold run under a 10-a-window search bucket exits 0 (%.1f s)" % wall, p.stderr):
+        m = ws.model("community-%s.json" % WEEK)
+        got = model_facts(m)
+        check(len(m["contributors"]) >= 150, "hundreds of unknown authors (%d)" % len(m["contributors"]))
+        for key in ("merged_pulls", "new_contributors"):
+            check(got[key] == want[key], "%s match the world (%d)" % (key, len(want[key])),
+                  diff_lists(got[key], want[key]))
+    check(len(searches) > 20, "the run needs more searches than one window holds (%d)" % len(searches))
+    check(not refused(log, "search"), "no search answered 403/429", refused(log, "search")[:3])
+    check(not refused(log, "core"), "no core request answered 403/429")
+    ws.close()
+
+# The same with one core request a window: the core bucket is paced too.
+with FakeGitHub(world, "--quota", "40", "--reset-in", "2", "--search-quota", "1000") as gh:
+    ws = Workspace(gh.url, orgs=("cost",), event_repos=("cost/community",))
+    p = ws.run("--week", WEEK, "--format", "json", "--jobs", "8", "--max-wait", "60", env=TOKEN)
+    log = gh.log()
+    check(p.returncode == 0, "a 40-a-window core bucket is waited for", p.stderr)
+    check(not refused(log, "core"), "no core request answered 403/429", refused(log, "core")[:3])
+    ws.close()
+
+# A reset beyond --max-wait: stop with the reset time, knocking on nothing.
+with FakeGitHub(world, "--search-quota", "3", "--search-reset-in", "600") as gh:
+    ws = Workspace(gh.url, orgs=("cost",), event_repos=("cost/community",))
+    p = ws.run("--week", WEEK, "--format", "json", "--jobs", "8", "--max-wait", "5", env=TOKEN)
+    log = gh.log()
+    check(p.returncode == 1 and "rate limit (search) exhausted" in p.stderr and "resets at" in p.stderr
+          and "beyond --max-wait 5 s" in p.stderr, "an empty bucket beyond --max-wait: exit 1 with the reset time",
+          p.stderr)
+    check(len([r for r in log if r["resource"] == "search"]) == 3 and not refused(log, "search"),
+          "exactly the bucket's searches were sent, none refused", [r["status"] for r in log if r["resource"] == "search"])
+    ws.close()
+
+done()
