@@ -182,6 +182,7 @@ typedef struct page_job {
 	char *name;              /* owner/name, the org, or the search group */
 	int64_t lo, hi;          /* search window [lo, hi) */
 	int first_page;
+	int desc;                /* newest-first page of an over-cap window: 2 the first, 1 others */
 } page_job;
 
 /* NULL when out of memory (dg_collector_get then counts the source). */

@@ -1,8 +1,10 @@
 /* pulls.c - pull requests merged in the window, through the search API.
  *
  * One search per scope group. A window holding more than the search API
- * pages through is halved until each half fits; the other pages of a search
- * are asked for at once, the total being known from the first.
+ * pages through in one order but no more than in two is read oldest first
+ * and newest first (its first page kept); a larger one is halved until each
+ * half is that small. The other pages of a search are asked for at once, the
+ * total being known from the first.
  *
  * A server may report any total: a window shorter than SPLIT_FLOOR is not
  * split (its pages are read and a warning names the capped slice), and a run
@@ -141,28 +143,72 @@ static void get_page(collect *c, const char *url, page_job *j)
 		c->merged_pending++;
 }
 
-/* The other pages of a first page (2 .. the last within the cap). */
-static void other_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items)
+/* Pages `from` .. `last` of the search `url` (no page parameter yet), in
+ * the order `desc` names. */
+static void queue_pages(collect *c, page_job *j, const char *url, int64_t from, int64_t last, int desc)
 {
-	int64_t last = dg_pulls_last_page(dg_collect_total(resp->json), json_array_size(items));
-
-	for (int64_t p = 2; p <= last && !c->merged_over; p++) {
+	for (int64_t p = from; p <= last && !c->merged_over; p++) {
 		page_job *pj = dg_collect_job_new(c, j->name);
-		dg_buf url = DG_BUF_INIT;
-		char *u;
+		dg_buf u = DG_BUF_INIT;
+		char *s;
 
 		if (!pj) {
-			dg_collector_failed(&c->base, resp->url, "out of memory");
+			dg_collector_failed(&c->base, url, "out of memory");
 			break;
 		}
 		pj->first_page = 0;
+		pj->desc = desc ? (p == from ? 2 : 1) : 0;  /* 2: its first page */
 		pj->lo = j->lo;
 		pj->hi = j->hi;
-		dg_buf_printf(&url, "%s&page=%lld", resp->url, (long long)p);
-		u = dg_buf_detach(&url);
-		get_page(c, u, pj);
-		free(u);
+		dg_buf_printf(&u, "%s&page=%lld", url, (long long)p);
+		if (!(s = dg_buf_detach(&u))) {
+			dg_collector_failed(&c->base, url, "out of memory");
+			dg_collect_job_free(pj);
+			break;
+		}
+		get_page(c, s, pj);
+		free(s);
 	}
+}
+
+/* The other pages of a first page (2 .. the last within the cap). */
+static void other_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items)
+{
+	queue_pages(c, j, resp->url, 2, dg_pulls_last_page(dg_collect_total(resp->json), json_array_size(items)), 0);
+}
+
+/* An over-cap window read newest first too: the pages holding what the
+ * oldest-first reading cannot reach. */
+static void newest_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items, int64_t total)
+{
+	const char *asc = strstr(resp->url, "&order=asc");
+	dg_buf url = DG_BUF_INIT;
+	char *u;
+
+	if (!asc)
+		return;
+	dg_buf_printf(&url, "%.*s&order=desc%s", (int)(asc - resp->url), resp->url, asc + 10);
+	if (!(u = dg_buf_detach(&url))) {
+		dg_collector_failed(&c->base, resp->url, "out of memory");
+		return;
+	}
+	queue_pages(c, j, u, 1, dg_pulls_last_page(total - SEARCH_CAP, json_array_size(items)), 1);
+	free(u);
+}
+
+/* 1 when a newest-first page is not newest first (a server that ignores
+ * order=desc): its window is then split instead. */
+static int not_descending(json_t *items)
+{
+	int ok1, ok2;
+	size_t n = json_array_size(items);
+	int64_t first, last;
+
+	if (n < 2)
+		return 0;
+	first = dg_collect_time_of(json_array_get(items, 0), "created_at", &ok1);
+	last = dg_collect_time_of(json_array_get(items, n - 1), "created_at", &ok2);
+	return ok1 && ok2 && first < last;
 }
 
 static void merged_page(page_job *j, const dg_http_response *resp, int err, const char *msg)
@@ -187,6 +233,13 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 	total = dg_collect_total(resp->json);
 	if (j->first_page)
 		how = dg_pulls_split(total, j->lo, j->hi, &mid);
+	if (how == DG_PULLS_SPLIT && total <= 2 * SEARCH_CAP) {
+		how = DG_PULLS_FITS;  /* read from both ends */
+		newest_pages(c, j, resp, items, total);
+	}
+	if (j->desc == 2 && not_descending(items) &&
+	    dg_pulls_split(SEARCH_CAP + 1, j->lo, j->hi, &mid) == DG_PULLS_SPLIT)
+		how = DG_PULLS_SPLIT;  /* once per window: only its first newest-first page splits */
 	if (how == DG_PULLS_SPLIT) {
 		dg_pulls_search(c, j->name, j->lo, mid);
 		dg_pulls_search(c, j->name, mid, j->hi);
