@@ -132,6 +132,21 @@ static void record_pull(collect *c, json_t *item)
 	free(k);
 }
 
+void dg_pulls_record(collect *c, json_t *items)
+{
+	size_t i;
+	json_t *item;
+
+	if (!c->repos_done) {
+		if ((!c->merged_early && !(c->merged_early = json_array())) ||
+		    json_array_extend(c->merged_early, items) < 0)
+			dg_collector_failed(&c->base, "merged pull requests", "out of memory");
+		return;
+	}
+	json_array_foreach(items, i, item)
+		record_pull(c, item);
+}
+
 static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg);
 
 /* Queue one more page of a search; counts it as pending when queued. */
@@ -214,9 +229,8 @@ static int not_descending(json_t *items)
 static void merged_page(page_job *j, const dg_http_response *resp, int err, const char *msg)
 {
 	collect *c = j->c;
-	json_t *items, *item;
+	json_t *items;
 	int64_t mid = 0, total;
-	size_t i;
 	int how = DG_PULLS_FITS;
 
 	if (err) {
@@ -260,8 +274,7 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 		dg_json_appendf(c->base.warnings,
 				"%s: GitHub reported incomplete search results; some merged pull requests may be missing",
 				resp->url);
-	json_array_foreach(items, i, item)
-		record_pull(c, item);
+	dg_pulls_record(c, items);
 	if (j->first_page && resp->next_url)
 		other_pages(c, j, resp, items);
 	dg_collect_job_free(j);
@@ -273,9 +286,10 @@ static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int er
 
 	(void)h;
 	merged_page(ud, resp, err, msg);
-	/* The last page in: who contributed is known, so the contributor
-	 * searches can run while release listings are still arriving. */
-	if (--c->merged_pending == 0)
+	/* The last page in: who contributed is known (once the watched set is),
+	 * so the contributor searches can run while release listings are still
+	 * arriving. */
+	if (--c->merged_pending == 0 && c->repos_done && !c->repos_failed)
 		dg_collect_contributors(c);
 }
 
