@@ -46,6 +46,8 @@ Options:
                         term counts); default: understood
   --search-total N      every /search/issues answer reports total_count N
                         (a server that always claims more), items unchanged
+  --ignore-order        /search/issues ignores order= (always oldest first),
+                        as a server without it would
 
 Requests: GET (and HEAD) only; other methods on API paths -> 404. API "url"
 fields point at this server (http://127.0.0.1:PORT[prefix]/...), "html_url"
@@ -90,7 +92,8 @@ Control (not counted, not rate-limited, served with or without the prefix):
                   secondary_every, truncate_every, quota, search_quota
                   (null = default), reset_in, search_reset_in, retry_after,
                   or_mode (null or a --or-mode MODE), search_total (null or
-                  an integer, any size or sign), reset_log (true: clear the log, restart n and the fault
+                  an integer, any size or sign), ignore_order (true or
+                  false), reset_log (true: clear the log, restart n and the fault
                   cycles at 1), reset_quota (true: refill all buckets).
                   Answers the new settings.
 
@@ -854,7 +857,7 @@ def num_match(n, v):
 
 SETTING_KEYS = ("latency_ms", "fail_every", "secondary_every", "truncate_every", "quota",
                 "search_quota", "reset_in", "search_reset_in", "retry_after")
-MISREAD_KEYS = ("or_mode", "search_total")
+MISREAD_KEYS = ("or_mode", "search_total", "ignore_order")
 
 
 class State:
@@ -951,6 +954,10 @@ class State:
                 elif k == "search_total":
                     if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
                         raise ValueError("search_total: expected null or an integer")
+                    self.settings[k] = v
+                elif k == "ignore_order":
+                    if not isinstance(v, bool):
+                        raise ValueError("ignore_order: expected true or false")
                     self.settings[k] = v
                 elif k == "reset_log":
                     if v:
@@ -1467,6 +1474,8 @@ def search_route(world, kind, q, raw_q, link_base, misread=None):
     sort = q.get("sort")
     if kind == "issues":
         misread = misread or {}
+        if misread.get("ignore_order"):
+            order = "asc"
         items = sorted_search(world, query, sort, order, misread.get("or_mode"))
         chunk, hdr = paginate(q, raw_q, link_base, items, cap=SEARCH_CAP)
         total = misread.get("search_total")
@@ -1524,6 +1533,7 @@ def main(argv=None):
     ap.add_argument("--files", help="serve the files of this directory under /_files/")
     ap.add_argument("--or-mode", dest="or_mode", choices=OR_MODES, default=None)
     ap.add_argument("--search-total", dest="search_total", type=int, default=None)
+    ap.add_argument("--ignore-order", dest="ignore_order", action="store_true")
     args = ap.parse_args(argv)
     # Handlers first, so a signal during the world's loading is not lost.
     stop = threading.Event()

@@ -66,6 +66,32 @@ with FakeGitHub(world, "--quota", "40", "--reset-in", "2", "--search-quota", "10
     check(not refused(log, "core"), "no core request answered 403/429", refused(log, "core")[:3])
     ws.close()
 
+# Four weeks (over the search cap, within twice it): read from both ends;
+# a server that ignores order=desc gets the window split, with the same pulls.
+def four_weeks(*fake_args):
+    with FakeGitHub(world, "--search-quota", "100000", *fake_args) as gh:
+        ws = Workspace(gh.url, orgs=("cost",), event_repos=("cost/community",))
+        p = ws.run("--since", "2024-02-05", "--until", "2024-03-04", "--format", "json", "--jobs", "8", env=TOKEN)
+        merged = [r for r in gh.log() if r["resource"] == "search" and "merged:<" not in r["query"]["q"]
+                  and "author:" not in r["query"]["q"]]
+        m = ws.model("community-2024-02-05--2024-03-04.json") if p.returncode == 0 else None
+        ws.close()
+        return p, merged, m
+
+
+p, merged, m = four_weeks()
+p2, merged2, m2 = four_weeks("--ignore-order")
+if check(p.returncode == 0 and p2.returncode == 0, "four weeks render, order=desc understood or not",
+         p.stderr + p2.stderr):
+    pulls = model_facts(m)["merged_pulls"]
+    check(1000 < len(pulls) <= 2000, "the window is over the cap, within twice it (%d)" % len(pulls))
+    check(any(r["query"].get("order") == "desc" for r in merged) and
+          len(merged) == (len(pulls) + 99) // 100, "read from both ends at the floor: %d searches" % len(merged),
+          [(r["query"]["q"][-45:], r["query"].get("order"), r["query"].get("page")) for r in merged])
+    check(model_facts(m2)["merged_pulls"] == pulls, "order=desc ignored: the split finds the same %d pulls"
+          % len(pulls), diff_lists(model_facts(m2)["merged_pulls"], pulls))
+    check(len(merged2) > len(merged), "... at the cost of the split (%d searches)" % len(merged2))
+
 # A reset beyond --max-wait: stop with the reset time, knocking on nothing.
 with FakeGitHub(world, "--search-quota", "3", "--search-reset-in", "600") as gh:
     ws = Workspace(gh.url, orgs=("cost",), event_repos=("cost/community",))
