@@ -132,19 +132,44 @@ static void record_pull(collect *c, json_t *item)
 	free(k);
 }
 
+/* What record_pull reads of a search item, and nothing else (a body may be
+ * large): kept while the watched set is not known yet. */
+static json_t *item_core(json_t *item)
+{
+	json_t *user = json_object_get(item, "user"), *labels = json_array(), *label, *out = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(item, "labels"), i, label)
+		if (labels && json_array_append_new(labels, json_pack("{s:O?}", "name", json_object_get(label, "name"))) < 0)
+			break;
+	if (labels && i == json_array_size(json_object_get(item, "labels")))
+		out = json_pack("{s:O?, s:O?, s:O?, s:O?, s:{s:O?, s:O?, s:O?, s:O?, s:O?}, s:O, s:{s:O?}}",
+				"repository_url", json_object_get(item, "repository_url"),
+				"number", json_object_get(item, "number"), "title", json_object_get(item, "title"),
+				"html_url", json_object_get(item, "html_url"),
+				"user", "login", json_object_get(user, "login"), "type", json_object_get(user, "type"),
+				"html_url", json_object_get(user, "html_url"),
+				"avatar_url", json_object_get(user, "avatar_url"), "id", json_object_get(user, "id"),
+				"labels", labels,
+				"pull_request", "merged_at",
+				json_object_get(json_object_get(item, "pull_request"), "merged_at"));
+	json_decref(labels);
+	return out;
+}
+
 void dg_pulls_record(collect *c, json_t *items)
 {
 	size_t i;
 	json_t *item;
 
-	if (!c->repos_done) {
-		if ((!c->merged_early && !(c->merged_early = json_array())) ||
-		    json_array_extend(c->merged_early, items) < 0)
+	if (!c->repos_done && !c->merged_early && !(c->merged_early = json_array()))
+		dg_collector_failed(&c->base, "merged pull requests", "out of memory");
+	json_array_foreach(items, i, item) {
+		if (c->repos_done)
+			record_pull(c, item);
+		else if (c->merged_early && json_array_append_new(c->merged_early, item_core(item)) < 0)
 			dg_collector_failed(&c->base, "merged pull requests", "out of memory");
-		return;
 	}
-	json_array_foreach(items, i, item)
-		record_pull(c, item);
 }
 
 static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg);

@@ -869,8 +869,8 @@ static request *dequeue_ready(dg_http *h, long long now, long long *next_wake)
 		if (!best || r->prio < best->prio) {
 			best = r;
 			best_prev = prev;
-			if (r->prio == PRIO_SEARCH)
-				break;
+			if (r->prio == PRIO_SEARCH || h->opts.offline)
+				break;  /* offline, no path is critical: in the order asked */
 		}
 	}
 	if (!best)
