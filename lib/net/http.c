@@ -25,11 +25,6 @@
 #define SECONDARY_FIRST_WAIT_MS 60000   /* GitHub: wait at least a minute without Retry-After */
 
 enum resource { RES_CORE, RES_SEARCH, RES_COUNT };
-/* What the client knows of a bucket: nothing yet (one request at a time
- * until an answer tells), the answers' X-RateLimit-* figures, or that the
- * server sends none (no accounting). */
-enum rate_known { RATE_UNKNOWN, RATE_KNOWN, RATE_NONE };
-#define RESET_MARGIN_MS 1000  /* our clock may run behind the server's */
 /* Start order among ready requests: the critical path (searches) first,
  * then GitHub's other requests, then feeds. */
 enum { PRIO_SEARCH, PRIO_CORE, PRIO_RAW };
@@ -76,21 +71,13 @@ typedef struct request {
 	char *message;           /* the error body's "message" (json_message) */
 } request;
 
-typedef struct rate_state {
-	long remaining;          /* -1 unknown */
-	long limit;
-	long long reset;         /* epoch seconds */
-	int known;               /* enum rate_known */
-	int in_flight;           /* started, not answered yet */
-} rate_state;
-
 struct dg_http {
 	dg_http_opts opts;
 	CURLM *multi;
 	request *queue_head, *queue_tail;   /* waiting to start */
 	request *running;                   /* transfers under way */
 	int active;
-	rate_state rate[RES_COUNT];
+	dg_rate rate[RES_COUNT];
 	long long blocked_until_ms[RES_COUNT];
 	int fatal;
 	char *fatal_message;     /* why the run stops; NULL until then */
@@ -190,8 +177,6 @@ int dg_http_new(const dg_http_opts *opts, dg_http **out)
 		h->opts.max_pages = DEFAULT_MAX_PAGES;
 	if (h->opts.timeout > 0)
 		h->deadline_ms = now_ms() + h->opts.timeout * 1000LL;
-	for (int i = 0; i < RES_COUNT; i++)
-		h->rate[i].remaining = -1;
 	h->stats.core_remaining = -1;
 	h->rng = (unsigned)time(NULL) ^ 0x9e3779b9u;
 	snprintf(h->user_agent, sizeof(h->user_agent), "digest/%s (+libcurl)", DG_VERSION);
@@ -562,70 +547,41 @@ static void set_fatal_exhausted(dg_http *h, int res, long long reset)
 		  resource_names[res], when, (secs + 59) / 60, h->opts.max_wait);
 }
 
-/* What an answer says of its bucket. Answers arrive out of order: within one
- * reset window the lowest `remaining` is the truth; an answer from a window
- * already over says nothing. */
+/* What an answer says of its bucket (rate.c). */
 static void note_rate(dg_http *h, request *r, long status)
 {
 	int res = r->rl_resource >= 0 ? r->rl_resource : (int)r->resource;
-	rate_state *rs = &h->rate[res];
+	dg_rate *b = &h->rate[res];
 
 	if (r->raw)
 		return;
-	if (r->rl_remaining < 0 || r->rl_reset <= 0) {
-		if (rs->known == RATE_UNKNOWN && !rs->reset && (status == 304 || (status >= 200 && status < 300)))
-			rs->known = RATE_NONE;  /* this server does not say: no accounting */
-		return;
-	}
-	if (r->rl_reset < rs->reset || (r->rl_reset == rs->reset && rs->known != RATE_KNOWN))
-		return;
-	if (r->rl_reset == rs->reset && r->rl_remaining > rs->remaining)
-		return;
-	rs->known = RATE_KNOWN;
-	rs->remaining = r->rl_remaining;
-	rs->limit = r->rl_limit;
-	rs->reset = r->rl_reset;
-	if (res == RES_CORE) {
-		h->stats.core_remaining = rs->remaining;
-		h->stats.core_limit = rs->limit;
-		h->stats.core_reset = rs->reset;
+	dg_rate_note(b, r->rl_remaining, r->rl_limit, r->rl_reset,
+		     status == 304 || (status >= 200 && status < 300));
+	if (res == RES_CORE && b->known == DG_RATE_KNOWN) {
+		h->stats.core_remaining = b->remaining;
+		h->stats.core_limit = b->limit;
+		h->stats.core_reset = b->reset;
 	}
 }
 
 /* 0 when a request of bucket `res` may start now; else the monotonic time to
- * look again, or -1 to wait for an answer in flight. Every GitHub request
- * starts only when the bucket known from the last answers covers it, those in
- * flight included; before the first answer (and after a reset) one at a time.
- * An empty bucket is waited for until its reset, within --max-wait. */
+ * look again, or -1 to wait for an answer in flight. An empty bucket is
+ * waited for until its reset within --max-wait; beyond, the run stops. */
 static long long bucket_wait(dg_http *h, int res)
 {
-	rate_state *rs = &h->rate[res];
-	long long reset_ms, now;
+	long long until = dg_rate_wait(&h->rate[res], epoch_ms()), now = epoch_ms();
+	char when[64];
 
-	if (rs->known == RATE_NONE)
-		return 0;
-	if (rs->known == RATE_KNOWN) {
-		reset_ms = rs->reset * 1000 + RESET_MARGIN_MS;
-		now = epoch_ms();
-		if (now >= reset_ms) {
-			rs->known = RATE_UNKNOWN;  /* a new window: ask once to learn it */
-		} else if (rs->remaining - rs->in_flight > 0) {
-			return 0;
-		} else if (rs->in_flight) {
-			return -1;
-		} else if (reset_ms - now > h->opts.max_wait * 1000LL) {
-			set_fatal_exhausted(h, res, rs->reset);
-			return -1;
-		} else {
-			char when[64];
-
-			dg_http_format_time(rs->reset, when, sizeof(when));
-			snprintf(h->wait_why, sizeof(h->wait_why), "the %s rate limit is used up (resets %s)",
-				 resource_names[res], when);
-			return now_ms() + (reset_ms - now);
-		}
+	if (until <= 0)
+		return until;
+	if (until - now > h->opts.max_wait * 1000LL) {
+		set_fatal_exhausted(h, res, h->rate[res].reset);
+		return -1;
 	}
-	return rs->in_flight ? -1 : 0;
+	dg_http_format_time(h->rate[res].reset, when, sizeof(when));
+	snprintf(h->wait_why, sizeof(h->wait_why), "the %s rate limit is used up (resets %s)",
+		 resource_names[res], when);
+	return now_ms() + (until - now);
 }
 
 /* Body to JSON, answering the callback; malformed bodies are retried. */
