@@ -1,53 +1,105 @@
-"""make bench: digest against the fake GitHub with a 100-repo org and 50 ms of
-latency per request. Prints wall time, requests sent and quota used for a cold
-run, a re-run of the same week and the next week, at --jobs 1 and --jobs 8.
-Prints figures; asserts nothing (targets are in the README)."""
+"""make bench: digest against the fake GitHub at 25, 100 and 300 repos (each a
+synthetic org of its own, with its own people), 50 ms of latency per request,
+--jobs 8. Prints, side by side: a cold run's wall time, requests and quota
+with the search limit raised (digest's own cost); the requests of a re-run;
+a cold run under GitHub's 30 searches a minute with time scaled by 1/10
+(30 per 6 s): its wall time and the searches the server refused; and an
+offline render of the week from the store (CPU and peak RSS of the process).
+Prints figures; asserts nothing (targets are in the README).
+BENCH_REPOS=25,100 BENCH_LATENCY_MS=50 BENCH_JOBS=8 choose other figures."""
+import json
+import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from digesttest import TESTS, FakeGitHub, Workspace  # noqa: E402
+from digesttest import DIGEST, TESTS, FakeGitHub, Workspace  # noqa: E402
 
-REPOS = int(os.environ.get("BENCH_REPOS", "100"))
+SIZES = [int(x) for x in os.environ.get("BENCH_REPOS", "25,100,300").split(",")]
 LATENCY = os.environ.get("BENCH_LATENCY_MS", "50")
-WEEK1, WEEK2 = "2024-W08", "2024-W09"   # the world's now is 2024-03-04
+JOBS = os.environ.get("BENCH_JOBS", "8")
+WEEK = "2024-W08"   # the world's now is 2024-03-04
+TOKEN = {"GITHUB_TOKEN": "bench-token"}
+
+
+def run(ws, *args):
+    """digest in `ws`: (exit status, wall s, CPU s, peak RSS MiB) of that process alone."""
+    env = dict(os.environ)
+    env.pop("GH_TOKEN", None)
+    env.update(TOKEN)
+    env.setdefault("DIGEST_RETRY_BASE_MS", "20")
+    with tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen([DIGEST, "--config", ws.config, "--week", WEEK, "-q"] + list(args),
+                                stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, ru = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - t0
+        if proc.returncode != 0:
+            err.seek(0)
+            sys.exit("digest failed (%d): %s" % (proc.returncode, err.read().decode(errors="replace")))
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
+
+
+def quota(log):
+    return sum(1 for r in log if r["status"] != 304 and not r["fault"])
+
+
+def measure(repos, tmp):
+    org = "bench%d" % repos
+    world = os.path.join(tmp, "%s.json" % org)
+    subprocess.run([sys.executable, os.path.join(TESTS, "make_world.py"), "--org", org, "--repos", str(repos),
+                    "--seed", str(repos), "--out", world], check=True)
+    f = {}
+    with FakeGitHub(world, "--latency-ms", LATENCY, "--search-quota", "100000") as gh:
+        ws = Workspace(gh.url, orgs=(org,), event_repos=("%s/community" % org,))
+        f["cold wall s"], _, _ = run(ws, "--format", "json", "--jobs", JOBS)
+        log = gh.log()
+        model = json.load(open(os.path.join(ws.out, "community-%s.json" % WEEK)))
+        searches = [r for r in log if r["resource"] == "search"]
+        f["requests"] = len(log)
+        f["searches"] = len(searches)
+        # One org page per 100 repos, a release list per repo, the merged-PR
+        # pages, author batches of six (and the probe), the events list.
+        merged, people = len(model["merged_pulls"]), len(model["contributors"])
+        f["floor"] = (math.ceil(repos / 100) + repos + math.ceil(merged / 100) + math.ceil(people / 6) + 1 + 1)
+        f["over floor %"] = 100.0 * (len(log) - f["floor"]) / f["floor"]
+        f["quota core+search"] = "%d+%d" % (quota(log) - quota(searches), quota(searches))
+        f["merged PRs / people"] = "%d / %d" % (merged, people)
+        gh.control(reset_log=True)
+        run(ws, "--format", "json", "--jobs", JOBS)
+        f["re-run requests (quota)"] = "%d (%d)" % (len(gh.log()), quota(gh.log()))
+        _, f["offline render CPU ms"], f["offline render peak MiB"] = run(ws, "--offline",
+                                                                          "--format", "md,html,json")
+        f["offline render CPU ms"] *= 1000
+        ws.close()
+    with FakeGitHub(world, "--latency-ms", LATENCY, "--search-quota", "30", "--search-reset-in", "6") as gh:
+        ws = Workspace(gh.url, orgs=(org,), event_repos=("%s/community" % org,))
+        f["30/6s: cold wall s"], _, _ = run(ws, "--format", "json", "--jobs", JOBS, "--max-wait", "600")
+        f["30/6s: refused searches"] = sum(1 for r in gh.log()
+                                           if r["resource"] == "search" and r["status"] in (403, 429))
+        ws.close()
+    return f
 
 
 def main():
     tmp = tempfile.mkdtemp(prefix="dg-bench-")
-    world = os.path.join(tmp, "world.json")
-    subprocess.run([sys.executable, os.path.join(TESTS, "make_world.py"), "--org", "bench",
-                    "--repos", str(REPOS), "--seed", "1", "--out", world], check=True)
-    print("digest benchmark: %d-repo org, %s ms latency per request (fake GitHub on loopback;"
-          " its search limit is raised so that only digest's own cost is measured)" % (REPOS, LATENCY))
-    print("%-8s %-26s %9s %9s %8s %12s %8s" % ("jobs", "run", "wall s", "requests", "304s", "quota used",
-                                              "req/repo"))
-    walls = {}
-    for jobs in ("1", "8"):
-        with FakeGitHub(world, "--latency-ms", LATENCY, "--search-quota", "100000") as gh:
-            ws = Workspace(gh.url, orgs=("bench",), event_repos=("bench/community",))
-            for label, week in (("cold (empty store)", WEEK1), ("re-run same week", WEEK1),
-                                ("next week", WEEK2)):
-                gh.control(reset_log=True)
-                t0 = time.monotonic()
-                p = ws.run("--week", week, "--format", "json", "--jobs", jobs, "-q",
-                           env={"GITHUB_TOKEN": "bench-token"})
-                wall = time.monotonic() - t0
-                log = gh.log()
-                if p.returncode != 0:
-                    print("digest failed (%d): %s" % (p.returncode, p.stderr.strip()))
-                    return 1
-                not_modified = sum(1 for r in log if r["status"] == 304)
-                quota = sum(1 for r in log if r["status"] not in (304,) and not r["fault"])
-                print("%-8s %-26s %9.2f %9d %8d %12d %8.2f" % (jobs, label, wall, len(log), not_modified,
-                                                              quota, len(log) / REPOS))
-                walls[(jobs, label)] = wall
-            ws.close()
-    ratio = walls[("8", "cold (empty store)")] / walls[("1", "cold (empty store)")]
-    print("cold run wall time, jobs 8 / jobs 1: %.2f" % ratio)
+    print("digest benchmark: fake GitHub on loopback, %s ms latency per request, --jobs %s, week %s"
+          % (LATENCY, JOBS, WEEK))
+    cols = {n: measure(n, tmp) for n in SIZES}
+    keys = list(cols[SIZES[0]].keys())
+    print("%-26s" % "repos" + "".join("%12d" % n for n in SIZES))
+    for k in keys:
+        cells = []
+        for n in SIZES:
+            v = cols[n][k]
+            cells.append("%12.2f" % v if isinstance(v, float) and "wall" in k else
+                         "%12.1f" % v if isinstance(v, float) else "%12s" % v)
+        print("%-26s" % k + "".join(cells))
     return 0
 
 

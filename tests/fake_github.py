@@ -46,6 +46,8 @@ Options:
                         term counts); default: understood
   --search-total N      every /search/issues answer reports total_count N
                         (a server that always claims more), items unchanged
+  --ignore-order        /search/issues ignores order= (always oldest first),
+                        as a server without it would
 
 Requests: GET (and HEAD) only; other methods on API paths -> 404. API "url"
 fields point at this server (http://127.0.0.1:PORT[prefix]/...), "html_url"
@@ -91,7 +93,8 @@ Control (not counted, not rate-limited, served with or without the prefix):
                   secondary_every, truncate_every, quota, search_quota
                   (null = default), reset_in, search_reset_in, retry_after,
                   or_mode (null or a --or-mode MODE), search_total (null or
-                  an integer, any size or sign), reset_log (true: clear the log, restart n and the fault
+                  an integer, any size or sign), ignore_order (true or
+                  false), reset_log (true: clear the log, restart n and the fault
                   cycles at 1), reset_quota (true: refill all buckets).
                   Answers the new settings.
 
@@ -107,6 +110,7 @@ import math
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -885,7 +889,7 @@ def num_match(n, v):
 
 SETTING_KEYS = ("latency_ms", "fail_every", "secondary_every", "truncate_every", "quota",
                 "search_quota", "reset_in", "search_reset_in", "retry_after")
-MISREAD_KEYS = ("or_mode", "search_total")
+MISREAD_KEYS = ("or_mode", "search_total", "ignore_order")
 
 
 class State:
@@ -983,6 +987,10 @@ class State:
                     if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
                         raise ValueError("search_total: expected null or an integer")
                     self.settings[k] = v
+                elif k == "ignore_order":
+                    if not isinstance(v, bool):
+                        raise ValueError("ignore_order: expected true or false")
+                    self.settings[k] = v
                 elif k == "reset_log":
                     if v:
                         self.log = []
@@ -1004,6 +1012,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def version_string(self):
         return "GitHub.com"
@@ -1035,9 +1047,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
         for k, v in headers:
             self.send_header(k, v)
-        self.end_headers()
+        # Headers and body in one write (with TCP_NODELAY, see setup): two
+        # writes would wait on the client's delayed ACK, ~40 ms per answer.
+        self._headers_buffer.append(b"\r\n")
         if status != 304 and body and self.command != "HEAD":
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
     def dispatch(self, method):
         st = self.server.state
@@ -1505,6 +1520,8 @@ def search_route(world, kind, q, raw_q, link_base, misread=None):
     sort = q.get("sort")
     if kind == "issues":
         misread = misread or {}
+        if misread.get("ignore_order"):
+            order = "asc"
         items = sorted_search(world, query, sort, order, misread.get("or_mode"))
         chunk, hdr = paginate(q, raw_q, link_base, items, cap=SEARCH_CAP)
         total = misread.get("search_total")
@@ -1562,6 +1579,7 @@ def main(argv=None):
     ap.add_argument("--files", help="serve the files of this directory under /_files/")
     ap.add_argument("--or-mode", dest="or_mode", choices=OR_MODES, default=None)
     ap.add_argument("--search-total", dest="search_total", type=int, default=None)
+    ap.add_argument("--ignore-order", dest="ignore_order", action="store_true")
     args = ap.parse_args(argv)
     # Handlers first, so a signal during the world's loading is not lost.
     stop = threading.Event()

@@ -29,6 +29,7 @@ after 120 s.
 import argparse
 import email.utils
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -50,6 +51,10 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def send(self, status, body, headers=None, ctype="application/json; charset=utf-8"):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
@@ -57,8 +62,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+        self._headers_buffer.append(b"\r\n")  # headers and body in one write
+        self._headers_buffer.append(data)
+        self.flush_headers()
 
     def echo(self, text):
         auth = self.headers.get("Authorization") or ""

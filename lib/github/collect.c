@@ -276,6 +276,30 @@ void dg_collect_contributors(collect *c)
 	dg_newcomers_search(&c->newcomers, c->groups);
 }
 
+void dg_collect_repos_done(collect *c)
+{
+	const dg_config *cfg = c->base.cfg;
+	json_t *early;
+
+	if (c->repos_done)
+		return;
+	c->repos_done = 1;
+	if (cfg->orgs.n + cfg->repos.n > 0 && json_object_size(c->repos) == 0 && c->base.failed) {
+		c->repos_failed = 1;
+		return;
+	}
+	dg_progress_phase("releases, pulls, events");
+	dg_releases_queue(c);
+	dg_eventlist_queue(c);
+	early = c->merged_early;
+	c->merged_early = NULL;
+	if (early)
+		dg_pulls_record(c, early);
+	json_decref(early);
+	if (c->merged_pending == 0)
+		dg_collect_contributors(c);
+}
+
 /* The model (dg_collect_result.data) from what the stages collected. */
 static json_t *assemble(collect *c)
 {
@@ -322,19 +346,11 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		goto done;
 	}
 
-	/* Stage 1: which repositories are watched. */
-	dg_progress_phase("repos");
-	dg_repos_queue(&c);
-	if ((err = dg_http_run(http)) < 0)
-		goto done;
-	if (cfg->orgs.n + cfg->repos.n > 0 && json_object_size(c.repos) == 0 && c.base.failed) {
-		err = dg_err_set(DG_ERR_FAIL, "%s", json_string_value(json_array_get(c.base.warnings, 0)));
-		goto done;
-	}
-
-	/* Stage 2: releases per repo, merged pulls per search group, events. */
-	dg_progress_phase("releases, pulls, events");
-	dg_releases_queue(&c);
+	/* Stages 1 and 2 in one run: the merged-PR searches (the critical path:
+	 * the contributor searches wait for them) need only the config, so they
+	 * start with the repository listings; the releases and events follow the
+	 * last listing (dg_collect_repos_done). */
+	dg_progress_phase("repos, pulls");
 	if (!(c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos))) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		goto done;
@@ -348,9 +364,21 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	}
 	for (size_t g = 0; c.groups[g]; g++)
 		dg_pulls_search(&c, c.groups[g], since, until);
-	dg_eventlist_queue(&c);
+	dg_repos_queue(&c);
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
+	if (!c.repos_done) {
+		/* A listing could not be queued: nothing else will say it is done. */
+		dg_collect_repos_done(&c);
+		if ((err = dg_http_run(http)) < 0)
+			goto done;
+	}
+	if (c.repos_failed) {
+		/* The listings' failure, not a search's that ran beside them. */
+		err = dg_err_set(DG_ERR_FAIL, "%s", json_string_value(json_array_get(c.base.warnings,
+				 c.repos_warning ? c.repos_warning - 1 : 0)));
+		goto done;
+	}
 
 	/* Stage 3: contributors (usually started as the last merged page came in). */
 	dg_progress_phase("contributors");
@@ -368,6 +396,7 @@ done:
 	dg_newcomers_clear(&c.newcomers);
 	dg_authors_clear(&c.authors);
 	json_decref(c.pulls_sorted);
+	json_decref(c.merged_early);
 	json_decref(c.repos);
 	json_decref(c.releases);
 	json_decref(c.pulls);

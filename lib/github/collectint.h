@@ -171,6 +171,11 @@ typedef struct collect {
 	int64_t merged_sent;     /* merged-PR search requests queued ... */
 	int64_t merged_budget;   /* ... and how many the run may send (dg_pulls_budget) */
 	int merged_over;         /* the budget ran out: the merged pulls are incomplete */
+	json_t *merged_early;    /* search items that came before the repository list */
+	int repos_pending;       /* repository listings (and single repos) not done yet */
+	int repos_done;          /* the watched set is known: releases and events queued */
+	int repos_failed;        /* ... and it is empty because every listing failed */
+	size_t repos_warning;    /* 1 + the index in warnings of the first listing's failure; 0 none */
 	int contributors_started;
 	dg_authors authors;
 	dg_newcomers newcomers;
@@ -182,6 +187,7 @@ typedef struct page_job {
 	char *name;              /* owner/name, the org, or the search group */
 	int64_t lo, hi;          /* search window [lo, hi) */
 	int first_page;
+	int desc;                /* newest-first page of an over-cap window: 2 the first, 1 others */
 } page_job;
 
 /* NULL when out of memory (dg_collector_get then counts the source). */
@@ -211,8 +217,16 @@ int dg_collect_cmp_login(const char *a, const char *b);
  * searches (once). */
 void dg_collect_contributors(collect *c);
 
-/* Stage 1 (repos.c): list the orgs and extra repos into c->repos. */
+/* Stage 1 (repos.c): list the orgs and extra repos into c->repos; the
+ * callback that ends the last listing calls dg_collect_repos_done. */
 void dg_repos_queue(collect *c);
+/* The watched set is known: queue the releases and the events, record the
+ * merged pulls that came before it, start the contributors when the merged
+ * searches are done (once; nothing when every listing failed). */
+void dg_collect_repos_done(collect *c);
+/* Record the items of a merged-PR search page, or keep them until the
+ * watched set is known (the merged search starts with the listings). */
+void dg_pulls_record(collect *c, json_t *items);
 /* How the watched set spells `full_name` (any case); NULL when not watched. */
 const char *dg_repos_watched(collect *c, const char *full_name);
 /* Stage 2: releases of every watched repo, the merged-PR search of one

@@ -27,6 +27,11 @@
 
 /* Authors per search: GitHub allows five AND/OR/NOT operators in a query. */
 #define AUTHOR_BATCH 6
+/* In-window pulls one author search may hold: the busy people of this run
+ * are likely the long histories that fill a page before the others show.
+ * Lower budgets measured worse (16: +4% searches on a synthetic 300-repo
+ * org, none saved on the sample world); this one only parts the busiest. */
+#define BATCH_PULLS 24
 /* A probe's answer must fit one page (per_page=100) to prove anything. */
 #define PROBE_PAGE 100
 /* A proof older than this is made again (a server may change under a URL). */
@@ -79,12 +84,17 @@ size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group)
 {
 	/* the query around the authors, with the RFC 3339 date */
 	size_t base = strlen(group) + DG_DATE_RFC3339_LEN - 1 + 40, who = 0, k;
+	long pulls = 0;
 
 	for (k = 0; k < n && k < AUTHOR_BATCH; k++) {
 		size_t len = strlen(batch[k]->login);
+		long p = batch[k]->pulls > 0 ? batch[k]->pulls : 0;
 		if (k && base + who + len + 14 > SEARCH_QUERY_MAX)
 			break;
+		if (k && pulls + p > BATCH_PULLS)
+			break;
 		who += (k ? 4 : 0) + 7 + len; /* " OR " "author:" */
+		pulls += p;
 	}
 	return k;
 }
@@ -237,8 +247,9 @@ static void note_earlier(dg_newcomers *nc, dg_author *a, json_t *item, int64_t t
 
 /* Answers to "did these people have a merged PR before the window?".
  * A person found in the results is settled. One not found is settled only
- * when the page held every match; otherwise, or when the results do not
- * look like an OR over the batch, each is asked about alone. */
+ * when the page held every match; otherwise those left are asked about again
+ * in a smaller batch; when the results do not look like an OR over the
+ * batch, each is asked about alone. */
 static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp, int err,
 			     const char *msg)
 {
@@ -301,7 +312,12 @@ static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp,
 		else
 			retry[nretry++] = a;
 	}
-	search_one_by_one(nc, j->group, retry, nretry);
+	/* Those the full page left out are asked about again, together: the
+	 * people it was full of are settled, so the batch shrinks each time. */
+	if (nretry < n)
+		search_authors(nc, j->group, retry, nretry);
+	else
+		search_one_by_one(nc, j->group, retry, nretry);
 	author_job_free(j);
 }
 

@@ -1,8 +1,10 @@
 /* pulls.c - pull requests merged in the window, through the search API.
  *
  * One search per scope group. A window holding more than the search API
- * pages through is halved until each half fits; the other pages of a search
- * are asked for at once, the total being known from the first.
+ * pages through in one order but no more than in two is read oldest first
+ * and newest first (its first page kept); a larger one is halved until each
+ * half is that small. The other pages of a search are asked for at once, the
+ * total being known from the first.
  *
  * A server may report any total: a window shorter than SPLIT_FLOOR is not
  * split (its pages are read and a warning names the capped slice), and a run
@@ -221,6 +223,46 @@ static void record_pull(collect *c, json_t *item)
 	free(k);
 }
 
+/* What record_pull reads of a search item, and nothing else (a body may be
+ * large): kept while the watched set is not known yet. */
+static json_t *item_core(json_t *item)
+{
+	json_t *user = json_object_get(item, "user"), *labels = json_array(), *label, *out = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(item, "labels"), i, label)
+		if (labels && json_array_append_new(labels, json_pack("{s:O?}", "name", json_object_get(label, "name"))) < 0)
+			break;
+	if (labels && i == json_array_size(json_object_get(item, "labels")))
+		out = json_pack("{s:O?, s:O?, s:O?, s:O?, s:{s:O?, s:O?, s:O?, s:O?, s:O?}, s:O, s:{s:O?}}",
+				"repository_url", json_object_get(item, "repository_url"),
+				"number", json_object_get(item, "number"), "title", json_object_get(item, "title"),
+				"html_url", json_object_get(item, "html_url"),
+				"user", "login", json_object_get(user, "login"), "type", json_object_get(user, "type"),
+				"html_url", json_object_get(user, "html_url"),
+				"avatar_url", json_object_get(user, "avatar_url"), "id", json_object_get(user, "id"),
+				"labels", labels,
+				"pull_request", "merged_at",
+				json_object_get(json_object_get(item, "pull_request"), "merged_at"));
+	json_decref(labels);
+	return out;
+}
+
+void dg_pulls_record(collect *c, json_t *items)
+{
+	size_t i;
+	json_t *item;
+
+	if (!c->repos_done && !c->merged_early && !(c->merged_early = json_array()))
+		dg_collector_failed(&c->base, "merged pull requests", "out of memory");
+	json_array_foreach(items, i, item) {
+		if (c->repos_done)
+			record_pull(c, item);
+		else if (c->merged_early && json_array_append_new(c->merged_early, item_core(item)) < 0)
+			dg_collector_failed(&c->base, "merged pull requests", "out of memory");
+	}
+}
+
 static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg);
 
 /* Queue one more page of a search; counts it as pending when queued. */
@@ -232,36 +274,79 @@ static void get_page(collect *c, const char *url, page_job *j)
 		c->merged_pending++;
 }
 
-/* The other pages of a first page (2 .. the last within the cap). */
-static void other_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items)
+/* Pages `from` .. `last` of the search `url` (no page parameter yet), in
+ * the order `desc` names. */
+static void queue_pages(collect *c, page_job *j, const char *url, int64_t from, int64_t last, int desc)
 {
-	int64_t last = dg_pulls_last_page(dg_collect_total(resp->json), json_array_size(items));
-
-	for (int64_t p = 2; p <= last && !c->merged_over; p++) {
+	for (int64_t p = from; p <= last && !c->merged_over; p++) {
 		page_job *pj = dg_collect_job_new(c, j->name);
-		dg_buf url = DG_BUF_INIT;
-		char *u;
+		dg_buf u = DG_BUF_INIT;
+		char *s;
 
 		if (!pj) {
-			dg_collector_failed(&c->base, resp->url, "out of memory");
+			dg_collector_failed(&c->base, url, "out of memory");
 			break;
 		}
 		pj->first_page = 0;
+		pj->desc = desc ? (p == from ? 2 : 1) : 0;  /* 2: its first page */
 		pj->lo = j->lo;
 		pj->hi = j->hi;
-		dg_buf_printf(&url, "%s&page=%lld", resp->url, (long long)p);
-		u = dg_buf_detach(&url);
-		get_page(c, u, pj);
-		free(u);
+		dg_buf_printf(&u, "%s&page=%lld", url, (long long)p);
+		if (!(s = dg_buf_detach(&u))) {
+			dg_collector_failed(&c->base, url, "out of memory");
+			dg_collect_job_free(pj);
+			break;
+		}
+		get_page(c, s, pj);
+		free(s);
 	}
+}
+
+/* The other pages of a first page (2 .. the last within the cap). */
+static void other_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items)
+{
+	queue_pages(c, j, resp->url, 2, dg_pulls_last_page(dg_collect_total(resp->json), json_array_size(items)), 0);
+}
+
+/* An over-cap window read newest first too: the pages holding what the
+ * oldest-first reading cannot reach. */
+static void newest_pages(collect *c, page_job *j, const dg_http_response *resp, json_t *items, int64_t total)
+{
+	const char *asc = strstr(resp->url, "&order=asc");
+	dg_buf url = DG_BUF_INIT;
+	char *u;
+
+	if (!asc)
+		return;
+	dg_buf_printf(&url, "%.*s&order=desc%s", (int)(asc - resp->url), resp->url, asc + 10);
+	if (!(u = dg_buf_detach(&url))) {
+		dg_collector_failed(&c->base, resp->url, "out of memory");
+		return;
+	}
+	queue_pages(c, j, u, 1, dg_pulls_last_page(total - SEARCH_CAP, json_array_size(items)), 1);
+	free(u);
+}
+
+/* 1 when a newest-first page is not newest first (a server that ignores
+ * order=desc): its window is then split instead. */
+static int not_descending(json_t *items)
+{
+	int ok1, ok2;
+	size_t n = json_array_size(items);
+	int64_t first, last;
+
+	if (n < 2)
+		return 0;
+	first = dg_collect_time_of(json_array_get(items, 0), "created_at", &ok1);
+	last = dg_collect_time_of(json_array_get(items, n - 1), "created_at", &ok2);
+	return ok1 && ok2 && first < last;
 }
 
 static void merged_page(page_job *j, const dg_http_response *resp, int err, const char *msg)
 {
 	collect *c = j->c;
-	json_t *items, *item;
+	json_t *items;
 	int64_t mid = 0, total;
-	size_t i;
 	int how = DG_PULLS_FITS;
 
 	if (err) {
@@ -278,6 +363,13 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 	total = dg_collect_total(resp->json);
 	if (j->first_page)
 		how = dg_pulls_split(total, j->lo, j->hi, &mid);
+	if (how == DG_PULLS_SPLIT && total <= 2 * SEARCH_CAP) {
+		how = DG_PULLS_FITS;  /* read from both ends */
+		newest_pages(c, j, resp, items, total);
+	}
+	if (j->desc == 2 && not_descending(items) &&
+	    dg_pulls_split(SEARCH_CAP + 1, j->lo, j->hi, &mid) == DG_PULLS_SPLIT)
+		how = DG_PULLS_SPLIT;  /* once per window: only its first newest-first page splits */
 	if (how == DG_PULLS_SPLIT) {
 		dg_pulls_search(c, j->name, j->lo, mid);
 		dg_pulls_search(c, j->name, mid, j->hi);
@@ -298,8 +390,7 @@ static void merged_page(page_job *j, const dg_http_response *resp, int err, cons
 		dg_json_appendf(c->base.warnings,
 				"%s: GitHub reported incomplete search results; some merged pull requests may be missing",
 				resp->url);
-	json_array_foreach(items, i, item)
-		record_pull(c, item);
+	dg_pulls_record(c, items);
 	if (j->first_page && resp->next_url)
 		other_pages(c, j, resp, items);
 	dg_collect_job_free(j);
@@ -311,9 +402,10 @@ static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int er
 
 	(void)h;
 	merged_page(ud, resp, err, msg);
-	/* The last page in: who contributed is known, so the contributor
-	 * searches can run while release listings are still arriving. */
-	if (--c->merged_pending == 0)
+	/* The last page in: who contributed is known (once the watched set is),
+	 * so the contributor searches can run while release listings are still
+	 * arriving. */
+	if (--c->merged_pending == 0 && c->repos_done && !c->repos_failed)
 		dg_collect_contributors(c);
 }
 

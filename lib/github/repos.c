@@ -43,10 +43,21 @@ static void add_repo(collect *c, json_t *r, int explicit)
 	free(key);
 }
 
+/* One listing (all its pages) or single repository done; `warned`: the
+ * index its failure took in the warnings, (size_t)-1 when it did not fail. */
+static void listing_done(collect *c, size_t warned)
+{
+	if (warned != (size_t)-1 && !c->repos_warning && warned < json_array_size(c->base.warnings))
+		c->repos_warning = warned + 1;
+	if (--c->repos_pending == 0)
+		dg_collect_repos_done(c);
+}
+
 static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
 {
 	page_job *j = ud;
 	collect *c = j->c;
+	size_t warned = json_array_size(c->base.warnings);
 	json_t *list = dg_collect_listing(j, resp, err, msg, "organisation not found (github.orgs)",
 					  "expected a JSON array of repositories");
 	size_t i;
@@ -56,18 +67,25 @@ static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int
 	if (!list) {
 		if (err == DG_HTTP_ERR_NOT_FOUND)
 			dg_json_appendf(c->base.warnings, "%s", msg);
+		listing_done(c, warned);
 		return;
 	}
 	json_array_foreach(list, i, r)
 		add_repo(c, r, 0);
 	j->first_page = 0;
-	dg_collect_next(j, resp->next_url, on_org_repos);
+	if (resp->next_url) {
+		dg_collect_next(j, resp->next_url, on_org_repos);
+	} else {
+		dg_collect_job_free(j);
+		listing_done(c, (size_t)-1);
+	}
 }
 
 static void on_repo(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
 {
 	page_job *j = ud;
 	collect *c = j->c;
+	size_t warned = json_array_size(c->base.warnings);
 
 	(void)h;
 	if (err)
@@ -78,6 +96,7 @@ static void on_repo(dg_http *h, void *ud, const dg_http_response *resp, int err,
 	else
 		add_repo(c, resp->json, 1);
 	dg_collect_job_free(j);
+	listing_done(c, warned);
 }
 
 void dg_repos_queue(collect *c)
@@ -88,15 +107,19 @@ void dg_repos_queue(collect *c)
 		char *url = dg_collector_api(&c->base, "/orgs/%s/repos?type=%s&per_page=100", cfg->orgs.v[i],
 					     cfg->include_forks ? "all" : "sources");
 
-		dg_collector_get(&c->base, url, 0, on_org_repos, dg_collect_job_new(c, cfg->orgs.v[i]),
-				 dg_collect_job_free);
+		if (dg_collector_get(&c->base, url, 0, on_org_repos, dg_collect_job_new(c, cfg->orgs.v[i]),
+				     dg_collect_job_free) == 0)
+			c->repos_pending++;
 		free(url);
 	}
 	for (size_t i = 0; i < cfg->repos.n; i++) {
 		char *url = dg_collector_api(&c->base, "/repos/%s", cfg->repos.v[i]);
 
-		dg_collector_get(&c->base, url, 0, on_repo, dg_collect_job_new(c, cfg->repos.v[i]),
-				 dg_collect_job_free);
+		if (dg_collector_get(&c->base, url, 0, on_repo, dg_collect_job_new(c, cfg->repos.v[i]),
+				     dg_collect_job_free) == 0)
+			c->repos_pending++;
 		free(url);
 	}
+	if (c->repos_pending == 0)
+		dg_collect_repos_done(c);
 }

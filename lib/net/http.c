@@ -25,6 +25,9 @@
 #define SECONDARY_FIRST_WAIT_MS 60000   /* GitHub: wait at least a minute without Retry-After */
 
 enum resource { RES_CORE, RES_SEARCH, RES_COUNT };
+/* Start order among ready requests: the critical path (searches) first,
+ * then GitHub's other requests, then feeds. */
+enum { PRIO_SEARCH, PRIO_CORE, PRIO_RAW };
 static const char *const resource_names[RES_COUNT] = {"core", "search"};
 
 /* The pages of one paginated list: the URLs fetched (a Link loop ends it). */
@@ -64,15 +67,11 @@ typedef struct request {
 	int raw;                 /* not GitHub JSON: no token, body passed as is */
 	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
 	size_t post_len;
+	int counted;             /* in flight against its bucket */
+	int prio;                /* PRIO_*: lower starts first */
 	char *content_type;
 	char *message;           /* the error body's "message" (json_message) */
 } request;
-
-typedef struct rate_state {
-	long remaining;          /* -1 unknown */
-	long limit;
-	long long reset;         /* epoch seconds */
-} rate_state;
 
 struct dg_http {
 	dg_http_opts opts;
@@ -80,7 +79,7 @@ struct dg_http {
 	request *queue_head, *queue_tail;   /* waiting to start */
 	request *running;                   /* transfers under way */
 	int active;
-	rate_state rate[RES_COUNT];
+	dg_rate rate[RES_COUNT];
 	long long blocked_until_ms[RES_COUNT];
 	int fatal;
 	char *fatal_message;     /* why the run stops; NULL until then */
@@ -182,8 +181,6 @@ int dg_http_new(const dg_http_opts *opts, dg_http **out)
 		h->opts.max_pages = DEFAULT_MAX_PAGES;
 	if (h->opts.timeout > 0)
 		h->deadline_ms = now_ms() + h->opts.timeout * 1000LL;
-	for (int i = 0; i < RES_COUNT; i++)
-		h->rate[i].remaining = -1;
 	h->stats.core_remaining = -1;
 	h->rng = (unsigned)time(NULL) ^ 0x9e3779b9u;
 	snprintf(h->user_agent, sizeof(h->user_agent), "digest/%s (+libcurl)", DG_VERSION);
@@ -217,6 +214,10 @@ void dg_http_free(dg_http *h)
 
 static void unlink_running(dg_http *h, request *r)
 {
+	if (r->counted) {
+		r->counted = 0;
+		h->rate[r->resource].in_flight--;
+	}
 	if (r->run_prev)
 		r->run_prev->run_next = r->run_next;
 	else if (h->running == r)
@@ -282,6 +283,7 @@ static int get(dg_http *h, const char *url, dg_http_cb cb, void *ud, int raw)
 	r->ud = ud;
 	r->raw = raw;
 	r->resource = !raw && strstr(url, "/search/") ? RES_SEARCH : RES_CORE;
+	r->prio = raw ? PRIO_RAW : r->resource == RES_SEARCH ? PRIO_SEARCH : PRIO_CORE;
 	dg_buf_init(&r->body, h->opts.max_body);
 	request_reset_response(r);
 	enqueue(h, r);
@@ -461,6 +463,10 @@ static int start_transfer(dg_http *h, request *r)
 		return dg_err_set(DG_ERR_FAIL, "libcurl: cannot start %s", url);
 	h->active++;
 	h->stats.requests++;
+	if (!r->raw) {
+		r->counted = 1;
+		h->rate[r->resource].in_flight++;
+	}
 	r->run_next = h->running;
 	if (h->running)
 		h->running->run_prev = r;
@@ -559,33 +565,61 @@ static void retry_later(dg_http *h, request *r, long delay_ms, const char *why)
 	enqueue(h, r);
 }
 
-static void note_rate(dg_http *h, request *r)
+static long long epoch_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The run stops: `res`'s bucket is empty until `reset`, beyond --max-wait. */
+static void set_fatal_exhausted(dg_http *h, int res, long long reset)
+{
+	long long secs = reset - (long long)time(NULL) + 1;
+	char when[64];
+
+	dg_http_format_time(reset, when, sizeof(when));
+	set_fatal(h, "GitHub API rate limit (%s) exhausted: it resets at %s (in %lld min), "
+		  "beyond --max-wait %d s; run again then",
+		  resource_names[res], when, (secs + 59) / 60, h->opts.max_wait);
+}
+
+/* What an answer says of its bucket (rate.c). */
+static void note_rate(dg_http *h, request *r, long status)
 {
 	int res = r->rl_resource >= 0 ? r->rl_resource : (int)r->resource;
+	dg_rate *b = &h->rate[res];
 
-	if (r->rl_remaining < 0)
+	if (r->raw)
 		return;
-	h->rate[res].remaining = r->rl_remaining;
-	h->rate[res].limit = r->rl_limit;
-	h->rate[res].reset = r->rl_reset;
-	if (r->rl_remaining == 0 && r->rl_reset > 0) {
-		/* The bucket is empty: hold its requests until the reset rather
-		 * than spend one to hear it (beyond max_wait, the 403 that comes
-		 * says when it resets). */
-		long long secs = r->rl_reset - (long long)time(NULL) + 1;
-		if (secs > 0 && secs <= h->opts.max_wait) {
-			char when[64];
-			h->blocked_until_ms[res] = now_ms() + secs * 1000;
-			dg_http_format_time(r->rl_reset, when, sizeof(when));
-			snprintf(h->wait_why, sizeof(h->wait_why), "the %s rate limit is used up (resets %s)",
-				 resource_names[res], when);
-		}
+	dg_rate_note(b, r->rl_remaining, r->rl_limit, r->rl_reset,
+		     status == 304 || (status >= 200 && status < 300));
+	if (res == RES_CORE && b->known == DG_RATE_KNOWN) {
+		h->stats.core_remaining = b->remaining;
+		h->stats.core_limit = b->limit;
+		h->stats.core_reset = b->reset;
 	}
-	if (res == RES_CORE) {
-		h->stats.core_remaining = r->rl_remaining;
-		h->stats.core_limit = r->rl_limit;
-		h->stats.core_reset = r->rl_reset;
+}
+
+/* 0 when a request of bucket `res` may start now; else the monotonic time to
+ * look again, or -1 to wait for an answer in flight. An empty bucket is
+ * waited for until its reset within --max-wait; beyond, the run stops. */
+static long long bucket_wait(dg_http *h, int res)
+{
+	long long until = dg_rate_wait(&h->rate[res], epoch_ms()), now = epoch_ms();
+	char when[64];
+
+	if (until <= 0)
+		return until;
+	if (until - now > h->opts.max_wait * 1000LL) {
+		set_fatal_exhausted(h, res, h->rate[res].reset);
+		return -1;
 	}
+	dg_http_format_time(h->rate[res].reset, when, sizeof(when));
+	snprintf(h->wait_why, sizeof(h->wait_why), "the %s rate limit is used up (resets %s)",
+		 resource_names[res], when);
+	return now_ms() + (until - now);
 }
 
 /* Body to JSON, answering the callback; malformed bodies are retried. */
@@ -675,7 +709,7 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 		     curl_easy_strerror(code), r->attempts);
 		return;
 	}
-	note_rate(h, r);
+	note_rate(h, r, status);
 	if (status != 304 && r->rl_remaining >= 0) {
 		if (r->resource == RES_SEARCH)
 			h->stats.search_used++;
@@ -740,17 +774,12 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 			wait_ms = r->retry_after * 1000LL;
 		} else if (r->rl_remaining == 0 && r->rl_reset > 0) {
 			long long secs = r->rl_reset - (long long)time(NULL) + 1;
-			char when[64];
 			why = "rate limit exhausted";
 			if (secs < 1)
 				secs = 1;
 			if (secs > h->opts.max_wait) {
-				dg_http_format_time(r->rl_reset, when, sizeof(when));
-				set_fatal(h,
-					  "GitHub API rate limit (%s) exhausted: it resets at %s (in %lld min), "
-					  "beyond --max-wait %d s; run again then",
-					  resource_names[r->rl_resource >= 0 ? r->rl_resource : (int)r->resource],
-					  when, (secs + 59) / 60, h->opts.max_wait);
+				set_fatal_exhausted(h, r->rl_resource >= 0 ? r->rl_resource : (int)r->resource,
+						    r->rl_reset);
 				fail(h, r, DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 				return;
 			}
@@ -812,30 +841,47 @@ static void serve_offline(dg_http *h, request *r)
 	fail(h, r, DG_HTTP_ERR_FAILED, "%s: not in the state store (offline run)", r->url);
 }
 
-/* Take the first queued request that may start now; NULL if none. */
+/* Take the queued request that may start now, of the best priority (the
+ * first queued among equals); NULL if none. */
 static request *dequeue_ready(dg_http *h, long long now, long long *next_wake)
 {
-	request *prev = NULL;
+	request *prev = NULL, *best = NULL, *best_prev = NULL;
+	long long bucket[RES_COUNT];
 
+	for (int i = 0; i < RES_COUNT; i++)
+		bucket[i] = h->opts.offline ? 0 : bucket_wait(h, i);
+	if (h->fatal)
+		return NULL;
 	for (request *r = h->queue_head; r; prev = r, r = r->next) {
 		long long t = r->not_before_ms;
 		if (h->blocked_until_ms[r->resource] > t)
 			t = h->blocked_until_ms[r->resource];
+		if (!r->raw && bucket[r->resource] && (bucket[r->resource] < 0 || bucket[r->resource] > t))
+			t = bucket[r->resource];
+		if (t < 0)
+			continue;  /* an answer will tell */
 		if (t > now) {
 			if (*next_wake < 0 || t < *next_wake)
 				*next_wake = t;
 			continue;
 		}
-		if (prev)
-			prev->next = r->next;
-		else
-			h->queue_head = r->next;
-		if (h->queue_tail == r)
-			h->queue_tail = prev;
-		r->next = NULL;
-		return r;
+		if (!best || r->prio < best->prio) {
+			best = r;
+			best_prev = prev;
+			if (r->prio == PRIO_SEARCH || h->opts.offline)
+				break;  /* offline, no path is critical: in the order asked */
+		}
 	}
-	return NULL;
+	if (!best)
+		return NULL;
+	if (best_prev)
+		best_prev->next = best->next;
+	else
+		h->queue_head = best->next;
+	if (h->queue_tail == best)
+		h->queue_tail = best_prev;
+	best->next = NULL;
+	return best;
 }
 
 /* The run's time is up: every queued and running request fails, naming the limit. */

@@ -24,4 +24,23 @@ void dg_http_format_time(long long t, char *out, size_t size);
 /* 1 when `needle` occurs in `hay`, ignoring ASCII case. */
 int dg_http_contains_ci(const char *hay, const char *needle);
 
+/* One rate bucket (rate.c): nothing heard yet (one request at a time until
+ * an answer tells), the answers' X-RateLimit-* figures, or a server that
+ * sends none (no accounting). Zeroed = unknown. */
+enum { DG_RATE_UNKNOWN, DG_RATE_KNOWN, DG_RATE_NONE };
+#define DG_RATE_RESET_MARGIN_MS 1000  /* our clock may run behind the server's */
+typedef struct dg_rate {
+	long remaining, limit;
+	long long reset;         /* epoch seconds */
+	int known;               /* DG_RATE_* */
+	int in_flight;           /* requests of the bucket started, not answered */
+} dg_rate;
+/* An answer's figures (remaining < 0 or reset <= 0: it had none; `success`:
+ * a 2xx or 304, the only answers whose silence means "no limits here"). */
+void dg_rate_note(dg_rate *b, long remaining, long limit, long long reset, int success);
+/* When a request of the bucket may start, counting those in flight: 0 now,
+ * -1 when an answer in flight will tell, else the epoch milliseconds the
+ * bucket is empty until (its reset plus a margin). */
+long long dg_rate_wait(dg_rate *b, long long now_epoch_ms);
+
 #endif

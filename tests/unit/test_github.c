@@ -172,6 +172,13 @@ static void test_author_batches(void)
 	CHECK(dg_newcomers_batch(p, 8, "org:acme") == 6, "six authors to a search (five ORs)");
 	CHECK(dg_newcomers_batch(p, 2, "org:acme") == 2, "fewer left: all of them");
 	CHECK(dg_newcomers_batch(p, 0, "org:acme") == 0, "none: an empty batch");
+	a[2].pulls = 20;
+	a[3].pulls = 10;
+	CHECK(dg_newcomers_batch(p, 8, "org:acme") == 3, "a busy author ends the batch before a second one");
+	CHECK(dg_newcomers_batch(p + 3, 5, "org:acme") == 5, "busy authors apart, the rest batched");
+	a[2].pulls = 100;
+	CHECK(dg_newcomers_batch(p + 2, 6, "org:acme") == 1, "however busy, an author is asked about");
+	a[2].pulls = a[3].pulls = 0;
 
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';

@@ -1,5 +1,6 @@
 /* Unit tests of what the HTTP client trusts of a server (lib/net/httptext.c):
- * which URLs carry the token, scrubbing, header numbers, Retry-After, Link. */
+ * which URLs carry the token, scrubbing, header numbers, Retry-After, Link;
+ * and its rate buckets (lib/net/rate.c). */
 #include "check.h"
 #include "net/httpint.h"
 
@@ -7,6 +8,43 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The rule of rate.c: a request starts only when the bucket covers it. */
+static void test_rate(void)
+{
+	dg_rate b = {0};
+	long long t = 1700000000LL * 1000, reset = 1700000060;
+
+	CHECK(dg_rate_wait(&b, t) == 0, "nothing heard: one request may start");
+	b.in_flight = 1;
+	CHECK(dg_rate_wait(&b, t) == -1, "nothing heard, one in flight: wait for its answer");
+	dg_rate_note(&b, 3, 10, reset, 1);
+	CHECK(b.known == DG_RATE_KNOWN && b.remaining == 3, "an answer's figures are taken");
+	b.in_flight = 2;
+	CHECK(dg_rate_wait(&b, t) == 0, "3 left, 2 in flight: one more may start");
+	b.in_flight = 3;
+	CHECK(dg_rate_wait(&b, t) == -1, "3 left, 3 in flight: wait for an answer");
+	dg_rate_note(&b, 5, 10, reset, 1);
+	CHECK(b.remaining == 3, "an answer out of order does not raise what is left in the window");
+	dg_rate_note(&b, 0, 10, reset, 1);
+	b.in_flight = 0;
+	CHECK(dg_rate_wait(&b, t) == reset * 1000 + DG_RATE_RESET_MARGIN_MS, "empty: wait until the reset");
+	CHECK(dg_rate_wait(&b, reset * 1000 + DG_RATE_RESET_MARGIN_MS) == 0 && b.known == DG_RATE_UNKNOWN,
+	      "past the reset: one request to learn the new window");
+	dg_rate_note(&b, 9, 10, reset, 1);
+	CHECK(b.known == DG_RATE_UNKNOWN, "a late answer from the window that is over says nothing");
+	dg_rate_note(&b, 9, 10, reset + 60, 1);
+	CHECK(b.known == DG_RATE_KNOWN && b.remaining == 9, "the next window's answer is taken");
+	dg_rate_note(&b, 2, 10, reset, 1);
+	CHECK(b.remaining == 9 && b.reset == reset + 60, "an older window's answer is ignored");
+
+	memset(&b, 0, sizeof(b));
+	dg_rate_note(&b, -1, -1, 0, 0);
+	CHECK(b.known == DG_RATE_UNKNOWN, "an error without figures proves nothing");
+	dg_rate_note(&b, -1, -1, 0, 1);
+	b.in_flight = 5;
+	CHECK(b.known == DG_RATE_NONE && dg_rate_wait(&b, t) == 0, "a server without figures: no accounting");
+}
 
 int main(void)
 {
@@ -73,5 +111,6 @@ int main(void)
 	CHECK(!strcmp(when, "an unknown time"), "a reset beyond year 9999: unknown, not garbage");
 	dg_http_format_time(1700000000, when, sizeof(when));
 	CHECK(!strcmp(when, "2023-11-14 22:13:20 UTC"), "a real reset: %s", when);
+	test_rate();
 	return check_done();
 }
