@@ -7,6 +7,7 @@
 #include "render/render.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,29 @@ static int cert_base(dg_buf *name, const char *login)
 	return dg_buf_error(name);
 }
 
-int dg_visuals_certificates(const dg_config *cfg, json_t *model, const char *out_dir, dg_fileset *files)
+/* The PNG of an SVG, from the store when the same SVG was rendered before
+ * (a certificate changes only with its text): rendering one is ~25 ms. */
+static int cached_png(dg_store *store, const char *svg, const char *name, char **png, size_t *len)
+{
+	unsigned long long h = 1469598103934665603ULL;  /* FNV-1a 64 */
+	size_t n = strlen(svg);
+	char key[64];
+	int err;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)svg[i]) * 1099511628211ULL;
+	snprintf(key, sizeof(key), "%016llx-%zu-%g", h, n, CERT_SCALE);
+	if (store && dg_store_kept_get(store, "certificate-png", key, png, len) == 1)
+		return 0;
+	if ((err = dg_image_svg_to_png(svg, n, CERT_SCALE, name, png, len)) < 0)
+		return err;
+	if (store && dg_store_kept_put(store, "certificate-png", key, *png, *len) < 0)
+		dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
+	return 0;
+}
+
+int dg_visuals_certificates(const dg_config *cfg, dg_store *store, json_t *model, const char *out_dir,
+			    dg_fileset *files)
 {
 	dg_buf dir = DG_BUF_INIT;
 	size_t i;
@@ -53,7 +76,7 @@ int dg_visuals_certificates(const dg_config *cfg, json_t *model, const char *out
 		dg_buf_printf(&link, "certificates/%s.png", dg_buf_cstr(&name));
 		if ((err = dg_buf_error(&file)) < 0 || (err = dg_buf_error(&link)) < 0 ||
 		    (err = dg_render_certificate(cfg, model, person, &svg)) < 0 ||
-		    (err = dg_image_svg_to_png(svg, strlen(svg), CERT_SCALE, dg_buf_cstr(&file), &png, &png_len)) < 0)
+		    (err = cached_png(store, svg, dg_buf_cstr(&file), &png, &png_len)) < 0)
 			goto next;
 		err = dg_fileset_add(files, dg_buf_cstr(&dir), dg_buf_cstr(&file), svg, strlen(svg), 0);
 		svg = NULL;

@@ -18,7 +18,8 @@
  * of `model` without a certificate of their own (the login reduced to
  * [A-Za-z0-9_-]); their certificate_url becomes the PNG's path, so the
  * Markdown links what WeChat and readers can show. Added to `files`. */
-int dg_visuals_certificates(const dg_config *cfg, json_t *model, const char *out_dir, dg_fileset *files);
+int dg_visuals_certificates(const dg_config *cfg, dg_store *store, json_t *model, const char *out_dir,
+			    dg_fileset *files);
 
 /* The cover (900x383: the title and the period) as PNG; caller frees. */
 int dg_visuals_cover(const dg_config *cfg, json_t *model, char **png, size_t *len);

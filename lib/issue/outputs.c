@@ -91,7 +91,8 @@ static int stage_json(outputs *o)
 /* Certificates first: the Markdown links their PNGs (lib/images/visuals.h). */
 static int stage_certificates(outputs *o)
 {
-	return dg_visuals_certificates(o->is->run->cfg, o->is->model, o->is->run->out_dir, o->is->files);
+	return dg_visuals_certificates(o->is->run->cfg, o->is->run->store, o->is->model, o->is->run->out_dir,
+				       o->is->files);
 }
 
 /* OUT/<kind>-<label>.cover.png, when configured or publishing. */
