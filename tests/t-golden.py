@@ -102,6 +102,11 @@ with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
             check(len(certs) == len(model["new_contributors"]) and
                   sorted(c[:-4] + ".png" for c in certs) == sorted(c for c in files if c.endswith(".png")),
                   "zh: one SVG and one PNG certificate per new contributor (%d)" % len(certs))
+            pngs = {c: read_bytes(os.path.join(ws.out, "certificates", c)) for c in files if c.endswith(".png")}
+            again = ws.run("--week", week, "--offline", "--format", "md")
+            check(again.returncode == 0 and all(read_bytes(os.path.join(ws.out, "certificates", c)) == b
+                                                for c, b in pngs.items()),
+                  "zh: a re-render writes the same PNG certificates (from the store's cache)", again.stderr)
             svg = read_bytes(os.path.join(ws.out, "certificates", sorted(certs)[0])).decode()
             check(svg.startswith("<svg") and "KubeSphere" in svg, "zh: the certificate names the community")
             md = ws.read("community-%s.md" % week)
