@@ -57,6 +57,10 @@ api_url = "http://127.0.0.1:$port"
 orgs = ["kubesphere"]
 bots = ["ks-ci-bot"]
 
+[[report.products]]
+name = "KubeSphere"
+repos = ["kubesphere/kubesphere", "kubesphere/console", "kubesphere/ks-installer"]
+
 [events]
 repos = ["kubesphere/community"]
 label = "event"
