@@ -160,7 +160,7 @@ static int keep_old(dg_file *f, const char *target)
 static void roll_back(dg_fileset *fs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char *target = dg_fileset_path(fs, i);
+		char *target = fs->v[i].same ? NULL : dg_fileset_path(fs, i);
 		if (!target)
 			continue;
 		if (fs->v[i].bak)
@@ -169,6 +169,23 @@ static void roll_back(dg_fileset *fs, size_t n)
 			unlink(target);
 		free(target);
 	}
+}
+
+/* 1 when dir/name already holds exactly these bytes: nothing to write (a
+ * re-render then costs no temporary, fsync or rename). */
+static int same_as_target(const dg_fileset *fs, size_t i)
+{
+	const dg_file *f = &fs->v[i];
+	char *target = dg_fileset_path(fs, i), *old = NULL;
+	size_t len = 0;
+	int same;
+
+	same = target && dg_output_read_file(target, f->len + 1, &old, &len) == 0 && len == f->len &&
+	       !memcmp(old, f->data, len);
+	dg_err_clear();
+	free(old);
+	free(target);
+	return same;
 }
 
 int dg_fileset_commit(dg_fileset *fs)
@@ -180,9 +197,13 @@ int dg_fileset_commit(dg_fileset *fs)
 
 	umask(mask);
 	for (size_t i = 0; i < fs->n && !err; i++)
-		err = write_temp(&fs->v[i], mode);
+		if (!(fs->v[i].same = same_as_target(fs, i)))
+			err = write_temp(&fs->v[i], mode);
 	for (; done < fs->n && !err; done++) {
-		char *target = dg_fileset_path(fs, done);
+		char *target;
+		if (fs->v[done].same)
+			continue;
+		target = dg_fileset_path(fs, done);
 		if (!target) {
 			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 			break;

@@ -5,7 +5,8 @@
  * fsyncs them all, and only then renames them into place, keeping each old
  * file (a hard link) until every rename has succeeded. Any failure leaves
  * every target as it was and removes the temporaries; those a killed run
- * left are removed by the next write of the same file. */
+ * left are removed by the next write of the same file. A target that holds
+ * exactly the new contents already is left alone (no write, no fsync). */
 #ifndef DG_FILESET_H
 #define DG_FILESET_H
 
@@ -19,6 +20,7 @@ typedef struct dg_file {
 	char *tmp;               /* during commit: the temporary path */
 	char *bak;               /* during commit: the old contents, kept until all are in place */
 	int existed;             /* during commit: the target existed before */
+	int same;                /* during commit: the target holds these bytes already (left alone) */
 } dg_file;
 
 typedef struct dg_fileset {

@@ -93,10 +93,21 @@ static void test_fileset(const char *root)
 	free(b);
 	dg_fileset_clear(&fs);
 
+	/* The same contents again: the file is left alone (no new inode). */
+	{
+		struct stat before, after;
+		int ok = stat(path_of(out, "a.md"), &before) == 0;
+		CHECK(dg_fileset_add(&fs, out, "a.md", strdup("alpha\n"), 6, 1) == 0 && dg_fileset_commit(&fs) == 0,
+		      "the same file committed again");
+		CHECK(ok && stat(path_of(out, "a.md"), &after) == 0 && after.st_ino == before.st_ino,
+		      "an unchanged file is not rewritten");
+		dg_fileset_clear(&fs);
+	}
+
 	/* A killed run's temporaries are removed by the next write of the same file. */
 	spit(path_of(out, ".a.md.tmp.4242"), "half");
 	spit(path_of(out, ".other.md.tmp.4242"), "someone else's");
-	CHECK(dg_fileset_add(&fs, out, "a.md", strdup("alpha\n"), 6, 1) == 0 && dg_fileset_commit(&fs) == 0,
+	CHECK(dg_fileset_add(&fs, out, "a.md", strdup("alpha!\n"), 7, 1) == 0 && dg_fileset_commit(&fs) == 0,
 	      "rewritten");
 	CHECK(access(path_of(out, ".a.md.tmp.4242"), F_OK) != 0, "the stale temporary of a.md is gone");
 	CHECK(access(path_of(out, ".other.md.tmp.4242"), F_OK) == 0, "another file's temporary is left alone");
@@ -110,7 +121,7 @@ static void test_fileset(const char *root)
 	CHECK(dg_fileset_commit(&fs) < 0, "commit fails: %s", dg_err_last());
 	CHECK(strstr(dg_err_last(), "blocker") != NULL, "the message names the path: %s", dg_err_last());
 	a = slurp(path_of(out, "a.md"));
-	CHECK_STR(a, "alpha\n", "the first target is unchanged");
+	CHECK_STR(a, "alpha!\n", "the first target is unchanged");
 	CHECK(hidden_entries(out) == 0, "temporaries removed after the failure");
 	free(a);
 	dg_fileset_clear(&fs);
