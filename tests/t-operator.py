@@ -60,6 +60,20 @@ try:
           "digest.partial_note = false leaves the note out", p.stderr)
     open(ws.config, "w").write(cfg)
 
+    # An offline re-render reads the kept collection, and any change of the config makes another.
+    p = run(ws, "normal")
+    online = ws.read("community-2021-W49.md")
+    p = run(ws, "normal", "--offline")
+    check(p.returncode == 0 and ws.read("community-2021-W49.md") == online,
+          "an offline re-render gives the same issue", p.stderr)
+    cfg = open(ws.config).read()
+    open(ws.config, "w").write(cfg.replace("[github]\n", '[github]\nexclude_repos = ["o/r"]\n', 1))
+    p = run(ws, "normal", "--offline")
+    # (this server sends no ETag, so nothing else is cached: the collectors run and find nothing)
+    check("v1.0.0" in online and (p.returncode != 0 or "v1.0.0" not in ws.read("community-2021-W49.md"))
+          and "not in the state store" in p.stderr, "a changed config is not served the kept collection", p.stderr)
+    open(ws.config, "w").write(cfg)
+
     # Nothing collected: the good issue of that period is kept.
     p = run(ws, "normal")
     good = ws.read("community-2021-W49.md")

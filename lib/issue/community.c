@@ -2,17 +2,68 @@
  * contributors and events of the period (lib/github/), modelled by
  * lib/model/model.c. */
 #include "issue/pipeline.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/output.h"
 #include "github/collect.h"
 #include "model/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What a complete collection of this period gave, kept in the store under
+ * the period, the API and the config file's exact bytes: an offline
+ * re-render parses that one value instead of every cached response. Any
+ * change of the config makes another key. */
+static char *collected_key(const dg_run *run)
+{
+	unsigned long long h = 1469598103934665603ULL;  /* FNV-1a 64 of the config file */
+	char *text = NULL;
+	size_t len = 0;
+	dg_buf key = DG_BUF_INIT;
+
+	if (run->cfg->path && dg_output_read_file(run->cfg->path, 16u << 20, &text, &len) < 0)
+		len = 0;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+	free(text);
+	dg_err_clear();
+	if (dg_buf_printf(&key, "%lld..%lld %s %016llx-%zu", (long long)run->win->since, (long long)run->win->until,
+			  run->cfg->api_url, h, len) < 0) {
+		dg_buf_free(&key);
+		return NULL;
+	}
+	return dg_buf_detach(&key);
+}
 
 static int collect(dg_issue *is)
 {
 	const dg_run *run = is->run;
 	dg_collect_result res = {0};
-	int err = dg_collect_community(run->cfg, run->http, run->store, run->win->since, run->win->until, &res);
+	char *key = collected_key(run), *kept = NULL;
+	size_t len;
+	int err;
 
-	if (err < 0)
+	if (key && dg_http_offline(run->http) &&
+	    dg_store_kept_get(run->store, "collected-community", key, &kept, &len) == 1 &&
+	    (is->data = json_loadb(kept, len, 0, NULL))) {
+		free(kept);
+		free(key);
+		return 0;
+	}
+	free(kept);
+	err = dg_collect_community(run->cfg, run->http, run->store, run->win->since, run->win->until, &res);
+	if (err < 0) {
+		free(key);
 		return err;
+	}
+	if (key && !res.failed_sources && !dg_http_offline(run->http)) {
+		char *dump = json_dumps(res.data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (!dump || dg_store_kept_put(run->store, "collected-community", key, dump, strlen(dump)) < 0)
+			dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
+		free(dump);
+	}
+	free(key);
 	is->data = res.data;
 	is->failed_sources += res.failed_sources;
 	json_array_extend(is->failures, res.failures);

@@ -197,6 +197,11 @@ int dg_http_new(const dg_http_opts *opts, dg_http **out)
 	return 0;
 }
 
+int dg_http_offline(const dg_http *h)
+{
+	return h->opts.offline;
+}
+
 void dg_http_free(dg_http *h)
 {
 	if (!h)
@@ -980,18 +985,4 @@ int dg_http_run(dg_http *h)
 void dg_http_get_stats(const dg_http *h, dg_http_stats *out)
 {
 	*out = h->stats;
-}
-
-void dg_http_format_summary(const dg_http *h, char *out, size_t size)
-{
-	const dg_http_stats *s = &h->stats;
-	char reset[64] = "", left[192] = "";
-
-	if (s->core_reset > 0)
-		dg_http_format_time(s->core_reset, reset, sizeof(reset));
-	if (s->core_remaining >= 0)
-		snprintf(left, sizeof(left), ", %ld of %ld left (resets %s)", s->core_remaining,
-			 s->core_limit, reset);
-	snprintf(out, size, "%ld requests (%ld not modified), %ld retries; quota used %ld core + %ld search%s",
-		 s->requests, s->not_modified, s->retries, s->core_used, s->search_used, left);
 }

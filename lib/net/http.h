@@ -67,6 +67,8 @@ typedef void (*dg_http_cb)(dg_http *h, void *ud, const dg_http_response *resp, i
 			   const char *message);
 
 int dg_http_new(const dg_http_opts *opts, dg_http **out);
+/* 1 when the client sends nothing (--offline). */
+int dg_http_offline(const dg_http *h);
 void dg_http_free(dg_http *h);             /* accepts NULL */
 
 /* Queue a GET of `url` (absolute). The callback is called exactly once.

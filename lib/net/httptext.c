@@ -207,3 +207,19 @@ int dg_http_contains_ci(const char *hay, const char *needle)
 			return 1;
 	return 0;
 }
+
+/* The end-of-run summary line (lib/net/http.h). */
+void dg_http_format_summary(const dg_http *h, char *out, size_t size)
+{
+	dg_http_stats st, *s = &st;
+	char reset[64] = "", left[192] = "";
+
+	dg_http_get_stats(h, &st);
+	if (s->core_reset > 0)
+		dg_http_format_time(s->core_reset, reset, sizeof(reset));
+	if (s->core_remaining >= 0)
+		snprintf(left, sizeof(left), ", %ld of %ld left (resets %s)", s->core_remaining,
+			 s->core_limit, reset);
+	snprintf(out, size, "%ld requests (%ld not modified), %ld retries; quota used %ld core + %ld search%s",
+		 s->requests, s->not_modified, s->retries, s->core_used, s->search_used, left);
+}
