@@ -354,3 +354,12 @@ int dg_text_cjk_space(const char *in, size_t n, dg_buf *out)
 	}
 	return err;
 }
+
+uint64_t dg_text_hash(const void *p, size_t n)
+{
+	uint64_t h = DG_TEXT_HASH_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		h = dg_text_hash_byte(h, ((const unsigned char *)p)[i]);
+	return h;
+}

@@ -91,4 +91,14 @@ int dg_text_cjk_space(const char *s, size_t n, dg_buf *out);
  * when out of memory. */
 char *dg_text_lower(const char *s);
 
+/* FNV-1a, 64 bits, for hash tables and cache keys (not for security):
+ * h = DG_TEXT_HASH_INIT, then h = dg_text_hash_byte(h, c) per byte, or
+ * dg_text_hash over a whole span. */
+#define DG_TEXT_HASH_INIT 14695981039346656037ULL
+static inline uint64_t dg_text_hash_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 1099511628211ULL;
+}
+uint64_t dg_text_hash(const void *p, size_t n);
+
 #endif

@@ -1,6 +1,7 @@
 /* tomltree.c - the TOML tree: nodes, tables (in document order, hashed
  * when large), arrays, freeing, and the accessors of toml.h. */
 #include "config/toml.h"
+#include "base/text.h"
 #include "config/tomlint.h"
 #include "base/err.h"
 
@@ -58,14 +59,7 @@ void dg_toml_free(dg_toml *v)
 
 static size_t key_hash(const char *k, size_t n)
 {
-	uint64_t h = 14695981039346656037u; /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)k[i];
-		h *= 1099511628211u;
-	}
-	return (size_t)h;
+	return (size_t)dg_text_hash(k, n);
 }
 
 static void slot_put(size_t *slots, size_t nslots, const struct entry *e, size_t idx)

@@ -284,7 +284,8 @@ void dg_collect_repos_done(collect *c)
 	if (c->repos_done)
 		return;
 	c->repos_done = 1;
-	if (cfg->orgs.n + cfg->repos.n > 0 && json_object_size(c->repos) == 0 && c->base.failed) {
+	if (cfg->orgs.n + cfg->repos.n > 0 && json_object_size(c->repos) == 0 &&
+	    json_array_size(c->base.failures)) {
 		c->repos_failed = 1;
 		return;
 	}
@@ -389,7 +390,6 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 
 	if (!(out->data = assemble(&c)))
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
-	out->failed_sources = c.base.failed;
 	out->failures = json_incref(c.base.failures);
 done:
 	dg_scope_groups_free(c.groups);

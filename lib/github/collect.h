@@ -18,8 +18,8 @@
 typedef struct dg_collect_result {
 	json_t *data;            /* {"repos","releases","merged_pulls","contributors",
 				     "new_contributors","events":{"past","upcoming"},"warnings"}; caller decrefs */
-	int failed_sources;      /* sources that could not be read (exit code 3) */
-	json_t *failures;        /* their messages; caller decrefs */
+	json_t *failures;        /* the sources that could not be read (exit code 3): their
+				    messages; caller decrefs */
 } dg_collect_result;
 
 /* Returns 0 (result filled, possibly with failed sources), or <0 when nothing

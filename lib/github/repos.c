@@ -1,6 +1,7 @@
 /* repos.c - which repositories are watched: the orgs' listings minus
  * exclusions (archived and forks unless asked for), plus the extra repos. */
 #include "github/collectint.h"
+#include "base/text.h"
 #include "base/err.h"
 #include "base/jsonx.h"
 
@@ -9,7 +10,7 @@
 
 const char *dg_repos_watched(collect *c, const char *full_name)
 {
-	char *key = dg_collector_key(full_name);
+	char *key = dg_text_lower(full_name);
 	json_t *r = key ? json_object_get(c->repos, key) : NULL;
 
 	free(key);
@@ -33,7 +34,7 @@ static void add_repo(collect *c, json_t *r, int explicit)
 	}
 	if (dg_strv_contains_ci(&cfg->exclude_repos, full))
 		return;
-	if (!(key = dg_collector_key(full))) {
+	if (!(key = dg_text_lower(full))) {
 		dg_collector_failed(&c->base, full, "out of memory");
 		return;
 	}

@@ -1,6 +1,7 @@
 /* scope.c - the watched set as search qualifiers: the groups every search
  * runs in, and the key the contributor table knows the set by. */
 #include "github/collectint.h"
+#include "base/text.h"
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -66,7 +67,7 @@ static int add_parts(char **parts, size_t *k, const char *prefix, const dg_strv 
 {
 	for (size_t i = 0; i < names->n; i++) {
 		dg_buf b = DG_BUF_INIT;
-		char *low = dg_collector_key(names->v[i]);
+		char *low = dg_text_lower(names->v[i]);
 
 		if (!low)
 			return dg_err_set(DG_ERR_NOMEM, "out of memory");

@@ -1,6 +1,7 @@
 /* What the Cloud Native Weekly asks GitHub: releases of watched repositories,
  * project searches by topic, facts of the editor's projects, latest releases. */
 #include "github/weekly.h"
+#include "base/text.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
@@ -110,7 +111,7 @@ static void on_topic_search(dg_http *h, void *ud, const dg_http_response *resp, 
 		return;
 	}
 	json_array_foreach(items, i, r) {
-		char *key = dg_collector_key(dg_json_str(r, "full_name"));
+		char *key = dg_text_lower(dg_json_str(r, "full_name"));
 		if (key && !json_is_true(json_object_get(r, "fork")) && !json_is_true(json_object_get(r, "archived")) &&
 		    !json_object_get(j->facts, key)) {
 			json_object_set(j->facts, key, r);
@@ -125,7 +126,7 @@ static void on_repo_facts(dg_http *h, void *ud, const dg_http_response *resp, in
 {
 	gh_job *j = ud;
 	dg_collector *c = j->c;
-	char *key = dg_collector_key(j->name);
+	char *key = dg_text_lower(j->name);
 
 	(void)h;
 	if (err || !json_is_object(resp->json))
@@ -143,7 +144,7 @@ static void on_latest(dg_http *h, void *ud, const dg_http_response *resp, int er
 {
 	gh_job *j = ud;
 	dg_collector *c = j->c;
-	char *key = dg_collector_key(j->name);
+	char *key = dg_text_lower(j->name);
 	json_t *best = NULL, *r;
 	int64_t best_t = 0, t;
 	size_t i;

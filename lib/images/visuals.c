@@ -1,5 +1,6 @@
 /* The images of an issue, from SVG templates (librsvg) and fetched avatars. */
 #include "images/visuals.h"
+#include "base/text.h"
 #include "images/image.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -36,14 +37,11 @@ static int cert_base(dg_buf *name, const char *login)
  * (a certificate changes only with its text): rendering one is ~25 ms. */
 static int cached_png(dg_store *store, const char *svg, const char *name, char **png, size_t *len)
 {
-	unsigned long long h = 1469598103934665603ULL;  /* FNV-1a 64 */
 	size_t n = strlen(svg);
 	char key[64];
 	int err;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)svg[i]) * 1099511628211ULL;
-	snprintf(key, sizeof(key), "%016llx-%zu-%g", h, n, CERT_SCALE);
+	snprintf(key, sizeof(key), "%016llx-%zu-%g", (unsigned long long)dg_text_hash(svg, n), n, CERT_SCALE);
 	if (store && dg_store_kept_get(store, "certificate-png", key, png, len) == 1)
 		return 0;
 	if ((err = dg_image_svg_to_png(svg, n, CERT_SCALE, name, png, len)) < 0)
@@ -249,7 +247,9 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_sto
 		/* A last row that is not full is centred. */
 		size_t x0 = (POSTER_W - (in_row < POSTER_COLS ? in_row : POSTER_COLS) * POSTER_CELL_W) / 2;
 		char *uri = avatar_data_uri(&got[i], login, warnings);
-		char initial[2] = {login[0] ? login[0] : '?', 0};
+		/* The letter shown without an avatar: ASCII only (a byte of a longer
+		 * UTF-8 character alone would not be text). */
+		char initial[2] = {(unsigned char)login[0] >= 0x21 && (unsigned char)login[0] < 0x7f ? login[0] : '?', 0};
 		json_int_t cx = (json_int_t)(x0 + col * POSTER_CELL_W + POSTER_CELL_W / 2),
 			   cy = (json_int_t)(POSTER_TOP + row * POSTER_CELL_H + 60);
 		json_t *p = json_pack("{s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "login", login,

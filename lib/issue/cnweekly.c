@@ -171,7 +171,6 @@ static int model(dg_issue *is)
 	warn_to_write(is->run->cfg, json_object_get(is->model, "to_write"), c->col.warnings);
 	json_object_set(is->model, "warnings", c->col.warnings);
 	is->warnings = json_incref(c->col.warnings);
-	is->failed_sources += c->col.failed;
 	json_array_extend(is->failures, c->col.failures);
 	return 0;
 }

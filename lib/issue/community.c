@@ -2,6 +2,7 @@
  * contributors and events of the period (lib/github/), modelled by
  * lib/model/model.c. */
 #include "issue/pipeline.h"
+#include "base/text.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/output.h"
@@ -17,19 +18,18 @@
  * change of the config makes another key. */
 static char *collected_key(const dg_run *run)
 {
-	unsigned long long h = 1469598103934665603ULL;  /* FNV-1a 64 of the config file */
 	char *text = NULL;
 	size_t len = 0;
 	dg_buf key = DG_BUF_INIT;
+	int err;
 
 	if (run->cfg->path && dg_output_read_file(run->cfg->path, 16u << 20, &text, &len) < 0)
 		len = 0;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+	err = dg_buf_printf(&key, "%lld..%lld %s %016llx-%zu", (long long)run->win->since, (long long)run->win->until,
+			    run->cfg->api_url, (unsigned long long)dg_text_hash(text, len), len);
 	free(text);
 	dg_err_clear();
-	if (dg_buf_printf(&key, "%lld..%lld %s %016llx-%zu", (long long)run->win->since, (long long)run->win->until,
-			  run->cfg->api_url, h, len) < 0) {
+	if (err < 0) {
 		dg_buf_free(&key);
 		return NULL;
 	}
@@ -57,7 +57,7 @@ static int collect(dg_issue *is)
 		free(key);
 		return err;
 	}
-	if (key && !res.failed_sources && !dg_http_offline(run->http)) {
+	if (key && !json_array_size(res.failures) && !dg_http_offline(run->http)) {
 		char *dump = json_dumps(res.data, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (!dump || dg_store_kept_put(run->store, "collected-community", key, dump, strlen(dump)) < 0)
 			dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
@@ -65,7 +65,6 @@ static int collect(dg_issue *is)
 	}
 	free(key);
 	is->data = res.data;
-	is->failed_sources += res.failed_sources;
 	json_array_extend(is->failures, res.failures);
 	json_decref(res.failures);
 	return 0;

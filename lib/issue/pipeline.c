@@ -20,11 +20,13 @@ static int mark_partial(dg_issue *is)
 	dg_buf path = DG_BUF_INIT;
 	int exists;
 
-	json_object_set_new(is->model, "partial", json_boolean(is->failed_sources > 0));
+	size_t failed = json_array_size(is->failures);
+
+	json_object_set_new(is->model, "partial", json_boolean(failed > 0));
 	json_object_set(is->model, "failed_sources", is->failures);
-	json_object_set_new(is->model, "failed_count", json_integer(is->failed_sources));
-	json_object_set_new(is->model, "show_partial_note", json_boolean(is->failed_sources > 0 && run->cfg->partial_note));
-	if (!is->failed_sources || run->draft || !is->kind->empty || !is->kind->empty(is))
+	json_object_set_new(is->model, "failed_count", json_integer((json_int_t)failed));
+	json_object_set_new(is->model, "show_partial_note", json_boolean(failed > 0 && run->cfg->partial_note));
+	if (!failed || run->draft || !is->kind->empty || !is->kind->empty(is))
 		return 0;
 	if (dg_buf_printf(&path, "%s/%s-%s.", run->out_dir, is->kind->name, run->win->label) < 0)
 		return dg_buf_error(&path);
@@ -39,7 +41,7 @@ static int mark_partial(dg_issue *is)
 		return 0;
 	return dg_err_set(DG_ERR_FAIL, "the %s issue %s: nothing was collected (%d source%s failed): "
 			  "the issue already written for that period is kept", is->kind->name, run->win->label,
-			  is->failed_sources, is->failed_sources == 1 ? "" : "s");
+			  (int)failed, failed == 1 ? "" : "s");
 }
 
 /* Fail before any request when the output cannot be written. */
@@ -178,11 +180,10 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 		err = dg_issue_build(run, kinds[n], &files, &issues[n]);
 		if (issues[n] && issues[n]->warnings)
 			json_array_extend(res->warnings, issues[n]->warnings);
-		if (issues[n]) {
-			res->failed_sources += issues[n]->failed_sources;
+		if (issues[n])
 			json_array_extend(res->failures, issues[n]->failures);
-		}
 	}
+	res->failed_sources = (int)json_array_size(res->failures);
 	if (!err) {
 		dg_progress_phase("write");
 		err = dg_fileset_commit(&files);

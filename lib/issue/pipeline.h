@@ -58,8 +58,8 @@ typedef struct dg_issue {
 	json_t *model;           /* set by kind->model */
 	json_t *warnings;        /* array of strings, shown to the user (the model's "warnings") */
 	int number;              /* the issue's number, set before kind->model */
-	int failed_sources;      /* sources that could not be read (exit code 3) */
-	json_t *failures;        /* their messages (new array owned by the issue) */
+	json_t *failures;        /* the sources that could not be read (exit code 3): their
+				    messages (new array owned by the issue) */
 	dg_fileset *files;       /* what the run writes (shared by its issues) */
 	dg_numbering nb;         /* how the number was found */
 } dg_issue;
@@ -92,7 +92,7 @@ typedef struct dg_issue_result {
 	json_t *written;         /* paths of the files written (listed ones), new array */
 	json_t *warnings;        /* of every issue built, in order; new array */
 	json_t *failures;        /* the failed sources' messages, in order; new array */
-	int failed_sources;
+	int failed_sources;      /* their count */
 } dg_issue_result;
 
 /* Build one issue of each of `kinds` (NULL-terminated), write all their

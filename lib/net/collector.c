@@ -2,7 +2,6 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
-#include "base/text.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -42,7 +41,6 @@ void dg_collector_clear(dg_collector *c)
 
 void dg_collector_failed(dg_collector *c, const char *what, const char *message)
 {
-	c->failed++;
 	dg_json_appendf(c->warnings, "%s: %s", what, message);
 	json_array_append(c->failures, json_array_get(c->warnings, json_array_size(c->warnings) - 1));
 }
@@ -82,9 +80,4 @@ int dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, v
 		job_free(job);
 	}
 	return err < 0 ? err : 0;
-}
-
-char *dg_collector_key(const char *name)
-{
-	return dg_text_lower(name);
 }

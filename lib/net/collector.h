@@ -21,8 +21,8 @@ typedef struct dg_collector {
 	int64_t since, until;
 	char *api;               /* github.api_url without a trailing '/' */
 	json_t *warnings;        /* array of strings, in the order they happened */
-	json_t *failures;        /* the failed sources' messages (also among the warnings) */
-	int failed;              /* sources that could not be read */
+	json_t *failures;        /* the sources that could not be read: their messages (also among
+				    the warnings); their count is the array's size */
 } dg_collector;
 
 int dg_collector_init(dg_collector *c, const dg_config *cfg, dg_http *http, dg_store *store,
@@ -43,8 +43,5 @@ char *dg_collector_api(const dg_collector *c, const char *fmt, ...)
  * freed with job_free and the result is <0. */
 int dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, void *job,
 		      void (*job_free)(void *));
-
-/* A lower-case copy, the key repositories are known by; caller frees. */
-char *dg_collector_key(const char *name);
 
 #endif

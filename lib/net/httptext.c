@@ -4,7 +4,7 @@
 #include "net/httpint.h"
 #include "net/http.h"
 #include "base/buf.h"
-#include "base/progress.h"
+#include "base/err.h"
 
 #include <curl/curl.h>
 #include <limits.h>
@@ -139,16 +139,8 @@ void dg_http_log(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (dg_buf_vprintf(&b, fmt, ap) == 0 && (line = dg_http_redact(dg_buf_cstr(&b)))) {
-		dg_progress_clear();
-		fputs("digest: ", stderr);
-		for (const unsigned char *p = (const unsigned char *)line; *p; p++)
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(stderr, "\\x%02x", *p);
-			else
-				fputc(*p, stderr);
-		fputc('\n', stderr);
-	}
+	if (dg_buf_vprintf(&b, fmt, ap) == 0 && (line = dg_http_redact(dg_buf_cstr(&b))))
+		dg_err_print("", line);
 	va_end(ap);
 	free(line);
 	dg_buf_free(&b);

@@ -1,6 +1,7 @@
 /* Choosing what a Cloud Native Weekly issue holds: the editor's picks, or
  * the best candidates; nothing an earlier issue published. */
 #include "select/weekly.h"
+#include "base/text.h"
 #include "base/buf.h"
 #include "base/jsonx.h"
 #include "feeds/canon.h"
@@ -208,7 +209,7 @@ json_t *dg_select_editor(const dg_select *s, json_t *items, json_t *cands, const
 		}
 		json_object_set_new(seen, key, json_true());
 		if (!strcmp(section, "project")) {
-			lkey = dg_collector_key(dg_json_str(it, "repo"));
+			lkey = dg_text_lower(dg_json_str(it, "repo"));
 			base = lkey ? json_object_get(s->facts, lkey) : NULL;
 			free(lkey);
 			item = base ? dg_gh_project(base) : json_pack("{s:s, s:s, s:s}", "repo", dg_json_str(it, "repo"),

@@ -3,6 +3,7 @@
  * here (by first appearance) and listed at the end of the fragment.
  * Shared internals are in wxint.h. */
 #include "wechat/wxint.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,11 +161,11 @@ static int url_byte(const char **p)
 
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = DG_TEXT_HASH_INIT;
 	int c;
 
 	while ((c = url_byte(&s)) != 0)
-		h = (h ^ (unsigned char)c) * 1099511628211ULL;
+		h = dg_text_hash_byte(h, (unsigned char)c);
 	return h;
 }
 

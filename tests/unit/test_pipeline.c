@@ -4,6 +4,7 @@
 #include "check.h"
 #include "base/err.h"
 #include "base/fileset.h"
+#include "base/output.h"
 #include "base/window.h"
 #include "config/config.h"
 #include "issue/pipeline.h"
@@ -16,24 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The file's contents (the library's own reader), or NULL. */
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
+	char *data = NULL;
+	size_t len;
 
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = calloc(1, (size_t)n + 1);
-	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
+	return dg_output_read_file(path, 1u << 20, &data, &len) == 0 ? data : NULL;
 }
 
 static void spit(const char *path, const char *text)
@@ -145,7 +135,8 @@ static int fake_model(dg_issue *is)
 		return dg_err_set(DG_ERR_FAIL, "model failed on purpose");
 	is->model = json_pack("{s:s, s:i}", "title", "T", "number", is->number);
 	is->warnings = json_pack("[s]", "a warning");
-	is->failed_sources = 2;
+	json_array_append_new(is->failures, json_string("source one: HTTP 502"));
+	json_array_append_new(is->failures, json_string("source two: HTTP 502"));
 	return 0;
 }
 static int fake_fail_collect(dg_issue *is)
