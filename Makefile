@@ -8,11 +8,17 @@ DATADIR   = $(PREFIX)/share/digest
 CC       ?= cc
 PYTHON   ?= python3
 
-# Debian packages the build and the tests need; `make deps` installs what is missing.
-DEB_PKGS = libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
+# Debian packages the build needs (a C compiler included); `make deps`
+# installs what is missing. Every top-level target (`make`, `make demo`,
+# `make bench`, `make install`, `make check`) runs it first.
+DEB_PKGS = gcc libc6-dev make libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
            libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev \
-           pkg-config python3 libxml2-utils tzdata ca-certificates \
+           pkg-config python3 tzdata ca-certificates \
            librsvg2-dev fonts-noto-cjk webp-pixbuf-loader
+# What the tests use on top (`make test-deps`, run by `make check` before the
+# suite): no test installs anything itself, and a test missing a tool fails
+# naming `make test-deps`.
+TEST_DEB_PKGS = libxml2-utils chromium chromium-driver
 PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3 librsvg-2.0 gdk-pixbuf-2.0 cairo
 # What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
 FUZZ_DEB_PKGS = clang libclang-rt-14-dev
@@ -72,8 +78,12 @@ FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/%)
 FUZZ_NAME = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 
 # `make deps` alone installs packages; the top-level targets run it first and
-# then build, so no object rule ever calls apt-get.
-.PHONY: all programs deps check demo bench install uninstall clean tools fuzz fuzz-deps
+# then build, so no object rule ever calls apt-get. The stamps are defined
+# before any rule names them (make expands a prerequisite when it reads it).
+DEPS_STAMP      = build/.deps-ok
+TEST_DEPS_STAMP = build/.test-deps-ok
+FUZZ_DEPS_STAMP = build/.fuzz-deps-ok
+.PHONY: all programs deps test-deps check demo bench install uninstall clean tools fuzz fuzz-deps
 .DEFAULT_GOAL := all
 
 all: $(DEPS_STAMP)
@@ -100,13 +110,16 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-DEPS_STAMP = build/.deps-ok
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	$(Q)$(call apt_install,$(DEB_PKGS))
 	$(Q)mkdir -p build && touch $@
 
-FUZZ_DEPS_STAMP = build/.fuzz-deps-ok
+test-deps: $(TEST_DEPS_STAMP)
+$(TEST_DEPS_STAMP): $(DEPS_STAMP)
+	$(Q)$(call apt_install,$(TEST_DEB_PKGS))
+	$(Q)touch $@
+
 fuzz-deps: $(FUZZ_DEPS_STAMP)
 $(FUZZ_DEPS_STAMP): $(DEPS_STAMP)
 	$(Q)$(call apt_install,$(FUZZ_DEB_PKGS))
@@ -149,7 +162,7 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libdigest.a
 	$(Q)$(CC) $(DG_CFLAGS) -fsanitize=fuzzer -Ilib $(LDFLAGS) -o $@ $< $(B)/libdigest.a $(LDLIBS)
 
 # Everything the tests run, built with ASan+UBSan.
-check: $(DEPS_STAMP)
+check: $(TEST_DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test-programs
 	$(Q)tests/run-tests build/asan
 
