@@ -204,7 +204,8 @@ class World:
         self.cache = {}
         repo_data = {r["full_name"].lower(): r for r in data.get("repos", [])}
         for org, o in data.get("orgs", {}).items():
-            rec = {"login": o.get("login", org), "repos": [], "id": hid("org", org.lower())}
+            rec = {"login": o.get("login", org), "repos": [], "id": hid("org", org.lower()),
+                   "world": o}  # the world's own org object: org_obj's profile fields
             self.orgs[org.lower()] = rec
             for name in o.get("repos", []):
                 rd = repo_data.pop(f"{org}/{name}".lower(), None)
@@ -374,13 +375,16 @@ class World:
     def org_obj(self, o):
         lg = o["login"]
         api = f"{self.base}/orgs/{lg}"
+        # Optional profile fields of the world's orgs[ORG] (tests/worlds/README.md).
+        prof = o.get("world") or {}
         return {"login": lg, "id": o["id"], "node_id": node_id("Organization", o["id"]),
                 "url": api, "repos_url": f"{api}/repos", "events_url": f"{api}/events",
                 "hooks_url": f"{api}/hooks", "issues_url": f"{api}/issues",
                 "members_url": f"{api}/members{{/member}}",
                 "public_members_url": f"{api}/public_members{{/member}}",
                 "avatar_url": f"https://avatars.githubusercontent.com/u/{o['id']}?v=4",
-                "description": None, "name": lg, "company": None, "blog": "",
+                "description": prof.get("description"), "name": prof.get("name", lg),
+                "company": None, "blog": prof.get("blog", ""),
                 "location": None, "email": None, "twitter_username": None,
                 "is_verified": False, "has_organization_projects": True,
                 "has_repository_projects": True, "public_repos": len(o["repos"]),

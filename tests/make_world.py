@@ -3,7 +3,7 @@
 
 Generate (deterministic for a given seed and arguments):
   python3 tests/make_world.py --org bench --repos 100 --seed 1 --out FILE
-      [--weeks 8] [--now 2024-03-04T01:00:00Z]
+      [--weeks 8] [--now 2024-03-04T01:00:00Z] [--org-name "Acme 开源社区"]
 
   Same schema as tests/worlds/README.md. The org's first repository is named
   after the org, the second is "community" (event issues, label "event",
@@ -13,6 +13,8 @@ Generate (deterministic for a given seed and arguments):
   before the window. Bots (type Bot) author some PRs; about half of the
   contributors are prior_contributors (history before the window), the others
   join at a random moment inside it, so every week has a few new contributors.
+  --org-name sets the org's display name (orgs[ORG].name, served by GET
+  /orgs/ORG); without it the world has none and the login stands in.
 
 Expected facts (rules of tests/worlds/README.md, "Expected files"):
   python3 tests/make_world.py --expected WORLD --week 2021-12-06 [--org ORG] [--out FILE]
@@ -360,6 +362,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--weeks", type=int, default=8)
     ap.add_argument("--now", default="2024-03-04T01:00:00Z")
+    ap.add_argument("--org-name", dest="org_name", help="the org's display name (orgs[ORG].name)")
     ap.add_argument("--out")
     ap.add_argument("--expected", metavar="WORLD", help="compute expected facts of WORLD")
     ap.add_argument("--week", help="with --expected: the week's Monday, YYYY-MM-DD")
@@ -376,6 +379,8 @@ def main(argv=None):
         if a.repos < 2:
             ap.error("--repos must be at least 2")
         data = generate(a.org, a.repos, a.seed, a.weeks, a.now)
+        if a.org_name is not None:
+            data["orgs"][a.org]["name"] = a.org_name
         text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     if a.out:
         with open(a.out, "w", encoding="utf-8") as f:
