@@ -190,7 +190,8 @@ install: all
 	install -m 755 digest $(DESTDIR)$(PREFIX)/bin/digest
 	cp -R templates $(DESTDIR)$(DATADIR)/
 	cp -R feeds $(DESTDIR)$(DATADIR)/
-	install -m 644 digest.1 $(DESTDIR)$(PREFIX)/share/man/man1/digest.1
+	sed 's|/usr/local/share/digest|$(DATADIR)|g' digest.1 > $(DESTDIR)$(PREFIX)/share/man/man1/digest.1
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/digest.1
 	install -m 644 config.example.toml $(DESTDIR)$(DATADIR)/config.example.toml
 
 uninstall:

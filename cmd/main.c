@@ -1,6 +1,7 @@
 /* digest - the command line: argv -> options -> one pipeline run per kind of
  * issue (lib/issue/pipeline.h) -> messages and the exit code. Everything
  * else lives in lib/. */
+#include "base/datadir.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/progress.h"
@@ -10,6 +11,8 @@
 #include "net/http.h"
 #include "store/store.h"
 #include "doctor.h"
+#include "usage.h"
+#include "init.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -26,77 +29,20 @@ typedef struct options {
 	unsigned format_mask;     /* DG_FORMAT_* */
 } options;
 
-static const char usage_text[] =
-"usage: digest [--config FILE] [--week [YYYY-Www] | --biweekly [YYYY-Www] |\n"
-"              --since DATE --until DATE] [--kind community|cnweekly|all]\n"
-"              [--format md,html,json,wechat-json] [--out DIR] [--api-url URL]\n"
-"              [--jobs N] [--max-wait SECONDS] [--timeout SECONDS] [--state-dir DIR]\n"
-"              [--offline] [--draft] [--publish wechat]\n"
-"              [-q|--quiet] [-v|--verbose] [--help] [--version]\n"
-"       digest doctor [--config FILE]\n";
-
-static const char help_text[] =
-"\n"
-"digest compiles a community newsletter from GitHub: releases published,\n"
-"pull requests merged, new contributors and events of a period, rendered as\n"
-"Markdown and as WeChat-ready HTML.\n"
-"\n"
-"Period (default: --week, the last complete ISO week):\n"
-"  --week [YYYY-Www]      one ISO week, Monday 00:00 to the next Monday 00:00 in\n"
-"                         digest.timezone; without a value the last complete week\n"
-"  --biweekly [YYYY-Www]  the two weeks ending with that week (default: last complete)\n"
-"  --since DATE --until DATE\n"
-"                         any half-open range [since, until); DATE is YYYY-MM-DD\n"
-"                         (local midnight) or an RFC 3339 time\n"
-"\n"
-"What and where:\n"
-"  --kind KIND            community (default), cnweekly (the Cloud Native Weekly)\n"
-"                         or all\n"
-"  --draft                with --kind cnweekly: write the editor's file\n"
-"                         <cnweekly.picks_dir>/<YYYY>-W<ww>.toml pre-filled with\n"
-"                         candidates, instead of rendering (never overwrites it)\n"
-"  --format LIST          comma-separated: md, html, json, wechat-json (default\n"
-"                         md,html); html writes NAME.wechat.html (the fragment to\n"
-"                         paste) and NAME.html (a preview page with a copy button);\n"
-"                         wechat-json NAME.wechat.json (the WeChat draft payload)\n"
-"  --publish wechat       send each issue to the WeChat draft box ([wechat] config,\n"
-"                         WECHAT_APPID/WECHAT_SECRET); a re-run updates the draft\n"
-"  --out DIR              output directory (default digest.output_dir)\n"
-"                         files: DIR/<kind>-<YYYY>-W<ww>.<ext>, written atomically\n"
-"  --config FILE          config file (default $DIGEST_CONFIG, ./digest.toml,\n"
-"                         $XDG_CONFIG_HOME/digest/config.toml)\n"
-"  --state-dir DIR        state store directory (default digest.state_dir)\n"
-"\n"
-"GitHub:\n"
-"  --api-url URL          REST API base (default github.api_url); GitHub Enterprise:\n"
-"                         https://HOST/api/v3\n"
-"  --jobs N               concurrent requests, 1-64 (default github.concurrency, 4)\n"
-"  --max-wait SECONDS     longest wait for a rate-limit reset (default 900)\n"
-"  --timeout SECONDS      time limit of the whole run (default digest.timeout, 1800;\n"
-"                         0 = none): what is not fetched by then counts as failed\n"
-"  --offline              send no request: render from the state store's cache\n"
-"  The token is read from the variable named by github.token_env (GITHUB_TOKEN,\n"
-"  then GH_TOKEN). It is never printed.\n"
-"\n"
-"Output:\n"
-"  -q, --quiet            print errors only\n"
-"  -v, --verbose          print every request (method, URL, status, cache)\n"
-"  --help, --version\n"
-"\n"
-"Exit status: 0 ok; 1 failure; 2 usage or config error; 3 digest written but\n"
-"some source failed (see the warnings).\n";
-
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "digest: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", usage_text);
+	fprintf(stderr, "\n%s", dg_usage_text);
 	return EXIT_USAGE;
 }
 
-static int looks_like_week(const char *s)
+/* "--week 2024-W22": digest takes no operands, so a word after --week or
+ * --biweekly that is not an option is its value (a malformed one then gets
+ * the format message, not "unexpected argument"). */
+static int takes_value(const char *s)
 {
-	return s && strlen(s) == 8 && s[4] == '-' && (s[5] == 'W' || s[5] == 'w');
+	return s && *s && *s != '-';
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -155,7 +101,7 @@ static int parse_args(int argc, char **argv, options *o)
 			else
 				o->biweekly = 1;
 			/* "--week 2024-W22" as well as "--week=2024-W22" */
-			if (!optarg && optind < argc && looks_like_week(argv[optind]))
+			if (!optarg && optind < argc && takes_value(argv[optind]))
 				optarg = argv[optind++];
 			o->week = optarg;
 			break;
@@ -185,7 +131,7 @@ static int parse_args(int argc, char **argv, options *o)
 		case 'v': o->verbose = 1; break;
 		case 'h':
 		case OPT_HELP:
-			printf("%s%s", usage_text, help_text);
+			printf("%s%s", dg_usage_text, dg_help_text);
 			exit(EXIT_OK);
 		case OPT_VERSION:
 			printf("digest %s\n", DG_VERSION);
@@ -235,7 +181,7 @@ static int exit_code(int err, int failed_sources)
 }
 
 /* Warnings; with -q only the failed sources, one line each (a cron mail
- * says what failed and why). */
+ * says what failed and why), and what makes the issue other than expected. */
 static void print_warnings(const options *o, const dg_issue_result *res)
 {
 	size_t i;
@@ -243,6 +189,26 @@ static void print_warnings(const options *o, const dg_issue_result *res)
 
 	json_array_foreach(o->quiet ? res->failures : res->warnings, i, msg)
 		dg_err_print(o->quiet ? "failed: " : "warning: ", json_string_value(msg));
+	if (o->quiet)
+		json_array_foreach(res->notices, i, msg)
+			dg_err_print("warning: ", json_string_value(msg));
+}
+
+/* No config file anywhere: say where the example is and how to start. */
+static int no_config(void)
+{
+	char *example = NULL, *real = NULL;
+
+	if (dg_datadir_find(NULL, ".", "config.example.toml", &example) == 1)
+		real = realpath(example, NULL);
+	fprintf(stderr, "digest: no config file (--config FILE, $DIGEST_CONFIG, ./digest.toml or "
+			"$XDG_CONFIG_HOME/digest/config.toml)\n"
+			"digest: to start, write one for your org:  digest init --org YOUR-ORG\n");
+	if (real || example)
+		fprintf(stderr, "digest: or copy the example, %s, to ./digest.toml and edit it\n", real ? real : example);
+	free(real);
+	free(example);
+	return EXIT_USAGE;
 }
 
 /* Load the config and the period; EXIT_OK or the exit code of the error. */
@@ -251,14 +217,17 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 	char *config_path = NULL;
 	int err;
 
-	if (dg_config_find(o->config, &config_path) < 0 || dg_config_load(config_path, cfg) < 0) {
+	if (dg_config_find(o->config, &config_path) < 0) {
+		fprintf(stderr, "digest: %s\n", dg_err_last());
+		return EXIT_USAGE;
+	}
+	if (!config_path)
+		return no_config();
+	if (dg_config_load(config_path, cfg) < 0) {
 		fprintf(stderr, "digest: %s\n", dg_err_last());
 		free(config_path);
 		return EXIT_USAGE;
 	}
-	if (!config_path && !o->quiet)
-		fprintf(stderr, "digest: warning: no config file found (./digest.toml, "
-				"$XDG_CONFIG_HOME/digest/config.toml): using defaults\n");
 	free(config_path);
 	if ((*cfg)->orgs.n == 0 && (*cfg)->repos.n == 0) {
 		fprintf(stderr, "digest: %s: key 'github.orgs': expected at least one organisation "
@@ -274,9 +243,29 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 		err = dg_window_range(o->since, o->until, (*cfg)->timezone, win);
 	else
 		err = dg_window_weeks(o->week, o->biweekly ? 2 : 1, (*cfg)->timezone, now_for_run(), win);
+	/* A period that has not started is refused; one not over is a preview. */
+	if (err == 0)
+		err = dg_window_against_now(win, now_for_run(), (*cfg)->timezone);
 	if (err < 0)
-		fprintf(stderr, "digest: %s\n%s", dg_err_last(), err == DG_ERR_CONFIG ? usage_text : "");
+		fprintf(stderr, "digest: %s\n%s", dg_err_last(),
+			err == DG_ERR_CONFIG && !strstr(dg_err_last(), "has not started") ? dg_usage_text : "");
+	if (err == 0 && win->in_progress && o->publish) {
+		fprintf(stderr, "digest: --publish: the period %s is still in progress: publish its issue once it "
+				"has ended\n", win->label);
+		return EXIT_USAGE;
+	}
 	return exit_code(err, 0);
+}
+
+/* Printed even with -q: a preview is not the issue a cron job expects. */
+static void preview_warning(const dg_window *win, const char *tz)
+{
+	int y = 0, m = 0, d = 0;
+
+	dg_date_local_ymd(win->until, tz, &y, &m, &d);
+	fprintf(stderr, "digest: warning: the period %s is still in progress (it ends on %04d-%02d-%02d, %s): "
+			"this is a preview, titled as one, with no number, and nothing is recorded\n",
+		win->label, y, m, d, tz);
 }
 
 int main(int argc, char **argv)
@@ -296,10 +285,16 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "doctor"))
 		return dg_doctor(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "init"))
+		return dg_init(argc - 1, argv + 1);
 	if ((rc = parse_args(argc, argv, &o)) != EXIT_OK || (rc = setup(&o, &cfg, &win)) != EXIT_OK) {
 		dg_config_free(cfg);
 		return rc;
 	}
+	if (o.quiet)
+		dg_notice_handler(NULL);
+	if (win.in_progress && !o.draft)
+		preview_warning(&win, cfg->timezone);
 	if ((err = dg_date_zone_load(cfg->timezone)) < 0 ||
 	    (err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
 		goto done;
@@ -320,24 +315,30 @@ int main(int argc, char **argv)
 	failed_sources = res.failed_sources;
 done:
 	dg_progress_stop();
-	if (err < 0)
+	if (err < 0 && res.publish_failed)
+		fprintf(stderr, "digest: the issue was written (%zu file%s in %s) and recorded; publishing failed: %s\n",
+			json_array_size(res.written), json_array_size(res.written) == 1 ? "" : "s", run.out_dir,
+			dg_err_last());
+	else if (err < 0)
 		fprintf(stderr, "digest: %s\n", dg_err_last());
 	if (http && !o.quiet) {
 		dg_http_format_summary(http, summary, sizeof(summary));
 		fprintf(stderr, "digest: %s\n", summary);
 	}
-	if (err == 0 && !o.quiet) {
+	if ((err == 0 || res.publish_failed) && !o.quiet) {
 		size_t i;
 		json_t *path;
 		json_array_foreach(res.written, i, path)
 			printf("%s\n", json_string_value(path));
 	}
-	if (err == 0 && failed_sources && !o.quiet)
-		fprintf(stderr, "digest: %d source%s failed; the digest was written without them\n",
-			failed_sources, failed_sources == 1 ? "" : "s");
+	if (err == 0 && failed_sources)
+		fprintf(stderr, "digest: %d source%s failed; the digest was written to %s (%zu file%s) without them\n",
+			failed_sources, failed_sources == 1 ? "" : "s", run.out_dir, json_array_size(res.written),
+			json_array_size(res.written) == 1 ? "" : "s");
+	rc = res.publish_failed ? EXIT_FAIL : exit_code(err, failed_sources);
 	dg_issue_result_clear(&res);
 	dg_http_free(http);
 	dg_store_close(store);
 	dg_config_free(cfg);
-	return exit_code(err, failed_sources);
+	return rc;
 }

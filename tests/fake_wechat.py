@@ -9,17 +9,20 @@ calls before the token expires), quota (draft calls left; then quota_code,
 45009 daily or 45011 per minute), busy (answers of -1), unauthorized (paths
 answered 48001 api unauthorized, as for an unverified account),
 drop_drafts (true: forget every draft, as when a person published or deleted
-it: draft/update then answers 40007). /_avatar/<login>.png serves a 64x64
+it: draft/update then answers 40007), token_error ([errcode, errmsg]: what
+stable_token answers, as for a secret WeChat refuses or froze; null: check
+the appid and secret given on the command line, 40013 or 40125). /_avatar/<login>.png serves a 64x64
 PNG (an avatar host for the tests), or what avatar_kinds names for that
 login: "gif" (66x66) or "webp" (70x70, lossless), whatever the name says.
-Uploads record the kind, size and, for a PNG, its width and height."""
-import argparse, json, re, struct, threading, time, zlib
+Uploads record the kind, size and, for a PNG, its width and height.
+FakeWeChat starts one for a test (import this file)."""
+import argparse, json, os, re, struct, subprocess, sys, tempfile, threading, time, urllib.request, zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
 
 STATE = {"tokens": {}, "uploads": [], "materials": {}, "drafts": {}, "log": [], "next": 1,
          "deny_ip": None, "expire_after": None, "quota": None, "quota_code": 45009, "busy": 0,
-         "unauthorized": [], "avatar_kinds": {}, "escaped": False}
+         "unauthorized": [], "avatar_kinds": {}, "escaped": False, "token_error": None}
 LOCK = threading.Lock()
 ARGS = None
 LAST = [time.time()]
@@ -174,6 +177,8 @@ class H(BaseHTTPRequestHandler):
             req = json.loads(body)
         except ValueError:
             return self.err(47001, "data format error")
+        if STATE["token_error"]:
+            return self.err(*STATE["token_error"])
         if req.get("appid") != ARGS.appid:
             return self.err(40013, "invalid appid")
         if req.get("secret") != ARGS.secret:
@@ -271,6 +276,35 @@ class H(BaseHTTPRequestHandler):
         self.send({"media_id": mid})
 
 
+class FakeWeChat:
+    """This server on 127.0.0.1 (a random port) for a test: `url`, state(), control(**settings), close()."""
+
+    def __init__(self, appid, secret):
+        self.dir = tempfile.mkdtemp(prefix="dg-wx-")
+        pf = os.path.join(self.dir, "port")
+        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--port-file", pf,
+                                      "--appid", appid, "--secret", secret, "--max-idle", "120"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while not os.path.exists(pf):
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("fake WeChat did not start")
+            time.sleep(0.05)
+        self.url = "http://127.0.0.1:%s" % open(pf).read().strip()
+
+    def state(self):
+        with urllib.request.urlopen(self.url + "/_state", timeout=10) as r:
+            return json.load(r)
+
+    def control(self, **kw):
+        req = urllib.request.Request(self.url + "/_control", data=json.dumps(kw).encode(), method="POST")
+        urllib.request.urlopen(req, timeout=10).read()
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
 def main():
     global ARGS
     p = argparse.ArgumentParser()
@@ -286,7 +320,6 @@ def main():
     if ARGS.port_file:
         with open(ARGS.port_file + ".tmp", "w") as f:
             f.write(str(srv.server_address[1]))
-        import os
         os.rename(ARGS.port_file + ".tmp", ARGS.port_file)
     while time.time() - LAST[0] < ARGS.max_idle:
         srv.handle_request()

@@ -45,8 +45,10 @@ try:
           "a complete issue says partial: false")
     p = run(ws, "loop", "-q")
     lines = [l for l in p.stderr.splitlines() if l]
-    check(p.returncode == 3 and len(lines) == 1 and lines[0].startswith("digest: failed: ") and "/orgs/o/repos" in lines[0],
+    check(p.returncode == 3 and len(lines) == 2 and lines[0].startswith("digest: failed: ") and "/orgs/o/repos" in lines[0],
           "-q on exit 3: one line naming the failed source and why", p.stderr)
+    check(len(lines) == 2 and "written to %s" % ws.out in lines[1] and "1 source failed" in lines[1],
+          "-q on exit 3: then one line saying the issue was written and where", p.stderr)
     model = ws.model("community-2021-W49.json")
     check(model.get("partial") is True and len(model.get("failed_sources", [])) == 1
           and "leads back" in model["failed_sources"][0], "a partial issue says so in its model", model.get("failed_sources"))

@@ -5,39 +5,33 @@ exits 1 naming the IP; a rejected secret exits 2; a draft WeChat no longer
 knows (40007) is added again and the new one recorded; quota (45009, 45011)
 and permission (48001) refusals end the run with words saying so; GIF and
 WebP avatars are converted and uploaded; no secret or token in any output,
-file or the state store. And the rendered PNGs look right."""
-import glob, json, os, struct, subprocess, sys, tempfile, time, urllib.request, zlib
+file or the state store. And the rendered PNGs look right.
+The credentials are checked before anything else: unset, rejected (40125,
+40001, 41004) or a WeChat that cannot be reached stop the run before any
+request to GitHub and before any file is written. A publish that fails
+after the files were written leaves them in place and recorded."""
+import glob, json, os, re, sqlite3, struct, sys, tempfile, time, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from digesttest import TESTS, WORLDS, FakeGitHub, Workspace, check, done  # noqa: E402
+from digesttest import WORLDS, FakeGitHub, Workspace, check, done  # noqa: E402
+from fake_wechat import FakeWeChat  # noqa: E402
 
 SECRET = "S3cretValue-never-printed"
 APPID = "wxTESTAPPID"
+os.environ.pop("WECHAT_APPID", None)
+os.environ.pop("WECHAT_SECRET", None)
 
 
-class FakeWeChat:
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="dg-wx-")
-        pf = os.path.join(self.dir, "port")
-        self.proc = subprocess.Popen([sys.executable, os.path.join(TESTS, "fake_wechat.py"), "--port-file", pf,
-                                      "--appid", APPID, "--secret", SECRET, "--max-idle", "120"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while not os.path.exists(pf) and time.time() < deadline:
-            time.sleep(0.05)
-        self.url = "http://127.0.0.1:%s" % open(pf).read().strip()
+def out_files(ws):
+    return [os.path.join(d, f) for d, _, fs in os.walk(ws.out) for f in fs]
 
-    def state(self):
-        with urllib.request.urlopen(self.url + "/_state", timeout=10) as r:
-            return json.load(r)
 
-    def control(self, **kw):
-        req = urllib.request.Request(self.url + "/_control", data=json.dumps(kw).encode(), method="POST")
-        urllib.request.urlopen(req, timeout=10).read()
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(10)
+def issues_recorded(ws, period):
+    db = os.path.join(ws.state, "digest.sqlite3")
+    if not os.path.exists(db):
+        return 0
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT count(*) FROM issues WHERE period = ?", (period,)).fetchone()[0]
 
 
 def read_png(path):
@@ -79,7 +73,7 @@ def dark(px):
 
 
 with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
-    wxs = FakeWeChat()
+    wxs = FakeWeChat(APPID, SECRET)
     tpl = tempfile.mkdtemp(prefix="dg-tpl-")
     ws = Workspace(gh.url, language="zh", timezone="Asia/Shanghai",
                    extra='community = "KubeSphere"\nauthor = "KubeSphere"\n'
@@ -95,7 +89,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     mid = list(st["drafts"])[0] if st["drafts"] else "?"
     check(("wechat draft added: %s" % mid) in p.stdout, "the media_id is printed: " + p.stdout[:200])
     check(draft.get("dropped_images") == [], "no image of the content was filtered: %s" % draft.get("dropped_images"))
-    srcs = __import__("re").findall(r'<img[^>]*src="([^"]*)"', draft.get("content", ""))
+    srcs = re.findall(r'<img[^>]*src="([^"]*)"', draft.get("content", ""))
     check(srcs and all(s.startswith("https://mmbiz.qpic.cn/") for s in srcs), "every <img> is an uploaded https URL")
     certs = sorted(glob.glob(os.path.join(ws.out, "certificates", "*.png")))
     check(len(certs) == 4, "a PNG certificate per new contributor: %d" % len(certs))
@@ -138,6 +132,65 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     # A rejected secret is a configuration error.
     p4 = ws.run("--week", "2021-W49", "--publish", "wechat", env={"WECHAT_APPID": APPID, "WECHAT_SECRET": "wrong"})
     check(p4.returncode == 2 and "AppSecret" in p4.stderr, "40125: exit 2: %d %s" % (p4.returncode, p4.stderr[-200:]))
+
+    # Pre-flight: the credentials are checked before anything is collected.
+    def preflight(what, env, code, words, wx_url=None, wx_requests=None):
+        w = Workspace(gh.url, language="zh", timezone="Asia/Shanghai",
+                      extra='[images]\navatar_url = "%s/_avatar/{login}.png"\n[wechat]\napi_url = "%s"\n'
+                            % (wxs.url, wx_url or wxs.url))
+        gh_before, wx_before = len(gh.log()), len(wxs.state()["log"])
+        t = time.time()
+        pp = w.run("--week", "2021-W49", "--publish", "wechat", env=env)
+        secs = time.time() - t
+        gh_sent, wx_sent = len(gh.log()) - gh_before, len(wxs.state()["log"]) - wx_before
+        check(pp.returncode == code and all(x in pp.stderr for x in words),
+              "%s: exit %d naming %s (%d): %s" % (what, code, words, pp.returncode, pp.stderr[-400:]))
+        check(gh_sent == 0, "%s: no request to GitHub (%d sent)" % (what, gh_sent))
+        check(not out_files(w) and not issues_recorded(w, "2021-W49"),
+              "%s: no file written, nothing recorded: %s" % (what, out_files(w)))
+        if wx_requests is not None:
+            summary = re.search(r"^digest: (\d+) requests? .*quota used (\d+) core \+ (\d+) search", pp.stderr, re.M)
+            check(wx_sent == wx_requests and summary and summary.groups() == (str(wx_requests), "0", "0"),
+                  "%s: %d request(s) to WeChat (%d), counted in the summary, no quota: %s" %
+                  (what, wx_requests, wx_sent, summary and summary.group(0)))
+        w.close()
+        return secs
+
+    both = ["WECHAT_APPID", "WECHAT_SECRET"]
+    secs = preflight("credentials unset", {}, 2, both, wx_requests=0)
+    check(secs < 2, "credentials unset: exit in under 2 s (%.2f s)" % secs)
+    secs = preflight("an empty secret", {"WECHAT_APPID": APPID, "WECHAT_SECRET": ""}, 2, both, wx_requests=0)
+    check(secs < 2, "an empty secret: exit in under 2 s (%.2f s)" % secs)
+    preflight("a rejected secret (40125)", {"WECHAT_APPID": APPID, "WECHAT_SECRET": "wrong"}, 2,
+              both + ["AppSecret", "40125"], wx_requests=1)
+    preflight("a rejected AppID (40013)", {"WECHAT_APPID": "wxOTHER", "WECHAT_SECRET": SECRET}, 2,
+              both + ["AppID", "40013"], wx_requests=1)
+    for code, msg in ((40001, "invalid credential"), (41004, "appsecret missing"), (40243, "AppSecret frozen")):
+        wxs.control(token_error=[code, msg])
+        preflight("stable_token %d" % code, env, 2, both + [str(code)], wx_requests=1)
+    wxs.control(token_error=None)
+    preflight("WeChat unreachable", env, 1, ["stable_token", "127.0.0.1:1"], wx_url="http://127.0.0.1:1")
+    wxs.control(deny_ip="203.0.113.9")
+    preflight("a whitelist refusal at pre-flight", env, 1, ["203.0.113.9", "whitelist"], wx_requests=1)
+    wxs.control(deny_ip=None)
+
+    # Publishing fails after the files were written: they stay, recorded,
+    # and the run says which they are (exit 1).
+    wf = Workspace(gh.url, language="zh", timezone="Asia/Shanghai",
+                   extra='[images]\navatar_url = "%s/_avatar/{login}.png"\n[wechat]\napi_url = "%s"\n'
+                         % (wxs.url, wxs.url))
+    wxs.control(unauthorized=["/cgi-bin/draft/add", "/cgi-bin/draft/update"])
+    pf = wf.run("--week", "2021-W49", "--publish", "wechat", env=env)
+    wxs.control(unauthorized=[])
+    md = os.path.join(wf.out, "community-2021-W49.md")
+    check(os.path.exists(md) and os.path.exists(os.path.join(wf.out, "community-2021-W49.wechat.html")),
+          "publish failed after writing: the files are in place: %s" % out_files(wf))
+    check(issues_recorded(wf, "2021-W49") == 1, "publish failed after writing: the store recorded the issue")
+    check(pf.returncode == 1 and "publishing failed" in pf.stderr and "48001" in pf.stderr and
+          "community-2021-W49.md" in pf.stdout + pf.stderr,
+          "publish failed after writing: exit 1, the written files named (%d): %s %s" %
+          (pf.returncode, pf.stdout[-300:], pf.stderr[-400:]))
+    wf.close()
 
     # Busy (-1) is retried.
     wxs.control(busy=1)

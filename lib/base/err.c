@@ -93,3 +93,29 @@ void dg_err_print(const char *prefix, const char *text)
 	}
 	fputc('\n', stderr);
 }
+
+static void notice_print(const char *text)
+{
+	dg_err_print("", text);
+}
+
+static dg_notice_fn notice_fn = notice_print;
+
+void dg_notice_handler(dg_notice_fn fn)
+{
+	notice_fn = fn;
+}
+
+void dg_notice(const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	if (!notice_fn)
+		return;
+	va_start(ap, fmt);
+	/* A notice is for a person: a long one is cut, never overrun. */
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	notice_fn(text);
+}

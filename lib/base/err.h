@@ -31,4 +31,12 @@ void dg_err_clear(void);
  * from a server cannot forge a line or move the cursor. */
 void dg_err_print(const char *prefix, const char *text);
 
+/* Notices: what the library tells a person on the way ("waiting for
+ * another run ..."), neither an error nor a warning about the issue. The
+ * program decides where they go (NULL: dropped, as under -q); by default
+ * they are printed with dg_err_print. */
+typedef void (*dg_notice_fn)(const char *text);
+void dg_notice_handler(dg_notice_fn fn);
+void dg_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -83,3 +83,18 @@ int dg_window_range(const char *since, const char *until, const char *tz, dg_win
 	snprintf(out->label, sizeof(out->label), "%04d-%02d-%02d--%04d-%02d-%02d", y1, m1, d1, y2, m2, d2);
 	return 0;
 }
+
+int dg_window_against_now(dg_window *w, int64_t now, const char *tz)
+{
+	int y, m, d;
+
+	w->in_progress = 0;
+	if (w->since > now) {
+		if (dg_date_local_ymd(w->since, tz, &y, &m, &d) < 0)
+			return dg_err_set(DG_ERR_CONFIG, "the period %s has not started yet", w->label);
+		return dg_err_set(DG_ERR_CONFIG, "the period %s has not started yet: it starts on %04d-%02d-%02d (%s)",
+				  w->label, y, m, d, tz);
+	}
+	w->in_progress = w->until > now;
+	return 0;
+}

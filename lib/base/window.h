@@ -15,6 +15,7 @@ typedef struct dg_window {
 	int weeks;               /* 1, 2, or 0 for an arbitrary range */
 	char label[48];
 	char week_label[16];     /* "2024-W22": the ISO week holding `since` */
+	int in_progress;         /* the period has not ended yet (dg_window_against_now) */
 } dg_window;
 
 /* `week` = "YYYY-Www", or NULL for the last complete week before `now`.
@@ -23,5 +24,10 @@ int dg_window_weeks(const char *week, int weeks, const char *tz, int64_t now, dg
 
 /* --since/--until: "YYYY-MM-DD" (local midnight) or RFC 3339. */
 int dg_window_range(const char *since, const char *until, const char *tz, dg_window *out);
+
+/* Hold the period against `now`: DG_ERR_CONFIG saying when it starts when
+ * it has not started; sets w->in_progress when it has not ended (an issue
+ * of it is a preview). Dates are told in `tz`. */
+int dg_window_against_now(dg_window *w, int64_t now, const char *tz);
 
 #endif

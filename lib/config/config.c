@@ -250,7 +250,6 @@ static const struct {
 	{F(api_url), "https://api.github.com"},
 	{F(token_env), "GITHUB_TOKEN"},
 	{F(event_label), "event"},
-	{F(author), "digest"},
 	{F(wx_api_url), "https://api.weixin.qq.com"},
 	{F(wx_appid_env), "WECHAT_APPID"},
 	{F(wx_secret_env), "WECHAT_SECRET"},

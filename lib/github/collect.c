@@ -319,6 +319,8 @@ static json_t *assemble(collect *c)
 			"events", "past", sorted(c->events_past, cmp_event),
 			"upcoming", sorted(c->events_upcoming, cmp_event),
 			"warnings", c->base.warnings);
+		if (data && c->org)
+			json_object_set(data, "org", c->org);
 	}
 	json_decref(repos);
 	json_decref(authors);
@@ -398,6 +400,7 @@ done:
 	json_decref(c.pulls_sorted);
 	json_decref(c.merged_early);
 	json_decref(c.repos);
+	json_decref(c.org);
 	json_decref(c.releases);
 	json_decref(c.pulls);
 	json_decref(c.events_past);

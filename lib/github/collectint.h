@@ -162,6 +162,8 @@ int64_t dg_pulls_budget(size_t groups, int64_t lo, int64_t hi);
 typedef struct collect {
 	dg_collector base;       /* cfg, http, store, window, api, warnings, failed */
 	json_t *repos;           /* lower-case full_name -> {"full_name","html_url","description"} */
+	json_t *org;             /* the first org's profile {"login","name","html_url"} when the config
+				    names no community; NULL otherwise or when it could not be read */
 	json_t *releases;        /* array */
 	json_t *pulls;           /* "repo#number" -> pull (split searches may overlap) */
 	json_t *pulls_sorted;    /* by merge time, once every merged page is in */

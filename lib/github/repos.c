@@ -100,10 +100,33 @@ static void on_repo(dg_http *h, void *ud, const dg_http_response *resp, int err,
 	listing_done(c, warned);
 }
 
+/* The org's profile: its display name names the community when the config
+ * does not. Cosmetic: a failure is a warning, and the login stands in. */
+static void on_org_profile(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	collect *c = ud;
+	const char *name = err ? "" : dg_json_str(resp->json, "name");
+
+	(void)h;
+	if (err) {
+		dg_json_appendf(c->base.warnings, "the organisation's profile (its display name): %s", msg);
+		return;
+	}
+	json_decref(c->org);
+	c->org = json_pack("{s:s, s:s, s:s}", "login", dg_json_str(resp->json, "login"), "name", name,
+			   "html_url", dg_json_str(resp->json, "html_url"));
+}
+
 void dg_repos_queue(collect *c)
 {
 	const dg_config *cfg = c->base.cfg;
 
+	if (!(cfg->community && *cfg->community) && cfg->orgs.n) {
+		char *url = dg_collector_api(&c->base, "/orgs/%s", cfg->orgs.v[0]);
+		if (!url || dg_http_get(c->base.http, url, on_org_profile, c) < 0)
+			dg_err_clear();
+		free(url);
+	}
 	for (size_t i = 0; i < cfg->orgs.n; i++) {
 		char *url = dg_collector_api(&c->base, "/orgs/%s/repos?type=%s&per_page=100", cfg->orgs.v[i],
 					     cfg->include_forks ? "all" : "sources");

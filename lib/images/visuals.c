@@ -145,15 +145,37 @@ static void on_fetched(dg_http *h, void *ud, const dg_http_response *resp, int e
 		(void)dg_store_kept_put(job->store, "image", resp->url, resp->body, resp->len);
 }
 
+/* A copy of `from`: a URL asked for twice in one batch is sent once. */
+static void copy_body(dg_http_body *out, const dg_http_body *from)
+{
+	memset(out, 0, sizeof(*out));
+	if (from->data && (out->data = malloc(from->len + 1))) {
+		memcpy(out->data, from->data, from->len);
+		out->data[from->len] = '\0';
+		out->len = from->len;
+		out->status = from->status;
+	} else {
+		out->error = strdup(from->data ? "out of memory" : from->error ? from->error : "not fetched");
+	}
+}
+
 int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_http_body *out)
 {
 	fetch_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+	size_t *first = calloc(n ? n : 1, sizeof(*first));  /* the index of the first same URL */
 	int err = 0, queued = 0;
 
-	if (!jobs)
+	if (!jobs || !first) {
+		free(jobs);
+		free(first);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
+		for (first[i] = 0; first[i] < i && strcmp(urls[first[i]], urls[i]); first[i]++)
+			;
+		if (first[i] < i || err < 0)
+			continue;
 		if (store && dg_store_kept_get(store, "image", urls[i], &out[i].data, &out[i].len) == 1)
 			continue;
 		jobs[i] = (fetch_job){store, &out[i]};
@@ -162,12 +184,16 @@ int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, si
 			continue;
 		}
 		if ((err = dg_http_get_raw(http, urls[i], on_fetched, &jobs[i])) < 0)
-			break;
+			continue;
 		queued = 1;
 	}
 	if (queued)
 		err = dg_http_run(http) < 0 ? dg_err_wrap(DG_ERR_FAIL, "fetching images") : err;
+	for (size_t i = 0; i < n; i++)
+		if (first[i] < i)
+			copy_body(&out[i], &out[first[i]]);
 	free(jobs);
+	free(first);
 	return err;
 }
 

@@ -36,9 +36,12 @@ char *dg_visuals_avatar_url(const dg_config *cfg, json_t *person);
 
 /* Fetch `n` URLs in parallel (dg_http_get_raw: never with the token); each
  * body is kept in the state store ("image", by URL), so a URL is fetched
- * once. out[i] is filled for urls[i]: the bytes, or why not (clear each
- * with dg_http_body_clear). 0, or <0 when the HTTP client stopped (out
- * still filled). */
+ * once; one that failed is not sent again in the run either (the client
+ * remembers it and answers the same message), and a host that refuses the
+ * connection or does not resolve is not retried: images are cosmetic.
+ * out[i] is filled for urls[i]: the bytes, or why not (clear each with
+ * dg_http_body_clear). 0, or <0 when the HTTP client stopped (out still
+ * filled). */
 int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_http_body *out);
 /* Free the `n` URLs and bodies of a batch and both arrays; accepts NULLs. */
 void dg_visuals_fetch_free(char **urls, dg_http_body *out, size_t n);

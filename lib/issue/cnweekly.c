@@ -96,7 +96,7 @@ static int collect(dg_issue *is)
 static dg_select selection(const dg_issue *is)
 {
 	cnweekly *c = is->data;
-	dg_select s = {is->run->store, is->kind->name, is->run->win->label, c->picks_path, c->facts,
+	dg_select s = {is->run->store, is->series, is->run->win->label, c->picks_path, c->facts,
 		       c->col.warnings};
 	return s;
 }
@@ -214,11 +214,11 @@ static int record(dg_issue *is)
 	const char *label = is->run->win->label;
 	size_t i;
 	json_t *it;
-	int err = dg_store_published_clear(store, is->kind->name, label);
+	int err = dg_store_published_clear(store, is->series, label);
 
 	for (int l = 0; l < 3 && !err; l++)
 		json_array_foreach(c->sel[l], i, it)
-			if ((err = dg_store_published_add(store, is->kind->name, label, dg_json_str(it, "key"))) < 0)
+			if ((err = dg_store_published_add(store, is->series, label, dg_json_str(it, "key"))) < 0)
 				break;
 	return err;
 }

@@ -57,7 +57,8 @@ static int collect(dg_issue *is)
 		free(key);
 		return err;
 	}
-	if (key && !json_array_size(res.failures) && !dg_http_offline(run->http)) {
+	/* Kept only once complete: every source read, the period over. */
+	if (key && !json_array_size(res.failures) && !dg_http_offline(run->http) && !run->win->in_progress) {
 		char *dump = json_dumps(res.data, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (!dump || dg_store_kept_put(run->store, "collected-community", key, dump, strlen(dump)) < 0)
 			dg_err_clear(); /* a cache that cannot be written costs time, not correctness */

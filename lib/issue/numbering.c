@@ -27,15 +27,15 @@ int dg_issue_number(dg_store *store, const dg_numbering *n, int record, int *num
 
 	*number = 0;
 	if (!configured(n, &ref)) {
-		if ((found = dg_store_reference_get(store, n->kind, &ref, &ref_number)) < 0)
+		if ((found = dg_store_reference_get(store, n->series, &ref, &ref_number)) < 0)
 			return found;
 		if (!found) {
 			/* This period is the first: after the numbers of an older store, if any. */
-			if (dg_store_issue_max(store, n->kind, &max) < 0)
+			if (dg_store_issue_max(store, n->series, &max) < 0)
 				return DG_ERR_FAIL;
 			ref = n->since;
 			ref_number = max + 1;
-			if (record && (err = dg_store_reference_put(store, n->kind, ref, ref_number)) < 0)
+			if (record && (err = dg_store_reference_put(store, n->series, ref, ref_number)) < 0)
 				return err;
 		}
 	}
@@ -43,5 +43,5 @@ int dg_issue_number(dg_store *store, const dg_numbering *n, int record, int *num
 	if (periods < 0 || periods > 1000000)
 		return 0;
 	*number = ref_number + (int)periods;
-	return record ? dg_store_issue_put(store, n->kind, n->period_label, *number) : 0;
+	return record ? dg_store_issue_put(store, n->series, n->period_label, *number) : 0;
 }

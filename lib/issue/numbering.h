@@ -4,7 +4,7 @@
  * the reference is the reference's number, and the number grows by one
  * every `period_weeks` weeks. The reference is `reference_date` /
  * `reference_number` from the config; without them, the first period ever
- * recorded for the kind (number 1, or one past the highest number a store
+ * recorded for the series (number 1, or one past the highest number a store
  * from before references holds), remembered in the store. A period before
  * the reference has no number (0). Nothing depends on the order of runs,
  * and a run that records nothing changes nothing. */
@@ -15,7 +15,7 @@
 #include "store/store.h"
 
 typedef struct dg_numbering {
-	const char *kind;            /* "community", "cnweekly" */
+	const char *series;          /* the store's key: lib/issue/series.h */
 	const char *period_label;    /* the window's label, e.g. "2024-W22" */
 	int64_t since;               /* the window's start */
 	const char *reference_date;  /* "YYYY-MM-DD" or NULL */

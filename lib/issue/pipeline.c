@@ -4,6 +4,7 @@
 #include "base/jsonx.h"
 #include "base/output.h"
 #include "base/progress.h"
+#include "issue/series.h"
 #include "publish/wechat.h"
 
 #include <errno.h>
@@ -64,9 +65,13 @@ static int number_model(dg_issue *is)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (is->number > 0)
 		return json_object_set_new(is->model, "number", json_integer(is->number)) < 0 ? DG_ERR_NOMEM : 0;
-	dg_json_appendf(is->warnings, "%s %s: the period is before the reference of the issue numbers "
+	if (!is->run->win->in_progress && !is->run->draft) {
+		dg_json_appendf(is->warnings, "%s %s: the period is before the reference of the issue numbers "
 			"(%s), so the issue has no number", is->kind->name, is->nb.period_label,
 			is->nb.reference_date ? "the configured reference_date" : "the first period recorded");
+		if ((is->notices = json_array()))
+			json_array_append(is->notices, json_array_get(is->warnings, json_array_size(is->warnings) - 1));
+	}
 	return json_object_set_new(is->model, "number", json_null()) < 0 ? DG_ERR_NOMEM : 0;
 }
 
@@ -84,14 +89,22 @@ int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (run->draft && !kind->draft)
 		return dg_err_set(DG_ERR_CONFIG, "--draft: the %s issue has no editor's file", kind->name);
-	if ((err = kind->collect(is)) < 0 || (kind->select && (err = kind->select(is)) < 0))
-		return err;
-	is->nb.kind = kind->name;
+	/* The series first: what the store holds of it decides the number and,
+	 * for some kinds, what may be chosen. */
 	is->nb.period_label = run->win->label;
 	is->nb.since = run->win->since;
 	is->nb.timezone = run->cfg->timezone;
 	kind->numbering(is, &is->nb);
-	if ((err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0 || (err = kind->model(is)) < 0 ||
+	if (!(is->series = dg_series_name(run->cfg, kind->name, is->nb.period_weeks)))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	is->nb.series = is->series;
+	if ((err = dg_store_series_adopt(run->store, kind->name, is->series, is->nb.period_weeks > 1)) < 0)
+		return err;
+	if ((err = kind->collect(is)) < 0 || (kind->select && (err = kind->select(is)) < 0))
+		return err;
+	/* A preview (the period has not ended) takes no number. */
+	if ((!run->win->in_progress && (err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0) ||
+	    (err = kind->model(is)) < 0 ||
 	    (err = number_model(is)) < 0)
 		return err;
 	if ((err = mark_partial(is)) < 0)
@@ -106,8 +119,8 @@ int dg_issue_record(dg_issue *is)
 	dg_store *store = is->run->store;
 	int err, number;
 
-	if (is->run->draft)
-		return 0;
+	if (is->run->draft || is->run->win->in_progress)
+		return 0;  /* an editor's file, a preview: nothing to remember */
 	if ((err = dg_store_begin(store)) < 0)
 		return err;
 	err = dg_issue_number(store, &is->nb, 1, &number);
@@ -128,7 +141,9 @@ void dg_issue_free(dg_issue *is)
 		is->kind->clear(is);
 	json_decref(is->model);
 	json_decref(is->warnings);
+	json_decref(is->notices);
 	json_decref(is->failures);
+	free(is->series);
 	free(is);
 }
 
@@ -151,10 +166,12 @@ static int list_written(const dg_fileset *files, json_t *written)
 static int publish(dg_issue *is, dg_issue_result *res)
 {
 	dg_publish_in in = {is->run->cfg, is->run->http, is->run->store, is->run->out_dir, is->kind->name,
-			    is->run->win->label, is->model, res->warnings};
+			    is->series, is->run->win->label, is->model, res->warnings};
 	char *media_id = NULL;
-	int updated = 0, err = dg_publish_wechat(&in, &media_id, &updated);
+	int updated = 0, err;
 
+	dg_progress_phase("publish");
+	err = dg_publish_wechat(&in, &media_id, &updated);
 	if (!err)
 		printf("wechat draft %s: %s (%s)\n", updated ? "updated" : "added", media_id, is->kind->name);
 	free(media_id);
@@ -171,15 +188,20 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	memset(res, 0, sizeof(*res));
 	res->written = json_array();
 	res->warnings = json_array();
+	res->notices = json_array();
 	res->failures = json_array();
-	if (!res->written || !res->warnings || !res->failures)
+	if (!res->written || !res->warnings || !res->notices || !res->failures)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (!run->draft && (err = check_writable(run->out_dir)) < 0)
+		return err;
+	if (run->publish && (err = dg_publish_wechat_preflight(run->cfg, run->http)) < 0)
 		return err;
 	for (; kinds[n] && n < sizeof(issues) / sizeof(issues[0]) && !err; n++) {
 		err = dg_issue_build(run, kinds[n], &files, &issues[n]);
 		if (issues[n] && issues[n]->warnings)
 			json_array_extend(res->warnings, issues[n]->warnings);
+		if (issues[n] && issues[n]->notices)
+			json_array_extend(res->notices, issues[n]->notices);
 		if (issues[n])
 			json_array_extend(res->failures, issues[n]->failures);
 	}
@@ -190,10 +212,11 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	}
 	for (size_t i = 0; i < n && !err; i++)
 		err = dg_issue_record(issues[i]);
-	for (size_t i = 0; i < n && !err && run->publish; i++)
-		err = publish(issues[i], res);
 	if (!err)
 		err = list_written(&files, res->written);
+	/* The files are in place and recorded: a publish failure does not undo them. */
+	for (size_t i = 0; i < n && !err && run->publish; i++)
+		res->publish_failed = (err = publish(issues[i], res)) < 0;
 	for (size_t i = 0; i < n; i++)
 		dg_issue_free(issues[i]);
 	dg_fileset_clear(&files);
@@ -204,6 +227,7 @@ void dg_issue_result_clear(dg_issue_result *res)
 {
 	json_decref(res->written);
 	json_decref(res->warnings);
+	json_decref(res->notices);
 	json_decref(res->failures);
 	memset(res, 0, sizeof(*res));
 }

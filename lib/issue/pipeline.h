@@ -54,9 +54,11 @@ struct dg_kind;
 typedef struct dg_issue {
 	const struct dg_kind *kind;
 	const dg_run *run;
+	char *series;            /* the store's key of the issue's series (lib/issue/series.h) */
 	void *data;              /* the kind's own state (kind->clear frees it) */
 	json_t *model;           /* set by kind->model */
 	json_t *warnings;        /* array of strings, shown to the user (the model's "warnings") */
+	json_t *notices;         /* those that a quiet run shows too; NULL when none */
 	int number;              /* the issue's number, set before kind->model */
 	json_t *failures;        /* the sources that could not be read (exit code 3): their
 				    messages (new array owned by the issue) */
@@ -91,8 +93,12 @@ extern const dg_kind dg_kind_cnweekly;
 typedef struct dg_issue_result {
 	json_t *written;         /* paths of the files written (listed ones), new array */
 	json_t *warnings;        /* of every issue built, in order; new array */
+	json_t *notices;         /* those of the warnings that say an issue is not the one expected
+				    (no number): shown even to a quiet run; new array */
 	json_t *failures;        /* the failed sources' messages, in order; new array */
 	int failed_sources;      /* their count */
+	int publish_failed;      /* 1: dg_pipeline_run's error is --publish's alone: every file
+				    was written and recorded, and `written` lists them */
 } dg_issue_result;
 
 /* Build one issue of each of `kinds` (NULL-terminated), write all their

@@ -15,6 +15,7 @@ static const char *const known[] = {
 	"common.list_sep",            /* between the items of an inline list */
 	"common.date",                /* year, month, day, month2, day2: every date in an issue's text */
 	"common.range",               /* first, last: a period's dates */
+	"common.preview",             /* title: the title of an issue whose period is still in progress */
 	"events.online",              /* the place of an online event */
 	"events.time",                /* year, month, day, month2, day2, hour, minute */
 	"community.title",            /* default title of the community report */

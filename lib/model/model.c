@@ -119,10 +119,27 @@ static json_t *buf_string(const dg_buf *b)
 	return s ? s : json_string("");
 }
 
-static const char *community_name(const dg_config *cfg)
+char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *title, int *err)
 {
+	char *marked;
+
+	if (!title || !w->in_progress || *err < 0)
+		return title;
+	marked = dg_lang_say(lang, "common.preview", json_pack("{s:s}", "title", title), err);
+	free(title);
+	return marked;
+}
+
+/* digest.community, else the org's display name from its profile (in the
+ * collected data), else the first org's login. */
+static const char *community_name(const dg_config *cfg, json_t *data)
+{
+	const char *profile = dg_json_str(json_object_get(data, "org"), "name");
+
 	if (cfg->community && *cfg->community)
 		return cfg->community;
+	if (*profile)
+		return profile;
 	if (cfg->orgs.n)
 		return cfg->orgs.v[0];
 	return cfg->repos.n ? cfg->repos.v[0] : "digest";
@@ -342,7 +359,8 @@ void dg_model_add_links(const dg_config *cfg, json_t *model)
 						       "sep", i + 1 < cfg->links.n ? " · " : ""));
 	json_object_set_new(model, "links", links);
 	json_object_set_new(model, "qr_image", json_string(cfg->qr_image ? cfg->qr_image : ""));
-	json_object_set_new(model, "qr_alt", json_string(community_name(cfg)));
+	json_object_set_new(model, "qr_alt", json_string(json_is_string(json_object_get(model, "community")) ?
+							dg_json_str(model, "community") : community_name(cfg, NULL)));
 	json_object_set_new(has, "links", json_boolean(cfg->links.n > 0));
 	json_object_set_new(has, "qr_image", json_boolean(cfg->qr_image && *cfg->qr_image));
 }
@@ -372,13 +390,13 @@ static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang,
 				     "has_bot_pulls", bots > 0),
 			   err);
 	dg_model_set_yaml(fm, "description", desc);
-	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", community_name(cfg)), err);
+	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", dg_json_str(m, "community")), err);
 	dg_model_set_yaml(fm, "keywords", keywords);
 	if (!cfg->tag)
 		tag = dg_lang_say(lang, "community.tag", json_object(), err);
 	dg_model_set_yaml(fm, "tag", cfg->tag ? cfg->tag : tag);
 	dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
-	dg_model_set_yaml(fm, "author", cfg->author);
+	dg_model_set_yaml(fm, "author", cfg->author ? cfg->author : dg_json_str(m, "community"));
 	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
 	free(desc);
 	free(keywords);
@@ -409,16 +427,22 @@ int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, i
 			  "new_contributors", (json_int_t)json_array_size(json_object_get(data, "new_contributors")),
 			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
 			  "contributor_pulls", person_pulls);
-	if (!cfg->community_title && !cfg->title)
-		title = dg_lang_say(lang, "community.title", json_object(), &err);
+	if (cfg->community_title || cfg->title)
+		title = strdup(cfg->community_title ? cfg->community_title : cfg->title);
+	else
+		title = dg_lang_say(lang, "community.title", json_pack("{s:s}", "community", community_name(cfg, data)),
+				    &err);
+	if (err >= 0 && !title)
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	title = dg_model_preview_title(lang, w, title, &err);
 	sep = dg_lang_say(lang, "common.list_sep", json_object(), &err);
 	if (err < 0) {
 		json_decref(stats);
 		goto done;
 	}
 	m = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o}", "kind", "community",
-		      "title", cfg->community_title ? cfg->community_title : cfg->title ? cfg->title : title,
-		      "number", number, "language", cfg->language, "community", community_name(cfg),
+		      "title", title,
+		      "number", number, "language", cfg->language, "community", community_name(cfg, data),
 		      "window", dg_model_window(cfg, w), "period", dg_model_period(cfg, w));
 	if (!m || !stats) {
 		json_decref(stats);

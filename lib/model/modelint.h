@@ -17,6 +17,11 @@ char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, in
  * (common.range) added to `period`. 0 or <0. */
 int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *period);
 
+/* An issue's title, or for a period still in progress (w->in_progress)
+ * that title marked as a preview (common.preview). Takes `title` (may be
+ * NULL once *err < 0); returns the one to use, caller frees. */
+char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *title, int *err);
+
 /* "release_groups": one group per product (lib/select/releases.h), lead
  * first: {"product", "repo" (the same name), "latest", "others",
  * "has_others"}; an entry is {"name", "tag", "url", "date", "prerelease",

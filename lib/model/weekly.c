@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "model/lang.h"
+#include "model/modelint.h"
 #include "model/notes.h"
 #include "base/text.h"
 
@@ -278,11 +279,12 @@ static void weekly_links(const dg_config *cfg, json_t *m)
 	json_object_set_new(json_object_get(m, "has"), "links", json_boolean(cfg->cn_links.n > 0));
 }
 
-static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, json_t *names, const char *created,
-				   int *err)
+static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *names,
+				   const char *created, int *err)
 {
 	json_t *fm = json_object();
-	char *title = dg_lang_say(lang, "cnweekly.front_title", json_incref(names), err);
+	char *title = dg_model_preview_title(lang, w, dg_lang_say(lang, "cnweekly.front_title", json_incref(names), err),
+					     err);
 	char *tag = dg_lang_say(lang, "cnweekly.tag", json_incref(names), err);
 	char *keywords = dg_lang_say(lang, "cnweekly.keywords", json_incref(names), err);
 	char *desc = dg_lang_say(lang, "cnweekly.description", json_incref(names), err);
@@ -292,7 +294,7 @@ static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, js
 	dg_model_set_yaml(fm, "keywords", keywords);
 	dg_model_set_yaml(fm, "description", desc);
 	dg_model_set_yaml(fm, "createTime", created);
-	dg_model_set_yaml(fm, "author", cfg->author);
+	dg_model_set_yaml(fm, "author", cfg->author ? cfg->author : "");
 	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
 	free(title);
 	free(tag);
@@ -328,7 +330,7 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 	/* A period before the numbering's reference has no number (null). */
 	names = json_pack("{s:s, s:s, s:o, s:s}", "series", series, "headline", headline, "number",
 			  number > 0 ? json_integer(number) : json_null(), "date", date_dots);
-	title = dg_lang_say(lang, "cnweekly.title", json_incref(names), &err);
+	title = dg_model_preview_title(lang, w, dg_lang_say(lang, "cnweekly.title", json_incref(names), &err), &err);
 	if (err < 0)
 		goto done;
 	decorate(cfg, in->latest, projects);
@@ -361,7 +363,7 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 		"news", json_array_size(news) > 0, "intro", cfg->cn_intro && *cfg->cn_intro,
 		"footer", json_string_length(json_object_get(m_, "footer")) > 0,
 		"lead_markdown", lead_markdown && lead && *lead, "lead_text", !lead_markdown && lead && *lead));
-	json_object_set_new(m_, "front_matter", weekly_front_matter(cfg, lang, names, created, &err));
+	json_object_set_new(m_, "front_matter", weekly_front_matter(cfg, lang, w, names, created, &err));
 	if (err < 0)
 		goto done;
 	dg_model_add_links(cfg, m_);

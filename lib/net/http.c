@@ -89,6 +89,7 @@ struct dg_http {
 	const char *current_next;/* the next page that callback was given */
 	char wait_why[160];      /* what the queue is waiting for (progress line) */
 	int warned_no_token;
+	json_t *failed_raw;      /* url -> message: raw GETs that failed this run (finish) */
 	dg_http_stats stats;
 	unsigned rng;
 	char user_agent[64];
@@ -214,6 +215,7 @@ void dg_http_free(dg_http *h)
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
 	free(h->fatal_message);
+	json_decref(h->failed_raw);
 	free(h);
 }
 
@@ -399,10 +401,13 @@ static int add_header(request *r, const char *line)
 static int start_transfer(dg_http *h, request *r)
 {
 	const char *url = r->target ? r->target : r->url;
+	const char *failed = r->raw && !r->post ? json_string_value(json_object_get(h->failed_raw, r->url)) : NULL;
 	char line[1200];
 	long long timeout_ms = TRANSFER_TIMEOUT_MS;
 	int err = 0;
 
+	if (failed)
+		return dg_err_set(DG_ERR_FAIL, "%s", failed);  /* the same answer, nothing sent */
 	request_reset_response(r);
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
@@ -496,6 +501,9 @@ static void finish(dg_http *h, request *r, const dg_http_response *resp, int err
 {
 	if (err && h->opts.verbose)
 		dg_http_log("GET %s failed: %s", r->url, msg);
+	/* Not sent again (an avatar: the poster's, then the draft's): the client lives for the run. */
+	if (err && r->raw && !r->post && (h->failed_raw || (h->failed_raw = json_object())))
+		json_object_set_new(h->failed_raw, r->url, json_string(msg));
 	answer(h, r, resp, err, msg);
 }
 
@@ -647,7 +655,7 @@ static void deliver(dg_http *h, request *r, const char *body, size_t len, const 
 	if (!from_cache && h->opts.cache && r->etag && status == 200 && !r->post) {
 		if (dg_store_cache_put(h->opts.cache, r->url, r->etag, next, body, len) < 0 &&
 		    !h->opts.quiet)
-			fprintf(stderr, "digest: warning: %s\n", dg_err_last());
+			dg_err_print("warning: ", dg_err_last());
 	}
 	resp.url = r->url;
 	resp.status = status;
@@ -706,12 +714,12 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 			     h->opts.max_body);
 			return;
 		}
-		if (++r->attempts < h->opts.max_attempts) {
+		if (++r->attempts < h->opts.max_attempts && dg_http_transport_retry(r->raw && !r->post, code)) {
 			retry_later(h, r, backoff_ms(h, r->attempts), curl_easy_strerror(code));
 			return;
 		}
-		fail(h, r, DG_HTTP_ERR_FAILED, "%s: %s (after %d attempts)", r->url,
-		     curl_easy_strerror(code), r->attempts);
+		fail(h, r, DG_HTTP_ERR_FAILED, "%s: %s (after %d attempt%s)", r->url,
+		     curl_easy_strerror(code), r->attempts, r->attempts == 1 ? "" : "s");
 		return;
 	}
 	note_rate(h, r, status);
@@ -764,10 +772,13 @@ static void handle_done(dg_http *h, request *r, CURLcode code)
 		deliver(h, r, dg_buf_cstr(&r->body), r->body.len, r->link_next, status, 0);
 		return;
 	}
-	if (status == 401) {
-		message = json_message(r);
-		set_fatal(h, "%s: 401 Unauthorized (%s): the GitHub token was rejected", r->url,
-			  *message ? message : "bad credentials");
+	/* GitHub's 401 stops the run; another service's (a feed, WeChat) is that source's failure (below). */
+	if (status == 401 && !r->raw && !r->post) {
+		char *why = dg_http_unauthorized(r->url, json_message(r), h->opts.token_name,
+						 h->opts.token && dg_http_is_api_url(h->opts.api_base,
+										     r->target ? r->target : r->url));
+		set_fatal(h, "%s", why ? why : "401 Unauthorized");
+		free(why);
 		fail(h, r, DG_HTTP_ERR_FATAL, "%s", fatal_message(h));
 		return;
 	}
@@ -893,8 +904,8 @@ static request *dequeue_ready(dg_http *h, long long now, long long *next_wake)
 static void expire(dg_http *h)
 {
 	if (!h->expired && !h->opts.quiet)
-		fprintf(stderr, "digest: warning: the run's time limit (--timeout %d s) was reached; "
-				"what is not fetched yet counts as failed\n", h->opts.timeout);
+		dg_http_log("warning: the run's time limit (--timeout %d s) was reached; "
+			    "what is not fetched yet counts as failed", h->opts.timeout);
 	h->expired = 1;
 	while (h->queue_head) {
 		request *r = h->queue_head;
@@ -927,8 +938,8 @@ int dg_http_run(dg_http *h)
 {
 	dg_date_zone_freeze();  /* resolver threads read the environment from here on */
 	if (!h->opts.token && !h->opts.offline && !h->warned_no_token && !h->opts.quiet) {
-		fprintf(stderr, "digest: warning: no GitHub token: %s is not set; unauthenticated requests are "
-				"limited to 60 per hour\n", h->opts.token_name ? h->opts.token_name : "GITHUB_TOKEN");
+		dg_http_log("warning: no GitHub token: %s is not set (nor GH_TOKEN); unauthenticated requests are "
+			    "limited to 60 per hour", h->opts.token_name ? h->opts.token_name : "GITHUB_TOKEN");
 		h->warned_no_token = 1;
 	}
 	if (h->opts.offline) {

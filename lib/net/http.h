@@ -5,9 +5,10 @@
  * queue more (the next page, a follow-up search). The client handles:
  * GitHub's headers and token, gzip, HTTP/2, conditional requests through the
  * state store's ETag cache (a 304 reuses the stored body), 5xx / transport /
- * malformed-body retries with backoff, secondary limits (Retry-After or
- * exponential backoff with jitter) and primary-limit exhaustion (wait for the
- * reset within `max_wait`, else stop with a message saying when it resets).
+ * malformed-body retries with backoff (save dg_http_get_raw's exceptions),
+ * secondary limits (Retry-After or exponential backoff with jitter) and
+ * primary-limit exhaustion (wait for the reset within `max_wait`, else stop
+ * with a message saying when it resets).
  * The token is sent only in the Authorization header, only to URLs whose path
  * (dot segments resolved) is under the API base, checked again at every
  * redirect; text that comes back from a server is scrubbed of it before it is
@@ -78,8 +79,11 @@ void dg_http_free(dg_http *h);             /* accepts NULL */
  * repeat the URL (<0, nothing queued; the callback is not called). */
 int dg_http_get(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 
-/* Queue a GET of a non-JSON document (a feed): sent without the token or
- * GitHub's headers, body passed raw; still cached with its ETag. */
+/* Queue a GET of a non-JSON document (a feed, an image): sent without the
+ * token or GitHub's headers, body passed raw; still cached with its ETag.
+ * A refused connection or a host without an address fails at once (not
+ * retried); a URL that failed is not sent again by this client: asked for
+ * again, it fails with the same message. */
 int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 
 /* Queue a POST of `len` bytes of `body` with `content_type` (copied):

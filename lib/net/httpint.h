@@ -2,6 +2,7 @@
 #ifndef DG_HTTPINT_H
 #define DG_HTTPINT_H
 
+#include <curl/curl.h>
 #include <stddef.h>
 
 /* 1 when `url` may carry the token: under `api_base` (NULL: any), no path
@@ -21,8 +22,23 @@ char *dg_http_header_value(const char *line, size_t len, const char *name);
 char *dg_http_link_next(const char *link);
 /* Epoch seconds as "YYYY-MM-DD HH:MM:SS UTC", or "an unknown time". */
 void dg_http_format_time(long long t, char *out, size_t size);
+/* The message of GitHub's 401 at `url` (`message`: the body's), naming the
+ * token's variable (`token_name`, default GITHUB_TOKEN, with GH_TOKEN) and
+ * whether a token was `sent`; caller frees; NULL when out of memory. */
+char *dg_http_unauthorized(const char *url, const char *message, const char *token_name, int sent);
 /* 1 when `needle` occurs in `hay`, ignoring ASCII case. */
 int dg_http_contains_ci(const char *hay, const char *needle);
+
+/* 1 when a transfer that ended with libcurl's `code` (not CURLE_OK) is tried
+ * again. A raw GET (dg_http_get_raw: a feed, an image; never the API) whose
+ * host refuses the connection or has no address fails at once: that will
+ * not change within the backoff (a minute for six tries) and what it serves
+ * is optional. The API and POSTs retry every transport error. */
+static inline int dg_http_transport_retry(int raw_get, CURLcode code)
+{
+	return !raw_get || (code != CURLE_COULDNT_CONNECT && code != CURLE_COULDNT_RESOLVE_HOST &&
+			    code != CURLE_COULDNT_RESOLVE_PROXY);
+}
 
 /* One rate bucket (rate.c): nothing heard yet (one request at a time until
  * an answer tells), the answers' X-RateLimit-* figures, or a server that

@@ -215,3 +215,19 @@ void dg_http_format_summary(const dg_http *h, char *out, size_t size)
 	snprintf(out, size, "%ld requests (%ld not modified), %ld retries; quota used %ld core + %ld search%s",
 		 s->requests, s->not_modified, s->retries, s->core_used, s->search_used, left);
 }
+
+char *dg_http_unauthorized(const char *url, const char *message, const char *token_name, int sent)
+{
+	const char *var = token_name ? token_name : "GITHUB_TOKEN";
+	const char *also = strcmp(var, "GITHUB_TOKEN") ? "" : " (or GH_TOKEN)";
+	dg_buf b = DG_BUF_INIT;
+
+	if (sent)
+		dg_buf_printf(&b, "%s: 401 Unauthorized (%s): the token in %s%s was rejected: check that it is valid "
+			      "and not expired, or unset it to try without one", url, *message ? message : "bad credentials",
+			      var, also);
+	else
+		dg_buf_printf(&b, "%s: 401 Unauthorized (%s): no token was sent and the server requires one: set "
+			      "%s%s to a GitHub token", url, *message ? message : "requires authentication", var, also);
+	return dg_buf_detach(&b);
+}

@@ -40,27 +40,23 @@ static char *lead(const dg_config *cfg, json_t *model)
 	return dg_buf_detach(&b);
 }
 
-/* wechat.title with {series, number, community, date}. */
+/* wechat.title with {series, number, community, date}: the series is the
+ * weekly's name, or the community report's title as the model has it. */
 static char *title(const dg_config *cfg, json_t *model, int *err)
 {
 	dg_lang *lang = NULL;
-	char *series_word = NULL, *t = NULL;
+	char *t = NULL;
 	const char *series = dg_json_str(model, "series");
 
 	if ((*err = dg_lang_load(cfg, &lang)) < 0)
 		return NULL;
-	if (!*series) {
-		series = cfg->community_title ? cfg->community_title : cfg->title;
-		if (!series)
-			series = series_word = dg_lang_say(lang, "community.title", json_object(), err);
-	}
-	if (*err >= 0)
-		t = dg_lang_say(lang, "wechat.title",
-				json_pack("{s:s, s:O?, s:O?, s:s}", "series", series ? series : "",
-					  "number", json_object_get(model, "number"),
-					  "community", json_object_get(model, "community"),
-					  "date", dg_json_str(json_object_get(model, "period"), "date")), err);
-	free(series_word);
+	if (!*series)
+		series = dg_json_str(model, "title");
+	t = dg_lang_say(lang, "wechat.title",
+			json_pack("{s:s, s:O?, s:O?, s:s}", "series", series,
+				  "number", json_object_get(model, "number"),
+				  "community", json_object_get(model, "community"),
+				  "date", dg_json_str(json_object_get(model, "period"), "date")), err);
 	dg_lang_free(lang);
 	return t;
 }

@@ -5,6 +5,7 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "base/output.h"
+#include "base/progress.h"
 #include "images/image.h"
 #include "images/visuals.h"
 #include "net/body.h"
@@ -23,19 +24,20 @@ typedef struct wx {
 } wx;
 
 /* POST and parse the JSON answer (WeChat may label it text/plain). */
-static int post_json(wx *w, const char *url, const char *ctype, const void *body, size_t len, const char *what,
-		     json_t **out)
+static int post_json(dg_http *http, const char *url, const char *ctype, const void *body, size_t len,
+		     const char *what, json_t **out)
 {
 	dg_http_body a = {0};
 	int err;
 
 	*out = NULL;
-	if ((err = dg_http_post(w->in->http, url, ctype, body, len, dg_http_body_cb, &a)) < 0)
+	if ((err = dg_http_post(http, url, ctype, body, len, dg_http_body_cb, &a)) < 0)
 		return err;
-	err = dg_http_run(w->in->http);
-	if (!err && a.error)
+	if ((err = dg_http_run(http)) < 0)
+		err = dg_err_wrap(DG_ERR_FAIL, "wechat: %s", what);
+	else if (a.error)
 		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: %s", what, a.error);
-	else if (!err && !(*out = json_loadb(a.data ? a.data : "", a.len, 0, NULL)))
+	else if (!(*out = json_loadb(a.data ? a.data : "", a.len, 0, NULL)))
 		err = dg_err_set(DG_ERR_FAIL, "wechat: %s: the answer is not JSON", what);
 	dg_http_body_clear(&a);
 	return err;
@@ -68,13 +70,6 @@ static int wx_error(long code, const char *msg, const char *what)
 		return dg_err_set(DG_ERR_FAIL, "wechat: %s refused (40164): this machine's IP %s is not in the "
 				  "account's IP whitelist; add %s under 设置与开发 → 基本配置 → IP白名单 on "
 				  "mp.weixin.qq.com and run again", what, ip, ip);
-	case 40013:
-		return dg_err_set(DG_ERR_CONFIG, "wechat: the AppID was rejected (40013 invalid appid): check the "
-				  "variable named by wechat.appid_env");
-	case 40125:
-	case 40243:
-		return dg_err_set(DG_ERR_CONFIG, "wechat: the AppSecret was rejected (%ld%s): check the variable "
-				  "named by wechat.secret_env", code, code == 40243 ? ", frozen" : " invalid appsecret");
 	case 45009:
 	case 45011:
 		return dg_err_set(DG_ERR_FAIL, "wechat: %s: the %s API quota is used up (%ld); not retried: see "
@@ -96,18 +91,56 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-static int get_token(wx *w)
+/* stable_token refusing the account's credentials: a configuration error
+ * naming the variables to check; anything else through wx_error. */
+static int token_error(const dg_config *cfg, long code, const char *msg)
 {
-	const dg_config *cfg = w->in->cfg;
-	const char *appid = getenv(cfg->wx_appid_env), *secret = getenv(cfg->wx_secret_env);
+	const char *what;
+
+	switch (code) {
+	case 40013: what = "the AppID was rejected (40013 invalid appid)"; break;
+	case 41002: what = "the AppID is missing (41002)"; break;
+	case 40001: what = "the AppSecret was rejected (40001 invalid credential)"; break;
+	case 40125: what = "the AppSecret was rejected (40125 invalid appsecret)"; break;
+	case 40243: what = "the AppSecret was rejected (40243, frozen: reset it on mp.weixin.qq.com)"; break;
+	case 41004: what = "the AppSecret is missing (41004)"; break;
+	default: return wx_error(code, msg, "stable_token");
+	}
+	return dg_err_set(DG_ERR_CONFIG, "wechat: %s: check %s and %s (the account's AppID and AppSecret)", what,
+			  cfg->wx_appid_env, cfg->wx_secret_env);
+}
+
+/* Both variables set and non-empty: 0, else DG_ERR_CONFIG naming them. */
+static int credentials(const dg_config *cfg, const char **appid, const char **secret)
+{
+	*appid = getenv(cfg->wx_appid_env);
+	*secret = getenv(cfg->wx_secret_env);
+	if (!*appid || !**appid || !*secret || !**secret)
+		return dg_err_set(DG_ERR_CONFIG, "wechat: set %s and %s (the account's AppID and AppSecret)",
+				  cfg->wx_appid_env, cfg->wx_secret_env);
+	return 0;
+}
+
+static void wipe(char *s)
+{
+	if (s)
+		memset(s, 0, strlen(s));
+	free(s);
+}
+
+/* An access token from stable_token (normal mode: the same token while it
+ * is valid, so asking again costs nothing); *token: caller wipes and frees. */
+static int get_token(const dg_config *cfg, dg_http *http, char **token)
+{
+	const char *appid, *secret;
 	json_t *req, *ans = NULL;
 	char *body, *url = NULL;
 	dg_buf b = DG_BUF_INIT;
 	int err;
 
-	if (!appid || !*appid || !secret || !*secret)
-		return dg_err_set(DG_ERR_CONFIG, "wechat: set %s and %s (the account's AppID and AppSecret)",
-				  cfg->wx_appid_env, cfg->wx_secret_env);
+	*token = NULL;
+	if ((err = credentials(cfg, &appid, &secret)) < 0)
+		return err;
 	req = json_pack("{s:s, s:s, s:s, s:b}", "grant_type", "client_credential", "appid", appid, "secret",
 			secret, "force_refresh", 0);
 	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
@@ -120,33 +153,47 @@ static int get_token(wx *w)
 	for (int busy = 0; busy < 4; busy++) {
 		json_decref(ans);
 		ans = NULL;
-		if ((err = post_json(w, url, "application/json", body, strlen(body), "stable_token", &ans)) < 0 ||
+		if ((err = post_json(http, url, "application/json", body, strlen(body), "stable_token", &ans)) < 0 ||
 		    json_integer_value(json_object_get(ans, "errcode")) != -1 || busy == 3)
 			break;
 		sleep_ms(200L << busy);  /* -1: busy */
 	}
-	memset(body, 0, strlen(body));  /* it holds the secret */
-	free(body);
+	wipe(body);  /* it holds the secret */
 	free(url);
 	if (!err) {
 		json_int_t code = json_integer_value(json_object_get(ans, "errcode"));
 		const char *t = json_string_value(json_object_get(ans, "access_token"));
 		if (code)
-			err = wx_error((long)code, dg_json_str(ans, "errmsg"), "stable_token");
+			err = token_error(cfg, (long)code, dg_json_str(ans, "errmsg"));
 		else if (!t || !*t)
 			err = dg_err_set(DG_ERR_FAIL, "wechat: stable_token: no access_token in the answer");
-		else if (!(w->token = strdup(t)))
+		else if (!(*token = strdup(t)))
 			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	}
 	json_decref(ans);
 	return err;
 }
 
+int dg_publish_wechat_preflight(const dg_config *cfg, dg_http *http)
+{
+	const char *appid, *secret;
+	char *token = NULL;
+	int err;
+
+	if ((err = credentials(cfg, &appid, &secret)) < 0)
+		return err;
+	if (dg_http_offline(http))
+		return dg_err_set(DG_ERR_CONFIG, "--publish wechat sends requests to WeChat: it cannot be used "
+				  "with --offline");
+	dg_progress_phase("wechat access token");
+	err = get_token(cfg, http, &token);
+	wipe(token);  /* dg_publish_wechat asks again: stable_token answers the same one */
+	return err;
+}
+
 static void drop_token(wx *w)
 {
-	if (w->token)
-		memset(w->token, 0, strlen(w->token));
-	free(w->token);
+	wipe(w->token);
 	w->token = NULL;
 }
 
@@ -162,13 +209,13 @@ static int call(wx *w, const char *path, const char *extra_query, const char *ct
 		dg_buf b = DG_BUF_INIT;
 		char *url;
 		json_int_t code;
-		if (!w->token && (err = get_token(w)) < 0)
+		if (!w->token && (err = get_token(w->in->cfg, w->in->http, &w->token)) < 0)
 			return err;
 		dg_buf_printf(&b, "%s%s?access_token=%s%s", w->in->cfg->wx_api_url, path, w->token,
 			      extra_query ? extra_query : "");
 		if (!(url = dg_buf_detach(&b)))
 			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		err = post_json(w, url, ctype, body, len, what, out);
+		err = post_json(w->in->http, url, ctype, body, len, what, out);
 		memset(url, 0, strlen(url));
 		free(url);
 		if (err < 0)
@@ -439,7 +486,7 @@ int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 
 	*media_id = NULL;
 	*updated = 0;
-	dg_buf_printf(&key, "%s/%s", in->kind, in->label);
+	dg_buf_printf(&key, "%s/%s", in->series, in->label);
 	if (!map || (err = dg_buf_error(&key)) < 0) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		goto done;

@@ -24,11 +24,24 @@ typedef struct dg_publish_in {
 	dg_http *http;
 	dg_store *store;
 	const char *out_dir;     /* where the issue's files were written */
-	const char *kind;        /* "community": file names and the store key */
+	const char *kind;        /* "community": file names */
+	const char *series;      /* the issue's series (lib/issue/series.h): the store's key of its draft */
 	const char *label;       /* the period ("2021-W49") */
 	json_t *model;           /* borrowed */
 	json_t *warnings;        /* images dropped from the draft are named here */
 } dg_publish_in;
+
+/* Before anything is collected (a run with --publish wechat fails in a
+ * second, not after the issue was built): the variables cfg->wx_appid_env
+ * and cfg->wx_secret_env set and non-empty (else DG_ERR_CONFIG naming both,
+ * and no request is sent), then an access token from stable_token through
+ * `http` (the same call dg_publish_wechat makes; the token is wiped, not
+ * kept: stable_token answers the same one while it is valid). 0; or
+ * DG_ERR_CONFIG naming both variables when WeChat rejects the AppID or the
+ * secret (40013, 41002, 40001, 40125, 40243, 41004), or with --offline;
+ * DG_ERR_FAIL when WeChat cannot be reached or refuses otherwise (40164:
+ * the IP to whitelist). */
+int dg_publish_wechat_preflight(const dg_config *cfg, dg_http *http);
 
 /* Publish; 0 with *media_id (caller frees) and *updated (1: draft/update),
  * or <0 with one line a maintainer can act on: DG_ERR_CONFIG (exit 2) for a

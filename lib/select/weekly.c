@@ -158,7 +158,7 @@ json_t *dg_select_auto(const dg_select *s, json_t *cands, int max, json_t *seen)
 			break;
 		if (!(key = dg_select_key(it)))
 			continue;
-		elsewhere = dg_store_published_elsewhere(s->store, s->kind, s->issue, key);
+		elsewhere = dg_store_published_elsewhere(s->store, s->series, s->issue, key);
 		if (elsewhere == 0 && !json_object_get(seen, key)) {
 			json_object_set_new(seen, key, json_true());
 			json_object_set_new(it, "key", json_string(key));
@@ -201,7 +201,7 @@ json_t *dg_select_editor(const dg_select *s, json_t *items, json_t *cands, const
 			     (long long)json_integer_value(json_object_get(it, "line")), section, dg_json_str(it, "url"));
 			continue;
 		}
-		if (dg_store_published_elsewhere(s->store, s->kind, s->issue, key) == 1 || json_object_get(seen, key)) {
+		if (dg_store_published_elsewhere(s->store, s->series, s->issue, key) == 1 || json_object_get(seen, key)) {
 			dg_json_appendf(s->warnings, "%s:%lld: %s %s was already published in an earlier issue; left out", s->picks_path,
 			     (long long)json_integer_value(json_object_get(it, "line")), section, key);
 			free(key);

@@ -2,7 +2,7 @@
  *
  * Items are known by a canonical key (lib/feeds/canon.h: their URL, or
  * https://github.com/<repo> for projects). An item published by another
- * issue of the same kind (the state store) or already chosen for this one
+ * issue of the same series (the state store) or already chosen for this one
  * (`seen`, key -> true) is never chosen again. */
 #ifndef DG_SELECT_WEEKLY_H
 #define DG_SELECT_WEEKLY_H
@@ -14,7 +14,7 @@
 
 typedef struct dg_select {
 	dg_store *store;
-	const char *kind;        /* "cnweekly" */
+	const char *series;      /* the series of the store (lib/issue/series.h) */
 	const char *issue;       /* this issue's period label */
 	const char *picks_path;  /* the editor's file, for warnings */
 	json_t *facts;           /* lower-case repo -> repository object (editor's projects) */

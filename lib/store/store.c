@@ -81,7 +81,7 @@ static int take_lock(dg_store *s, const char *dir, int lock_wait)
 					  "%s: another digest run is using this state store (waited %d s)",
 					  dir, lock_wait);
 		if (waited == 0 && lock_wait > 0)
-			fprintf(stderr, "digest: waiting for another run using %s\n", dir);
+			dg_notice("waiting for another run using %s", dir);
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		waited++;
@@ -453,6 +453,57 @@ int dg_store_reference_put(dg_store *s, const char *kind, int64_t since, int num
 			   "sii", kind, since, (int64_t)number)) < 0)
 		return err;
 	return step_done(s, st, "writing the issue reference");
+}
+
+/* Labels of two-week periods: "2024-W21-W22", "2024-W52-2025-W01". */
+#define BIWEEKLY_LABEL "(period GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-W[0-9][0-9]' OR " \
+		       "period GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-[0-9][0-9][0-9][0-9]-W[0-9][0-9]')"
+
+int dg_store_series_adopt(dg_store *s, const char *kind, const char *series, int biweekly)
+{
+	static const char *const sql[2][3] = {
+		{"UPDATE OR IGNORE issues SET kind = ?2 WHERE kind = ?1 AND NOT " BIWEEKLY_LABEL,
+		 "UPDATE OR IGNORE published SET kind = ?2 WHERE kind = ?1 AND NOT "
+		 "(issue GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-*W[0-9][0-9]')",
+		 "UPDATE OR IGNORE kept SET key = ?2 || substr(key, length(?1) + 1) WHERE ns = 'wechat_draft' AND "
+		 "key GLOB ?1 || '/[0-9][0-9][0-9][0-9]-W[0-9][0-9]' "},
+		{"UPDATE OR IGNORE issues SET kind = ?2 WHERE kind = ?1 AND " BIWEEKLY_LABEL,
+		 "UPDATE OR IGNORE published SET kind = ?2 WHERE kind = ?1 AND "
+		 "(issue GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-*W[0-9][0-9]')",
+		 "UPDATE OR IGNORE kept SET key = ?2 || substr(key, length(?1) + 1) WHERE ns = 'wechat_draft' AND "
+		 "key GLOB ?1 || '/[0-9][0-9][0-9][0-9]-W[0-9][0-9]-*W[0-9][0-9]'"},
+	};
+	sqlite3_stmt *st;
+	int err, adopted = 0;
+
+	/* The common case, a store with nothing from before series: one read. */
+	if ((err = prepare(s, &st, "SELECT 1 FROM issues WHERE kind = ?1 UNION ALL SELECT 1 FROM issue_reference "
+			   "WHERE kind = ?1 UNION ALL SELECT 1 FROM published WHERE kind = ?1 LIMIT 1", "s", kind)) < 0)
+		return err;
+	err = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (err == SQLITE_DONE)
+		return 0;
+	if (err != SQLITE_ROW)
+		return db_error(s, "reading issue numbers");
+	if ((err = dg_store_begin(s)) < 0)
+		return err;
+	for (int i = 0; i < 3 && !err; i++)
+		if (!(err = prepare(s, &st, sql[biweekly != 0][i], "ss", kind, series)) &&
+		    !(err = step_done(s, st, "adopting the numbers of an older store")))
+			adopted += sqlite3_changes(s->db);
+	/* The reference goes with the numbers it numbered. */
+	if (!err && (err = prepare(s, &st, "UPDATE issue_reference SET kind = ?2 WHERE kind = ?1 AND "
+				   "EXISTS (SELECT 1 FROM issues WHERE kind = ?2) AND "
+				   "NOT EXISTS (SELECT 1 FROM issue_reference WHERE kind = ?2)", "ss", kind, series)) == 0)
+		err = step_done(s, st, "adopting the numbers of an older store");
+	if (!err)
+		err = dg_store_commit(s);
+	if (err < 0) {
+		dg_store_rollback(s);
+		return err;
+	}
+	return adopted;
 }
 
 int dg_store_search_or_get(dg_store *s, const char *api, int *terms, int64_t *proven_at)

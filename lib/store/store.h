@@ -63,26 +63,36 @@ int dg_store_contributor_put(dg_store *s, const char *scope, const dg_contributo
 int dg_store_search_or_get(dg_store *s, const char *api, int *terms, int64_t *proven_at);
 int dg_store_search_or_put(dg_store *s, const char *api, int terms, int64_t proven_at);
 
-/* Items published per kind and issue (canonical item keys). */
-int dg_store_published_add(dg_store *s, const char *kind, const char *issue, const char *item);
-/* 1 when `item` was published by an issue of `kind` other than `issue`. */
-int dg_store_published_elsewhere(dg_store *s, const char *kind, const char *issue,
+/* `series` below names one kind of issue of one community at one cadence
+ * (lib/issue/series.h), e.g. "community/org:acme/w1". */
+
+/* A store written before series keyed numbers, published items and WeChat
+ * drafts by the bare kind ("community"): it belonged to one community. The
+ * first series of that kind to run takes over what has its cadence
+ * (`biweekly`: two-week labels, else the others), and the numbering
+ * reference with them. Returns how many rows it took (0: nothing left). */
+int dg_store_series_adopt(dg_store *s, const char *kind, const char *series, int biweekly);
+
+/* Items published per series and issue (canonical item keys). */
+int dg_store_published_add(dg_store *s, const char *series, const char *issue, const char *item);
+/* 1 when `item` was published by an issue of `series` other than `issue`. */
+int dg_store_published_elsewhere(dg_store *s, const char *series, const char *issue,
 				 const char *item);
 /* Forget what `issue` published (before re-recording a re-render). */
-int dg_store_published_clear(dg_store *s, const char *kind, const char *issue);
+int dg_store_published_clear(dg_store *s, const char *series, const char *issue);
 
-/* Issue numbers: 1 found, 0 not found. */
-int dg_store_issue_get(dg_store *s, const char *kind, const char *period, int *number);
-int dg_store_issue_put(dg_store *s, const char *kind, const char *period, int number);
-/* Highest number recorded for kind (0 when none). */
-int dg_store_issue_max(dg_store *s, const char *kind, int *number);
-/* The numbering's reference of a kind without a configured one: the start
+/* Issue numbers per series: 1 found, 0 not found. */
+int dg_store_issue_get(dg_store *s, const char *series, const char *period, int *number);
+int dg_store_issue_put(dg_store *s, const char *series, const char *period, int number);
+/* Highest number recorded for the series (0 when none). */
+int dg_store_issue_max(dg_store *s, const char *series, int *number);
+/* The numbering's reference of a series without a configured one: the start
  * of the first period recorded and its number. get: 1 found, 0 not found. */
-int dg_store_reference_get(dg_store *s, const char *kind, int64_t *since, int *number);
-int dg_store_reference_put(dg_store *s, const char *kind, int64_t since, int number);
+int dg_store_reference_get(dg_store *s, const char *series, int64_t *since, int *number);
+int dg_store_reference_put(dg_store *s, const char *series, int64_t since, int number);
 
 /* Values kept by namespace and key: "avatar" (image bytes by URL),
- * "wechat_draft" (a draft's media_id by kind/period). Never a secret.
+ * "wechat_draft" (a draft's media_id by series/period). Never a secret.
  * get: 1 found (*value malloc'ed, NUL-terminated, caller frees), 0 not found. */
 int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value, size_t *len);
 int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *value, size_t len);

@@ -1,7 +1,11 @@
 /* Unit tests of what the HTTP client trusts of a server (lib/net/httptext.c):
  * which URLs carry the token, scrubbing, header numbers, Retry-After, Link;
- * and its rate buckets (lib/net/rate.c). */
+ * its rate buckets (lib/net/rate.c); which transport errors are retried
+ * (lib/net/httpint.h), and what the client does with them against a port
+ * that refuses connections (127.0.0.1:1: no server needed). */
 #include "check.h"
+#include "net/body.h"
+#include "net/http.h"
 #include "net/httpint.h"
 
 #include <limits.h>
@@ -44,6 +48,74 @@ static void test_rate(void)
 	dg_rate_note(&b, -1, -1, 0, 1);
 	b.in_flight = 5;
 	CHECK(b.known == DG_RATE_NONE && dg_rate_wait(&b, t) == 0, "a server without figures: no accounting");
+}
+
+/* A raw GET gives up at once on a host that refuses or does not resolve;
+ * the API and POSTs retry every transport error, as does a raw GET for
+ * the rest. */
+static void test_transport_retry(void)
+{
+	static const struct {
+		CURLcode code;
+		int raw_get, api;  /* expected: retried */
+	} table[] = {
+		{CURLE_COULDNT_CONNECT, 0, 1},
+		{CURLE_COULDNT_RESOLVE_HOST, 0, 1},
+		{CURLE_COULDNT_RESOLVE_PROXY, 0, 1},
+		{CURLE_OPERATION_TIMEDOUT, 1, 1},
+		{CURLE_RECV_ERROR, 1, 1},
+		{CURLE_SEND_ERROR, 1, 1},
+		{CURLE_GOT_NOTHING, 1, 1},
+		{CURLE_PARTIAL_FILE, 1, 1},
+		{CURLE_SSL_CONNECT_ERROR, 1, 1},
+		{CURLE_HTTP2, 1, 1},
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		CHECK(dg_http_transport_retry(1, table[i].code) == table[i].raw_get, "raw GET, %s: %s",
+		      curl_easy_strerror(table[i].code), table[i].raw_get ? "retried" : "final");
+		CHECK(dg_http_transport_retry(0, table[i].code) == table[i].api, "API or POST, %s: retried",
+		      curl_easy_strerror(table[i].code));
+	}
+}
+
+/* A raw GET of a refused port: sent once, not retried; asked again in the
+ * run, not sent, the same message. The API's GET is retried. */
+static void test_refused(void)
+{
+	dg_http_opts o = {.api_base = "http://127.0.0.1:1", .jobs = 2, .max_wait = 10, .quiet = 1,
+			  .max_attempts = 3, .retry_base_ms = 1};
+	dg_http_body a = {0}, b = {0}, c = {0};
+	dg_http_stats st;
+	dg_http *h = NULL;
+	int err;
+
+	unsetenv("DIGEST_RETRY_BASE_MS");
+	if (dg_http_new(&o, &h) < 0) {
+		CHECK(0, "dg_http_new");
+		return;
+	}
+	err = dg_http_get_raw(h, "http://127.0.0.1:1/a.png", dg_http_body_cb, &a);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_http_get_stats(h, &st);
+	CHECK(err == 0 && !a.data && a.error && strstr(a.error, "127.0.0.1:1/a.png") &&
+	      st.requests == 1 && st.retries == 0, "a refused raw GET: sent once, not retried (%ld sent, %ld retries): %s",
+	      st.requests, st.retries, a.error ? a.error : "");
+	err = dg_http_get_raw(h, "http://127.0.0.1:1/a.png", dg_http_body_cb, &b);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_http_get_stats(h, &st);
+	CHECK(err == 0 && st.requests == 1 && b.error && a.error && !strcmp(a.error, b.error),
+	      "asked again in the run: nothing sent, the same message (%ld sent): %s", st.requests,
+	      b.error ? b.error : "");
+	err = dg_http_get(h, "http://127.0.0.1:1/repos/o/r", dg_http_body_cb, &c);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_http_get_stats(h, &st);
+	CHECK(err == 0 && c.error && st.requests == 1 + 3 && st.retries == 2,
+	      "the API's GET of a refused port is retried (%ld sent, %ld retries)", st.requests - 1, st.retries);
+	dg_http_body_clear(&a);
+	dg_http_body_clear(&b);
+	dg_http_body_clear(&c);
+	dg_http_free(h);
 }
 
 int main(void)
@@ -112,5 +184,7 @@ int main(void)
 	dg_http_format_time(1700000000, when, sizeof(when));
 	CHECK(!strcmp(when, "2023-11-14 22:13:20 UTC"), "a real reset: %s", when);
 	test_rate();
+	test_transport_retry();
+	test_refused();
 	return check_done();
 }

@@ -15,6 +15,7 @@ static const char *const strings[][3] = {
 	{"common", "list_sep", ", "},
 	{"common", "date", "{{year}}-{{month2}}-{{day2}}"},
 	{"common", "range", "{{first}} to {{last}}"},
+	{"common", "preview", "{{title}} (preview)"},
 	{"events", "online", "Online"},
 	{"events", "time", "{{year}}-{{month2}}-{{day2}} {{hour}}:{{minute}}"},
 	{"community", "title", "Community Weekly"},

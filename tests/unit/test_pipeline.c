@@ -183,9 +183,26 @@ static void test_pipeline(const char *root)
 	json = slurp(path_of(out, "fake-2024-W22.json"));
 	CHECK(json && strstr(json, "\"number\": 1"), "the model was written with number 1");
 	free(json);
-	CHECK(dg_store_issue_get(store, "fake", "2024-W22", &number) == 1 && number == 1,
-	      "the number is recorded once the file is in place (%d)", number);
+	CHECK(dg_store_issue_get(store, "fake//w1", "2024-W22", &number) == 1 && number == 1,
+	      "the number is recorded once the file is in place, under the issue's series (%d)", number);
 	dg_issue_result_clear(&res);
+
+	/* A period still in progress: a preview, written, not numbered, not recorded. */
+	memset(&calls, 0, sizeof(calls));
+	CHECK(dg_window_weeks("2024-W30", 1, cfg->timezone, 0, &win) == 0 &&
+	      dg_window_against_now(&win, win.since + 3 * 86400, cfg->timezone) == 0 && win.in_progress,
+	      "a week in progress is a preview");
+	CHECK(dg_pipeline_run(&run, only_fake, &res) == 0, "a preview is built (%s)", dg_err_last());
+	json = slurp(path_of(out, "fake-2024-W30.json"));
+	CHECK(json && strstr(json, "\"number\": null"), "the preview has no number");
+	free(json);
+	CHECK(calls.record == 0 && dg_store_issue_get(store, "fake//w1", "2024-W30", &number) == 0,
+	      "the preview records nothing");
+	CHECK(json_array_size(res.warnings) == 1, "and adds no numbering warning (%zu)", json_array_size(res.warnings));
+	dg_issue_result_clear(&res);
+	CHECK(dg_window_against_now(&win, win.since - 1, cfg->timezone) == DG_ERR_CONFIG &&
+	      strstr(dg_err_last(), "has not started yet") && strstr(dg_err_last(), "2024-07-22"),
+	      "a period that has not started is refused, saying when it starts: %s", dg_err_last());
 
 	/* A write that fails records nothing. */
 	memset(&calls, 0, sizeof(calls));
@@ -194,7 +211,7 @@ static void test_pipeline(const char *root)
 	run.out_dir = path_of(path_of(root, "notadir"), "out");
 	CHECK(dg_pipeline_run(&run, only_fake, &res) < 0, "an unwritable output fails: %s", dg_err_last());
 	CHECK(calls.collect == 0 && calls.record == 0, "an unwritable output fails before anything is collected");
-	CHECK(dg_store_issue_get(store, "fake", "2024-W23", &number) == 0, "no number recorded for the failed issue");
+	CHECK(dg_store_issue_get(store, "fake//w1", "2024-W23", &number) == 0, "no number recorded for the failed issue");
 	CHECK(json_array_size(res.written) == 0, "nothing listed as written");
 	dg_issue_result_clear(&res);
 
