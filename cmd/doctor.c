@@ -16,16 +16,20 @@
  *
  * Exit status: 0 every check passed; 2 bad usage, or the config line failed
  * (a run would stop there with 2 too); 1 otherwise. Every line goes through
- * line(), which escapes control characters (dg_err_vset, base/err.h): text a
+ * line(), which escapes control characters (dg_term_put, term.h): text a
  * server sent cannot move the cursor or forge a line. The token is never
  * printed, only the name of its variable. */
 #include "doctor.h"
+#include "env.h"
+#include "term.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/output.h"
 #include "config/config.h"
 #include "feeds/feedlist.h"
 #include "model/lang.h"
+#include "github/api.h"
 #include "net/http.h"
 #include "render/render.h"
 #include "store/store.h"
@@ -64,19 +68,19 @@ static void line(int status, const char *what, const char *fmt, ...) __attribute
 static void line(int status, const char *what, const char *fmt, ...)
 {
 	static const char *const word[] = {"ok", "FAIL", "skip"};
+	dg_buf text = DG_BUF_INIT;
 	va_list ap;
 
 	checks++;
 	failures += status == FAIL;
 	skipped += status == SKIP;
 	printf("%-5s %-11s ", word[status], what);
-	/* The one escaper of text bound for a terminal: the message slot keeps
-	 * one line, control characters as \xNN. So a line replaces dg_err_last:
-	 * read it before printing anything else. */
 	va_start(ap, fmt);
-	dg_err_vset(0, fmt, ap);
+	(void)dg_buf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	puts(dg_err_last());
+	dg_term_put(stdout, dg_buf_cstr(&text));  /* the one escaper of text bound for a terminal */
+	putchar('\n');
+	dg_buf_free(&text);
 }
 
 static void out_of_memory(void)
@@ -134,12 +138,14 @@ static void get(dg_http *http, const char *api, const char *path, const char *na
 /* The token, GitHub's answer to it and the limits left, through a client
  * made here (*http, NULL when it cannot be made); NULL when requests can be
  * sent, else why the orgs and repositories are not checked. */
-static const char *check_github(const dg_config *cfg, dg_http **http)
+static const char *check_github(const dg_config *cfg, const dg_http_opts *env, dg_http **http)
 {
 	const char *token = dg_config_token(cfg);
 	dg_http_opts o = {.token = token, .token_name = cfg->token_env, .api_base = cfg->api_url,
 			  .jobs = cfg->concurrency, .max_wait = 0, .quiet = 1, .timeout = 60,
-			  .max_attempts = 3}; /* a doctor says "flaky" rather than wait it out */
+			  .max_attempts = 3, /* a doctor says "flaky" rather than wait it out */
+			  .retry_base_ms = env->retry_base_ms, .stall_seconds = env->stall_seconds,
+			  .max_pages = env->max_pages};
 	answer l = {.err = 1};
 	json_t *core, *search;
 	long long left;
@@ -152,7 +158,7 @@ static const char *check_github(const dg_config *cfg, dg_http **http)
 	else
 		line(FAIL, "token", "%s is not set (github.token_env): GitHub allows 60 requests an hour without one",
 		     cfg->token_env);
-	if (dg_http_new(&o, http) < 0)
+	if (dg_gh_http_new(&o, http) < 0)
 		*http = NULL;
 	else
 		get(*http, cfg->api_url, "/rate_limit", "", &l);
@@ -355,8 +361,10 @@ int dg_doctor(int argc, char **argv)
 	const char *config = NULL, *over[3] = {NULL, NULL, NULL}; /* api_url, output_dir, state_dir */
 	dg_config *cfg = NULL;
 	dg_http *http = NULL;
+	dg_http_opts env = {0};
 	int c, config_status;
 
+	dg_alloc_init();
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -377,10 +385,15 @@ int dg_doctor(int argc, char **argv)
 		return usage_error("unexpected argument", argv[optind], "");
 	if (over[0] && strncmp(over[0], "https://", 8) && strncmp(over[0], "http://", 7))
 		return usage_error("--api-url", over[0], ": expected an http(s) URL");
+	dg_term_start(0);
+	if (dg_env_http(&env) < 0) {
+		dg_term_print("doctor: ", dg_err_last());
+		return 2;
+	}
 
 	config_status = check_config(config, over, &cfg);
 	if (cfg) {
-		const char *skip_why = check_github(cfg, &http);
+		const char *skip_why = check_github(cfg, &env, &http);
 		check_scope(cfg, http, skip_why);
 		check_dirs(cfg);
 		check_data(cfg);

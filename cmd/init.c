@@ -6,13 +6,17 @@
  * `event`?), github.concurrency at a time. What goes into the file, and the
  * product rule, is lib/config/starter.h's. */
 #include "init.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "base/output.h"
 #include "config/config.h"
 #include "config/starter.h"
+#include "github/api.h"
 #include "net/http.h"
+#include "env.h"
+#include "term.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +145,7 @@ static void on_listing(dg_http *h, void *ud, const dg_http_response *resp, int e
 		if (json_is_true(json_object_get(r, "fork")) || json_is_true(json_object_get(r, "archived")))
 			continue;
 		if (!valid_name(name)) {
-			dg_err_print("init: warning: a repository name left out (not a GitHub name): ", name);
+			dg_term_print("init: warning: a repository name left out (not a GitHub name): ", name);
 			continue;
 		}
 		repo = json_pack("{s:s, s:b, s:b}", "name", name, "releases", 0, "events", 0);
@@ -180,15 +184,16 @@ static void on_profile(dg_http *h, void *ud, const dg_http_response *resp, int e
 }
 
 /* Fetch what the file needs; 0 or the error class with f->message. */
-static int fetch_org(const dg_config *defaults, fetch *f)
+static int fetch_org(const dg_config *defaults, const dg_http_opts *env, fetch *f)
 {
 	dg_http_opts o = {.token = dg_config_token(defaults), .token_name = defaults->token_env,
 			  .api_base = f->api, .jobs = defaults->concurrency, .max_wait = defaults->max_wait,
-			  .timeout = defaults->timeout};
+			  .timeout = defaults->timeout, .retry_base_ms = env->retry_base_ms,
+			  .stall_seconds = env->stall_seconds, .max_pages = env->max_pages};
 	dg_buf url = DG_BUF_INIT;
 
 	if (!(f->repos = json_array()) || dg_buf_printf(&url, "%s/orgs/%s", f->api, f->org) < 0 ||
-	    dg_http_new(&o, &f->http) < 0 || dg_http_get(f->http, dg_buf_cstr(&url), on_profile, f) < 0 ||
+	    dg_gh_http_new(&o, &f->http) < 0 || dg_http_get(f->http, dg_buf_cstr(&url), on_profile, f) < 0 ||
 	    dg_http_run(f->http) < 0)
 		fail(f, DG_ERR_FAIL, dg_err_last());
 	dg_buf_free(&url);
@@ -275,7 +280,7 @@ static int write_starter(const fetch *f, const char *api, const char *lang, cons
 /* The one place an error becomes a message and an exit code. */
 static int report(int err, const char *message)
 {
-	dg_err_print("init: ", message ? message : "out of memory");
+	dg_term_print("init: ", message ? message : "out of memory");
 	return err == DG_ERR_CONFIG ? INIT_USAGE : INIT_FAIL;
 }
 
@@ -293,8 +298,11 @@ int dg_init(int argc, char **argv)
 	fetch f = {0};
 	char *api = NULL;
 	dg_buf next = DG_BUF_INIT;
+	dg_http_opts env = {0};
 	struct stat st;
 
+	dg_alloc_init();
+	dg_term_start(0);
 	for (int i = 1; i < argc; i++) {
 		static const char *const names[] = {"--org", "--api-url", "--lang", "--config"};
 		const char **slots[] = {&org, &api_arg, &lang, &path};
@@ -326,6 +334,8 @@ int dg_init(int argc, char **argv)
 		return usage_error("--api-url: expected an http(s) URL, got", api_arg);
 	if (!*path)
 		return usage_error("--config: expected a file name, got", path);
+	if (dg_env_http(&env) < 0)
+		return report(DG_ERR_CONFIG, dg_err_last());
 	/* Before any request: the file is never overwritten by accident. */
 	if (!force && lstat(path, &st) == 0) {
 		fprintf(stderr, "digest: init: %s exists; not overwriting it (--force replaces it)\n", path);
@@ -340,7 +350,7 @@ int dg_init(int argc, char **argv)
 		api[n - 1] = '\0';
 	f.api = api;
 	f.org = org;
-	if (fetch_org(defaults, &f) < 0) {
+	if (fetch_org(defaults, &env, &f) < 0) {
 		rc = report(f.err, f.message);
 	} else if ((rc = write_starter(&f, api, lang, path)) < 0) {
 		rc = report(rc, dg_err_last());

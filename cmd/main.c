@@ -1,18 +1,21 @@
 /* digest - the command line: argv -> options -> one pipeline run per kind of
  * issue (lib/issue/pipeline.h) -> messages and the exit code. Everything
  * else lives in lib/. */
-#include "base/datadir.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/progress.h"
 #include "base/window.h"
 #include "config/config.h"
 #include "issue/pipeline.h"
-#include "net/http.h"
+#include "github/api.h"
 #include "store/store.h"
 #include "doctor.h"
+#include "env.h"
+#include "term.h"
 #include "usage.h"
 #include "init.h"
+#include "outcome.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -180,37 +183,6 @@ static int exit_code(int err, int failed_sources)
 	return failed_sources ? EXIT_PARTIAL : EXIT_OK;
 }
 
-/* Warnings; with -q only the failed sources, one line each (a cron mail
- * says what failed and why), and what makes the issue other than expected. */
-static void print_warnings(const options *o, const dg_issue_result *res)
-{
-	size_t i;
-	json_t *msg;
-
-	json_array_foreach(o->quiet ? res->failures : res->warnings, i, msg)
-		dg_err_print(o->quiet ? "failed: " : "warning: ", json_string_value(msg));
-	if (o->quiet)
-		json_array_foreach(res->notices, i, msg)
-			dg_err_print("warning: ", json_string_value(msg));
-}
-
-/* No config file anywhere: say where the example is and how to start. */
-static int no_config(void)
-{
-	char *example = NULL, *real = NULL;
-
-	if (dg_datadir_find(NULL, ".", "config.example.toml", &example) == 1)
-		real = realpath(example, NULL);
-	fprintf(stderr, "digest: no config file (--config FILE, $DIGEST_CONFIG, ./digest.toml or "
-			"$XDG_CONFIG_HOME/digest/config.toml)\n"
-			"digest: to start, write one for your org:  digest init --org YOUR-ORG\n");
-	if (real || example)
-		fprintf(stderr, "digest: or copy the example, %s, to ./digest.toml and edit it\n", real ? real : example);
-	free(real);
-	free(example);
-	return EXIT_USAGE;
-}
-
 /* Load the config and the period; EXIT_OK or the exit code of the error. */
 static int setup(const options *o, dg_config **cfg, dg_window *win)
 {
@@ -222,7 +194,7 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 		return EXIT_USAGE;
 	}
 	if (!config_path)
-		return no_config();
+		return dg_outcome_no_config();
 	if (dg_config_load(config_path, cfg) < 0) {
 		fprintf(stderr, "digest: %s\n", dg_err_last());
 		free(config_path);
@@ -257,17 +229,6 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 	return exit_code(err, 0);
 }
 
-/* Printed even with -q: a preview is not the issue a cron job expects. */
-static void preview_warning(const dg_window *win, const char *tz)
-{
-	int y = 0, m = 0, d = 0;
-
-	dg_date_local_ymd(win->until, tz, &y, &m, &d);
-	fprintf(stderr, "digest: warning: the period %s is still in progress (it ends on %04d-%02d-%02d, %s): "
-			"this is a preview, titled as one, with no number, and nothing is recorded\n",
-		win->label, y, m, d, tz);
-}
-
 int main(int argc, char **argv)
 {
 	options o = {0};
@@ -280,9 +241,9 @@ int main(int argc, char **argv)
 	dg_issue_result res = {0};
 	const dg_kind *kinds[8] = {0};
 	size_t n = 0;
-	char summary[512];
 	int rc, err = 0, failed_sources = 0;
 
+	dg_alloc_init();
 	if (argc > 1 && !strcmp(argv[1], "doctor"))
 		return dg_doctor(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "init"))
@@ -291,50 +252,31 @@ int main(int argc, char **argv)
 		dg_config_free(cfg);
 		return rc;
 	}
-	if (o.quiet)
-		dg_notice_handler(NULL);
+	dg_term_start(o.quiet);
 	if (win.in_progress && !o.draft)
-		preview_warning(&win, cfg->timezone);
-	if ((err = dg_date_zone_load(cfg->timezone)) < 0 ||
-	    (err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
-		goto done;
+		dg_outcome_preview(&win, cfg->timezone);
 	hopts = (dg_http_opts){.token = dg_config_token(cfg), .token_name = cfg->token_env, .api_base = cfg->api_url,
 			       .jobs = o.jobs > 0 ? o.jobs : cfg->concurrency, .verbose = o.verbose, .quiet = o.quiet,
 			       .max_wait = o.max_wait >= 0 ? o.max_wait : cfg->max_wait, .offline = o.offline,
-			       .timeout = o.timeout >= 0 ? o.timeout : cfg->timeout, .cache = store};
+			       .timeout = o.timeout >= 0 ? o.timeout : cfg->timeout};
+	/* The DIGEST_* variables before the store's lock: a bad one is exit 2 at once. */
+	if ((err = dg_env_http(&hopts)) < 0 || (err = dg_date_zone_load(cfg->timezone)) < 0 ||
+	    (err = dg_store_open(o.state_dir ? o.state_dir : cfg->state_dir, 60, &store)) < 0)
+		goto done;
+	hopts.cache = store;
 	/* Progress on a terminal only: not with -q or -v, nor when stdout is piped. */
 	dg_progress_start(!o.quiet && !o.verbose && isatty(1));
-	if ((err = dg_http_new(&hopts, &http)) < 0)
+	if ((err = dg_gh_http_new(&hopts, &http)) < 0)
 		goto done;
 	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft, o.publish};
 	for (const dg_kind *const *k = dg_kinds; *k; k++)
 		if (strcmp(o.kind, "all") ? !strcmp(o.kind, (*k)->name) : (!o.draft || (*k)->draft))
 			kinds[n++] = *k;
 	err = dg_pipeline_run(&run, kinds, &res);
-	print_warnings(&o, &res);
 	failed_sources = res.failed_sources;
 done:
 	dg_progress_stop();
-	if (err < 0 && res.publish_failed)
-		fprintf(stderr, "digest: the issue was written (%zu file%s in %s) and recorded; publishing failed: %s\n",
-			json_array_size(res.written), json_array_size(res.written) == 1 ? "" : "s", run.out_dir,
-			dg_err_last());
-	else if (err < 0)
-		fprintf(stderr, "digest: %s\n", dg_err_last());
-	if (http && !o.quiet) {
-		dg_http_format_summary(http, summary, sizeof(summary));
-		fprintf(stderr, "digest: %s\n", summary);
-	}
-	if ((err == 0 || res.publish_failed) && !o.quiet) {
-		size_t i;
-		json_t *path;
-		json_array_foreach(res.written, i, path)
-			printf("%s\n", json_string_value(path));
-	}
-	if (err == 0 && failed_sources)
-		fprintf(stderr, "digest: %d source%s failed; the digest was written to %s (%zu file%s) without them\n",
-			failed_sources, failed_sources == 1 ? "" : "s", run.out_dir, json_array_size(res.written),
-			json_array_size(res.written) == 1 ? "" : "s");
+	dg_outcome_print(&res, err, o.quiet, http, run.out_dir);
 	rc = res.publish_failed ? EXIT_FAIL : exit_code(err, failed_sources);
 	dg_issue_result_clear(&res);
 	dg_http_free(http);

@@ -294,4 +294,18 @@ with FakeGitHub(WORLD, *FAST) as gh:
               "merged pulls fall inside the local week")
     ws.close()
 
+# The DIGEST_* variables are range-checked by the command line, before any
+# request or lock: a bad value is exit 2 naming it (once a UBSan shift).
+with FakeGitHub(WORLD, *FAST) as gh:
+    ws = Workspace(gh.url)
+    for var, value, want in (("DIGEST_RETRY_BASE_MS", "-5", "expected milliseconds from 1 to 60000"),
+                             ("DIGEST_RETRY_BASE_MS", "12abc", "expected milliseconds"),
+                             ("DIGEST_STALL_SECONDS", "0", "DIGEST_STALL_SECONDS '0'"),
+                             ("DIGEST_MAX_PAGES", "99999999999999999999", "DIGEST_MAX_PAGES")):
+        gh.control(reset_log=True)
+        p = ws.run("--week", WEEK, env={var: value})
+        check(p.returncode == 2 and want in p.stderr and "runtime error" not in p.stderr and not gh.log(),
+              "%s=%s: exit 2 naming it, before any request" % (var, value), p.stderr)
+    ws.close()
+
 done()

@@ -1,4 +1,5 @@
 #include "base/buf.h"
+#include "base/alloc.h"
 #include "base/err.h"
 
 #include <stdio.h>
@@ -57,12 +58,11 @@ int dg_buf_error(const dg_buf *b)
 int dg_buf_grow(dg_buf *b, size_t extra)
 {
 	size_t need, cap;
-	char *p;
 
 	if (b->err)
 		return buf_again(b);
 	if (extra > (size_t)-1 / 2 - b->len)
-		return buf_fail(b, DG_ERR_NOMEM, "buffer size overflow");
+		dg_oom(extra);   /* more than memory can hold */
 	need = b->len + extra + 1;
 	if (b->max && b->len + extra > b->max)
 		return buf_fail(b, DG_ERR_FAIL, "data exceeds the limit of %zu bytes", b->max);
@@ -71,10 +71,7 @@ int dg_buf_grow(dg_buf *b, size_t extra)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap += cap / 2 + 64;
-	p = realloc(b->ptr, cap);
-	if (!p)
-		return buf_fail(b, DG_ERR_NOMEM, "out of memory (%zu bytes)", cap);
-	b->ptr = p;
+	b->ptr = dg_realloc(b->ptr, cap);
 	b->cap = cap;
 	return 0;
 }
@@ -173,10 +170,8 @@ char *dg_buf_detach(dg_buf *b)
 		dg_buf_free(b);
 		return NULL;
 	}
-	if (!p && !(p = calloc(1, 1))) {
-		dg_err_set(DG_ERR_NOMEM, "out of memory");
-		return NULL;
-	}
+	if (!p)
+		p = dg_calloc(1, 1);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 	return p;
@@ -188,5 +183,5 @@ int dg_buf_finish(dg_buf *b, char **out)
 
 	if ((*out = dg_buf_detach(b)))
 		return 0;
-	return err ? err : DG_ERR_NOMEM;
+	return err;
 }

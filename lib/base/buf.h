@@ -5,8 +5,9 @@
  * empty. A cap (max > 0) makes appends past `max` bytes fail, so no response
  * or file can grow without bound.
  *
- * Errors are sticky: the first failed append (out of memory, cap exceeded)
- * is remembered with its message, the contents stay as they were, and every
+ * Out of memory aborts (base/alloc.h). So an append fails only past the cap
+ * (or printf with a bad format or over INT_MAX bytes): an uncapped buffer
+ * needs no check. Errors are sticky: the first failed append is remembered with its message, the contents stay as they were, and every
  * later append is a no-op returning the same error. So a series of appends
  * may ignore their results as long as the end is checked once: dg_buf_detach
  * returns NULL (and frees the contents) or dg_buf_error returns < 0. Both
@@ -42,8 +43,8 @@ void dg_buf_init(dg_buf *b, size_t max);      /* also resets the error */
 void dg_buf_free(dg_buf *b);                  /* accepts NULL; keeps max, resets the error */
 void dg_buf_clear(dg_buf *b);                 /* len = 0, keeps memory, max and the error */
 
-/* Appends return 0, or DG_ERR_NOMEM / DG_ERR_FAIL (cap exceeded) with a
- * message; after a failure the buffer is in error (see above). */
+/* Appends return 0, or DG_ERR_FAIL (cap exceeded) with a message; after a
+ * failure the buffer is in error (see above). */
 int dg_buf_grow(dg_buf *b, size_t extra);
 int dg_buf_put(dg_buf *b, const void *data, size_t len);
 int dg_buf_puts(dg_buf *b, const char *s);
@@ -62,13 +63,13 @@ DG_MUST_CHECK int dg_buf_error(const dg_buf *b);
 const char *dg_buf_cstr(const dg_buf *b);
 
 /* Take ownership of the contents (never NULL on success: "" is allocated for
- * an empty buffer). Returns NULL when the buffer is in error or on OOM, with
- * the message in dg_err_last; the contents are then freed. Either way the
+ * an empty buffer). Returns NULL only when the buffer is in error, with the
+ * message in dg_err_last; the contents are then freed. Either way the
  * buffer is left empty, without error, with its max. */
 DG_MUST_CHECK char *dg_buf_detach(dg_buf *b);
 
 /* dg_buf_detach for functions that return an error code: 0 with *out set
- * (caller frees), or the buffer's error (DG_ERR_NOMEM on OOM) with *out NULL. */
+ * (caller frees), or the buffer's error with *out NULL. */
 DG_MUST_CHECK int dg_buf_finish(dg_buf *b, char **out);
 
 #endif

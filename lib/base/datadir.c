@@ -1,4 +1,5 @@
 #include "base/datadir.h"
+#include "base/alloc.h"
 #include "base/err.h"
 
 #include <limits.h>
@@ -57,8 +58,10 @@ int dg_datadir_find(const char *user_dir, const char *sub, const char *relative,
 		int len = snprintf(candidate, sizeof(candidate), "%s/%s", roots[i], relative);
 		if (len < 0 || (size_t)len >= sizeof(candidate))
 			continue; /* too long to be a real path */
-		if (is_file(candidate))
-			return (*path = strdup(candidate)) ? 1 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+		if (is_file(candidate)) {
+			*path = dg_strdup(candidate);
+			return 1;
+		}
 	}
 	return 0;
 }

@@ -71,12 +71,44 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
-static int days_in_month(int y, int m)
+int dg_date_is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int dg_date_days_in_month(int64_t y, int m)
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
-	return m == 2 && leap ? 29 : days[m - 1];
+	return m == 2 && dg_date_is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Howard Hinnant's days_from_civil / civil_from_days. */
+int64_t dg_date_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void dg_date_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
 }
 
 static int parse_ymd(const char *s, int *y, int *m, int *d)
@@ -84,7 +116,7 @@ static int parse_ymd(const char *s, int *y, int *m, int *d)
 	if (digits(s, 4, y) || s[4] != '-' || digits(s + 5, 2, m) || s[7] != '-' ||
 	    digits(s + 8, 2, d))
 		return -1;
-	if (*m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+	if (*m < 1 || *m > 12 || *d < 1 || *d > dg_date_days_in_month(*y, *m))
 		return -1;
 	return 0;
 }
@@ -210,21 +242,10 @@ int dg_date_local_ymd(int64_t t, const char *tz, int *year, int *month, int *day
 	return 0;
 }
 
-/* Day number (days since 1970-01-01) of a proleptic Gregorian date. */
-static int64_t day_number(int y, int m, int d)
-{
-	struct tm tm = {0};
-
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	return (int64_t)timegm(&tm) / 86400;
-}
-
 /* Monday of ISO week 1: the week holding January 4th. */
 static int64_t iso_week1_monday(int iso_year)
 {
-	int64_t jan4 = day_number(iso_year, 1, 4);
+	int64_t jan4 = dg_date_days_from_civil(iso_year, 1, 4);
 	int wday = (int)((jan4 + 3) % 7); /* 0 = Monday; 1970-01-01 was a Thursday */
 
 	return jan4 - wday;
@@ -242,7 +263,7 @@ int dg_date_iso_week_of(int64_t t, const char *tz, int *iso_year, int *week)
 
 	if (dg_date_local_ymd(t, tz, &y, &m, &d) < 0)
 		return DG_ERR_FAIL;
-	day = day_number(y, m, d);
+	day = dg_date_days_from_civil(y, m, d);
 	*iso_year = y + 1;
 	while (day < iso_week1_monday(*iso_year))
 		(*iso_year)--;

@@ -61,6 +61,14 @@ int dg_date_parse_week(const char *s, int *iso_year, int *week);
 /* Monday 00:00 local of ISO week (iso_year, week) in `tz`. */
 int dg_date_week_start(int iso_year, int week, const char *tz, int64_t *out);
 
+/* Calendar math in the proleptic Gregorian calendar, zone-free (the one
+ * copy: feeds, TOML and the functions above use it). Days count from
+ * 1970-01-01 (day 0); months are 1..12. */
+int dg_date_is_leap(int64_t year);
+int dg_date_days_in_month(int64_t year, int month);
+int64_t dg_date_days_from_civil(int64_t year, int month, int day);
+void dg_date_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+
 /* 1 when `tz` names a zone this machine knows ("UTC" always does). */
 int dg_date_zone_exists(const char *tz);
 

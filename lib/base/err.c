@@ -1,7 +1,7 @@
 #include "base/err.h"
-#include "base/progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static _Thread_local char last_message[1024];
@@ -78,44 +78,34 @@ void dg_err_clear(void)
 	last_message[0] = '\0';
 }
 
-void dg_err_print(const char *prefix, const char *text)
+static dg_msg_fn msg_fn;
+
+dg_msg_fn dg_msg_handler(dg_msg_fn fn)
 {
-	dg_progress_clear();
-	fputs("digest: ", stderr);
-	fputs(prefix, stderr);
-	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			fputc(' ', stderr);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
-	fputc('\n', stderr);
+	dg_msg_fn old = msg_fn;
+
+	msg_fn = fn;
+	return old;
 }
 
-static void notice_print(const char *text)
+void dg_msg(int level, const char *fmt, ...)
 {
-	dg_err_print("", text);
-}
-
-static dg_notice_fn notice_fn = notice_print;
-
-void dg_notice_handler(dg_notice_fn fn)
-{
-	notice_fn = fn;
-}
-
-void dg_notice(const char *fmt, ...)
-{
-	char text[1024];
 	va_list ap;
+	char *text;
+	int n;
 
-	if (!notice_fn)
+	if (!msg_fn)
 		return;
 	va_start(ap, fmt);
-	/* A notice is for a person: a long one is cut, never overrun. */
-	vsnprintf(text, sizeof(text), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	notice_fn(text);
+	/* Sized to the text (a URL a server sent can be long): never cut. A
+	 * message that cannot be made is dropped, like one nobody listens to. */
+	if (n < 0 || !(text = malloc((size_t)n + 1)))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	msg_fn(level, text);
+	free(text);
 }

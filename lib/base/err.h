@@ -26,17 +26,24 @@ int dg_err_wrap(int code, const char *fmt, ...) __attribute__((format(printf, 2,
 const char *dg_err_last(void);
 void dg_err_clear(void);
 
-/* Print "digest: <prefix><text>" and a newline on stderr, with control
- * characters escaped ("\xNN"; CR, LF and tab as spaces): text that came
- * from a server cannot forge a line or move the cursor. */
-void dg_err_print(const char *prefix, const char *text);
+/* Messages: what the library tells a person on the way, neither an error
+ * nor part of the issue. The library never prints: every message goes to
+ * the one handler the program installed (cmd/term.c), which decides where
+ * it goes and escapes it there (a server's text cannot forge a line or move
+ * the cursor); with no handler, messages are dropped. `text` is one line as
+ * made (it may hold a server's bytes), without "digest: " or a level word. */
+enum {
+	DG_MSG_WARNING,          /* worth a look, not a failure ("no GitHub token ...") */
+	DG_MSG_NOTICE,           /* what the run waits for ("waiting for another run using DIR") */
+	DG_MSG_VERBOSE,          /* -v: a request and its answer */
+	DG_MSG_PROGRESS,         /* the progress line's new text (base/progress.h); "" erases it */
+};
+typedef void (*dg_msg_fn)(int level, const char *text);
 
-/* Notices: what the library tells a person on the way ("waiting for
- * another run ..."), neither an error nor a warning about the issue. The
- * program decides where they go (NULL: dropped, as under -q); by default
- * they are printed with dg_err_print. */
-typedef void (*dg_notice_fn)(const char *text);
-void dg_notice_handler(dg_notice_fn fn);
-void dg_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Install `fn` (NULL: drop every message); returns the one it replaces. */
+dg_msg_fn dg_msg_handler(dg_msg_fn fn);
+
+/* Send a message (printf style) to the handler; nothing when none. */
+void dg_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

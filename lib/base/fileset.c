@@ -1,4 +1,8 @@
+/* fileset.c - all-or-nothing file sets (fileset.h), and dg_output_write, a
+ * set of one. Above output.c (directories, reading files), which calls
+ * nothing here. */
 #include "base/fileset.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/output.h"
@@ -17,41 +21,31 @@ int dg_fileset_add(dg_fileset *fs, const char *dir, const char *name, char *data
 	dg_file *f;
 
 	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? 2 * fs->cap : 8;
-		dg_file *v = realloc(fs->v, cap * sizeof(*v));
-		if (!v) {
-			free(data);
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		}
-		fs->v = v;
-		fs->cap = cap;
+		fs->cap = fs->cap ? 2 * fs->cap : 8;
+		fs->v = dg_realloc(fs->v, fs->cap * sizeof(*fs->v));
 	}
-	f = &fs->v[fs->n];
+	f = &fs->v[fs->n++];
 	memset(f, 0, sizeof(*f));
-	f->dir = strdup(dir);
-	f->name = strdup(name);
+	f->dir = dg_strdup(dir);
+	f->name = dg_strdup(name);
 	f->data = data;
 	f->len = len;
 	f->listed = listed;
-	if (!f->dir || !f->name) {
-		free(f->dir);
-		free(f->name);
-		free(data);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
-	fs->n++;
 	return 0;
+}
+
+/* dir/<prefix>name<suffix>, malloc'ed (an uncapped buffer cannot fail). */
+static char *path_of(const dg_file *f, const char *prefix, const char *suffix)
+{
+	dg_buf b = DG_BUF_INIT;
+
+	dg_buf_printf(&b, "%s/%s%s%s", f->dir, prefix, f->name, suffix);
+	return dg_buf_detach(&b);
 }
 
 char *dg_fileset_path(const dg_fileset *fs, size_t i)
 {
-	dg_buf b = DG_BUF_INIT;
-
-	if (dg_buf_printf(&b, "%s/%s", fs->v[i].dir, fs->v[i].name) < 0) {
-		dg_buf_free(&b);
-		return NULL;
-	}
-	return dg_buf_detach(&b);
+	return path_of(&fs->v[i], "", "");
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -82,8 +76,8 @@ static void remove_stale(const char *dir, const char *name)
 		if (e->d_name[0] != '.' || strncmp(e->d_name + 1, name, n) ||
 		    (strncmp(e->d_name + 1 + n, ".tmp.", 5) && strncmp(e->d_name + 1 + n, ".bak.", 5)))
 			continue;
-		if (dg_buf_printf(&path, "%s/%s", dir, e->d_name) == 0)
-			unlink(dg_buf_cstr(&path));
+		dg_buf_printf(&path, "%s/%s", dir, e->d_name);
+		unlink(dg_buf_cstr(&path));
 		dg_buf_free(&path);
 	}
 	if (d)
@@ -93,16 +87,12 @@ static void remove_stale(const char *dir, const char *name)
 /* dir/.name.tmp.XXXXXX, created exclusively, filled and fsynced. */
 static int write_temp(dg_file *f, mode_t mode)
 {
-	dg_buf b = DG_BUF_INIT;
 	int fd, err = 0;
 
 	if ((err = dg_output_mkdirs(f->dir)) < 0)
 		return err;
 	remove_stale(f->dir, f->name);
-	if (dg_buf_printf(&b, "%s/.%s.tmp.XXXXXX", f->dir, f->name) < 0 || !(f->tmp = dg_buf_detach(&b))) {
-		dg_buf_free(&b);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	f->tmp = path_of(f, ".", ".tmp.XXXXXX");
 	if ((fd = mkstemp(f->tmp)) < 0) {
 		err = dg_err_set(DG_ERR_FAIL, "%s/%s: cannot create: %s", f->dir, f->name, strerror(errno));
 		free(f->tmp);
@@ -131,16 +121,12 @@ static void remove_temps(dg_fileset *fs)
  * link) so that a later failure can put it back; no target, no backup. */
 static int keep_old(dg_file *f, const char *target)
 {
-	dg_buf b = DG_BUF_INIT;
 	int fd;
 
 	if (access(target, F_OK) != 0)
 		return 0;
 	f->existed = 1;
-	if (dg_buf_printf(&b, "%s/.%s.bak.XXXXXX", f->dir, f->name) < 0 || !(f->bak = dg_buf_detach(&b))) {
-		dg_buf_free(&b);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	f->bak = path_of(f, ".", ".bak.XXXXXX");
 	/* mkstemp gives a unique name; link() needs it free again. A file system
 	 * without hard links (vfat, some network mounts) gets no backup: its
 	 * renames still happen one by one, as on any system. */
@@ -160,9 +146,11 @@ static int keep_old(dg_file *f, const char *target)
 static void roll_back(dg_fileset *fs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char *target = fs->v[i].same ? NULL : dg_fileset_path(fs, i);
-		if (!target)
+		char *target;
+
+		if (fs->v[i].same)
 			continue;
+		target = dg_fileset_path(fs, i);
 		if (fs->v[i].bak)
 			rename(fs->v[i].bak, target);
 		else if (!fs->v[i].existed)
@@ -180,7 +168,7 @@ static int same_as_target(const dg_fileset *fs, size_t i)
 	size_t len = 0;
 	int same;
 
-	same = target && dg_output_read_file(target, f->len + 1, &old, &len) == 0 && len == f->len &&
+	same = dg_output_read_file(target, f->len + 1, &old, &len) == 0 && len == f->len &&
 	       !memcmp(old, f->data, len);
 	dg_err_clear();
 	free(old);
@@ -204,10 +192,6 @@ int dg_fileset_commit(dg_fileset *fs)
 		if (fs->v[done].same)
 			continue;
 		target = dg_fileset_path(fs, done);
-		if (!target) {
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-			break;
-		}
 		if ((err = keep_old(&fs->v[done], target)) == 0 && rename(fs->v[done].tmp, target) < 0)
 			err = dg_err_set(DG_ERR_FAIL, "%s: cannot rename into place: %s", target, strerror(errno));
 		free(target);
@@ -239,4 +223,18 @@ void dg_fileset_clear(dg_fileset *fs)
 	}
 	free(fs->v);
 	memset(fs, 0, sizeof(*fs));
+}
+
+int dg_output_write(const char *dir, const char *name, const char *data, size_t len)
+{
+	dg_fileset fs = DG_FILESET_INIT;
+	char *copy = dg_malloc(len + 1);
+	int err;
+
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	dg_fileset_add(&fs, dir, name, copy, len, 0);
+	err = dg_fileset_commit(&fs);
+	dg_fileset_clear(&fs);
+	return err;
 }

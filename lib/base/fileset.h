@@ -30,7 +30,8 @@ typedef struct dg_fileset {
 
 #define DG_FILESET_INIT { NULL, 0, 0 }
 
-/* Add dir/name with `data` (taken over, also on failure). */
+/* Add dir/name with `data` (taken over). Returns 0: it cannot fail (out of
+ * memory aborts, base/alloc.h). */
 int dg_fileset_add(dg_fileset *fs, const char *dir, const char *name, char *data, size_t len,
 		   int listed);
 /* Write everything (see above). 0, or <0 with a message naming the file. */

@@ -1,4 +1,5 @@
 #include "base/jsonx.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/text.h"
 
@@ -17,18 +18,15 @@ void dg_json_appendf(json_t *array, const char *fmt, ...)
 {
 	dg_buf raw = DG_BUF_INIT, msg = DG_BUF_INIT;
 	va_list ap;
-	int err;
 
+	/* Uncapped buffers: nothing here can fail (out of memory aborts). */
 	va_start(ap, fmt);
-	err = dg_buf_vprintf(&raw, fmt, ap);
+	dg_buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
-	/* Whatever the parts held, the warning is valid UTF-8 and of a size a person reads. */
-	if (!err)
-		err = dg_text_utf8_repair(dg_buf_cstr(&raw), raw.len, &msg);
-	if (!err)
-		err = dg_text_cut(&msg, DG_JSON_WARNING_MAX, DG_TEXT_WIDTH, 0);
-	if (err < 0 || json_array_append_new(array, json_string(dg_buf_cstr(&msg))) < 0)
-		json_array_append_new(array, json_string("(a warning could not be recorded: out of memory)"));
+	/* Whatever the parts held, the warning is valid UTF-8 (no NUL) and of a size a person reads. */
+	dg_text_utf8_repair(dg_buf_cstr(&raw), raw.len, &msg);
+	dg_text_cut(&msg, DG_JSON_WARNING_MAX, DG_TEXT_WIDTH, 0);
+	json_array_append_new(array, json_stringn_nocheck(dg_buf_cstr(&msg), msg.len));
 	dg_buf_free(&raw);
 	dg_buf_free(&msg);
 }
@@ -38,8 +36,9 @@ void dg_json_sort(json_t *array, int (*cmp)(const void *, const void *))
 	size_t n = json_array_size(array);
 	json_t **v;
 
-	if (n < 2 || !(v = malloc(n * sizeof(*v))))
+	if (n < 2)
 		return;
+	v = dg_calloc(n, sizeof(*v));
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_incref(json_array_get(array, i));
 	qsort(v, n, sizeof(*v), cmp);

@@ -9,7 +9,9 @@
  * text (never inside interpolated values). Partials are loaded and parsed once
  * per render call and cached by name. */
 #include "base/mustache.h"
+#include "base/alloc.h"
 #include "base/err.h"
+#include "base/str.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -91,26 +93,15 @@ typedef struct render {
 } render;
 
 /* Room for element n of an array of `size`-byte elements: the array, moved
- * if it had to grow, or NULL (with a message) when out of memory. */
+ * if it had to grow. */
 static void *grow(void *arr, size_t *cap, size_t n, size_t size)
 {
-	size_t c;
-	void *q;
-
 	if (n < *cap)
 		return arr;
-	c = *cap ? *cap * 2 : 16;
-	if (c > SIZE_MAX / size || !(q = realloc(arr, c * size))) {
-		dg_err_set(DG_ERR_NOMEM, "out of memory");
-		return NULL;
-	}
-	*cap = c;
-	return q;
-}
-
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	*cap = *cap ? *cap * 2 : 16;
+	if (*cap > SIZE_MAX / size)
+		dg_oom(SIZE_MAX);
+	return dg_realloc(arr, *cap * size);
 }
 
 static size_t line_of(const tmpl *t, size_t pos)
@@ -126,27 +117,14 @@ static size_t line_of(const tmpl *t, size_t pos)
 /* First occurrence of pat (plen > 0) in s[from, len), or SIZE_MAX. */
 static size_t find(const char *s, size_t len, size_t from, const char *pat, size_t plen)
 {
-	const char *q;
+	const char *q = from < len ? dg_str_find(s + from, len - from, pat, plen) : NULL;
 
-	while (from + plen <= len) {
-		if (!(q = memchr(s + from, pat[0], len - from - plen + 1)))
-			break;
-		from = (size_t)(q - s);
-		if (memcmp(q, pat, plen) == 0)
-			return from;
-		from++;
-	}
-	return SIZE_MAX;
+	return q ? (size_t)(q - s) : SIZE_MAX;
 }
 
 static void trim(const char **s, size_t *len)
 {
-	while (*len && is_ws(**s)) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && is_ws((*s)[*len - 1]))
-		(*len)--;
+	*len = dg_str_trim(s, *len);
 }
 
 /* ws with the part it shares with strip removed: indentation relative to a block. */
@@ -161,13 +139,12 @@ static void relative(const char *ws, size_t n, const char *strip, size_t sn,
 	*out_len = n - k;
 }
 
-static int add_node(tmpl *t, int kind, const char *s, size_t len, size_t pos, size_t *idx)
+/* A new node: its index. */
+static size_t add_node(tmpl *t, int kind, const char *s, size_t len, size_t pos)
 {
 	node *nd;
 
-	if (!(nd = grow(t->nodes, &t->cap, t->n, sizeof(node))))
-		return DG_ERR_NOMEM;
-	t->nodes = nd;
+	t->nodes = grow(t->nodes, &t->cap, t->n, sizeof(node));
 	nd = &t->nodes[t->n];
 	memset(nd, 0, sizeof(*nd));
 	nd->kind = (unsigned char)kind;
@@ -175,27 +152,25 @@ static int add_node(tmpl *t, int kind, const char *s, size_t len, size_t pos, si
 	nd->len = len;
 	nd->pos = pos;
 	nd->end = t->n + 1;
-	*idx = t->n++;
-	return 0;
+	return t->n++;
 }
 
-static int add_text(tmpl *t, size_t from, size_t to, const open_tag *top, size_t *idx)
+/* The text node of src[from, to): its index, SIZE_MAX when empty. */
+static size_t add_text(tmpl *t, size_t from, size_t to, const open_tag *top)
 {
 	node *nd;
-	int err;
+	size_t idx;
 
-	*idx = SIZE_MAX;
 	if (from >= to)
-		return 0;
-	if ((err = add_node(t, K_TEXT, t->src + from, to - from, from, idx)) < 0)
-		return err;
-	nd = &t->nodes[*idx];
+		return SIZE_MAX;
+	idx = add_node(t, K_TEXT, t->src + from, to - from, from);
+	nd = &t->nodes[idx];
 	nd->line_start = from == 0 || t->src[from - 1] == '\n';
 	if (top) {
 		nd->ind = top->strip;
 		nd->ind_len = top->strip_len;
 	}
-	return 0;
+	return idx;
 }
 
 /* {{=<% %>=}}: inner is "<% %>"; both delimiters are slices of the source. */
@@ -205,11 +180,11 @@ static int set_delims(const tmpl *t, size_t pos, const char *inner, size_t len,
 	size_t a = 0, b, i;
 
 	trim(&inner, &len);
-	while (a < len && !is_ws(inner[a]))
+	while (a < len && !dg_str_is_space((unsigned char)inner[a]))
 		a++;
-	for (b = a; b < len && is_ws(inner[b]); b++)
+	for (b = a; b < len && dg_str_is_space((unsigned char)inner[b]); b++)
 		;
-	for (i = b; i < len && !is_ws(inner[i]); i++)
+	for (i = b; i < len && !dg_str_is_space((unsigned char)inner[i]); i++)
 		;
 	if (a == 0 || b == len || i < len || memchr(inner, '=', len))
 		return dg_err_set(DG_ERR_FAIL, "%s:%zu: bad set-delimiter tag: expected "
@@ -230,7 +205,7 @@ static int check_name(const tmpl *t, size_t pos, const char *s, size_t len)
 		return dg_err_set(DG_ERR_FAIL, "%s:%zu: empty tag: expected a name",
 				  t->name, line_of(t, pos));
 	for (i = 0; i < len; i++)
-		if (is_ws(s[i]))
+		if (dg_str_is_space((unsigned char)s[i]))
 			return dg_err_set(DG_ERR_FAIL, "%s:%zu: tag '%.*s': expected a name "
 					  "without spaces", t->name, line_of(t, pos), (int)len, s);
 	return 0;
@@ -240,8 +215,7 @@ static int check_name(const tmpl *t, size_t pos, const char *s, size_t len)
 static int parse(tmpl *t)
 {
 	const char *src = t->src, *od = "{{", *cd = "}}";
-	size_t len = t->len, olen = 2, clen = 2, pos = 0, text_start = 0, depth = 0;
-	size_t text_end;
+	size_t len = t->len, olen = 2, clen = 2, pos = 0, text_start = 0, depth = 0, text_end;
 	open_tag stack[MAX_NEST];
 	int err = 0;
 
@@ -341,8 +315,7 @@ static int parse(tmpl *t)
 		if (standalone)
 			next = eol;
 
-		if ((err = add_text(t, text_start, text_end, top, &pre)) < 0)
-			return err;
+		pre = add_text(t, text_start, text_end, top);
 		pos = text_start = next;
 		if (top) {
 			strip = top->strip;
@@ -403,8 +376,7 @@ static int parse(tmpl *t)
 			break;
 		}
 
-		if ((err = add_node(t, kind, name, nlen, tag, &idx)) < 0)
-			return err;
+		idx = add_node(t, kind, name, nlen, tag);
 		nd = &t->nodes[idx];
 		nd->dynamic = (unsigned char)dynamic;
 		if (kind == K_PARTIAL && standalone) {
@@ -451,8 +423,7 @@ static int parse(tmpl *t)
 				 &nd->ind, &nd->ind_len);
 		}
 	}
-	if ((err = add_text(t, text_start, len, depth ? &stack[depth - 1] : NULL, &text_end)) < 0)
-		return err;
+	add_text(t, text_start, len, depth ? &stack[depth - 1] : NULL);
 	if (depth) {
 		const node *nd = &t->nodes[stack[depth - 1].idx];
 		return dg_err_set(DG_ERR_FAIL, "%s:%zu: section '%.*s' is not closed",
@@ -566,8 +537,7 @@ static int put_value(render *r, json_t *v, int escape)
 		return 0;
 	default:
 		/* Objects and arrays show as JSON, so a wrong name is visible. */
-		if (!(dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		s = dump;
 		n = strlen(dump);
 		break;
@@ -611,25 +581,16 @@ static int falsey(const json_t *v)
 	       (json_is_array(v) && json_array_size(v) == 0);
 }
 
-static int push_ctx(render *r, json_t *v)
+static void push_ctx(render *r, json_t *v)
 {
-	json_t **p;
-
-	if (!(p = grow(r->ctx, &r->capctx, r->nctx, sizeof(*r->ctx))))
-		return DG_ERR_NOMEM;
-	r->ctx = p;
+	r->ctx = grow(r->ctx, &r->capctx, r->nctx, sizeof(*r->ctx));
 	r->ctx[r->nctx++] = v;
-	return 0;
 }
 
 /* Enter an expansion indented by ind; standalone ones start a fresh line. */
 static int push_indent(render *r, const node *nd)
 {
-	span *p;
-
-	if (!(p = grow(r->ind, &r->capind, r->nind, sizeof(*r->ind))))
-		return DG_ERR_NOMEM;
-	r->ind = p;
+	r->ind = grow(r->ind, &r->capind, r->nind, sizeof(*r->ind));
 	r->ind[r->nind].s = nd->ind ? nd->ind : "";
 	r->ind[r->nind++].len = nd->ind_len;
 	/* Included in the middle of a line: the indentation the standalone
@@ -651,15 +612,13 @@ static int render_section(render *r, const tmpl *t, size_t i)
 	if (falsey(v))
 		return 0;
 	if (!json_is_array(v)) {
-		if ((err = push_ctx(r, v)) < 0)
-			return err;
+		push_ctx(r, v);
 		err = render_range(r, t, i + 1, nd->end);
 		r->nctx--;
 		return err;
 	}
 	for (k = 0; k < json_array_size(v) && !err; k++) {
-		if ((err = push_ctx(r, json_array_get(v, k))) < 0)
-			return err;
+		push_ctx(r, json_array_get(v, k));
 		err = render_range(r, t, i + 1, nd->end);
 		r->nctx--;
 	}
@@ -680,10 +639,8 @@ static int load_partial(render *r, const char *name, size_t len, partial_entry *
 			*out = pe->missing ? NULL : pe;
 			return 0;
 		}
-	if (!(pe = calloc(1, sizeof(*pe))) || !(pe->name = malloc(len + 1))) {
-		free(pe);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	pe = dg_calloc(1, sizeof(*pe));
+	pe->name = dg_malloc(len + 1);
 	memcpy(pe->name, name, len);
 	pe->name[len] = '\0';
 	pe->name_len = len;
@@ -725,7 +682,6 @@ static int render_include(render *r, const tmpl *t, size_t i)
 	const char *name = nd->s;
 	size_t len = nd->len;
 	partial_entry *pe;
-	frame *f;
 	json_t *v;
 	int err;
 
@@ -744,9 +700,7 @@ static int render_include(render *r, const tmpl *t, size_t i)
 	if (!pe)
 		return 0;
 	if (nd->kind == K_PARENT) {
-		if (!(f = grow(r->ovr, &r->capovr, r->novr, sizeof(*r->ovr))))
-			return DG_ERR_NOMEM;
-		r->ovr = f;
+		r->ovr = grow(r->ovr, &r->capovr, r->novr, sizeof(*r->ovr));
 		r->ovr[r->novr].t = t;
 		r->ovr[r->novr++].idx = i;
 	}
@@ -845,8 +799,7 @@ int dg_mustache_render(const char *src, size_t len, json_t *context,
 	r.pending = 1;
 	if ((err = parse(&top)) < 0)
 		goto done;
-	if ((err = push_ctx(&r, context)) < 0)
-		goto done;
+	push_ctx(&r, context);
 	err = render_range(&r, &top, 0, top.n);
 done:
 	if (err < 0 && out->ptr) {

@@ -1,6 +1,8 @@
+/* output.c - directories and whole files read (output.h); dg_output_write
+ * is a file set of one, in fileset.c, which sits above this file. */
 #include "base/output.h"
+#include "base/alloc.h"
 #include "base/err.h"
-#include "base/fileset.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,22 +35,6 @@ int dg_output_mkdirs(const char *dir)
 	return 0;
 }
 
-int dg_output_write(const char *dir, const char *name, const char *data, size_t len)
-{
-	dg_fileset fs = DG_FILESET_INIT;
-	char *copy = malloc(len + 1);
-	int err;
-
-	if (!copy)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	memcpy(copy, data, len);
-	copy[len] = '\0';
-	if ((err = dg_fileset_add(&fs, dir, name, copy, len, 0)) == 0)
-		err = dg_fileset_commit(&fs);
-	dg_fileset_clear(&fs);
-	return err;
-}
-
 int dg_output_read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -61,14 +47,8 @@ int dg_output_read_file(const char *path, size_t max, char **data, size_t *len)
 		return dg_err_set(DG_ERR_FAIL, "%s: cannot open: %s", path, strerror(errno));
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
-			char *nb;
 			cap = cap ? cap * 2 : 8192;
-			if (!(nb = realloc(buf, cap))) {
-				free(buf);
-				fclose(f);
-				return dg_err_set(DG_ERR_NOMEM, "%s: out of memory", path);
-			}
-			buf = nb;
+			buf = dg_realloc(buf, cap);
 		}
 		size_t r = fread(buf + n, 1, cap - n - 1, f);
 		n += r;

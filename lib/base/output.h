@@ -12,7 +12,8 @@
 /* Create `dir` (and parents) when missing. */
 int dg_output_mkdirs(const char *dir);
 
-/* Write `len` bytes to dir/name atomically: a file set of one (lib/base/fileset.h). */
+/* Write `len` bytes to dir/name atomically: a file set of one (lib/base/fileset.h;
+ * defined in fileset.c, above output.c). */
 DG_MUST_CHECK int dg_output_write(const char *dir, const char *name, const char *data, size_t len);
 
 /* Read a whole file (caller frees *data, NUL-terminated); `max` caps the size. */

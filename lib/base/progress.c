@@ -1,10 +1,11 @@
+/* progress.c - what the progress line reads and when it changes; the
+ * program draws it (DG_MSG_PROGRESS). */
 #include "base/progress.h"
+#include "base/err.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 static struct {
 	int on, shown, dirty, force;
@@ -27,10 +28,8 @@ static long long now_ms(void)
 
 void dg_progress_start(int want)
 {
-	const char *term = getenv("TERM");
-
 	memset(&p, 0, sizeof(p));
-	p.on = want && isatty(2) && !(term && !strcmp(term, "dumb"));
+	p.on = want;
 }
 
 int dg_progress_on(void)
@@ -80,31 +79,20 @@ void dg_progress_tick(void)
 		return;
 	if (p.shown && !p.force && now - p.drawn_ms < 100 && secs == p.last_secs)
 		return;  /* at most ten redraws a second */
-	fprintf(stderr, "\r\033[Kdigest: %s", *p.phase ? p.phase : "starting");
 	if (secs > 0)
-		fprintf(stderr, " \xc2\xb7 waiting %ld s: %s", secs, p.why);
+		dg_msg(DG_MSG_PROGRESS, "%s \xc2\xb7 waiting %ld s: %s", *p.phase ? p.phase : "starting", secs, p.why);
 	else
-		fprintf(stderr, " \xc2\xb7 %ld request%s done, %d in flight", p.done, p.done == 1 ? "" : "s",
-			p.in_flight);
-	fflush(stderr);
+		dg_msg(DG_MSG_PROGRESS, "%s \xc2\xb7 %ld request%s done, %d in flight", *p.phase ? p.phase : "starting",
+		       p.done, p.done == 1 ? "" : "s", p.in_flight);
 	p.shown = 1;
 	p.dirty = p.force = 0;
 	p.drawn_ms = now;
 	p.last_secs = secs;
 }
 
-void dg_progress_clear(void)
-{
-	if (p.on && p.shown) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-		p.shown = 0;
-		p.dirty = 1;
-	}
-}
-
 void dg_progress_stop(void)
 {
-	dg_progress_clear();
-	p.on = 0;
+	if (p.on && p.shown)
+		dg_msg(DG_MSG_PROGRESS, "%s", "");
+	p.on = p.shown = 0;
 }

@@ -1,11 +1,12 @@
 /* text.c - UTF-8 decoding and repair, display width, the CJK classifier and
  * cutting text to a limit with "…" (API in text.h). */
 #include "base/text.h"
+#include "base/alloc.h"
 #include "base/err.h"
+#include "base/str.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct range {
 	uint32_t lo, hi;
@@ -284,11 +285,10 @@ int dg_text_cut_to_sentence(dg_buf *b)
 
 char *dg_text_lower(const char *s)
 {
-	char *k = strdup(s ? s : "");
+	char *k = dg_strdup(s ? s : "");
 
-	for (char *p = k; p && *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
+	for (char *p = k; *p; p++)
+		*p = (char)dg_str_lower((unsigned char)*p);
 	return k;
 }
 
@@ -323,7 +323,7 @@ int dg_text_cjk_space(const char *in, size_t n, dg_buf *out)
 		/* A token ends at ASCII space or U+00A0. */
 		while (te < n && s[te] != ' ' && !(s[te] == 0xc2 && te + 1 < n && s[te + 1] == 0xa0))
 			te++;
-		urlish = (te - ts >= 4 && strncasecmp((const char *)s + ts, "www.", 4) == 0);
+		urlish = dg_str_starts_ci((const char *)s + ts, te - ts, "www.");
 		for (j = ts; !urlish && j + 2 < te; j++)
 			if (s[j] == ':' && s[j + 1] == '/' && s[j + 2] == '/')
 				urlish = 1;

@@ -29,7 +29,7 @@ uint32_t dg_text_utf8_last(const unsigned char *s, size_t len);
 
 /* Append s[0..len) to out with every invalid byte and every NUL replaced by
  * U+FFFD (for consumers that must get valid UTF-8 C strings: libxml2,
- * jansson). 0 or DG_ERR_NOMEM. */
+ * jansson). 0 or the buffer's error. */
 int dg_text_utf8_repair(const char *s, size_t len, dg_buf *out);
 
 /* Columns cp takes: 2 for East Asian Wide and Fullwidth, 0 for combining
@@ -68,13 +68,13 @@ enum dg_text_unit {
 /* Cut b in place so it measures at most `max` units (0 = no limit): when it
  * is longer, keep the longest prefix that ends on a character boundary (and
  * takes the zero-width characters that follow it) and append "…". A text
- * that fits is left alone. 0 or DG_ERR_NOMEM. */
+ * that fits is left alone. 0 or the buffer's error. */
 int dg_text_cut(dg_buf *b, size_t max, enum dg_text_unit unit, unsigned flags);
 
 /* A text that was cut (it ends in "…"): back up to the end of its last
  * whole sentence ("." "!" "?" before a space, or "。" "！" "？") when that
  * keeps at least half of it, dropping the "…"; otherwise leave it. A text
- * that was not cut is left alone. 0, or DG_ERR_NOMEM from an earlier error. */
+ * that was not cut is left alone. 0, or the buffer's earlier error. */
 int dg_text_cut_to_sentence(dg_buf *b);
 
 /* Han, its parts, kana and bopomofo: where CJK spacing applies. */
@@ -87,8 +87,7 @@ int dg_text_is_alnum_ascii(uint32_t cp);
  * "www."). 0 or <0 (the buffer's error). */
 int dg_text_cjk_space(const char *s, size_t n, dg_buf *out);
 
-/* An ASCII-lower-cased copy (GitHub's owner/name keys); caller frees; NULL
- * when out of memory. */
+/* An ASCII-lower-cased copy (GitHub's owner/name keys); caller frees. */
 char *dg_text_lower(const char *s);
 
 /* FNV-1a, 64 bits, for hash tables and cache keys (not for security):

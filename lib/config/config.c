@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/err.h"
 
@@ -117,12 +118,10 @@ static const dg_schema_table product_table = {product_keys, NULL, NULL};
 static int new_product(const dg_schema_ctx *ctx, const dg_toml *table, void *target, void **item)
 {
 	dg_config *c = target;
-	dg_product *v = realloc(c->products, (c->n_products + 1) * sizeof(*v));
+	dg_product *v = dg_realloc(c->products, (c->n_products + 1) * sizeof(*v));
 
 	(void)ctx;
 	(void)table;
-	if (!v)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	c->products = v;
 	memset(&v[c->n_products], 0, sizeof(*v));
 	*item = &v[c->n_products++];
@@ -213,16 +212,16 @@ static int resolve_path(const char *value, const char *base_dir, char **out)
 		if (!home)
 			return dg_err_set(DG_ERR_CONFIG, "cannot expand '~': HOME is not set");
 		n = strlen(home) + strlen(value) + 1;
-		if (!(*out = malloc(n)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		*out = dg_malloc(n);
 		snprintf(*out, n, "%s%s", home, value + 1);
 		return 0;
 	}
-	if (value[0] == '/' || !base_dir || !*base_dir)
-		return (*out = strdup(value)) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (value[0] == '/' || !base_dir || !*base_dir) {
+		*out = dg_strdup(value);
+		return 0;
+	}
 	n = strlen(base_dir) + strlen(value) + 2;
-	if (!(*out = malloc(n)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	*out = dg_malloc(n);
 	snprintf(*out, n, "%s/%s", base_dir, value);
 	return 0;
 }
@@ -255,27 +254,23 @@ static const struct {
 	{F(wx_secret_env), "WECHAT_SECRET"},
 };
 
-static int set_defaults(dg_config *c)
+static void set_defaults(dg_config *c)
 {
 	const char *xdg_state = getenv("XDG_STATE_HOME");
-	int err = 0;
 	char *state = NULL;
 
 	if (xdg_state && *xdg_state) {
 		size_t n = strlen(xdg_state) + 8;
-		if ((state = malloc(n)))
-			snprintf(state, n, "%s/digest", xdg_state);
-	} else if ((err = resolve_path("~/.local/state/digest", NULL, &state)) < 0) {
+		state = dg_malloc(n);
+		snprintf(state, n, "%s/digest", xdg_state);
+	} else if (resolve_path("~/.local/state/digest", NULL, &state) < 0) {
 		/* No HOME: fall back to a directory beside the outputs. */
-		state = strdup(".digest-state");
-		err = 0;
+		dg_err_clear();
+		state = dg_strdup(".digest-state");
 	}
-	if (!state)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	c->state_dir = state;
 	for (size_t i = 0; i < sizeof(string_defaults) / sizeof(string_defaults[0]); i++)
-		if (!(*(char **)((char *)c + string_defaults[i].offset) = strdup(string_defaults[i].value)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		*(char **)((char *)c + string_defaults[i].offset) = dg_strdup(string_defaults[i].value);
 	c->concurrency = 4;
 	c->max_wait = 900;
 	c->timeout = 1800;
@@ -293,10 +288,8 @@ static int set_defaults(dg_config *c)
 	c->cn_max_projects = 5;
 	c->cn_max_articles = 5;
 	c->cn_max_news = 6;
-	if ((err = dg_strv_push(&c->cn_topics, "cloud-native")) < 0 ||
-	    (err = dg_strv_push(&c->cn_topics, "kubernetes")) < 0)
-		return err;
-	return 0;
+	dg_strv_push(&c->cn_topics, "cloud-native");
+	dg_strv_push(&c->cn_topics, "kubernetes");
 }
 
 static char *dir_of(const char *path)
@@ -304,29 +297,23 @@ static char *dir_of(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	if (!slash)
-		return strdup(".");
+		return dg_strdup(".");
 	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+		return dg_strdup("/");
+	return dg_strndup(path, (size_t)(slash - path));
 }
 
 int dg_config_load(const char *path, dg_config **out)
 {
-	dg_config *c = calloc(1, sizeof(*c));
+	dg_config *c = dg_calloc(1, sizeof(*c));
 	dg_toml *root = NULL;
 	char *base_dir = NULL;
 	int err = 0;
 
 	*out = NULL;
-	if (!c)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	if ((err = set_defaults(c)) < 0)
-		goto done;
+	set_defaults(c);
 	if (!path) {
-		if (!(c->cn_picks_dir = strdup("feeds/picks"))) {
-			dg_config_free(c);
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		}
+		c->cn_picks_dir = dg_strdup("feeds/picks");
 		*out = c;
 		return 0;
 	}
@@ -334,10 +321,8 @@ int dg_config_load(const char *path, dg_config **out)
 		err = DG_ERR_CONFIG;
 		goto done;
 	}
-	if (!(c->path = strdup(path)) || !(base_dir = dir_of(path))) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
+	c->path = dg_strdup(path);
+	base_dir = dir_of(path);
 	if ((err = dg_schema_apply(&config_schema, root, path, c, base_dir)) == 0 && !c->cn_picks_dir)
 		err = resolve_path("feeds/picks", base_dir, &c->cn_picks_dir);
 done:
@@ -382,10 +367,13 @@ int dg_config_find(const char *explicit_path, char **path)
 		if (!file_exists(p))
 			return dg_err_set(DG_ERR_CONFIG, "%s: config file not found%s", p,
 					  explicit_path ? "" : " (from $DIGEST_CONFIG)");
-		return (*path = strdup(p)) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+		*path = dg_strdup(p);
+		return 0;
 	}
-	if (file_exists("digest.toml"))
-		return (*path = strdup("digest.toml")) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (file_exists("digest.toml")) {
+		*path = dg_strdup("digest.toml");
+		return 0;
+	}
 	if (xdg && *xdg)
 		snprintf(candidate, sizeof(candidate), "%s/digest/config.toml", xdg);
 	else if (home)
@@ -393,7 +381,7 @@ int dg_config_find(const char *explicit_path, char **path)
 	else
 		return 0;
 	if (file_exists(candidate))
-		return (*path = strdup(candidate)) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+		*path = dg_strdup(candidate);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "config/schema.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -26,16 +27,8 @@ void dg_strv_free(dg_strv *v)
 
 int dg_strv_push(dg_strv *v, const char *s)
 {
-	char **nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
-	char *copy = strdup(s);
-
-	if (nv)
-		v->v = nv;
-	if (!nv || !copy) {
-		free(copy);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
-	v->v[v->n++] = copy;
+	v->v = dg_realloc(v->v, (v->n + 1) * sizeof(*v->v));
+	v->v[v->n++] = dg_strdup(s);
 	return 0;
 }
 
@@ -59,15 +52,15 @@ void dg_strmap_free(dg_strmap *m)
 }
 
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent
- * transpositions), or SIZE_MAX when the lengths differ by more than 2 or
- * memory runs out. */
+ * transpositions), or SIZE_MAX when the lengths differ by more than 2. */
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t n = strlen(a), m = strlen(b), d;
 	size_t *row;
 
-	if ((n > m ? n - m : m - n) > 2 || !(row = malloc(3 * (m + 1) * sizeof(*row))))
+	if ((n > m ? n - m : m - n) > 2)
 		return SIZE_MAX;
+	row = dg_calloc(3 * (m + 1), sizeof(*row));
 	size_t *prev2 = row, *prev = row + m + 1, *cur = row + 2 * (m + 1);
 	for (size_t j = 0; j <= m; j++)
 		prev[j] = j;
@@ -116,14 +109,11 @@ const char *dg_schema_closest(const dg_schema_table *t, const char *key)
 static int vfail(const char *file, int line, const char *path, int code, const char *fmt, va_list ap)
 {
 	dg_buf b = DG_BUF_INIT;
-	char *msg;
 
 	dg_buf_printf(&b, "%s:%d: key '%s': ", file, line, path);
 	dg_buf_vprintf(&b, fmt, ap);
-	if (!(msg = dg_buf_detach(&b)))
-		return DG_ERR_NOMEM;
-	dg_err_set(code, "%s", msg);
-	free(msg);
+	dg_err_set(code, "%s", dg_buf_cstr(&b));
+	dg_buf_free(&b);
 	return code;
 }
 
@@ -153,10 +143,10 @@ int dg_schema_store_json(const dg_schema_ctx *c, const dg_toml *v, void *slot)
 {
 	size_t len;
 	const char *s = dg_toml_string(v, &len);
-	json_t *str = json_stringn(s, len);
 
-	if (!str || json_object_set_new(slot, c->key, str) < 0)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	/* TOML text is valid UTF-8 (toml.c checks it whole): no check again. */
+	if (json_object_set_new(slot, c->key, json_stringn_nocheck(s, len)) < 0)
+		return dg_schema_error(c, v, DG_ERR_FAIL, "the target is not a JSON object");
 	return 0;
 }
 
@@ -228,7 +218,6 @@ static int check_enum(const walker *w, const dg_schema_key *k, const dg_toml *v)
 {
 	const char *s = dg_toml_string(v, NULL);
 	dg_buf b = DG_BUF_INIT;
-	char *want;
 	int err;
 
 	for (const char *const *c = k->choices; *c; c++)
@@ -236,32 +225,24 @@ static int check_enum(const walker *w, const dg_schema_key *k, const dg_toml *v)
 			return 0;
 	for (const char *const *c = k->choices; *c; c++)
 		dg_buf_printf(&b, "%s\"%s\"", c == k->choices ? "" : c[1] ? ", " : " or ", *c);
-	if (!(want = dg_buf_detach(&b)))
-		return DG_ERR_NOMEM;
-	err = fail(w, v, "expected %s, got \"%s\"", want, s);
-	free(want);
+	err = fail(w, v, "expected %s, got \"%s\"", dg_buf_cstr(&b), s);
+	dg_buf_free(&b);
 	return err;
 }
 
 static int set_string(char **slot, const char *s)
 {
-	char *copy = strdup(s);
-
-	if (!copy)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	free(*slot);
-	*slot = copy;
+	*slot = dg_strdup(s);
 	return 0;
 }
 
 static int store_strv(dg_strv *sv, const dg_toml *v)
 {
-	int err = 0;
-
 	dg_strv_free(sv);
-	for (size_t i = 0; i < dg_toml_count(v) && !err; i++)
-		err = dg_strv_push(sv, dg_toml_string(dg_toml_at(v, i), NULL));
-	return err;
+	for (size_t i = 0; i < dg_toml_count(v); i++)
+		dg_strv_push(sv, dg_toml_string(dg_toml_at(v, i), NULL));
+	return 0;
 }
 
 static int store_strmap(dg_strmap *m, const dg_toml *v)
@@ -269,22 +250,18 @@ static int store_strmap(dg_strmap *m, const dg_toml *v)
 	size_t n = dg_toml_count(v);
 
 	dg_strmap_free(m);
-	m->keys = calloc(n + 1, sizeof(char *));
-	m->values = calloc(n + 1, sizeof(char *));
-	if (!m->keys || !m->values)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	m->keys = dg_calloc(n + 1, sizeof(char *));
+	m->values = dg_calloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
-		m->keys[i] = strdup(dg_toml_key_at(v, i));
-		m->values[i] = strdup(dg_toml_string(dg_toml_at(v, i), NULL));
-		m->n = i + 1;
-		if (!m->keys[i] || !m->values[i])
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		m->keys[i] = dg_strdup(dg_toml_key_at(v, i));
+		m->values[i] = dg_strdup(dg_toml_string(dg_toml_at(v, i), NULL));
 	}
+	m->n = n;
 	return 0;
 }
 
-/* Append ".key" to the path; returns the old length to pop back to, or
- * (size_t)-1 when the buffer failed. */
+/* Append ".key" to the path (uncapped: cannot fail); returns the old length
+ * to pop back to. */
 static size_t path_push(walker *w, const char *key, size_t len)
 {
 	size_t old = w->path.len;
@@ -292,7 +269,7 @@ static size_t path_push(walker *w, const char *key, size_t len)
 	if (old)
 		dg_buf_putc(&w->path, '.');
 	dg_buf_put(&w->path, key, len);
-	return dg_buf_error(&w->path) < 0 ? (size_t)-1 : old;
+	return old;
 }
 
 static void path_pop(walker *w, size_t old)
@@ -366,8 +343,6 @@ static int apply_key(walker *w, const dg_schema_key *k, const dg_toml *v, void *
 		for (size_t i = 0; i < n && !err; i++) {
 			size_t old = path_push(w, dg_toml_key_at(v, i), dg_toml_key_len_at(v, i));
 
-			if (old == (size_t)-1)
-				return dg_buf_error(&w->path);
 			err = strlen(dg_toml_key_at(v, i)) != dg_toml_key_len_at(v, i)
 				      ? fail(w, dg_toml_at(v, i), "key contains NUL")
 				      : check_text(w, k, dg_toml_at(v, i), "");
@@ -412,7 +387,6 @@ static int unknown_key(const walker *w, const dg_schema_table *t, const dg_toml 
 	dg_buf b = DG_BUF_INIT;
 	size_t count = 0;
 	int tables = 1;
-	char *msg;
 
 	for (const dg_schema_key *k = t->keys; k->name; k++, count++)
 		tables &= k->type == DG_SCHEMA_TABLE;
@@ -432,10 +406,8 @@ static int unknown_key(const walker *w, const dg_schema_table *t, const dg_toml 
 				      k->type == DG_SCHEMA_TABLE ? "]" : k->type == DG_SCHEMA_TABLES ? "]]" : "");
 		dg_buf_putc(&b, ')');
 	}
-	if (!(msg = dg_buf_detach(&b)))
-		return DG_ERR_NOMEM;
-	dg_err_set(DG_ERR_CONFIG, "%s", msg);
-	free(msg);
+	dg_err_set(DG_ERR_CONFIG, "%s", dg_buf_cstr(&b));
+	dg_buf_free(&b);
 	return DG_ERR_CONFIG;
 }
 
@@ -465,8 +437,6 @@ static int walk_table(walker *w, const dg_schema_table *t, const dg_toml *tbl, v
 		size_t len = dg_toml_key_len_at(tbl, i), old = path_push(w, name, len);
 		const dg_schema_key *k = find_key(t, name, len);
 
-		if (old == (size_t)-1)
-			return dg_buf_error(&w->path);
 		err = k ? apply_key(w, k, dg_toml_at(tbl, i), target) : unknown_key(w, t, dg_toml_at(tbl, i), name);
 		path_pop(w, old);
 	}

@@ -83,7 +83,7 @@ struct dg_schema_table {
 };
 
 /* Check `root` (parsed from `file`) against `schema` and fill `target`.
- * Returns 0, DG_ERR_CONFIG with the message, or DG_ERR_NOMEM. On error the
+ * Returns 0, or DG_ERR_CONFIG with the message (or a store's error). On error the
  * target may hold part of the values: free it (dg_schema_free for structs). */
 int dg_schema_apply(const dg_schema_table *schema, const dg_toml *root, const char *file, void *target,
 		    void *user);
@@ -107,7 +107,7 @@ int dg_schema_store_json(const dg_schema_ctx *c, const dg_toml *v, void *slot);
 const char *dg_schema_closest(const dg_schema_table *t, const char *key);
 
 void dg_strv_free(dg_strv *v);
-int dg_strv_push(dg_strv *v, const char *s);
+int dg_strv_push(dg_strv *v, const char *s);   /* a copy of s; returns 0 (out of memory aborts) */
 int dg_strv_contains_ci(const dg_strv *v, const char *s);
 void dg_strmap_free(dg_strmap *m);
 

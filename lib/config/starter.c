@@ -1,5 +1,6 @@
 #include "config/starter.h"
-#include "base/err.h"
+#include "base/alloc.h"
+#include "base/str.h"
 #include "base/text.h"
 #include "config/tomlwrite.h"
 
@@ -53,14 +54,13 @@ static const char *listed_as(const dg_strv *listed, const char *stem)
 	return NULL;
 }
 
-/* Fill the product of items[0..n) (one group) into *p; 0 or DG_ERR_NOMEM. */
-static int make_product(const dg_starter *s, const item *it, size_t n, dg_product *p,
+/* Fill the product of items[0..n) (one group) into *p. */
+static void make_product(const dg_starter *s, const item *it, size_t n, dg_product *p,
 			const dg_product *done, size_t n_done)
 {
 	const char *head = it[0].grouped ? listed_as(s->listed, it[0].key) : NULL;
 	const char *name = it[0].org ? s->name : head ? head : it[0].name;
 	dg_buf b = DG_BUF_INIT;
-	int err = 0;
 
 	/* Names are the report's headings: a display name that is also a
 	 * repository's name must not merge two products. */
@@ -69,52 +69,35 @@ static int make_product(const dg_starter *s, const item *it, size_t n, dg_produc
 			dg_buf_printf(&b, "%s/%s", s->org, it[0].name);
 			break;
 		}
-	if (!b.len && !b.err)
+	if (!b.len)
 		dg_buf_puts(&b, name);
-	if ((err = dg_buf_finish(&b, &p->name)) < 0)
-		return err;
-	for (size_t i = 0; i < n && err == 0; i++) {
-		dg_buf_printf(&b, "%s/%s", s->org, it[i].name);
-		if ((err = dg_buf_error(&b)) == 0)
-			err = dg_strv_push(&p->repos, dg_buf_cstr(&b));
+	p->name = dg_strdup(dg_buf_cstr(&b));
+	for (size_t i = 0; i < n; i++) {
 		dg_buf_clear(&b);
+		dg_buf_printf(&b, "%s/%s", s->org, it[i].name);
+		dg_strv_push(&p->repos, dg_buf_cstr(&b));
 	}
 	dg_buf_free(&b);
-	return err;
 }
 
 int dg_starter_products(const dg_starter *s, dg_product **out, size_t *n_out)
 {
 	size_t n = s->released ? s->released->n : 0, np = 0, olen = strlen(s->org);
-	item *items = calloc(n + 1, sizeof(*items));
-	dg_product *p = calloc(n + 1, sizeof(*p));
-	int err = 0;
+	item *items = dg_calloc(n + 1, sizeof(*items));
+	dg_product *p = dg_calloc(n + 1, sizeof(*p));
 
-	*out = NULL;
-	*n_out = 0;
-	if (!items || !p) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
 	for (size_t i = 0; i < n; i++) {
 		const char *name = s->released->v[i];
-		char *stem = strndup(name, strcspn(name, "-"));
-		char *lower = stem ? dg_text_lower(stem) : NULL;
+		char *stem = dg_strndup(name, strcspn(name, "-"));
+		char *lower = dg_text_lower(stem);
 
 		free(stem);
-		if (!lower) {
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-			goto done;
-		}
 		items[i].name = name;
 		/* ORG and ORG-x by prefix: an org's login may hold a '-' itself. */
-		items[i].org = !strncasecmp(name, s->org, olen) && (!name[olen] || name[olen] == '-');
+		items[i].org = dg_str_starts_ci(name, strlen(name), s->org) && (!name[olen] || name[olen] == '-');
 		if (items[i].org) {
 			free(lower);
-			if (!(lower = dg_text_lower(s->org))) {
-				err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-				goto done;
-			}
+			lower = dg_text_lower(s->org);
 		}
 		items[i].grouped = *lower && (items[i].org || listed_as(s->listed, lower));
 		items[i].head = items[i].grouped && !strcasecmp(name, lower);
@@ -122,28 +105,19 @@ int dg_starter_products(const dg_starter *s, dg_product **out, size_t *n_out)
 			items[i].key = lower;
 		} else {
 			free(lower);
-			if (!(items[i].key = dg_text_lower(name))) {
-				err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-				goto done;
-			}
+			items[i].key = dg_text_lower(name);
 		}
 	}
 	qsort(items, n, sizeof(*items), cmp_items);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && !strcmp(items[j].key, items[i].key); j++)
 			;
-		if ((err = make_product(s, items + i, j - i, &p[np], p, np)) < 0)
-			goto done;
+		make_product(s, items + i, j - i, &p[np], p, np);
 		np++;
 	}
-done:
-	for (size_t i = 0; items && i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		free(items[i].key);
 	free(items);
-	if (err < 0) {
-		dg_starter_products_free(p, n); /* zeroed past np: a half-made product is freed too */
-		return err;
-	}
 	*out = p;
 	*n_out = np;
 	return 0;
@@ -245,9 +219,8 @@ int dg_starter_write(const dg_starter *s, char **out)
 	dg_strv orgs = {NULL, 0};
 	int err;
 
-	*out = NULL;
-	if ((err = dg_starter_products(s, &p, &np)) < 0 || (err = dg_strv_push(&orgs, s->org)) < 0)
-		goto done;
+	dg_starter_products(s, &p, &np);
+	dg_strv_push(&orgs, s->org);
 	dg_buf_printf(&b, "# digest configuration for the GitHub organisation %s, written by `digest init`.\n"
 			  "# config.example.toml documents every key; an unknown key is an error, so a typo\n"
 			  "# is reported with its line. Relative paths are taken from this file's directory.\n\n",
@@ -287,8 +260,7 @@ int dg_starter_write(const dg_starter *s, char **out)
 			"# exclude_repos = []                   # \"owner/name\" repositories to leave out\n\n");
 	write_events(&b, s);
 	write_products(&b, p, np);
-	err = dg_buf_finish(&b, out);
-done:
+	err = dg_buf_finish(&b, out);   /* uncapped: 0 */
 	dg_buf_free(&b);
 	dg_strv_free(&orgs);
 	dg_starter_products_free(p, np);

@@ -33,13 +33,14 @@ typedef struct dg_starter {
 } dg_starter;
 
 /* The products of `s` by the rule above, the org's first, then by name.
- * Returns 0 and sets *out and *n (caller frees with dg_starter_products_free),
- * or DG_ERR_NOMEM. */
-DG_MUST_CHECK int dg_starter_products(const dg_starter *s, dg_product **out, size_t *n);
+ * Sets *out and *n (caller frees with dg_starter_products_free) and returns 0
+ * (out of memory aborts). */
+int dg_starter_products(const dg_starter *s, dg_product **out, size_t *n);
 void dg_starter_products_free(dg_product *p, size_t n);  /* accepts NULL */
 
 /* The config text (caller frees *out): every string TOML-escaped, each key
- * with a short comment, paths relative to the file. 0 or DG_ERR_NOMEM. */
-DG_MUST_CHECK int dg_starter_write(const dg_starter *s, char **out);
+ * with a short comment, paths relative to the file. Returns 0 (out of memory
+ * aborts). */
+int dg_starter_write(const dg_starter *s, char **out);
 
 #endif

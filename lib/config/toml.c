@@ -9,6 +9,7 @@
  * which is what TOML's rules against redefinition are about. */
 #include "config/toml.h"
 #include "config/tomlint.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/output.h"
@@ -26,21 +27,20 @@
 static const char *keyname(struct parser *p, const struct keypath *kp, size_t upto)
 {
 	dg_buf part = DG_BUF_INIT;
-	int err = 0;
 
+	/* Uncapped buffers: nothing here can fail. */
 	dg_buf_clear(&p->what);
-	for (size_t i = 0; i < upto && !err; i++) {
+	for (size_t i = 0; i < upto; i++) {
 		dg_buf_clear(&part);
-		if ((err = dg_buf_put(&part, kp->k[i].s, kp->k[i].len)) < 0 ||
-		    (err = dg_text_cut(&part, KEYNAME_PART_MAX, DG_TEXT_WIDTH, 0)) < 0 ||
-		    (i && (err = dg_buf_putc(&p->what, '.')) < 0))
-			break;
-		err = dg_buf_puts(&p->what, dg_buf_cstr(&part));
+		dg_buf_put(&part, kp->k[i].s, kp->k[i].len);
+		dg_text_cut(&part, KEYNAME_PART_MAX, DG_TEXT_WIDTH, 0);
+		if (i)
+			dg_buf_putc(&p->what, '.');
+		dg_buf_puts(&p->what, dg_buf_cstr(&part));
 	}
-	if (!err)
-		err = dg_text_cut(&p->what, KEYNAME_MAX, DG_TEXT_WIDTH, 0);
+	dg_text_cut(&p->what, KEYNAME_MAX, DG_TEXT_WIDTH, 0);
 	dg_buf_free(&part);
-	return err < 0 ? "a key" : dg_buf_cstr(&p->what);
+	return dg_buf_cstr(&p->what);
 }
 
 static const char *describe(const dg_toml *v)
@@ -83,7 +83,6 @@ static int parse_key(struct parser *p, struct keypath *kp)
 	for (;;) {
 		const char *data;
 		size_t len;
-		char *copy;
 		int c = dg_toml_peek(p, 0), err;
 
 		if (kp->n >= TOML_MAX_DEPTH)
@@ -102,19 +101,12 @@ static int parse_key(struct parser *p, struct keypath *kp)
 			return dg_toml_perr(p, p->line, "expected a key, found %s", dg_toml_found(p));
 		}
 		if (kp->n == kp->cap) {
-			size_t cap = kp->cap ? kp->cap * 2 : 4;
-			struct key *k = realloc(kp->k, cap * sizeof(*k));
-
-			if (!k)
-				return dg_toml_nomem();
-			kp->k = k;
-			kp->cap = cap;
+			kp->cap = kp->cap ? kp->cap * 2 : 4;
+			kp->k = dg_realloc(kp->k, kp->cap * sizeof(*kp->k));
 		}
-		if (!(copy = malloc(len + 1)))
-			return dg_toml_nomem();
-		memcpy(copy, data, len);
-		copy[len] = '\0';
-		kp->k[kp->n].s = copy;
+		kp->k[kp->n].s = dg_malloc(len + 1);
+		memcpy(kp->k[kp->n].s, data, len);
+		kp->k[kp->n].s[len] = '\0';
 		kp->k[kp->n].len = len;
 		kp->n++;
 		dg_toml_skip_ws(p);
@@ -135,8 +127,6 @@ static int parse_array(struct parser *p, dg_toml **out, int depth)
 	int line = p->line, err;
 	dg_toml *a = dg_toml_node_new(DG_TOML_ARRAY, line, depth, F_SEALED), *v;
 
-	if (!a)
-		return dg_toml_nomem();
 	p->s++;
 	for (;;) {
 		dg_toml_skip_blank(p);
@@ -146,8 +136,9 @@ static int parse_array(struct parser *p, dg_toml **out, int depth)
 		}
 		if (*p->s == ']')
 			break;
-		if ((err = parse_value(p, &v, depth + 1)) < 0 || (err = dg_toml_array_add(a, v)) < 0)
+		if ((err = parse_value(p, &v, depth + 1)) < 0)
 			goto fail;
+		dg_toml_array_add(a, v);
 		dg_toml_skip_blank(p);
 		if (dg_toml_peek(p, 0) == ',') {
 			p->s++;
@@ -171,8 +162,6 @@ static int parse_inline(struct parser *p, dg_toml **out, int depth)
 	int line = p->line, err;
 	dg_toml *t = dg_toml_node_new(DG_TOML_TABLE, line, depth, 0);
 
-	if (!t)
-		return dg_toml_nomem();
 	p->s++;
 	dg_toml_skip_ws(p);
 	if (dg_toml_peek(p, 0) != '}') {
@@ -228,7 +217,8 @@ static int parse_value(struct parser *p, dg_toml **out, int depth)
 	case '\'':
 		if ((err = dg_toml_parse_str(p, 1)) < 0)
 			return err;
-		return dg_toml_node_str(out, DG_TOML_STRING, line, depth, dg_buf_cstr(&p->tmp), p->tmp.len);
+		*out = dg_toml_node_str(DG_TOML_STRING, line, depth, dg_buf_cstr(&p->tmp), p->tmp.len);
+		return 0;
 	case '[':
 		return parse_array(p, out, depth);
 	case '{':
@@ -237,8 +227,7 @@ static int parse_value(struct parser *p, dg_toml **out, int depth)
 	case 'f':
 		if (!match_word(p, c == 't' ? "true" : "false"))
 			break;
-		if (!(v = dg_toml_node_new(DG_TOML_BOOL, line, depth, 0)))
-			return dg_toml_nomem();
+		v = dg_toml_node_new(DG_TOML_BOOL, line, depth, 0);
 		v->u.b = c == 't';
 		*out = v;
 		return 0;
@@ -286,12 +275,8 @@ static int parse_keyval(struct parser *p, dg_toml *t)
 		if (!sub) {
 			if ((err = check_depth(p, line, &kp, t->depth + 1)) < 0)
 				goto done;
-			if (!(sub = dg_toml_node_new(DG_TOML_TABLE, line, t->depth + 1, F_DOTTED))) {
-				err = dg_toml_nomem();
-				goto done;
-			}
-			if ((err = dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, sub)) < 0)
-				goto done;
+			sub = dg_toml_node_new(DG_TOML_TABLE, line, t->depth + 1, F_DOTTED);
+			dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, sub);
 		} else if (sub->type == DG_TOML_TABLE && sub->flags == F_IMPLICIT) {
 			/* Only a parent in some header path so far: dotted keys
 			 * define it here, as tomli and BurntSushi/toml read the
@@ -310,9 +295,8 @@ static int parse_keyval(struct parser *p, dg_toml *t)
 			   keyname(p, &kp, kp.n), describe(sub), sub->line);
 		goto done;
 	}
-	if ((err = parse_value(p, &v, t->depth + 1)) < 0)
-		goto done;
-	err = dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v);
+	if ((err = parse_value(p, &v, t->depth + 1)) == 0)
+		dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v);
 done:
 	keypath_free(&kp);
 	return err;
@@ -345,12 +329,8 @@ static int parse_header(struct parser *p)
 		if (!v) {
 			if ((err = check_depth(p, line, &kp, t->depth + 1)) < 0)
 				goto done;
-			if (!(v = dg_toml_node_new(DG_TOML_TABLE, line, t->depth + 1, F_IMPLICIT))) {
-				err = dg_toml_nomem();
-				goto done;
-			}
-			if ((err = dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v)) < 0)
-				goto done;
+			v = dg_toml_node_new(DG_TOML_TABLE, line, t->depth + 1, F_IMPLICIT);
+			dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v);
 		} else if (v->type == DG_TOML_ARRAY && (v->flags & F_AOT)) {
 			v = v->u.arr.v[v->u.arr.n - 1];
 		} else if (v->type != DG_TOML_TABLE || (v->flags & F_SEALED)) {
@@ -365,34 +345,22 @@ static int parse_header(struct parser *p)
 		if (!v) {
 			if ((err = check_depth(p, line, &kp, t->depth + 2)) < 0)
 				goto done;
-			if (!(v = dg_toml_node_new(DG_TOML_ARRAY, line, t->depth + 1, F_AOT))) {
-				err = dg_toml_nomem();
-				goto done;
-			}
-			if ((err = dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v)) < 0)
-				goto done;
+			v = dg_toml_node_new(DG_TOML_ARRAY, line, t->depth + 1, F_AOT);
+			dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v);
 		} else if (v->type != DG_TOML_ARRAY || !(v->flags & F_AOT)) {
 			err = dg_toml_perr(p, line, "[[%s]]: cannot append, it is already %s (line %d)",
 				   keyname(p, &kp, kp.n), describe(v), v->line);
 			goto done;
 		}
-		if (!(elem = dg_toml_node_new(DG_TOML_TABLE, line, v->depth + 1, F_DEFINED))) {
-			err = dg_toml_nomem();
-			goto done;
-		}
-		if ((err = dg_toml_array_add(v, elem)) < 0)
-			goto done;
+		elem = dg_toml_node_new(DG_TOML_TABLE, line, v->depth + 1, F_DEFINED);
+		dg_toml_array_add(v, elem);
 		p->cur = elem;
 	} else {
 		if (!v) {
 			if ((err = check_depth(p, line, &kp, t->depth + 1)) < 0)
 				goto done;
-			if (!(v = dg_toml_node_new(DG_TOML_TABLE, line, t->depth + 1, F_DEFINED))) {
-				err = dg_toml_nomem();
-				goto done;
-			}
-			if ((err = dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v)) < 0)
-				goto done;
+			v = dg_toml_node_new(DG_TOML_TABLE, line, t->depth + 1, F_DEFINED);
+			dg_toml_table_add(t, kp.k[i].s, kp.k[i].len, v);
 		} else if (v->type == DG_TOML_TABLE && v->flags == F_IMPLICIT) {
 			v->flags |= F_DEFINED;
 			v->line = line;
@@ -442,8 +410,7 @@ int dg_toml_parse(const char *src, size_t len, const char *filename, dg_toml **o
 	p.file = filename ? filename : "<string>";
 	p.line = 1;
 	dg_buf_init(&p.tmp, 0);
-	if (!(p.root = dg_toml_node_new(DG_TOML_TABLE, 1, 0, F_DEFINED)))
-		return dg_toml_nomem();
+	p.root = dg_toml_node_new(DG_TOML_TABLE, 1, 0, F_DEFINED);
 	p.cur = p.root;
 	err = dg_toml_check_text(&p, (const unsigned char *)p.s, (const unsigned char *)p.end);
 	if (err == 0)
@@ -468,7 +435,7 @@ int dg_toml_parse_file(const char *path, dg_toml **out)
 	*out = NULL;
 	/* A file that cannot be read is a configuration error (exit code 2). */
 	if ((err = dg_output_read_file(path, 0, &text, &len)) < 0)
-		return err == DG_ERR_NOMEM ? err : DG_ERR_CONFIG;
+		return DG_ERR_CONFIG;
 	err = dg_toml_parse(text, len, path, out);
 	free(text);
 	return err;

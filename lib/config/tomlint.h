@@ -78,19 +78,17 @@ struct parser {
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 
-/* tomltree.c: nodes and tables. Functions returning int return 0 or
- * DG_ERR_NOMEM (message set). */
-dg_toml *dg_toml_node_new(dg_toml_type type, int line, int depth, unsigned flags);  /* NULL on OOM */
+/* tomltree.c: nodes and tables (out of memory aborts: nothing here fails). */
+dg_toml *dg_toml_node_new(dg_toml_type type, int line, int depth, unsigned flags);
 dg_toml *dg_toml_table_find(const dg_toml *t, const char *k, size_t n);             /* NULL when absent */
-int dg_toml_table_add(dg_toml *t, const char *k, size_t n, dg_toml *v);            /* takes v */
-int dg_toml_array_add(dg_toml *a, dg_toml *v);                                     /* takes v */
-int dg_toml_node_str(dg_toml **out, dg_toml_type type, int line, int depth,
-		     const char *s, size_t len);                                    /* a string or date/time node */
+void dg_toml_table_add(dg_toml *t, const char *k, size_t n, dg_toml *v);           /* takes v */
+void dg_toml_array_add(dg_toml *a, dg_toml *v);                                    /* takes v */
+dg_toml *dg_toml_node_str(dg_toml_type type, int line, int depth, const char *s,
+			  size_t len);                                              /* a string or date/time node */
 
 /* tomllex.c: messages, the lexer and scalar values. Functions returning int
- * return 0, or DG_ERR_CONFIG ("FILE:LINE: ...") / DG_ERR_NOMEM. */
+ * return 0, or DG_ERR_CONFIG ("FILE:LINE: ..."). */
 int dg_toml_perr(struct parser *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int dg_toml_nomem(void);
 const char *dg_toml_found(struct parser *p);          /* what is at p->s, for "expected X, found Y" */
 int dg_toml_check_text(struct parser *p, const unsigned char *s, const unsigned char *e);
 int dg_toml_peek(const struct parser *p, size_t off); /* byte at p->s + off, -1 past the end */

@@ -4,6 +4,7 @@
 #include "config/toml.h"
 #include "config/tomlint.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/err.h"
 #include "base/text.h"
 
@@ -23,17 +24,11 @@ int dg_toml_perr(struct parser *p, int line, const char *fmt, ...)
 	int err;
 
 	va_start(ap, fmt);
-	err = dg_buf_vprintf(&msg, fmt, ap);
+	dg_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (err == 0)
-		err = dg_err_set(DG_ERR_CONFIG, "%s:%d: %s", p->file, line, dg_buf_cstr(&msg));
+	err = dg_err_set(DG_ERR_CONFIG, "%s:%d: %s", p->file, line, dg_buf_cstr(&msg));
 	dg_buf_free(&msg);
 	return err;
-}
-
-int dg_toml_nomem(void)
-{
-	return dg_err_set(DG_ERR_NOMEM, "out of memory while parsing TOML");
 }
 
 /* What the parser is looking at, for "expected X, found Y". */
@@ -50,7 +45,7 @@ const char *dg_toml_found(struct parser *p)
 		return "whitespace";
 	dg_buf_clear(&p->fbuf);
 	if (c > ' ' && c < 0x7f)
-		return dg_buf_printf(&p->fbuf, "'%c'", c) < 0 ? "a character" : dg_buf_cstr(&p->fbuf);
+		return dg_buf_printf(&p->fbuf, "'%c'", c), dg_buf_cstr(&p->fbuf);
 	return "a non-ASCII character";
 }
 
@@ -184,7 +179,8 @@ static int parse_escape(struct parser *p, int multi)
 			return dg_toml_perr(p, line, "escape \\%c%.*s is not a Unicode scalar value",
 				    c, n, p->s + 2);
 		p->s += 2 + n;
-		return dg_buf_put_utf8(&p->tmp, cp);
+		dg_buf_put_utf8(&p->tmp, cp);
+		return 0;
 	default:
 		if (multi) {
 			/* Line-ending backslash: it, the rest of the line and all
@@ -206,11 +202,12 @@ static int parse_escape(struct parser *p, int multi)
 			    c == ' ' || c == '\t' ? "whitespace" : "a non-ASCII character or end of input");
 	}
 	p->s += 2;
-	return dg_buf_putc(&p->tmp, ch);
+	dg_buf_putc(&p->tmp, ch);
+	return 0;
 }
 
 /* At an opening quote or apostrophe: decode a string of any of the four
- * kinds into p->tmp. Keys pass multi_ok = 0. */
+ * kinds into p->tmp (uncapped: its appends cannot fail). Keys pass multi_ok = 0. */
 int dg_toml_parse_str(struct parser *p, int multi_ok)
 {
 	char q = *p->s;
@@ -244,13 +241,11 @@ int dg_toml_parse_str(struct parser *p, int multi_ok)
 
 				while (extra < 2 && dg_toml_peek(p, 3 + extra) == q)
 					extra++;
-				if ((err = dg_buf_put(&p->tmp, p->s, extra)) < 0)
-					return err;
+				dg_buf_put(&p->tmp, p->s, extra);
 				p->s += 3 + extra;
 				return 0;
 			}
-			if ((err = dg_buf_putc(&p->tmp, q)) < 0)
-				return err;
+			dg_buf_putc(&p->tmp, q);
 			p->s++;
 			continue;
 		}
@@ -259,8 +254,7 @@ int dg_toml_parse_str(struct parser *p, int multi_ok)
 				return dg_toml_perr(p, line, "unterminated string (newline before the closing %s)",
 					    q == '"' ? "quote" : "apostrophe");
 			dg_toml_skip_nl(p);
-			if ((err = dg_buf_putc(&p->tmp, '\n')) < 0)
-				return err;
+			dg_buf_putc(&p->tmp, '\n');
 			continue;
 		}
 		if (*p->s == '\\' && q == '"') {
@@ -272,8 +266,7 @@ int dg_toml_parse_str(struct parser *p, int multi_ok)
 		while (p->s < p->end && *p->s != q && *p->s != '\n' && *p->s != '\r' &&
 		       !(*p->s == '\\' && q == '"'))
 			p->s++;
-		if ((err = dg_buf_put(&p->tmp, run, (size_t)(p->s - run))) < 0)
-			return err;
+		dg_buf_put(&p->tmp, run, (size_t)(p->s - run));
 	}
 }
 
@@ -302,7 +295,7 @@ static int scan_digits(const char *t, size_t n, size_t *i, int base)
 int dg_toml_parse_number(struct parser *p, dg_toml **out, int depth)
 {
 	const char *t = p->s, *e = p->s;
-	int line = p->line, neg = 0, is_float = 0, base = 10, err;
+	int line = p->line, neg = 0, is_float = 0, base = 10;
 	size_t n, i = 0, start, k;
 	uint64_t u = 0, lim;
 	dg_toml *v;
@@ -319,8 +312,7 @@ int dg_toml_parse_number(struct parser *p, dg_toml **out, int depth)
 	}
 	if (n - i == 3 && (memcmp(t + i, "inf", 3) == 0 || memcmp(t + i, "nan", 3) == 0)) {
 		f = t[i] == 'i' ? INFINITY : NAN;
-		if (!(v = dg_toml_node_new(DG_TOML_FLOAT, line, depth, 0)))
-			return dg_toml_nomem();
+		v = dg_toml_node_new(DG_TOML_FLOAT, line, depth, 0);
 		v->u.f = neg ? -f : f;
 		*out = v;
 		return 0;
@@ -356,16 +348,15 @@ int dg_toml_parse_number(struct parser *p, dg_toml **out, int depth)
 	if (is_float) {
 		dg_buf_clear(&p->tmp);
 		for (k = 0; k < n; k++)
-			if (t[k] != '_' && (err = dg_buf_putc(&p->tmp, t[k])) < 0)
-				return err;
+			if (t[k] != '_')
+				dg_buf_putc(&p->tmp, t[k]);
 		errno = 0;
 		f = strtod(p->tmp.ptr, &end);
 		if (*end)
 			goto bad;
 		if (errno == ERANGE && isinf(f))
 			return dg_toml_perr(p, line, "'%.*s': float out of range", (int)(n > 40 ? 40 : n), t);
-		if (!(v = dg_toml_node_new(DG_TOML_FLOAT, line, depth, 0)))
-			return dg_toml_nomem();
+		v = dg_toml_node_new(DG_TOML_FLOAT, line, depth, 0);
 		v->u.f = f;
 		*out = v;
 		return 0;
@@ -382,8 +373,7 @@ int dg_toml_parse_number(struct parser *p, dg_toml **out, int depth)
 				    (int)(n > 40 ? 40 : n), t);
 		u = u * (uint64_t)base + d;
 	}
-	if (!(v = dg_toml_node_new(DG_TOML_INTEGER, line, depth, 0)))
-		return dg_toml_nomem();
+	v = dg_toml_node_new(DG_TOML_INTEGER, line, depth, 0);
 	if (!neg)
 		v->u.i = (int64_t)u;
 	else if (u == (uint64_t)INT64_MAX + 1)
@@ -412,15 +402,6 @@ static int take_digits(const char *s, const char *e, int n, int *val)
 	return 0;
 }
 
-static int days_in_month(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 static int at_char(const char *s, const char *e, char c)
 {
 	return s < e && *s == c;
@@ -430,7 +411,7 @@ static int at_char(const char *s, const char *e, char c)
 int dg_toml_parse_datetime(struct parser *p, dg_toml **out, int depth)
 {
 	const char *s = p->s, *e = p->end, *frac = NULL;
-	int line = p->line, y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, oh, om, err;
+	int line = p->line, y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, oh, om;
 	int has_date = 0, has_time = 0;
 	size_t nfrac = 0;
 	char off[8] = "";
@@ -442,7 +423,7 @@ int dg_toml_parse_datetime(struct parser *p, dg_toml **out, int depth)
 			return dg_toml_perr(p, line, "invalid date: expected YYYY-MM-DD");
 		if (mo < 1 || mo > 12)
 			return dg_toml_perr(p, line, "invalid date: month %02d is not 01-12", mo);
-		if (d < 1 || d > days_in_month(y, mo))
+		if (d < 1 || d > dg_date_days_in_month(y, mo))
 			return dg_toml_perr(p, line, "invalid date: %04d-%02d has no day %02d", y, mo, d);
 		has_date = 1;
 		s += 10;
@@ -484,19 +465,17 @@ finish:
 		return dg_toml_perr(p, line, "invalid date/time: unexpected '%c'", *s);
 	p->s = s;
 	dg_buf_clear(&p->tmp);
-	err = 0;
 	if (has_date)
-		err = dg_buf_printf(&p->tmp, "%04d-%02d-%02d%s", y, mo, d, has_time ? "T" : "");
-	if (!err && has_time)
-		err = dg_buf_printf(&p->tmp, "%02d:%02d:%02d%s%.*s%s", h, mi, sec, frac ? "." : "",
-				    (int)nfrac, frac ? frac : "", off);
-	if (err < 0)
-		return err;
+		dg_buf_printf(&p->tmp, "%04d-%02d-%02d%s", y, mo, d, has_time ? "T" : "");
+	if (has_time)
+		dg_buf_printf(&p->tmp, "%02d:%02d:%02d%s%.*s%s", h, mi, sec, frac ? "." : "",
+			      (int)nfrac, frac ? frac : "", off);
 	if (!has_time)
 		type = DG_TOML_DATE_LOCAL;
 	else if (!has_date)
 		type = DG_TOML_TIME_LOCAL;
 	else
 		type = off[0] ? DG_TOML_DATETIME : DG_TOML_DATETIME_LOCAL;
-	return dg_toml_node_str(out, type, line, depth, p->tmp.ptr, p->tmp.len);
+	*out = dg_toml_node_str(type, line, depth, p->tmp.ptr, p->tmp.len);
+	return 0;
 }

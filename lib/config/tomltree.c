@@ -1,9 +1,9 @@
 /* tomltree.c - the TOML tree: nodes, tables (in document order, hashed
  * when large), arrays, freeing, and the accessors of toml.h. */
 #include "config/toml.h"
-#include "base/text.h"
 #include "config/tomlint.h"
-#include "base/err.h"
+#include "base/alloc.h"
+#include "base/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +15,12 @@
 
 dg_toml *dg_toml_node_new(dg_toml_type type, int line, int depth, unsigned flags)
 {
-	dg_toml *v = calloc(1, sizeof(*v));
+	dg_toml *v = dg_calloc(1, sizeof(*v));
 
-	if (v) {
-		v->type = type;
-		v->line = line;
-		v->depth = depth;
-		v->flags = flags;
-	}
+	v->type = type;
+	v->line = line;
+	v->depth = depth;
+	v->flags = flags;
 	return v;
 }
 
@@ -71,20 +69,18 @@ static void slot_put(size_t *slots, size_t nslots, const struct entry *e, size_t
 	slots[h] = idx + 1;
 }
 
-static int table_reindex(dg_toml *t)
+static void table_reindex(dg_toml *t)
 {
 	size_t ns = 32, i, *slots;
 
 	while (ns < t->u.tab.n * 4)
 		ns *= 2;
-	if (!(slots = calloc(ns, sizeof(*slots))))
-		return dg_toml_nomem();
+	slots = dg_calloc(ns, sizeof(*slots));
 	for (i = 0; i < t->u.tab.n; i++)
 		slot_put(slots, ns, &t->u.tab.e[i], i);
 	free(t->u.tab.slots);
 	t->u.tab.slots = slots;
 	t->u.tab.nslots = ns;
-	return 0;
 }
 
 dg_toml *dg_toml_table_find(const dg_toml *t, const char *k, size_t n)
@@ -109,74 +105,48 @@ dg_toml *dg_toml_table_find(const dg_toml *t, const char *k, size_t n)
 	return NULL;
 }
 
-/* Add key -> v to table t. Takes ownership of v even on failure. */
-int dg_toml_table_add(dg_toml *t, const char *k, size_t n, dg_toml *v)
+void dg_toml_table_add(dg_toml *t, const char *k, size_t n, dg_toml *v)
 {
 	struct entry *e;
-	char *copy = NULL;
 
 	if (t->u.tab.n == t->u.tab.cap) {
-		size_t cap = t->u.tab.cap ? t->u.tab.cap * 2 : 4;
-
-		if (!(e = realloc(t->u.tab.e, cap * sizeof(*e))))
-			goto nomem;
-		t->u.tab.e = e;
-		t->u.tab.cap = cap;
+		t->u.tab.cap = t->u.tab.cap ? t->u.tab.cap * 2 : 4;
+		t->u.tab.e = dg_realloc(t->u.tab.e, t->u.tab.cap * sizeof(*e));
 	}
-	if (!(copy = malloc(n + 1)))
-		goto nomem;
-	if (n)
-		memcpy(copy, k, n);
-	copy[n] = '\0';
 	e = &t->u.tab.e[t->u.tab.n++];
-	e->key = copy;
+	e->key = dg_malloc(n + 1);
+	if (n)
+		memcpy(e->key, k, n);
+	e->key[n] = '\0';
 	e->klen = n;
 	e->val = v;
 	if (t->u.tab.n <= TOML_HASH_MIN)
-		return 0;
+		return;
 	if (!t->u.tab.slots || t->u.tab.n * 2 > t->u.tab.nslots)
-		return table_reindex(t);
-	slot_put(t->u.tab.slots, t->u.tab.nslots, e, t->u.tab.n - 1);
-	return 0;
-nomem:
-	dg_toml_free(v);
-	return dg_toml_nomem();
+		table_reindex(t);
+	else
+		slot_put(t->u.tab.slots, t->u.tab.nslots, e, t->u.tab.n - 1);
 }
 
-/* Append v to array a. Takes ownership of v even on failure. */
-int dg_toml_array_add(dg_toml *a, dg_toml *v)
+void dg_toml_array_add(dg_toml *a, dg_toml *v)
 {
 	if (a->u.arr.n == a->u.arr.cap) {
-		size_t cap = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
-		dg_toml **nv = realloc(a->u.arr.v, cap * sizeof(*nv));
-
-		if (!nv) {
-			dg_toml_free(v);
-			return dg_toml_nomem();
-		}
-		a->u.arr.v = nv;
-		a->u.arr.cap = cap;
+		a->u.arr.cap = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
+		a->u.arr.v = dg_realloc(a->u.arr.v, a->u.arr.cap * sizeof(*a->u.arr.v));
 	}
 	a->u.arr.v[a->u.arr.n++] = v;
-	return 0;
 }
 
-/* A string-like node holding a copy of s[0..len). */
-int dg_toml_node_str(dg_toml **out, dg_toml_type type, int line, int depth,
-		    const char *s, size_t len)
+dg_toml *dg_toml_node_str(dg_toml_type type, int line, int depth, const char *s, size_t len)
 {
 	dg_toml *v = dg_toml_node_new(type, line, depth, 0);
 
-	if (!v || !(v->u.str.ptr = malloc(len + 1))) {
-		free(v);
-		return dg_toml_nomem();
-	}
+	v->u.str.ptr = dg_malloc(len + 1);
 	if (len)
 		memcpy(v->u.str.ptr, s, len);
 	v->u.str.ptr[len] = '\0';
 	v->u.str.len = len;
-	*out = v;
-	return 0;
+	return v;
 }
 
 /* ---- accessors ---- */

@@ -1,10 +1,9 @@
 #include "feeds/canon.h"
 #include "base/buf.h"
+#include "base/str.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static int tracking_param(const char *p, size_t len)
 {
@@ -12,10 +11,10 @@ static int tracking_param(const char *p, size_t len)
 					    "_hsenc", "_hsmi", "ref", "ref_src", "spm", "from",
 					    "igshid", "yclid", "wt.mc_id", "cmpid", "s_cid", "share_source",
 					    "scene", "sessionid", "chksm", "mpshare"};
-	if (len >= 4 && !strncasecmp(p, "utm_", 4))
+	if (dg_str_starts_ci(p, len, "utm_"))
 		return 1;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == len && !strncasecmp(p, names[i], len))
+		if (strlen(names[i]) == len && dg_str_eq_ci(p, names[i], len))
 			return 1;
 	return 0;
 }
@@ -28,16 +27,16 @@ char *dg_canon_url(const char *url)
 
 	if (!url)
 		return NULL;
-	while (isspace((unsigned char)*url))
+	while (dg_str_is_space((unsigned char)*url))
 		url++;
-	if (!strncasecmp(url, "https://", 8))
+	if (dg_str_starts_ci(url, strlen(url), "https://"))
 		host = url + 8;
-	else if (!strncasecmp(url, "http://", 7))
+	else if (dg_str_starts_ci(url, strlen(url), "http://"))
 		host = url + 7;
 	else
 		return NULL;
 	end = url + strlen(url);
-	while (end > host && isspace((unsigned char)end[-1]))
+	while (end > host && dg_str_is_space((unsigned char)end[-1]))
 		end--;
 	if ((p = memchr(host, '#', (size_t)(end - host))))
 		end = p;
@@ -54,13 +53,13 @@ char *dg_canon_url(const char *url)
 		const char *bracket = *host == '[' ? memchr(host, ']', (size_t)(host_end - host)) : NULL;
 		colon = memchr(bracket ? bracket : host, ':', (size_t)(host_end - (bracket ? bracket : host)));
 		he = colon ? colon : host_end;
-		while (he - h > 4 && !strncasecmp(h, "www.", 4))
+		while (he - h > 4 && dg_str_starts_ci(h, (size_t)(he - h), "www."))
 			h += 4;
 		if (h == he)
 			return NULL;
 		dg_buf_puts(&b, "https://");
 		for (; h < he; h++)
-			dg_buf_putc(&b, (char)tolower((unsigned char)*h));
+			dg_buf_putc(&b, (char)dg_str_lower((unsigned char)*h));
 		size_t plen = colon ? (size_t)(host_end - colon) : 0;
 		if (colon && !(plen == 3 && !strncmp(colon, ":80", 3)) &&
 		    !(plen == 4 && !strncmp(colon, ":443", 4)))
@@ -71,7 +70,7 @@ char *dg_canon_url(const char *url)
 		query = p + 1;
 	{
 		const char *pe = query ? query - 1 : end;
-		while (pe > path && (pe[-1] == '/' || isspace((unsigned char)pe[-1])))
+		while (pe > path && (pe[-1] == '/' || dg_str_is_space((unsigned char)pe[-1])))
 			pe--;
 		dg_buf_put(&b, path, (size_t)(pe - path));
 	}

@@ -39,7 +39,7 @@ typedef struct dg_feed_opts {
  * Returns DG_ERR_FAIL with a message naming the document (opts->name, else
  * base_url) when nothing could be read
  * (empty input, not XML or JSON, not a feed, malformed with no entry
- * recovered); *entries and *warning are then NULL. DG_ERR_NOMEM on OOM. */
+ * recovered); *entries and *warning are then NULL. */
 int dg_feed_parse(const char *data, size_t len, const dg_feed_opts *opts,
 		  json_t **entries, char **warning);
 
@@ -69,17 +69,16 @@ enum dg_feed_text_kind {
  * "don’t"), drop other controls and invalid UTF-8, collapse whitespace, then
  * cut to max_chars code points (0 = no cut) on a word boundary for Latin text
  * (any character boundary for CJK), ending in "…" when cut.
- * Returns 0 and sets *out (malloc'ed, caller frees; may be ""), or
- * DG_ERR_NOMEM. */
-int dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind,
-		 size_t max_chars, char **out);
+ * Returns the text (malloc'ed, caller frees; may be ""; never NULL: out of
+ * memory aborts). */
+char *dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind, size_t max_chars);
 
-/* dg_feed_text(s, len, DG_FEED_TEXT_AUTO, max_chars, out): a description or
+/* dg_feed_text(s, len, DG_FEED_TEXT_AUTO, max_chars): a description or
  * summary that may or may not be HTML. */
-int dg_feed_summary(const char *html_or_text, size_t len, size_t max_chars, char **out);
+char *dg_feed_summary(const char *html_or_text, size_t len, size_t max_chars);
 
 /* 1 when s[0..len) reads as HTML under the rule of `kind` (AUTO or
- * AUTO_STRICT, see above), 0 when not, DG_ERR_NOMEM. */
+ * AUTO_STRICT, see above), 0 when not. */
 int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind kind);
 
 #endif

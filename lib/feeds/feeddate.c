@@ -5,7 +5,10 @@
  * localized month and day names. The test data is feedparser's date suite; what it
  * rejects (bad fields, trailing junk, 5-digit years) we reject too. */
 #include "feeds/feed.h"
+#include "base/alloc.h"
+#include "base/date.h"
 #include "base/err.h"
+#include "base/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +22,7 @@ typedef struct dparts {
 } dparts;
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 /* Read exactly n digits (n >= 1) at *p into *v. */
 static int digits(const char **p, int n, int *v)
@@ -47,43 +48,6 @@ static int digit_run(const char *p)
 	return n;
 }
 
-static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(int y, int m)
-{
-	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && leap(y) ? 29 : dim[m - 1];
-}
-
-/* Howard Hinnant's days_from_civil / civil_from_days: proleptic Gregorian. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* Validate the fields and turn them into an instant in years 1..9999. */
 static int finish(const dparts *p, int64_t *out)
 {
@@ -91,13 +55,13 @@ static int finish(const dparts *p, int64_t *out)
 	int m, d;
 
 	if (p->y < 1 || p->y > 9999 || p->mo < 1 || p->mo > 12 || p->d < 1 ||
-	    p->d > days_in_month(p->y, p->mo) || p->h < 0 || p->h > 24 ||
+	    p->d > dg_date_days_in_month(p->y, p->mo) || p->h < 0 || p->h > 24 ||
 	    p->mi < 0 || p->mi > 59 || p->s < 0 || p->s > 60 ||
 	    (p->h == 24 && (p->mi || p->s)) || p->tz < -24 * 60 || p->tz > 24 * 60)
 		return DG_ERR_FAIL;
-	t = days_from_civil(p->y, p->mo, p->d) * 86400 + p->h * 3600 + p->mi * 60 + p->s -
+	t = dg_date_days_from_civil(p->y, p->mo, p->d) * 86400 + p->h * 3600 + p->mi * 60 + p->s -
 	    (int64_t)p->tz * 60;
-	civil_from_days(t >= 0 ? t / 86400 : (t - 86399) / 86400, &y, &m, &d);
+	dg_date_civil_from_days(t >= 0 ? t / 86400 : (t - 86399) / 86400, &y, &m, &d);
 	if (y < 1 || y > 9999)
 		return DG_ERR_FAIL;
 	*out = t;
@@ -172,10 +136,10 @@ static int iso_time(const char **p, dparts *r)
 /* Day of year -> month and day. */
 static int from_ordinal(dparts *r, int yday)
 {
-	if (yday < 1 || yday > (leap(r->y) ? 366 : 365))
+	if (yday < 1 || yday > (dg_date_is_leap(r->y) ? 366 : 365))
 		return -1;
-	for (r->mo = 1; yday > days_in_month(r->y, r->mo); r->mo++)
-		yday -= days_in_month(r->y, r->mo);
+	for (r->mo = 1; yday > dg_date_days_in_month(r->y, r->mo); r->mo++)
+		yday -= dg_date_days_in_month(r->y, r->mo);
 	r->d = yday;
 	return 0;
 }
@@ -367,7 +331,7 @@ static int tok_eq(tok t, const char *s)
 	if (t.n != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)t.p[i]) != (unsigned char)s[i])
+		if (dg_str_lower((unsigned char)t.p[i]) != (unsigned char)s[i])
 			return 0;
 	return 1;
 }
@@ -382,7 +346,7 @@ static int is_prefix_of(tok t, const char *full, size_t min)
 	if (n < min || n > strlen(full))
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)t.p[i]) != (unsigned char)full[i])
+		if (dg_str_lower((unsigned char)t.p[i]) != (unsigned char)full[i])
 			return 0;
 	return 1;
 }
@@ -556,7 +520,7 @@ static int parse_rfc822(const char *s, int64_t *out)
 	while (*p) {
 		tok t;
 
-		while (*p && (is_space((unsigned char)*p) || *p == ','))
+		while (*p && (dg_str_is_space((unsigned char)*p) || *p == ','))
 			p++;
 		if (!*p)
 			break;
@@ -568,7 +532,7 @@ static int parse_rfc822(const char *s, int64_t *out)
 			continue;
 		}
 		t.p = p;
-		while (*p && !is_space((unsigned char)*p) && *p != ',')
+		while (*p && !dg_str_is_space((unsigned char)*p) && *p != ',')
 			p++;
 		t.n = (size_t)(p - t.p);
 		if (first && (is_day_name(t) || (*p == ',' && is_local_day_name(t)))) {
@@ -718,15 +682,10 @@ int dg_feed_parse_date(const char *s, int64_t *out)
 
 	if (!s)
 		return DG_ERR_FAIL;
-	while (is_space((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n && is_space((unsigned char)s[n - 1]))
-		n--;
+	n = dg_str_trim(&s, strlen(s));
 	if (!n || n > DATE_TEXT_MAX)
 		return DG_ERR_FAIL;
-	if (!(text = strndup(s, n)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	text = dg_strndup(s, n);
 	ok = parse_iso(text, out) == 0 || parse_korean(text, out) == 0 ||
 	     parse_hungarian(text, out) == 0 || parse_rfc822(text, out) == 0;
 	free(text);

@@ -4,24 +4,15 @@
  * and some come in UTF-16/32: each costs a link or the whole feed in a strict
  * parser. Here they are turned into well-formed UTF-8 (or ASCII-compatible) XML. */
 #include "feeds/feedint.h"
+#include "base/alloc.h"
 #include "base/err.h"
+#include "base/str.h"
 
 #include <libxml/HTMLparser.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-/* XML whitespace (the same test as feed.c's). */
-/* memmem, which C11 and POSIX lack. */
-static const char *find_bytes(const char *h, size_t hn, const char *needle, size_t nn)
-{
-	for (size_t i = 0; nn && i + nn <= hn; i++)
-		if (h[i] == needle[0] && memcmp(h + i, needle, nn) == 0)
-			return h + i;
-	return NULL;
-}
 
 /* Longest entity name the repair looks up (longer runs are bare '&'). */
 #define ENTITY_NAME_MAX 63
@@ -47,37 +38,31 @@ static int slice_cmp(const void *a, const void *b)
 /* Collect the names of subset[0..slen) (any earlier set is replaced). Like
  * the parser, "<!ENTITY" is looked for anywhere; a name ends at a blank and
  * counts only when one follows inside the subset. Names too long to be
- * looked up are not measured to their end. 0 or DG_ERR_NOMEM. */
-static int names_collect(name_set *set, const char *subset, size_t slen)
+ * looked up are not measured to their end. */
+static void names_collect(name_set *set, const char *subset, size_t slen)
 {
 	const char *p = subset, *end = subset + slen;
 
 	set->n = 0;
-	while (p < end && (p = find_bytes(p, (size_t)(end - p), "<!ENTITY", 8))) {
+	while (p < end && (p = dg_str_find(p, (size_t)(end - p), "<!ENTITY", 8))) {
 		const char *q;
 
 		p += 8;
-		while (p < end && dg_feed_is_ws((unsigned char)*p))
+		while (p < end && dg_str_is_space((unsigned char)*p))
 			p++;
-		for (q = p; q < end && q - p <= ENTITY_NAME_MAX && !dg_feed_is_ws((unsigned char)*q); q++)
+		for (q = p; q < end && q - p <= ENTITY_NAME_MAX && !dg_str_is_space((unsigned char)*q); q++)
 			;
 		if (q == end || q == p || q - p > ENTITY_NAME_MAX)
 			continue;
 		if (set->n == set->cap) {
-			size_t cap = set->cap ? set->cap * 2 : 16;
-			slice *v = realloc(set->v, cap * sizeof(*v));
-
-			if (!v)
-				return dg_err_set(DG_ERR_NOMEM, "out of memory");
-			set->v = v;
-			set->cap = cap;
+			set->cap = set->cap ? set->cap * 2 : 16;
+			set->v = dg_realloc(set->v, set->cap * sizeof(*set->v));
 		}
 		set->v[set->n].p = p;
 		set->v[set->n++].n = (size_t)(q - p);
 	}
 	if (set->n > 1)
 		qsort(set->v, set->n, sizeof(*set->v), slice_cmp);
-	return 0;
 }
 
 /* Is name[0..n) one of the declared names? */
@@ -119,7 +104,7 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 			else if (rest >= 2 && p[1] == '?')
 				close = "?>";
 			if (close) {
-				endp = find_bytes(p + 2, rest - 2, close, strlen(close));
+				endp = dg_str_find(p + 2, rest - 2, close, strlen(close));
 				n = endp ? (size_t)(endp - p) + strlen(close) : rest;
 				err = dg_buf_put(out, p, n);
 				i += n;
@@ -151,9 +136,9 @@ int dg_feed_repair(feed_ctx *c, const char *s, size_t len, dg_buf *out)
 					}
 				}
 				/* without its closing ']' the subset declares nothing (slen 0) */
-				external = find_bytes(p, n, "SYSTEM", 6) || find_bytes(p, n, "PUBLIC", 6);
-				if (subset && (err = names_collect(&names, subset, slen)) < 0)
-					break;
+				external = dg_str_find(p, n, "SYSTEM", 6) || dg_str_find(p, n, "PUBLIC", 6);
+				if (subset)
+					names_collect(&names, subset, slen);
 				err = dg_buf_put(out, p, n);
 				i += n;
 				continue;
@@ -241,9 +226,9 @@ int dg_feed_ascii_compatible(const char *s, size_t len, const char *http_charset
 	} else if (len > 5 && memcmp(s, "<?xml", 5) == 0) {
 		const char *end = memchr(s, '>', len < 400 ? len : 400);
 
-		if (end && (p = find_bytes(s, (size_t)(end - s), "encoding", 8))) {
+		if (end && (p = dg_str_find(s, (size_t)(end - s), "encoding", 8))) {
 			p += 8;
-			while (p < end && (dg_feed_is_ws((unsigned char)*p) || *p == '='))
+			while (p < end && (dg_str_is_space((unsigned char)*p) || *p == '='))
 				p++;
 			if (p < end && (*p == '"' || *p == '\'')) {
 				for (enc = ++p; p < end && *p != '"' && *p != '\''; p++)
@@ -253,7 +238,7 @@ int dg_feed_ascii_compatible(const char *s, size_t len, const char *http_charset
 		}
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (enc_len >= strlen(bad[i]) && strncasecmp(enc, bad[i], strlen(bad[i])) == 0)
+		if (dg_str_starts_ci(enc, enc_len, bad[i]))
 			return 0;
 	return 1;
 }

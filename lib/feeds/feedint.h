@@ -1,7 +1,8 @@
 /* feedint.h - internals shared by the files of the feed reader (feed.c,
- * feedxml.c, feedjson.c, feedlink.c, feedfix.c): the parse state, the entry
- * being built, namespace URIs and the dg_feed_ functions that cross those
- * files. Private to the feed reader (feeddate.c and feedtext.c need only the
+ * feedxml.c, feedjson.c, feedlink.c, feedfix.c, feedutil.c): the parse
+ * state, the entry being built, namespace URIs and the dg_feed_ functions
+ * that cross those files. Calls go one way: feed.c -> feedxml.c,
+ * feedjson.c -> feedlink.c, feedfix.c -> feedutil.c. Private to the feed reader (feeddate.c and feedtext.c need only the
  * public feed.h); the public API is feed.h. */
 #ifndef DG_FEEDINT_H
 #define DG_FEEDINT_H
@@ -50,7 +51,6 @@ typedef struct feed_ctx {
 	int ns_errors;           /* undeclared prefixes and the like */
 	char *first_error;       /* "line N: message" of the first of each (malloc'ed) */
 	char *first_ns_error;
-	int nomem;               /* a message could not be kept: the parse fails */
 	int fixed_amp, fixed_ent, fixed_ref;
 	int entity_cut;          /* entity references dropped past the expansion budget */
 	size_t feed_base_len;
@@ -68,20 +68,19 @@ typedef struct dg_feed_entry {
 	int64_t pub, upd;
 } dg_feed_entry;
 
-/* feed.c: small helpers and the entry objects. Returned char * are
- * malloc'ed (caller frees), NULL on OOM or when said. */
-int dg_feed_is_ws(int c);                                  /* ASCII blank or line break */
-char *dg_feed_trim_dup(const char *s, size_t n);           /* trimmed copy of s[0..n) */
-void dg_feed_entry_free(dg_feed_entry *e);                 /* frees the strings, not e */
-int dg_feed_entry_append(json_t *arr, const dg_feed_entry *e);   /* 0 or DG_ERR_NOMEM */
-
-/* feedxml.c: XML elements by namespace URI, and the RSS/Atom reader. */
+/* feedutil.c: XML elements by namespace URI and the entry objects.
+ * Returned char * are malloc'ed (caller frees); out of memory aborts. */
+int dg_feed_ns_eq(const char *href, const char *uri);     /* the forgiving URI comparison */
 int dg_feed_node_is(const feed_ctx *c, const xmlNode *n, const char *uri, const char *local);
-char *dg_feed_attr(const xmlNode *n, const char *name);   /* trimmed value or NULL */
+char *dg_feed_attr(const xmlNode *n, const char *name);   /* trimmed value, NULL when absent */
+void dg_feed_entry_free(dg_feed_entry *e);                 /* frees the strings, not e */
+void dg_feed_entry_append(json_t *arr, const dg_feed_entry *e);
+
+/* feedxml.c: the RSS/Atom reader. */
 int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_opts *opts,
 		      json_t *arr);                         /* appends entries; 0 or <0 */
 
-/* feedlink.c: links. NULL also when empty or of a scheme readers do not follow. */
+/* feedlink.c: links; NULL when empty or of a scheme readers do not follow. */
 int dg_feed_scheme_len(const char *s);                     /* length of "scheme" before ':', 0 = none */
 char *dg_feed_resolve(const char *href, const char *const *bases, int nbases);
 char *dg_feed_resolve_at(feed_ctx *c, const xmlNode *n, const char *href);

@@ -1,6 +1,7 @@
 /* feedjson.c - JSON Feed 1.0/1.1 items into entry objects. */
 #include "feeds/feed.h"
 #include "feeds/feedint.h"
+#include "base/alloc.h"
 #include "base/err.h"
 
 #include <stdio.h>
@@ -14,22 +15,21 @@ static const char *jstr(const json_t *o, const char *key)
 	return s && *s ? s : NULL;
 }
 
-static int json_text(const json_t *o, const char *key, enum dg_feed_text_kind kind,
-		     size_t max, char **out)
+/* The clean text of o[key], NULL when absent or empty. */
+static char *json_text(const json_t *o, const char *key, enum dg_feed_text_kind kind, size_t max)
 {
 	json_t *v = json_object_get(o, key);
 	const char *s = json_string_value(v);
+	char *out;
 
-	*out = NULL;
 	if (!s || !*s)
-		return 0;
-	if (dg_feed_text(s, json_string_length(v), kind, max, out) < 0)
-		return DG_ERR_NOMEM;
-	if (!**out) {
-		free(*out);
-		*out = NULL;
+		return NULL;
+	out = dg_feed_text(s, json_string_length(v), kind, max);
+	if (!*out) {
+		free(out);
+		return NULL;
 	}
-	return 0;
+	return out;
 }
 
 static int json_date(const json_t *o, const char *key, int64_t *out)
@@ -67,36 +67,31 @@ int dg_feed_parse_json(feed_ctx *c, const char *data, size_t len, json_t *arr)
 
 		if (!json_is_object(item))
 			continue;
-		if (!err)
-			err = json_text(item, "title", DG_FEED_TEXT_AUTO_STRICT, 0, &e.title);
+		e.title = json_text(item, "title", DG_FEED_TEXT_AUTO_STRICT, 0);
 		if (!url)
 			url = jstr(item, "external_url");
 		e.link = url ? dg_feed_resolve(url, bases, 3) : NULL;
 		e.has_pub = json_date(item, "date_published", &e.pub);
 		e.has_upd = json_date(item, "date_modified", &e.upd);
-		if (!err)
-			err = json_text(item, "summary", DG_FEED_TEXT_PLAIN, c->summary_max, &e.summary);
-		if (!err && !e.summary)
-			err = json_text(item, "content_text", DG_FEED_TEXT_PLAIN, c->summary_max, &e.summary);
-		if (!err && !e.summary)
-			err = json_text(item, "content_html", DG_FEED_TEXT_HTML, c->summary_max, &e.summary);
+		e.summary = json_text(item, "summary", DG_FEED_TEXT_PLAIN, c->summary_max);
+		if (!e.summary)
+			e.summary = json_text(item, "content_text", DG_FEED_TEXT_PLAIN, c->summary_max);
+		if (!e.summary)
+			e.summary = json_text(item, "content_html", DG_FEED_TEXT_HTML, c->summary_max);
 		if (json_is_array(aus) && json_array_size(aus))
 			au = json_array_get(aus, 0);
-		if (!err && json_is_object(au))
-			err = json_text(au, "name", DG_FEED_TEXT_PLAIN, 0, &e.author);
+		if (json_is_object(au))
+			e.author = json_text(au, "name", DG_FEED_TEXT_PLAIN, 0);
 		if (json_is_string(id) && *json_string_value(id)) {
-			e.id = strdup(json_string_value(id));
+			e.id = dg_strdup(json_string_value(id));
 		} else if (json_is_integer(id)) {
 			char num[32];
 
 			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-			e.id = strdup(num);
+			e.id = dg_strdup(num);
 		}
-		if (!err)
-			err = dg_feed_entry_append(arr, &e);
+		dg_feed_entry_append(arr, &e);
 		dg_feed_entry_free(&e);
-		if (err)
-			break;
 	}
 done:
 	json_decref(root);

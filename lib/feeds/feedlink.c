@@ -1,7 +1,9 @@
 /* feedlink.c - links of feed entries made absolute (xml:base, the document
  * URL, the feed's own link) and kept only when of a scheme a reader follows. */
 #include "feeds/feedint.h"
+#include "base/alloc.h"
 #include "base/buf.h"
+#include "base/str.h"
 
 #include <libxml/tree.h>
 #include <libxml/uri.h>
@@ -32,7 +34,7 @@ static int safe_scheme(const char *s)
 	int n = dg_feed_scheme_len(s);
 
 	for (size_t i = 0; n && i < sizeof(ok) / sizeof(ok[0]); i++)
-		if ((size_t)n == strlen(ok[i]) && strncasecmp(s, ok[i], (size_t)n) == 0)
+		if ((size_t)n == strlen(ok[i]) && dg_str_eq_ci(s, ok[i], (size_t)n))
 			return 1;
 	return 0;
 }
@@ -40,28 +42,20 @@ static int safe_scheme(const char *s)
 /* Percent-encode what xmlBuildURI refuses (non-ASCII, blanks, "<>{}|..."). */
 static char *uri_escape(const char *s)
 {
-	dg_buf b = DG_BUF_INIT;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: cannot fail */
 
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		int err = ch >= 0x80 || ch <= 0x20 || strchr("\"<>\\^`{|}", ch) ?
-			  dg_buf_printf(&b, "%%%02X", ch) : dg_buf_putc(&b, (char)ch);
-
-		if (err < 0) {
-			dg_buf_free(&b);
-			return NULL;
-		}
-	}
+	dg_str_percent_encode(&b, s, strlen(s), DG_STR_PCT_ASCII, "\"<>\\^`{|}");
 	return dg_buf_detach(&b);
 }
 
+/* href resolved against base; NULL when libxml2 cannot (a malformed URI). */
 static char *build_uri(const char *href, const char *base)
 {
 	char *h = uri_escape(href), *b = uri_escape(base), *r = NULL;
 	xmlChar *u;
 
-	if (h && b && (u = xmlBuildURI((const xmlChar *)h, (const xmlChar *)b))) {
-		r = strdup((const char *)u);
+	if ((u = xmlBuildURI((const xmlChar *)h, (const xmlChar *)b))) {
+		r = dg_strdup((const char *)u);
 		xmlFree(u);
 	}
 	free(h);
@@ -75,8 +69,9 @@ char *dg_feed_resolve(const char *href, const char *const *bases, int nbases)
 {
 	char *h;
 
-	if (!href || !(h = dg_feed_trim_dup(href, strlen(href))))
+	if (!href)
 		return NULL;
+	h = dg_str_trim_dup(href, strlen(href));
 	if (!*h || (dg_feed_scheme_len(h) && !safe_scheme(h))) {
 		free(h);
 		return NULL;
@@ -125,7 +120,6 @@ void dg_feed_bases_free(feed_ctx *c)
  * document URL above the root; borrowed, NULL when none. */
 static const struct feed_base_slot *base_at(feed_ctx *c, const xmlNode *n, size_t d)
 {
-	static const struct feed_base_slot none;
 	const struct feed_base_slot *up;
 	struct feed_base_slot *s;
 	xmlChar *own;
@@ -134,10 +128,8 @@ static const struct feed_base_slot *base_at(feed_ctx *c, const xmlNode *n, size_
 		return &c->doc_base;
 	if (d >= c->nbase_slots) {
 		size_t cap = d + 16;
-		struct feed_base_slot *v = realloc(c->base_slots, cap * sizeof(*v));
+		struct feed_base_slot *v = dg_realloc(c->base_slots, cap * sizeof(*v));
 
-		if (!v)
-			return &none;   /* no memory: resolve against nothing */
 		memset(v + c->nbase_slots, 0, (cap - c->nbase_slots) * sizeof(*v));
 		c->base_slots = v;
 		c->nbase_slots = cap;
@@ -158,9 +150,9 @@ static const struct feed_base_slot *base_at(feed_ctx *c, const xmlNode *n, size_
 		return s;
 	}
 	if (dg_feed_scheme_len((const char *)own) || !up->base)
-		s->base = strdup((const char *)own);
-	else if (!(s->base = build_uri((const char *)own, up->base)))
-		s->base = NULL;   /* as xmlNodeGetBase: an unresolvable base is none */
+		s->base = dg_strdup((const char *)own);
+	else   /* NULL, as xmlNodeGetBase, when it cannot be resolved */
+		s->base = build_uri((const char *)own, up->base);
 	xmlFree(own);
 	s->owned = s->base != NULL;
 	s->len = s->base ? strlen(s->base) : 0;

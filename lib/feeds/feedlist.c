@@ -1,4 +1,5 @@
 #include "feeds/feedlist.h"
+#include "base/alloc.h"
 #include "base/datadir.h"
 #include "base/err.h"
 #include "config/schema.h"
@@ -14,8 +15,7 @@ static const char *valid_nonempty(const char *s)
 /* An integer as member c->key of the feed's object. */
 static int store_int(const dg_schema_ctx *c, const dg_toml *v, void *feed)
 {
-	if (json_object_set_new(feed, c->key, json_integer(dg_toml_int(v))) < 0)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	json_object_set_new(feed, c->key, json_integer(dg_toml_int(v)));   /* feed: new_feed's object */
 	return 0;
 }
 
@@ -38,8 +38,8 @@ static int new_feed(const dg_schema_ctx *c, const dg_toml *table, void *list, vo
 {
 	(void)c;
 	(void)table;
-	if (!(*feed = json_object()) || json_array_append_new(list, *feed) < 0)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	*feed = json_object();
+	json_array_append_new(list, *feed);
 	return 0;
 }
 
@@ -60,8 +60,7 @@ int dg_feedlist_load(const dg_config *cfg, json_t **out)
 
 	*out = NULL;
 	if (cfg->cn_feeds) {
-		if (!(path = strdup(cfg->cn_feeds)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		path = dg_strdup(cfg->cn_feeds);
 	} else if ((found = dg_datadir_find(NULL, "feeds", "cloud-native.toml", &path)) <= 0) {
 		return found < 0 ? found : dg_err_set(DG_ERR_CONFIG,
 			"the feed list feeds/cloud-native.toml was not found: set cnweekly.feeds");
@@ -70,10 +69,8 @@ int dg_feedlist_load(const dg_config *cfg, json_t **out)
 		free(path);
 		return DG_ERR_CONFIG;
 	}
-	if (!(list = json_array()))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-	else
-		err = dg_schema_apply(&feedlist_schema, root, path, list, NULL);
+	list = json_array();
+	err = dg_schema_apply(&feedlist_schema, root, path, list, NULL);
 	dg_toml_free(root);
 	free(path);
 	if (err < 0) {

@@ -6,7 +6,6 @@
  * the result is cleaned code point by code point and cut for a newsletter. */
 #include "feeds/feed.h"
 #include "base/buf.h"
-#include "base/err.h"
 #include "base/text.h"
 
 #include <libxml/HTMLparser.h>
@@ -33,12 +32,12 @@ static int is_uspace(uint32_t c)
 	       c == 0x202f || c == 0x205f || c == 0x3000;
 }
 
-/* Clean and collapse `in` into `out`: valid UTF-8, C1 mapped, controls
- * dropped, one space between words, none at the ends. */
-static int clean(const char *in, size_t len, dg_buf *out)
+/* Clean and collapse `in` into `out` (uncapped): valid UTF-8, C1 mapped,
+ * controls dropped, one space between words, none at the ends. */
+static void clean(const char *in, size_t len, dg_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	int pending_space = 0, err = 0;
+	int pending_space = 0;
 	size_t i = 0;
 
 	while (i < len) {
@@ -59,13 +58,11 @@ static int clean(const char *in, size_t len, dg_buf *out)
 		if (cp == 0 || cp < 0x20 || cp == 0x7f || cp == 0xfeff || cp == 0xfffe ||
 		    cp == 0xffff || (cp >= 0x80 && cp <= 0x9f))
 			continue;
-		if (pending_space && (err = dg_buf_putc(out, ' ')) < 0)
-			return err;
+		if (pending_space)
+			dg_buf_putc(out, ' ');
 		pending_space = 0;
-		if ((err = dg_buf_put_utf8(out, cp)) < 0)
-			return err;
+		dg_buf_put_utf8(out, cp);
 	}
-	return 0;
 }
 
 /* --- HTML to text --- */
@@ -92,16 +89,15 @@ static int is_hidden(const char *name)
 	       strcmp(name, "applet") == 0;
 }
 
-static int walk(xmlNode *n, dg_buf *b, int depth)
+/* The text under n into b (uncapped). */
+static void walk(xmlNode *n, dg_buf *b, int depth)
 {
-	int err = 0;
-
 	if (depth > TEXT_MAX_DEPTH)
-		return 0;
-	for (; n && !err; n = n->next) {
+		return;
+	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content)
-				err = dg_buf_puts(b, (const char *)n->content);
+				dg_buf_puts(b, (const char *)n->content);
 		} else if (n->type == XML_ELEMENT_NODE && n->name) {
 			const char *name = (const char *)n->name;
 			int block = is_block(name);
@@ -109,14 +105,12 @@ static int walk(xmlNode *n, dg_buf *b, int depth)
 			if (is_hidden(name))
 				continue;
 			if (block)
-				err = dg_buf_putc(b, ' ');
-			if (!err)
-				err = walk(n->children, b, depth + 1);
-			if (!err && block)
-				err = dg_buf_putc(b, ' ');
+				dg_buf_putc(b, ' ');
+			walk(n->children, b, depth + 1);
+			if (block)
+				dg_buf_putc(b, ' ');
 		}
 	}
-	return err;
 }
 
 static void silent_structured(void *ctx, xmlErrorPtr e)
@@ -131,18 +125,17 @@ static void silent_generic(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* Text content of an HTML fragment, appended to b. */
-static int html_text(const char *s, size_t len, dg_buf *b)
+/* Text content of an HTML fragment, appended to b (uncapped). */
+static void html_text(const char *s, size_t len, dg_buf *b)
 {
 	xmlStructuredErrorFunc old_s = xmlStructuredError;
 	void *old_sctx = xmlStructuredErrorContext;
 	xmlGenericErrorFunc old_g = xmlGenericError;
 	void *old_gctx = xmlGenericErrorContext;
 	htmlDocPtr doc;
-	int err = 0;
 
 	if (!len || len > (size_t)INT32_MAX)
-		return 0;
+		return;
 	xmlSetStructuredErrorFunc(NULL, silent_structured);
 	xmlSetGenericErrorFunc(NULL, silent_generic);
 	doc = htmlReadMemory(s, (int)len, NULL, "UTF-8",
@@ -151,10 +144,9 @@ static int html_text(const char *s, size_t len, dg_buf *b)
 	xmlSetStructuredErrorFunc(old_sctx, old_s);
 	xmlSetGenericErrorFunc(old_gctx, old_g);
 	if (!doc)
-		return 0;   /* nothing readable: no text */
-	err = walk(doc->children, b, 0);
+		return;   /* nothing readable: no text */
+	walk(doc->children, b, 0);
 	xmlFreeDoc(doc);
-	return err;
 }
 
 /* --- does it look like HTML? --- */
@@ -191,10 +183,10 @@ static int is_digit(char c)
 
 int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind kind)
 {
-	dg_buf name = DG_BUF_INIT;
-	int known = 0, unknown = 0, close = 0, entity = 0, err = 0;
+	dg_buf name = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
+	int known = 0, unknown = 0, close = 0, entity = 0;
 
-	for (size_t i = 0; i < len && !err; i++) {
+	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '&') {
 			size_t j = i + 1, k;
 
@@ -214,8 +206,7 @@ int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind ki
 			for (k = j; j < len && j - k < ENTITY_NAME_MAX && (is_alpha(s[j]) || is_digit(s[j])); j++)
 				;
 			if (j > k && j < len && s[j] == ';') {
-				if ((err = dg_buf_put(&name, s + k, j - k)) < 0)
-					break;
+				dg_buf_put(&name, s + k, j - k);
 				if (htmlEntityLookup((const xmlChar *)name.ptr))
 					entity = 1;
 			}
@@ -235,10 +226,8 @@ int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind ki
 						    s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
 				continue;   /* "a < b", "<3": not a tag */
 			dg_buf_clear(&name);
-			for (; k < j && !err; k++)
-				err = dg_buf_putc(&name, (char)(s[k] | 0x20));
-			if (err)
-				break;
+			for (; k < j; k++)
+				dg_buf_putc(&name, (char)(s[k] | 0x20));
 			if (htmlTagLookup((const xmlChar *)name.ptr) || html5_tag(name.ptr)) {
 				known++;
 				close |= is_close;
@@ -248,20 +237,17 @@ int dg_feed_looks_like_html(const char *s, size_t len, enum dg_feed_text_kind ki
 		}
 	}
 	dg_buf_free(&name);
-	if (err)
-		return err;
 	if (kind == DG_FEED_TEXT_AUTO_STRICT)
 		return (close || entity) && !unknown;
 	return known || entity;
 }
 
-int dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind,
-		 size_t max_chars, char **out)
+char *dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind, size_t max_chars)
 {
-	dg_buf raw = DG_BUF_INIT, b = DG_BUF_INIT;
-	int err = 0, html;
+	dg_buf raw = DG_BUF_INIT, b = DG_BUF_INIT;   /* uncapped: nothing here fails */
+	int html;
+	char *out;
 
-	*out = NULL;
 	if (!s)
 		len = 0;
 	if (kind == DG_FEED_TEXT_HTML)
@@ -270,28 +256,19 @@ int dg_feed_text(const char *s, size_t len, enum dg_feed_text_kind kind,
 		html = dg_feed_looks_like_html(s, len, kind);
 	else
 		html = 0;
-	if (html < 0) {
-		err = html;
-		goto done;
-	}
 	if (html) {
-		if ((err = html_text(s, len, &raw)) < 0)
-			goto done;
+		html_text(s, len, &raw);
 		s = raw.ptr;
 		len = raw.len;
 	}
-	if ((err = clean(s ? s : "", len, &b)) < 0 ||
-	    (err = dg_text_cut(&b, max_chars, DG_TEXT_CODE_POINTS, DG_TEXT_CUT_WORD)) < 0)
-		goto done;
-	if (!(*out = dg_buf_detach(&b)))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-done:
+	clean(s ? s : "", len, &b);
+	dg_text_cut(&b, max_chars, DG_TEXT_CODE_POINTS, DG_TEXT_CUT_WORD);
+	out = dg_buf_detach(&b);
 	dg_buf_free(&raw);
-	dg_buf_free(&b);
-	return err;
+	return out;
 }
 
-int dg_feed_summary(const char *html_or_text, size_t len, size_t max_chars, char **out)
+char *dg_feed_summary(const char *html_or_text, size_t len, size_t max_chars)
 {
-	return dg_feed_text(html_or_text, len, DG_FEED_TEXT_AUTO, max_chars, out);
+	return dg_feed_text(html_or_text, len, DG_FEED_TEXT_AUTO, max_chars);
 }

@@ -6,8 +6,10 @@
  * Elements are matched by namespace URI, never by prefix. */
 #include "feeds/feed.h"
 #include "feeds/feedint.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/str.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/entities.h>
@@ -23,80 +25,6 @@
 
 #define FIELD_MAX ((size_t)4 << 20)   /* bytes of one field we look at */
 
-/* Namespace URIs compared the forgiving way: surrounding blanks, case and a
- * trailing slash do not matter (feeds write the iTunes one in every case).
- * Every element's test compares its URI, so a URI longer than any padded
- * known one is no match without being measured to its end. */
-#define NS_URI_MAX 512
-
-static int ns_eq(const char *href, const char *uri)
-{
-	size_t a = strnlen(href, NS_URI_MAX + 1), b;
-
-	if (a > NS_URI_MAX)
-		return 0;
-	while (a && dg_feed_is_ws((unsigned char)*href))
-		href++, a--;
-	while (a && dg_feed_is_ws((unsigned char)href[a - 1]))
-		a--;
-	b = strlen(uri);
-	if (a && href[a - 1] == '/')
-		a--;
-	if (b && uri[b - 1] == '/')
-		b--;
-	return a == b && strncasecmp(href, uri, a) == 0;
-}
-
-static int is_core_ns(const char *href)
-{
-	return ns_eq(href, NS_RSS10) || ns_eq(href, NS_RSS090) || ns_eq(href, NS_RSS_UL) ||
-	       ns_eq(href, NS_RSS_HV);
-}
-
-/* The namespace an undeclared prefix most likely meant ("content:encoded"
- * without xmlns:content is common enough to honour). */
-static const char *guess_prefix(const char *prefix, size_t n)
-{
-	static const struct { const char *p, *uri; } known[] = {
-		{ "content", NS_CONTENT }, { "dc", NS_DC }, { "dcterms", NS_DCTERMS },
-		{ "atom", NS_ATOM10 }, { "media", NS_MEDIA }, { "itunes", NS_ITUNES },
-		{ "rdf", NS_RDF }, { "xhtml", NS_XHTML },
-	};
-
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strlen(known[i].p) == n && strncmp(known[i].p, prefix, n) == 0)
-			return known[i].uri;
-	return NULL;
-}
-
-/* Does element n have local name `local` in namespace `uri`? uri NS_CORE =
- * no namespace or an RSS one (or Atom's, in an Atom feed without xmlns);
- * NS_ANYATOM = Atom 1.0 or 0.3 (or none, in such a feed). */
-int dg_feed_node_is(const feed_ctx *c, const xmlNode *n, const char *uri, const char *local)
-{
-	const char *name, *colon, *href = NULL;
-
-	if (!n || n->type != XML_ELEMENT_NODE || !n->name)
-		return 0;
-	name = (const char *)n->name;
-	if (n->ns && n->ns->href) {
-		href = (const char *)n->ns->href;
-	} else if ((colon = strchr(name, ':'))) {
-		href = guess_prefix(name, (size_t)(colon - name));
-		if (!href)
-			return 0;
-		name = colon + 1;
-	}
-	if (strcmp(name, local) != 0)
-		return 0;
-	if (uri == NS_CORE)
-		return !href || is_core_ns(href) ||
-		       (c->atom_core && (ns_eq(href, NS_ATOM10) || ns_eq(href, NS_ATOM03)));
-	if (strcmp(uri, NS_ANYATOM) == 0)
-		return href ? ns_eq(href, NS_ATOM10) || ns_eq(href, NS_ATOM03) : c->atom_core;
-	return href && ns_eq(href, uri);
-}
-
 static xmlNode *child(const feed_ctx *c, const xmlNode *parent, const char *uri, const char *local)
 {
 	if (!parent)
@@ -107,77 +35,52 @@ static xmlNode *child(const feed_ctx *c, const xmlNode *parent, const char *uri,
 	return NULL;
 }
 
-/* Attribute value, trimmed (malloc'ed) or NULL. */
-char *dg_feed_attr(const xmlNode *n, const char *name)
-{
-	xmlChar *v;
-	char *r;
-
-	if (!n || !(v = xmlGetProp(n, (const xmlChar *)name)))
-		return NULL;
-	r = dg_feed_trim_dup((const char *)v, strlen((const char *)v));
-	xmlFree(v);
-	return r;
-}
-
 /* --- element content --- */
 
 /* Text of an entity reference (declared, or an HTML one), appended as UTF-8. */
-static int put_entity(const feed_ctx *c, const xmlNode *n, dg_buf *b)
+static void put_entity(const feed_ctx *c, const xmlNode *n, dg_buf *b)
 {
 	xmlEntityPtr ent = xmlGetDocEntity(c->doc, n->name);
 	const htmlEntityDesc *h;
 
 	if (ent) {   /* declared in the document: its expansion (libxml2 caps amplification) */
 		xmlChar *t = xmlNodeGetContent(n);
-		int err = t ? dg_buf_puts(b, (const char *)t) : 0;
 
+		if (t)
+			dg_buf_puts(b, (const char *)t);
 		xmlFree(t);
-		return err;
+	} else if ((h = htmlEntityLookup(n->name))) {
+		dg_buf_put_utf8(b, h->value);
 	}
-	if (!(h = htmlEntityLookup(n->name)))
-		return 0;
-	return dg_buf_put_utf8(b, h->value);
 }
 
-/* The content of element el as a string (malloc'ed; NULL on OOM): its text,
- * or, when it holds elements (naked HTML, Atom xhtml), its children
- * serialized as markup, with *markup set. At most FIELD_MAX bytes. */
+/* The content of element el as a string (malloc'ed): its text, or, when it
+ * holds elements (naked HTML, Atom xhtml), its children serialized as
+ * markup, with *markup set. At most FIELD_MAX bytes (and a node). */
 static char *content_of(const feed_ctx *c, const xmlNode *el, int *markup)
 {
-	dg_buf b = DG_BUF_INIT;
-	xmlBufferPtr xb = NULL;
-	char *r = NULL;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
 
 	*markup = 0;
 	for (xmlNode *n = el->children; n; n = n->next)
 		if (n->type == XML_ELEMENT_NODE)
 			*markup = 1;
 	if (*markup) {
-		if (!(xb = xmlBufferCreate()))
-			goto done;
+		xmlBufferPtr xb = xmlBufferCreate();
+
 		for (xmlNode *n = el->children; n && (size_t)xmlBufferLength(xb) < FIELD_MAX; n = n->next)
 			xmlNodeDump(xb, c->doc, n, 0, 0);
-		if (dg_buf_put(&b, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) < 0)
-			goto done;
+		dg_buf_put(&b, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+		xmlBufferFree(xb);
 	} else {
 		for (xmlNode *n = el->children; n && b.len < FIELD_MAX; n = n->next) {
-			int err = 0;
-
 			if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
-				err = dg_buf_puts(&b, (const char *)n->content);
+				dg_buf_puts(&b, (const char *)n->content);
 			else if (n->type == XML_ENTITY_REF_NODE)
-				err = put_entity(c, n, &b);
-			if (err < 0)
-				goto done;
+				put_entity(c, n, &b);
 		}
 	}
-	r = dg_buf_detach(&b);
-done:
-	if (xb)
-		xmlBufferFree(xb);
-	dg_buf_free(&b);
-	return r;
+	return dg_buf_detach(&b);
 }
 
 static int b64_val(int ch)
@@ -206,7 +109,7 @@ static long b64_decode(char *s)
 	for (size_t i = 0; s[i]; i++) {
 		int v;
 
-		if (dg_feed_is_ws((unsigned char)s[i]) || s[i] == '=')
+		if (dg_str_is_space((unsigned char)s[i]) || s[i] == '=')
 			continue;
 		if ((v = b64_val((unsigned char)s[i])) < 0)
 			return -1;
@@ -235,7 +138,7 @@ static int atom_kind(const xmlNode *el, enum dg_feed_text_kind *kind, int *base6
 	else if (strcasecmp(type, "html") == 0 || strcasecmp(type, "text/html") == 0 ||
 		 strcasecmp(type, "xhtml") == 0 || strcasecmp(type, "application/xhtml+xml") == 0)
 		*kind = DG_FEED_TEXT_HTML;
-	else if (strncasecmp(type, "text/", 5) == 0)
+	else if (dg_str_starts_ci(type, strlen(type), "text/"))
 		*kind = DG_FEED_TEXT_PLAIN;
 	else
 		ok = -1;
@@ -244,36 +147,37 @@ static int atom_kind(const xmlNode *el, enum dg_feed_text_kind *kind, int *base6
 	return ok;
 }
 
-/* Clean text of element el read as `kind` (markup children force HTML), or
- * NULL when absent or empty. Sets *err on OOM. */
-static char *text_of(const feed_ctx *c, const xmlNode *el, enum dg_feed_text_kind kind,
-		     int base64, size_t max, int *err)
+/* A text that is empty is none: NULL (s freed) or s. */
+static char *none_if_empty(char *s)
 {
-	char *raw, *out = NULL;
-	int markup;
-
-	if (!el || *err)
-		return NULL;
-	if (!(raw = content_of(c, el, &markup))) {
-		*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (s && !*s) {
+		free(s);
 		return NULL;
 	}
+	return s;
+}
+
+/* Clean text of element el read as `kind` (markup children force HTML), or
+ * NULL when absent or empty. */
+static char *text_of(const feed_ctx *c, const xmlNode *el, enum dg_feed_text_kind kind, int base64, size_t max)
+{
+	char *raw, *out;
+	int markup;
+
+	if (!el)
+		return NULL;
+	raw = content_of(c, el, &markup);
 	if (base64 && !markup && b64_decode(raw) < 0)
 		raw[0] = '\0';
 	if (markup)
 		kind = DG_FEED_TEXT_HTML;
-	if ((*err = dg_feed_text(raw, strlen(raw), kind, max, &out)) < 0)
-		out = NULL;
+	out = dg_feed_text(raw, strlen(raw), kind, max);
 	free(raw);
-	if (out && !*out) {
-		free(out);
-		out = NULL;
-	}
-	return out;
+	return none_if_empty(out);
 }
 
 /* Atom text construct: the type attribute decides; NULL when not text. */
-static char *atom_text(const feed_ctx *c, const xmlNode *el, size_t max, int *err)
+static char *atom_text(const feed_ctx *c, const xmlNode *el, size_t max)
 {
 	enum dg_feed_text_kind kind;
 	int base64;
@@ -287,51 +191,42 @@ static char *atom_text(const feed_ctx *c, const xmlNode *el, size_t max, int *er
 	}
 	if (atom_kind(el, &kind, &base64) < 0)
 		return NULL;
-	return text_of(c, el, kind, base64, max, err);
+	return text_of(c, el, kind, base64, max);
 }
 
 /* --- people and dates --- */
 
 /* "me@example.com (Name)", "Name (me@example.com)", "Name <me@x>" -> Name. */
-static char *person_name(const char *s, int *err)
+static char *person_name(const char *s)
 {
 	const char *open = strchr(s, '('), *close = open ? strchr(open, ')') : NULL, *lt;
-	char *out = NULL;
+	char *out;
 	size_t n = strlen(s);
 
 	if (open && close) {
-		char *inside = dg_feed_trim_dup(open + 1, (size_t)(close - open - 1));
-		char *outside = dg_feed_trim_dup(s, (size_t)(open - s));
+		char *inside = dg_str_trim_dup(open + 1, (size_t)(close - open - 1));
+		char *outside = dg_str_trim_dup(s, (size_t)(open - s));
+		const char *pick = (*inside && (strchr(outside, '@') || !*outside)) ? inside : outside;
 
-		if (inside && outside) {
-			const char *pick = (*inside && (strchr(outside, '@') || !*outside)) ? inside : outside;
-
-			*err = dg_feed_text(pick, strlen(pick), DG_FEED_TEXT_PLAIN, 0, &out);
-		} else {
-			*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		}
+		out = dg_feed_text(pick, strlen(pick), DG_FEED_TEXT_PLAIN, 0);
 		free(inside);
 		free(outside);
 	} else {
 		if ((lt = strchr(s, '<')) && lt > s)
 			n = (size_t)(lt - s);
-		*err = dg_feed_text(s, n, DG_FEED_TEXT_PLAIN, 0, &out);
+		out = dg_feed_text(s, n, DG_FEED_TEXT_PLAIN, 0);
 	}
-	if (out && !*out) {
-		free(out);
-		out = NULL;
-	}
-	return out;
+	return none_if_empty(out);
 }
 
-static char *person_of(const xmlNode *el, int *err)
+static char *person_of(const xmlNode *el)
 {
 	xmlChar *t;
 	char *r;
 
-	if (!el || *err || !(t = xmlNodeGetContent(el)))
+	if (!el || !(t = xmlNodeGetContent(el)))
 		return NULL;
-	r = person_name((const char *)t, err);
+	r = person_name((const char *)t);
 	xmlFree(t);
 	return r;
 }
@@ -382,22 +277,21 @@ static xmlNode *media_description(const feed_ctx *c, const xmlNode *item)
 	return d ? d : child(c, child(c, item, NS_MEDIA, "group"), NS_MEDIA, "description");
 }
 
-static int rss_item(feed_ctx *c, const xmlNode *item, json_t *arr)
+static void rss_item(feed_ctx *c, const xmlNode *item, json_t *arr)
 {
 	dg_feed_entry e = { 0 };
-	int err = 0;
 	xmlNode *n, *guid = child(c, item, NS_CORE, "guid");
 	size_t max = c->summary_max;
 
-	e.title = text_of(c, child(c, item, NS_CORE, "title"), DG_FEED_TEXT_AUTO_STRICT, 0, 0, &err);
+	e.title = text_of(c, child(c, item, NS_CORE, "title"), DG_FEED_TEXT_AUTO_STRICT, 0, 0);
 	if (!e.title)
-		e.title = text_of(c, child(c, item, NS_DC, "title"), DG_FEED_TEXT_AUTO_STRICT, 0, 0, &err);
+		e.title = text_of(c, child(c, item, NS_DC, "title"), DG_FEED_TEXT_AUTO_STRICT, 0, 0);
 	if (!e.title)
-		e.title = atom_text(c, child(c, item, NS_ATOM10, "title"), 0, &err);
+		e.title = atom_text(c, child(c, item, NS_ATOM10, "title"), 0);
 
 	/* The last non-empty <link> wins (as in feedparser and gofeed);
 	 * <link href="..."/> counts too. */
-	for (n = item->children; n && !err; n = n->next) {
+	for (n = item->children; n; n = n->next) {
 		char *l = NULL, *href;
 
 		if (!dg_feed_node_is(c, n, NS_CORE, "link"))
@@ -416,10 +310,10 @@ static int rss_item(feed_ctx *c, const xmlNode *item, json_t *arr)
 	if (!e.link && guid) {
 		char *perma = dg_feed_attr(guid, "isPermaLink");
 		xmlChar *t = xmlNodeGetContent(guid);
-		char *g = t ? dg_feed_trim_dup((const char *)t, strlen((const char *)t)) : NULL;
+		char *g = t ? dg_str_trim_dup((const char *)t, strlen((const char *)t)) : NULL;
 
 		if (g && (!perma || strcasecmp(perma, "false") != 0) &&
-		    (strncasecmp(g, "http://", 7) == 0 || strncasecmp(g, "https://", 8) == 0))
+		    (dg_str_starts_ci(g, strlen(g), "http://") || dg_str_starts_ci(g, strlen(g), "https://")))
 			e.link = dg_feed_resolve_at(c, guid, g);
 		free(g);
 		free(perma);
@@ -430,91 +324,86 @@ static int rss_item(feed_ctx *c, const xmlNode *item, json_t *arr)
 	e.has_upd = date_of(c, item, rss_updated, &e.upd);
 
 	/* A non-standard <summary> next to <description> is the short one. */
-	e.summary = text_of(c, child(c, item, NS_CORE, "summary"), DG_FEED_TEXT_AUTO, 0, max, &err);
+	e.summary = text_of(c, child(c, item, NS_CORE, "summary"), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)
-		e.summary = text_of(c, child(c, item, NS_CORE, "description"), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, child(c, item, NS_CORE, "description"), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)
-		e.summary = text_of(c, child(c, item, NS_DC, "description"), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, child(c, item, NS_DC, "description"), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)
-		e.summary = text_of(c, child(c, item, NS_CONTENT, "encoded"), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, child(c, item, NS_CONTENT, "encoded"), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)   /* Netscape RSS 0.91's full text */
-		e.summary = text_of(c, child(c, item, NS_CORE, "fullitem"), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, child(c, item, NS_CORE, "fullitem"), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)
-		e.summary = atom_text(c, child(c, item, NS_ATOM10, "summary"), max, &err);
+		e.summary = atom_text(c, child(c, item, NS_ATOM10, "summary"), max);
 	if (!e.summary)
-		e.summary = atom_text(c, child(c, item, NS_ATOM10, "content"), max, &err);
+		e.summary = atom_text(c, child(c, item, NS_ATOM10, "content"), max);
 	if (!e.summary)
-		e.summary = text_of(c, child(c, item, NS_ITUNES, "summary"), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, child(c, item, NS_ITUNES, "summary"), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)
-		e.summary = text_of(c, child(c, item, NS_XHTML, "body"), DG_FEED_TEXT_HTML, 0, max, &err);
+		e.summary = text_of(c, child(c, item, NS_XHTML, "body"), DG_FEED_TEXT_HTML, 0, max);
 	if (!e.summary)
-		e.summary = text_of(c, media_description(c, item), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, media_description(c, item), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)
-		e.summary = text_of(c, child(c, item, NS_ITUNES, "subtitle"), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, child(c, item, NS_ITUNES, "subtitle"), DG_FEED_TEXT_AUTO, 0, max);
 
-	e.author = person_of(child(c, item, NS_CORE, "author"), &err);
+	e.author = person_of(child(c, item, NS_CORE, "author"));
 	if (!e.author)
-		e.author = person_of(child(c, item, NS_DC, "creator"), &err);
+		e.author = person_of(child(c, item, NS_DC, "creator"));
 	if (!e.author)
-		e.author = person_of(child(c, child(c, item, NS_ATOM10, "author"), NS_ATOM10, "name"), &err);
+		e.author = person_of(child(c, child(c, item, NS_ATOM10, "author"), NS_ATOM10, "name"));
 	if (!e.author)
-		e.author = person_of(child(c, item, NS_ITUNES, "author"), &err);
+		e.author = person_of(child(c, item, NS_ITUNES, "author"));
 	if (!e.author)
-		e.author = person_of(child(c, item, NS_DC, "author"), &err);
+		e.author = person_of(child(c, item, NS_DC, "author"));
 
-	e.id = text_of(c, guid, DG_FEED_TEXT_PLAIN, 0, 0, &err);
+	e.id = text_of(c, guid, DG_FEED_TEXT_PLAIN, 0, 0);
 	if (!e.id) {
 		char *about = NULL;
 
 		for (xmlAttr *a = item->properties; a && !about; a = a->next)
 			if (a->name && strcmp((const char *)a->name, "about") == 0 && a->ns &&
-			    ns_eq((const char *)a->ns->href, NS_RDF))
+			    dg_feed_ns_eq((const char *)a->ns->href, NS_RDF))
 				about = dg_feed_attr(item, "about");
 		e.id = about;
 	}
 	if (!e.id && e.link)
-		e.id = strdup(e.link);
-	if (!err)
-		err = dg_feed_entry_append(arr, &e);
+		e.id = dg_strdup(e.link);
+	dg_feed_entry_append(arr, &e);
 	dg_feed_entry_free(&e);
-	return err;
 }
 
-static int atom_entry(feed_ctx *c, const xmlNode *ent, json_t *arr)
+static void atom_entry(feed_ctx *c, const xmlNode *ent, json_t *arr)
 {
 	dg_feed_entry e = { 0 };
-	int err = 0;
 	size_t max = c->summary_max;
 	xmlNode *t = child(c, ent, NS_ANYATOM, "title");
 
 	if (t) {
-		e.title = atom_text(c, t, 0, &err);
-		if (!e.title && !err)   /* a title of an odd type: read it as text anyway */
-			e.title = text_of(c, t, DG_FEED_TEXT_PLAIN, 0, 0, &err);
+		e.title = atom_text(c, t, 0);
+		if (!e.title)   /* a title of an odd type: read it as text anyway */
+			e.title = text_of(c, t, DG_FEED_TEXT_PLAIN, 0, 0);
 	}
 	if (!e.title)
 		e.title = text_of(c, child(c, child(c, ent, NS_MEDIA, "group"), NS_MEDIA, "title"),
-				  DG_FEED_TEXT_PLAIN, 0, 0, &err);
+				  DG_FEED_TEXT_PLAIN, 0, 0);
 	e.link = dg_feed_atom_link(c, ent, "alternate");
 	e.has_pub = date_of(c, ent, atom_published, &e.pub);
 	e.has_upd = date_of(c, ent, atom_updated, &e.upd);
-	e.summary = atom_text(c, child(c, ent, NS_ANYATOM, "summary"), max, &err);
+	e.summary = atom_text(c, child(c, ent, NS_ANYATOM, "summary"), max);
 	if (!e.summary)
-		e.summary = atom_text(c, child(c, ent, NS_ANYATOM, "content"), max, &err);
+		e.summary = atom_text(c, child(c, ent, NS_ANYATOM, "content"), max);
 	if (!e.summary)
-		e.summary = text_of(c, media_description(c, ent), DG_FEED_TEXT_AUTO, 0, max, &err);
+		e.summary = text_of(c, media_description(c, ent), DG_FEED_TEXT_AUTO, 0, max);
 	if (!e.summary)
-		e.summary = text_of(c, child(c, ent, NS_DC, "description"), DG_FEED_TEXT_AUTO, 0, max, &err);
-	e.author = person_of(child(c, child(c, ent, NS_ANYATOM, "author"), NS_ANYATOM, "name"), &err);
+		e.summary = text_of(c, child(c, ent, NS_DC, "description"), DG_FEED_TEXT_AUTO, 0, max);
+	e.author = person_of(child(c, child(c, ent, NS_ANYATOM, "author"), NS_ANYATOM, "name"));
 	if (!e.author)
-		e.author = person_of(child(c, ent, NS_DC, "creator"), &err);
-	if (!e.author && c->feed_author && !(e.author = strdup(c->feed_author)))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-	e.id = text_of(c, child(c, ent, NS_ANYATOM, "id"), DG_FEED_TEXT_PLAIN, 0, 0, &err);
-	if (!err)
-		err = dg_feed_entry_append(arr, &e);
+		e.author = person_of(child(c, ent, NS_DC, "creator"));
+	if (!e.author && c->feed_author)
+		e.author = dg_strdup(c->feed_author);
+	e.id = text_of(c, child(c, ent, NS_ANYATOM, "id"), DG_FEED_TEXT_PLAIN, 0, 0);
+	dg_feed_entry_append(arr, &e);
 	dg_feed_entry_free(&e);
-	return err;
 }
 
 /* The feed's own absolute link: the last resort base for entry links. */
@@ -528,10 +417,9 @@ static void set_feed_base(feed_ctx *c, char *cand)
 		free(cand);
 }
 
-static int read_rss(feed_ctx *c, const xmlNode *root, json_t *arr)
+static void read_rss(feed_ctx *c, const xmlNode *root, json_t *arr)
 {
 	xmlNode *chan = child(c, root, NS_CORE, "channel");
-	int err = 0;
 
 	if (chan) {
 		set_feed_base(c, dg_feed_link_text(c, child(c, chan, NS_CORE, "link")));
@@ -540,28 +428,24 @@ static int read_rss(feed_ctx *c, const xmlNode *root, json_t *arr)
 	}
 	/* RSS 2.0 puts items in the channel, RSS 0.90/1.0 next to it; sloppy
 	 * feeds do either. Document order either way. */
-	for (xmlNode *n = root->children; n && !err; n = n->next) {
+	for (xmlNode *n = root->children; n; n = n->next) {
 		if (dg_feed_node_is(c, n, NS_CORE, "item"))
-			err = rss_item(c, n, arr);
+			rss_item(c, n, arr);
 		else if (n == chan)
-			for (xmlNode *m = chan->children; m && !err; m = m->next)
+			for (xmlNode *m = chan->children; m; m = m->next)
 				if (dg_feed_node_is(c, m, NS_CORE, "item"))
-					err = rss_item(c, m, arr);
+					rss_item(c, m, arr);
 	}
-	return err;
 }
 
-static int read_atom(feed_ctx *c, const xmlNode *root, json_t *arr)
+static void read_atom(feed_ctx *c, const xmlNode *root, json_t *arr)
 {
-	int err = 0;
-
 	set_feed_base(c, dg_feed_atom_link(c, root, "alternate"));
 	set_feed_base(c, dg_feed_atom_link(c, root, "self"));
-	c->feed_author = person_of(child(c, child(c, root, NS_ANYATOM, "author"), NS_ANYATOM, "name"), &err);
-	for (xmlNode *n = root->children; n && !err; n = n->next)
+	c->feed_author = person_of(child(c, child(c, root, NS_ANYATOM, "author"), NS_ANYATOM, "name"));
+	for (xmlNode *n = root->children; n; n = n->next)
 		if (dg_feed_node_is(c, n, NS_ANYATOM, "entry") || dg_feed_node_is(c, n, NS_ANYATOM, "item"))
-			err = atom_entry(c, n, arr);   /* <item> in Atom: sloppy but meant */
-	return err;
+			atom_entry(c, n, arr);   /* <item> in Atom: sloppy but meant */
 }
 
 /* --- entity amplification --- */
@@ -660,15 +544,10 @@ static void on_xml_error(void *ud, xmlErrorPtr e)
 	}
 	if ((*count)++)
 		return;
-	if (dg_buf_printf(&msg, "line %d: %s", e->line, e->message ? e->message : "error") < 0) {
-		c->nomem = 1;
-		dg_buf_free(&msg);
-		return;
-	}
-	while (msg.len && dg_feed_is_ws((unsigned char)msg.ptr[msg.len - 1]))
+	dg_buf_printf(&msg, "line %d: %s", e->line, e->message ? e->message : "error");
+	while (msg.len && dg_str_is_space((unsigned char)msg.ptr[msg.len - 1]))
 		msg.ptr[--msg.len] = '\0';
-	if (!(*first = dg_buf_detach(&msg)))
-		c->nomem = 1;
+	*first = dg_buf_detach(&msg);
 }
 
 static void on_generic_error(void *ud, const char *msg, ...)
@@ -710,7 +589,7 @@ int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_o
 	if (dg_feed_ascii_compatible(data, len, charset)) {
 		size_t k = 0;
 
-		while (k < len && dg_feed_is_ws((unsigned char)data[k]))
+		while (k < len && dg_str_is_space((unsigned char)data[k]))
 			k++;
 		if (k && len - k >= 5 && memcmp(data + k, "<?xml", 5) == 0)
 			data += k, len -= k;
@@ -732,10 +611,6 @@ int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_o
 	xmlSetExternalEntityLoader(old_loader);
 	xmlSetStructuredErrorFunc(old_sctx, old_s);
 	xmlSetGenericErrorFunc(old_gctx, old_g);
-	if (c->nomem) {   /* from here on, a counted error has its message */
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
 	if (!c->doc || !(root = xmlDocGetRootElement(c->doc))) {
 		err = dg_err_set(DG_ERR_FAIL, "%s: not a feed: no XML document%s%s", c->name,
 				 c->errors ? ": " : "", c->errors ? c->first_error : "");
@@ -753,16 +628,16 @@ int dg_feed_parse_xml(feed_ctx *c, const char *data, size_t len, const dg_feed_o
 	if (!root->ns && (colon = strchr(rname, ':')))
 		rname = colon + 1;
 	if (strcmp(rname, "rss") == 0 || strcmp(rname, "RDF") == 0 || strcmp(rname, "channel") == 0) {
-		err = read_rss(c, root, arr);
+		read_rss(c, root, arr);
 	} else if (strcmp(rname, "feed") == 0 &&
-		   (!root->ns || ns_eq((const char *)root->ns->href, NS_ATOM10) ||
-		    ns_eq((const char *)root->ns->href, NS_ATOM03))) {
+		   (!root->ns || dg_feed_ns_eq((const char *)root->ns->href, NS_ATOM10) ||
+		    dg_feed_ns_eq((const char *)root->ns->href, NS_ATOM03))) {
 		c->atom_core = !root->ns;
-		err = read_atom(c, root, arr);
+		read_atom(c, root, arr);
 	} else if (strcmp(rname, "entry") == 0 && root->ns &&
-		   (ns_eq((const char *)root->ns->href, NS_ATOM10) ||
-		    ns_eq((const char *)root->ns->href, NS_ATOM03))) {
-		err = atom_entry(c, root, arr);
+		   (dg_feed_ns_eq((const char *)root->ns->href, NS_ATOM10) ||
+		    dg_feed_ns_eq((const char *)root->ns->href, NS_ATOM03))) {
+		atom_entry(c, root, arr);
 	} else {
 		err = dg_err_set(DG_ERR_FAIL, "%s: not a feed: root element <%s>, expected <rss>, "
 				 "<rdf:RDF> or <feed>", c->name, (const char *)root->name);

@@ -1,4 +1,5 @@
 #include "feeds/fetch.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -31,20 +32,14 @@ static void feed_job_free(void *p)
 
 static feed_job *feed_job_new(dg_collector *c, dg_feed_items *items, json_t *feed)
 {
-	feed_job *j = calloc(1, sizeof(*j));
+	feed_job *j = dg_calloc(1, sizeof(*j));
 
-	if (!j)
-		return NULL;
 	j->c = c;
 	j->items = items;
-	j->name = strdup(dg_json_str(feed, "name"));
-	j->category = strdup(dg_json_str(feed, "category"));
-	j->language = strdup(dg_json_str(feed, "language"));
+	j->name = dg_strdup(dg_json_str(feed, "name"));
+	j->category = dg_strdup(dg_json_str(feed, "category"));
+	j->language = dg_strdup(dg_json_str(feed, "language"));
 	j->priority = json_integer_value(json_object_get(feed, "priority"));
-	if (!j->name || !j->category || !j->language) {
-		feed_job_free(j);
-		return NULL;
-	}
 	return j;
 }
 

@@ -24,8 +24,7 @@ static const dg_schema_key item_keys[] = {
 static int add_line(const dg_schema_ctx *c, const dg_toml *table, void *item)
 {
 	(void)c;
-	if (json_object_set_new(item, "line", json_integer(dg_toml_line(table))) < 0)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	json_object_set_new(item, "line", json_integer(dg_toml_line(table)));   /* item: new_item's object */
 	return 0;
 }
 
@@ -43,8 +42,8 @@ static int new_item(const dg_schema_ctx *c, const dg_toml *table, void *picks, v
 	const char *list = !strcmp(c->key, "project") ? "projects" : !strcmp(c->key, "article") ? "articles" : "news";
 
 	(void)table;
-	if (!(*item = json_object()) || json_array_append_new(json_object_get(picks, list), *item) < 0)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	*item = json_object();
+	json_array_append_new(json_object_get(picks, list), *item);   /* the lists dg_picks_load made */
 	return 0;
 }
 
@@ -73,10 +72,8 @@ int dg_picks_load(const char *path, json_t **out)
 		return 0;
 	if ((err = dg_toml_parse_file(path, &root)) < 0)
 		return DG_ERR_CONFIG;
-	if (!(p = json_pack("{s:n, s:n, s:[], s:[], s:[]}", "headline", "lead", "projects", "articles", "news")))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-	else
-		err = dg_schema_apply(&picks_schema, root, path, p, NULL);
+	p = json_pack("{s:n, s:n, s:[], s:[], s:[]}", "headline", "lead", "projects", "articles", "news");
+	err = dg_schema_apply(&picks_schema, root, path, p, NULL);
 	dg_toml_free(root);
 	if (err < 0) {
 		json_decref(p);

@@ -1,6 +1,8 @@
 /* collect.c - the community collector's entry: queue the stages, run them,
- * assemble the model. The stages are in repos.c, releases.c, pulls.c,
- * eventlist.c, contributors.c and newcomers.c (collectint.h). */
+ * assemble the data. The stages are in repos.c, releases.c, pulls.c,
+ * eventlist.c, contributors.c and newcomers.c (collectint.h), their shared
+ * tools in ghkit.c; a stage that finishes hands on to the next through the
+ * collect struct's after_* pointers, never by calling this file. */
 #include "github/collect.h"
 #include "base/buf.h"
 #include "base/date.h"
@@ -13,135 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-int dg_url_encode(const char *s, char **out)
-{
-	dg_buf b = DG_BUF_INIT;
-	int err = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p && !err; p++) {
-		if (isalnum(*p) || strchr("-._~", *p))
-			err = dg_buf_putc(&b, (char)*p);
-		else
-			err = dg_buf_printf(&b, "%%%02X", *p);
-	}
-	if (err < 0) {
-		dg_buf_free(&b);
-		return err;
-	}
-	return dg_buf_finish(&b, out);
-}
-
-int dg_collect_is_bot(const dg_config *cfg, const char *login, const char *type)
-{
-	size_t n = login ? strlen(login) : 0;
-
-	if (!login || !*login)
-		return 1; /* no author (a deleted account): nobody to credit */
-	if (type && !strcmp(type, "Bot"))
-		return 1;
-	if (n > 5 && !strcmp(login + n - 5, "[bot]"))
-		return 1;
-	return dg_config_is_listed_bot(cfg, login);
-}
-
-/* ---- what the stages share ---- */
-
-page_job *dg_collect_job_new(collect *c, const char *name)
-{
-	page_job *j = calloc(1, sizeof(*j));
-
-	if (j && !(j->name = strdup(name ? name : ""))) {
-		free(j);
-		j = NULL;
-	}
-	if (j) {
-		j->c = c;
-		j->first_page = 1;
-	}
-	return j;
-}
-
-void dg_collect_job_free(void *job)
-{
-	page_job *j = job;
-
-	if (j) {
-		free(j->name);
-		free(j);
-	}
-}
-
-json_t *dg_collect_listing(page_job *j, const dg_http_response *resp, int err, const char *msg,
-			   const char *not_found, const char *expected)
-{
-	collect *c = j->c;
-
-	if (err)
-		dg_collector_failed(&c->base, j->name, err == DG_HTTP_ERR_NOT_FOUND && not_found ? not_found : msg);
-	else if (!json_is_array(resp->json))
-		dg_collector_failed(&c->base, resp->url, expected);
-	else
-		return resp->json;
-	dg_collect_job_free(j);
-	return NULL;
-}
-
-void dg_collect_next(page_job *j, const char *next_url, dg_http_cb cb)
-{
-	if (next_url)
-		dg_collector_get(&j->c->base, next_url, 0, cb, j, dg_collect_job_free);
-	else
-		dg_collect_job_free(j);
-}
-
-int64_t dg_collect_time_of(json_t *obj, const char *key, int *ok)
-{
-	int64_t t = 0;
-	const char *v = json_string_value(json_object_get(obj, key));
-
-	*ok = v && dg_date_parse_rfc3339(v, &t) == 0;
-	return t;
-}
-
-int dg_collect_search(dg_collector *c, const char *query, dg_http_cb cb, void *job,
-		      void (*job_free)(void *))
-{
-	char *enc = NULL, *url = NULL;
-	int err;
-
-	if (dg_url_encode(query, &enc) < 0 ||
-	    !(url = dg_collector_api(c, "/search/issues?q=%s&sort=created&order=asc&per_page=100", enc))) {
-		dg_collector_failed(c, query, "out of memory: the search request");
-		free(enc);
-		job_free(job);
-		return DG_ERR_NOMEM;
-	}
-	err = dg_collector_get(c, url, 0, cb, job, job_free);
-	free(enc);
-	free(url);
-	return err;
-}
-
-int64_t dg_collect_total(json_t *result)
-{
-	json_t *t = json_object_get(result, "total_count");
-
-	if (!json_is_integer(t) || json_integer_value(t) < 0)
-		return -1;
-	return (int64_t)json_integer_value(t);
-}
-
-int dg_collect_cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-int dg_collect_cmp_login(const char *a, const char *b)
-{
-	int r = strcasecmp(a, b);
-	return r ? r : strcmp(a, b);
-}
 
 /* ---- assembling ---- */
 
@@ -253,7 +126,7 @@ static void strip_private(const dg_config *cfg, json_t *pulls)
 	}
 }
 
-void dg_collect_contributors(collect *c)
+static void after_pulls(collect *c)
 {
 	json_t *all;
 
@@ -276,7 +149,7 @@ void dg_collect_contributors(collect *c)
 	dg_newcomers_search(&c->newcomers, c->groups);
 }
 
-void dg_collect_repos_done(collect *c)
+static void after_repos(collect *c)
 {
 	const dg_config *cfg = c->base.cfg;
 	json_t *early;
@@ -298,7 +171,7 @@ void dg_collect_repos_done(collect *c)
 		dg_pulls_record(c, early);
 	json_decref(early);
 	if (c->merged_pending == 0)
-		dg_collect_contributors(c);
+		after_pulls(c);
 }
 
 /* The model (dg_collect_result.data) from what the stages collected. */
@@ -339,6 +212,8 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		return err;
 	if ((err = dg_newcomers_init(&c.newcomers, &c.base, &c.authors)) < 0)
 		goto done;
+	c.after_repos = after_repos;
+	c.after_pulls = after_pulls;
 	c.repos = json_object();
 	c.releases = json_array();
 	c.pulls = json_object();
@@ -372,7 +247,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		goto done;
 	if (!c.repos_done) {
 		/* A listing could not be queued: nothing else will say it is done. */
-		dg_collect_repos_done(&c);
+		after_repos(&c);
 		if ((err = dg_http_run(http)) < 0)
 			goto done;
 	}
@@ -385,7 +260,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 
 	/* Stage 3: contributors (usually started as the last merged page came in). */
 	dg_progress_phase("contributors");
-	dg_collect_contributors(&c);
+	after_pulls(&c);
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
 	dg_newcomers_settle(&c.newcomers);

@@ -179,6 +179,15 @@ typedef struct collect {
 	int repos_failed;        /* ... and it is empty because every listing failed */
 	size_t repos_warning;    /* 1 + the index in warnings of the first listing's failure; 0 none */
 	int contributors_started;
+	/* The conductor's next steps (collect.c), called by the stage that
+	 * finishes: through a pointer, so no stage file calls the conductor's.
+	 * after_repos: the watched set is known: queue the releases and the
+	 * events, record the merged pulls that came before it, start the
+	 * contributors when the merged searches are done (once; nothing when
+	 * every listing failed). after_pulls: the merged searches are all in:
+	 * build the authors, start the newcomer searches (once). */
+	void (*after_repos)(struct collect *c);
+	void (*after_pulls)(struct collect *c);
 	dg_authors authors;
 	dg_newcomers newcomers;
 } collect;
@@ -215,17 +224,9 @@ int64_t dg_collect_total(json_t *result);
 int dg_collect_cmp_cstr(const void *a, const void *b);
 /* Logins: case-insensitive, then exact, for a stable order. */
 int dg_collect_cmp_login(const char *a, const char *b);
-/* The merged searches are all in: build the authors, start the newcomer
- * searches (once). */
-void dg_collect_contributors(collect *c);
-
 /* Stage 1 (repos.c): list the orgs and extra repos into c->repos; the
- * callback that ends the last listing calls dg_collect_repos_done. */
+ * callback that ends the last listing calls c->after_repos. */
 void dg_repos_queue(collect *c);
-/* The watched set is known: queue the releases and the events, record the
- * merged pulls that came before it, start the contributors when the merged
- * searches are done (once; nothing when every listing failed). */
-void dg_collect_repos_done(collect *c);
 /* Record the items of a merged-PR search page, or keep them until the
  * watched set is known (the merged search starts with the listings). */
 void dg_pulls_record(collect *c, json_t *items);

@@ -406,7 +406,7 @@ static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int er
 	 * so the contributor searches can run while release listings are still
 	 * arriving. */
 	if (--c->merged_pending == 0 && c->repos_done && !c->repos_failed)
-		dg_collect_contributors(c);
+		c->after_pulls(c);
 }
 
 void dg_pulls_search(collect *c, const char *group, int64_t lo, int64_t hi)

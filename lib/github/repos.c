@@ -51,7 +51,7 @@ static void listing_done(collect *c, size_t warned)
 	if (warned != (size_t)-1 && !c->repos_warning && warned < json_array_size(c->base.warnings))
 		c->repos_warning = warned + 1;
 	if (--c->repos_pending == 0)
-		dg_collect_repos_done(c);
+		c->after_repos(c);
 }
 
 static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
@@ -145,5 +145,5 @@ void dg_repos_queue(collect *c)
 		free(url);
 	}
 	if (c->repos_pending == 0)
-		dg_collect_repos_done(c);
+		c->after_repos(c);
 }

@@ -15,24 +15,6 @@
 /* Certificates are rasterized at 1.5x: 1200x840 for the shipped template. */
 #define CERT_SCALE 1.5
 
-/* "contributor-<login>" with the login reduced to [A-Za-z0-9_-] (at most
- * 200 of them); "" when nothing is left. */
-static int cert_base(dg_buf *name, const char *login)
-{
-	size_t k = 0;
-
-	dg_buf_puts(name, "contributor-");
-	for (const char *p = login; *p && k < 200; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_') {
-			dg_buf_putc(name, *p);
-			k++;
-		}
-	if (!k)
-		dg_buf_clear(name);
-	return dg_buf_error(name);
-}
-
 /* The PNG of an SVG, from the store when the same SVG was rendered before
  * (a certificate changes only with its text): rendering one is ~25 ms. */
 static int cached_png(dg_store *store, const char *svg, const char *name, char **png, size_t *len)
@@ -51,52 +33,53 @@ static int cached_png(dg_store *store, const char *svg, const char *name, char *
 	return 0;
 }
 
+/* Add out_dir/rel ("certificates/x.png"): the file set wants the folder apart. */
+static int add_under(dg_fileset *files, const char *out_dir, const char *rel, char *data, size_t len)
+{
+	const char *slash = strrchr(rel, '/');
+	dg_buf dir = DG_BUF_INIT;
+	int err;
+
+	dg_buf_puts(&dir, out_dir);
+	if (slash)
+		dg_buf_printf(&dir, "/%.*s", (int)(slash - rel), rel);
+	if ((err = dg_buf_error(&dir)) < 0) {
+		free(data);
+		return err;
+	}
+	err = dg_fileset_add(files, dg_buf_cstr(&dir), slash ? slash + 1 : rel, data, len, 0);
+	dg_buf_free(&dir);
+	return err;
+}
+
 int dg_visuals_certificates(const dg_config *cfg, dg_store *store, json_t *model, const char *out_dir,
 			    dg_fileset *files)
 {
-	dg_buf dir = DG_BUF_INIT;
 	size_t i;
 	json_t *person;
-	int err = dg_buf_printf(&dir, "%s/certificates", out_dir);
+	int err = 0;
 
 	json_array_foreach(json_object_get(model, "new_contributors"), i, person) {
-		dg_buf name = DG_BUF_INIT, file = DG_BUF_INIT, link = DG_BUF_INIT;
+		const char *svg_rel = dg_json_str(person, "certificate_file"), *png_rel = dg_json_str(person, "certificate_png");
 		char *svg = NULL, *png = NULL;
 		size_t png_len = 0;
 
 		if (err < 0)
 			break;
-		if (!json_is_true(json_object_get(person, "certificate_generated")))
+		/* The model decided the files (dg_model_certificate_name); drawn here as named. */
+		if (!json_is_true(json_object_get(person, "certificate_generated")) || !*svg_rel || !*png_rel)
 			continue;
-		if ((err = cert_base(&name, dg_json_str(person, "login"))) < 0 || !name.len)
-			goto next;
-		dg_buf_printf(&file, "%s.svg", dg_buf_cstr(&name));
-		dg_buf_printf(&link, "certificates/%s.png", dg_buf_cstr(&name));
-		if ((err = dg_buf_error(&file)) < 0 || (err = dg_buf_error(&link)) < 0 ||
-		    (err = dg_render_certificate(cfg, model, person, &svg)) < 0 ||
-		    (err = cached_png(store, svg, dg_buf_cstr(&file), &png, &png_len)) < 0)
-			goto next;
-		err = dg_fileset_add(files, dg_buf_cstr(&dir), dg_buf_cstr(&file), svg, strlen(svg), 0);
-		svg = NULL;
-		dg_buf_clear(&file);
-		dg_buf_printf(&file, "%s.png", dg_buf_cstr(&name));
-		if (!err && !(err = dg_buf_error(&file)))
-			err = dg_fileset_add(files, dg_buf_cstr(&dir), dg_buf_cstr(&file), png, png_len, 0);
-		else
-			free(png);
-		png = NULL;
-		if (!err) {
-			json_object_set_new(person, "certificate_url", json_string(dg_buf_cstr(&link)));
-			json_object_set_new(person, "certificate_png", json_string(dg_buf_cstr(&link)));
+		if ((err = dg_render_certificate(cfg, model, person, &svg)) < 0 ||
+		    (err = cached_png(store, svg, svg_rel, &png, &png_len)) < 0) {
+			free(svg);
+			break;
 		}
-next:
-		free(svg);
-		free(png);
-		dg_buf_free(&name);
-		dg_buf_free(&file);
-		dg_buf_free(&link);
+		if ((err = add_under(files, out_dir, svg_rel, svg, strlen(svg))) < 0) {
+			free(png);
+			break;
+		}
+		err = add_under(files, out_dir, png_rel, png, png_len);
 	}
-	dg_buf_free(&dir);
 	return err;
 }
 
@@ -244,35 +227,31 @@ static char *avatar_data_uri(const dg_http_body *f, const char *login, json_t *w
 #define POSTER_CELL_H 190
 #define POSTER_TOP 170
 
-int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store,
-		      json_t *warnings, char **png, size_t *len)
+int dg_visuals_poster(const dg_config *cfg, json_t *model, const dg_image_set *avatars, json_t *warnings,
+		      char **png, size_t *len)
 {
 	json_t *people_in = json_object_get(model, "new_contributors"), *people = json_array(), *ctx = NULL;
 	size_t n = json_array_size(people_in), i;
-	char **urls = calloc(n ? n : 1, sizeof(*urls));
-	dg_http_body *got = calloc(n ? n : 1, sizeof(*got));
 	char *svg = NULL;
 	int err = 0;
 
 	*png = NULL;
 	*len = 0;
-	if (!people || !urls || !got) {
+	if (!people) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		goto done;
 	}
 	if (!n)
 		goto done;
-	for (i = 0; i < n && !err; i++)
-		if (!(urls[i] = dg_visuals_avatar_url(cfg, json_array_get(people_in, i))))
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-	if (err < 0 || (err = dg_visuals_fetch(http, store, (const char *const *)urls, n, got)) < 0)
-		goto done;
 	for (i = 0; i < n; i++) {
 		const char *login = dg_json_str(json_array_get(people_in, i), "login");
+		char *url = dg_visuals_avatar_url(cfg, json_array_get(people_in, i));
+		const dg_http_body *got = url ? dg_image_set_find(avatars, url) : NULL;
+		static const dg_http_body missing = {NULL, 0, 0, "not fetched"};
 		size_t row = i / POSTER_COLS, col = i % POSTER_COLS, in_row = n - row * POSTER_COLS;
 		/* A last row that is not full is centred. */
 		size_t x0 = (POSTER_W - (in_row < POSTER_COLS ? in_row : POSTER_COLS) * POSTER_CELL_W) / 2;
-		char *uri = avatar_data_uri(&got[i], login, warnings);
+		char *uri = avatar_data_uri(got ? got : &missing, login, warnings);
 		/* The letter shown without an avatar: ASCII only (a byte of a longer
 		 * UTF-8 character alone would not be text). */
 		char initial[2] = {(unsigned char)login[0] >= 0x21 && (unsigned char)login[0] < 0x7f ? login[0] : '?', 0};
@@ -283,6 +262,7 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_sto
 				      "y", (json_int_t)(POSTER_TOP + row * POSTER_CELL_H), "cx", cx, "cy", cy,
 				      "ix", cx - 48, "iy", cy - 48);
 		free(uri);
+		free(url);
 		if (!p || json_array_append_new(people, p) < 0) {
 			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 			goto done;
@@ -295,9 +275,43 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_sto
 	if ((err = dg_render_svg(cfg, "poster.svg.mustache", ctx, &svg)) == 0)
 		err = dg_image_svg_to_png(svg, strlen(svg), 1.0, "poster.svg.mustache", png, len);
 done:
-	dg_visuals_fetch_free(urls, got, n);
 	free(svg);
 	json_decref(people);
 	json_decref(ctx);
 	return err;
+}
+
+int dg_visuals_avatars(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store, dg_image_set *out)
+{
+	json_t *people = json_object_get(model, "new_contributors");
+	size_t n = json_array_size(people);
+
+	dg_image_set_clear(out);
+	if (!n)
+		return 0;
+	out->urls = calloc(n, sizeof(*out->urls));
+	out->bodies = calloc(n, sizeof(*out->bodies));
+	if (!out->urls || !out->bodies)
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	out->n = n;
+	for (size_t i = 0; i < n; i++)
+		if (!(out->urls[i] = dg_visuals_avatar_url(cfg, json_array_get(people, i))))
+			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return dg_visuals_fetch(http, store, (const char *const *)out->urls, n, out->bodies);
+}
+
+const dg_http_body *dg_image_set_find(const dg_image_set *set, const char *url)
+{
+	for (size_t i = 0; set && i < set->n; i++)
+		if (set->urls[i] && !strcmp(set->urls[i], url))
+			return &set->bodies[i];
+	return NULL;
+}
+
+void dg_image_set_clear(dg_image_set *set)
+{
+	if (!set)
+		return;
+	dg_visuals_fetch_free(set->urls, set->bodies, set->n);
+	memset(set, 0, sizeof(*set));
 }

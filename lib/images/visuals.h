@@ -14,21 +14,39 @@
 #include "net/http.h"
 #include "store/store.h"
 
-/* OUT/certificates/contributor-<login>.svg and .png for each new contributor
- * of `model` without a certificate of their own (the login reduced to
- * [A-Za-z0-9_-]); their certificate_url becomes the PNG's path, so the
- * Markdown links what WeChat and readers can show. Added to `files`. */
+/* The certificates the model names (each new contributor with
+ * "certificate_generated": its "certificate_file" SVG and "certificate_png",
+ * paths under `out_dir` decided by the model), drawn and added to `files`.
+ * Reads the model, never writes it. */
 int dg_visuals_certificates(const dg_config *cfg, dg_store *store, json_t *model, const char *out_dir,
 			    dg_fileset *files);
+
+/* Images fetched for an issue, by URL: the avatars its poster and its
+ * WeChat draft show, fetched once, before any output. */
+typedef struct dg_image_set {
+	size_t n;
+	char **urls;
+	dg_http_body *bodies;    /* bodies[i] for urls[i]: the bytes, or why not */
+} dg_image_set;
+#define DG_IMAGE_SET_INIT {0, NULL, NULL}
+
+/* Fetch the avatars of the model's new contributors (dg_visuals_avatar_url)
+ * into *out (cleared first; dg_image_set_clear). 0, or <0 when the HTTP
+ * client stopped (what was fetched is still in *out). */
+int dg_visuals_avatars(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store, dg_image_set *out);
+/* The body fetched for `url`, or NULL when the set has none. Borrowed. */
+const dg_http_body *dg_image_set_find(const dg_image_set *set, const char *url);
+void dg_image_set_clear(dg_image_set *set);     /* accepts NULL */
 
 /* The cover (900x383: the title and the period) as PNG; caller frees. */
 int dg_visuals_cover(const dg_config *cfg, json_t *model, char **png, size_t *len);
 
 /* The new-contributors poster (avatars in a grid with the logins) as PNG;
- * *png NULL when the issue has no new contributor. Avatars that cannot be
- * fetched are drawn as the login's initial, with a warning in `warnings`. */
-int dg_visuals_poster(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store,
-		      json_t *warnings, char **png, size_t *len);
+ * *png NULL when the issue has no new contributor. The avatars come from
+ * `avatars` (dg_visuals_avatars); one missing or unusable is drawn as the
+ * login's initial, with a warning in `warnings`. No request. */
+int dg_visuals_poster(const dg_config *cfg, json_t *model, const dg_image_set *avatars, json_t *warnings,
+		      char **png, size_t *len);
 
 /* Where a person's avatar is fetched: images.avatar_url with {login}, else
  * the model's avatar_small. Caller frees. */

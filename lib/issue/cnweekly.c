@@ -1,7 +1,8 @@
 /* The Cloud Native Weekly (云原生周刊): candidates from the feed list
- * (lib/feeds/) and GitHub (lib/github/weekly.h), chosen by the editor's file
- * or automatically (lib/select/weekly.h), modelled by lib/model/weekly.c;
- * what an issue published is recorded so that no later issue repeats it. */
+ * (lib/feeds/) and GitHub (lib/github/cnsources.h), ranked and chosen by the
+ * editor's file or automatically (lib/select/cnchoose.h), the chosen
+ * projects' latest releases gathered, modelled by lib/model/cnmodel.c; what
+ * an issue published is recorded so that no later issue repeats it. */
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/progress.h"
@@ -9,30 +10,34 @@
 #include "feeds/feedlist.h"
 #include "feeds/fetch.h"
 #include "feeds/picks.h"
-#include "github/weekly.h"
+#include "github/cnsources.h"
 #include "issue/pipeline.h"
+#include "issue/stageopts.h"
 #include "model/model.h"
 #include "net/collector.h"
-#include "select/weekly.h"
+#include "select/cnchoose.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct cnweekly {
-	dg_collector col;
-	json_t *feeds;           /* the feed list */
+/* What collect returns: the candidates as fetched, and the editor's file. */
+typedef struct cn_collected {
 	json_t *picks;           /* the editor's file, or NULL */
 	char *picks_path;
 	dg_feed_items items;     /* article and news candidates */
 	json_t *projects;        /* project candidates */
 	json_t *facts;           /* lower-case repo -> repository object */
-	json_t *latest;          /* lower-case repo -> latest release or null */
-	json_t *sel[3];          /* chosen projects, articles, news */
-} cnweekly;
+} cn_collected;
 
 enum { PROJECTS, ARTICLES, NEWS };
+
+/* What select returns: the candidates ranked (copies), and the chosen ones. */
+typedef struct cn_selection {
+	json_t *ranked[3];       /* projects, articles, news: ranked copies of the candidates */
+	json_t *sel[3];          /* chosen projects, articles, news */
+} cn_selection;
 
 /* <cnweekly.picks_dir>/<label>.toml */
 static char *picks_path(const dg_config *cfg, const dg_window *w)
@@ -45,24 +50,46 @@ static char *picks_path(const dg_config *cfg, const dg_window *w)
 	return p;
 }
 
-static int collect(dg_issue *is)
+static void drop_collected(void *v)
 {
-	const dg_run *run = is->run;
-	const dg_config *cfg = run->cfg;
-	cnweekly *c = calloc(1, sizeof(*c));
+	cn_collected *c = v;
+
+	if (!c)
+		return;
+	json_decref(c->picks);
+	free(c->picks_path);
+	json_decref(c->items.articles);
+	json_decref(c->items.news);
+	json_decref(c->projects);
+	json_decref(c->facts);
+	free(c);
+}
+
+/* The collector's warnings and failed sources become the issue's. */
+static void hand_over(const dg_stage *st, dg_collector *col)
+{
+	json_array_extend(st->warnings, col->warnings);
+	json_array_extend(st->failures, col->failures);
+	dg_collector_clear(col);
+}
+
+static int collect(const dg_stage *st, void **out)
+{
+	const dg_config *cfg = st->cfg;
+	cn_collected *c = calloc(1, sizeof(*c));
+	dg_collector col;
+	json_t *feeds = NULL, *p;
 	size_t i;
-	json_t *p;
 	int err;
 
-	if (!(is->data = c))
+	if (!c)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	if ((err = dg_collector_init(&c->col, cfg, run->http, run->store, run->win->since, run->win->until)) < 0)
-		return err;
-	if (!(c->picks_path = picks_path(cfg, run->win)))
+	*out = c;
+	if (!(c->picks_path = picks_path(cfg, st->win)))
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	if (run->draft) {
-		struct stat st;
-		if (stat(c->picks_path, &st) == 0) /* never overwrite the editor's work */
+	if (st->draft) {
+		struct stat sb;
+		if (stat(c->picks_path, &sb) == 0) /* never overwrite the editor's work */
 			return dg_err_set(DG_ERR_FAIL, "%s exists: not overwriting the editor's file (remove it to draft again)",
 					  c->picks_path);
 	}
@@ -70,130 +97,154 @@ static int collect(dg_issue *is)
 	c->items.news = json_array();
 	c->projects = json_array();
 	c->facts = json_object();
-	c->latest = json_object();
-	if ((err = dg_feedlist_load(cfg, &c->feeds)) < 0)
+	if ((err = dg_feedlist_load(cfg, &feeds)) < 0 || (err = dg_picks_load(c->picks_path, &c->picks)) < 0 ||
+	    (err = dg_collector_init(&col, cfg, st->http, st->store, st->win->since, st->win->until)) < 0) {
+		json_decref(feeds);
 		return err;
-	if ((err = dg_picks_load(c->picks_path, &c->picks)) < 0)
-		return err;
-
+	}
 	dg_progress_phase("feeds, releases, projects");
-	dg_feeds_fetch(&c->col, c->feeds, &c->items);
-	dg_gh_watched_releases(&c->col, c->items.news);
-	dg_gh_watched_advisories(&c->col, c->items.news);
+	dg_feeds_fetch(&col, feeds, &c->items);
+	dg_gh_watched_releases(&col, c->items.news);
+	dg_gh_watched_advisories(&col, c->items.news);
 	if (!c->picks && cfg->cn_max_projects > 0)
-		dg_gh_project_search(&c->col, c->facts, c->projects);
+		dg_gh_project_search(&col, c->facts, c->projects);
 	json_array_foreach(json_object_get(c->picks, "projects"), i, p)
 		if (*dg_json_str(p, "repo"))
-			dg_gh_repo_facts(&c->col, dg_json_str(p, "repo"), c->facts);
-	if ((err = dg_http_run(run->http)) < 0 || (err = dg_model_release_news(cfg, c->items.news)) < 0)
-		return err;
-	dg_json_sort(c->items.articles, dg_select_cmp_newest);
-	dg_select_rank_news(cfg, c->items.news);
-	dg_select_rank_projects(cfg, run->win->until, c->projects);
-	return 0;
+			dg_gh_repo_facts(&col, dg_json_str(p, "repo"), c->facts);
+	err = dg_http_run(st->http);
+	json_decref(feeds);
+	hand_over(st, &col);
+	return err;
 }
 
-static dg_select selection(const dg_issue *is)
+static dg_select selection_of(const dg_stage *st, const cn_collected *c)
 {
-	cnweekly *c = is->data;
-	dg_select s = {is->run->store, is->series, is->run->win->label, c->picks_path, c->facts,
-		       c->col.warnings};
+	dg_select s = {st->store, st->series, st->win->label, c->picks_path, c->facts, st->warnings};
 	return s;
 }
 
-static int select_items(dg_issue *is)
+static void drop_selection(void *v)
 {
-	const dg_config *cfg = is->run->cfg;
-	cnweekly *c = is->data;
-	dg_select s = selection(is);
-	json_t *seen = json_object(), *p;
-	size_t i;
+	cn_selection *sel = v;
 
-	if (c->picks) {
-		c->sel[PROJECTS] = dg_select_editor(&s, json_object_get(c->picks, "projects"), c->projects, "project", seen);
-		c->sel[ARTICLES] = dg_select_editor(&s, json_object_get(c->picks, "articles"), c->items.articles, "article", seen);
-		c->sel[NEWS] = dg_select_editor(&s, json_object_get(c->picks, "news"), c->items.news, "news", seen);
-	} else {
-		c->sel[PROJECTS] = dg_select_auto(&s, c->projects, cfg->cn_max_projects, seen);
-		c->sel[NEWS] = dg_select_auto(&s, c->items.news, cfg->cn_max_news, seen);
-		c->sel[ARTICLES] = dg_select_auto(&s, c->items.articles, cfg->cn_max_articles, seen);
+	if (!sel)
+		return;
+	for (int l = 0; l < 3; l++) {
+		json_decref(sel->ranked[l]);
+		json_decref(sel->sel[l]);
 	}
-	json_decref(seen);
-	/* Facts of the chosen projects: their latest release. */
-	json_array_foreach(c->sel[PROJECTS], i, p)
-		if (*dg_json_str(p, "repo"))
-			dg_gh_latest_release(&c->col, dg_json_str(p, "repo"), c->latest);
-	dg_progress_phase("latest releases");
-	return dg_http_run(is->run->http);
+	free(sel);
 }
 
-static void numbering(const dg_issue *is, dg_numbering *nb)
+/* The candidates ranked (on copies: the collected ones stay as fetched),
+ * then chosen: the editor's file, else the best of each section. */
+static int select_items(const dg_stage *st, const void *collected, void **out)
 {
-	const dg_config *cfg = is->run->cfg;
+	const dg_config *cfg = st->cfg;
+	const cn_collected *c = collected;
+	cn_selection *sel = calloc(1, sizeof(*sel));
+	dg_select s = selection_of(st, c);
+	dg_select_opts o = dg_stage_select_opts(cfg);
+	json_t *seen = json_object();
 
+	if (!(*out = sel) || !seen ||
+	    !(sel->ranked[PROJECTS] = json_deep_copy(c->projects)) ||
+	    !(sel->ranked[ARTICLES] = json_deep_copy(c->items.articles)) ||
+	    !(sel->ranked[NEWS] = json_deep_copy(c->items.news))) {
+		json_decref(seen);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	dg_json_sort(sel->ranked[ARTICLES], dg_select_cmp_newest);
+	dg_select_rank_news(&o, sel->ranked[NEWS]);
+	dg_select_rank_projects(&o, st->win->until, sel->ranked[PROJECTS]);
+	if (c->picks) {
+		sel->sel[PROJECTS] = dg_select_editor(&s, json_object_get(c->picks, "projects"), sel->ranked[PROJECTS],
+						      "project", seen);
+		sel->sel[ARTICLES] = dg_select_editor(&s, json_object_get(c->picks, "articles"), sel->ranked[ARTICLES],
+						      "article", seen);
+		sel->sel[NEWS] = dg_select_editor(&s, json_object_get(c->picks, "news"), sel->ranked[NEWS], "news", seen);
+	} else {
+		sel->sel[PROJECTS] = dg_select_auto(&s, sel->ranked[PROJECTS], cfg->cn_max_projects, seen);
+		sel->sel[NEWS] = dg_select_auto(&s, sel->ranked[NEWS], cfg->cn_max_news, seen);
+		sel->sel[ARTICLES] = dg_select_auto(&s, sel->ranked[ARTICLES], cfg->cn_max_articles, seen);
+	}
+	json_decref(seen);
+	if (!sel->sel[PROJECTS] || !sel->sel[ARTICLES] || !sel->sel[NEWS])
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+/* The facts of the chosen projects: their latest release at the period's end. */
+static int gather(const dg_stage *st, const void *selection, void **out)
+{
+	const cn_selection *sel = selection;
+	dg_collector col;
+	json_t *latest = json_object(), *p;
+	size_t i;
+	int err;
+
+	if (!(*out = latest))
+		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if ((err = dg_collector_init(&col, st->cfg, st->http, st->store, st->win->since, st->win->until)) < 0)
+		return err;
+	json_array_foreach(sel->sel[PROJECTS], i, p)
+		if (*dg_json_str(p, "repo"))
+			dg_gh_latest_release(&col, dg_json_str(p, "repo"), latest);
+	dg_progress_phase("latest releases");
+	err = dg_http_run(st->http);
+	hand_over(st, &col);
+	return err;
+}
+
+static void numbering(const dg_config *cfg, const dg_window *win, dg_numbering *nb)
+{
+	(void)win;
 	nb->reference_date = cfg->cn_reference_date;
 	nb->reference_number = cfg->cn_reference_number;
 	nb->period_weeks = cfg->cn_period_weeks;
 }
 
-/* The items the editor has still to write in the issue's language, in one warning. */
-static void warn_to_write(const dg_config *cfg, json_t *to_write, json_t *warnings)
+static int model(const dg_stage *st, const void *collected, const void *selection, const void *facts,
+		 const dg_model_meta *meta, json_t **out)
 {
-	dg_buf b = DG_BUF_INIT;
-	size_t i;
-	json_t *it;
-
-	if (!json_array_size(to_write))
-		return;
-	dg_buf_printf(&b, "%zu item(s) have no %s paragraph yet (a sentence from the facts stands in):",
-		      json_array_size(to_write), cfg->language);
-	json_array_foreach(to_write, i, it)
-		dg_buf_printf(&b, "%s %s \"%s\"", i ? "," : "", dg_json_str(it, "section"), dg_json_str(it, "item"));
-	if (dg_buf_error(&b) == 0)
-		dg_json_appendf(warnings, "%s", dg_buf_cstr(&b));
-	dg_buf_free(&b);
-}
-
-static int model(dg_issue *is)
-{
-	cnweekly *c = is->data;
-	dg_weekly_input in = {c->sel[PROJECTS], c->sel[ARTICLES], c->sel[NEWS], c->latest,
+	const cn_collected *c = collected;
+	const cn_selection *sel = selection;
+	dg_weekly_input in = {sel->sel[PROJECTS], sel->sel[ARTICLES], sel->sel[NEWS], (json_t *)facts,
 			      c->picks ? json_string_value(json_object_get(c->picks, "headline")) : NULL,
-			      is->number, c->items.total, c->items.read,
-			      c->col.warnings,
+			      c->items.total, c->items.read,
 			      c->picks ? json_string_value(json_object_get(c->picks, "lead")) : NULL};
-	int err;
 
-	if (c->items.total && !c->items.read)
-		dg_json_appendf(c->col.warnings, "no feed could be read");
-	if ((err = dg_model_weekly(is->run->cfg, is->run->win, &in, &is->model)) < 0)
-		return err;
-	warn_to_write(is->run->cfg, json_object_get(is->model, "to_write"), c->col.warnings);
-	json_object_set(is->model, "warnings", c->col.warnings);
-	is->warnings = json_incref(c->col.warnings);
-	json_array_extend(is->failures, c->col.failures);
-	return 0;
+	return dg_model_weekly(st->cfg, st->res->lang, st->win, &in, meta, out);
 }
 
-/* The editor's file, pre-filled: more than an issue holds, never what was published. */
-static int draft(dg_issue *is)
+/* The editor's file, pre-filled: more than an issue holds, never what was
+ * published, worded like the issue would word them. */
+static int draft(const dg_stage *st, const void *collected, const void *selection, json_t *model,
+		 dg_fileset *files)
 {
-	const dg_config *cfg = is->run->cfg;
-	cnweekly *c = is->data;
-	dg_select s = selection(is);
-	json_t *seen = json_object(), *candidates;
+	const dg_config *cfg = st->cfg;
+	const cn_collected *c = collected;
+	const cn_selection *sel = selection;
+	dg_select s = selection_of(st, c);
+	json_t *seen = json_object(), *candidates, *news = json_deep_copy(sel->ranked[NEWS]);
 	const char *slash = strrchr(c->picks_path, '/');
 	char *text = NULL, *dir;
 	int err;
 
-	candidates = json_pack("{s:O, s:o, s:o, s:o}", "headline", json_object_get(is->model, "headline"),
-		"projects", dg_select_auto(&s, c->projects, 3 * cfg->cn_max_projects, seen),
-		"articles", dg_select_auto(&s, c->items.articles, 3 * cfg->cn_max_articles, seen),
-		"news", dg_select_auto(&s, c->items.news, 3 * cfg->cn_max_news, seen));
+	if (!news || (err = dg_model_release_news(st->res->lang, news)) < 0) {
+		json_decref(news);
+		json_decref(seen);
+		return news ? err : dg_err_set(DG_ERR_NOMEM, "out of memory");
+	}
+	candidates = json_pack("{s:O, s:o, s:o, s:o}", "headline", json_object_get(model, "headline"),
+		"projects", dg_select_auto(&s, sel->ranked[PROJECTS], 3 * cfg->cn_max_projects, seen),
+		"articles", dg_select_auto(&s, sel->ranked[ARTICLES], 3 * cfg->cn_max_articles, seen),
+		"news", dg_select_auto(&s, news, 3 * cfg->cn_max_news, seen));
 	json_decref(seen);
+	json_decref(news);
 	if (!candidates)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	err = dg_picks_draft(candidates, is->run->win->label, &text);
+	err = dg_picks_draft(candidates, st->win->label, &text);
 	json_decref(candidates);
 	if (err < 0)
 		return err;
@@ -201,57 +252,44 @@ static int draft(dg_issue *is)
 		free(text);
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	}
-	err = dg_fileset_add(is->files, *dir ? dir : "/", slash ? slash + 1 : c->picks_path, text, strlen(text), 1);
+	err = dg_fileset_add(files, *dir ? dir : "/", slash ? slash + 1 : c->picks_path, text, strlen(text), 1);
 	free(dir);
 	return err;
 }
 
 /* What this issue publishes: cleared first so that a re-render is the same issue. */
-static int record(dg_issue *is)
+static int record(const dg_stage *st, const void *selection)
 {
-	cnweekly *c = is->data;
-	dg_store *store = is->run->store;
-	const char *label = is->run->win->label;
+	const cn_selection *sel = selection;
+	const char *label = st->win->label;
 	size_t i;
 	json_t *it;
-	int err = dg_store_published_clear(store, is->series, label);
+	int err = dg_store_published_clear(st->store, st->series, label);
 
 	for (int l = 0; l < 3 && !err; l++)
-		json_array_foreach(c->sel[l], i, it)
-			if ((err = dg_store_published_add(store, is->series, label, dg_json_str(it, "key"))) < 0)
+		json_array_foreach(sel->sel[l], i, it)
+			if ((err = dg_store_published_add(st->store, st->series, label, dg_json_str(it, "key"))) < 0)
 				break;
 	return err;
 }
 
-static void clear(dg_issue *is)
-{
-	cnweekly *c = is->data;
-
-	if (!c)
-		return;
-	dg_collector_clear(&c->col);
-	json_decref(c->feeds);
-	json_decref(c->picks);
-	free(c->picks_path);
-	json_decref(c->items.articles);
-	json_decref(c->items.news);
-	json_decref(c->projects);
-	json_decref(c->facts);
-	json_decref(c->latest);
-	for (int l = 0; l < 3; l++)
-		json_decref(c->sel[l]);
-	free(c);
-	is->data = NULL;
-}
-
 /* Nothing to publish: no project, article or news item. */
-static int empty(const dg_issue *is)
+static int empty(json_t *model)
 {
-	json_t *stats = json_object_get(is->model, "stats");
+	json_t *stats = json_object_get(model, "stats");
 
 	return !json_integer_value(json_object_get(stats, "projects")) &&
 	       !json_integer_value(json_object_get(stats, "articles")) &&
 	       !json_integer_value(json_object_get(stats, "news"));
 }
 
-const dg_kind dg_kind_cnweekly = {"cnweekly", collect, select_items, numbering, model, draft, record, clear, empty};
+static void drop_facts(void *v)
+{
+	json_decref(v);
+}
+
+const dg_kind dg_kind_cnweekly = {
+	.name = "cnweekly", .numbering = numbering, .collect = collect, .select = select_items, .gather = gather,
+	.model = model, .draft = draft, .record = record, .empty = empty,
+	.drop_collected = drop_collected, .drop_selection = drop_selection, .drop_facts = drop_facts,
+};

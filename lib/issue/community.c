@@ -1,13 +1,16 @@
 /* The community report: the org's releases, merged pull requests, new
- * contributors and events of the period (lib/github/), modelled by
- * lib/model/model.c. */
+ * contributors and events of the period (lib/github/), the releases and
+ * highlights that lead (lib/select/), modelled by lib/model/report.c. */
 #include "issue/pipeline.h"
+#include "issue/stageopts.h"
 #include "base/text.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/output.h"
 #include "github/collect.h"
 #include "model/model.h"
+#include "select/highlights.h"
+#include "select/releaserank.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +19,17 @@
  * the period, the API and the config file's exact bytes: an offline
  * re-render parses that one value instead of every cached response. Any
  * change of the config makes another key. */
-static char *collected_key(const dg_run *run)
+static char *collected_key(const dg_stage *st)
 {
 	char *text = NULL;
 	size_t len = 0;
 	dg_buf key = DG_BUF_INIT;
 	int err;
 
-	if (run->cfg->path && dg_output_read_file(run->cfg->path, 16u << 20, &text, &len) < 0)
+	if (st->cfg->path && dg_output_read_file(st->cfg->path, 16u << 20, &text, &len) < 0)
 		len = 0;
-	err = dg_buf_printf(&key, "%lld..%lld %s %016llx-%zu", (long long)run->win->since, (long long)run->win->until,
-			    run->cfg->api_url, (unsigned long long)dg_text_hash(text, len), len);
+	err = dg_buf_printf(&key, "%lld..%lld %s %016llx-%zu", (long long)st->win->since, (long long)st->win->until,
+			    st->cfg->api_url, (unsigned long long)dg_text_hash(text, len), len);
 	free(text);
 	dg_err_clear();
 	if (err < 0) {
@@ -36,73 +39,94 @@ static char *collected_key(const dg_run *run)
 	return dg_buf_detach(&key);
 }
 
-static int collect(dg_issue *is)
+/* The collected value is the collector's data, {"repos", "releases",
+ * "merged_pulls", "contributors", "new_contributors", "events", "warnings"}. */
+static int collect(const dg_stage *st, void **collected)
 {
-	const dg_run *run = is->run;
 	dg_collect_result res = {0};
-	char *key = collected_key(run), *kept = NULL;
+	char *key = collected_key(st), *kept = NULL;
+	json_t *data = NULL;
 	size_t len;
 	int err;
 
-	if (key && dg_http_offline(run->http) &&
-	    dg_store_kept_get(run->store, "collected-community", key, &kept, &len) == 1 &&
-	    (is->data = json_loadb(kept, len, 0, NULL))) {
-		free(kept);
-		free(key);
-		return 0;
-	}
+	if (key && dg_http_offline(st->http) &&
+	    dg_store_kept_get(st->store, "collected-community", key, &kept, &len) == 1)
+		data = json_loadb(kept, len, 0, NULL);
 	free(kept);
-	err = dg_collect_community(run->cfg, run->http, run->store, run->win->since, run->win->until, &res);
-	if (err < 0) {
-		free(key);
-		return err;
-	}
-	/* Kept only once complete: every source read, the period over. */
-	if (key && !json_array_size(res.failures) && !dg_http_offline(run->http) && !run->win->in_progress) {
-		char *dump = json_dumps(res.data, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (!dump || dg_store_kept_put(run->store, "collected-community", key, dump, strlen(dump)) < 0)
-			dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
-		free(dump);
+	if (!data) {
+		if ((err = dg_collect_community(st->cfg, st->http, st->store, st->win->since, st->win->until, &res)) < 0) {
+			free(key);
+			return err;
+		}
+		data = res.data;
+		/* Kept only once complete: every source read, the period over. */
+		if (key && !json_array_size(res.failures) && !dg_http_offline(st->http) && !st->win->in_progress) {
+			char *dump = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (!dump || dg_store_kept_put(st->store, "collected-community", key, dump, strlen(dump)) < 0)
+				dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
+			free(dump);
+		}
+		json_array_extend(st->failures, res.failures);
+		json_decref(res.failures);
 	}
 	free(key);
-	is->data = res.data;
-	json_array_extend(is->failures, res.failures);
-	json_decref(res.failures);
+	json_array_extend(st->warnings, json_object_get(data, "warnings"));
+	*collected = data;
 	return 0;
 }
 
-static void numbering(const dg_issue *is, dg_numbering *nb)
+/* What the report holds: the releases by product, the lead first, and the
+ * highlighted pull requests: {"products", "highlight_groups", "bot_pulls"}. */
+static int select_items(const dg_stage *st, const void *collected, void **selection)
 {
-	const dg_config *cfg = is->run->cfg;
+	json_t *data = (json_t *)collected, *sel;
+	dg_select_opts o = dg_stage_select_opts(st->cfg);
+	size_t bots = 0;
 
+	sel = json_pack("{s:o, s:o}",
+			"products", dg_select_releases(&o, json_object_get(data, "releases"),
+						       json_object_get(data, "merged_pulls")),
+			"highlight_groups", dg_select_highlights(&o, json_object_get(data, "merged_pulls"),
+								 st->win->since, st->win->until, st->warnings, &bots));
+	if (!sel || json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots)) < 0) {
+		json_decref(sel);
+		return dg_err_set(DG_ERR_NOMEM, "out of memory selecting the releases and highlights");
+	}
+	*selection = sel;
+	return 0;
+}
+
+static void numbering(const dg_config *cfg, const dg_window *win, dg_numbering *nb)
+{
 	nb->reference_date = cfg->report_reference_date;
 	nb->reference_number = cfg->report_reference_number;
-	nb->period_weeks = is->run->win->weeks > 0 ? is->run->win->weeks : 1;
+	nb->period_weeks = win->weeks > 0 ? win->weeks : 1;
 }
 
-static int model(dg_issue *is)
+static int model(const dg_stage *st, const void *collected, const void *selection, const void *facts,
+		 const dg_model_meta *meta, json_t **out)
 {
-	int err = dg_model_community(is->run->cfg, is->run->win, is->data, is->number, &is->model);
-
-	if (err == 0)
-		is->warnings = json_incref(json_object_get(is->model, "warnings"));
-	return err;
-}
-
-static void clear(dg_issue *is)
-{
-	json_decref(is->data);
-	is->data = NULL;
+	(void)facts;
+	return dg_model_community(st->cfg, st->res->lang, st->win, (json_t *)collected, (json_t *)selection, meta,
+				  out);
 }
 
 /* Nothing to publish: no release, no merged pull request, no event. */
-static int empty(const dg_issue *is)
+static int empty(json_t *model)
 {
-	json_t *stats = json_object_get(is->model, "stats"), *events = json_object_get(is->model, "events");
+	json_t *stats = json_object_get(model, "stats"), *events = json_object_get(model, "events");
 
 	return !json_integer_value(json_object_get(stats, "releases")) &&
 	       !json_integer_value(json_object_get(stats, "merged_pulls")) &&
 	       !json_array_size(json_object_get(events, "past")) && !json_array_size(json_object_get(events, "upcoming"));
 }
 
-const dg_kind dg_kind_community = {"community", collect, NULL, numbering, model, NULL, NULL, clear, empty};
+static void drop(void *v)
+{
+	json_decref(v);
+}
+
+const dg_kind dg_kind_community = {
+	.name = "community", .numbering = numbering, .collect = collect, .select = select_items, .model = model,
+	.empty = empty, .drop_collected = drop, .drop_selection = drop, .drop_facts = drop,
+};

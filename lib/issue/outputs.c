@@ -1,6 +1,8 @@
 /* The output stages: an issue's model rendered in every format asked for.
- * Each stage adds its files to the issue's file set; nothing is written
- * until every stage has succeeded (lib/issue/pipeline.c). */
+ * Each stage reads the model (never writes it) and adds its files to the
+ * issue's file set; nothing is written until every stage has succeeded
+ * (lib/issue/pipeline.c). Their order matters only for the values they hand
+ * on in `outputs` (the Markdown, the fragment). */
 #include "issue/pipeline.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -57,7 +59,9 @@ static int stage_markdown(outputs *o)
 static int stage_html(outputs *o)
 {
 	char *fragment = NULL, *page = NULL;
-	int err = dg_wechat_render(o->is->run->cfg, o->md, dg_json_str(o->is->model, "title"), &fragment, &page);
+	const dg_resources *res = o->is->res;
+	int err = dg_wechat_render(res->theme, &res->wechat, o->is->run->cfg->language, o->md,
+				   dg_json_str(o->is->model, "title"), &fragment, &page);
 
 	if (err < 0) {
 		free(fragment);
@@ -88,7 +92,8 @@ static int stage_json(outputs *o)
 	return json ? add_issue_file(o, ".json", json, 1) : dg_err_set(DG_ERR_NOMEM, "out of memory writing JSON");
 }
 
-/* Certificates first: the Markdown links their PNGs (lib/images/visuals.h). */
+/* The certificates the model names, in every format: the model names only
+ * files that exist (lib/images/visuals.h). */
 static int stage_certificates(outputs *o)
 {
 	return dg_visuals_certificates(o->is->run->cfg, o->is->run->store, o->is->model, o->is->run->out_dir,
@@ -119,8 +124,8 @@ static int stage_poster(outputs *o)
 
 	if (!run->publish && !run->cfg->images_poster)
 		return 0;
-	if ((err = dg_visuals_poster(run->cfg, o->is->model, run->http, run->store, o->is->warnings, &png,
-				     &len)) < 0 || !png)
+	if ((err = dg_visuals_poster(run->cfg, o->is->model, &o->is->avatars, o->is->warnings, &png, &len)) < 0 ||
+	    !png)
 		return err;
 	return add_issue_bytes(o, ".poster.png", png, len, 1);
 }
@@ -134,7 +139,7 @@ static int stage_wechat_json(outputs *o)
 
 	if (!o->fragment)
 		return dg_err_set(DG_ERR_CONFIG, "--format wechat-json needs the html format too");
-	if ((err = dg_wxpayload_file(o->is->run->cfg, o->is->model, o->fragment, &json)) < 0)
+	if ((err = dg_wxpayload_file(o->is->run->cfg, o->is->res->lang, o->is->model, o->fragment, &json)) < 0)
 		return err;
 	return add_issue_file(o, ".wechat.json", json, 1);
 }
@@ -144,7 +149,7 @@ static const struct {
 	unsigned formats;
 	int (*run)(outputs *o);
 } stages[] = {
-	{DG_FORMAT_MD | DG_FORMAT_HTML, stage_certificates},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_JSON | DG_FORMAT_WXJSON, stage_certificates},
 	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_markdown},
 	{DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_html},
 	{DG_FORMAT_JSON, stage_json},

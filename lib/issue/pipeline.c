@@ -5,7 +5,7 @@
 #include "base/output.h"
 #include "base/progress.h"
 #include "issue/series.h"
-#include "publish/wechat.h"
+#include "publish/draftbox.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,21 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A model built while sources failed says so; one with nothing in it is
- * not written over an issue of the same period that exists. */
-static int mark_partial(dg_issue *is)
+/* An issue that holds nothing because its sources failed is not written
+ * over an issue of the same period that exists. */
+static int keep_good(const dg_issue *is)
 {
 	const dg_run *run = is->run;
 	dg_buf path = DG_BUF_INIT;
+	size_t failed = json_array_size(is->failures);
 	int exists;
 
-	size_t failed = json_array_size(is->failures);
-
-	json_object_set_new(is->model, "partial", json_boolean(failed > 0));
-	json_object_set(is->model, "failed_sources", is->failures);
-	json_object_set_new(is->model, "failed_count", json_integer((json_int_t)failed));
-	json_object_set_new(is->model, "show_partial_note", json_boolean(failed > 0 && run->cfg->partial_note));
-	if (!failed || run->draft || !is->kind->empty || !is->kind->empty(is))
+	if (!failed || run->draft || !is->kind->empty || !is->kind->empty(is->model))
 		return 0;
 	if (dg_buf_printf(&path, "%s/%s-%s.", run->out_dir, is->kind->name, run->win->label) < 0)
 		return dg_buf_error(&path);
@@ -57,35 +52,54 @@ static int check_writable(const char *dir)
 	return 0;
 }
 
-/* Every kind's model says "number": null when the period has none, with a
- * warning (the templates leave the number out). */
-static int number_model(dg_issue *is)
+/* The issue's number, decided before the model: none for a preview; none,
+ * with a warning a quiet run shows too, for a period before the reference. */
+static int decide_number(dg_issue *is)
 {
-	if (!is->warnings && !(is->warnings = json_array()))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	if (is->number > 0)
-		return json_object_set_new(is->model, "number", json_integer(is->number)) < 0 ? DG_ERR_NOMEM : 0;
-	if (!is->run->win->in_progress && !is->run->draft) {
-		dg_json_appendf(is->warnings, "%s %s: the period is before the reference of the issue numbers "
-			"(%s), so the issue has no number", is->kind->name, is->nb.period_label,
+	const dg_run *run = is->run;
+	int err;
+
+	if (run->win->in_progress)
+		return 0;
+	if ((err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0 || is->number > 0 || run->draft)
+		return err;
+	dg_json_appendf(is->warnings, "%s %s: the period is before the reference of the issue numbers (%s), so the "
+			"issue has no number", is->kind->name, is->nb.period_label,
 			is->nb.reference_date ? "the configured reference_date" : "the first period recorded");
-		if ((is->notices = json_array()))
-			json_array_append(is->notices, json_array_get(is->warnings, json_array_size(is->warnings) - 1));
-	}
-	return json_object_set_new(is->model, "number", json_null()) < 0 ? DG_ERR_NOMEM : 0;
+	if ((is->notices = json_array()))
+		json_array_append(is->notices, json_array_get(is->warnings, json_array_size(is->warnings) - 1));
+	return 0;
 }
 
-int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg_issue **out)
+/* The pictures the outputs draw, fetched once the model names them and
+ * before any output: the new contributors' avatars, when a poster is drawn
+ * or the issue is published. */
+static int fetch_images(dg_issue *is)
+{
+	const dg_run *run = is->run;
+
+	if (run->draft || (!run->publish && !run->cfg->images_poster) ||
+	    !json_array_size(json_object_get(is->model, "new_contributors")))
+		return 0;
+	dg_progress_phase("images");
+	return dg_visuals_avatars(run->cfg, is->model, run->http, run->store, &is->avatars);
+}
+
+int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *kind, dg_fileset *files,
+		   dg_issue **out)
 {
 	dg_issue *is = calloc(1, sizeof(*is));
+	dg_stage net, pure;
+	dg_model_meta meta;
 	int err;
 
 	if (!(*out = is))
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	is->kind = kind;
 	is->run = run;
+	is->res = res;
 	is->files = files;
-	if (!(is->failures = json_array()))
+	if (!(is->failures = json_array()) || !(is->warnings = json_array()))
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (run->draft && !kind->draft)
 		return dg_err_set(DG_ERR_CONFIG, "--draft: the %s issue has no editor's file", kind->name);
@@ -94,23 +108,37 @@ int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg
 	is->nb.period_label = run->win->label;
 	is->nb.since = run->win->since;
 	is->nb.timezone = run->cfg->timezone;
-	kind->numbering(is, &is->nb);
+	kind->numbering(run->cfg, run->win, &is->nb);
 	if (!(is->series = dg_series_name(run->cfg, kind->name, is->nb.period_weeks)))
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	is->nb.series = is->series;
 	if ((err = dg_store_series_adopt(run->store, kind->name, is->series, is->nb.period_weeks > 1)) < 0)
 		return err;
-	if ((err = kind->collect(is)) < 0 || (kind->select && (err = kind->select(is)) < 0))
+	net = (dg_stage){run->cfg, run->win, res, run->store, run->http, is->series, run->draft, is->warnings,
+			 is->failures};
+	pure = net;
+	pure.http = NULL;
+	if ((err = kind->collect(&net, &is->collected)) < 0 ||
+	    (kind->select && (err = kind->select(&pure, is->collected, &is->selection)) < 0) ||
+	    (kind->gather && (err = kind->gather(&net, is->selection, &is->facts)) < 0) ||
+	    (err = decide_number(is)) < 0)
 		return err;
-	/* A preview (the period has not ended) takes no number. */
-	if ((!run->win->in_progress && (err = dg_issue_number(run->store, &is->nb, 0, &is->number)) < 0) ||
-	    (err = kind->model(is)) < 0 ||
-	    (err = number_model(is)) < 0)
+	meta = (dg_model_meta){is->number, is->warnings, is->failures};
+	if ((err = kind->model(&pure, is->collected, is->selection, is->facts, &meta, &is->model)) < 0)
 		return err;
-	if ((err = mark_partial(is)) < 0)
+	/* From here the model is read, never written: its warnings are the issue's so far. */
+	json_array_clear(is->warnings);
+	json_array_extend(is->warnings, json_object_get(is->model, "warnings"));
+	if ((err = keep_good(is)) < 0)
+		return err;
+	if (run->draft) {
+		dg_progress_phase("render");
+		return kind->draft(&pure, is->collected, is->selection, is->model, files);
+	}
+	if ((err = fetch_images(is)) < 0)
 		return err;
 	dg_progress_phase("render");
-	return run->draft ? kind->draft(is) : dg_outputs_render(is);
+	return dg_outputs_render(is);
 }
 
 /* The issue's number and the kind's state, in one transaction. */
@@ -124,8 +152,11 @@ int dg_issue_record(dg_issue *is)
 	if ((err = dg_store_begin(store)) < 0)
 		return err;
 	err = dg_issue_number(store, &is->nb, 1, &number);
-	if (!err && is->kind->record)
-		err = is->kind->record(is);
+	if (!err && is->kind->record) {
+		dg_stage st = {is->run->cfg, is->run->win, is->res, store, NULL, is->series, 0, is->warnings,
+			       is->failures};
+		err = is->kind->record(&st, is->selection);
+	}
 	if (!err)
 		err = dg_store_commit(store);
 	if (err < 0)
@@ -137,8 +168,13 @@ void dg_issue_free(dg_issue *is)
 {
 	if (!is)
 		return;
-	if (is->kind->clear)
-		is->kind->clear(is);
+	if (is->collected)
+		is->kind->drop_collected(is->collected);
+	if (is->selection)
+		is->kind->drop_selection(is->selection);
+	if (is->facts)
+		is->kind->drop_facts(is->facts);
+	dg_image_set_clear(&is->avatars);
 	json_decref(is->model);
 	json_decref(is->warnings);
 	json_decref(is->notices);
@@ -166,14 +202,14 @@ static int list_written(const dg_fileset *files, json_t *written)
 static int publish(dg_issue *is, dg_issue_result *res)
 {
 	dg_publish_in in = {is->run->cfg, is->run->http, is->run->store, is->run->out_dir, is->kind->name,
-			    is->series, is->run->win->label, is->model, res->warnings};
+			    is->series, is->run->win->label, is->model, is->res->lang, &is->avatars, res->warnings};
 	char *media_id = NULL;
 	int updated = 0, err;
 
 	dg_progress_phase("publish");
-	err = dg_publish_wechat(&in, &media_id, &updated);
-	if (!err)
-		printf("wechat draft %s: %s (%s)\n", updated ? "updated" : "added", media_id, is->kind->name);
+	if ((err = dg_publish_wechat(&in, &media_id, &updated)) == 0)
+		dg_json_appendf(res->published, "wechat draft %s: %s (%s)", updated ? "updated" : "added", media_id,
+				is->kind->name);
 	free(media_id);
 	return err;
 }
@@ -182,6 +218,7 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 {
 	dg_fileset files = DG_FILESET_INIT;
 	dg_issue *issues[8] = {0};
+	dg_resources resources;
 	size_t n = 0;
 	int err = 0;
 
@@ -190,14 +227,22 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	res->warnings = json_array();
 	res->notices = json_array();
 	res->failures = json_array();
-	if (!res->written || !res->warnings || !res->notices || !res->failures)
+	res->published = json_array();
+	if (!res->written || !res->warnings || !res->notices || !res->failures || !res->published)
 		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (!run->draft && (err = check_writable(run->out_dir)) < 0)
 		return err;
-	if (run->publish && (err = dg_publish_wechat_preflight(run->cfg, run->http)) < 0)
+	/* Words and theme once, before any request: a broken one costs no quota. */
+	if ((err = dg_resources_load(run->cfg, &resources)) < 0) {
+		dg_resources_clear(&resources);
 		return err;
+	}
+	if (run->publish && (err = dg_publish_wechat_preflight(run->cfg, run->http)) < 0) {
+		dg_resources_clear(&resources);
+		return err;
+	}
 	for (; kinds[n] && n < sizeof(issues) / sizeof(issues[0]) && !err; n++) {
-		err = dg_issue_build(run, kinds[n], &files, &issues[n]);
+		err = dg_issue_build(run, &resources, kinds[n], &files, &issues[n]);
 		if (issues[n] && issues[n]->warnings)
 			json_array_extend(res->warnings, issues[n]->warnings);
 		if (issues[n] && issues[n]->notices)
@@ -220,6 +265,7 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	for (size_t i = 0; i < n; i++)
 		dg_issue_free(issues[i]);
 	dg_fileset_clear(&files);
+	dg_resources_clear(&resources);
 	return err;
 }
 
@@ -229,5 +275,6 @@ void dg_issue_result_clear(dg_issue_result *res)
 	json_decref(res->warnings);
 	json_decref(res->notices);
 	json_decref(res->failures);
+	json_decref(res->published);
 	memset(res, 0, sizeof(*res));
 }

@@ -1,19 +1,30 @@
 /* pipeline.h - one issue of any kind, built stage by stage.
  *
- * A kind of issue (lib/issue/kinds.c) is a table of stages:
+ * Each stage is a function of what it is given and returns a new value;
+ * none writes into what an earlier stage made:
  *
- *   collect   the network and the editor's files -> the kind's data
- *   select    what the issue holds (may fetch facts of what was chosen)
- *   model     the digest model, the one jansson value the templates see
+ *   collect   the network and the editor's files -> the kind's collected value
+ *   select    collected -> what the issue holds (no request; the store is read)
+ *   gather    the facts of what was selected (the network; optional)
+ *   model     collected + selection + facts + the decided meta (number,
+ *             warnings, failed sources) -> the model, complete: the one
+ *             jansson value the templates see, read-only afterwards
+ *   images    the pictures the outputs draw (avatars), fetched once
+ *   outputs   model -> files (lib/issue/outputs.c), in every format asked for
  *   record    what the issue leaves in the state store (published items)
+ *   publish   the WeChat draft box
  *
- * The pipeline runs them in that order with the issue's number between
- * select and model, and renders every format asked for (lib/issue/outputs.c).
- * When every issue of the run is built, all their files are written at once
- * (lib/base/fileset.h), and only then does each issue record its number and
- * the kind's state, in one transaction: a failure anywhere leaves every
- * output file and the store as they were. With `draft`, a kind that has an
- * editor's file writes that instead, and nothing is recorded.
+ * A kind of issue (lib/issue/kinds.c) is a table of its own stages. The
+ * pipeline loads the run's resources once (the language's words, the
+ * WeChat theme), runs each kind's stages in that order with the issue's
+ * number decided between select and model, and renders every format.
+ * When every issue of the run is built, all their files are written at
+ * once (lib/base/fileset.h), and only then does each issue record its
+ * number and the kind's state, in one transaction: a failure anywhere
+ * leaves every output file and the store as they were. With `draft`, a
+ * kind that has an editor's file writes that instead, and nothing is
+ * recorded; a period still in progress is a preview: no number, nothing
+ * recorded.
  *
  * An issue built while some source failed says so in its model ("partial":
  * true, "failed_sources": [...]) and the templates show a note; when it
@@ -26,9 +37,14 @@
 #include "base/fileset.h"
 #include "base/window.h"
 #include "config/config.h"
+#include "images/visuals.h"
 #include "issue/numbering.h"
+#include "model/lang.h"
+#include "model/model.h"
 #include "net/http.h"
+#include "render/theme.h"
 #include "store/store.h"
+#include "wechat/wechat.h"
 
 /* Output formats (--format). */
 #define DG_FORMAT_MD   1u
@@ -48,38 +64,48 @@ typedef struct dg_run {
 	const char *publish;     /* "wechat": send each issue to the WeChat draft box; NULL: none */
 } dg_run;
 
-struct dg_kind;
+/* What a run loads once and every issue reads (lib/issue/resources.c). */
+typedef struct dg_resources {
+	dg_lang *lang;           /* templates/<lang>/strings.toml */
+	dg_theme *theme;         /* the WeChat theme (digest.theme) */
+	char *words[4];          /* the WeChat outputs' words: reference heading, copy, copied, failed */
+	dg_wechat_words wechat;  /* pointing into words[] */
+} dg_resources;
 
-/* One issue being built. */
-typedef struct dg_issue {
-	const struct dg_kind *kind;
-	const dg_run *run;
-	char *series;            /* the store's key of the issue's series (lib/issue/series.h) */
-	void *data;              /* the kind's own state (kind->clear frees it) */
-	json_t *model;           /* set by kind->model */
-	json_t *warnings;        /* array of strings, shown to the user (the model's "warnings") */
-	json_t *notices;         /* those that a quiet run shows too; NULL when none */
-	int number;              /* the issue's number, set before kind->model */
-	json_t *failures;        /* the sources that could not be read (exit code 3): their
-				    messages (new array owned by the issue) */
-	dg_fileset *files;       /* what the run writes (shared by its issues) */
-	dg_numbering nb;         /* how the number was found */
-} dg_issue;
+int dg_resources_load(const dg_config *cfg, dg_resources *res);
+void dg_resources_clear(dg_resources *res);
 
-/* A kind's table, in this order: {name, collect, select, numbering, model,
- * draft, record, clear, empty} (NULL where a kind has no such stage). */
+/* What a kind's stage may read: borrowed, built by the pipeline. Pure stages
+ * (select, model, draft) get http NULL: they cannot send a request. */
+typedef struct dg_stage {
+	const dg_config *cfg;
+	const dg_window *win;
+	const dg_resources *res;
+	dg_store *store;
+	dg_http *http;           /* collect and gather only */
+	const char *series;      /* the store's key of the issue's series (lib/issue/series.h) */
+	int draft;               /* --draft: the editor's file is the goal */
+	json_t *warnings;        /* where a stage says what it could not do (the issue's list) */
+	json_t *failures;        /* where collect and gather name the sources that failed */
+} dg_stage;
+
+/* A kind's table. Its values (collected, selection, facts) are its own
+ * types, freed by its `drop` functions; NULL stages are skipped. */
 typedef struct dg_kind {
 	const char *name;        /* "community", "cnweekly": file names, store keys, templates */
-	int (*collect)(dg_issue *is);
-	int (*select)(dg_issue *is);             /* NULL: nothing to choose */
-	/* The reference of the numbering (date, number, period in weeks);
-	 * the pipeline has filled in the rest. */
-	void (*numbering)(const dg_issue *is, dg_numbering *nb);
-	int (*model)(dg_issue *is);
-	int (*draft)(dg_issue *is);              /* add the editor's file to is->files; NULL: none */
-	int (*record)(dg_issue *is);             /* inside the store transaction; NULL: nothing */
-	void (*clear)(dg_issue *is);             /* free is->data */
-	int (*empty)(const dg_issue *is);        /* 1 when the model holds nothing to publish */
+	/* The reference of the numbering (date, number, weeks per issue). */
+	void (*numbering)(const dg_config *cfg, const dg_window *win, dg_numbering *nb);
+	int (*collect)(const dg_stage *st, void **collected);
+	int (*select)(const dg_stage *st, const void *collected, void **selection);
+	int (*gather)(const dg_stage *st, const void *selection, void **facts);
+	int (*model)(const dg_stage *st, const void *collected, const void *selection, const void *facts,
+		     const dg_model_meta *meta, json_t **model);
+	/* The editor's file into `files`, instead of the issue; NULL: none. */
+	int (*draft)(const dg_stage *st, const void *collected, const void *selection, json_t *model,
+		     dg_fileset *files);
+	int (*record)(const dg_stage *st, const void *selection);   /* inside the store transaction */
+	int (*empty)(json_t *model);                                 /* 1: nothing to publish */
+	void (*drop_collected)(void *v), (*drop_selection)(void *v), (*drop_facts)(void *v);
 } dg_kind;
 
 /* The kinds, in the order `--kind all` builds them; NULL-terminated. */
@@ -89,6 +115,23 @@ const dg_kind *dg_kind_find(const char *name);
 extern const dg_kind dg_kind_community;
 extern const dg_kind dg_kind_cnweekly;
 
+/* One issue being built: the values its stages returned, owned here. */
+typedef struct dg_issue {
+	const dg_kind *kind;
+	const dg_run *run;
+	const dg_resources *res;
+	char *series;            /* the store's key of the issue's series */
+	dg_numbering nb;         /* how the number is found */
+	int number;              /* 0: none */
+	void *collected, *selection, *facts;
+	json_t *model;           /* complete once built; read-only afterwards */
+	dg_image_set avatars;    /* the pictures the outputs and the draft show */
+	json_t *warnings;        /* shown to the user: the stages', the model's and the outputs' */
+	json_t *notices;         /* those a quiet run shows too (no number); NULL when none */
+	json_t *failures;        /* the sources that could not be read (exit code 3) */
+	dg_fileset *files;       /* what the run writes (shared by its issues) */
+} dg_issue;
+
 /* What a run of the pipeline leaves for the caller. */
 typedef struct dg_issue_result {
 	json_t *written;         /* paths of the files written (listed ones), new array */
@@ -96,6 +139,7 @@ typedef struct dg_issue_result {
 	json_t *notices;         /* those of the warnings that say an issue is not the one expected
 				    (no number): shown even to a quiet run; new array */
 	json_t *failures;        /* the failed sources' messages, in order; new array */
+	json_t *published;       /* one line per WeChat draft ("wechat draft added: ID (community)"); new array */
 	int failed_sources;      /* their count */
 	int publish_failed;      /* 1: dg_pipeline_run's error is --publish's alone: every file
 				    was written and recorded, and `written` lists them */
@@ -109,7 +153,8 @@ void dg_issue_result_clear(dg_issue_result *res);
 
 /* The stages, one at a time: build an issue up to its files (added to
  * `files`); after the files are in place, record it; free it. */
-int dg_issue_build(const dg_run *run, const dg_kind *kind, dg_fileset *files, dg_issue **out);
+int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *kind, dg_fileset *files,
+		   dg_issue **out);
 int dg_issue_record(dg_issue *is);
 void dg_issue_free(dg_issue *is);
 
@@ -117,8 +162,8 @@ void dg_issue_free(dg_issue *is);
  * naming the unknown format. */
 int dg_outputs_formats(const char *list, unsigned *mask);
 
-/* Render is->model in every format of run->formats into is->files
- * (lib/issue/outputs.c). */
+/* Render the issue's model in every format of run->formats into is->files
+ * (lib/issue/outputs.c). Reads the model; warnings go to is->warnings. */
 int dg_outputs_render(dg_issue *is);
 
 #endif

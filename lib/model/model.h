@@ -5,36 +5,47 @@
 #define DG_MODEL_H
 
 #include <jansson.h>
-#include "config/config.h"
+#include "base/buf.h"
 #include "base/window.h"
+#include "config/config.h"
+#include "model/lang.h"
 
-/* Build the community report's model from collected `data` (borrowed).
- * *out is new (caller decrefs). */
-int dg_model_community(const dg_config *cfg, const dg_window *w, json_t *data, int number,
-		       json_t **out);
+/* What every kind's model is built from besides the kind's own values:
+ * decided before the model, never written into it afterwards. Borrowed. */
+typedef struct dg_model_meta {
+	int number;              /* the issue's number; 0: none (a preview, before the reference) */
+	json_t *warnings;        /* what the stages before said: the model's "warnings" start with them */
+	json_t *failures;        /* the sources that could not be read: "failed_sources", "partial" */
+} dg_model_meta;
+
+/* Build the community report's model from the `collected` data and the
+ * `selection` ({"products": dg_select_releases, "highlight_groups":
+ * dg_select_highlights, "bot_pulls"}), both borrowed and left unchanged,
+ * in `lang`'s words. *out is new (caller decrefs). */
+int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *collected,
+		       json_t *selection, const dg_model_meta *meta, json_t **out);
 
 /* What the Cloud Native Weekly's model is built from (all borrowed): the
- * chosen items (decorated in place for the templates), the latest releases
- * (lower-case repo -> {"tag","url","published_at"} or null), the editor's
- * headline (NULL/"" for the automatic one), the number and the feed counts. */
+ * chosen items, the latest releases (lower-case repo -> {"tag","url",
+ * "published_at"} or null), the editor's headline (NULL/"" for the automatic
+ * one) and the feed counts. */
 typedef struct dg_weekly_input {
 	json_t *projects, *articles, *news;
 	json_t *latest;
 	const char *headline;
-	int number;
 	int feeds_total, feeds_read;
-	json_t *warnings;   /* where dg_model_sanitize_urls says what it emptied; may be NULL */
 	const char *lead;        /* the editor's lead paragraph (Markdown), NULL/"" for the automatic one */
 } dg_weekly_input;
 
-/* Word the watched releases among the `news` candidates ("kind": "release",
- * facts from the collector: repo, repo_name, release, tag and the note lines
- * "notes"): set "title" and "summary" in the config's language, unless the
- * item has a title already. 0 or <0. */
-int dg_model_release_news(const dg_config *cfg, json_t *news);
+/* Word the watched releases and advisories among the `news` items (in
+ * place: the caller's own copies): "title" and "summary" in `lang`'s words,
+ * unless the item has a title already. 0 or <0. */
+int dg_model_release_news(const dg_lang *lang, json_t *news);
 
-/* Build the Cloud Native Weekly's model; *out is new (caller decrefs). */
-int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_input *in, json_t **out);
+/* Build the Cloud Native Weekly's model from `in` (borrowed, left
+ * unchanged); *out is new (caller decrefs). */
+int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *w, const dg_weekly_input *in,
+		    const dg_model_meta *meta, json_t **out);
 
 /* Pieces every kind of issue shares (new values; caller owns them):
  * the window in UTC, and the period's local dates {"first_day","last_day",
@@ -59,6 +70,19 @@ void dg_model_add_links(const dg_config *cfg, json_t *model);
  * naming the field ("news[2].link") is appended to `warnings` (may be NULL).
  * Returns the number of such warnings. */
 int dg_model_sanitize_urls(json_t *model, json_t *warnings);
+
+/* The name (no folder, no extension) of the certificate digest draws for
+ * `login`: "contributor-" and the login reduced to [A-Za-z0-9_-] (200 at
+ * most); when that changed it, "-" and 8 hex digits of the login's hash
+ * follow, so two logins never share a file. Appended to `out`. */
+int dg_model_certificate_name(const char *login, dg_buf *out);
+
+/* The keys every model ends with, from `meta`: "number" (null when none),
+ * "partial", "failed_sources", "failed_count", "show_partial_note", then
+ * "warnings": meta's and the model's `own` (may be NULL). Last, every
+ * string of the model loses its C0 control characters but tab and newline
+ * (and DEL): no output shows them. */
+void dg_model_finish(const dg_config *cfg, json_t *m, const dg_model_meta *meta, json_t *own);
 
 /* Serialise for --format json: indented, keys in insertion order, UTF-8,
  * trailing newline. Caller frees. */

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "base/buf.h"
 #include "base/window.h"
 #include "config/config.h"
 #include "model/lang.h"
@@ -22,14 +23,23 @@ int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_win
  * NULL once *err < 0); returns the one to use, caller frees. */
 char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *title, int *err);
 
-/* "release_groups": one group per product (lib/select/releases.h), lead
- * first: {"product", "repo" (the same name), "latest", "others",
- * "has_others"}; an entry is {"name", "tag", "url", "date", "prerelease",
- * "repos": [{"repo", "url", "sep"}], "has_repos" (more than one),
- * "notes", "has_notes", "more", "more_url" (the repository's release list)}.
- * Sets *lead to the issue's lead entry {"product", "name", "tag", "url",
- * "prerelease"} or NULL, and *versions to the entries' count. New array. */
-json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *releases, json_t *pulls,
+/* "release_groups": one group per product of `products` (the selection's,
+ * lib/select/releaserank.h; borrowed), lead first: {"product", "repo" (the same
+ * name), "latest", "others", "has_others"}; an entry is {"name", "tag", "url",
+ * "date", "prerelease", "repos": [{"repo", "url", "sep"}], "has_repos" (more
+ * than one), "notes", "has_notes", "more", "more_url" (the repository's
+ * release list)}. Sets *lead to the issue's lead entry {"product", "name",
+ * "tag", "url", "prerelease"} or NULL, and *versions to the entries' count.
+ * New array. */
+json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *products,
 				json_t *repos, json_t **lead, size_t *versions);
+
+/* digest.community, else the org's display name from its profile (the
+ * collected data's "org"; `data` may be NULL), else the first org's login.
+ * Borrowed. */
+const char *dg_model_community_name(const dg_config *cfg, json_t *data);
+
+/* A new JSON string of b's text, "" when b is in error. */
+json_t *dg_model_buf_string(const dg_buf *b);
 
 #endif

@@ -1,6 +1,7 @@
-/* What the HTTP client reads from servers and writes to logs: header
- * values and numbers, Link and Retry-After, which URLs may carry the token,
- * scrubbing the token out of server text, log lines a server cannot forge. */
+/* What the HTTP engine reads from servers (httptext.h): header values and
+ * numbers, Link and Retry-After, which URLs may carry the token, scrubbing
+ * the token out of server text; -v lines with secrets redacted. */
+#include "net/httptext.h"
 #include "net/httpint.h"
 #include "net/http.h"
 #include "base/buf.h"
@@ -130,8 +131,8 @@ char *dg_http_redact(const char *url)
 	return dg_buf_detach(&b);
 }
 
-/* Print a line on stderr with control characters escaped (-v lines show
- * URLs that came from servers) and secret parameters redacted. */
+/* A -v line (DG_MSG_VERBOSE) with secret parameters redacted; the
+ * program's handler escapes control characters (URLs come from servers). */
 void dg_http_log(const char *fmt, ...)
 {
 	dg_buf b = DG_BUF_INIT;
@@ -140,7 +141,7 @@ void dg_http_log(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (dg_buf_vprintf(&b, fmt, ap) == 0 && (line = dg_http_redact(dg_buf_cstr(&b))))
-		dg_err_print("", line);
+		dg_msg(DG_MSG_VERBOSE, "%s", line);
 	va_end(ap);
 	free(line);
 	dg_buf_free(&b);
@@ -188,46 +189,4 @@ void dg_http_format_time(long long reset, char *out, size_t size)
 	if (reset <= 0 || reset > 253402300799LL || !gmtime_r(&t, &tm) ||
 	    !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(out, size, "an unknown time");
-}
-
-int dg_http_contains_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return 1;
-	return 0;
-}
-
-/* The end-of-run summary line (lib/net/http.h). */
-void dg_http_format_summary(const dg_http *h, char *out, size_t size)
-{
-	dg_http_stats st, *s = &st;
-	char reset[64] = "", left[192] = "";
-
-	dg_http_get_stats(h, &st);
-	if (s->core_reset > 0)
-		dg_http_format_time(s->core_reset, reset, sizeof(reset));
-	if (s->core_remaining >= 0)
-		snprintf(left, sizeof(left), ", %ld of %ld left (resets %s)", s->core_remaining,
-			 s->core_limit, reset);
-	snprintf(out, size, "%ld requests (%ld not modified), %ld retries; quota used %ld core + %ld search%s",
-		 s->requests, s->not_modified, s->retries, s->core_used, s->search_used, left);
-}
-
-char *dg_http_unauthorized(const char *url, const char *message, const char *token_name, int sent)
-{
-	const char *var = token_name ? token_name : "GITHUB_TOKEN";
-	const char *also = strcmp(var, "GITHUB_TOKEN") ? "" : " (or GH_TOKEN)";
-	dg_buf b = DG_BUF_INIT;
-
-	if (sent)
-		dg_buf_printf(&b, "%s: 401 Unauthorized (%s): the token in %s%s was rejected: check that it is valid "
-			      "and not expired, or unset it to try without one", url, *message ? message : "bad credentials",
-			      var, also);
-	else
-		dg_buf_printf(&b, "%s: 401 Unauthorized (%s): no token was sent and the server requires one: set "
-			      "%s%s to a GitHub token", url, *message ? message : "requires authentication", var, also);
-	return dg_buf_detach(&b);
 }

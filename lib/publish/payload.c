@@ -42,30 +42,24 @@ static char *lead(const dg_config *cfg, json_t *model)
 
 /* wechat.title with {series, number, community, date}: the series is the
  * weekly's name, or the community report's title as the model has it. */
-static char *title(const dg_config *cfg, json_t *model, int *err)
+static char *title(const dg_lang *lang, json_t *model, int *err)
 {
-	dg_lang *lang = NULL;
-	char *t = NULL;
 	const char *series = dg_json_str(model, "series");
 
-	if ((*err = dg_lang_load(cfg, &lang)) < 0)
-		return NULL;
 	if (!*series)
 		series = dg_json_str(model, "title");
-	t = dg_lang_say(lang, "wechat.title",
-			json_pack("{s:s, s:O?, s:O?, s:s}", "series", series,
-				  "number", json_object_get(model, "number"),
-				  "community", json_object_get(model, "community"),
-				  "date", dg_json_str(json_object_get(model, "period"), "date")), err);
-	dg_lang_free(lang);
-	return t;
+	return dg_lang_say(lang, "wechat.title",
+			   json_pack("{s:s, s:O?, s:O?, s:s}", "series", series,
+				     "number", json_object_get(model, "number"),
+				     "community", json_object_get(model, "community"),
+				     "date", dg_json_str(json_object_get(model, "period"), "date")), err);
 }
 
-int dg_wxpayload_article(const dg_config *cfg, json_t *model, const char *content, const char *thumb_media_id,
-			 json_t **article)
+int dg_wxpayload_article(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *content,
+			 const char *thumb_media_id, json_t **article)
 {
 	int err = 0;
-	char *t = title(cfg, model, &err), *digest = err < 0 ? NULL : lead(cfg, model);
+	char *t = title(lang, model, &err), *digest = err < 0 ? NULL : lead(cfg, model);
 
 	*article = NULL;
 	if (err < 0)
@@ -178,13 +172,13 @@ char *dg_wxpayload_dump(json_t *article)
 	return dg_buf_detach(&b);
 }
 
-int dg_wxpayload_file(const dg_config *cfg, json_t *model, const char *fragment, char **json)
+int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *fragment, char **json)
 {
 	json_t *article = NULL;
 	int err;
 
 	*json = NULL;
-	if ((err = dg_wxpayload_article(cfg, model, fragment, "", &article)) == 0 &&
+	if ((err = dg_wxpayload_article(cfg, lang, model, fragment, "", &article)) == 0 &&
 	    (err = dg_wxpayload_check(article)) == 0 && !(*json = dg_wxpayload_dump(article)))
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	json_decref(article);

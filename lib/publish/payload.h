@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include "config/config.h"
+#include "model/lang.h"
 
 /* WeChat's limits (draft/add), in characters (code points). */
 #define DG_WX_TITLE_MAX 32
@@ -21,8 +22,8 @@
 
 /* The article for `model` with `content` (HTML) and the cover's media_id
  * ("" before upload). *article new (caller decrefs). */
-int dg_wxpayload_article(const dg_config *cfg, json_t *model, const char *content, const char *thumb_media_id,
-			 json_t **article);
+int dg_wxpayload_article(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *content,
+			 const char *thumb_media_id, json_t **article);
 
 /* Pre-flight: 0, or DG_ERR_FAIL with one line naming the field and the limit
  * ("wechat: title has 40 characters, WeChat allows 32: ..."). */
@@ -33,9 +34,9 @@ char *dg_wxpayload_dump(json_t *article);
 
 /* The checked payload for --format wechat-json, before upload: the
  * fragment's images keep their local paths, thumb_media_id is "" (what was
- * sent after upload is NAME.wechat.sent.json, lib/publish/wechat.h).
+ * sent after upload is NAME.wechat.sent.json, lib/publish/draftbox.h).
  * *json caller frees. */
-int dg_wxpayload_file(const dg_config *cfg, json_t *model, const char *fragment, char **json);
+int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *fragment, char **json);
 
 /* The src of every <img> of `html`, in order, entities decoded; new array. */
 json_t *dg_wxhtml_images(const char *html);

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 /* Render `len` bytes of `md` (need not be NUL-terminated) to HTML. Returns 0
- * and sets *html (NUL-terminated, caller frees with free()), or DG_ERR_NOMEM /
- * DG_ERR_FAIL with a message. */
+ * and sets *html (NUL-terminated, caller frees with free()), or DG_ERR_FAIL
+ * when a cmark-gfm extension is missing. Out of memory aborts (base/alloc.h). */
 int dg_markdown_to_html(const char *md, size_t len, char **html);
 
 #endif

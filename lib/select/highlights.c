@@ -4,7 +4,7 @@
 #include "base/jsonx.h"
 #include "base/text.h"
 #include "github/collect.h"
-#include "select/releases.h"
+#include "select/releaserank.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -157,13 +157,13 @@ int dg_highlight_score(json_t *pull)
 	return score + type_score(start, len);
 }
 
-static int labelled(const dg_config *cfg, json_t *pull)
+static int labelled(const dg_select_opts *o, json_t *pull)
 {
 	size_t i;
 	json_t *l;
 
 	json_array_foreach(json_object_get(pull, "labels"), i, l)
-		if (dg_strv_contains_ci(&cfg->highlight_labels, json_string_value(l)))
+		if (dg_strv_contains_ci(o->highlight_labels, json_string_value(l)))
 			return 1;
 	return 0;
 }
@@ -351,19 +351,19 @@ static char *rest_url(json_t *repos, int64_t since, int64_t until)
 	return dg_buf_detach(&u);
 }
 
-json_t *dg_select_highlights(const dg_config *cfg, json_t *pulls, int64_t since, int64_t until,
+json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t since, int64_t until,
 			     json_t *warnings, size_t *bots)
 {
 	json_t *items = json_array(), *groups = json_array(), *by_product = json_object(), *item, *g;
 	size_t i, shown = 0, matching = 0;
-	int filter = cfg->highlight_labels.n > 0;
+	int filter = o->highlight_labels && o->highlight_labels->n > 0;
 
 	*bots = 0;
 	if (!items || !groups || !by_product || fold(pulls, items, bots) < 0)
 		goto fail;
 	if (filter) {
 		json_array_foreach(pulls, i, item)
-			matching += labelled(cfg, item);
+			matching += labelled(o, item);
 		if (!matching && json_array_size(items)) {
 			dg_json_appendf(warnings, "highlights: no merged pull request of the period has one of "
 					"report.highlight_labels; the highlights are the best ranked pull requests");
@@ -372,7 +372,7 @@ json_t *dg_select_highlights(const dg_config *cfg, json_t *pulls, int64_t since,
 	}
 	/* Products, with the activity of people's changes and the repos searched. */
 	json_array_foreach(items, i, item) {
-		const char *key, *name = dg_product_of(cfg, dg_json_str(item, "repo"), &key);
+		const char *key, *name = dg_product_of(o, dg_json_str(item, "repo"), &key);
 		if (!(g = json_object_get(by_product, key))) {
 			if (!(g = json_pack("{s:s, s:s, s:I, s:[], s:I, s:{}}", "product", name, "repo", name,
 					    "activity", (json_int_t)0, "pulls", "rest", (json_int_t)0, "repos")) ||
@@ -388,11 +388,11 @@ json_t *dg_select_highlights(const dg_config *cfg, json_t *pulls, int64_t since,
 	json_array_foreach(items, i, item) {
 		const char *key;
 		json_t *list;
-		dg_product_of(cfg, dg_json_str(item, "repo"), &key);
+		dg_product_of(o, dg_json_str(item, "repo"), &key);
 		g = json_object_get(by_product, key);
 		list = json_object_get(g, "pulls");
-		if ((!filter || labelled(cfg, item)) && (int)json_array_size(list) < cfg->highlights_per_repo &&
-		    (int)shown < cfg->highlights_max) {
+		if ((!filter || labelled(o, item)) && (int)json_array_size(list) < o->highlights_per_product &&
+		    (int)shown < o->highlights_max) {
 			json_array_append(list, item);
 			shown++;
 		} else {

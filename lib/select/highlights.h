@@ -6,7 +6,7 @@
  * (feat over fix over docs/chore). Cherry-picks and backports ("Automated
  * cherry pick of #N", "[release-x.y] ...", "backport", the same title again)
  * are folded into their original pull request; bots' pull requests are never
- * highlighted. Groups are products (lib/select/releases.h), the most active
+ * highlighted. Groups are products (lib/select/releaserank.h), the most active
  * first, each capped at report.highlights_per_repo, all of them at
  * report.highlights_max. */
 #ifndef DG_SELECT_HIGHLIGHTS_H
@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "config/config.h"
+#include "select/selectopts.h"
 
 /* The title without its branch and cherry-pick prefixes ("[release-3.2] ",
  * "Automated cherry pick of #6603: ", "[Backport] "): *start points into
@@ -33,7 +33,7 @@ int dg_highlight_score(json_t *pull);
  * "has_rest", "rest_url" (GitHub's search of the group's merged PRs of the
  * window)}. Sets *bots to the count of bots' pulls. What could not be done
  * as configured is appended to `warnings`. NULL on OOM. */
-json_t *dg_select_highlights(const dg_config *cfg, json_t *pulls, int64_t since, int64_t until,
+json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t since, int64_t until,
 			     json_t *warnings, size_t *bots);
 
 #endif

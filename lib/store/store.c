@@ -81,7 +81,7 @@ static int take_lock(dg_store *s, const char *dir, int lock_wait)
 					  "%s: another digest run is using this state store (waited %d s)",
 					  dir, lock_wait);
 		if (waited == 0 && lock_wait > 0)
-			dg_notice("waiting for another run using %s", dir);
+			dg_msg(DG_MSG_NOTICE, "waiting for another run using %s", dir);
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		waited++;

@@ -1,10 +1,13 @@
 /* wechat.c - the walk over the input HTML tree, block by block, and the
  * entry point dg_wechat_fragment. Inline content is wxinline.c, text
  * (UTF-8, CJK spacing) wxtext.c, links and the reference list wxlinks.c,
- * the output tree, its clean-up and serialisation wxout.c (see wxint.h). */
+ * the output tree, its clean-up and serialisation wxout.c, what each input
+ * element becomes wxkind.c (see wxint.h). Calls go one way: wechat.c ->
+ * wxinline.c -> wxlinks.c, wxtext.c -> wxout.c, wxkind.c. */
 #include "wechat/wechat.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/str.h"
 #include "wechat/wxint.h"
 #include "base/text.h"
 
@@ -17,67 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* Nested list levels indented as sections; deeper levels stay at this indent. */
 #define WX_MAX_LIST_INDENT 4
 /* Nested blockquotes beyond this level continue inside the deepest one. */
 #define WX_MAX_QUOTE 3
 
-/* Element name -> what it becomes (wx_kind, wxint.h); sorted for the binary search. */
-static const struct {
-	const char *name;
-	wx_kind kind;
-} wx_kinds[] = {
-	{ "a", K_A }, { "address", K_BOX }, { "applet", K_STRIP }, { "area", K_DROP },
-	{ "article", K_BOX }, { "aside", K_BOX }, { "audio", K_STRIP }, { "b", K_STRONG },
-	{ "base", K_DROP }, { "basefont", K_DROP }, { "bgsound", K_DROP },
-	{ "blockquote", K_BLOCKQUOTE }, { "body", K_BOX }, { "br", K_BR }, { "button", K_DROP },
-	{ "canvas", K_STRIP }, { "caption", K_DROP }, { "center", K_BOX }, { "code", K_CODE },
-	{ "col", K_DROP }, { "colgroup", K_DROP }, { "datalist", K_DROP }, { "dd", K_BOX },
-	{ "del", K_DEL }, { "details", K_BOX }, { "dialog", K_DROP }, { "dir", K_LIST },
-	{ "div", K_BOX }, { "dl", K_BOX }, { "dt", K_BOX }, { "em", K_EM }, { "embed", K_STRIP },
-	{ "fieldset", K_BOX }, { "figcaption", K_BOX }, { "figure", K_BOX }, { "footer", K_BOX },
-	{ "foreignobject", K_STRIP }, { "form", K_DROP }, { "frame", K_DROP },
-	{ "frameset", K_DROP }, { "h1", K_H }, { "h2", K_H }, { "h3", K_H }, { "h4", K_H },
-	{ "h5", K_H }, { "h6", K_H }, { "head", K_DROP }, { "header", K_BOX }, { "hgroup", K_BOX },
-	{ "hr", K_HR }, { "html", K_BOX }, { "i", K_EM }, { "iframe", K_DROP }, { "img", K_IMG },
-	{ "input", K_INPUT }, { "isindex", K_DROP }, { "kbd", K_CODE }, { "keygen", K_DROP },
-	{ "li", K_LI }, { "link", K_DROP }, { "listing", K_PRE }, { "main", K_BOX },
-	{ "map", K_DROP }, { "math", K_STRIP }, { "menu", K_LIST }, { "meta", K_DROP },
-	{ "meter", K_DROP }, { "nav", K_BOX }, { "noembed", K_DROP }, { "noframes", K_DROP },
-	{ "noscript", K_STRIP }, { "object", K_STRIP }, { "ol", K_LIST }, { "optgroup", K_DROP },
-	{ "option", K_DROP }, { "output", K_DROP }, { "p", K_P }, { "param", K_DROP },
-	{ "plaintext", K_PRE }, { "portal", K_DROP }, { "pre", K_PRE }, { "progress", K_DROP },
-	{ "s", K_DEL }, { "samp", K_CODE }, { "script", K_DROP }, { "section", K_BOX },
-	{ "select", K_DROP }, { "slot", K_DROP }, { "source", K_DROP }, { "strike", K_DEL },
-	{ "strong", K_STRONG }, { "style", K_DROP }, { "summary", K_BOX }, { "svg", K_STRIP },
-	{ "table", K_TABLE }, { "tbody", K_TABLEPART }, { "td", K_TABLEPART },
-	{ "template", K_DROP }, { "textarea", K_DROP }, { "tfoot", K_TABLEPART },
-	{ "th", K_TABLEPART }, { "thead", K_TABLEPART }, { "title", K_DROP },
-	{ "tr", K_TABLEPART }, { "track", K_DROP }, { "tt", K_CODE }, { "ul", K_LIST },
-	{ "video", K_STRIP }, { "wbr", K_DROP }, { "xmp", K_PRE },
-};
-
 /* ---- the walk ---- */
-
-wx_kind dg_wx_kind_of(const xmlNode *n)
-{
-	size_t lo = 0, hi = sizeof(wx_kinds) / sizeof(wx_kinds[0]);
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp((const char *)n->name, wx_kinds[mid].name);
-
-		if (c == 0)
-			return wx_kinds[mid].kind;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return K_UNWRAP;
-}
 
 static int is_block_kind(wx_kind k)
 {
@@ -94,8 +43,8 @@ static int code_block(wx *w, xmlNodePtr parent, xmlNodePtr n)
 {
 	char *c = dg_wx_gather_text(n);
 	const unsigned char *s = (const unsigned char *)c;
-	size_t len = c ? strlen((const char *)c) : 0, i;
-	dg_buf line = DG_BUF_INIT;
+	size_t len = strlen(c), i;
+	dg_buf line = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
 	xmlNodePtr pre, code, body;
 	int err = 0;
 
@@ -120,11 +69,11 @@ static int code_block(wx *w, xmlNodePtr parent, xmlNodePtr n)
 				err = w->err;
 			dg_buf_clear(&line);
 		} else if (ch == '\t') {
-			err = dg_buf_puts(&line, NBSP NBSP NBSP NBSP);
+			dg_buf_puts(&line, NBSP NBSP NBSP NBSP);
 		} else if (ch == ' ') {
-			err = dg_buf_puts(&line, NBSP);
+			dg_buf_puts(&line, NBSP);
 		} else if (ch >= 0x20 && ch != 0x7f) {
-			err = dg_buf_putc(&line, (char)ch);
+			dg_buf_putc(&line, (char)ch);
 		}
 	}
 	if (!err)
@@ -284,9 +233,9 @@ static int cell_align(xmlNodePtr n)
 			v = p;
 		}
 	}
-	if (v && strncasecmp(v, "center", 6) == 0)
+	if (v && dg_str_starts_ci(v, strlen(v), "center"))
 		r = 1;
-	else if (v && strncasecmp(v, "right", 5) == 0)
+	else if (v && dg_str_starts_ci(v, strlen(v), "right"))
 		r = 2;
 	xmlFree(a);
 	xmlFree(st);
@@ -350,14 +299,10 @@ static xmlNodePtr lone_image(xmlNodePtr p)
 
 static int figure(wx *w, xmlNodePtr parent, xmlNodePtr img)
 {
-	char *src = dg_wx_clean_url(img, "src"), *url = src ? dg_wx_image_url(src) : NULL;
+	char *src = dg_wx_clean_url(img, "src"), *url = dg_wx_image_url(src);
 	xmlChar *alt = xmlGetProp(img, BAD_CAST "alt");
 	xmlNodePtr fig, cap;
 
-	if (!src) {
-		dg_wx_oom(w);
-		goto done;
-	}
 	if (!url) {
 		/* Not showable: the alt text as a paragraph. */
 		if (alt && !dg_wx_all_ws(alt)) {
@@ -486,7 +431,6 @@ static char *cell_style(const char *style, const char *align)
 {
 	dg_buf b = DG_BUF_INIT;
 	const char *p = style, *semi;
-	char *out;
 
 	while (*p) {
 		const char *q;
@@ -496,7 +440,7 @@ static char *cell_style(const char *style, const char *align)
 			semi = p + strlen(p);
 		for (q = p; q < semi && (*q == ' ' || *q == '\t'); q++)
 			;
-		if (!(semi - q >= 10 && strncasecmp(q, "text-align", 10) == 0) && semi > q) {
+		if (!dg_str_starts_ci(q, (size_t)(semi - q), "text-align") && semi > q) {
 			if (b.len)
 				dg_buf_putc(&b, ';');
 			dg_buf_put(&b, q, (size_t)(semi - q));
@@ -504,9 +448,7 @@ static char *cell_style(const char *style, const char *align)
 		p = *semi ? semi + 1 : semi;
 	}
 	dg_buf_printf(&b, "%stext-align:%s", b.len ? ";" : "", align);
-	out = dg_buf_detach(&b);
-	dg_buf_free(&b);
-	return out;
+	return dg_buf_detach(&b);   /* uncapped: never NULL */
 }
 
 static void wx_free(wx *w)
@@ -551,12 +493,8 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 	for (i = 0; i < DG_TH_COUNT; i++)
 		w.st[i] = dg_theme_get(theme, (dg_theme_element)i);
 	for (i = 0; i < 6; i++)
-		if (!(w.cell_style[i / 3][i % 3] = cell_style(w.st[i / 3 ? DG_TH_TD : DG_TH_TH], aligns[i % 3]))) {
-			err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
-			goto done;
-		}
-	if ((err = dg_text_utf8_repair(html ? html : "", html ? len : 0, &clean)) < 0)
-		goto done;
+		w.cell_style[i / 3][i % 3] = cell_style(w.st[i / 3 ? DG_TH_TD : DG_TH_TH], aligns[i % 3]);
+	dg_text_utf8_repair(html ? html : "", html ? len : 0, &clean);   /* uncapped: cannot fail */
 	if (clean.len > INT_MAX) {
 		err = dg_err_set(DG_ERR_FAIL, "wechat: HTML input of %zu bytes is too large", clean.len);
 		goto done;
@@ -566,11 +504,7 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 				    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 				    HTML_PARSE_IGNORE_ENC | HTML_PARSE_RECOVER | XML_PARSE_HUGE);
 	w.out = htmlNewDocNoDtD(NULL, NULL);
-	root = w.out ? dg_wx_el(&w, NULL, "section", DG_TH_ROOT) : NULL;
-	if (!root) {
-		err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
-		goto done;
-	}
+	root = dg_wx_el(&w, NULL, "section", DG_TH_ROOT);
 	xmlDocSetRootElement(w.out, root);
 	sentinel = dg_wx_el(&w, root, "p", DG_TH_SENTINEL);
 	if (sentinel)
@@ -585,9 +519,9 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 		dg_wx_fixup(&w, root);
 	if ((err = w.err) < 0)
 		goto done;
-	if ((err = dg_wx_serialize(&out, root)) < 0 || (err = dg_buf_putc(&out, '\n')) < 0)
-		goto done;
-	err = dg_buf_finish(&out, fragment);
+	dg_wx_serialize(&out, root);
+	dg_buf_putc(&out, '\n');
+	err = dg_buf_finish(&out, fragment);   /* uncapped: 0 */
 done:
 	if (in)
 		xmlFreeDoc(in);

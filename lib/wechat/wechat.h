@@ -25,7 +25,8 @@ typedef struct dg_wechat_opts {
 
 /* Turn `len` bytes of HTML into the fragment with `opts` (required, for the
  * reference heading). Returns 0 and sets *fragment (UTF-8, NUL-terminated,
- * caller frees with free()), or DG_ERR_NOMEM / DG_ERR_FAIL with a message. */
+ * caller frees with free()), or DG_ERR_FAIL with a message (no heading, an
+ * input over INT_MAX bytes). Out of memory aborts (base/alloc.h). */
 int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts, char **fragment);
 
 /* The preview page's wording (the caller's; NULL = ""), escaped by
@@ -40,13 +41,22 @@ typedef struct dg_wechat_page_text {
  * unchanged and, outside it, a button labelled text->copy that copies the
  * fragment as rich text. title (escaped; NULL = "digest") and lang (NULL or
  * not a language tag = "zh-CN"); `text` may be NULL (no labels). No external
- * resources. Returns 0 and sets *page (caller frees), or DG_ERR_NOMEM. */
+ * resources. Returns 0 and sets *page (caller frees). */
 int dg_wechat_page(const char *fragment, const char *title, const char *lang, const dg_wechat_page_text *text,
 		   char **page);
 
+/* The words of the WeChat outputs, in the issue's language (the caller's:
+ * templates/<lang>/strings.toml, loaded once per run). */
+typedef struct dg_wechat_words {
+	const char *refs_heading;    /* heading of the reference list */
+	dg_wechat_page_text page;    /* the preview page's button */
+} dg_wechat_words;
+
 /* The issue's Markdown (front matter skipped) -> the fragment to paste and
- * the preview page, with the configured theme and the language's words
- * (lib/wechat/compose.c). Both caller-free. */
-int dg_wechat_render(const dg_config *cfg, const char *md, const char *title, char **fragment, char **page);
+ * the preview page, with `theme` (NULL: the built-in default) and `words`;
+ * `language` is the page's lang attribute (lib/wechat/compose.c). Both
+ * caller-free. */
+int dg_wechat_render(const dg_theme *theme, const dg_wechat_words *words, const char *language, const char *md,
+		     const char *title, char **fragment, char **page);
 
 #endif

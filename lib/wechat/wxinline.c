@@ -3,6 +3,8 @@
  * text with a numbered reference). Split from wechat.c, which walks the
  * blocks; shared internals are in wxint.h. */
 #include "wechat/wxint.h"
+#include "base/alloc.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +19,6 @@ int dg_wx_flat_text(wx *w, xmlNodePtr parent, xmlNodePtr n)
 {
 	char *c = dg_wx_gather_text(n);
 
-	if (!c)
-		return dg_wx_oom(w);
 	dg_wx_emit_text(w, parent, BAD_CAST c);
 	free(c);
 	return w->err;
@@ -49,25 +49,19 @@ static int checkbox(wx *w, xmlNodePtr parent, xmlNodePtr n)
 int dg_wx_image(wx *w, xmlNodePtr parent, xmlNodePtr n)
 {
 	xmlChar *altattr = xmlGetProp(n, BAD_CAST "alt");
-	char *src = dg_wx_clean_url(n, "src"), *alt = dg_wx_collapse_ws(altattr, 0), *url = NULL;
+	char *src = dg_wx_clean_url(n, "src"), *alt = dg_wx_collapse_ws(altattr, 0), *url = dg_wx_image_url(src);
 	xmlNodePtr img;
 
-	if (!src || !alt) {
-		dg_wx_oom(w);
-		goto done;
-	}
-	url = dg_wx_image_url(src);
 	if (url) {
 		img = dg_wx_el_attr(w, parent, "img", "src", url, NULL);
-		if (img && !xmlNewProp(img, BAD_CAST "alt", BAD_CAST alt))
-			dg_wx_oom(w);
-		if (img && !w->err && !xmlNewProp(img, BAD_CAST "style", BAD_CAST w->st[DG_TH_IMG]))
-			dg_wx_oom(w);
+		if (img) {
+			xmlNewProp(img, BAD_CAST "alt", BAD_CAST alt);
+			xmlNewProp(img, BAD_CAST "style", BAD_CAST w->st[DG_TH_IMG]);
+		}
 		w->skip_space = 0;
 	} else if (*alt) {
 		dg_wx_emit_text(w, parent, BAD_CAST alt);
 	}
-done:
 	xmlFree(altattr);
 	free(alt);
 	free(src);
@@ -87,7 +81,7 @@ static char *first_alt(const xmlNode *n, int depth)
 			xmlChar *alt = xmlGetProp(c, BAD_CAST "alt");
 
 			if (alt && *alt) {
-				char *s = strdup((const char *)alt);
+				char *s = dg_strdup((const char *)alt);
 
 				xmlFree(alt);
 				return s;
@@ -107,13 +101,9 @@ static int link(wx *w, xmlNodePtr parent, xmlNodePtr n)
 {
 	char *url = dg_wx_clean_url(n, "href"), *text = dg_wx_plain_text(n, WX_MAX_TITLE), *title = NULL;
 	xmlNodePtr span;
-	size_t num = 0;
+	size_t num;
 	int cls;
 
-	if (!url || !text) {
-		dg_wx_oom(w);
-		goto done;
-	}
 	cls = w->in_link ? URL_NONE : dg_wx_url_class(url);
 	if (cls == URL_MP) {
 		span = dg_wx_el_attr(w, parent, "a", "href", url, w->st[DG_TH_A]);
@@ -130,13 +120,10 @@ static int link(wx *w, xmlNodePtr parent, xmlNodePtr n)
 	} else if (cls == URL_EXT) {
 		char mark[32];
 
-		title = *text ? strdup(text) : first_alt(n, 0);
+		title = *text ? dg_strdup(text) : first_alt(n, 0);
 		if (!title)
 			title = dg_wx_url_host(url);
-		if (!title || dg_wx_ref_number(w, url, title, &num) < 0) {
-			dg_wx_oom(w);
-			goto done;
-		}
+		num = dg_wx_ref_number(w, url, title);
 		span = dg_wx_el(w, parent, "span", DG_TH_LINK);
 		w->in_link++;
 		if (span)
@@ -155,7 +142,6 @@ static int link(wx *w, xmlNodePtr parent, xmlNodePtr n)
 		w->in_link--;
 	}
 	w->skip_space = 0;
-done:
 	free(url);
 	free(text);
 	free(title);
@@ -168,22 +154,21 @@ static int inline_code(wx *w, xmlNodePtr parent, xmlNodePtr n)
 {
 	char *c = dg_wx_gather_text(n);
 	const unsigned char *s = (const unsigned char *)c;
-	size_t len = c ? strlen((const char *)c) : 0, i;
-	dg_buf b = DG_BUF_INIT;
+	size_t len = strlen(c), i;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
 	xmlNodePtr code;
-	int err = 0;
 
 	if (len == 0)
 		goto done;
-	for (i = 0; i < len && !err; i++) {
-		if (dg_wx_is_ws(s[i]))
-			err = (i == 0 || i + 1 == len || dg_wx_is_ws(s[i - 1])) ? dg_buf_puts(&b, NBSP) : dg_buf_putc(&b, ' ');
-		else if (s[i] >= 0x20 && s[i] != 0x7f)
-			err = dg_buf_putc(&b, (char)s[i]);
-	}
-	if (err) {
-		w->err = err;
-		goto done;
+	for (i = 0; i < len; i++) {
+		if (dg_str_is_space(s[i])) {
+			if (i == 0 || i + 1 == len || dg_str_is_space(s[i - 1]))
+				dg_buf_puts(&b, NBSP);
+			else
+				dg_buf_putc(&b, ' ');
+		} else if (s[i] >= 0x20 && s[i] != 0x7f) {
+			dg_buf_putc(&b, (char)s[i]);
+		}
 	}
 	code = dg_wx_el(w, parent, "code", DG_TH_CODE);
 	if (code) {

@@ -1,5 +1,5 @@
 /* wxint.h - internals shared by the files of the WeChat pass (wechat.c,
- * wxinline.c, wxtext.c, wxlinks.c, wxout.c): the walk's state, the input
+ * wxinline.c, wxtext.c, wxlinks.c, wxout.c, wxkind.c): the walk's state, the input
  * element classes and the dg_wx_ functions that cross those files. Private:
  * nothing outside the pass includes it; the public API is wechat.h. */
 #ifndef DG_WXINT_H
@@ -61,9 +61,10 @@ enum { URL_NONE, URL_MP, URL_EXT };
 
 /* Functions that return int return w->err (0 ok, <0 with the message set);
  * after a failure they do nothing. Returned char * are malloc'ed (caller
- * frees), NULL on OOM unless said otherwise. */
+ * frees). Out of memory aborts (base/alloc.h, libxml2 included): no
+ * function here reports it. */
 
-/* wechat.c: the class of input element n (by name). */
+/* wxkind.c: the class of input element n (by name). */
 wx_kind dg_wx_kind_of(const xmlNode *n);
 
 /* wxinline.c: the walk over inline content. */
@@ -73,10 +74,8 @@ int dg_wx_image(wx *w, xmlNodePtr parent, xmlNodePtr n);        /* <img>, or its
 int dg_wx_inline_node(wx *w, xmlNodePtr parent, xmlNodePtr n);
 int dg_wx_walk_inline(wx *w, xmlNodePtr parent, xmlNodePtr first, xmlNodePtr stop);
 
-/* wxtext.c: character classes, text (UTF-8 itself is base/text.h). */
-int dg_wx_is_han(uint32_t c);
-int dg_wx_is_alnum_ascii(uint32_t c);
-int dg_wx_is_ws(unsigned char c);
+/* wxtext.c: character classes, text (UTF-8 itself is base/text.h, the
+ * whitespace class base/str.h). */
 int dg_wx_all_ws(const xmlChar *s);
 int dg_wx_mostly_han(const xmlChar *s);
 int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text);     /* body text, normalised */
@@ -88,20 +87,19 @@ char *dg_wx_plain_text(const xmlNode *n, size_t max);
 char *dg_wx_clean_url(const xmlNode *n, const char *attr);
 int dg_wx_url_class(const char *u);                                      /* URL_* */
 int dg_wx_text_is_url(const char *text, const char *url);
-char *dg_wx_image_url(const char *src);                                 /* NULL also when not showable */
-int dg_wx_ref_number(wx *w, const char *url, const char *title, size_t *num);
+char *dg_wx_image_url(const char *src);                                 /* NULL when not showable */
+size_t dg_wx_ref_number(wx *w, const char *url, const char *title);     /* 1-based */
 char *dg_wx_url_host(const char *url);
 int dg_wx_add_refs(wx *w, xmlNodePtr root, const char *heading);
 
 /* wxout.c: the output tree, its clean-up pass and serialisation. */
 int dg_wx_name_is(const xmlNode *n, const char *name);
-int dg_wx_oom(wx *w);                                                    /* sets and returns w->err */
 xmlNodePtr dg_wx_el_attr(wx *w, xmlNodePtr parent, const char *name, const char *attr, const char *value,
-			 const char *style);                             /* NULL on error */
+			 const char *style);                             /* NULL after an error (w->err) */
 xmlNodePtr dg_wx_el(wx *w, xmlNodePtr parent, const char *name, int style);  /* style -1 = none */
 int dg_wx_put_text(wx *w, xmlNodePtr parent, const char *s, size_t len);
 int dg_wx_put_str(wx *w, xmlNodePtr parent, const char *s);
 int dg_wx_fixup(wx *w, xmlNodePtr node);
-int dg_wx_serialize(dg_buf *b, const xmlNode *n);                        /* 0 or DG_ERR_NOMEM */
+void dg_wx_serialize(dg_buf *b, const xmlNode *n);                       /* appends to b */
 
 #endif

@@ -3,38 +3,35 @@
  * here (by first appearance) and listed at the end of the fragment.
  * Shared internals are in wxint.h. */
 #include "wechat/wxint.h"
+#include "base/alloc.h"
+#include "base/str.h"
 #include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* ---- URLs and references ---- */
 
-/* Trimmed URL without control characters; inner spaces become %20. */
+/* Trimmed URL without control characters; inner spaces become %20 ("" when
+ * the attribute is absent). */
 char *dg_wx_clean_url(const xmlNode *n, const char *attr)
 {
 	xmlChar *v = xmlGetProp(n, BAD_CAST attr);
-	dg_buf b = DG_BUF_INIT;
-	const unsigned char *s = v;
-	size_t len = v ? strlen((const char *)v) : 0, i = 0;
-	char *out;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
+	const char *s = (const char *)v;
+	size_t len = dg_str_trim(&s, v ? strlen((const char *)v) : 0);
 
-	while (len && dg_wx_is_ws(s[len - 1]))
-		len--;
-	while (i < len && dg_wx_is_ws(s[i]))
-		i++;
-	for (; i < len; i++) {
-		if (s[i] == ' ')
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ')
 			dg_buf_puts(&b, "%20");
-		else if (s[i] >= 0x20 && s[i] != 0x7f)
-			dg_buf_putc(&b, (char)s[i]);
+		else if (c >= 0x20 && c != 0x7f)
+			dg_buf_putc(&b, (char)c);
 	}
 	xmlFree(v);
-	out = dg_buf_detach(&b);
-	dg_buf_free(&b);
-	return out;
+	return dg_buf_detach(&b);
 }
 
 static int has_host(const char *after_slashes)
@@ -46,9 +43,11 @@ int dg_wx_url_class(const char *u)
 {
 	if (strncmp(u, "https://mp.weixin.qq.com/", 25) == 0)
 		return URL_MP;
-	if ((strncasecmp(u, "https://", 8) == 0 && has_host(u + 8)) ||
-	    (strncasecmp(u, "http://", 7) == 0 && has_host(u + 7)) ||
-	    (strncasecmp(u, "ftp://", 6) == 0 && has_host(u + 6)) || (strncasecmp(u, "mailto:", 7) == 0 && u[7]))
+	size_t n = strlen(u);
+
+	if ((dg_str_starts_ci(u, n, "https://") && has_host(u + 8)) ||
+	    (dg_str_starts_ci(u, n, "http://") && has_host(u + 7)) ||
+	    (dg_str_starts_ci(u, n, "ftp://") && has_host(u + 6)) || (dg_str_starts_ci(u, n, "mailto:") && u[7]))
 		return URL_EXT;
 	return URL_NONE;
 }
@@ -61,10 +60,8 @@ static int hexval(char c)
 /* url with %XX escapes decoded (cmark-gfm escapes non-ASCII in autolinks). */
 static char *pct_decode(const char *url)
 {
-	char *out = malloc(strlen(url) + 1), *o = out;
+	char *out = dg_malloc(strlen(url) + 1), *o = out;
 
-	if (!out)
-		return NULL;
 	for (; *url; url++) {
 		if (url[0] == '%' && hexval(url[1]) >= 0 && hexval(url[2]) >= 0 && (hexval(url[1]) || hexval(url[2]))) {
 			*o++ = (char)(hexval(url[1]) * 16 + hexval(url[2]));
@@ -90,7 +87,7 @@ static int text_is_url_raw(const char *text, const char *url)
 		size_t rl;
 
 		sl = strlen(schemes[i]);
-		if (strncasecmp(url, schemes[i], sl) != 0)
+		if (!dg_str_starts_ci(url, strlen(url), schemes[i]))
 			continue;
 		rest = url + sl;
 		rl = strlen(rest);
@@ -110,7 +107,7 @@ int dg_wx_text_is_url(const char *text, const char *url)
 	if (text_is_url_raw(text, url))
 		return 1;
 	decoded = pct_decode(url);
-	yes = decoded && text_is_url_raw(text, decoded);
+	yes = text_is_url_raw(text, decoded);
 	free(decoded);
 	return yes;
 }
@@ -119,23 +116,21 @@ int dg_wx_text_is_url(const char *text, const char *url)
 char *dg_wx_image_url(const char *src)
 {
 	const char *rest = NULL;
-	size_t len;
+	size_t len = strlen(src);
 	char *out;
 
-	if (strncasecmp(src, "https://", 8) == 0)
+	if (dg_str_starts_ci(src, len, "https://"))
 		rest = src + 8;
-	else if (strncasecmp(src, "http://", 7) == 0)
+	else if (dg_str_starts_ci(src, len, "http://"))
 		rest = src + 7;
 	else if (strncmp(src, "//", 2) == 0)
 		rest = src + 2;
 	if (!rest || !has_host(rest))
 		return NULL;
 	len = strlen(rest);
-	out = malloc(len + 9);
-	if (out) {
-		memcpy(out, "https://", 8);
-		memcpy(out + 8, rest, len + 1);
-	}
+	out = dg_malloc(len + 9);
+	memcpy(out, "https://", 8);
+	memcpy(out + 8, rest, len + 1);
 	return out;
 }
 
@@ -180,13 +175,11 @@ static int same_url(const char *a, const char *b)
 	return x == y;
 }
 
-static int refs_grow(wx *w)
+static void refs_grow(wx *w)
 {
 	size_t n = w->nslots ? w->nslots * 2 : 64, i;
-	size_t *slots = calloc(n, sizeof(*slots));
+	size_t *slots = dg_calloc(n, sizeof(*slots));
 
-	if (!slots)
-		return dg_wx_oom(w);
 	for (i = 0; i < w->nrefs; i++) {
 		size_t k = hash_str(w->refs[i].url) & (n - 1);
 
@@ -197,43 +190,29 @@ static int refs_grow(wx *w)
 	free(w->slots);
 	w->slots = slots;
 	w->nslots = n;
-	return 0;
 }
 
 /* The reference number for url (1-based, by first appearance). */
-int dg_wx_ref_number(wx *w, const char *url, const char *title, size_t *num)
+size_t dg_wx_ref_number(wx *w, const char *url, const char *title)
 {
 	size_t k;
 
-	if ((w->nrefs + 1) * 2 > w->nslots && refs_grow(w) < 0)
-		return w->err;
+	if ((w->nrefs + 1) * 2 > w->nslots)
+		refs_grow(w);
 	k = hash_str(url) & (w->nslots - 1);
 	while (w->slots[k]) {
-		if (same_url(w->refs[w->slots[k] - 1].url, url)) {
-			*num = w->slots[k];
-			return 0;
-		}
+		if (same_url(w->refs[w->slots[k] - 1].url, url))
+			return w->slots[k];
 		k = (k + 1) & (w->nslots - 1);
 	}
 	if (w->nrefs == w->refs_cap) {
-		size_t cap = w->refs_cap ? w->refs_cap * 2 : 16;
-		wx_ref *r = realloc(w->refs, cap * sizeof(*r));
-
-		if (!r)
-			return dg_wx_oom(w);
-		w->refs = r;
-		w->refs_cap = cap;
+		w->refs_cap = w->refs_cap ? w->refs_cap * 2 : 16;
+		w->refs = dg_realloc(w->refs, w->refs_cap * sizeof(*w->refs));
 	}
-	w->refs[w->nrefs].url = strdup(url);
-	w->refs[w->nrefs].title = strdup(title);
-	if (!w->refs[w->nrefs].url || !w->refs[w->nrefs].title) {
-		free(w->refs[w->nrefs].url);
-		free(w->refs[w->nrefs].title);
-		return dg_wx_oom(w);
-	}
+	w->refs[w->nrefs].url = dg_strdup(url);
+	w->refs[w->nrefs].title = dg_strdup(title);
 	w->slots[k] = ++w->nrefs;
-	*num = w->nrefs;
-	return 0;
+	return w->nrefs;
 }
 
 /* The host part of a URL, as a fallback reference title. */
@@ -244,7 +223,7 @@ char *dg_wx_url_host(const char *url)
 	p = p ? p + 3 : (strchr(url, ':') ? strchr(url, ':') + 1 : url);
 	for (e = p; *e && *e != '/' && *e != '?' && *e != '#'; e++)
 		;
-	return e > p ? strndup(p, (size_t)(e - p)) : strdup(url);
+	return e > p ? dg_strndup(p, (size_t)(e - p)) : dg_strdup(url);
 }
 
 /* ---- the reference list ---- */
@@ -295,9 +274,8 @@ int dg_wx_add_refs(wx *w, xmlNodePtr root, const char *heading)
 		dg_wx_put_str(w, p, num);
 		w->skip_space = 1;
 		{
-			char *title = strndup(w->refs[i].title, without_end_punct(w->refs[i].title));
-			if (!title)
-				return dg_wx_oom(w);
+			char *title = dg_strndup(w->refs[i].title, without_end_punct(w->refs[i].title));
+
 			dg_wx_emit_text(w, p, BAD_CAST title);
 			free(title);
 		}

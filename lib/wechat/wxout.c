@@ -3,8 +3,10 @@
  * element boundaries, and the serialisation WeChat's editor accepts.
  * Shared internals are in wxint.h. */
 #include "wechat/wxint.h"
-#include "base/text.h"
+#include "base/alloc.h"
 #include "base/err.h"
+#include "base/str.h"
+#include "base/text.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -20,14 +22,8 @@ int dg_wx_name_is(const xmlNode *n, const char *name)
 	return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
-int dg_wx_oom(wx *w)
-{
-	if (!w->err)
-		w->err = dg_err_set(DG_ERR_NOMEM, "wechat: out of memory");
-	return w->err;
-}
-
-/* A new element appended to parent, with optional attribute and style. */
+/* A new element appended to parent, with optional attribute and style.
+ * libxml2 allocates through base/alloc.h: these calls cannot fail. */
 xmlNodePtr dg_wx_el_attr(wx *w, xmlNodePtr parent, const char *name, const char *attr, const char *value,
 			 const char *style)
 {
@@ -36,14 +32,12 @@ xmlNodePtr dg_wx_el_attr(wx *w, xmlNodePtr parent, const char *name, const char 
 	if (w->err)
 		return NULL;
 	n = xmlNewDocNode(w->out, NULL, BAD_CAST name, NULL);
-	if (!n)
-		return dg_wx_oom(w), NULL;
 	if (parent)
 		xmlAddChild(parent, n);
-	if (attr && !xmlNewProp(n, BAD_CAST attr, BAD_CAST value))
-		return dg_wx_oom(w), NULL;
-	if (style && *style && !xmlNewProp(n, BAD_CAST "style", BAD_CAST style))
-		return dg_wx_oom(w), NULL;
+	if (attr)
+		xmlNewProp(n, BAD_CAST attr, BAD_CAST value);
+	if (style && *style)
+		xmlNewProp(n, BAD_CAST "style", BAD_CAST style);
 	return n;
 }
 
@@ -55,19 +49,11 @@ xmlNodePtr dg_wx_el(wx *w, xmlNodePtr parent, const char *name, int style)
 /* Append raw text (already normalised); adjacent text nodes merge. */
 int dg_wx_put_text(wx *w, xmlNodePtr parent, const char *s, size_t len)
 {
-	xmlNodePtr t;
-
 	if (w->err || !len)
 		return w->err;
 	if (len > INT_MAX)
 		return w->err = dg_err_set(DG_ERR_FAIL, "wechat: text node too large");
-	t = xmlNewDocTextLen(w->out, BAD_CAST s, (int)len);
-	if (!t)
-		return dg_wx_oom(w);
-	if (!xmlAddChild(parent, t)) {
-		xmlFreeNode(t);
-		return dg_wx_oom(w);
-	}
+	xmlAddChild(parent, xmlNewDocTextLen(w->out, BAD_CAST s, (int)len));
 	return 0;
 }
 
@@ -144,39 +130,27 @@ static uint32_t edge_char(const xmlNode *n, int last)
 
 static int is_block_out(const xmlNode *n);
 
-static int set_text(wx *w, xmlNodePtr t, const char *s, size_t len)
-{
-	char *copy = strndup(s, len);
-
-	if (!copy)
-		return dg_wx_oom(w);
-	xmlNodeSetContent(t, BAD_CAST copy);
-	free(copy);
-	return 0;
-}
-
 /* Text next to inline elements: a boundary space becomes U+00A0 (WeChat
  * eats plain ones) and Han/Latin pairs across the boundary get one. */
-static int fix_text(wx *w, xmlNodePtr parent, xmlNodePtr t)
+static void fix_text(wx *w, xmlNodePtr parent, xmlNodePtr t)
 {
 	const char *s = (const char *)t->content;
 	size_t len = s ? strlen(s) : 0, start = 0, end = len;
 	int trims = out_trims_edges(parent);
 	int pre = 0, post = 0, lsp = 0, rsp = 0;
 	uint32_t first, lastc, cp;
-	dg_buf b = DG_BUF_INIT;
-	int err = 0;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
 
 	if ((trims && (!t->prev || dg_wx_name_is(t->prev, "br"))) || is_block_out(t->prev))
-		while (start < end && dg_wx_is_ws((unsigned char)s[start]))
+		while (start < end && dg_str_is_space((unsigned char)s[start]))
 			start++;
 	if ((trims && (!t->next || dg_wx_name_is(t->next, "br"))) || is_block_out(t->next))
-		while (end > start && dg_wx_is_ws((unsigned char)s[end - 1]))
+		while (end > start && dg_str_is_space((unsigned char)s[end - 1]))
 			end--;
 	if (start == end) {
 		xmlUnlinkNode(t);
 		xmlFreeNode(t);
-		return 0;
+		return;
 	}
 	dg_text_utf8_next((const unsigned char *)s + start, end - start, &first);
 	lastc = dg_text_utf8_last((const unsigned char *)s + start, end - start);
@@ -184,38 +158,33 @@ static int fix_text(wx *w, xmlNodePtr parent, xmlNodePtr t)
 		cp = edge_char(t->prev, 1);
 		if (first == ' ')
 			lsp = 1;
-		else if (w->cjk && ((dg_wx_is_han(first) && dg_wx_is_alnum_ascii(cp)) ||
-				    (dg_wx_is_alnum_ascii(first) && dg_wx_is_han(cp))))
+		else if (w->cjk && ((dg_text_is_han(first) && dg_text_is_alnum_ascii(cp)) ||
+				    (dg_text_is_alnum_ascii(first) && dg_text_is_han(cp))))
 			pre = 1;
 	}
 	if (out_is_inline(t->next)) {
 		cp = edge_char(t->next, 0);
 		if (lastc == ' ')
 			rsp = 1;
-		else if (w->cjk && ((dg_wx_is_han(lastc) && dg_wx_is_alnum_ascii(cp)) ||
-				    (dg_wx_is_alnum_ascii(lastc) && dg_wx_is_han(cp))))
+		else if (w->cjk && ((dg_text_is_han(lastc) && dg_text_is_alnum_ascii(cp)) ||
+				    (dg_text_is_alnum_ascii(lastc) && dg_text_is_han(cp))))
 			post = 1;
 	}
 	if (start == 0 && end == len && !pre && !post && !lsp && !rsp)
-		return 0;
+		return;
 	if (lsp)
 		start++;
 	if (rsp && end > start)
 		end--;
 	else if (rsp)
 		rsp = 0;  /* a single space between two inline elements: one U+00A0 */
-	if ((pre || lsp) && (err = dg_buf_puts(&b, NBSP)) < 0)
-		goto done;
-	if ((err = dg_buf_put(&b, s + start, end - start)) < 0)
-		goto done;
-	if ((post || rsp) && (err = dg_buf_puts(&b, NBSP)) < 0)
-		goto done;
-	err = set_text(w, t, dg_buf_cstr(&b), b.len);
-done:
+	if (pre || lsp)
+		dg_buf_puts(&b, NBSP);
+	dg_buf_put(&b, s + start, end - start);
+	if (post || rsp)
+		dg_buf_puts(&b, NBSP);
+	xmlNodeSetContent(t, BAD_CAST dg_buf_cstr(&b));
 	dg_buf_free(&b);
-	if (err && !w->err)
-		w->err = err;
-	return w->err;
 }
 
 int dg_wx_fixup(wx *w, xmlNodePtr node)
@@ -269,12 +238,11 @@ static int newline_parent(const xmlNode *n)
 	       dg_wx_name_is(n, "thead") || dg_wx_name_is(n, "tbody") || dg_wx_name_is(n, "tfoot");
 }
 
-static int put_escaped(dg_buf *b, const char *s, int attr)
+static void put_escaped(dg_buf *b, const char *s, int attr)
 {
 	const char *run = s;
-	int err = 0;
 
-	for (; *s && !err; s++) {
+	for (; *s; s++) {
 		const char *rep = NULL;
 
 		if (*s == '&')
@@ -289,46 +257,40 @@ static int put_escaped(dg_buf *b, const char *s, int attr)
 			rep = "&nbsp;";
 		if (!rep)
 			continue;
-		err = dg_buf_put(b, run, (size_t)(s - run));
-		if (!err)
-			err = dg_buf_puts(b, rep);
+		dg_buf_put(b, run, (size_t)(s - run));
+		dg_buf_puts(b, rep);
 		if ((unsigned char)s[0] == 0xc2)
 			s++;
 		run = s + 1;
 	}
-	if (!err)
-		err = dg_buf_put(b, run, (size_t)(s - run));
-	return err;
+	dg_buf_put(b, run, (size_t)(s - run));
 }
 
-int dg_wx_serialize(dg_buf *b, const xmlNode *n)
+void dg_wx_serialize(dg_buf *b, const xmlNode *n)
 {
 	const xmlAttr *a;
 	const xmlNode *c;
-	int err = 0;
 
-	if (n->type == XML_TEXT_NODE)
-		return put_escaped(b, (const char *)n->content, 0);
+	if (n->type == XML_TEXT_NODE) {
+		put_escaped(b, (const char *)n->content, 0);
+		return;
+	}
 	if (n->type != XML_ELEMENT_NODE)
-		return 0;
-	err = dg_buf_printf(b, "<%s", (const char *)n->name);
-	for (a = n->properties; a && !err; a = a->next) {
-		err = dg_buf_printf(b, " %s=\"", (const char *)a->name);
-		if (!err && a->children && a->children->content)
-			err = put_escaped(b, (const char *)a->children->content, 1);
-		if (!err)
-			err = dg_buf_putc(b, '"');
+		return;
+	dg_buf_printf(b, "<%s", (const char *)n->name);
+	for (a = n->properties; a; a = a->next) {
+		dg_buf_printf(b, " %s=\"", (const char *)a->name);
+		if (a->children && a->children->content)
+			put_escaped(b, (const char *)a->children->content, 1);
+		dg_buf_putc(b, '"');
 	}
-	if (!err)
-		err = dg_buf_putc(b, '>');
+	dg_buf_putc(b, '>');
 	if (is_void(n))
-		return err;
-	for (c = n->children; c && !err; c = c->next) {
-		err = dg_wx_serialize(b, c);
-		if (!err && c->type == XML_ELEMENT_NODE && is_block_out(c) && newline_parent(n))
-			err = dg_buf_putc(b, '\n');
+		return;
+	for (c = n->children; c; c = c->next) {
+		dg_wx_serialize(b, c);
+		if (c->type == XML_ELEMENT_NODE && is_block_out(c) && newline_parent(n))
+			dg_buf_putc(b, '\n');
 	}
-	if (!err)
-		err = dg_buf_printf(b, "</%s>", (const char *)n->name);
-	return err;
+	dg_buf_printf(b, "</%s>", (const char *)n->name);
 }

@@ -1,13 +1,13 @@
 /* wxtext.c - text for the WeChat pass: the character classes CJK spacing
  * needs (on base/text.h), whitespace collapsing, emoji shortcodes and the
- * text of input nodes. No knowledge of elements beyond dg_wx_kind_of;
- * shared internals are in wxint.h. */
+ * text of input nodes. No knowledge of elements beyond dg_wx_kind_of
+ * (wxkind.c); shared internals are in wxint.h. */
 #include "wechat/wxint.h"
+#include "base/str.h"
 #include "base/text.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* GitHub emoji shortcodes seen in release notes; the editor shows them raw. */
 static const struct {
@@ -37,34 +37,18 @@ static const struct {
 
 /* ---- character classes ---- */
 
-/* Han and kana, where CJK spacing applies (a superset of what the checker tests). */
-int dg_wx_is_han(uint32_t c)
-{
-	return dg_text_is_han(c);
-}
-
 /* Wide characters a soft line break between two of disappears. */
 static int is_wide(uint32_t c)
 {
 	enum dg_text_cjk k = dg_text_cjk_class(c);
 
-	return dg_wx_is_han(c) || k == DG_TEXT_CJK_PUNCT || k == DG_TEXT_FULLWIDTH;
-}
-
-int dg_wx_is_alnum_ascii(uint32_t c)
-{
-	return dg_text_is_alnum_ascii(c);
-}
-
-int dg_wx_is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	return dg_text_is_han(c) || k == DG_TEXT_CJK_PUNCT || k == DG_TEXT_FULLWIDTH;
 }
 
 int dg_wx_all_ws(const xmlChar *s)
 {
 	for (; s && *s; s++)
-		if (!dg_wx_is_ws(*s))
+		if (!dg_str_is_space(*s))
 			return 0;
 	return 1;
 }
@@ -112,102 +96,92 @@ int dg_wx_emit_text(wx *w, xmlNodePtr parent, const xmlChar *text)
 {
 	const unsigned char *s = text;
 	size_t n = s ? strlen((const char *)s) : 0, i = 0, used;
-	dg_buf a = DG_BUF_INIT, b = DG_BUF_INIT;
+	dg_buf a = DG_BUF_INIT, b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
 	uint32_t prev = 0, next;
 	const char *emoji;
-	int err = 0;
 
 	if (w->err)
 		return w->err;
 	if (w->skip_space)
-		while (i < n && dg_wx_is_ws(s[i]))
+		while (i < n && dg_str_is_space(s[i]))
 			i++;
-	while (i < n && !err) {
+	while (i < n) {
 		unsigned char c = s[i];
 
-		if (dg_wx_is_ws(c)) {
+		if (dg_str_is_space(c)) {
 			size_t j = i;
 			int nl = 0;
 
-			while (j < n && dg_wx_is_ws(s[j])) {
+			while (j < n && dg_str_is_space(s[j])) {
 				if (s[j] == '\n' || s[j] == '\r')
 					nl = 1;
 				j++;
 			}
 			dg_text_utf8_next(s + j, n - j, &next);
 			if (!(nl && is_wide(prev) && is_wide(next))) {
-				err = dg_buf_putc(&a, ' ');
+				dg_buf_putc(&a, ' ');
 				prev = ' ';
 			}
 			i = j;
 		} else if (c < 0x20 || c == 0x7f) {
 			i++;
 		} else if (c == ':' && (emoji = emoji_match(s + i, n - i, &used)) != NULL) {
-			err = dg_buf_puts(&a, emoji);
+			dg_buf_puts(&a, emoji);
 			prev = 0x1f600;
 			i += used;
 		} else {
 			size_t len = dg_text_utf8_next(s + i, n - i, &prev);
 
-			err = dg_buf_put(&a, s + i, len);
+			dg_buf_put(&a, s + i, len);
 			i += len;
 		}
 	}
-	if (!err && a.len) {
+	if (a.len) {
 		if (w->cjk) {
-			err = dg_text_cjk_space(dg_buf_cstr(&a), a.len, &b);
-			if (!err)
-				err = dg_wx_put_text(w, parent, dg_buf_cstr(&b), b.len);
+			dg_text_cjk_space(dg_buf_cstr(&a), a.len, &b);
+			dg_wx_put_text(w, parent, dg_buf_cstr(&b), b.len);
 		} else {
-			err = dg_wx_put_text(w, parent, dg_buf_cstr(&a), a.len);
+			dg_wx_put_text(w, parent, dg_buf_cstr(&a), a.len);
 		}
 		w->skip_space = 0;
 	}
 	dg_buf_free(&a);
 	dg_buf_free(&b);
-	if (err && !w->err)
-		w->err = err;
 	return w->err;
 }
 
 /* `s` with whitespace and control runs collapsed to one space, trimmed, and
- * cut to `max` columns with "…" (0 = no limit). NULL on OOM; caller frees. */
+ * cut to `max` columns with "…" (0 = no limit). Caller frees. */
 char *dg_wx_collapse_ws(const xmlChar *s, size_t max)
 {
-	dg_buf b = DG_BUF_INIT;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
 	size_t i = 0, len = s ? strlen((const char *)s) : 0;
-	char *out;
-	int err = 0;
 
-	while (i < len && !err) {
-		if (dg_wx_is_ws(s[i]) || s[i] < 0x20 || s[i] == 0x7f) {
-			while (i < len && (dg_wx_is_ws(s[i]) || s[i] < 0x20 || s[i] == 0x7f))
+	while (i < len) {
+		if (dg_str_is_space(s[i]) || s[i] < 0x20 || s[i] == 0x7f) {
+			while (i < len && (dg_str_is_space(s[i]) || s[i] < 0x20 || s[i] == 0x7f))
 				i++;
 			if (b.len && i < len)
-				err = dg_buf_putc(&b, ' ');
+				dg_buf_putc(&b, ' ');
 			continue;
 		}
-		err = dg_buf_putc(&b, (char)s[i]);
+		dg_buf_putc(&b, (char)s[i]);
 		i++;
 	}
-	if (!err)
-		err = dg_text_cut(&b, max, DG_TEXT_WIDTH, 0);
-	out = err ? NULL : dg_buf_detach(&b);
-	dg_buf_free(&b);
-	return out;
+	dg_text_cut(&b, max, DG_TEXT_WIDTH, 0);
+	return dg_buf_detach(&b);
 }
 
 /* The text inside n, without what K_DROP elements hold (script source,
- * textarea values...). Iterative: input depth is unbounded. NULL on OOM. */
+ * textarea values...). Iterative: input depth is unbounded. Caller frees. */
 char *dg_wx_gather_text(const xmlNode *n)
 {
-	dg_buf b = DG_BUF_INIT;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
 	const xmlNode *c = n;
-	int err = 0;
 
-	while (c && !err) {
+	while (c) {
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-			err = dg_buf_puts(&b, (const char *)c->content);
+			dg_buf_puts(&b, (const char *)c->content);
 		if (c->type == XML_ELEMENT_NODE && c->children && dg_wx_kind_of(c) != K_DROP) {
 			c = c->children;
 			continue;
@@ -216,17 +190,13 @@ char *dg_wx_gather_text(const xmlNode *n)
 			c = c->parent;
 		c = (c && c != n) ? c->next : NULL;
 	}
-	if (err) {
-		dg_buf_free(&b);
-		return NULL;
-	}
 	return dg_buf_detach(&b);
 }
 
 /* Text content of an input node, collapsed as above. */
 char *dg_wx_plain_text(const xmlNode *n, size_t max)
 {
-	char *c = dg_wx_gather_text(n), *out = c ? dg_wx_collapse_ws(BAD_CAST c, max) : NULL;
+	char *c = dg_wx_gather_text(n), *out = dg_wx_collapse_ws(BAD_CAST c, max);
 
 	free(c);
 	return out;

@@ -8,6 +8,8 @@
 #ifndef DG_FUZZ_H
 #define DG_FUZZ_H
 
+#include "base/alloc.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,15 +18,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The allocation wrappers registered before the first input, under either
+ * driver (dg_alloc_init is idempotent). */
+__attribute__((constructor)) static void fuzz_alloc_init(void)
+{
+	dg_alloc_init();
+}
+
 /* A NUL-terminated copy of data[0..size) (the C-string APIs stop at an
  * embedded NUL, as they would on real input). Caller frees; aborts on OOM,
  * which the fuzzer reports like any other crash. */
 static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	char *s = dg_malloc(size + 1);
 
-	if (!s)
-		abort();
 	if (size)
 		memcpy(s, data, size);
 	s[size] = '\0';

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&f, 0, sizeof(f));
 	if (dg_event_parse(body, "Asia/Shanghai", &f) != 0)
-		fuzz_fail("dg_event_parse failed (only out of memory may fail)");
+		fuzz_fail("dg_event_parse failed (it cannot: out of memory aborts)");
 	if (f.has_when && !f.date)
 		fuzz_fail("has_when without a date");
 	dg_event_fields_clear(&f);

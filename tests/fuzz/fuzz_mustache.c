@@ -30,8 +30,7 @@ static int partial(void *ud, const char *name, char **text, size_t *len)
 	if (!s)
 		return 1;
 	n = json_string_length(v);
-	if (!(*text = malloc(n + 1)))
-		return -3;
+	*text = dg_malloc(n + 1);
 	memcpy(*text, s, n);
 	(*text)[n] = '\0';
 	*len = n;
@@ -88,9 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!context || !partials)
 		abort();
 	/* An exact-size copy: the engine takes a length, so over-reads show. */
-	tmpl = malloc(tlen ? tlen : 1);
-	if (!tmpl)
-		abort();
+	tmpl = dg_malloc(tlen);
 	memcpy(tmpl, data, tlen);
 	render(tmpl, tlen, context, partials, dg_mustache_escape_html);
 	render(tmpl, tlen, context, partials, dg_render_escape_markdown);

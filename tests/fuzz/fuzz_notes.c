@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *v;
 
 	if (!lines)
-		fuzz_fail("dg_notes_extract returned NULL (only out of memory may)");
+		fuzz_fail("dg_notes_extract returned NULL (out of memory aborts instead)");
 	if (json_array_size(lines) > MAX_LINES)
 		fuzz_fail("%zu lines, max %d", json_array_size(lines), MAX_LINES);
 	json_array_foreach(lines, i, v) {

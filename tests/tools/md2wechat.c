@@ -6,7 +6,10 @@
  * intermediate cmark-gfm HTML OUTDIR/NAME.md.html for every input (one
  * process for many inputs keeps the sanitizer runs short).
  * Options: --theme FILE, --no-cjk-spacing, --refs-heading TEXT (default 参考链接).
- * Exit 0 ok, 1 failure, 2 usage. */
+ * Exit 0 ok, 1 failure, 2 usage. Fault injection (tests/t-oom.py):
+ * DIGEST_FAIL_ALLOC_AT=N fails the N-th allocation; DIGEST_ALLOC_COUNT set
+ * prints "allocations: N" on stderr at the end. */
+#include "base/alloc.h"
 #include "base/err.h"
 #include "render/markdown.h"
 #include "render/theme.h"
@@ -19,7 +22,7 @@
 static int read_file(const char *path, char **data, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL, *p;
+	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
 	int err = 0;
 
@@ -30,12 +33,7 @@ static int read_file(const char *path, char **data, size_t *len)
 	for (;;) {
 		if (n + 65536 > cap) {
 			cap = (n + 65536) * 2;
-			p = realloc(buf, cap + 1);
-			if (!p) {
-				err = dg_err_set(DG_ERR_NOMEM, "%s: out of memory", path);
-				goto done;
-			}
-			buf = p;
+			buf = dg_realloc(buf, cap + 1);
 		}
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
@@ -118,9 +116,12 @@ int main(int argc, char **argv)
 {
 	dg_wechat_opts opts = { NULL, "参考链接", 1 };
 	dg_theme *theme = NULL;
-	const char *outdir = NULL;
+	const char *outdir = NULL, *fail_at = getenv("DIGEST_FAIL_ALLOC_AT");
 	int i = 1, err = 0;
 
+	dg_alloc_init();
+	if (fail_at)
+		dg_alloc_fail_at(strtoul(fail_at, NULL, 10));
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--theme") == 0 && i + 1 < argc) {
 			if ((err = dg_theme_load(argv[++i], &theme)) < 0)
@@ -150,5 +151,7 @@ done:
 	if (err < 0)
 		fprintf(stderr, "md2wechat: %s\n", dg_err_last());
 	dg_theme_free(theme);
+	if (getenv("DIGEST_ALLOC_COUNT"))
+		fprintf(stderr, "allocations: %lu\n", dg_alloc_count());
 	return err < 0 ? 1 : 0;
 }

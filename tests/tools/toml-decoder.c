@@ -3,7 +3,11 @@
  * Reads TOML on stdin and writes toml-test's "tagged JSON" on stdout: tables
  * as objects, arrays as arrays, every scalar as {"type": T, "value": "..."}.
  * Exits 0 on success, 1 with a one-line message on stderr when the input is
- * not valid TOML, 2 on an internal failure (out of memory, I/O). */
+ * not valid TOML, 2 on an internal failure (I/O); out of memory aborts
+ * (base/alloc.h). Fault injection (tests/t-oom.py): DIGEST_FAIL_ALLOC_AT=N
+ * fails the N-th allocation; DIGEST_ALLOC_COUNT set prints "allocations: N"
+ * on stderr at the end. */
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "config/toml.h"
@@ -97,7 +101,11 @@ int main(void)
 	char chunk[16384];
 	size_t n;
 	int rc = 2;
+	const char *fail_at = getenv("DIGEST_FAIL_ALLOC_AT");
 
+	dg_alloc_init();
+	if (fail_at)
+		dg_alloc_fail_at(strtoul(fail_at, NULL, 10));
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 		if (dg_buf_put(&in, chunk, n) < 0)
 			goto done;
@@ -125,5 +133,7 @@ done:
 	json_decref(j);
 	dg_toml_free(root);
 	dg_buf_free(&in);
+	if (getenv("DIGEST_ALLOC_COUNT"))
+		fprintf(stderr, "allocations: %lu\n", dg_alloc_count());
 	return rc;
 }

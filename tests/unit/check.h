@@ -6,10 +6,18 @@
 #ifndef DG_CHECK_H
 #define DG_CHECK_H
 
+#include "base/alloc.h"
+
 #include <stdio.h>
 #include <string.h>
 
 static int check_failed_count;
+
+/* The allocation wrappers registered before main, as every program does first. */
+__attribute__((constructor)) static void check_alloc_init(void)
+{
+	dg_alloc_init();
+}
 
 #define CHECK(cond, ...)                                                   \
 	do {                                                               \

@@ -108,6 +108,27 @@ static void frozen(void)
 	      "frozen: TZ is never written");
 }
 
+/* The one copy of calendar math (feeds, TOML and the functions above use it). */
+static void calendar(void)
+{
+	int64_t y;
+	int m, d, ok = 1;
+
+	CHECK(dg_date_is_leap(2000) && dg_date_is_leap(2024) && !dg_date_is_leap(1900) && !dg_date_is_leap(2023),
+	      "leap years: 4, not 100, 400");
+	CHECK(dg_date_days_in_month(2024, 2) == 29 && dg_date_days_in_month(2023, 2) == 28 &&
+	      dg_date_days_in_month(2023, 12) == 31 && dg_date_days_in_month(2023, 4) == 30, "days in month");
+	CHECK(dg_date_days_from_civil(1970, 1, 1) == 0 && dg_date_days_from_civil(1969, 12, 31) == -1 &&
+	      dg_date_days_from_civil(2000, 3, 1) == 11017 && dg_date_days_from_civil(1, 1, 1) == -719162,
+	      "day numbers from 1970-01-01");
+	for (int64_t z = -800000; z <= 3000000 && ok; z += 997) {
+		dg_date_civil_from_days(z, &y, &m, &d);
+		ok = dg_date_days_from_civil(y, m, d) == z && m >= 1 && m <= 12 && d >= 1 &&
+		     d <= dg_date_days_in_month(y, m);
+	}
+	CHECK(ok, "civil_from_days and days_from_civil are inverse (years -220..10183)");
+}
+
 int main(void)
 {
 	int64_t t, t2;
@@ -147,6 +168,7 @@ int main(void)
 	CHECK(dg_date_parse_week("2024-22", &y, &w) < 0, "malformed week rejected");
 	CHECK(dg_date_zone_exists("Asia/Shanghai") && !dg_date_zone_exists("Mars/Base") &&
 	      !dg_date_zone_exists("../etc/passwd"), "zone names are checked");
+	calendar();
 	zones();
 	frozen();
 	return check_done();

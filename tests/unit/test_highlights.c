@@ -1,6 +1,7 @@
 /* Unit tests of the highlight ranking (lib/select/highlights.h) and of what
  * the collector reads of a pull request's body (dg_pull_signals_read). */
 #include "check.h"
+#include "issue/stageopts.h"
 #include "base/jsonx.h"
 #include "config/config.h"
 #include "github/collect.h"
@@ -37,6 +38,7 @@ int main(void)
 {
 	dg_pull_signals sig;
 	dg_config *cfg = NULL;
+	dg_select_opts o;
 	json_t *pulls, *warnings, *g, *list;
 	size_t bots = 0, i;
 	int bp;
@@ -97,7 +99,8 @@ int main(void)
 			  pr("k/dashboard", 11, "docs: readme", "erin", 0, NULL, 0),
 			  pr("k/karmada", 6640, "test: more", "frank", 0, NULL, 0));
 	warnings = json_array();
-	g = dg_select_highlights(cfg, pulls, 0, 86400, warnings, &bots);
+	o = dg_stage_select_opts(cfg);
+	g = dg_select_highlights(&o, pulls, 0, 86400, warnings, &bots);
 	CHECK(json_array_size(g) == 2 && bots == 1, "two groups; one bot's pull counted apart");
 	CHECK_STR(dg_json_str(json_array_get(g, 0), "product"), "karmada", "the more active product first");
 	list = json_object_get(json_array_get(g, 0), "pulls");
@@ -121,7 +124,8 @@ int main(void)
 	json_decref(g);
 
 	dg_strv_push(&cfg->highlight_labels, "kind/feature");
-	g = dg_select_highlights(cfg, pulls, 0, 86400, warnings, &bots);
+	o = dg_stage_select_opts(cfg);
+	g = dg_select_highlights(&o, pulls, 0, 86400, warnings, &bots);
 	CHECK(json_array_size(g) == 2 && json_array_size(warnings) == 1,
 	      "configured labels that match nothing: the ranking, and a warning");
 	json_decref(g);

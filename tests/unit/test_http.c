@@ -1,9 +1,11 @@
-/* Unit tests of what the HTTP client trusts of a server (lib/net/httptext.c):
+/* Unit tests of what the HTTP engine trusts of a server (lib/net/httptext.c):
  * which URLs carry the token, scrubbing, header numbers, Retry-After, Link;
- * its rate buckets (lib/net/rate.c); which transport errors are retried
- * (lib/net/httpint.h), and what the client does with them against a port
- * that refuses connections (127.0.0.1:1: no server needed). */
+ * which transport errors are retried (lib/net/httpint.h), and what the
+ * engine does against a port that refuses connections (127.0.0.1:1: no
+ * server needed): retries, a policy's gate, a callback that runs the client
+ * again. GitHub's policy is tests/unit/test_ghpolicy.c's. */
 #include "check.h"
+#include "base/err.h"
 #include "net/body.h"
 #include "net/http.h"
 #include "net/httpint.h"
@@ -13,43 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-/* The rule of rate.c: a request starts only when the bucket covers it. */
-static void test_rate(void)
-{
-	dg_rate b = {0};
-	long long t = 1700000000LL * 1000, reset = 1700000060;
-
-	CHECK(dg_rate_wait(&b, t) == 0, "nothing heard: one request may start");
-	b.in_flight = 1;
-	CHECK(dg_rate_wait(&b, t) == -1, "nothing heard, one in flight: wait for its answer");
-	dg_rate_note(&b, 3, 10, reset, 1);
-	CHECK(b.known == DG_RATE_KNOWN && b.remaining == 3, "an answer's figures are taken");
-	b.in_flight = 2;
-	CHECK(dg_rate_wait(&b, t) == 0, "3 left, 2 in flight: one more may start");
-	b.in_flight = 3;
-	CHECK(dg_rate_wait(&b, t) == -1, "3 left, 3 in flight: wait for an answer");
-	dg_rate_note(&b, 5, 10, reset, 1);
-	CHECK(b.remaining == 3, "an answer out of order does not raise what is left in the window");
-	dg_rate_note(&b, 0, 10, reset, 1);
-	b.in_flight = 0;
-	CHECK(dg_rate_wait(&b, t) == reset * 1000 + DG_RATE_RESET_MARGIN_MS, "empty: wait until the reset");
-	CHECK(dg_rate_wait(&b, reset * 1000 + DG_RATE_RESET_MARGIN_MS) == 0 && b.known == DG_RATE_UNKNOWN,
-	      "past the reset: one request to learn the new window");
-	dg_rate_note(&b, 9, 10, reset, 1);
-	CHECK(b.known == DG_RATE_UNKNOWN, "a late answer from the window that is over says nothing");
-	dg_rate_note(&b, 9, 10, reset + 60, 1);
-	CHECK(b.known == DG_RATE_KNOWN && b.remaining == 9, "the next window's answer is taken");
-	dg_rate_note(&b, 2, 10, reset, 1);
-	CHECK(b.remaining == 9 && b.reset == reset + 60, "an older window's answer is ignored");
-
-	memset(&b, 0, sizeof(b));
-	dg_rate_note(&b, -1, -1, 0, 0);
-	CHECK(b.known == DG_RATE_UNKNOWN, "an error without figures proves nothing");
-	dg_rate_note(&b, -1, -1, 0, 1);
-	b.in_flight = 5;
-	CHECK(b.known == DG_RATE_NONE && dg_rate_wait(&b, t) == 0, "a server without figures: no accounting");
-}
-
 /* A raw GET gives up at once on a host that refuses or does not resolve;
  * the API and POSTs retry every transport error, as does a raw GET for
  * the rest. */
@@ -57,7 +22,7 @@ static void test_transport_retry(void)
 {
 	static const struct {
 		CURLcode code;
-		int raw_get, api;  /* expected: retried */
+		int reachable, all;  /* expected: retried under each rule */
 	} table[] = {
 		{CURLE_COULDNT_CONNECT, 0, 1},
 		{CURLE_COULDNT_RESOLVE_HOST, 0, 1},
@@ -72,10 +37,10 @@ static void test_transport_retry(void)
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		CHECK(dg_http_transport_retry(1, table[i].code) == table[i].raw_get, "raw GET, %s: %s",
-		      curl_easy_strerror(table[i].code), table[i].raw_get ? "retried" : "final");
-		CHECK(dg_http_transport_retry(0, table[i].code) == table[i].api, "API or POST, %s: retried",
-		      curl_easy_strerror(table[i].code));
+		CHECK(dg_http_transport_retry(DG_HTTP_TRANSPORT_REACHABLE, table[i].code) == table[i].reachable,
+		      "raw GET, %s: %s", curl_easy_strerror(table[i].code), table[i].reachable ? "retried" : "final");
+		CHECK(dg_http_transport_retry(DG_HTTP_TRANSPORT_RETRY, table[i].code) == table[i].all,
+		      "API or POST, %s: retried", curl_easy_strerror(table[i].code));
 	}
 }
 
@@ -90,7 +55,6 @@ static void test_refused(void)
 	dg_http *h = NULL;
 	int err;
 
-	unsetenv("DIGEST_RETRY_BASE_MS");
 	if (dg_http_new(&o, &h) < 0) {
 		CHECK(0, "dg_http_new");
 		return;
@@ -115,6 +79,125 @@ static void test_refused(void)
 	dg_http_body_clear(&a);
 	dg_http_body_clear(&b);
 	dg_http_body_clear(&c);
+	dg_http_free(h);
+}
+
+/* A callback that runs the client again is refused, not recursed into. */
+static int reentry_err = 1;
+static char reentry_msg[128];
+
+static void on_reentry(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *message)
+{
+	(void)ud;
+	(void)resp;
+	(void)err;
+	(void)message;
+	reentry_err = dg_http_run(h);
+	snprintf(reentry_msg, sizeof(reentry_msg), "%s", dg_err_last());
+}
+
+static void test_reentry(void)
+{
+	dg_http_opts o = {.jobs = 1, .max_attempts = 1, .retry_base_ms = 1};
+	dg_http *h = NULL;
+	int err;
+
+	if (dg_http_new(&o, &h) < 0) {
+		CHECK(0, "dg_http_new");
+		return;
+	}
+	err = dg_http_get_raw(h, "http://127.0.0.1:1/a.xml", on_reentry, NULL);
+	err = err < 0 ? err : dg_http_run(h);
+	CHECK(err == 0 && reentry_err == DG_ERR_FAIL && !strcmp(reentry_msg, "dg_http_run called from a callback"),
+	      "dg_http_run from a callback: DG_ERR_FAIL, \"%s\"; the outer run goes on (%d)", reentry_msg, err);
+	dg_http_free(h);
+}
+
+/* A policy applies to dg_http_get only: its headers' lanes, its gate. */
+static int gate_calls, policy_freed;
+
+static void test_route(void *state, const char *url, int *lane, int *prio)
+{
+	(void)state;
+	*lane = strstr(url, "/slow/") ? 1 : 0;
+	*prio = DG_HTTP_PRIO_API;
+}
+
+static long long test_gate(void *state, int lane, int in_flight, char *why, size_t why_size, char **stop)
+{
+	(void)state;
+	(void)in_flight;
+	(void)why;
+	(void)why_size;
+	gate_calls++;
+	if (lane == 1) {
+		*stop = strdup("the slow lane is closed");
+		return DG_HTTP_GATE_STOP;
+	}
+	return 0;
+}
+
+static void test_policy_free(void *state)
+{
+	(void)state;
+	policy_freed++;
+}
+
+static void test_policy(void)
+{
+	static const char *const lanes[] = {"fast", "slow", NULL};
+	static const dg_http_policy p = {.lane_names = lanes, .route = test_route, .gate = test_gate,
+					 .free = test_policy_free};
+	dg_http_opts o = {.jobs = 2, .max_attempts = 2, .retry_base_ms = 1};
+	dg_http_body a = {0}, b = {0};
+	dg_http_stats st;
+	dg_http *h = NULL;
+	char summary[256];
+	int err;
+
+	if (dg_http_new(&o, &h) < 0 || dg_http_set_policy(h, &p, NULL) < 0) {
+		CHECK(0, "dg_http_new with a policy");
+		dg_http_free(h);
+		return;
+	}
+	CHECK(dg_http_set_policy(h, &p, NULL) < 0 && policy_freed == 1, "a second policy is refused (its state freed)");
+	err = dg_http_get_raw(h, "http://127.0.0.1:1/slow/feed.xml", dg_http_body_cb, &a);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_http_get_stats(h, &st);
+	CHECK(err == 0 && gate_calls == 0 && st.requests == 1 && a.error && !strstr(a.error, "closed"),
+	      "a raw GET goes past the policy's gate (%d calls): %s", gate_calls, a.error ? a.error : "");
+	err = dg_http_get(h, "http://127.0.0.1:1/slow/x", dg_http_body_cb, &b);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_http_get_stats(h, &st);
+	CHECK(err == DG_HTTP_ERR_FATAL && !strcmp(dg_err_last(), "the slow lane is closed") && st.requests == 1 &&
+	      b.error && !strcmp(b.error, "the slow lane is closed"),
+	      "the gate stops the run before anything is sent (%ld sent): %s", st.requests, b.error ? b.error : "");
+	dg_http_format_summary(h, summary, sizeof(summary));
+	CHECK(!strcmp(summary, "1 requests (0 not modified), 0 retries"), "no policy summary: the engine's part: %s",
+	      summary);
+	dg_http_body_clear(&a);
+	dg_http_body_clear(&b);
+	dg_http_free(h);
+	CHECK(policy_freed == 2, "the policy's state is freed with the client");
+}
+
+/* Out-of-range tuning (the program checks the variables) falls back to the
+ * defaults: no negative shift in the backoff. */
+static void test_bad_options(void)
+{
+	dg_http_opts o = {.retry_base_ms = -5, .stall_seconds = -1, .max_pages = -3, .max_attempts = 2};
+	dg_http_body a = {0};
+	dg_http *h = NULL;
+	int err;
+
+	if (dg_http_new(&o, &h) < 0) {
+		CHECK(0, "dg_http_new");
+		return;
+	}
+	err = dg_http_get(h, "http://127.0.0.1:1/x", dg_http_body_cb, &a);
+	err = err < 0 ? err : dg_http_run(h);
+	CHECK(err == 0 && a.error, "a negative retry base: the default, retried without undefined behaviour");
+	dg_http_body_clear(&a);
 	dg_http_free(h);
 }
 
@@ -183,8 +266,10 @@ int main(void)
 	CHECK(!strcmp(when, "an unknown time"), "a reset beyond year 9999: unknown, not garbage");
 	dg_http_format_time(1700000000, when, sizeof(when));
 	CHECK(!strcmp(when, "2023-11-14 22:13:20 UTC"), "a real reset: %s", when);
-	test_rate();
 	test_transport_retry();
 	test_refused();
+	test_reentry();
+	test_policy();
+	test_bad_options();
 	return check_done();
 }

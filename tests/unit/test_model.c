@@ -1,11 +1,14 @@
 /* Unit tests of the model builders (lib/model/): the community report and
  * the weekly from hand-made collected data, without the network. */
 #include "check.h"
+#include "issue/stageopts.h"
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "base/window.h"
 #include "config/config.h"
 #include "model/model.h"
+#include "select/highlights.h"
+#include "select/releaserank.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -46,10 +49,30 @@ static json_t *community_data(void)
 	return d;
 }
 
+/* The selection the community kind's select stage makes (lib/issue/community.c). */
+static json_t *community_selection(const dg_config *cfg, const dg_window *win, json_t *data, json_t *warnings)
+{
+	size_t bots = 0;
+	dg_select_opts o = dg_stage_select_opts(cfg);
+	json_t *sel = json_pack("{s:o, s:o}",
+				"products", dg_select_releases(&o, json_object_get(data, "releases"),
+							       json_object_get(data, "merged_pulls")),
+				"highlight_groups", dg_select_highlights(&o, json_object_get(data, "merged_pulls"),
+									 win->since, win->until, warnings, &bots));
+	json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots));
+	return sel;
+}
+
 static void test_community(const dg_config *cfg, const dg_window *win)
 {
-	json_t *data = community_data(), *m = NULL, *ev;
-	int err = dg_model_community(cfg, win, data, 42, &m);
+	json_t *data = community_data(), *m = NULL, *ev, *warnings = json_copy(json_object_get(data, "warnings"));
+	json_t *before = json_deep_copy(data), *sel = community_selection(cfg, win, data, warnings);
+	dg_lang *lang = NULL;
+	dg_model_meta meta = {42, warnings, NULL};
+	int err = dg_lang_load(cfg, &lang);
+
+	if (err == 0)
+		err = dg_model_community(cfg, lang, win, data, sel, &meta, &m);
 
 	CHECK(err == 0 && m, "the community model is built (%s)", err ? dg_err_last() : "ok");
 	if (!m) {
@@ -73,8 +96,45 @@ static void test_community(const dg_config *cfg, const dg_window *win)
 	CHECK(strstr(dg_json_str(json_object_get(m, "front_matter"), "description"), "2") != NULL,
 	      "the front matter describes the counts: %s", dg_json_str(json_object_get(m, "front_matter"), "description"));
 	CHECK(json_array_size(json_object_get(m, "warnings")) == 1, "the collectors' warnings are kept, last");
+	CHECK(json_equal(data, before), "the collected data is left as it was (borrowed, not decorated)");
+	{
+		json_t *nc = json_array_get(json_object_get(m, "new_contributors"), 0);
+		CHECK(!strcmp(dg_json_str(nc, "certificate_url"), "certificates/contributor-bob.png") &&
+		      !strcmp(dg_json_str(nc, "certificate_file"), "certificates/contributor-bob.svg"),
+		      "the model names the certificate files it decided (%s)", dg_json_str(nc, "certificate_url"));
+		CHECK(json_is_false(json_object_get(m, "partial")) && json_array_size(json_object_get(m, "failed_sources")) == 0,
+		      "nothing failed: not partial");
+	}
 	json_decref(m);
 	json_decref(data);
+	json_decref(before);
+	json_decref(sel);
+	json_decref(warnings);
+	dg_lang_free(lang);
+}
+
+/* One naming function: two logins never share a certificate file. */
+static void test_certificate_names(void)
+{
+	const char *logins[] = {"alice", "a.lice", "a_lice", "al ice", "\u00e9", "\u00e8", ""};
+	char *names[7];
+	int distinct = 1;
+
+	for (int i = 0; i < 7; i++) {
+		dg_buf b = DG_BUF_INIT;
+		dg_model_certificate_name(logins[i], &b);
+		names[i] = dg_buf_detach(&b);
+	}
+	CHECK(!strcmp(names[0], "contributor-alice"), "a plain login is kept: %s", names[0]);
+	for (int i = 0; i < 7; i++)
+		for (int k = i + 1; k < 7; k++)
+			distinct &= strcmp(names[i], names[k]) != 0;
+	CHECK(distinct, "reduced logins get a hash: %s %s %s", names[1], names[4], names[6]);
+	for (int i = 0; i < 7; i++) {
+		CHECK(strspn(names[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(names[i]),
+		      "a safe file name: %s", names[i]);
+		free(names[i]);
+	}
 }
 
 static void test_weekly(const dg_config *cfg, const dg_window *win)
@@ -83,14 +143,21 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	json_t *news = json_pack("[{s:s, s:s, s:s, s:s}]", "title", "", "url", "https://example.org/n",
 				 "published", "2024-05-29T00:00:00Z", "summary", "s");
 	json_t *empty = json_array(), *latest = json_object(), *m = NULL;
-	dg_weekly_input in = {empty, empty, news, latest, NULL, 7, 3, 2, NULL, NULL};
-	int err;
+	dg_weekly_input in = {empty, empty, news, latest, NULL, 3, 2, NULL};
+	json_t *before = json_deep_copy(news);
+	dg_model_meta meta = {7, NULL, NULL};
+	dg_lang *lang = NULL;
+	int err = dg_lang_load(cfg, &lang);
 
 	/* 171 CJK characters: once cut mid-character into a fixed buffer. */
 	for (int i = 0; i < 171; i++)
 		strcat(headline, "云");
 	json_object_set_new(json_array_get(news, 0), "title", json_string(headline));
-	err = dg_model_weekly(cfg, win, &in, &m);
+	json_decref(before);
+	before = json_deep_copy(news);
+	if (err == 0)
+		err = dg_model_weekly(cfg, lang, win, &in, &meta, &m);
+	CHECK(json_equal(news, before), "the chosen items are left as they were");
 	CHECK(err == 0 && m, "the weekly model is built (%s)", err ? dg_err_last() : "ok");
 	CHECK(m && !strcmp(dg_json_str(m, "headline"), headline), "a 171-character CJK headline is whole");
 	CHECK(m && strstr(dg_json_str(m, "title"), headline) && strstr(dg_json_str(m, "title"), "7"),
@@ -100,20 +167,22 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	json_decref(m);
 	m = NULL;
 	in.headline = "Editor's headline";
-	err = dg_model_weekly(cfg, win, &in, &m);
+	err = dg_model_weekly(cfg, lang, win, &in, &meta, &m);
 	CHECK(err == 0 && !strcmp(dg_json_str(m, "headline"), "Editor's headline"), "the editor's headline wins");
 	json_decref(m);
 	m = NULL;
-	in.number = 0;
-	err = dg_model_weekly(cfg, win, &in, &m);
+	meta.number = 0;
+	err = dg_model_weekly(cfg, lang, win, &in, &meta, &m);
 	CHECK(err == 0 && !strstr(dg_json_str(m, "title"), "No.") && !strstr(dg_json_str(m, "title"), "0 |"),
 	      "a period before the numbering's reference: no number in the title (%s)", dg_json_str(m, "title"));
 	CHECK(err == 0 && strstr(dg_json_str(m, "lead"), "news 1") && !strstr(dg_json_str(m, "lead"), "projects 0"),
 	      "the lead names no zero count (%s)", dg_json_str(m, "lead"));
 	json_decref(m);
 	json_decref(news);
+	json_decref(before);
 	json_decref(empty);
 	json_decref(latest);
+	dg_lang_free(lang);
 }
 
 int main(void)
@@ -133,6 +202,7 @@ int main(void)
 	cfg->language = strdup("en");
 	test_community(cfg, &win);
 	test_weekly(cfg, &win);
+	test_certificate_names();
 	dg_config_free(cfg);
 	return check_done();
 }

@@ -22,8 +22,7 @@ static int json_partial(void *ud, const char *name, char **text, size_t *len)
 	if (!json_is_string(p))
 		return 1;
 	*len = json_string_length(p);
-	if (!(*text = malloc(*len + 1)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	*text = dg_malloc(*len + 1);
 	memcpy(*text, json_string_value(p), *len + 1);
 	return 0;
 }

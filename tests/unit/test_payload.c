@@ -5,6 +5,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "model/lang.h"
 #include "publish/payload.h"
 
 #include <jansson.h>
@@ -102,13 +103,15 @@ static void test_article(void)
 {
 	dg_config cfg = {0};
 	char *intro = rep("本周社区", 100);
-	json_t *model = json_pack("{s:s, s:i, s:s, s:{s:s}}", "intro", intro, "number", 7, "community", "KubeSphere",
-				  "period", "date", "2021.12.06"), *a = NULL;
+	json_t *model = json_pack("{s:s, s:s, s:i, s:s, s:{s:s}}", "title", "社区周报", "intro", intro, "number", 7,
+				  "community", "KubeSphere", "period", "date", "2021.12.06"), *a = NULL;
 	const char *digest;
+	dg_lang *lang = NULL;
 
 	cfg.language = "zh";
 	cfg.author = "KubeSphere 社区";
-	CHECK(dg_wxpayload_article(&cfg, model, "<p>正文</p>", "MEDIA1", &a) == 0, "the article is built: %s",
+	CHECK(dg_lang_load(&cfg, &lang) == 0, "the zh words: %s", dg_err_last());
+	CHECK(dg_wxpayload_article(&cfg, lang, model, "<p>正文</p>", "MEDIA1", &a) == 0, "the article is built: %s",
 	      a ? "" : dg_err_last());
 	digest = json_string_value(json_object_get(a, "digest"));
 	CHECK(digest && strlen(digest) > 200 && !strncmp(digest, "本周社区本周社区", 24),
@@ -117,15 +120,16 @@ static void test_article(void)
 	      dg_err_last());
 	CHECK_STR(json_string_value(json_object_get(a, "author")), "KubeSphere 社区", "author from digest.author");
 	CHECK_STR(json_string_value(json_object_get(a, "thumb_media_id")), "MEDIA1", "thumb_media_id");
-	CHECK(strstr(dg_json_str(a, "title"), "第 7 期") != NULL, "the title is wechat.title: %s",
+	CHECK(!strcmp(dg_json_str(a, "title"), "社区周报 | 第 7 期"), "the title is wechat.title with the model's: %s",
 	      dg_json_str(a, "title"));
 	json_decref(a);
 	a = NULL;
 	cfg.wx_digest = "自定义摘要";
-	CHECK(dg_wxpayload_article(&cfg, model, "<p>正文</p>", "", &a) == 0 &&
+	CHECK(dg_wxpayload_article(&cfg, lang, model, "<p>正文</p>", "", &a) == 0 &&
 	      !strcmp(dg_json_str(a, "digest"), "自定义摘要"), "a configured digest is kept");
 	json_decref(a);
 	json_decref(model);
+	dg_lang_free(lang);
 	free(intro);
 }
 

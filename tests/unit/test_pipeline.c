@@ -118,39 +118,68 @@ static void test_fileset(const char *root)
 }
 
 /* A kind whose stages only count, and fail where told. */
-static struct { int collect, select, model, record, clear, fail_model; } calls;
+static struct { int collect, select, model, record, drop, fail_model; } calls;
 
-static int fake_collect(dg_issue *is) { (void)is; calls.collect++; return 0; }
-static int fake_select(dg_issue *is) { (void)is; calls.select++; return 0; }
-static void fake_numbering(const dg_issue *is, dg_numbering *nb)
+static int fake_collect(const dg_stage *st, void **collected)
 {
-	(void)is;
+	calls.collect++;
+	json_array_append_new(st->failures, json_string("source one: HTTP 502"));
+	json_array_append_new(st->failures, json_string("source two: HTTP 502"));
+	*collected = json_pack("{s:s}", "collected", "yes");
+	return 0;
+}
+static int fake_select(const dg_stage *st, const void *collected, void **selection)
+{
+	calls.select++;
+	/* A pure stage: no network. */
+	*selection = json_pack("{s:b, s:b}", "no_http", st->http == NULL, "saw_collected",
+			       json_object_get((json_t *)collected, "collected") != NULL);
+	return 0;
+}
+static void fake_numbering(const dg_config *cfg, const dg_window *win, dg_numbering *nb)
+{
+	(void)cfg;
+	(void)win;
 	nb->reference_date = NULL;
 	nb->period_weeks = 1;
 }
-static int fake_model(dg_issue *is)
+static int fake_model(const dg_stage *st, const void *collected, const void *selection, const void *facts,
+		      const dg_model_meta *meta, json_t **model)
 {
+	(void)collected;
+	(void)facts;
 	calls.model++;
 	if (calls.fail_model)
 		return dg_err_set(DG_ERR_FAIL, "model failed on purpose");
-	is->model = json_pack("{s:s, s:i}", "title", "T", "number", is->number);
-	is->warnings = json_pack("[s]", "a warning");
-	json_array_append_new(is->failures, json_string("source one: HTTP 502"));
-	json_array_append_new(is->failures, json_string("source two: HTTP 502"));
+	json_array_append_new(st->warnings, json_string("a warning"));
+	*model = json_pack("{s:s, s:O}", "title", "T", "selection", (json_t *)selection);
+	dg_model_finish(st->cfg, *model, meta, NULL);
 	return 0;
 }
-static int fake_fail_collect(dg_issue *is)
+static int fake_fail_collect(const dg_stage *st, void **collected)
 {
-	(void)is;
+	(void)st;
+	(void)collected;
 	calls.collect++;
 	return dg_err_set(DG_ERR_FAIL, "collect failed on purpose");
 }
-static int fake_record(dg_issue *is) { (void)is; calls.record++; return 0; }
-static void fake_clear(dg_issue *is) { (void)is; calls.clear++; }
+static int fake_record(const dg_stage *st, const void *selection)
+{
+	(void)st;
+	(void)selection;
+	calls.record++;
+	return 0;
+}
+static void fake_drop(void *v)
+{
+	calls.drop++;
+	json_decref(v);
+}
 
 static const dg_kind fake = {
-	.name = "fake", .collect = fake_collect, .select = fake_select, .numbering = fake_numbering,
-	.model = fake_model, .record = fake_record, .clear = fake_clear,
+	.name = "fake", .numbering = fake_numbering, .collect = fake_collect, .select = fake_select,
+	.model = fake_model, .record = fake_record,
+	.drop_collected = fake_drop, .drop_selection = fake_drop, .drop_facts = fake_drop,
 };
 
 static void test_pipeline(const char *root)
@@ -174,14 +203,18 @@ static void test_pipeline(const char *root)
 
 	err = dg_pipeline_run(&run, only_fake, &res);
 	CHECK(err == 0, "a fake issue is built (%s)", err ? dg_err_last() : "ok");
-	CHECK(calls.collect == 1 && calls.select == 1 && calls.model == 1 && calls.record == 1 && calls.clear == 1,
-	      "every stage ran once");
+	CHECK(calls.collect == 1 && calls.select == 1 && calls.model == 1 && calls.record == 1 && calls.drop == 2,
+	      "every stage ran once, and what collect and select returned was dropped once");
 	CHECK(json_array_size(res.written) == 1 &&
 	      strstr(json_string_value(json_array_get(res.written, 0)), "/fake-2024-W22.json"),
 	      "the JSON file is listed as written");
 	CHECK(json_array_size(res.warnings) == 1 && res.failed_sources == 2, "warnings and failed sources passed on");
 	json = slurp(path_of(out, "fake-2024-W22.json"));
 	CHECK(json && strstr(json, "\"number\": 1"), "the model was written with number 1");
+	CHECK(json && strstr(json, "\"no_http\": true") && strstr(json, "\"saw_collected\": true"),
+	      "select saw what collect returned, and had no HTTP client");
+	CHECK(json && strstr(json, "\"partial\": true") && strstr(json, "source one"),
+	      "the model says what failed: decided before it was built");
 	free(json);
 	CHECK(dg_store_issue_get(store, "fake//w1", "2024-W22", &number) == 1 && number == 1,
 	      "the number is recorded once the file is in place, under the issue's series (%d)", number);
@@ -221,7 +254,7 @@ static void test_pipeline(const char *root)
 	run.out_dir = out;
 	dg_issue_result_clear(&res);
 	CHECK(dg_pipeline_run(&run, only_fake, &res) < 0 && strstr(dg_err_last(), "on purpose"), "model failure passed on");
-	CHECK(calls.record == 0 && calls.clear == 1, "nothing recorded after a model failure");
+	CHECK(calls.record == 0 && calls.drop == 2, "nothing recorded after a model failure");
 	CHECK(access(path_of(out, "fake-2024-W23.json"), F_OK) != 0, "no file written after a model failure");
 	dg_issue_result_clear(&res);
 
@@ -233,7 +266,7 @@ static void test_pipeline(const char *root)
 		failing.collect = fake_fail_collect;
 		memset(&calls, 0, sizeof(calls));
 		CHECK(dg_pipeline_run(&run, both, &res) < 0, "the run fails with its second issue");
-		CHECK(calls.model == 1 && calls.record == 0 && calls.clear == 2,
+		CHECK(calls.model == 1 && calls.record == 0 && calls.drop == 2,
 		      "the first was built, neither recorded, both freed");
 		CHECK(access(path_of(out, "fake-2024-W23.json"), F_OK) != 0, "the first issue's file was not written");
 		dg_issue_result_clear(&res);
@@ -265,8 +298,12 @@ static void test_kinds(void)
 
 int main(void)
 {
-	char root[] = "/tmp/dg-pipe-XXXXXX", cmd[128];
+	char root[] = "/tmp/dg-pipe-XXXXXX", cmd[128], data[4096];
+	const char *tests = getenv("DIGEST_TESTS");
 
+	/* The run's resources (the words, the theme) from this source tree. */
+	if (tests && snprintf(data, sizeof(data), "%s/..", tests) < (int)sizeof(data))
+		setenv("DIGEST_DATADIR", data, 1);
 	CHECK(mkdtemp(root) != NULL, "temp dir");
 	test_fileset(root);
 	test_pipeline(root);

@@ -1,10 +1,11 @@
-/* Unit tests of the release ranking (lib/select/releases.h): which release
+/* Unit tests of the release ranking (lib/select/releaserank.h): which release
  * of a product leads, one entry per tag across a product's repositories,
  * and which product leads the issue. */
 #include "check.h"
+#include "issue/stageopts.h"
 #include "base/jsonx.h"
 #include "config/config.h"
-#include "select/releases.h"
+#include "select/releaserank.h"
 
 #include <stdlib.h>
 
@@ -27,6 +28,7 @@ static const char *lead_tag(json_t *products, size_t i)
 int main(void)
 {
 	dg_config *cfg = NULL;
+	dg_select_opts o;
 	json_t *rs, *pulls, *p;
 
 	CHECK(dg_release_cmp("v1.15.0", 0, 1, "v1.13.7", 0, 2) < 0, "a new minor leads a later patch");
@@ -46,7 +48,8 @@ int main(void)
 		       rel("k/karmada", "v1.15.0", 0, "2025-09-02T00:00:00Z"),
 		       rel("k/karmada", "v1.13.7", 0, "2025-09-03T00:00:00Z"));
 	pulls = json_array();
-	p = dg_select_releases(cfg, rs, pulls);
+	o = dg_stage_select_opts(cfg);
+	p = dg_select_releases(&o, rs, pulls);
 	CHECK(json_array_size(p) == 1 && !strcmp(lead_tag(p, 0), "v1.15.0"), "v1.15.0 leads v1.13.7 and v1.14.3");
 	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "karmada"), "a product per repository, by its name");
 	json_decref(p);
@@ -65,7 +68,8 @@ int main(void)
 	json_array_append_new(pulls, pull("kubesphere/console", "a"));
 	json_array_append_new(pulls, pull("kubesphere/console", "b"));
 	json_array_append_new(pulls, pull("kubesphere/console", "ks-ci-bot[bot]"));
-	p = dg_select_releases(cfg, rs, pulls);
+	o = dg_stage_select_opts(cfg);
+	p = dg_select_releases(&o, rs, pulls);
 	CHECK(json_array_size(p) == 2, "two products");
 	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "kubekey") && !strcmp(lead_tag(p, 0), "v1.2.1"),
 	      "a final outranks any pre-release, whatever the activity");

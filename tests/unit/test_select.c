@@ -1,8 +1,9 @@
-/* Unit tests of the weekly's selection (lib/select/weekly.h): canonical
+/* Unit tests of the weekly's selection (lib/select/cnchoose.h): canonical
  * keys, what earlier issues published, the editor's items, the orders. */
 #include "check.h"
+#include "issue/stageopts.h"
 #include "base/jsonx.h"
-#include "select/weekly.h"
+#include "select/cnchoose.h"
 #include "store/store.h"
 #include "config/schema.h"
 
@@ -102,6 +103,7 @@ int main(void)
 	static dg_config rank_cfg;
 	CHECK(dg_strv_push(&rank_cfg.cn_watch_repos, "kubernetes/kubernetes") == 0 &&
 	      dg_strv_push(&rank_cfg.cn_watch_repos, "istio/istio") == 0, "watch list");
+	dg_select_opts rank_o = dg_stage_select_opts(&rank_cfg);
 	got = json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s},"
 			" {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:i}, {s:s, s:s, s:s, s:s},"
 			" {s:s, s:s, s:s, s:s, s:s}]",
@@ -114,7 +116,7 @@ int main(void)
 			"kind", "feed", "published", "2024-08-10T00:00:00Z", "url", "feed-cve",
 			"title", "Fix for CVE-2024-7646 in ingress-nginx",
 			"kind", "advisory", "repo", "istio/istio", "severity", "high", "url", "advisory", "published", "2024-08-13T00:00:00Z");
-	dg_select_rank_news(&rank_cfg, got);
+	dg_select_rank_news(&rank_o, got);
 	{
 		const char *want[] = {"k8s-minor", "istio-minor", "advisory", "feed-cve", "patch", "pre", "feed-priority",
 				      "feed-new"};
@@ -133,7 +135,7 @@ int main(void)
 			"kind", "feed", "published", "2024-05-31T00:00:00Z", "url", "a",
 			"kind", "release", "published", "2024-05-28T00:00:00Z", "url", "b",
 			"kind", "feed", "published", "2024-05-30T00:00:00Z", "url", "c");
-	dg_select_rank_news(&rank_cfg, got);
+	dg_select_rank_news(&rank_o, got);
 	CHECK_STR(dg_json_str(json_array_get(got, 0), "url"), "b", "news: releases first");
 	CHECK_STR(dg_json_str(json_array_get(got, 1), "url"), "a", "then the newest");
 	json_decref(got);

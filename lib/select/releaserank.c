@@ -1,4 +1,4 @@
-#include "select/releases.h"
+#include "select/releaserank.h"
 #include "base/date.h"
 #include "base/jsonx.h"
 #include "github/collect.h"
@@ -47,26 +47,26 @@ static const char *kind_name(const char *tag, int pre)
 }
 
 /* The configured product of `repo`, or -1. */
-static long product_of(const dg_config *cfg, const char *repo, size_t *pos)
+static long product_of(const dg_select_opts *o, const char *repo, size_t *pos)
 {
-	for (size_t i = 0; i < cfg->n_products; i++)
-		for (size_t k = 0; k < cfg->products[i].repos.n; k++)
-			if (!strcasecmp(cfg->products[i].repos.v[k], repo)) {
+	for (size_t i = 0; i < o->n_products; i++)
+		for (size_t k = 0; k < o->products[i].repos.n; k++)
+			if (!strcasecmp(o->products[i].repos.v[k], repo)) {
 				*pos = k;
 				return (long)i;
 			}
 	return -1;
 }
 
-const char *dg_product_of(const dg_config *cfg, const char *repo, const char **key)
+const char *dg_product_of(const dg_select_opts *o, const char *repo, const char **key)
 {
 	size_t pos;
-	long pi = product_of(cfg, repo, &pos);
+	long pi = product_of(o, repo, &pos);
 	const char *slash = strchr(repo, '/');
 
 	if (key)
-		*key = pi >= 0 ? cfg->products[pi].name : repo;
-	return pi >= 0 ? cfg->products[pi].name : slash ? slash + 1 : repo;
+		*key = pi >= 0 ? o->products[pi].name : repo;
+	return pi >= 0 ? o->products[pi].name : slash ? slash + 1 : repo;
 }
 
 static int64_t time_of(json_t *o)
@@ -106,20 +106,20 @@ static int cmp_products(const void *pa, const void *pb)
 }
 
 /* The repository's position in its product: configured order, else 0. */
-static size_t repo_pos(const dg_config *cfg, const char *repo)
+static size_t repo_pos(const dg_select_opts *o, const char *repo)
 {
 	size_t pos = 0;
 
-	product_of(cfg, repo, &pos);
+	product_of(o, repo, &pos);
 	return pos;
 }
 
 /* Add release `r` to its product's entry for its tag (new ones as needed). */
-static int add_release(const dg_config *cfg, json_t *products, json_t *by_name, json_t *r)
+static int add_release(const dg_select_opts *o, json_t *products, json_t *by_name, json_t *r)
 {
 	const char *repo = dg_json_str(r, "repo"), *key;
-	const char *name = dg_product_of(cfg, repo, &key);
-	size_t pos = repo_pos(cfg, repo);
+	const char *name = dg_product_of(o, repo, &key);
+	size_t pos = repo_pos(o, repo);
 	json_t *p = json_object_get(by_name, key), *entries, *e = NULL, *repos;
 	size_t i;
 
@@ -148,7 +148,7 @@ static int add_release(const dg_config *cfg, json_t *products, json_t *by_name, 
 	 * stand for the entry. */
 	repos = json_object_get(e, "repos");
 	for (i = 0; i < json_array_size(repos); i++)
-		if (repo_pos(cfg, dg_json_str(json_array_get(repos, i), "repo")) > pos)
+		if (repo_pos(o, dg_json_str(json_array_get(repos, i), "repo")) > pos)
 			break;
 	if (json_array_insert(repos, i, r) < 0)
 		return -1;
@@ -159,7 +159,7 @@ static int add_release(const dg_config *cfg, json_t *products, json_t *by_name, 
 	return 0;
 }
 
-static void count_activity(const dg_config *cfg, json_t *by_name, json_t *pulls)
+static void count_activity(const dg_select_opts *o, json_t *by_name, json_t *pulls)
 {
 	size_t i;
 	json_t *pr;
@@ -168,7 +168,7 @@ static void count_activity(const dg_config *cfg, json_t *by_name, json_t *pulls)
 		const char *key;
 		json_t *p;
 
-		dg_product_of(cfg, dg_json_str(pr, "repo"), &key);
+		dg_product_of(o, dg_json_str(pr, "repo"), &key);
 		p = json_object_get(by_name, key);
 
 		if (!p || json_is_true(json_object_get(pr, "bot")))
@@ -177,7 +177,7 @@ static void count_activity(const dg_config *cfg, json_t *by_name, json_t *pulls)
 	}
 }
 
-json_t *dg_select_releases(const dg_config *cfg, json_t *releases, json_t *pulls)
+json_t *dg_select_releases(const dg_select_opts *o, json_t *releases, json_t *pulls)
 {
 	json_t *products = json_array(), *by_name = json_object(), *r, *p;
 	size_t i;
@@ -185,9 +185,9 @@ json_t *dg_select_releases(const dg_config *cfg, json_t *releases, json_t *pulls
 	if (!products || !by_name)
 		goto fail;
 	json_array_foreach(releases, i, r)
-		if (add_release(cfg, products, by_name, r) < 0)
+		if (add_release(o, products, by_name, r) < 0)
 			goto fail;
-	count_activity(cfg, by_name, pulls);
+	count_activity(o, by_name, pulls);
 	json_array_foreach(products, i, p) {
 		json_t *entries = json_object_get(p, "entries");
 		dg_json_sort(entries, cmp_entries);

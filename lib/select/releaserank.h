@@ -1,4 +1,4 @@
-/* select/releases.h - which release of the period leads.
+/* releaserank.h - which release of the period leads.
  *
  * Releases are grouped into products ([[report.products]], else one product
  * per repository, named after it); the same tag released by several
@@ -9,17 +9,17 @@
  * entry: a final release before any pre-release, then the product's
  * activity (merged pull requests by people), so the first entry of the
  * first product is the issue's lead. */
-#ifndef DG_SELECT_RELEASES_H
-#define DG_SELECT_RELEASES_H
+#ifndef DG_RELEASERANK_H
+#define DG_RELEASERANK_H
 
 #include <jansson.h>
 #include <stdint.h>
-#include "config/config.h"
+#include "select/selectopts.h"
 
 /* The product `repo` belongs to: its configured name, else the
  * repository's own name (after the slash). *key (may be NULL) tells
  * products apart: the configured name, else the repository. Borrowed. */
-const char *dg_product_of(const dg_config *cfg, const char *repo, const char **key);
+const char *dg_product_of(const dg_select_opts *o, const char *repo, const char **key);
 
 /* <0 when release a (tag, GitHub's pre-release flag, publication time)
  * matters more than b, >0 when less, 0 when they tie. */
@@ -34,6 +34,6 @@ int dg_release_is_pre(const char *tag, int flagged);
  * "name", "url", "published_at", "prerelease", "kind" ("major", "minor",
  * "patch", "pre", "other"), "repos": [the collector's release objects,
  * borrowed copies, in the product's repository order]}]}. NULL on OOM. */
-json_t *dg_select_releases(const dg_config *cfg, json_t *releases, json_t *pulls);
+json_t *dg_select_releases(const dg_select_opts *o, json_t *releases, json_t *pulls);
 
 #endif

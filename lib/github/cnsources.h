@@ -1,11 +1,11 @@
-/* weekly.h - what the Cloud Native Weekly asks GitHub.
+/* cnsources.h - what the Cloud Native Weekly asks GitHub.
  *
  * Each call queues requests on the collector's HTTP client; the results are
  * in the given objects once dg_http_run has returned. A request that fails
  * counts as a failed source (a warning names it). Keys of `facts` and
  * `latest` are lower-case "owner/name". */
-#ifndef DG_GITHUB_WEEKLY_H
-#define DG_GITHUB_WEEKLY_H
+#ifndef DG_CNSOURCES_H
+#define DG_CNSOURCES_H
 
 #include <jansson.h>
 #include "net/collector.h"

@@ -111,16 +111,13 @@ static int word_advisory(const dg_lang *lang, json_t *it)
 	return err;
 }
 
-int dg_model_release_news(const dg_config *cfg, json_t *news)
+int dg_model_release_news(const dg_lang *lang, json_t *news)
 {
-	dg_lang *lang = NULL;
 	char *sep = NULL;
 	size_t i, k;
 	json_t *it, *line;
-	int err;
+	int err = 0;
 
-	if ((err = dg_lang_load(cfg, &lang)) < 0)
-		return err;
 	sep = dg_lang_say(lang, "release.summary_sep", json_object(), &err);
 	json_array_foreach(news, i, it) {
 		dg_buf summary = DG_BUF_INIT;
@@ -131,7 +128,10 @@ int dg_model_release_news(const dg_config *cfg, json_t *news)
 			err = word_advisory(lang, it);
 			continue;
 		}
-		if (strcmp(dg_json_str(it, "kind"), "release") || json_object_get(it, "title"))
+		/* A release: its notes, then the title and the summary the item lacks
+		 * (an editor's title keeps the notes' summary). */
+		if (strcmp(dg_json_str(it, "kind"), "release") ||
+		    (json_object_get(it, "title") && json_object_get(it, "summary")))
 			continue;
 		if (json_object_get(it, "body")) {
 			int truncated;
@@ -142,20 +142,21 @@ int dg_model_release_news(const dg_config *cfg, json_t *news)
 			}
 			json_object_del(it, "body");
 		}
-		title = dg_lang_say(lang, "release.title", json_pack("{s:s, s:s, s:s, s:s}",
-			"repo", dg_json_str(it, "repo"), "repo_name", dg_json_str(it, "repo_name"),
-			"release", dg_json_str(it, "release"), "tag", dg_json_str(it, "tag")), &err);
+		title = json_object_get(it, "title") ? NULL :
+			dg_lang_say(lang, "release.title", json_pack("{s:s, s:s, s:s, s:s}",
+				"repo", dg_json_str(it, "repo"), "repo_name", dg_json_str(it, "repo_name"),
+				"release", dg_json_str(it, "release"), "tag", dg_json_str(it, "tag")), &err);
 		json_array_foreach(json_object_get(it, "notes"), k, line)
 			dg_buf_printf(&summary, "%s%s", k ? sep : "", json_string_value(line));
 		if (err >= 0 && (err = dg_buf_error(&summary)) >= 0 &&
-		    (json_object_set_new(it, "title", json_string(title)) < 0 ||
-		     json_object_set_new(it, "summary", json_string(dg_buf_cstr(&summary))) < 0))
+		    ((title && json_object_set_new(it, "title", json_string(title)) < 0) ||
+		     (!json_object_get(it, "summary") &&
+		      json_object_set_new(it, "summary", json_string(dg_buf_cstr(&summary))) < 0)))
 			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		free(title);
 		dg_buf_free(&summary);
 	}
 	free(sep);
-	dg_lang_free(lang);
 	return err;
 }
 
@@ -181,7 +182,7 @@ static const char *text_language(json_t *it)
 /* The issue's headline: the editor's, else the most significant news item's
  * title when it is in the issue's language (a watched release or an
  * advisory, worded from strings.toml, or a feed item written in it), else
- * the language's default. News come ranked (lib/select/weekly.h). */
+ * the language's default. News come ranked (lib/select/cnchoose.h). */
 static char *weekly_headline(const dg_config *cfg, const dg_lang *lang, const dg_weekly_input *in, int *given,
 			     int *err)
 {
@@ -303,20 +304,48 @@ static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, co
 	return fm;
 }
 
-int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_input *in, json_t **out)
+/* The items the editor has still to write in the language, in one warning. */
+static void warn_to_write(const dg_config *cfg, json_t *to_write, json_t *warnings)
 {
-	json_t *projects = in->projects, *articles = in->articles, *news = in->news;
-	int number = in->number;
-	json_t *m_ = NULL, *names = NULL, *period = dg_model_period(cfg, w);
+	dg_buf b = DG_BUF_INIT;
+	size_t i;
+	json_t *it;
+
+	if (!json_array_size(to_write))
+		return;
+	dg_buf_printf(&b, "%zu item(s) have no %s paragraph yet (a sentence from the facts stands in):",
+		      json_array_size(to_write), cfg->language);
+	json_array_foreach(to_write, i, it)
+		dg_buf_printf(&b, "%s %s \"%s\"", i ? "," : "", dg_json_str(it, "section"), dg_json_str(it, "item"));
+	if (dg_buf_error(&b) == 0)
+		dg_json_appendf(warnings, "%s", dg_buf_cstr(&b));
+	dg_buf_free(&b);
+}
+
+int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *w, const dg_weekly_input *given,
+		    const dg_model_meta *meta, json_t **out)
+{
+	/* The model decorates and words what it shows: copies of the items. */
+	dg_weekly_input own = *given, *in = &own;
+	json_t *projects = own.projects = json_deep_copy(given->projects);
+	json_t *articles = own.articles = json_deep_copy(given->articles);
+	json_t *news = own.news = json_deep_copy(given->news);
+	int number = meta->number;
+	json_t *m_ = NULL, *names = NULL, *period = dg_model_period(cfg, w), *warnings = json_array();
 	const char *date_dots = dg_json_str(period, "date"), *created = dg_json_str(period, "created");
 	char *series = NULL, *headline = NULL, *title = NULL, *lead = NULL;
 	json_t *to_write = json_array();
 	int lead_markdown = 0, headline_given = 0;
-	dg_lang *lang = NULL;
-	int err;
+	int err = 0;
 
 	*out = NULL;
-	if ((err = dg_lang_load(cfg, &lang)) < 0)
+	if (!projects || !articles || !news || !warnings) {
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
+		goto done;
+	}
+	if (in->feeds_total && !in->feeds_read)
+		dg_json_appendf(warnings, "no feed could be read");
+	if ((err = dg_model_release_news(lang, news)) < 0)
 		goto done;
 	if (cfg->cn_title)
 		series = strdup(cfg->cn_title);
@@ -368,18 +397,23 @@ int dg_model_weekly(const dg_config *cfg, const dg_window *w, const dg_weekly_in
 		goto done;
 	dg_model_add_links(cfg, m_);
 	weekly_links(cfg, m_);
-	dg_model_sanitize_urls(m_, in->warnings);
+	dg_model_sanitize_urls(m_, warnings);
+	warn_to_write(cfg, to_write, warnings);
+	dg_model_finish(cfg, m_, meta, warnings);
 	*out = m_;
 	m_ = NULL;
 done:
 	json_decref(m_);
 	json_decref(names);
 	json_decref(period);
+	json_decref(projects);
+	json_decref(articles);
+	json_decref(news);
+	json_decref(warnings);
 	free(series);
 	free(headline);
 	free(title);
 	free(lead);
 	json_decref(to_write);
-	dg_lang_free(lang);
 	return err;
 }

@@ -1,6 +1,7 @@
-/* rate.c - what the client knows of one rate bucket (core, search) and when a
- * request of it may start: the rule behind "never knock on an empty bucket". */
-#include "net/httpint.h"
+/* rate.c - what the client knows of one GitHub rate bucket (core, search)
+ * and when a request of it may start: the rule behind "never knock on an
+ * empty bucket" (api.h). */
+#include "github/api.h"
 
 void dg_rate_note(dg_rate *b, long remaining, long limit, long long reset, int success)
 {
@@ -21,7 +22,7 @@ void dg_rate_note(dg_rate *b, long remaining, long limit, long long reset, int s
 	b->reset = reset;
 }
 
-long long dg_rate_wait(dg_rate *b, long long now_epoch_ms)
+long long dg_rate_wait(dg_rate *b, int in_flight, long long now_epoch_ms)
 {
 	long long reset_ms = b->reset * 1000 + DG_RATE_RESET_MARGIN_MS;
 
@@ -30,10 +31,10 @@ long long dg_rate_wait(dg_rate *b, long long now_epoch_ms)
 	if (b->known == DG_RATE_KNOWN) {
 		if (now_epoch_ms >= reset_ms)
 			b->known = DG_RATE_UNKNOWN;  /* a new window: ask once to learn it */
-		else if (b->remaining - b->in_flight > 0)
+		else if (b->remaining - in_flight > 0)
 			return 0;
 		else
-			return b->in_flight ? -1 : reset_ms;
+			return in_flight ? -1 : reset_ms;
 	}
-	return b->in_flight ? -1 : 0;
+	return in_flight ? -1 : 0;
 }

@@ -1,12 +1,11 @@
-/* The releases of the community report: products and their ranked entries
- * (lib/select/releases.c) as the templates show them. */
+/* The releases of the community report: the selection's products and
+ * their ranked entries (lib/select/releaserank.c) as the templates show them. */
 #include "model/modelint.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/jsonx.h"
 #include "model/model.h"
 #include "model/notes.h"
-#include "select/releases.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,19 +76,16 @@ static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char
 	return out;
 }
 
-json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *releases, json_t *pulls,
+json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *products,
 				json_t *repos, json_t **lead, size_t *versions)
 {
-	json_t *products = dg_select_releases(cfg, releases, pulls), *groups = json_array(), *p;
+	json_t *groups = json_array(), *p;
 	size_t i;
 
 	*lead = NULL;
 	*versions = 0;
-	if (!products || !groups) {
-		json_decref(products);
-		json_decref(groups);
+	if (!groups)
 		return NULL;
-	}
 	json_array_foreach(products, i, p) {
 		json_t *entries = json_object_get(p, "entries"), *others = json_array(), *e, *latest;
 		size_t k, n = json_array_size(entries);
@@ -111,6 +107,5 @@ json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const
 							"repo", dg_json_str(p, "name"), "latest", latest,
 							"others", others, "has_others", n > 1));
 	}
-	json_decref(products);
 	return groups;
 }

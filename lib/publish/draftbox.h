@@ -1,4 +1,4 @@
-/* wechat.h - one issue into the WeChat draft box (--publish wechat).
+/* draftbox.h - one issue into the WeChat draft box (--publish wechat).
  *
  * An access token from POST /cgi-bin/stable_token (kept in memory for the
  * run only; fetched again and the call retried once on 40001/40014/42001);
@@ -11,11 +11,13 @@
  * publishes: a person reviews the draft. The article is checked before any
  * upload (lib/publish/payload.h). The secret and the token appear in no
  * output, log line or file; the store keeps only the draft's media_id. */
-#ifndef DG_PUBLISH_WECHAT_H
-#define DG_PUBLISH_WECHAT_H
+#ifndef DG_DRAFTBOX_H
+#define DG_DRAFTBOX_H
 
 #include <jansson.h>
 #include "config/config.h"
+#include "images/visuals.h"
+#include "model/lang.h"
 #include "net/http.h"
 #include "store/store.h"
 
@@ -28,6 +30,8 @@ typedef struct dg_publish_in {
 	const char *series;      /* the issue's series (lib/issue/series.h): the store's key of its draft */
 	const char *label;       /* the period ("2021-W49") */
 	json_t *model;           /* borrowed */
+	const dg_lang *lang;     /* the issue's words (the draft's title) */
+	const dg_image_set *avatars;  /* fetched already (the issue's images); may be NULL */
 	json_t *warnings;        /* images dropped from the draft are named here */
 } dg_publish_in;
 

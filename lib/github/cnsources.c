@@ -1,6 +1,6 @@
 /* What the Cloud Native Weekly asks GitHub: releases of watched repositories,
  * project searches by topic, facts of the editor's projects, latest releases. */
-#include "github/weekly.h"
+#include "github/cnsources.h"
 #include "base/text.h"
 #include "base/buf.h"
 #include "base/date.h"

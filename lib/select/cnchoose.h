@@ -1,15 +1,16 @@
-/* select/weekly.h - what a Cloud Native Weekly issue holds.
+/* cnchoose.h - what a Cloud Native Weekly issue holds.
  *
  * Items are known by a canonical key (lib/feeds/canon.h: their URL, or
  * https://github.com/<repo> for projects). An item published by another
  * issue of the same series (the state store) or already chosen for this one
  * (`seen`, key -> true) is never chosen again. */
-#ifndef DG_SELECT_WEEKLY_H
-#define DG_SELECT_WEEKLY_H
+#ifndef DG_CNCHOOSE_H
+#define DG_CNCHOOSE_H
 
 #include <jansson.h>
 #include <stdint.h>
 #include "config/config.h"
+#include "select/selectopts.h"
 #include "store/store.h"
 
 typedef struct dg_select {
@@ -49,11 +50,11 @@ enum {
  * releases and advisories: earlier in cnweekly.watch_repos is higher) on
  * each news candidate, then sort them: significance, priority (a feed's
  * `priority`), newest, URL. */
-void dg_select_rank_news(const dg_config *cfg, json_t *news);
+void dg_select_rank_news(const dg_select_opts *o, json_t *news);
 
 /* Set "active" (pushed within cnweekly.project_days before `until`) on each
  * project candidate and sort them: active first, then by stars, then name. */
-void dg_select_rank_projects(const dg_config *cfg, int64_t until, json_t *projects);
+void dg_select_rank_projects(const dg_select_opts *o, int64_t until, json_t *projects);
 
 /* Candidate orders: articles newest first; news by significance, priority,
  * newest; projects active first, then by stars (then name). For dg_json_sort. */

@@ -1,11 +1,11 @@
 /* Choosing what a Cloud Native Weekly issue holds: the editor's picks, or
  * the best candidates; nothing an earlier issue published. */
-#include "select/weekly.h"
+#include "select/cnchoose.h"
 #include "base/text.h"
 #include "base/buf.h"
 #include "base/jsonx.h"
 #include "feeds/canon.h"
-#include "github/weekly.h"
+#include "github/cnsources.h"
 #include "net/collector.h"
 #include "base/date.h"
 #include "select/semver.h"
@@ -87,7 +87,7 @@ static int advisory_significance(const char *severity)
 	return !strcmp(severity, "high") ? DG_SIG_HIGH : DG_SIG_SECURITY;
 }
 
-void dg_select_rank_news(const dg_config *cfg, json_t *news)
+void dg_select_rank_news(const dg_select_opts *o, json_t *news)
 {
 	size_t i, k;
 	json_t *it, *cve;
@@ -100,10 +100,10 @@ void dg_select_rank_news(const dg_config *cfg, json_t *news)
 			sig = *kind == 'r' ? release_significance(dg_json_str(it, "tag"))
 					   : advisory_significance(dg_json_str(it, "severity"));
 			/* Among equals, the order of cnweekly.watch_repos. */
-			for (k = 0; k < cfg->cn_watch_repos.n; k++)
-				if (!strcasecmp(cfg->cn_watch_repos.v[k], dg_json_str(it, "repo")))
+			for (k = 0; k < o->watch_repos->n; k++)
+				if (!strcasecmp(o->watch_repos->v[k], dg_json_str(it, "repo")))
 					break;
-			json_object_set_new(it, "priority", json_integer((json_int_t)(cfg->cn_watch_repos.n - k)));
+			json_object_set_new(it, "priority", json_integer((json_int_t)(o->watch_repos->n - k)));
 		} else if ((cve = find_cve(dg_json_str(it, "title"))) || (cve = find_cve(dg_json_str(it, "summary")))) {
 			sig = DG_SIG_SECURITY;
 			json_object_set_new(it, "cve", cve);
@@ -113,7 +113,7 @@ void dg_select_rank_news(const dg_config *cfg, json_t *news)
 	dg_json_sort(news, dg_select_cmp_news);
 }
 
-void dg_select_rank_projects(const dg_config *cfg, int64_t until, json_t *projects)
+void dg_select_rank_projects(const dg_select_opts *o, int64_t until, json_t *projects)
 {
 	size_t i;
 	json_t *it;
@@ -121,7 +121,7 @@ void dg_select_rank_projects(const dg_config *cfg, int64_t until, json_t *projec
 
 	json_array_foreach(projects, i, it) {
 		int active = dg_date_parse_rfc3339(dg_json_str(it, "pushed_at"), &t) == 0 &&
-			     t >= until - (int64_t)cfg->cn_project_days * 86400;
+			     t >= until - (int64_t)o->project_days * 86400;
 		json_object_set_new(it, "active", json_integer(active));
 	}
 	dg_json_sort(projects, dg_select_cmp_stars);

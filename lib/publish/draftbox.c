@@ -1,6 +1,6 @@
 /* The WeChat draft-box client: stable_token, uploadimg, add_material,
  * draft/add, draft/update. */
-#include "publish/wechat.h"
+#include "publish/draftbox.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -287,9 +287,10 @@ static int upload_images(wx *w, const char *html, json_t *map)
 	size_t i, n = json_array_size(srcs);
 	char **urls = calloc(n ? n : 1, sizeof(*urls));
 	dg_http_body *got = calloc(n ? n : 1, sizeof(*got));
+	const dg_http_body **pre = calloc(n ? n : 1, sizeof(*pre));
 	int err = 0;
 
-	if (!srcs || !urls || !got) {
+	if (!srcs || !urls || !got || !pre) {
 		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -301,11 +302,24 @@ static int upload_images(wx *w, const char *html, json_t *map)
 		json_array_foreach(json_object_get(in->model, "new_contributors"), k, p)
 			if (!strcmp(src, dg_json_str(p, "avatar_small")))
 				urls[i] = dg_visuals_avatar_url(in->cfg, p);
-		if (!urls[i])
+		/* Fetched already, before the outputs (the images): not again. */
+		if (urls[i] && (pre[i] = dg_image_set_find(in->avatars, urls[i])))
+			urls[i][0] = '\0';
+		else if (!urls[i])
 			urls[i] = strdup(is_local(src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22) ? "" : src);
 	}
 	if ((err = dg_visuals_fetch(in->http, in->store, (const char *const *)urls, n, got)) < 0)
 		goto done;
+	for (i = 0; i < n; i++)
+		if (pre[i]) {
+			dg_http_body_clear(&got[i]);
+			if (pre[i]->data && (got[i].data = malloc(pre[i]->len + 1))) {
+				memcpy(got[i].data, pre[i]->data, pre[i]->len + 1);
+				got[i].len = pre[i]->len;
+			}
+			if (!got[i].data)
+				got[i].error = strdup(pre[i]->error ? pre[i]->error : "not fetched");
+		}
 	json_array_foreach(srcs, i, v) {
 		const char *src = json_string_value(v);
 		char *img = NULL, *local = NULL;
@@ -359,6 +373,7 @@ static int upload_images(wx *w, const char *html, json_t *map)
 	}
 done:
 	dg_visuals_fetch_free(urls, got, n);
+	free(pre);
 	json_decref(srcs);
 	return err;
 }
@@ -493,14 +508,14 @@ int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 	}
 	/* Pre-flight before any upload. */
 	if ((err = content_with_images(in, &html)) < 0 ||
-	    (err = dg_wxpayload_article(in->cfg, in->model, html, "", &article)) < 0 ||
+	    (err = dg_wxpayload_article(in->cfg, in->lang, in->model, html, "", &article)) < 0 ||
 	    (err = dg_wxpayload_check(article)) < 0)
 		goto done;
 	json_decref(article);
 	article = NULL;
 	if ((err = upload_images(&w, html, map)) < 0 || (err = dg_wxhtml_replace(html, map, &content)) < 0 ||
 	    (err = upload_cover(&w, &thumb)) < 0 ||
-	    (err = dg_wxpayload_article(in->cfg, in->model, content, thumb, &article)) < 0 ||
+	    (err = dg_wxpayload_article(in->cfg, in->lang, in->model, content, thumb, &article)) < 0 ||
 	    (err = dg_wxpayload_check(article)) < 0)
 		goto done;
 	if ((err = dg_store_kept_get(in->store, "wechat_draft", dg_buf_cstr(&key), &known, &len)) < 0)

@@ -1,0 +1,369 @@
+/* What every kind's model shares: dates and periods in the language's
+ * words, YAML front-matter values, the preview title, footer links, safe
+ * links, the certificate file names, the keys every model ends with, and
+ * the JSON dump. Lowest file of lib/model/: the others call into it, never
+ * the other way round. */
+#include "model/model.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+#include "base/text.h"
+#include "model/lang.h"
+#include "model/modelint.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
+void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
+{
+	int y, m, d;
+
+	if (dg_date_local_ymd(t, cfg->timezone, &y, &m, &d) < 0)
+		y = 1970, m = d = 1;
+	snprintf(out, 16, "%04d-%02d-%02d", y, m % 100, d % 100);
+}
+
+char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, int *err)
+{
+	int y, mo, d;
+	char year[16], month2[8], day2[8];
+
+	if (dg_date_local_ymd(t, cfg->timezone, &y, &mo, &d) < 0)
+		y = 1970, mo = d = 1;
+	snprintf(year, sizeof(year), "%04d", y);
+	snprintf(month2, sizeof(month2), "%02d", mo % 100);
+	snprintf(day2, sizeof(day2), "%02d", d % 100);
+	return dg_lang_say(lang, "common.date", json_pack("{s:s, s:i, s:i, s:s, s:s}", "year", year, "month", mo,
+							  "day", d, "month2", month2, "day2", day2), err);
+}
+
+int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *period)
+{
+	int err = 0;
+	char *first = dg_model_say_date(cfg, lang, w->since, &err);
+	char *last = dg_model_say_date(cfg, lang, w->until - 1, &err);
+	char *range = dg_lang_say(lang, "common.range", json_pack("{s:s?, s:s?}", "first", first, "last", last), &err);
+
+	if (err >= 0) {
+		json_object_set_new(period, "first_text", json_string(first));
+		json_object_set_new(period, "last_text", json_string(last));
+		json_object_set_new(period, "range_text", json_string(range));
+	}
+	free(first);
+	free(last);
+	free(range);
+	return err;
+}
+
+json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
+{
+	char since[DG_DATE_RFC3339_LEN], until[DG_DATE_RFC3339_LEN];
+
+	dg_date_format_utc(w->since, since);
+	dg_date_format_utc(w->until, until);
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "since", since, "until", until,
+			 "week", w->week_label, "label", w->label, "weeks", w->weeks,
+			 "timezone", cfg->timezone);
+}
+
+/* "2021.12.06-2021.12.12" style dates of the period (last day inclusive). */
+json_t *dg_model_period(const dg_config *cfg, const dg_window *w)
+{
+	char first[16], last[16], created[16], dots[48], issue_date[24];
+
+	dg_model_local_date(cfg, w->since, first);
+	dg_model_local_date(cfg, w->until - 1, last);
+	dg_model_local_date(cfg, w->until, created);
+	snprintf(dots, sizeof(dots), "%.4s.%.2s.%.2s-%.4s.%.2s.%.2s", first, first + 5, first + 8,
+		 last, last + 5, last + 8);
+	/* The issue's date as titles write it: "2021.10.18", no zero padding. */
+	snprintf(issue_date, sizeof(issue_date), "%d.%d.%d", atoi(created), atoi(created + 5), atoi(created + 8));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "first_day", first, "last_day", last,
+			 "created", created, "range", dots, "date", issue_date, "biweekly", w->weeks == 2);
+}
+
+/* YAML single-quoted scalar body: ' doubles, newlines become spaces. */
+static char *yaml_quote(const char *s)
+{
+	size_t n = 0;
+	char *out, *o;
+
+	for (const char *p = s; *p; p++)
+		n += *p == '\'' ? 2 : 1;
+	if (!(out = malloc(n + 1)))
+		return NULL;
+	for (o = out; *s; s++) {
+		if (*s == '\'')
+			*o++ = '\'';
+		*o++ = (*s == '\n' || *s == '\r') ? ' ' : *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+void dg_model_set_yaml(json_t *obj, const char *key, const char *value)
+{
+	char *q = yaml_quote(value ? value : "");
+
+	json_object_set_new(obj, key, json_string(q ? q : ""));
+	free(q);
+}
+
+/* A new string holding b's text, "" when b is in error or the text is not
+ * valid UTF-8 (a value built from outside text never goes missing). */
+json_t *dg_model_buf_string(const dg_buf *b)
+{
+	json_t *s = dg_buf_error(b) < 0 ? NULL : json_stringn(dg_buf_cstr(b), b->len);
+
+	return s ? s : json_string("");
+}
+
+char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *title, int *err)
+{
+	char *marked;
+
+	if (!title || !w->in_progress || *err < 0)
+		return title;
+	marked = dg_lang_say(lang, "common.preview", json_pack("{s:s}", "title", title), err);
+	free(title);
+	return marked;
+}
+
+static int is_url_key(const char *k)
+{
+	size_t n = strlen(k);
+
+	return !strcmp(k, "url") || !strcmp(k, "link") || (n > 4 && !strcmp(k + n - 4, "_url"));
+}
+
+/* The safe form of link u[0..n) in out: 0, 1 when it is no http(s) link
+ * (nor a certificates/ path) and becomes "", DG_ERR_FAIL on invalid UTF-8,
+ * DG_ERR_NOMEM. Bytes that would end a Markdown link destination early or
+ * open raw HTML are percent-encoded; valid UTF-8 is kept as it is. */
+static int safe_url(const char *u, size_t n, dg_buf *out)
+{
+	const unsigned char *s = (const unsigned char *)u;
+	size_t i = 0;
+
+	if ((n < 8 || strncasecmp(u, "https://", 8)) && (n < 7 || strncasecmp(u, "http://", 7)) &&
+	    (n < 13 || strncmp(u, "certificates/", 13)))
+		return 1;
+	while (i < n) {
+		unsigned char c = s[i];
+		uint32_t cp;
+		size_t k;
+
+		if (c < 0x80) {
+			if (c <= ' ' || c == 0x7f || strchr("<>()\"'`\\[]|", c))
+				dg_buf_printf(out, "%%%02X", c);
+			else
+				dg_buf_putc(out, (char)c);
+			i++;
+			continue;
+		}
+		if (!(k = dg_text_utf8_decode(s + i, n - i, &cp)))
+			return DG_ERR_FAIL;
+		dg_buf_put(out, s + i, k);
+		i += k;
+	}
+	return dg_buf_error(out);
+}
+
+/* Make obj[k] (a string) a safe link or "". Fails closed: when the safe
+ * form cannot be built or stored, the value becomes "" (or, without memory
+ * even for that, goes), with a warning naming the field. */
+static void sanitize_value(json_t *obj, const char *k, json_t *val, const char *field, json_t *warnings)
+{
+	dg_buf b = DG_BUF_INIT;
+	json_t *s = NULL;
+	int r = safe_url(json_string_value(val), json_string_length(val), &b);
+
+	if (r == 0)
+		s = json_stringn(b.ptr ? b.ptr : "", b.len);
+	else if (r == 1)
+		s = json_string("");
+	dg_buf_free(&b);
+	if (!s) {
+		if (warnings)
+			dg_json_appendf(warnings, "%s: %s: the link is left empty", field,
+					r == DG_ERR_FAIL ? "not valid UTF-8" : "out of memory");
+		s = json_string("");
+	}
+	if (!s || json_object_set_new(obj, k, s) < 0)
+		json_object_del(obj, k);
+}
+
+/* Walk v; `path` names the value ("news[2].link") for warnings. */
+static void sanitize(json_t *v, dg_buf *path, json_t *warnings)
+{
+	size_t len = path->len, i;
+	const char *k;
+	json_t *child;
+	void *it;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child) {
+			dg_buf_printf(path, "[%zu]", i);
+			sanitize(child, path, warnings);
+			path->len = len;
+			if (path->ptr)
+				path->ptr[len] = '\0';
+		}
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	json_object_foreach_safe(v, it, k, child) {
+		dg_buf_printf(path, "%s%s", len ? "." : "", k);
+		if (json_is_string(child) && is_url_key(k))
+			sanitize_value(v, k, child, dg_buf_error(path) < 0 ? k : dg_buf_cstr(path), warnings);
+		else
+			sanitize(child, path, warnings);
+		path->len = len;
+		if (path->ptr)
+			path->ptr[len] = '\0';
+	}
+}
+
+int dg_model_sanitize_urls(json_t *model, json_t *warnings)
+{
+	dg_buf path = DG_BUF_INIT;
+	size_t before = json_array_size(warnings);
+
+	sanitize(model, &path, warnings);
+	dg_buf_free(&path);
+	return (int)(json_array_size(warnings) - before);
+}
+
+/* digest.community, else the org's display name from its profile (in the
+ * collected data), else the first org's login. */
+const char *dg_model_community_name(const dg_config *cfg, json_t *data)
+{
+	const char *profile = dg_json_str(json_object_get(data, "org"), "name");
+
+	if (cfg->community && *cfg->community)
+		return cfg->community;
+	if (*profile)
+		return profile;
+	if (cfg->orgs.n)
+		return cfg->orgs.v[0];
+	return cfg->repos.n ? cfg->repos.v[0] : "digest";
+}
+
+void dg_model_add_links(const dg_config *cfg, json_t *model)
+{
+	json_t *links = json_array(), *has = json_object_get(model, "has");
+
+	for (size_t i = 0; i < cfg->links.n; i++)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", cfg->links.keys[i],
+						       "url", cfg->links.values[i],
+						       "sep", i + 1 < cfg->links.n ? " · " : ""));
+	json_object_set_new(model, "links", links);
+	json_object_set_new(model, "qr_image", json_string(cfg->qr_image ? cfg->qr_image : ""));
+	json_object_set_new(model, "qr_alt", json_string(json_is_string(json_object_get(model, "community")) ?
+							dg_json_str(model, "community") : dg_model_community_name(cfg, NULL)));
+	json_object_set_new(has, "links", json_boolean(cfg->links.n > 0));
+	json_object_set_new(has, "qr_image", json_boolean(cfg->qr_image && *cfg->qr_image));
+}
+
+/* The community report's front matter (kubesphere.io conventions), YAML-quoted. */
+char *dg_model_dump(json_t *model)
+{
+	char *s = json_dumps(model, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *out;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (!(out = realloc(s, n + 2))) {
+		free(s);
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	return out;
+}
+
+int dg_model_certificate_name(const char *login, dg_buf *out)
+{
+	size_t k = 0, n = strlen(login);
+
+	dg_buf_puts(out, "contributor-");
+	for (const char *p = login; *p && k < 200; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_') {
+			dg_buf_putc(out, *p);
+			k++;
+		}
+	/* Reduced or cut: two logins must still name two files. */
+	if (k != n)
+		dg_buf_printf(out, "%s%08llx", k ? "-" : "", (unsigned long long)(dg_text_hash(login, n) & 0xffffffffu));
+	return dg_buf_error(out);
+}
+
+/* C0 control characters other than tab and newline (and DEL) out of every
+ * string of `v`: text from outside is shown in SVG, Markdown, HTML and on a
+ * terminal, where an ESC or a NUL-class byte breaks the output or forges it. */
+static void strip_controls(json_t *v)
+{
+	size_t i;
+	const char *k;
+	json_t *child;
+
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t n = json_string_length(v), o = 0;
+		char *clean;
+
+		for (i = 0; i < n && ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n') && s[i] != 0x7f; i++)
+			;
+		if (i == n || !(clean = malloc(n + 1)))
+			return;
+		for (i = 0; i < n; i++)
+			if (((unsigned char)s[i] >= 0x20 && s[i] != 0x7f) || s[i] == '\t' || s[i] == '\n')
+				clean[o++] = s[i];
+		json_string_setn_nocheck(v, clean, o);
+		free(clean);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+			strip_controls(child);
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, k, child)
+			strip_controls(child);
+	}
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+void dg_model_finish(const dg_config *cfg, json_t *m, const dg_model_meta *meta, json_t *own)
+{
+	size_t failed = json_array_size(meta->failures);
+	json_t *warnings = json_array();
+
+	json_object_set_new(m, "number", meta->number > 0 ? json_integer(meta->number) : json_null());
+	json_object_set_new(m, "partial", json_boolean(failed > 0));
+	json_t *failures = meta->failures ? json_copy(meta->failures) : json_array();
+
+	/* Sources fail and warn in the order their answers come: sorted, the
+	 * model is the same from run to run. */
+	dg_json_sort(failures, cmp_text);
+	json_object_set_new(m, "failed_sources", failures);
+	json_object_set_new(m, "failed_count", json_integer((json_int_t)failed));
+	json_object_set_new(m, "show_partial_note", json_boolean(failed > 0 && cfg->partial_note));
+	json_array_extend(warnings, meta->warnings);
+	json_array_extend(warnings, own);
+	dg_json_sort(warnings, cmp_text);
+	/* warnings last: easiest to find at the end of the JSON */
+	json_object_del(m, "warnings");
+	json_object_set_new(m, "warnings", warnings);
+	strip_controls(m);
+}

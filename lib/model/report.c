@@ -1,0 +1,269 @@
+/* The community report's model: the collected data and the selection
+ * (lib/select/) in the templates' shape, with the language's words. */
+#include "model/model.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "base/jsonx.h"
+#include "base/text.h"
+#include "model/lang.h"
+#include "model/modelint.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Events' local time ("when") and place in the language's words; 0 or <0. */
+static int decorate_events(const dg_config *cfg, const dg_lang *lang, json_t *list)
+{
+	size_t i;
+	json_t *e;
+	int err = 0;
+	char *online_word = dg_lang_say(lang, "events.online", json_object(), &err);
+
+	json_array_foreach(list, i, e) {
+		int64_t t = 0;
+		int y, mo, d;
+		char *when = NULL;
+		const char *loc = dg_json_str(e, "location");
+		int online = !strcasecmp(loc, "online") || (online_word && !strcmp(loc, online_word));
+
+		dg_date_parse_rfc3339(dg_json_str(e, "date_utc"), &t);
+		{
+			/* hours and minutes of the local time */
+			int64_t midnight = 0;
+			char day[16];
+			dg_date_local_ymd(t, cfg->timezone, &y, &mo, &d);
+			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, mo % 100, d % 100);
+			dg_date_parse_day(day, cfg->timezone, &midnight);
+			int mins = (int)((t - midnight) / 60);
+			char year[16], month2[8], day2[8], hour[8], minute[8];
+			snprintf(year, sizeof(year), "%04d", y);
+			snprintf(month2, sizeof(month2), "%02d", mo % 100);
+			snprintf(day2, sizeof(day2), "%02d", d % 100);
+			snprintf(hour, sizeof(hour), "%02d", mins / 60 % 100);
+			snprintf(minute, sizeof(minute), "%02d", mins % 60);
+			when = dg_lang_say(lang, "events.time",
+					   json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "year", year, "month", mo,
+						     "day", d, "month2", month2, "day2", day2, "hour", hour,
+						     "minute", minute), &err);
+		}
+		json_object_set_new(e, "when", json_string(when ? when : ""));
+		json_object_set_new(e, "place", json_string(online && online_word ? online_word : loc));
+		json_object_set_new(e, "has_link", json_boolean(*dg_json_str(e, "link") != '\0'));
+		json_object_set_new(e, "has_place", json_boolean(*loc != '\0'));
+		free(when);
+	}
+	free(online_word);
+	return err;
+}
+
+/* Certificate link: per-person override, else the pattern, else the PNG
+ * digest draws beside the report (certificate_file: its SVG; the names
+ * from dg_model_certificate_name, so the model names the files the
+ * certificate step writes). A small avatar for the Markdown. */
+static void decorate_new_contributors(const dg_config *cfg, json_t *list)
+{
+	dg_buf url = DG_BUF_INIT, name = DG_BUF_INIT, small = DG_BUF_INIT;
+	size_t i;
+	json_t *n;
+
+	json_array_foreach(list, i, n) {
+		const char *login = dg_json_str(n, "login");
+		/* A small avatar: GitHub serves any size on request. */
+		const char *a = dg_json_str(n, "avatar_url");
+
+		dg_buf_free(&url);
+		dg_buf_free(&name);
+		dg_buf_free(&small);
+		for (size_t k = 0; k < cfg->certificates.n; k++)
+			if (!strcasecmp(cfg->certificates.keys[k], login)) {
+				dg_buf_clear(&url);
+				dg_buf_puts(&url, cfg->certificates.values[k]);
+			}
+		if (!url.len && cfg->certificate_url) {
+			const char *at = strstr(cfg->certificate_url, "{login}");
+
+			if (at)
+				dg_buf_printf(&url, "%.*s%s%s", (int)(at - cfg->certificate_url),
+					      cfg->certificate_url, login, at + 7);
+			else
+				dg_buf_puts(&url, cfg->certificate_url);
+		}
+		json_object_set_new(n, "certificate_generated", json_boolean(!url.len));
+		if (!url.len) {
+			dg_model_certificate_name(login, &name);
+			dg_buf_printf(&url, "certificates/%s.png", dg_buf_cstr(&name));
+			json_object_set_new(n, "certificate_png", dg_model_buf_string(&url));
+			dg_buf_clear(&url);
+			dg_buf_printf(&url, "certificates/%s.svg", dg_buf_cstr(&name));
+			json_object_set_new(n, "certificate_file", dg_model_buf_string(&url));
+			dg_buf_clear(&url);
+			dg_buf_printf(&url, "certificates/%s.png", dg_buf_cstr(&name));
+		}
+		json_object_set_new(n, "certificate_url", dg_model_buf_string(&url));
+		if (*a)
+			dg_buf_printf(&small, "%s%s%s", a, strchr(a, '?') ? "&" : "?",
+				      strstr(a, "avatars.githubusercontent.com") ? "s=64" : "size=64");
+		json_object_set_new(n, "avatar_small", dg_model_buf_string(&small));
+	}
+	dg_buf_free(&url);
+	dg_buf_free(&name);
+	dg_buf_free(&small);
+}
+
+static void add_separators(const char *sep, json_t *list)
+{
+	size_t i, n = json_array_size(list);
+	json_t *c;
+
+	json_array_foreach(list, i, c)
+		json_object_set_new(c, "sep", json_string(i + 1 < n ? sep : ""));
+}
+
+static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang, json_t *m, json_int_t person_pulls,
+				      int *err)
+{
+	json_t *fm = json_object(), *period = json_object_get(m, "period");
+	dg_buf full_title = DG_BUF_INIT;
+	char *desc, *keywords, *tag = NULL;
+
+	dg_buf_printf(&full_title, "%s | %s", dg_json_str(m, "title"), dg_json_str(period, "range"));
+	if (*err >= 0 && (*err = dg_buf_error(&full_title)) >= 0)
+		dg_model_set_yaml(fm, "title", dg_buf_cstr(&full_title));
+	dg_buf_free(&full_title);
+	json_t *stats = json_object_get(m, "stats");
+	json_int_t versions = json_integer_value(json_object_get(stats, "versions"));
+	json_int_t bots = json_integer_value(json_object_get(stats, "bot_pulls"));
+	json_int_t newcomers = (json_int_t)json_array_size(json_object_get(m, "new_contributors"));
+
+	desc = dg_lang_say(lang, "community.description",
+			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}",
+				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
+				     "pulls", person_pulls, "releases", versions, "new_contributors", newcomers,
+				     "bot_pulls", bots, "has_releases", versions > 0, "has_new_contributors", newcomers > 0,
+				     "has_bot_pulls", bots > 0),
+			   err);
+	dg_model_set_yaml(fm, "description", desc);
+	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", dg_json_str(m, "community")), err);
+	dg_model_set_yaml(fm, "keywords", keywords);
+	if (!cfg->tag)
+		tag = dg_lang_say(lang, "community.tag", json_object(), err);
+	dg_model_set_yaml(fm, "tag", cfg->tag ? cfg->tag : tag);
+	dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
+	dg_model_set_yaml(fm, "author", cfg->author ? cfg->author : dg_json_str(m, "community"));
+	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+	free(desc);
+	free(keywords);
+	free(tag);
+	return fm;
+}
+
+int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *collected,
+		       json_t *selection, const dg_model_meta *meta, json_t **out)
+{
+	json_t *m = NULL, *data = NULL, *stats, *v, *contributors, *events, *own = json_array();
+	json_int_t person_pulls = 0;
+	const char *key;
+	char *title = NULL, *sep = NULL;
+	size_t i;
+	int err = 0;
+
+	*out = NULL;
+	/* The model decorates what it shows: a copy, the collected data stays as it was. */
+	if (!(data = json_deep_copy(collected)) || !own) {
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
+		goto done;
+	}
+	contributors = json_object_get(data, "contributors");
+	json_array_foreach(contributors, i, v)
+		person_pulls += json_integer_value(json_object_get(v, "pulls"));
+	stats = json_pack("{s:I, s:I, s:I, s:I, s:I}",
+			  "merged_pulls", (json_int_t)json_array_size(json_object_get(data, "merged_pulls")),
+			  "contributors", (json_int_t)json_array_size(contributors),
+			  "new_contributors", (json_int_t)json_array_size(json_object_get(data, "new_contributors")),
+			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
+			  "contributor_pulls", person_pulls);
+	if (cfg->community_title || cfg->title)
+		title = strdup(cfg->community_title ? cfg->community_title : cfg->title);
+	else
+		title = dg_lang_say(lang, "community.title", json_pack("{s:s}", "community", dg_model_community_name(cfg, data)),
+				    &err);
+	if (err >= 0 && !title)
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	title = dg_model_preview_title(lang, w, title, &err);
+	sep = dg_lang_say(lang, "common.list_sep", json_object(), &err);
+	if (err < 0) {
+		json_decref(stats);
+		goto done;
+	}
+	m = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "kind", "community",
+		      "title", title,
+		      "number", meta->number > 0 ? json_integer(meta->number) : json_null(),
+		      "language", cfg->language, "community", dg_model_community_name(cfg, data),
+		      "window", dg_model_window(cfg, w), "period", dg_model_period(cfg, w));
+	if (!m || !stats) {
+		json_decref(stats);
+		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
+		goto done;
+	}
+	json_object_foreach(data, key, v)
+		if (strcmp(key, "warnings"))
+			json_object_set(m, key, v);
+	json_object_set_new(m, "stats", stats);
+
+	/* What the templates show, derived from the data above. */
+	events = json_object_get(m, "events");
+	if ((err = decorate_events(cfg, lang, json_object_get(events, "past"))) < 0 ||
+	    (err = decorate_events(cfg, lang, json_object_get(events, "upcoming"))) < 0)
+		goto done;
+	decorate_new_contributors(cfg, json_object_get(m, "new_contributors"));
+	add_separators(sep, contributors);
+	{
+		json_t *lead = NULL;
+		size_t versions = 0;
+		json_t *groups = dg_model_release_groups(cfg, lang, sep, json_object_get(selection, "products"),
+							 json_object_get(m, "repos"), &lead, &versions);
+		if (!groups) {
+			err = dg_err_set(DG_ERR_NOMEM, "out of memory building the releases");
+			goto done;
+		}
+		json_object_set_new(m, "release_groups", groups);
+		json_object_set_new(m, "lead", lead ? lead : json_null());
+		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
+	}
+	json_object_set_new(m, "highlight_groups", json_deep_copy(json_object_get(selection, "highlight_groups")));
+	json_object_set_new(stats, "bot_pulls", json_integer(json_integer_value(json_object_get(selection, "bot_pulls"))));
+	json_object_set_new(m, "intro", json_string(cfg->intro ? cfg->intro : ""));
+	json_object_set_new(m, "footer", json_string(cfg->footer ? cfg->footer : ""));
+	json_object_set_new(m, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+		"releases", json_array_size(json_object_get(m, "releases")) > 0,
+		"highlights", json_array_size(json_object_get(m, "highlight_groups")) > 0,
+		"events", json_array_size(json_object_get(events, "past")) + json_array_size(json_object_get(events, "upcoming")) > 0,
+		"past_events", json_array_size(json_object_get(events, "past")) > 0,
+		"upcoming_events", json_array_size(json_object_get(events, "upcoming")) > 0,
+		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
+		"contributors", json_array_size(contributors) > 0,
+		"intro", cfg->intro && *cfg->intro, "footer", cfg->footer && *cfg->footer));
+	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
+			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
+	if ((err = dg_model_period_text(cfg, lang, w, json_object_get(m, "period"))) < 0)
+		goto done;
+	json_object_set_new(m, "front_matter", community_front_matter(cfg, lang, m, person_pulls, &err));
+	if (err < 0)
+		goto done;
+	dg_model_add_links(cfg, m);
+	dg_model_sanitize_urls(m, own);
+	dg_model_finish(cfg, m, meta, own);
+	*out = m;
+	m = NULL;
+done:
+	json_decref(m);
+	json_decref(data);
+	json_decref(own);
+	free(title);
+	free(sep);
+	return err;
+}
