@@ -85,7 +85,7 @@ static void fail(fetch *f, int err, const char *message)
 	if (f->err)
 		return;
 	f->err = err;
-	f->message = strdup(message);
+	f->message = dg_strdup(message);
 }
 
 static void on_probe(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
@@ -103,16 +103,12 @@ static void on_probe(dg_http *h, void *ud, const dg_http_response *resp, int err
 
 static void queue_probe(fetch *f, json_t *repo, const char *flag, const char *fmt)
 {
-	probe *p = malloc(sizeof(*p));
+	probe *p = dg_malloc(sizeof(*p));
 	dg_buf url = DG_BUF_INIT;
 
-	if (!p) {
-		fail(f, DG_ERR_FAIL, "out of memory");
-		return;
-	}
 	*p = (probe){f, repo, flag};
-	if (dg_buf_printf(&url, fmt, f->api, f->org, dg_json_str(repo, "name")) < 0 ||
-	    dg_http_get(f->http, dg_buf_cstr(&url), on_probe, p) < 0) {
+	dg_buf_printf(&url, fmt, f->api, f->org, dg_json_str(repo, "name"));   /* uncapped: no check */
+	if (dg_http_get(f->http, dg_buf_cstr(&url), on_probe, p) < 0) {
 		fail(f, DG_ERR_FAIL, dg_err_last());
 		free(p);
 	}
@@ -148,11 +144,9 @@ static void on_listing(dg_http *h, void *ud, const dg_http_response *resp, int e
 			dg_term_print("init: warning: a repository name left out (not a GitHub name): ", name);
 			continue;
 		}
+		/* `name` came out of jansson (valid UTF-8): json_pack cannot refuse it. */
 		repo = json_pack("{s:s, s:b, s:b}", "name", name, "releases", 0, "events", 0);
-		if (!repo || json_array_append_new(f->repos, repo) < 0) {
-			fail(f, DG_ERR_FAIL, "out of memory");
-			return;
-		}
+		json_array_append_new(f->repos, repo);
 		queue_probe(f, repo, "releases", "%s/repos/%s/%s/releases?per_page=1");
 		if (!strcasecmp(name, "community") || !strcasecmp(name, ".github"))
 			queue_probe(f, repo, "events", "%s/repos/%s/%s/issues?labels=event&state=all&per_page=1");
@@ -176,8 +170,8 @@ static void on_profile(dg_http *h, void *ud, const dg_http_response *resp, int e
 		fail(f, DG_ERR_FAIL, dg_buf_cstr(&m));
 	} else {
 		f->profile = json_incref(resp->json);
-		if (dg_buf_printf(&m, "%s/orgs/%s/repos?per_page=100&type=public", f->api, f->org) < 0 ||
-		    dg_http_get(h, dg_buf_cstr(&m), on_listing, f) < 0)
+		dg_buf_printf(&m, "%s/orgs/%s/repos?per_page=100&type=public", f->api, f->org);
+		if (dg_http_get(h, dg_buf_cstr(&m), on_listing, f) < 0)
 			fail(f, DG_ERR_FAIL, dg_err_last());
 	}
 	dg_buf_free(&m);
@@ -192,8 +186,9 @@ static int fetch_org(const dg_config *defaults, const dg_http_opts *env, fetch *
 			  .stall_seconds = env->stall_seconds, .max_pages = env->max_pages};
 	dg_buf url = DG_BUF_INIT;
 
-	if (!(f->repos = json_array()) || dg_buf_printf(&url, "%s/orgs/%s", f->api, f->org) < 0 ||
-	    dg_gh_http_new(&o, &f->http) < 0 || dg_http_get(f->http, dg_buf_cstr(&url), on_profile, f) < 0 ||
+	f->repos = json_array();
+	dg_buf_printf(&url, "%s/orgs/%s", f->api, f->org);
+	if (dg_gh_http_new(&o, &f->http) < 0 || dg_http_get(f->http, dg_buf_cstr(&url), on_profile, f) < 0 ||
 	    dg_http_run(f->http) < 0)
 		fail(f, DG_ERR_FAIL, dg_err_last());
 	dg_buf_free(&url);
@@ -218,11 +213,9 @@ static int write_config(const char *path, const char *text)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	char *dir = slash ? dg_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : dg_strdup(".");
 	int err;
 
-	if (!dir)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (!*base)
 		err = dg_err_set(DG_ERR_CONFIG, "%s: a file name is needed, not a directory", path);
 	else if ((err = dg_output_mkdirs(dir)) == 0)
@@ -238,10 +231,11 @@ static int write_starter(const fetch *f, const char *api, const char *lang, cons
 	char *website = clean_url(dg_json_str(f->profile, "blog")), *github = clean_url(dg_json_str(f->profile, "html_url"));
 	dg_strv listed = {NULL, 0}, released = {NULL, 0}, events = {NULL, 0};
 	dg_buf b = DG_BUF_INIT, fallback = DG_BUF_INIT;
+	dg_starter s;
 	char *text = NULL;
 	size_t i;
 	json_t *r;
-	int err = 0;
+	int err;
 
 	if (!valid_name(login) || strcasecmp(login, f->org))
 		login = f->org;
@@ -251,21 +245,18 @@ static int write_starter(const fetch *f, const char *api, const char *lang, cons
 	json_array_foreach(f->repos, i, r) {
 		const char *n = dg_json_str(r, "name");
 		dg_buf_clear(&b);
-		dg_buf_printf(&b, "%s/%s", login, n);
-		if (err == 0 && (err = dg_buf_error(&b)) == 0)
-			err = dg_strv_push(&listed, n);
-		if (err == 0 && json_is_true(json_object_get(r, "releases")))
-			err = dg_strv_push(&released, n);
-		if (err == 0 && json_is_true(json_object_get(r, "events")))
-			err = dg_strv_push(&events, dg_buf_cstr(&b));
+		dg_buf_printf(&b, "%s/%s", login, n);   /* uncapped: no check */
+		dg_strv_push(&listed, n);
+		if (json_is_true(json_object_get(r, "releases")))
+			dg_strv_push(&released, n);
+		if (json_is_true(json_object_get(r, "events")))
+			dg_strv_push(&events, dg_buf_cstr(&b));
 	}
-	if (err == 0 && (err = dg_buf_error(&fallback)) == 0) {
-		dg_starter s = {login, name, website, github ? github : dg_buf_cstr(&fallback), api, lang,
-				&listed, &released, &events};
-		if ((err = dg_starter_write(&s, &text)) == 0 && (err = write_config(path, text)) == 0)
-			printf("wrote %s: %zu repositories watched, %zu with releases, events %s\n", path,
-			       listed.n, released.n, events.n ? "found" : "not found (no [events])");
-	}
+	s = (dg_starter){login, name, website, github ? github : dg_buf_cstr(&fallback), api, lang,
+			 &listed, &released, &events};
+	if ((err = dg_starter_write(&s, &text)) == 0 && (err = write_config(path, text)) == 0)
+		printf("wrote %s: %zu repositories watched, %zu with releases, events %s\n", path,
+		       listed.n, released.n, events.n ? "found" : "not found (no [events])");
 	free(text);
 	free(website);
 	free(github);
@@ -280,7 +271,7 @@ static int write_starter(const fetch *f, const char *api, const char *lang, cons
 /* The one place an error becomes a message and an exit code. */
 static int report(int err, const char *message)
 {
-	dg_term_print("init: ", message ? message : "out of memory");
+	dg_term_print("init: ", message);
 	return err == DG_ERR_CONFIG ? INIT_USAGE : INIT_FAIL;
 }
 
@@ -341,11 +332,12 @@ int dg_init(int argc, char **argv)
 		fprintf(stderr, "digest: init: %s exists; not overwriting it (--force replaces it)\n", path);
 		return INIT_USAGE;
 	}
-	if (dg_config_load(NULL, &defaults) < 0 || !(api = strdup(api_arg ? api_arg : defaults->api_url))) {
-		rc = report(DG_ERR_FAIL, defaults ? "out of memory" : dg_err_last());
+	if (dg_config_load(NULL, &defaults) < 0) {
+		rc = report(DG_ERR_FAIL, dg_err_last());
 		dg_config_free(defaults);
 		return rc;
 	}
+	api = dg_strdup(api_arg ? api_arg : defaults->api_url);
 	for (size_t n = strlen(api); n > 8 && api[n - 1] == '/'; n--)
 		api[n - 1] = '\0';
 	f.api = api;

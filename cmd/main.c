@@ -208,8 +208,7 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 	}
 	if (o->api_url) {
 		free((*cfg)->api_url);
-		if (!((*cfg)->api_url = strdup(o->api_url)))
-			return exit_code(dg_err_set(DG_ERR_NOMEM, "out of memory"), 0);
+		(*cfg)->api_url = dg_strdup(o->api_url);
 	}
 	if (o->since)
 		err = dg_window_range(o->since, o->until, (*cfg)->timezone, win);

@@ -1,5 +1,6 @@
 /* term.c - messages on stderr, escaped in one place (term.h). */
 #include "term.h"
+#include "base/alloc.h"
 #include "base/err.h"
 
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static void on_message(int level, const char *text)
 		if (!t.tty)
 			return;
 		free(t.progress);
-		t.progress = *text ? strdup(text) : NULL;
+		t.progress = *text ? dg_strdup(text) : NULL;
 		if (t.progress)
 			draw_progress();
 		else

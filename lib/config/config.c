@@ -74,7 +74,7 @@ static const dg_schema_key digest_keys[] = {
 	S("qr_image", qr_image),
 	I("timeout", timeout, 0, 604800),
 	B("partial_note", partial_note),
-	{NULL},
+	{0},
 };
 
 static const dg_schema_key github_keys[] = {
@@ -88,14 +88,14 @@ static const dg_schema_key github_keys[] = {
 	B("include_forks", include_forks),
 	I("concurrency", concurrency, 1, 64),
 	I("max_wait", max_wait, 0, 86400),
-	{NULL},
+	{0},
 };
 
 static const dg_schema_key events_keys[] = {
 	V("repos", event_repos, valid_repo),
 	S("label", event_label),
 	I("upcoming_days", upcoming_days, 0, 366),
-	{NULL},
+	{0},
 };
 
 static const char *valid_nonempty(const char *s)
@@ -109,7 +109,7 @@ static const dg_schema_key product_keys[] = {
 	 .valid = valid_nonempty},
 	{.name = "repos", .type = DG_SCHEMA_STRV, .flags = DG_SCHEMA_REQUIRED, .offset = P(repos),
 	 .valid = valid_repo},
-	{NULL},
+	{0},
 };
 static const dg_schema_table product_table = {product_keys, NULL, NULL};
 
@@ -137,7 +137,7 @@ static const dg_schema_key report_keys[] = {
 	SV("reference_date", report_reference_date, valid_day),
 	I("reference_number", report_reference_number, 1, 1000000),
 	{.name = "products", .type = DG_SCHEMA_TABLES, .sub = &product_table, .item = new_product},
-	{NULL},
+	{0},
 };
 
 static const dg_schema_key cnweekly_keys[] = {
@@ -160,20 +160,20 @@ static const dg_schema_key cnweekly_keys[] = {
 	S("intro", cn_intro),
 	S("footer", cn_footer),
 	M("links", cn_links),
-	{NULL},
+	{0},
 };
 
 static const dg_schema_key contributors_keys[] = {
 	S("certificate_url", certificate_url),
 	M("certificates", certificates),
-	{NULL},
+	{0},
 };
 
 static const dg_schema_key images_keys[] = {
 	SV("avatar_url", avatar_url, NULL),
 	B("poster", images_poster),
 	B("cover", images_cover),
-	{NULL},
+	{0},
 };
 
 static const dg_schema_key wechat_keys[] = {
@@ -185,7 +185,7 @@ static const dg_schema_key wechat_keys[] = {
 	PATH("cover", wx_cover),
 	B("open_comment", wx_open_comment),
 	SV("source_url", wx_source_url, valid_url),
-	{NULL},
+	{0},
 };
 
 static const dg_schema_key root_keys[] = {
@@ -197,7 +197,7 @@ static const dg_schema_key root_keys[] = {
 	T("contributors", contributors_keys),
 	T("images", images_keys),
 	T("wechat", wechat_keys),
-	{NULL},
+	{0},
 };
 
 static const dg_schema_table config_schema = {root_keys, NULL, NULL};

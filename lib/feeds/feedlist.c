@@ -30,7 +30,7 @@ static const dg_schema_key feed_keys[] = {
 	 .store = dg_schema_store_json},
 	{.name = "language", .type = DG_SCHEMA_STRING, .store = dg_schema_store_json},
 	{.name = "priority", .type = DG_SCHEMA_INT, .min = -100, .max = 100, .store = store_int},
-	{NULL},
+	{0},
 };
 
 /* Each [[feed]] is a new object at the end of the list. */
@@ -46,7 +46,7 @@ static int new_feed(const dg_schema_ctx *c, const dg_toml *table, void *list, vo
 static const dg_schema_key root_keys[] = {
 	{.name = "feed", .type = DG_SCHEMA_TABLES, .sub = &(const dg_schema_table){feed_keys, NULL, NULL},
 	 .item = new_feed},
-	{NULL},
+	{0},
 };
 
 static const dg_schema_table feedlist_schema = {root_keys, NULL, NULL};

@@ -12,12 +12,12 @@
 
 static const dg_schema_key project_keys[] = {
 	TEXT("repo", 0), TEXT("url", 0), TEXT("headline", 0), TEXT("title", 0), TEXT("paragraph", 0),
-	TEXT("suggestion", 0), {NULL},
+	TEXT("suggestion", 0), {0},
 };
 
 static const dg_schema_key item_keys[] = {
 	TEXT("url", DG_SCHEMA_REQUIRED), TEXT("title", 0), TEXT("headline", 0), TEXT("paragraph", 0),
-	TEXT("suggestion", 0), {NULL},
+	TEXT("suggestion", 0), {0},
 };
 
 /* The line of the table, for later messages about the item. */
@@ -55,7 +55,7 @@ static const dg_schema_key root_keys[] = {
 	{.name = "project", .type = DG_SCHEMA_TABLES, .sub = &project_table, .item = new_item},
 	{.name = "article", .type = DG_SCHEMA_TABLES, .sub = &item_table, .item = new_item},
 	{.name = "news", .type = DG_SCHEMA_TABLES, .sub = &item_table, .item = new_item},
-	{NULL},
+	{0},
 };
 
 static const dg_schema_table picks_schema = {root_keys, NULL, NULL};

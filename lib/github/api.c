@@ -2,6 +2,7 @@
  * decisions (dg_gh_judge, dg_gh_gate), and the state that feeds them (the
  * buckets' figures, the quota the run used). */
 #include "github/api.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/str.h"
@@ -36,7 +37,7 @@ static char *printed(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)dg_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	return dg_buf_detach(&b);
+	return dg_buf_detach(&b);   /* uncapped: never NULL */
 }
 
 /* "GitHub API rate limit (search) exhausted: it resets at ... (in N min), beyond --max-wait S s; run again then" */
@@ -126,8 +127,6 @@ void dg_gh_judge(const dg_gh_rules *rules, const dg_gh_answer *a, long long now,
 	} else if (a->status == 401) {
 		v->action = DG_HTTP_STOP;
 		v->message = dg_gh_unauthorized(a->url, a->message, rules->token_name, a->token_sent);
-		if (!v->message)
-			v->message = strdup("401 Unauthorized");
 	} else if (a->status == 403 || a->status == 429) {
 		limited(rules, a, now, v);
 	} else if (a->status >= 400 && a->status < 500) {
@@ -276,15 +275,11 @@ int dg_gh_http_new(const dg_http_opts *opts, dg_http **out)
 
 	if ((err = dg_http_new(opts, out)) < 0)
 		return err;
-	if (!(g = calloc(1, sizeof(*g)))) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-	} else {
-		g->rules.max_wait = opts->max_wait;
-		g->rules.token_name = opts->token_name;
-		g->core_remaining = -1;
-		err = dg_http_set_policy(*out, &gh_policy, g);
-	}
-	if (err < 0) {
+	g = dg_calloc(1, sizeof(*g));
+	g->rules.max_wait = opts->max_wait;
+	g->rules.token_name = opts->token_name;
+	g->core_remaining = -1;
+	if ((err = dg_http_set_policy(*out, &gh_policy, g)) < 0) {
 		dg_http_free(*out);
 		*out = NULL;
 		return err;

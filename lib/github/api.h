@@ -87,11 +87,11 @@ void dg_gh_judge(const dg_gh_rules *rules, const dg_gh_answer *a, long long now,
 
 /* The message of GitHub's 401 at `url` (`message`: the body's), naming the
  * token's variable (`token_name`, default GITHUB_TOKEN, with GH_TOKEN) and
- * whether a token was `sent`; caller frees; NULL when out of memory. */
+ * whether a token was `sent`; caller frees; never NULL. */
 char *dg_gh_unauthorized(const char *url, const char *message, const char *token_name, int sent);
 
 /* The "message" of an error body, valid UTF-8, at most 300 columns; caller
- * frees; NULL when there is none (or out of memory). */
+ * frees; NULL when there is none. */
 char *dg_gh_error_message(const char *body, size_t len);
 
 #endif

@@ -1,10 +1,10 @@
 /* What the Cloud Native Weekly asks GitHub: releases of watched repositories,
  * project searches by topic, facts of the editor's projects, latest releases. */
 #include "github/cnsources.h"
+#include "base/alloc.h"
 #include "base/text.h"
 #include "base/buf.h"
 #include "base/date.h"
-#include "base/err.h"
 #include "base/jsonx.h"
 #include "github/collect.h"
 
@@ -31,17 +31,12 @@ static void gh_job_free(void *p)
 
 static gh_job *gh_job_new(dg_collector *c, const char *name, json_t *out, json_t *facts)
 {
-	gh_job *j = calloc(1, sizeof(*j));
+	gh_job *j = dg_calloc(1, sizeof(*j));
 
-	if (j && !(j->name = strdup(name))) {
-		free(j);
-		return NULL;
-	}
-	if (j) {
-		j->c = c;
-		j->out = out;
-		j->facts = facts;
-	}
+	j->name = dg_strdup(name);
+	j->c = c;
+	j->out = out;
+	j->facts = facts;
 	return j;
 }
 
@@ -77,8 +72,10 @@ static void on_watch_releases(dg_http *h, void *ud, const dg_http_response *resp
 				  "release", *dg_json_str(r, "name") ? dg_json_str(r, "name") : dg_json_str(r, "tag_name"),
 				  "body", dg_json_str(r, "body"));
 		/* Never dropped silently: a release that cannot be made an item is a failed source. */
-		if (!item || json_array_append_new(j->out, item) < 0)
-			dg_collector_failed(c, j->name, item ? "out of memory" : "a release's name or notes could not be read (not UTF-8?)");
+		if (!item)
+			dg_collector_failed(c, j->name, "a release's name or notes could not be read (not UTF-8?)");
+		else
+			json_array_append_new(j->out, item);
 	}
 	gh_job_free(j);
 }
@@ -112,7 +109,7 @@ static void on_topic_search(dg_http *h, void *ud, const dg_http_response *resp, 
 	}
 	json_array_foreach(items, i, r) {
 		char *key = dg_text_lower(dg_json_str(r, "full_name"));
-		if (key && !json_is_true(json_object_get(r, "fork")) && !json_is_true(json_object_get(r, "archived")) &&
+		if (!json_is_true(json_object_get(r, "fork")) && !json_is_true(json_object_get(r, "archived")) &&
 		    !json_object_get(j->facts, key)) {
 			json_object_set(j->facts, key, r);
 			json_array_append_new(j->out, dg_gh_project(r));
@@ -132,7 +129,7 @@ static void on_repo_facts(dg_http *h, void *ud, const dg_http_response *resp, in
 	if (err || !json_is_object(resp->json))
 		dg_collector_failed(c, j->name, err == DG_HTTP_ERR_NOT_FOUND ? "repository not found (editor's picks)" :
 		       err ? msg : "expected a repository object");
-	else if (key)
+	else
 		json_object_set(j->facts, key, resp->json);
 	free(key);
 	gh_job_free(j);
@@ -150,9 +147,7 @@ static void on_latest(dg_http *h, void *ud, const dg_http_response *resp, int er
 	size_t i;
 
 	(void)h;
-	if (!key) {
-		dg_collector_failed(c, j->name, "out of memory");
-	} else if (err == DG_HTTP_ERR_NOT_FOUND) {
+	if (err == DG_HTTP_ERR_NOT_FOUND) {
 		json_object_set_new(j->facts, key, json_null()); /* no such repository's releases: not an error */
 	} else if (err || !json_is_array(resp->json)) {
 		dg_collector_failed(c, j->name, err ? msg : "expected a JSON array of releases");
@@ -205,8 +200,10 @@ static void on_advisories(dg_http *h, void *ud, const dg_http_response *resp, in
 				 "advisory", *dg_json_str(a, "cve_id") ? dg_json_str(a, "cve_id") : dg_json_str(a, "ghsa_id"),
 				 "severity", dg_json_str(a, "severity"), "summary", dg_json_str(a, "summary"),
 				 "cve", dg_json_str(a, "cve_id"));
-		if (!item || json_array_append_new(j->out, item) < 0)
-			dg_collector_failed(c, j->name, item ? "out of memory" : "an advisory could not be read (not UTF-8?)");
+		if (!item)
+			dg_collector_failed(c, j->name, "an advisory could not be read (not UTF-8?)");
+		else
+			json_array_append_new(j->out, item);
 	}
 	gh_job_free(j);
 }
@@ -242,13 +239,10 @@ void dg_gh_project_search(dg_collector *c, json_t *facts, json_t *projects)
 	snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m % 100, d % 100);
 	for (size_t i = 0; i < cfg->cn_topics.n; i++) {
 		dg_buf q = DG_BUF_INIT;
-		char *enc = NULL, *url;
-		if (dg_buf_printf(&q, "topic:%s stars:>=%d created:>=%s", cfg->cn_topics.v[i], cfg->cn_min_stars,
-				  day) < 0 || dg_url_encode(dg_buf_cstr(&q), &enc) < 0) {
-			dg_collector_failed(c, cfg->cn_topics.v[i], dg_err_last());
-			dg_buf_free(&q);
-			continue;
-		}
+		char *enc, *url;
+
+		dg_buf_printf(&q, "topic:%s stars:>=%d created:>=%s", cfg->cn_topics.v[i], cfg->cn_min_stars, day);
+		(void)dg_url_encode(dg_buf_cstr(&q), &enc);
 		url = dg_collector_api(c, "/search/repositories?q=%s&sort=stars&order=desc&per_page=20", enc);
 		dg_collector_get(c, url, 0, on_topic_search, gh_job_new(c, dg_buf_cstr(&q), projects, facts),
 				 gh_job_free);

@@ -136,10 +136,7 @@ static void after_pulls(collect *c)
 	all = object_values(c->pulls);
 	c->pulls_sorted = sorted(all, cmp_pull);
 	json_decref(all);
-	if (!c->pulls_sorted || dg_authors_build(&c->authors, c->base.cfg, c->pulls_sorted) < 0) {
-		dg_collector_failed(&c->base, "contributors", "out of memory");
-		return;
-	}
+	dg_authors_build(&c->authors, c->base.cfg, c->pulls_sorted);
 	if (c->merged_over) {
 		/* Some merged pulls were never read: nobody's first is known. */
 		for (size_t i = 0; i < c->authors.n; i++)
@@ -174,27 +171,26 @@ static void after_repos(collect *c)
 		after_pulls(c);
 }
 
-/* The model (dg_collect_result.data) from what the stages collected. */
+/* The model (dg_collect_result.data) from what the stages collected (after
+ * after_pulls: c->pulls_sorted is set). */
 static json_t *assemble(collect *c)
 {
 	json_t *repos = object_values(c->repos);
 	json_t *authors = dg_authors_model(&c->authors);
-	json_t *data = NULL;
+	json_t *data;
 
-	if (repos && authors && c->pulls_sorted) {
-		strip_private(c->base.cfg, c->pulls_sorted);
-		data = json_pack("{s:o, s:o, s:O, s:o, s:o, s:{s:o, s:o}, s:O}",
-			"repos", sorted(repos, cmp_repo),
-			"releases", sorted(c->releases, cmp_release),
-			"merged_pulls", c->pulls_sorted,
-			"contributors", sorted(authors, cmp_contributor),
-			"new_contributors", sorted(c->newcomers.found, cmp_login),
-			"events", "past", sorted(c->events_past, cmp_event),
-			"upcoming", sorted(c->events_upcoming, cmp_event),
-			"warnings", c->base.warnings);
-		if (data && c->org)
-			json_object_set(data, "org", c->org);
-	}
+	strip_private(c->base.cfg, c->pulls_sorted);
+	data = json_pack("{s:o, s:o, s:O, s:o, s:o, s:{s:o, s:o}, s:O}",
+		"repos", sorted(repos, cmp_repo),
+		"releases", sorted(c->releases, cmp_release),
+		"merged_pulls", c->pulls_sorted,
+		"contributors", sorted(authors, cmp_contributor),
+		"new_contributors", sorted(c->newcomers.found, cmp_login),
+		"events", "past", sorted(c->events_past, cmp_event),
+		"upcoming", sorted(c->events_upcoming, cmp_event),
+		"warnings", c->base.warnings);
+	if (c->org)
+		json_object_set(data, "org", c->org);
 	json_decref(repos);
 	json_decref(authors);
 	return data;
@@ -208,10 +204,8 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
-	if ((err = dg_collector_init(&c.base, cfg, http, store, since, until)) < 0)
-		return err;
-	if ((err = dg_newcomers_init(&c.newcomers, &c.base, &c.authors)) < 0)
-		goto done;
+	(void)dg_collector_init(&c.base, cfg, http, store, since, until);   /* 0 */
+	dg_newcomers_init(&c.newcomers, &c.base, &c.authors);
 	c.after_repos = after_repos;
 	c.after_pulls = after_pulls;
 	c.repos = json_object();
@@ -219,20 +213,13 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	c.pulls = json_object();
 	c.events_past = json_array();
 	c.events_upcoming = json_array();
-	if (!c.repos || !c.releases || !c.pulls || !c.events_past || !c.events_upcoming) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
 
 	/* Stages 1 and 2 in one run: the merged-PR searches (the critical path:
 	 * the contributor searches wait for them) need only the config, so they
 	 * start with the repository listings; the releases and events follow the
 	 * last listing (dg_collect_repos_done). */
 	dg_progress_phase("repos, pulls");
-	if (!(c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos))) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
+	c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos);
 	{
 		size_t ngroups = 0;
 
@@ -265,8 +252,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 		goto done;
 	dg_newcomers_settle(&c.newcomers);
 
-	if (!(out->data = assemble(&c)))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
+	out->data = assemble(&c);
 	out->failures = json_incref(c.base.failures);
 done:
 	dg_scope_groups_free(c.groups);

@@ -27,7 +27,9 @@ typedef struct dg_collect_result {
 int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, int64_t since,
 			 int64_t until, dg_collect_result *out);
 
-/* Percent-encode for a query string value (RFC 3986 unreserved kept). */
+/* Percent-encode for a query string value (RFC 3986 unreserved kept:
+ * dg_str_percent_encode with DG_STR_PCT_UNRESERVED); *out: caller frees.
+ * Returns 0 (out of memory aborts). */
 int dg_url_encode(const char *s, char **out);
 
 /* 1 when a GitHub user object or login is a bot: type "Bot", login ending in

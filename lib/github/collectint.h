@@ -57,16 +57,16 @@ typedef struct dg_authors {
 	size_t n;
 } dg_authors;
 
-/* The authors of `pulls` (model pulls sorted by merge time; bots left out).
- * 0 or DG_ERR_NOMEM; free with dg_authors_clear. */
-int dg_authors_build(dg_authors *out, const dg_config *cfg, json_t *pulls);
+/* The authors of `pulls` (model pulls sorted by merge time; bots left out);
+ * free with dg_authors_clear. */
+void dg_authors_build(dg_authors *out, const dg_config *cfg, json_t *pulls);
 void dg_authors_clear(dg_authors *a);
 /* The author with exactly this login, or NULL. */
 dg_author *dg_authors_find(const dg_authors *a, const char *login);
 /* The author with this login in any case (the latest to appear), or NULL. */
 dg_author *dg_authors_find_ci(const dg_authors *a, const char *login);
 /* The model's "contributors": [{"login","url","avatar_url","pulls"}]
- * (unsorted); caller decrefs; NULL when out of memory. */
+ * (unsorted); caller decrefs. */
 json_t *dg_authors_model(const dg_authors *a);
 void dg_pull_ref_clear(dg_pull_ref *p);
 
@@ -86,8 +86,8 @@ typedef struct dg_newcomers {
 	json_t *found;           /* the model's "new_contributors" (unsorted) */
 } dg_newcomers;
 
-/* 0 or DG_ERR_NOMEM; free with dg_newcomers_clear. */
-int dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors);
+/* Free with dg_newcomers_clear. */
+void dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors);
 void dg_newcomers_clear(dg_newcomers *nc);
 /* Ask about the authors the store does not know, within each scope group
  * (NULL-terminated). */
@@ -100,10 +100,9 @@ void dg_newcomers_settle(dg_newcomers *nc);
  * SEARCH_QUERY_MAX. */
 size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group);
 /* The search for merged pulls of `batch` before `since` within `group`:
- * *who is "author:a OR author:b", *query the whole query; caller frees both.
- * 0, or <0 with both NULL. */
-int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
-		       char **who, char **query);
+ * *who is "author:a OR author:b", *query the whole query; caller frees both. */
+void dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
+			char **who, char **query);
 
 /* The probe of the OR syntax: up to six of `authors` (n of them) whose first
  * pull of the window lies in `group`, the fewest pulls first, their pulls
@@ -111,9 +110,9 @@ int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int
 size_t dg_newcomers_probe_pick(dg_author *const *authors, size_t n, const char *group,
 			       dg_author **probe);
 /* "is:pr is:merged (author:a OR ...) GROUP merged:SINCE..UNTIL-1s"; caller
- * frees. 0, or <0 with *query NULL. */
-int dg_newcomers_probe_query(dg_author *const *probe, size_t n, const char *group, int64_t since,
-			     int64_t until, char **query);
+ * frees. */
+void dg_newcomers_probe_query(dg_author *const *probe, size_t n, const char *group, int64_t since,
+			      int64_t until, char **query);
 /* 1 when the search result holds a pull of every one of `probe` (2..6 of
  * them) and of nobody else: the server applied OR to every term. */
 int dg_newcomers_probe_check(dg_author *const *probe, size_t n, json_t *result);
@@ -122,20 +121,19 @@ int dg_newcomers_probe_check(dg_author *const *probe, size_t n, json_t *result);
 
 /* One qualifier per org ("org:o"), then the extra repos outside those orgs
  * ("repo:a/b repo:c/d") chunked under the query-length limit. A
- * NULL-terminated array; free with dg_scope_groups_free; NULL when out of
- * memory. */
+ * NULL-terminated array; free with dg_scope_groups_free. */
 char **dg_scope_groups(const dg_strv *orgs, const dg_strv *repos);
 void dg_scope_groups_free(char **groups);
 /* 1 when owner/name `repo` lies in `group` ("org:o" or "repo:a/b repo:c/d",
  * any case), else 0. */
 int dg_scope_group_has(const char *group, const char *repo);
 /* "org:a repo:b/c": the lower-case qualifiers, sorted (reordering the config
- * keeps what the store knows); caller frees; NULL when out of memory. */
+ * keeps what the store knows); caller frees. */
 char *dg_scope_key(const dg_strv *orgs, const dg_strv *repos);
 
 /* ---- merged pull requests (pulls.c) ---- */
 
-/* "is:pr is:merged GROUP merged:LO..HI-1s"; caller frees; NULL when out of memory. */
+/* "is:pr is:merged GROUP merged:LO..HI-1s"; caller frees. */
 char *dg_pulls_query(const char *group, int64_t lo, int64_t hi);
 /* Windows shorter than this (seconds) are not split. */
 #define SPLIT_FLOOR 3600
@@ -201,7 +199,7 @@ typedef struct page_job {
 	int desc;                /* newest-first page of an over-cap window: 2 the first, 1 others */
 } page_job;
 
-/* NULL when out of memory (dg_collector_get then counts the source). */
+/* Never NULL. */
 page_job *dg_collect_job_new(collect *c, const char *name);
 void dg_collect_job_free(void *job);
 /* The JSON array of a listing page; NULL when the request failed (named

@@ -1,8 +1,8 @@
 /* contributors.c - the window's authors: who merged how many pull requests,
  * and the first of each, from the model's merged pulls. */
 #include "github/collectint.h"
+#include "base/alloc.h"
 #include "base/buf.h"
-#include "base/err.h"
 #include "base/jsonx.h"
 #include "github/collect.h"
 
@@ -50,7 +50,7 @@ static int cmp_by_author(const void *pa, const void *pb)
 }
 
 /* An author from the first of their pulls. */
-static int author_from(dg_author *a, const by_author *first, int pulls)
+static void author_from(dg_author *a, const by_author *first, int pulls)
 {
 	json_t *p = first->pull;
 	const char *url = dg_json_str(p, "author_url");
@@ -59,36 +59,28 @@ static int author_from(dg_author *a, const by_author *first, int pulls)
 	memset(a, 0, sizeof(*a));
 	if (!*url)
 		dg_buf_printf(&profile, "https://github.com/%s", first->login);
-	a->login = strdup(first->login);
-	a->url = *url ? strdup(url) : dg_buf_detach(&profile);
-	a->avatar_url = strdup(dg_json_str(p, "author_avatar"));
+	a->login = dg_strdup(first->login);
+	a->url = *url ? dg_strdup(url) : dg_buf_detach(&profile);   /* uncapped: never NULL */
+	a->avatar_url = dg_strdup(dg_json_str(p, "author_avatar"));
 	a->id = json_integer_value(json_object_get(p, "author_id"));
 	a->pulls = pulls;
 	a->order = first->order;
-	a->first.repo = strdup(dg_json_str(p, "repo"));
+	a->first.repo = dg_strdup(dg_json_str(p, "repo"));
 	a->first.number = json_integer_value(json_object_get(p, "number"));
-	a->first.url = strdup(dg_json_str(p, "url"));
-	a->first.title = strdup(dg_json_str(p, "title"));
-	a->first.merged_at = strdup(dg_json_str(p, "merged_at"));
+	a->first.url = dg_strdup(dg_json_str(p, "url"));
+	a->first.title = dg_strdup(dg_json_str(p, "title"));
+	a->first.merged_at = dg_strdup(dg_json_str(p, "merged_at"));
 	a->first.merged = dg_collect_time_of(p, "merged_at", &(int){0});
-	if (!a->login || !a->url || !a->avatar_url || !a->first.repo || !a->first.url || !a->first.title ||
-	    !a->first.merged_at)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	return 0;
 }
 
-int dg_authors_build(dg_authors *out, const dg_config *cfg, json_t *pulls)
+void dg_authors_build(dg_authors *out, const dg_config *cfg, json_t *pulls)
 {
 	size_t n = json_array_size(pulls), k = 0, i;
-	by_author *all = calloc(n + 1, sizeof(*all));
+	by_author *all = dg_calloc(n + 1, sizeof(*all));
 	json_t *p;
-	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!all || !(out->v = calloc(n + 1, sizeof(*out->v)))) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
+	out->v = dg_calloc(n + 1, sizeof(*out->v));
 	json_array_foreach(pulls, i, p) {
 		const char *login = dg_json_str(p, "author");
 
@@ -96,19 +88,15 @@ int dg_authors_build(dg_authors *out, const dg_config *cfg, json_t *pulls)
 			all[k++] = (by_author){login, i, p};
 	}
 	qsort(all, k, sizeof(*all), cmp_by_author);
-	for (i = 0; i < k && !err;) {
+	for (i = 0; i < k;) {
 		size_t g = i;
 
 		while (g < k && !strcmp(all[g].login, all[i].login))
 			g++;
-		err = author_from(&out->v[out->n++], &all[i], (int)(g - i));
+		author_from(&out->v[out->n++], &all[i], (int)(g - i));
 		i = g;
 	}
-done:
 	free(all);
-	if (err < 0)
-		dg_authors_clear(out);
-	return err;
 }
 
 static int cmp_key_author(const void *key, const void *elt)
@@ -144,13 +132,11 @@ json_t *dg_authors_model(const dg_authors *a)
 {
 	json_t *arr = json_array();
 
-	for (size_t i = 0; arr && i < a->n; i++) {
+	/* The strings came out of jansson (valid UTF-8): json_pack cannot refuse them. */
+	for (size_t i = 0; i < a->n; i++) {
 		const dg_author *x = &a->v[i];
-		if (json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i}", "login", x->login, "url", x->url,
-							 "avatar_url", x->avatar_url, "pulls", x->pulls)) < 0) {
-			json_decref(arr);
-			return NULL;
-		}
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i}", "login", x->login, "url", x->url,
+						     "avatar_url", x->avatar_url, "pulls", x->pulls));
 	}
 	return arr;
 }

@@ -3,7 +3,6 @@
  * Their facts are read from the issue bodies (lib/github/events.h). */
 #include "github/collectint.h"
 #include "base/date.h"
-#include "base/err.h"
 #include "base/jsonx.h"
 #include "github/collect.h"
 #include "github/events.h"
@@ -22,11 +21,7 @@ static void add_event(collect *c, const char *repo, json_t *issue)
 	json_t *list;
 	int64_t parsed;
 
-	if (dg_event_parse(dg_json_str(issue, "body"), cfg->timezone, &f) < 0) {
-		dg_collector_failed(&c->base, dg_json_str(issue, "html_url"), dg_err_last());
-		dg_event_fields_clear(&f);
-		return;
-	}
+	(void)dg_event_parse(dg_json_str(issue, "body"), cfg->timezone, &f);   /* 0 */
 	if (!f.has_when) {
 		dg_json_appendf(c->base.warnings, "%s#%lld: event \"%s\" has no parseable date%s%s%s", repo, number,
 				dg_json_str(issue, "title"), f.date ? " (date: '" : "", f.date ? f.date : "",
@@ -74,15 +69,10 @@ void dg_eventlist_queue(collect *c)
 
 	for (size_t i = 0; i < cfg->event_repos.n; i++) {
 		const char *repo = cfg->event_repos.v[i];
-		char *label = NULL, *url = NULL;
+		char *label, *url;
 
-		if (dg_url_encode(cfg->event_label, &label) < 0 ||
-		    !(url = dg_collector_api(&c->base, "/repos/%s/issues?labels=%s&state=all&per_page=100",
-					     repo, label))) {
-			dg_collector_failed(&c->base, repo, "out of memory: the event issues request");
-			free(label);
-			continue;
-		}
+		(void)dg_url_encode(cfg->event_label, &label);   /* 0 */
+		url = dg_collector_api(&c->base, "/repos/%s/issues?labels=%s&state=all&per_page=100", repo, label);
 		dg_collector_get(&c->base, url, 0, on_events, dg_collect_job_new(c, repo), dg_collect_job_free);
 		free(label);
 		free(url);

@@ -1,12 +1,12 @@
 #include "github/events.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/err.h"
+#include "base/str.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 enum field { F_NONE, F_DATE, F_LOCATION, F_LINK };
@@ -23,38 +23,34 @@ static enum field field_of(const char *key, size_t len)
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i].name) == len && !strncasecmp(key, names[i].name, len))
+		if (strlen(names[i].name) == len && dg_str_eq_ci(key, names[i].name, len))
 			return names[i].f;
 	return F_NONE;
 }
 
-static char *trimmed_dup(const char *s, size_t len)
+/* A copy of s[0..len) trimmed, without "**value**" and "`value`" around it
+ * (decoration, not content). */
+static char *value_dup(const char *s, size_t len)
 {
-	while (len && isspace((unsigned char)*s))
-		s++, len--;
-	while (len && isspace((unsigned char)s[len - 1]))
-		len--;
-	/* "**value**" and "`value`" are decoration, not content. */
+	len = dg_str_trim(&s, len);
 	while (len >= 2 && ((s[0] == '*' && s[len - 1] == '*') || (s[0] == '`' && s[len - 1] == '`')))
 		s++, len -= 2;
-	return strndup(s, len);
+	return dg_strndup(s, len);
 }
 
-static int set_field(dg_event_fields *out, enum field f, const char *v, size_t len)
+static void set_field(dg_event_fields *out, enum field f, const char *v, size_t len)
 {
 	char **slot = f == F_DATE ? &out->date : f == F_LOCATION ? &out->location : &out->link;
 	char *value;
 
 	if (*slot || f == F_NONE)
-		return 0; /* the first occurrence wins */
-	if (!(value = trimmed_dup(v, len)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		return; /* the first occurrence wins */
+	value = value_dup(v, len);
 	if (!*value || !strcmp(value, "_No response_")) {
 		free(value);
-		return 0;
+		return;
 	}
 	*slot = value;
-	return 0;
 }
 
 /* Strip "- ", "* ", "**", "__" around a key. */
@@ -62,9 +58,9 @@ static void key_bounds(const char *line, const char *colon, const char **k, size
 {
 	const char *s = line, *e = colon;
 
-	while (s < e && (isspace((unsigned char)*s) || *s == '-' || *s == '*' || *s == '_' || *s == '>'))
+	while (s < e && (dg_str_is_space((unsigned char)*s) || *s == '-' || *s == '*' || *s == '_' || *s == '>'))
 		s++;
-	while (e > s && (isspace((unsigned char)e[-1]) || e[-1] == '*' || e[-1] == '_'))
+	while (e > s && (dg_str_is_space((unsigned char)e[-1]) || e[-1] == '*' || e[-1] == '_'))
 		e--;
 	*k = s;
 	*klen = (size_t)(e - s);
@@ -74,7 +70,6 @@ int dg_event_parse(const char *body, const char *tz, dg_event_fields *out)
 {
 	const char *p = body ? body : "";
 	enum field pending_heading = F_NONE;
-	int err;
 
 	memset(out, 0, sizeof(*out));
 	while (*p) {
@@ -84,7 +79,7 @@ int dg_event_parse(const char *body, const char *tz, dg_event_fields *out)
 		size_t skip = 0;
 
 		p = eol ? eol + 1 : p + len;
-		while (skip < len && isspace((unsigned char)line[skip]))
+		while (skip < len && dg_str_is_space((unsigned char)line[skip]))
 			skip++;
 		if (skip == len)
 			continue;
@@ -94,14 +89,13 @@ int dg_event_parse(const char *body, const char *tz, dg_event_fields *out)
 			size_t klen = len - skip;
 			while (klen && (*k == '#' || *k == ' '))
 				k++, klen--;
-			while (klen && isspace((unsigned char)k[klen - 1]))
+			while (klen && dg_str_is_space((unsigned char)k[klen - 1]))
 				klen--;
 			pending_heading = field_of(k, klen);
 			continue;
 		}
 		if (pending_heading != F_NONE) {
-			if ((err = set_field(out, pending_heading, line, len)) < 0)
-				return err;
+			set_field(out, pending_heading, line, len);
 			pending_heading = F_NONE;
 			continue;
 		}
@@ -123,9 +117,8 @@ int dg_event_parse(const char *body, const char *tz, dg_event_fields *out)
 			size_t sep = colon == wide ? 3 : 1;
 			key_bounds(line, colon, &k, &klen);
 			enum field f = field_of(k, klen);
-			if (f != F_NONE &&
-			    (err = set_field(out, f, colon + sep, len - (size_t)(colon - line) - sep)) < 0)
-				return err;
+			if (f != F_NONE)
+				set_field(out, f, colon + sep, len - (size_t)(colon - line) - sep);
 		}
 	}
 	if (out->date && dg_event_parse_date(out->date, tz, &out->when) == 0)

@@ -19,7 +19,7 @@ typedef struct dg_event_fields {
 } dg_event_fields;
 
 /* Parse `body`. Naive dates ("2024-05-01 14:00", "2024-05-01") are read in
- * zone `tz`. Always returns 0 unless out of memory; fields may stay NULL.
+ * zone `tz`. Returns 0 (out of memory aborts); fields may stay NULL.
  * Free with dg_event_fields_clear. */
 int dg_event_parse(const char *body, const char *tz, dg_event_fields *out);
 void dg_event_fields_clear(dg_event_fields *f);

@@ -2,13 +2,13 @@
  * searches, times, comparisons, bots, query encoding (collectint.h). The
  * lowest file of the collector: it calls none of the stage files. */
 #include "github/collect.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
-#include "base/err.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 #include "github/collectint.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,19 +16,9 @@
 int dg_url_encode(const char *s, char **out)
 {
 	dg_buf b = DG_BUF_INIT;
-	int err = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && !err; p++) {
-		if (isalnum(*p) || strchr("-._~", *p))
-			err = dg_buf_putc(&b, (char)*p);
-		else
-			err = dg_buf_printf(&b, "%%%02X", *p);
-	}
-	if (err < 0) {
-		dg_buf_free(&b);
-		return err;
-	}
-	return dg_buf_finish(&b, out);
+	(void)dg_str_percent_encode(&b, s, strlen(s), DG_STR_PCT_UNRESERVED, NULL);
+	return dg_buf_finish(&b, out);   /* uncapped: 0 */
 }
 
 int dg_collect_is_bot(const dg_config *cfg, const char *login, const char *type)
@@ -48,16 +38,11 @@ int dg_collect_is_bot(const dg_config *cfg, const char *login, const char *type)
 
 page_job *dg_collect_job_new(collect *c, const char *name)
 {
-	page_job *j = calloc(1, sizeof(*j));
+	page_job *j = dg_calloc(1, sizeof(*j));
 
-	if (j && !(j->name = strdup(name ? name : ""))) {
-		free(j);
-		j = NULL;
-	}
-	if (j) {
-		j->c = c;
-		j->first_page = 1;
-	}
+	j->name = dg_strdup(name ? name : "");
+	j->c = c;
+	j->first_page = 1;
 	return j;
 }
 
@@ -106,18 +91,14 @@ int64_t dg_collect_time_of(json_t *obj, const char *key, int *ok)
 int dg_collect_search(dg_collector *c, const char *query, dg_http_cb cb, void *job,
 		      void (*job_free)(void *))
 {
-	char *enc = NULL, *url = NULL;
+	dg_buf q = DG_BUF_INIT;
+	char *url;
 	int err;
 
-	if (dg_url_encode(query, &enc) < 0 ||
-	    !(url = dg_collector_api(c, "/search/issues?q=%s&sort=created&order=asc&per_page=100", enc))) {
-		dg_collector_failed(c, query, "out of memory: the search request");
-		free(enc);
-		job_free(job);
-		return DG_ERR_NOMEM;
-	}
+	(void)dg_str_percent_encode(&q, query, strlen(query), DG_STR_PCT_UNRESERVED, NULL);
+	url = dg_collector_api(c, "/search/issues?q=%s&sort=created&order=asc&per_page=100", dg_buf_cstr(&q));
 	err = dg_collector_get(c, url, 0, cb, job, job_free);
-	free(enc);
+	dg_buf_free(&q);
 	free(url);
 	return err;
 }

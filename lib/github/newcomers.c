@@ -15,6 +15,7 @@
  * the store per API base (PROOF_MAX_AGE); without one each author is asked
  * about alone. A misread query costs requests, never a wrong fact. */
 #include "github/collectint.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
@@ -56,7 +57,7 @@ static void author_job_free(void *p)
 	}
 }
 
-int dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors)
+void dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors)
 {
 	memset(nc, 0, sizeof(*nc));
 	nc->c = c;
@@ -65,11 +66,6 @@ int dg_newcomers_init(dg_newcomers *nc, dg_collector *c, dg_authors *authors)
 	nc->found = json_array();
 	nc->or_terms = 1;
 	nc->now = (int64_t)time(NULL);
-	if (!nc->scope || !nc->found) {
-		dg_newcomers_clear(nc);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
-	return 0;
 }
 
 void dg_newcomers_clear(dg_newcomers *nc)
@@ -100,8 +96,8 @@ size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group)
 }
 
 /* "is:pr is:merged (WHO) GROUP WHEN" (no parentheses for one author). */
-static int author_query(dg_author *const *batch, size_t n, const char *group, const char *when,
-			char **who, char **query)
+static void author_query(dg_author *const *batch, size_t n, const char *group, const char *when,
+			 char **who, char **query)
 {
 	dg_buf w = DG_BUF_INIT, q = DG_BUF_INIT;
 
@@ -111,40 +107,31 @@ static int author_query(dg_author *const *batch, size_t n, const char *group, co
 		dg_buf_printf(&q, "is:pr is:merged (%s) %s %s", dg_buf_cstr(&w), group, when);
 	else
 		dg_buf_printf(&q, "is:pr is:merged %s %s %s", dg_buf_cstr(&w), group, when);
-	*who = dg_buf_detach(&w);
+	*who = dg_buf_detach(&w);     /* uncapped: never NULL */
 	*query = dg_buf_detach(&q);
-	if (!*who || !*query) {
-		free(*who);
-		free(*query);
-		*who = *query = NULL;
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
-	return 0;
 }
 
-int dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
-		       char **who, char **query)
+void dg_newcomers_query(dg_author *const *batch, size_t n, const char *group, int64_t since,
+			char **who, char **query)
 {
 	char when[DG_DATE_RFC3339_LEN + 16];
 
 	memcpy(when, "merged:<", 8);
 	dg_date_format_utc(since, when + 8);
-	return author_query(batch, n, group, when, who, query);
+	author_query(batch, n, group, when, who, query);
 }
 
-int dg_newcomers_probe_query(dg_author *const *probe, size_t n, const char *group, int64_t since,
-			     int64_t until, char **query)
+void dg_newcomers_probe_query(dg_author *const *probe, size_t n, const char *group, int64_t since,
+			      int64_t until, char **query)
 {
-	char when[2 * DG_DATE_RFC3339_LEN + 16], *who = NULL;
-	int err;
+	char when[2 * DG_DATE_RFC3339_LEN + 16], *who;
 
 	memcpy(when, "merged:", 7);
 	dg_date_format_utc(since, when + 7);
 	strcat(when, "..");
 	dg_date_format_utc(until - 1, when + strlen(when)); /* inclusive: [since, until) */
-	err = author_query(probe, n, group, when, &who, query);
+	author_query(probe, n, group, when, &who, query);
 	free(who);
-	return err;
 }
 
 size_t dg_newcomers_probe_pick(dg_author *const *authors, size_t n, const char *group,
@@ -220,23 +207,17 @@ static void search_one_by_one(dg_newcomers *nc, const char *group, dg_author *co
 
 /* Remember `item` (a merged pull before the window) as the earliest of `a`
  * when it is. */
-static void note_earlier(dg_newcomers *nc, dg_author *a, json_t *item, int64_t t, int complete)
+static void note_earlier(dg_author *a, json_t *item, int64_t t, int complete)
 {
 	const char *ru = dg_json_str(item, "repository_url");
 	const char *slash = strstr(ru, "/repos/");
 	dg_pull_ref e = {0};
 
 	if (!a->has_earlier || t < a->earlier.merged) {
-		e.repo = strdup(slash ? slash + 7 : "");
+		e.repo = dg_strdup(slash ? slash + 7 : "");
 		e.number = json_integer_value(json_object_get(item, "number"));
-		e.url = strdup(dg_json_str(item, "html_url"));
+		e.url = dg_strdup(dg_json_str(item, "html_url"));
 		e.merged = t;
-		if (!e.repo || !e.url) {
-			dg_pull_ref_clear(&e);
-			dg_collector_failed(nc->c, a->login, "out of memory");
-			a->search_failed = 1;
-			return;
-		}
 		dg_pull_ref_clear(&a->earlier);
 		a->earlier = e;
 		a->has_earlier = 1;
@@ -302,7 +283,7 @@ static void on_author_search(dg_http *h, void *ud, const dg_http_response *resp,
 		if (!ok || t >= nc->c->since)
 			continue;
 		if ((a = dg_authors_find_ci(nc->authors, dg_json_str(json_object_get(item, "user"), "login"))))
-			note_earlier(nc, a, item, t, complete);
+			note_earlier(a, item, t, complete);
 	}
 	for (i = 0; i < n; i++) {
 		dg_author *a = j->batch[i];
@@ -332,23 +313,17 @@ static void search_authors(dg_newcomers *nc, const char *group, dg_author *const
 
 		if (k > (size_t)nc->or_terms)
 			k = nc->or_terms > 1 ? (size_t)nc->or_terms : 1;
-		author_job *j = calloc(1, sizeof(*j));
-		char *q = NULL;
+		author_job *j = dg_calloc(1, sizeof(*j));
+		char *q;
 
-		if (!j || dg_newcomers_query(authors + i, k, group, nc->c->since, &j->who, &q) < 0) {
-			dg_collector_failed(nc->c, group, "out of memory: a new contributor search");
+		dg_newcomers_query(authors + i, k, group, nc->c->since, &j->who, &q);
+		j->nc = nc;
+		j->group = group;
+		memcpy(j->batch, authors + i, k * sizeof(*authors));
+		j->n = k;
+		if (dg_collect_search(nc->c, q, on_author_search, j, author_job_free) < 0)
 			for (size_t x = i; x < i + k; x++)
 				authors[x]->search_failed = 1;
-			author_job_free(j);
-		} else {
-			j->nc = nc;
-			j->group = group;
-			memcpy(j->batch, authors + i, k * sizeof(*authors));
-			j->n = k;
-			if (dg_collect_search(nc->c, q, on_author_search, j, author_job_free) < 0)
-				for (size_t x = i; x < i + k; x++)
-					authors[x]->search_failed = 1;
-		}
 		free(q);
 		i += k;
 	}
@@ -389,13 +364,11 @@ static void on_probe(dg_http *h, void *ud, const dg_http_response *resp, int err
  * queued, else <0 (nothing to probe with, or it could not be queued). */
 static int probe(dg_newcomers *nc)
 {
-	probe_job *j = calloc(1, sizeof(*j));
-	dg_author *pick[AUTHOR_BATCH], **all = NULL;
+	probe_job *j = dg_calloc(1, sizeof(*j));
+	dg_author *pick[AUTHOR_BATCH], **all = dg_calloc(nc->authors->n + 1, sizeof(*all));
 	char *q = NULL;
 	int err = DG_ERR_FAIL;
 
-	if (!j || !(all = calloc(nc->authors->n + 1, sizeof(*all))))
-		goto done;
 	for (size_t i = 0; i < nc->authors->n; i++)
 		all[i] = &nc->authors->v[i];
 	/* The group offering the most people to probe with. */
@@ -404,14 +377,15 @@ static int probe(dg_newcomers *nc)
 		char *gq = NULL;
 
 		/* Under the query-length limit: fewer people. */
-		while (k >= 2 && dg_newcomers_probe_query(pick, k, nc->groups[g], nc->c->since,
-							  nc->c->until, &gq) == 0 &&
-		       strlen(gq) > SEARCH_QUERY_MAX) {
+		while (k >= 2) {
+			dg_newcomers_probe_query(pick, k, nc->groups[g], nc->c->since, nc->c->until, &gq);
+			if (strlen(gq) <= SEARCH_QUERY_MAX)
+				break;
 			free(gq);
 			gq = NULL;
 			k--;
 		}
-		if (k >= 2 && gq && k > j->n) {
+		if (k >= 2 && k > j->n) {
 			free(q);
 			q = gq;
 			gq = NULL;
@@ -435,17 +409,11 @@ done:
 void dg_newcomers_search(dg_newcomers *nc, char **groups)
 {
 	dg_authors *all = nc->authors;
-	dg_author **unknown = calloc(all->n + 1, sizeof(*unknown));
+	dg_author **unknown = dg_calloc(all->n + 1, sizeof(*unknown));
 	size_t n = 0;
 	int64_t proven_at = 0;
 	int terms = 0, found;
 
-	if (!unknown) {
-		dg_collector_failed(nc->c, "new contributors", "out of memory");
-		for (size_t i = 0; i < all->n; i++)
-			all->v[i].search_failed = 1;
-		return;
-	}
 	/* In login order: the same batches (and so the same cached URLs) every run. */
 	for (size_t i = 0; i < all->n; i++) {
 		dg_author *a = &all->v[i];
@@ -486,12 +454,13 @@ void dg_newcomers_search(dg_newcomers *nc, char **groups)
 	}
 }
 
-/* The model's entry for a new contributor. */
-static int add_found(dg_newcomers *nc, const dg_author *a)
+/* The model's entry for a new contributor (strings that came out of
+ * jansson: valid UTF-8, which json_pack cannot refuse). */
+static void add_found(dg_newcomers *nc, const dg_author *a)
 {
 	const dg_pull_ref *f = &a->first;
 
-	return json_array_append_new(nc->found,
+	json_array_append_new(nc->found,
 		json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s, s:s, s:s}}",
 			  "login", a->login, "url", a->url, "avatar_url", a->avatar_url,
 			  "first_pull", "repo", f->repo, "number", (json_int_t)f->number,
@@ -528,8 +497,8 @@ void dg_newcomers_settle(dg_newcomers *nc)
 			if (a->first.merged < a->known_first_at)
 				from = &a->first;
 		}
-		if (is_new && add_found(nc, a) < 0)
-			dg_collector_failed(c, a->login, "out of memory");
+		if (is_new)
+			add_found(nc, a);
 		if (from) {
 			dg_contributor rec = {
 				.login = a->login, .user_id = a->id, .first_repo = from->repo,

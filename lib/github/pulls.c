@@ -17,6 +17,7 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -97,12 +98,7 @@ static int spend(collect *c, const char *group)
 /* Case-insensitive search within [s, end). */
 static const char *find_ci(const char *s, const char *end, const char *word)
 {
-	size_t n = strlen(word);
-
-	for (; s + n <= end; s++)
-		if (!strncasecmp(s, word, n))
-			return s;
-	return NULL;
+	return dg_str_find_ci(s, (size_t)(end - s), word);
 }
 
 /* A "#N" or ".../issues/N" or ".../pull/N" reference right at s (after
@@ -161,7 +157,7 @@ void dg_pull_signals_read(const char *title, const char *body, dg_pull_signals *
 			while (at < end && *at != '\n')
 				at++;
 			close = find_ci(at, end, "```");
-			for (b = at; b < (close ? close : end) && isspace((unsigned char)*b); b++)
+			for (b = at; b < (close ? close : end) && dg_str_is_space((unsigned char)*b); b++)
 				;
 			if (b < (close ? close : end) && strncasecmp(b, "none", 4) && strncasecmp(b, "n/a", 3))
 				out->release_note = 1;
@@ -200,11 +196,8 @@ static void record_pull(collect *c, json_t *item)
 	if (!(repo = dg_repos_watched(c, slash + 7)))
 		return;
 	dg_buf_printf(&key, "%s#%lld", repo, (long long)number);
-	if (!(k = dg_buf_detach(&key)) || !(labels = json_array())) {
-		dg_collector_failed(&c->base, dg_json_str(item, "html_url"), "out of memory");
-		free(k);
-		return;
-	}
+	k = dg_buf_detach(&key);   /* uncapped: never NULL */
+	labels = json_array();
 	json_array_foreach(json_object_get(item, "labels"), i, label)
 		if (json_is_string(json_object_get(label, "name")))
 			json_array_append(labels, json_object_get(label, "name"));
@@ -227,23 +220,21 @@ static void record_pull(collect *c, json_t *item)
  * large): kept while the watched set is not known yet. */
 static json_t *item_core(json_t *item)
 {
-	json_t *user = json_object_get(item, "user"), *labels = json_array(), *label, *out = NULL;
+	json_t *user = json_object_get(item, "user"), *labels = json_array(), *label, *out;
 	size_t i;
 
 	json_array_foreach(json_object_get(item, "labels"), i, label)
-		if (labels && json_array_append_new(labels, json_pack("{s:O?}", "name", json_object_get(label, "name"))) < 0)
-			break;
-	if (labels && i == json_array_size(json_object_get(item, "labels")))
-		out = json_pack("{s:O?, s:O?, s:O?, s:O?, s:{s:O?, s:O?, s:O?, s:O?, s:O?}, s:O, s:{s:O?}}",
-				"repository_url", json_object_get(item, "repository_url"),
-				"number", json_object_get(item, "number"), "title", json_object_get(item, "title"),
-				"html_url", json_object_get(item, "html_url"),
-				"user", "login", json_object_get(user, "login"), "type", json_object_get(user, "type"),
-				"html_url", json_object_get(user, "html_url"),
-				"avatar_url", json_object_get(user, "avatar_url"), "id", json_object_get(user, "id"),
-				"labels", labels,
-				"pull_request", "merged_at",
-				json_object_get(json_object_get(item, "pull_request"), "merged_at"));
+		json_array_append_new(labels, json_pack("{s:O?}", "name", json_object_get(label, "name")));
+	out = json_pack("{s:O?, s:O?, s:O?, s:O?, s:{s:O?, s:O?, s:O?, s:O?, s:O?}, s:O, s:{s:O?}}",
+			"repository_url", json_object_get(item, "repository_url"),
+			"number", json_object_get(item, "number"), "title", json_object_get(item, "title"),
+			"html_url", json_object_get(item, "html_url"),
+			"user", "login", json_object_get(user, "login"), "type", json_object_get(user, "type"),
+			"html_url", json_object_get(user, "html_url"),
+			"avatar_url", json_object_get(user, "avatar_url"), "id", json_object_get(user, "id"),
+			"labels", labels,
+			"pull_request", "merged_at",
+			json_object_get(json_object_get(item, "pull_request"), "merged_at"));
 	json_decref(labels);
 	return out;
 }
@@ -253,13 +244,13 @@ void dg_pulls_record(collect *c, json_t *items)
 	size_t i;
 	json_t *item;
 
-	if (!c->repos_done && !c->merged_early && !(c->merged_early = json_array()))
-		dg_collector_failed(&c->base, "merged pull requests", "out of memory");
+	if (!c->repos_done && !c->merged_early)
+		c->merged_early = json_array();
 	json_array_foreach(items, i, item) {
 		if (c->repos_done)
 			record_pull(c, item);
-		else if (c->merged_early && json_array_append_new(c->merged_early, item_core(item)) < 0)
-			dg_collector_failed(&c->base, "merged pull requests", "out of memory");
+		else
+			json_array_append_new(c->merged_early, item_core(item));
 	}
 }
 
@@ -283,20 +274,12 @@ static void queue_pages(collect *c, page_job *j, const char *url, int64_t from, 
 		dg_buf u = DG_BUF_INIT;
 		char *s;
 
-		if (!pj) {
-			dg_collector_failed(&c->base, url, "out of memory");
-			break;
-		}
 		pj->first_page = 0;
 		pj->desc = desc ? (p == from ? 2 : 1) : 0;  /* 2: its first page */
 		pj->lo = j->lo;
 		pj->hi = j->hi;
 		dg_buf_printf(&u, "%s&page=%lld", url, (long long)p);
-		if (!(s = dg_buf_detach(&u))) {
-			dg_collector_failed(&c->base, url, "out of memory");
-			dg_collect_job_free(pj);
-			break;
-		}
+		s = dg_buf_detach(&u);   /* uncapped: never NULL */
 		get_page(c, s, pj);
 		free(s);
 	}
@@ -319,10 +302,7 @@ static void newest_pages(collect *c, page_job *j, const dg_http_response *resp, 
 	if (!asc)
 		return;
 	dg_buf_printf(&url, "%.*s&order=desc%s", (int)(asc - resp->url), resp->url, asc + 10);
-	if (!(u = dg_buf_detach(&url))) {
-		dg_collector_failed(&c->base, resp->url, "out of memory");
-		return;
-	}
+	u = dg_buf_detach(&url);   /* uncapped: never NULL */
 	queue_pages(c, j, u, 1, dg_pulls_last_page(total - SEARCH_CAP, json_array_size(items)), 1);
 	free(u);
 }
@@ -414,12 +394,6 @@ void dg_pulls_search(collect *c, const char *group, int64_t lo, int64_t hi)
 	page_job *j = dg_collect_job_new(c, group);
 	char *q = dg_pulls_query(group, lo, hi);
 
-	if (!j || !q) {
-		dg_collector_failed(&c->base, group, "out of memory: the merged pull request search");
-		dg_collect_job_free(j);
-		free(q);
-		return;
-	}
 	j->lo = lo;
 	j->hi = hi;
 	if (spend(c, group) < 0) {

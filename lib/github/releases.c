@@ -1,6 +1,6 @@
 /* releases.c - releases of the watched repositories published in the window. */
 #include "github/collectint.h"
-#include "base/err.h"
+#include "base/alloc.h"
 #include "base/jsonx.h"
 
 #include <stdlib.h>
@@ -55,14 +55,10 @@ static void on_releases(dg_http *h, void *ud, const dg_http_response *resp, int 
 void dg_releases_queue(collect *c)
 {
 	size_t n = json_object_size(c->repos), k = 0;
-	const char **names = calloc(n + 1, sizeof(*names));
+	const char **names = dg_calloc(n + 1, sizeof(*names));
 	const char *key;
 	json_t *v;
 
-	if (!names) {
-		dg_collector_failed(&c->base, "releases", "out of memory");
-		return;
-	}
 	json_object_foreach(c->repos, key, v)
 		names[k++] = dg_json_str(v, "full_name");
 	qsort(names, k, sizeof(*names), dg_collect_cmp_cstr);

@@ -34,10 +34,7 @@ static void add_repo(collect *c, json_t *r, int explicit)
 	}
 	if (dg_strv_contains_ci(&cfg->exclude_repos, full))
 		return;
-	if (!(key = dg_text_lower(full))) {
-		dg_collector_failed(&c->base, full, "out of memory");
-		return;
-	}
+	key = dg_text_lower(full);
 	json_object_set_new(c->repos, key,
 			    json_pack("{s:s, s:s, s:O}", "full_name", full, "html_url", dg_json_str(r, "html_url"),
 				      "description", json_is_string(desc) ? desc : json_null()));
@@ -123,7 +120,7 @@ void dg_repos_queue(collect *c)
 
 	if (!(cfg->community && *cfg->community) && cfg->orgs.n) {
 		char *url = dg_collector_api(&c->base, "/orgs/%s", cfg->orgs.v[0]);
-		if (!url || dg_http_get(c->base.http, url, on_org_profile, c) < 0)
+		if (dg_http_get(c->base.http, url, on_org_profile, c) < 0)
 			dg_err_clear();
 		free(url);
 	}

@@ -1,5 +1,6 @@
 /* Sniffing and converting images (librsvg, cairo, gdk-pixbuf). */
 #include "images/image.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -112,8 +113,8 @@ int dg_image_svg_to_png(const char *svg, size_t len, double scale, const char *w
 		}
 	}
 	cairo_surface_flush(surface);
-	if (cairo_surface_write_to_png_stream(surface, write_png, &out) != CAIRO_STATUS_SUCCESS ||
-	    dg_buf_error(&out) < 0) {
+	/* `out` has no cap: write_png fails on cairo's own errors only */
+	if (cairo_surface_write_to_png_stream(surface, write_png, &out) != CAIRO_STATUS_SUCCESS) {
 		err = dg_err_set(DG_ERR_FAIL, "%s: writing the PNG failed", what);
 		goto done;
 	}
@@ -165,12 +166,11 @@ static int save(GdkPixbuf *pb, const char *format, char **out, size_t *out_len)
 	}
 	if (!ok)
 		return -1;
-	*out = malloc(n ? n : 1);
-	if (*out)
-		memcpy(*out, buf, n);
+	*out = dg_malloc(n);
+	memcpy(*out, buf, n);
 	*out_len = n;
 	g_free(buf);
-	return *out ? 0 : -1;
+	return 0;
 }
 
 int dg_image_for_wechat(const void *data, size_t len, size_t max, const char *what, char **out,
@@ -187,8 +187,7 @@ int dg_image_for_wechat(const void *data, size_t len, size_t max, const char *wh
 	if (!max)
 		max = DG_IMAGE_WECHAT_MAX;
 	if ((t == DG_IMAGE_PNG || t == DG_IMAGE_JPEG) && len <= max) {
-		if (!(*out = malloc(len ? len : 1)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		*out = dg_malloc(len);
 		memcpy(*out, data, len);
 		*out_len = len;
 		*type = t;

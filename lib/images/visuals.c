@@ -1,5 +1,6 @@
 /* The images of an issue, from SVG templates (librsvg) and fetched avatars. */
 #include "images/visuals.h"
+#include "base/alloc.h"
 #include "base/text.h"
 #include "images/image.h"
 #include "base/buf.h"
@@ -33,23 +34,18 @@ static int cached_png(dg_store *store, const char *svg, const char *name, char *
 	return 0;
 }
 
-/* Add out_dir/rel ("certificates/x.png"): the file set wants the folder apart. */
-static int add_under(dg_fileset *files, const char *out_dir, const char *rel, char *data, size_t len)
+/* Add out_dir/rel ("certificates/x.png"): the file set wants the folder
+ * apart. Takes `data`; cannot fail (`dir` has no cap, dg_fileset_add). */
+static void add_under(dg_fileset *files, const char *out_dir, const char *rel, char *data, size_t len)
 {
 	const char *slash = strrchr(rel, '/');
 	dg_buf dir = DG_BUF_INIT;
-	int err;
 
 	dg_buf_puts(&dir, out_dir);
 	if (slash)
 		dg_buf_printf(&dir, "/%.*s", (int)(slash - rel), rel);
-	if ((err = dg_buf_error(&dir)) < 0) {
-		free(data);
-		return err;
-	}
-	err = dg_fileset_add(files, dg_buf_cstr(&dir), slash ? slash + 1 : rel, data, len, 0);
+	(void)dg_fileset_add(files, dg_buf_cstr(&dir), slash ? slash + 1 : rel, data, len, 0);
 	dg_buf_free(&dir);
-	return err;
 }
 
 int dg_visuals_certificates(const dg_config *cfg, dg_store *store, json_t *model, const char *out_dir,
@@ -74,11 +70,8 @@ int dg_visuals_certificates(const dg_config *cfg, dg_store *store, json_t *model
 			free(svg);
 			break;
 		}
-		if ((err = add_under(files, out_dir, svg_rel, svg, strlen(svg))) < 0) {
-			free(png);
-			break;
-		}
-		err = add_under(files, out_dir, png_rel, png, png_len);
+		add_under(files, out_dir, svg_rel, svg, strlen(svg));
+		add_under(files, out_dir, png_rel, png, png_len);
 	}
 	return err;
 }
@@ -107,7 +100,7 @@ char *dg_visuals_avatar_url(const dg_config *cfg, json_t *person)
 	dg_buf b = DG_BUF_INIT;
 
 	if (!pattern || !(at = strstr(pattern, "{login}")))
-		return strdup(pattern && *pattern ? pattern : dg_json_str(person, "avatar_small"));
+		return dg_strdup(pattern && *pattern ? pattern : dg_json_str(person, "avatar_small"));
 	dg_buf_put(&b, pattern, (size_t)(at - pattern));
 	dg_buf_puts(&b, dg_json_str(person, "login"));
 	dg_buf_puts(&b, at + 7);
@@ -132,27 +125,23 @@ static void on_fetched(dg_http *h, void *ud, const dg_http_response *resp, int e
 static void copy_body(dg_http_body *out, const dg_http_body *from)
 {
 	memset(out, 0, sizeof(*out));
-	if (from->data && (out->data = malloc(from->len + 1))) {
+	if (from->data) {
+		out->data = dg_malloc(from->len + 1);
 		memcpy(out->data, from->data, from->len);
 		out->data[from->len] = '\0';
 		out->len = from->len;
 		out->status = from->status;
 	} else {
-		out->error = strdup(from->data ? "out of memory" : from->error ? from->error : "not fetched");
+		out->error = dg_strdup(from->error ? from->error : "not fetched");
 	}
 }
 
 int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, size_t n, dg_http_body *out)
 {
-	fetch_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
-	size_t *first = calloc(n ? n : 1, sizeof(*first));  /* the index of the first same URL */
+	fetch_job *jobs = dg_calloc(n, sizeof(*jobs));
+	size_t *first = dg_calloc(n, sizeof(*first));  /* the index of the first same URL */
 	int err = 0, queued = 0;
 
-	if (!jobs || !first) {
-		free(jobs);
-		free(first);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
 	for (size_t i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		for (first[i] = 0; first[i] < i && strcmp(urls[first[i]], urls[i]); first[i]++)
@@ -163,7 +152,7 @@ int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, si
 			continue;
 		jobs[i] = (fetch_job){store, &out[i]};
 		if (strncmp(urls[i], "https://", 8) && strncmp(urls[i], "http://", 7)) {
-			out[i].error = strdup("not an http(s) URL");
+			out[i].error = dg_strdup("not an http(s) URL");
 			continue;
 		}
 		if ((err = dg_http_get_raw(http, urls[i], on_fetched, &jobs[i])) < 0)
@@ -210,13 +199,12 @@ static char *avatar_data_uri(const dg_http_body *f, const char *login, json_t *w
 				dg_err_last());
 		return NULL;
 	}
-	if ((b64 = g_base64_encode((const guchar *)img, len))) {
-		dg_buf_printf(&b, "data:%s;base64,%s", dg_image_mime(t), b64);
-		uri = dg_buf_detach(&b);
-		g_free(b64);
-	}
+	/* g_malloc aborts on out of memory; `b` has no cap: neither fails */
+	b64 = g_base64_encode((const guchar *)img, len);
+	dg_buf_printf(&b, "data:%s;base64,%s", dg_image_mime(t), b64);
+	uri = dg_buf_detach(&b);
+	g_free(b64);
 	free(img);
-	dg_buf_free(&b);
 	return uri;
 }
 
@@ -237,16 +225,12 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, const dg_image_set *a
 
 	*png = NULL;
 	*len = 0;
-	if (!people) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
 	if (!n)
 		goto done;
 	for (i = 0; i < n; i++) {
 		const char *login = dg_json_str(json_array_get(people_in, i), "login");
 		char *url = dg_visuals_avatar_url(cfg, json_array_get(people_in, i));
-		const dg_http_body *got = url ? dg_image_set_find(avatars, url) : NULL;
+		const dg_http_body *got = dg_image_set_find(avatars, url);
 		static const dg_http_body missing = {NULL, 0, 0, "not fetched"};
 		size_t row = i / POSTER_COLS, col = i % POSTER_COLS, in_row = n - row * POSTER_COLS;
 		/* A last row that is not full is centred. */
@@ -257,16 +241,14 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, const dg_image_set *a
 		char initial[2] = {(unsigned char)login[0] >= 0x21 && (unsigned char)login[0] < 0x7f ? login[0] : '?', 0};
 		json_int_t cx = (json_int_t)(x0 + col * POSTER_CELL_W + POSTER_CELL_W / 2),
 			   cy = (json_int_t)(POSTER_TOP + row * POSTER_CELL_H + 60);
+		/* the model's login, base64 and ASCII: json_pack cannot refuse them */
 		json_t *p = json_pack("{s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "login", login,
 				      "avatar", uri, "initial", initial, "x", (json_int_t)(x0 + col * POSTER_CELL_W),
 				      "y", (json_int_t)(POSTER_TOP + row * POSTER_CELL_H), "cx", cx, "cy", cy,
 				      "ix", cx - 48, "iy", cy - 48);
 		free(uri);
 		free(url);
-		if (!p || json_array_append_new(people, p) < 0) {
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-			goto done;
-		}
+		json_array_append_new(people, p);
 	}
 	ctx = json_pack("{s:O, s:O, s:O, s:O, s:s, s:I, s:I}", "title", json_object_get(model, "title"),
 			"community", json_object_get(model, "community"), "period", json_object_get(model, "period"),
@@ -289,14 +271,11 @@ int dg_visuals_avatars(const dg_config *cfg, json_t *model, dg_http *http, dg_st
 	dg_image_set_clear(out);
 	if (!n)
 		return 0;
-	out->urls = calloc(n, sizeof(*out->urls));
-	out->bodies = calloc(n, sizeof(*out->bodies));
-	if (!out->urls || !out->bodies)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	out->urls = dg_calloc(n, sizeof(*out->urls));
+	out->bodies = dg_calloc(n, sizeof(*out->bodies));
 	out->n = n;
 	for (size_t i = 0; i < n; i++)
-		if (!(out->urls[i] = dg_visuals_avatar_url(cfg, json_array_get(people, i))))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		out->urls[i] = dg_visuals_avatar_url(cfg, json_array_get(people, i));
 	return dg_visuals_fetch(http, store, (const char *const *)out->urls, n, out->bodies);
 }
 

@@ -3,6 +3,7 @@
  * editor's file or automatically (lib/select/cnchoose.h), the chosen
  * projects' latest releases gathered, modelled by lib/model/cnmodel.c; what
  * an issue published is recorded so that no later issue repeats it. */
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/progress.h"
@@ -43,10 +44,9 @@ typedef struct cn_selection {
 static char *picks_path(const dg_config *cfg, const dg_window *w)
 {
 	size_t n = strlen(cfg->cn_picks_dir) + strlen(w->label) + 8;
-	char *p = malloc(n);
+	char *p = dg_malloc(n);
 
-	if (p)
-		snprintf(p, n, "%s/%s.toml", cfg->cn_picks_dir, w->label);
+	snprintf(p, n, "%s/%s.toml", cfg->cn_picks_dir, w->label);
 	return p;
 }
 
@@ -76,17 +76,14 @@ static void hand_over(const dg_stage *st, dg_collector *col)
 static int collect(const dg_stage *st, void **out)
 {
 	const dg_config *cfg = st->cfg;
-	cn_collected *c = calloc(1, sizeof(*c));
+	cn_collected *c = dg_calloc(1, sizeof(*c));
 	dg_collector col;
 	json_t *feeds = NULL, *p;
 	size_t i;
 	int err;
 
-	if (!c)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	*out = c;
-	if (!(c->picks_path = picks_path(cfg, st->win)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	c->picks_path = picks_path(cfg, st->win);
 	if (st->draft) {
 		struct stat sb;
 		if (stat(c->picks_path, &sb) == 0) /* never overwrite the editor's work */
@@ -142,18 +139,15 @@ static int select_items(const dg_stage *st, const void *collected, void **out)
 {
 	const dg_config *cfg = st->cfg;
 	const cn_collected *c = collected;
-	cn_selection *sel = calloc(1, sizeof(*sel));
+	cn_selection *sel = dg_calloc(1, sizeof(*sel));
 	dg_select s = selection_of(st, c);
 	dg_select_opts o = dg_stage_select_opts(cfg);
 	json_t *seen = json_object();
 
-	if (!(*out = sel) || !seen ||
-	    !(sel->ranked[PROJECTS] = json_deep_copy(c->projects)) ||
-	    !(sel->ranked[ARTICLES] = json_deep_copy(c->items.articles)) ||
-	    !(sel->ranked[NEWS] = json_deep_copy(c->items.news))) {
-		json_decref(seen);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	*out = sel;
+	sel->ranked[PROJECTS] = json_deep_copy(c->projects);
+	sel->ranked[ARTICLES] = json_deep_copy(c->items.articles);
+	sel->ranked[NEWS] = json_deep_copy(c->items.news);
 	dg_json_sort(sel->ranked[ARTICLES], dg_select_cmp_newest);
 	dg_select_rank_news(&o, sel->ranked[NEWS]);
 	dg_select_rank_projects(&o, st->win->until, sel->ranked[PROJECTS]);
@@ -169,8 +163,6 @@ static int select_items(const dg_stage *st, const void *collected, void **out)
 		sel->sel[ARTICLES] = dg_select_auto(&s, sel->ranked[ARTICLES], cfg->cn_max_articles, seen);
 	}
 	json_decref(seen);
-	if (!sel->sel[PROJECTS] || !sel->sel[ARTICLES] || !sel->sel[NEWS])
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -183,8 +175,7 @@ static int gather(const dg_stage *st, const void *selection, void **out)
 	size_t i;
 	int err;
 
-	if (!(*out = latest))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	*out = latest;
 	if ((err = dg_collector_init(&col, st->cfg, st->http, st->store, st->win->since, st->win->until)) < 0)
 		return err;
 	json_array_foreach(sel->sel[PROJECTS], i, p)
@@ -231,10 +222,10 @@ static int draft(const dg_stage *st, const void *collected, const void *selectio
 	char *text = NULL, *dir;
 	int err;
 
-	if (!news || (err = dg_model_release_news(st->res->lang, news)) < 0) {
+	if ((err = dg_model_release_news(st->res->lang, news)) < 0) {
 		json_decref(news);
 		json_decref(seen);
-		return news ? err : dg_err_set(DG_ERR_NOMEM, "out of memory");
+		return err;
 	}
 	candidates = json_pack("{s:O, s:o, s:o, s:o}", "headline", json_object_get(model, "headline"),
 		"projects", dg_select_auto(&s, sel->ranked[PROJECTS], 3 * cfg->cn_max_projects, seen),
@@ -242,16 +233,13 @@ static int draft(const dg_stage *st, const void *collected, const void *selectio
 		"news", dg_select_auto(&s, news, 3 * cfg->cn_max_news, seen));
 	json_decref(seen);
 	json_decref(news);
-	if (!candidates)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (!candidates)   /* json_pack's "O": the model has no headline */
+		return dg_err_set(DG_ERR_FAIL, "cnweekly: the model has no headline for the editor's file");
 	err = dg_picks_draft(candidates, st->win->label, &text);
 	json_decref(candidates);
 	if (err < 0)
 		return err;
-	if (!(dir = slash ? strndup(c->picks_path, (size_t)(slash - c->picks_path)) : strdup("."))) {
-		free(text);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	dir = slash ? dg_strndup(c->picks_path, (size_t)(slash - c->picks_path)) : dg_strdup(".");
 	err = dg_fileset_add(files, *dir ? dir : "/", slash ? slash + 1 : c->picks_path, text, strlen(text), 1);
 	free(dir);
 	return err;

@@ -23,19 +23,14 @@ static char *collected_key(const dg_stage *st)
 {
 	char *text = NULL;
 	size_t len = 0;
-	dg_buf key = DG_BUF_INIT;
-	int err;
+	dg_buf key = DG_BUF_INIT;   /* no cap: cannot fail */
 
 	if (st->cfg->path && dg_output_read_file(st->cfg->path, 16u << 20, &text, &len) < 0)
 		len = 0;
-	err = dg_buf_printf(&key, "%lld..%lld %s %016llx-%zu", (long long)st->win->since, (long long)st->win->until,
-			    st->cfg->api_url, (unsigned long long)dg_text_hash(text, len), len);
+	dg_buf_printf(&key, "%lld..%lld %s %016llx-%zu", (long long)st->win->since, (long long)st->win->until,
+		      st->cfg->api_url, (unsigned long long)dg_text_hash(text, len), len);
 	free(text);
 	dg_err_clear();
-	if (err < 0) {
-		dg_buf_free(&key);
-		return NULL;
-	}
 	return dg_buf_detach(&key);
 }
 
@@ -49,7 +44,7 @@ static int collect(const dg_stage *st, void **collected)
 	size_t len;
 	int err;
 
-	if (key && dg_http_offline(st->http) &&
+	if (dg_http_offline(st->http) &&
 	    dg_store_kept_get(st->store, "collected-community", key, &kept, &len) == 1)
 		data = json_loadb(kept, len, 0, NULL);
 	free(kept);
@@ -60,9 +55,9 @@ static int collect(const dg_stage *st, void **collected)
 		}
 		data = res.data;
 		/* Kept only once complete: every source read, the period over. */
-		if (key && !json_array_size(res.failures) && !dg_http_offline(st->http) && !st->win->in_progress) {
+		if (!json_array_size(res.failures) && !dg_http_offline(st->http) && !st->win->in_progress) {
 			char *dump = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			if (!dump || dg_store_kept_put(st->store, "collected-community", key, dump, strlen(dump)) < 0)
+			if (dg_store_kept_put(st->store, "collected-community", key, dump, strlen(dump)) < 0)
 				dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
 			free(dump);
 		}
@@ -83,15 +78,13 @@ static int select_items(const dg_stage *st, const void *collected, void **select
 	dg_select_opts o = dg_stage_select_opts(st->cfg);
 	size_t bots = 0;
 
+	/* Two new arrays (never NULL): json_pack cannot fail. */
 	sel = json_pack("{s:o, s:o}",
 			"products", dg_select_releases(&o, json_object_get(data, "releases"),
 						       json_object_get(data, "merged_pulls")),
 			"highlight_groups", dg_select_highlights(&o, json_object_get(data, "merged_pulls"),
 								 st->win->since, st->win->until, st->warnings, &bots));
-	if (!sel || json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots)) < 0) {
-		json_decref(sel);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory selecting the releases and highlights");
-	}
+	json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots));
 	*selection = sel;
 	return 0;
 }

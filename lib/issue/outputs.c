@@ -4,6 +4,7 @@
  * (lib/issue/pipeline.c). Their order matters only for the values they hand
  * on in `outputs` (the Markdown, the fragment). */
 #include "issue/pipeline.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -23,28 +24,21 @@ typedef struct outputs {
 	unsigned formats;        /* run->formats, with html when publishing */
 } outputs;
 
-/* Add OUT/<kind>-<label><suffix> with `len` bytes of `data` (taken over). */
-static int add_issue_bytes(outputs *o, const char *suffix, char *data, size_t len, int listed)
+/* Add OUT/<kind>-<label><suffix> with `len` bytes of `data` (taken over,
+ * not NULL). Cannot fail: `name` has no cap, dg_fileset_add returns 0. */
+static void add_issue_bytes(outputs *o, const char *suffix, char *data, size_t len, int listed)
 {
 	const dg_run *run = o->is->run;
 	dg_buf name = DG_BUF_INIT;
-	int err;
 
-	if (!data)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	if ((err = dg_buf_printf(&name, "%s-%s%s", o->is->kind->name, run->win->label, suffix)) < 0) {
-		free(data);
-		dg_buf_free(&name);
-		return err;
-	}
-	err = dg_fileset_add(o->is->files, run->out_dir, dg_buf_cstr(&name), data, len, listed);
+	dg_buf_printf(&name, "%s-%s%s", o->is->kind->name, run->win->label, suffix);
+	(void)dg_fileset_add(o->is->files, run->out_dir, dg_buf_cstr(&name), data, len, listed);
 	dg_buf_free(&name);
-	return err;
 }
 
-static int add_issue_file(outputs *o, const char *suffix, char *data, int listed)
+static void add_issue_file(outputs *o, const char *suffix, char *data, int listed)
 {
-	return add_issue_bytes(o, suffix, data, data ? strlen(data) : 0, listed);
+	add_issue_bytes(o, suffix, data, strlen(data), listed);
 }
 
 static int stage_markdown(outputs *o)
@@ -53,7 +47,8 @@ static int stage_markdown(outputs *o)
 
 	if (err < 0 || !(o->formats & DG_FORMAT_MD))
 		return err;
-	return add_issue_file(o, ".md", strdup(o->md), 1);
+	add_issue_file(o, ".md", dg_strdup(o->md), 1);
+	return 0;
 }
 
 static int stage_html(outputs *o)
@@ -68,28 +63,22 @@ static int stage_html(outputs *o)
 		free(page);
 		return err;
 	}
-	if (!(o->fragment = strdup(fragment))) {
-		free(fragment);
-		free(page);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	o->fragment = dg_strdup(fragment);
 	if (!(o->formats & DG_FORMAT_HTML)) {
 		free(fragment);
 		free(page);
 		return 0;
 	}
-	if ((err = add_issue_file(o, ".wechat.html", fragment, 1)) < 0) {
-		free(page);
-		return err;
-	}
-	return add_issue_file(o, ".html", page, 1);
+	add_issue_file(o, ".wechat.html", fragment, 1);
+	add_issue_file(o, ".html", page, 1);
+	return 0;
 }
 
 static int stage_json(outputs *o)
 {
-	char *json = dg_model_dump(o->is->model);
-
-	return json ? add_issue_file(o, ".json", json, 1) : dg_err_set(DG_ERR_NOMEM, "out of memory writing JSON");
+	/* The model is an object: dg_model_dump does not return NULL. */
+	add_issue_file(o, ".json", dg_model_dump(o->is->model), 1);
+	return 0;
 }
 
 /* The certificates the model names, in every format: the model names only
@@ -111,7 +100,8 @@ static int stage_cover(outputs *o)
 		return 0;
 	if ((err = dg_visuals_cover(o->is->run->cfg, o->is->model, &png, &len)) < 0)
 		return err;
-	return add_issue_bytes(o, ".cover.png", png, len, 1);
+	add_issue_bytes(o, ".cover.png", png, len, 1);
+	return 0;
 }
 
 /* OUT/<kind>-<label>.poster.png (new contributors), when configured or publishing. */
@@ -127,7 +117,8 @@ static int stage_poster(outputs *o)
 	if ((err = dg_visuals_poster(run->cfg, o->is->model, &o->is->avatars, o->is->warnings, &png, &len)) < 0 ||
 	    !png)
 		return err;
-	return add_issue_bytes(o, ".poster.png", png, len, 1);
+	add_issue_bytes(o, ".poster.png", png, len, 1);
+	return 0;
 }
 
 /* OUT/<kind>-<label>.wechat.json: the draft/add payload, checked
@@ -141,7 +132,8 @@ static int stage_wechat_json(outputs *o)
 		return dg_err_set(DG_ERR_CONFIG, "--format wechat-json needs the html format too");
 	if ((err = dg_wxpayload_file(o->is->run->cfg, o->is->res->lang, o->is->model, o->fragment, &json)) < 0)
 		return err;
-	return add_issue_file(o, ".wechat.json", json, 1);
+	add_issue_file(o, ".wechat.json", json, 1);
+	return 0;
 }
 
 /* In order; a stage runs when any of its formats is asked for. */

@@ -1,4 +1,5 @@
 #include "issue/pipeline.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -24,12 +25,13 @@ static int keep_good(const dg_issue *is)
 
 	if (!failed || run->draft || !is->kind->empty || !is->kind->empty(is->model))
 		return 0;
-	if (dg_buf_printf(&path, "%s/%s-%s.", run->out_dir, is->kind->name, run->win->label) < 0)
-		return dg_buf_error(&path);
+	/* no cap on `path` and `f`: their appends cannot fail */
+	dg_buf_printf(&path, "%s/%s-%s.", run->out_dir, is->kind->name, run->win->label);
 	exists = 0;
 	for (const char *const *ext = (const char *const[]){"md", "json", "wechat.html", NULL}; *ext && !exists; ext++) {
 		dg_buf f = DG_BUF_INIT;
-		exists = dg_buf_printf(&f, "%s%s", dg_buf_cstr(&path), *ext) == 0 && access(dg_buf_cstr(&f), F_OK) == 0;
+		dg_buf_printf(&f, "%s%s", dg_buf_cstr(&path), *ext);
+		exists = access(dg_buf_cstr(&f), F_OK) == 0;
 		dg_buf_free(&f);
 	}
 	dg_buf_free(&path);
@@ -66,8 +68,8 @@ static int decide_number(dg_issue *is)
 	dg_json_appendf(is->warnings, "%s %s: the period is before the reference of the issue numbers (%s), so the "
 			"issue has no number", is->kind->name, is->nb.period_label,
 			is->nb.reference_date ? "the configured reference_date" : "the first period recorded");
-	if ((is->notices = json_array()))
-		json_array_append(is->notices, json_array_get(is->warnings, json_array_size(is->warnings) - 1));
+	is->notices = json_array();
+	json_array_append(is->notices, json_array_get(is->warnings, json_array_size(is->warnings) - 1));
 	return 0;
 }
 
@@ -88,19 +90,18 @@ static int fetch_images(dg_issue *is)
 int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *kind, dg_fileset *files,
 		   dg_issue **out)
 {
-	dg_issue *is = calloc(1, sizeof(*is));
+	dg_issue *is = dg_calloc(1, sizeof(*is));
 	dg_stage net, pure;
 	dg_model_meta meta;
 	int err;
 
-	if (!(*out = is))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	*out = is;
 	is->kind = kind;
 	is->run = run;
 	is->res = res;
 	is->files = files;
-	if (!(is->failures = json_array()) || !(is->warnings = json_array()))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	is->failures = json_array();
+	is->warnings = json_array();
 	if (run->draft && !kind->draft)
 		return dg_err_set(DG_ERR_CONFIG, "--draft: the %s issue has no editor's file", kind->name);
 	/* The series first: what the store holds of it decides the number and,
@@ -109,8 +110,7 @@ int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *ki
 	is->nb.since = run->win->since;
 	is->nb.timezone = run->cfg->timezone;
 	kind->numbering(run->cfg, run->win, &is->nb);
-	if (!(is->series = dg_series_name(run->cfg, kind->name, is->nb.period_weeks)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	is->series = dg_series_name(run->cfg, kind->name, is->nb.period_weeks);
 	is->nb.series = is->series;
 	if ((err = dg_store_series_adopt(run->store, kind->name, is->series, is->nb.period_weeks > 1)) < 0)
 		return err;
@@ -189,9 +189,12 @@ static int list_written(const dg_fileset *files, json_t *written)
 		char *path;
 		if (!files->v[i].listed)
 			continue;
-		if (!(path = dg_fileset_path(files, i)) || json_array_append_new(written, json_string(path)) < 0) {
+		path = dg_fileset_path(files, i);
+		/* --out may name a folder in any bytes: json_string refuses what is no UTF-8 */
+		if (json_array_append_new(written, json_string(path)) < 0) {
+			dg_err_set(DG_ERR_FAIL, "%s: written, but the path is not valid UTF-8", path);
 			free(path);
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+			return DG_ERR_FAIL;
 		}
 		free(path);
 	}
@@ -228,8 +231,6 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	res->notices = json_array();
 	res->failures = json_array();
 	res->published = json_array();
-	if (!res->written || !res->warnings || !res->notices || !res->failures || !res->published)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (!run->draft && (err = check_writable(run->out_dir)) < 0)
 		return err;
 	/* Words and theme once, before any request: a broken one costs no quota. */

@@ -18,7 +18,8 @@
 #include "store/store.h"
 
 /* The series name of `kind` ("community", "cnweekly") for the config's
- * community at one issue every `period_weeks` weeks; caller frees. */
+ * community at one issue every `period_weeks` weeks; caller frees (never
+ * NULL). */
 char *dg_series_name(const dg_config *cfg, const char *kind, int period_weeks);
 
 #endif

@@ -1,6 +1,7 @@
 /* The Cloud Native Weekly's model: the chosen items, decorated for the
  * templates, with the title, the front matter and the stats. */
 #include "model/model.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
@@ -19,17 +20,16 @@
  * whole sentence when that keeps half of it. */
 static void sentence_summary(json_t *it)
 {
-	dg_buf b = DG_BUF_INIT;
+	dg_buf b = DG_BUF_INIT;   /* no cap: cannot fail */
 	char *s;
 
 	if (!*dg_json_str(it, "summary"))
 		return;
 	dg_buf_puts(&b, dg_json_str(it, "summary"));
-	if (dg_text_cut_to_sentence(&b) == 0 && (s = dg_buf_detach(&b)) != NULL) {
-		json_object_set_new(it, "summary", json_string(s));
-		free(s);
-	}
-	dg_buf_free(&b);
+	(void)dg_text_cut_to_sentence(&b);
+	s = dg_buf_detach(&b);
+	json_object_set_new(it, "summary", json_string(s));
+	free(s);
 }
 
 /* The project's facts line: stars (when the API gave any), language,
@@ -68,10 +68,9 @@ static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 		}
 		if (*dg_json_str(it, "repo") && json_object_get(it, "stars")) {
 			key = dg_text_lower(dg_json_str(it, "repo"));
-			json_object_set(it, "latest_release", key && json_object_get(latest, key) ?
+			json_object_set(it, "latest_release", json_object_get(latest, key) ?
 					json_object_get(latest, key) : json_null());
-			json_object_set_new(it, "has_latest_release",
-					    json_boolean(key && json_is_object(json_object_get(latest, key))));
+			json_object_set_new(it, "has_latest_release", json_boolean(json_is_object(json_object_get(latest, key))));
 			free(key);
 			json_object_set_new(it, "has_description", json_boolean(*dg_json_str(it, "description") != '\0'));
 			json_object_set_new(it, "has_language", json_boolean(*dg_json_str(it, "language") != '\0'));
@@ -103,9 +102,10 @@ static int word_advisory(const dg_lang *lang, json_t *it)
 		"repo", dg_json_str(it, "repo"), "repo_name", dg_json_str(it, "repo_name"),
 		"advisory", dg_json_str(it, "advisory"), "severity", sev ? sev : ""), &err);
 
-	if (err >= 0 && (json_object_set_new(it, "title", json_string(title)) < 0 ||
-			 json_object_set_new(it, "severity_text", json_string(sev)) < 0))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (err >= 0) {
+		json_object_set_new(it, "title", json_string(title));
+		json_object_set_new(it, "severity_text", json_string(sev));
+	}
 	free(sev);
 	free(title);
 	return err;
@@ -135,11 +135,7 @@ int dg_model_release_news(const dg_lang *lang, json_t *news)
 			continue;
 		if (json_object_get(it, "body")) {
 			int truncated;
-			json_t *notes = dg_notes_extract(dg_json_str(it, "body"), 3, 100, &truncated);
-			if (!notes || json_object_set_new(it, "notes", notes) < 0) {
-				err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-				break;
-			}
+			json_object_set_new(it, "notes", dg_notes_extract(dg_json_str(it, "body"), 3, 100, &truncated));
 			json_object_del(it, "body");
 		}
 		title = json_object_get(it, "title") ? NULL :
@@ -148,11 +144,11 @@ int dg_model_release_news(const dg_lang *lang, json_t *news)
 				"release", dg_json_str(it, "release"), "tag", dg_json_str(it, "tag")), &err);
 		json_array_foreach(json_object_get(it, "notes"), k, line)
 			dg_buf_printf(&summary, "%s%s", k ? sep : "", json_string_value(line));
-		if (err >= 0 && (err = dg_buf_error(&summary)) >= 0 &&
-		    ((title && json_object_set_new(it, "title", json_string(title)) < 0) ||
-		     (!json_object_get(it, "summary") &&
-		      json_object_set_new(it, "summary", json_string(dg_buf_cstr(&summary))) < 0)))
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		/* `summary` has no cap; the texts are the strings file's and JSON's (UTF-8) */
+		if (err >= 0 && title)
+			json_object_set_new(it, "title", json_string(title));
+		if (err >= 0 && !json_object_get(it, "summary"))
+			json_object_set_new(it, "summary", json_string(dg_buf_cstr(&summary)));
 		free(title);
 		dg_buf_free(&summary);
 	}
@@ -197,9 +193,9 @@ static char *weekly_headline(const dg_config *cfg, const dg_lang *lang, const dg
 	*given = h && *h;
 	if (!*given)
 		return dg_lang_say(lang, "cnweekly.headline", json_object(), err);
-	if (*err >= 0 && !(s = strdup(h)))
-		*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-	return *err >= 0 ? s : NULL;
+	if (*err >= 0)
+		s = dg_strdup(h);
+	return s;
 }
 
 /* Items the editor has not written whose own text is in another language
@@ -233,13 +229,10 @@ static int stand_ins(const dg_config *cfg, const dg_lang *lang, json_t *list, co
 			"has_stars", json_is_true(json_object_get(it, "has_stars"))), &err);
 		if (err < 0)
 			break;
-		if (json_object_set_new(it, "fact", json_string(fact)) < 0 ||
-		    json_object_set_new(it, "has_fact", json_true()) < 0 ||
-		    json_array_append_new(to_write, json_pack("{s:s, s:s}", "section", section, "item", what)) < 0)
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		json_object_set_new(it, "fact", json_string(fact));
+		json_object_set_new(it, "has_fact", json_true());
+		json_array_append_new(to_write, json_pack("{s:s, s:s}", "section", section, "item", what));
 		free(fact);
-		if (err < 0)
-			break;
 	}
 	return err;
 }
@@ -262,8 +255,8 @@ static char *weekly_lead(const dg_lang *lang, const dg_weekly_input *in, const c
 			"has_news", n > 0, "has_items", p + a + n > 0, "sep_after_projects", p > 0 && a + n > 0,
 			"sep_after_articles", a > 0 && n > 0), err);
 	}
-	if (*err >= 0 && !(s = strdup(in->lead)))
-		*err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (*err >= 0)
+		s = dg_strdup(in->lead);
 	return s;
 }
 
@@ -307,7 +300,7 @@ static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, co
 /* The items the editor has still to write in the language, in one warning. */
 static void warn_to_write(const dg_config *cfg, json_t *to_write, json_t *warnings)
 {
-	dg_buf b = DG_BUF_INIT;
+	dg_buf b = DG_BUF_INIT;   /* no cap: cannot fail */
 	size_t i;
 	json_t *it;
 
@@ -317,8 +310,7 @@ static void warn_to_write(const dg_config *cfg, json_t *to_write, json_t *warnin
 		      json_array_size(to_write), cfg->language);
 	json_array_foreach(to_write, i, it)
 		dg_buf_printf(&b, "%s %s \"%s\"", i ? "," : "", dg_json_str(it, "section"), dg_json_str(it, "item"));
-	if (dg_buf_error(&b) == 0)
-		dg_json_appendf(warnings, "%s", dg_buf_cstr(&b));
+	dg_json_appendf(warnings, "%s", dg_buf_cstr(&b));
 	dg_buf_free(&b);
 }
 
@@ -339,21 +331,15 @@ int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *
 	int err = 0;
 
 	*out = NULL;
-	if (!projects || !articles || !news || !warnings) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
-		goto done;
-	}
 	if (in->feeds_total && !in->feeds_read)
 		dg_json_appendf(warnings, "no feed could be read");
 	if ((err = dg_model_release_news(lang, news)) < 0)
 		goto done;
 	if (cfg->cn_title)
-		series = strdup(cfg->cn_title);
+		series = dg_strdup(cfg->cn_title);
 	else
 		series = dg_lang_say(lang, "cnweekly.series", json_object(), &err);
 	headline = weekly_headline(cfg, lang, in, &headline_given, &err);
-	if (err >= 0 && !series)
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	if (err < 0)
 		goto done;
 	/* A period before the numbering's reference has no number (null). */

@@ -4,10 +4,12 @@
  * the JSON dump. Lowest file of lib/model/: the others call into it, never
  * the other way round. */
 #include "model/model.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 #include "base/text.h"
 #include "model/lang.h"
 #include "model/modelint.h"
@@ -16,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
 void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
@@ -95,8 +96,7 @@ static char *yaml_quote(const char *s)
 
 	for (const char *p = s; *p; p++)
 		n += *p == '\'' ? 2 : 1;
-	if (!(out = malloc(n + 1)))
-		return NULL;
+	out = dg_malloc(n + 1);
 	for (o = out; *s; s++) {
 		if (*s == '\'')
 			*o++ = '\'';
@@ -110,7 +110,7 @@ void dg_model_set_yaml(json_t *obj, const char *key, const char *value)
 {
 	char *q = yaml_quote(value ? value : "");
 
-	json_object_set_new(obj, key, json_string(q ? q : ""));
+	json_object_set_new(obj, key, json_string(q));
 	free(q);
 }
 
@@ -141,61 +141,42 @@ static int is_url_key(const char *k)
 	return !strcmp(k, "url") || !strcmp(k, "link") || (n > 4 && !strcmp(k + n - 4, "_url"));
 }
 
-/* The safe form of link u[0..n) in out: 0, 1 when it is no http(s) link
- * (nor a certificates/ path) and becomes "", DG_ERR_FAIL on invalid UTF-8,
- * DG_ERR_NOMEM. Bytes that would end a Markdown link destination early or
+/* The safe form of link u[0..n) in out (uncapped): 0, 1 when it is no
+ * http(s) link (nor a certificates/ path) and becomes "", DG_ERR_FAIL on
+ * invalid UTF-8. Bytes that would end a Markdown link destination early or
  * open raw HTML are percent-encoded; valid UTF-8 is kept as it is. */
 static int safe_url(const char *u, size_t n, dg_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)u;
 	size_t i = 0;
 
-	if ((n < 8 || strncasecmp(u, "https://", 8)) && (n < 7 || strncasecmp(u, "http://", 7)) &&
+	if (!dg_str_starts_ci(u, n, "https://") && !dg_str_starts_ci(u, n, "http://") &&
 	    (n < 13 || strncmp(u, "certificates/", 13)))
 		return 1;
 	while (i < n) {
-		unsigned char c = s[i];
 		uint32_t cp;
-		size_t k;
+		size_t k = s[i] < 0x80 ? 1 : dg_text_utf8_decode(s + i, n - i, &cp);
 
-		if (c < 0x80) {
-			if (c <= ' ' || c == 0x7f || strchr("<>()\"'`\\[]|", c))
-				dg_buf_printf(out, "%%%02X", c);
-			else
-				dg_buf_putc(out, (char)c);
-			i++;
-			continue;
-		}
-		if (!(k = dg_text_utf8_decode(s + i, n - i, &cp)))
+		if (!k)
 			return DG_ERR_FAIL;
-		dg_buf_put(out, s + i, k);
 		i += k;
 	}
-	return dg_buf_error(out);
+	return dg_str_percent_encode(out, u, n, DG_STR_PCT_KEEP_UTF8, "<>()\"'`\\[]|");
 }
 
 /* Make obj[k] (a string) a safe link or "". Fails closed: when the safe
- * form cannot be built or stored, the value becomes "" (or, without memory
- * even for that, goes), with a warning naming the field. */
+ * form cannot be built (invalid UTF-8), the value becomes "", with a
+ * warning naming the field. */
 static void sanitize_value(json_t *obj, const char *k, json_t *val, const char *field, json_t *warnings)
 {
 	dg_buf b = DG_BUF_INIT;
-	json_t *s = NULL;
 	int r = safe_url(json_string_value(val), json_string_length(val), &b);
 
-	if (r == 0)
-		s = json_stringn(b.ptr ? b.ptr : "", b.len);
-	else if (r == 1)
-		s = json_string("");
+	/* Valid UTF-8 without NUL (encoded): json_stringn cannot refuse it. */
+	json_object_set_new(obj, k, r == 0 ? json_stringn(dg_buf_cstr(&b), b.len) : json_string(""));
 	dg_buf_free(&b);
-	if (!s) {
-		if (warnings)
-			dg_json_appendf(warnings, "%s: %s: the link is left empty", field,
-					r == DG_ERR_FAIL ? "not valid UTF-8" : "out of memory");
-		s = json_string("");
-	}
-	if (!s || json_object_set_new(obj, k, s) < 0)
-		json_object_del(obj, k);
+	if (r < 0 && warnings)
+		dg_json_appendf(warnings, "%s: not valid UTF-8: the link is left empty", field);
 }
 
 /* Walk v; `path` names the value ("news[2].link") for warnings. */
@@ -221,7 +202,7 @@ static void sanitize(json_t *v, dg_buf *path, json_t *warnings)
 	json_object_foreach_safe(v, it, k, child) {
 		dg_buf_printf(path, "%s%s", len ? "." : "", k);
 		if (json_is_string(child) && is_url_key(k))
-			sanitize_value(v, k, child, dg_buf_error(path) < 0 ? k : dg_buf_cstr(path), warnings);
+			sanitize_value(v, k, child, dg_buf_cstr(path), warnings);   /* `path` has no cap */
 		else
 			sanitize(child, path, warnings);
 		path->len = len;
@@ -281,10 +262,7 @@ char *dg_model_dump(json_t *model)
 	if (!s)
 		return NULL;
 	n = strlen(s);
-	if (!(out = realloc(s, n + 2))) {
-		free(s);
-		return NULL;
-	}
+	out = dg_realloc(s, n + 2);
 	out[n] = '\n';
 	out[n + 1] = '\0';
 	return out;
@@ -323,8 +301,9 @@ static void strip_controls(json_t *v)
 
 		for (i = 0; i < n && ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n') && s[i] != 0x7f; i++)
 			;
-		if (i == n || !(clean = malloc(n + 1)))
+		if (i == n)
 			return;
+		clean = dg_malloc(n + 1);
 		for (i = 0; i < n; i++)
 			if (((unsigned char)s[i] >= 0x20 && s[i] != 0x7f) || s[i] == '\t' || s[i] == '\n')
 				clean[o++] = s[i];

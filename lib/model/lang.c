@@ -1,6 +1,7 @@
 /* The wording of a language, read from templates/<lang>/strings.toml: each
  * value a small Mustache template, rendered without escaping. */
 #include "model/lang.h"
+#include "base/alloc.h"
 #include "base/datadir.h"
 #include "base/err.h"
 #include "config/toml.h"
@@ -90,12 +91,11 @@ static int render(const dg_lang *lang, size_t i, json_t *ctx, dg_buf *out)
 	char *msg, *rest;
 	long line;
 
-	if (err >= 0 || err == DG_ERR_NOMEM)
+	if (err >= 0)
 		return err;
 	/* The engine says ":N: what" for the N-th line of the value (copied: the
 	 * new message is written where the old one is). */
-	if (!(msg = strdup(dg_err_last())))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	msg = dg_strdup(dg_err_last());
 	line = msg[0] == ':' ? strtol(msg + 1, &rest, 10) : 0;
 	if (line > 0 && !strncmp(rest, ": ", 2))
 		err = dg_err_set(err, "%s:%ld: key '%s': %s", lang->path, e->line + line - 1, known[i], rest + 2);
@@ -128,17 +128,15 @@ static int add_entry(dg_lang *lang, const char *key, size_t key_len, const dg_to
 	if (!s || memchr(s, '\0', len))
 		return dg_err_set(DG_ERR_CONFIG, "%s:%d: key '%s': expected a string without NUL, got %s",
 				  lang->path, dg_toml_line(v), known[i], dg_toml_type_name(dg_toml_type_of(v)));
-	if (!(lang->e[i].text = strndup(s, len)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	lang->e[i].text = dg_strndup(s, len);
 	lang->e[i].len = len;
 	lang->e[i].line = dg_toml_line(v);
 	/* Parse now, so a malformed template stops the run before any request. */
-	if (!(empty = json_object()))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	empty = json_object();
 	err = render(lang, i, empty, &scratch);
 	json_decref(empty);
 	dg_buf_free(&scratch);
-	return err < 0 ? (err == DG_ERR_NOMEM ? err : DG_ERR_CONFIG) : 0;
+	return err < 0 ? DG_ERR_CONFIG : 0;
 }
 
 static int load_tables(dg_lang *lang, const dg_toml *root)
@@ -158,9 +156,7 @@ static int load_tables(dg_lang *lang, const dg_toml *root)
 			dg_buf_clear(&key);
 			dg_buf_put(&key, dg_toml_key_at(root, t), dg_toml_key_len_at(root, t));
 			dg_buf_putc(&key, '.');
-			dg_buf_put(&key, dg_toml_key_at(table, k), dg_toml_key_len_at(table, k));
-			if ((err = dg_buf_error(&key)) < 0)
-				break;
+			dg_buf_put(&key, dg_toml_key_at(table, k), dg_toml_key_len_at(table, k));   /* no cap */
 			err = add_entry(lang, dg_buf_cstr(&key), key.len, dg_toml_at(table, k));
 		}
 	}
@@ -174,15 +170,12 @@ static int load_tables(dg_lang *lang, const dg_toml *root)
 
 int dg_lang_load_file(const char *path, dg_lang **out)
 {
-	dg_lang *lang = calloc(1, sizeof(*lang));
+	dg_lang *lang = dg_calloc(1, sizeof(*lang));
 	dg_toml *root = NULL;
 	int err;
 
 	*out = NULL;
-	if (!lang || !(lang->path = strdup(path))) {
-		free(lang);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	lang->path = dg_strdup(path);
 	if ((err = dg_toml_parse_file(path, &root)) >= 0)
 		err = load_tables(lang, root);
 	dg_toml_free(root);
@@ -201,16 +194,13 @@ int dg_lang_load(const dg_config *cfg, dg_lang **out)
 	int err;
 
 	*out = NULL;
-	dg_buf_printf(&rel, "%s/strings.toml", cfg->language);
-	if ((err = dg_buf_error(&rel)) < 0)
-		goto done;
+	dg_buf_printf(&rel, "%s/strings.toml", cfg->language);   /* no cap: cannot fail */
 	if ((err = dg_datadir_find(cfg->templates_dir, "templates", dg_buf_cstr(&rel), &path)) == 0)
 		err = dg_err_set(DG_ERR_CONFIG, "strings file '%s' not found (looked in digest.templates_dir, "
 				 "$DIGEST_DATADIR/templates, beside the binary and in %s/templates)",
 				 dg_buf_cstr(&rel), DG_DATADIR);
 	if (err > 0)
 		err = dg_lang_load_file(path, out);
-done:
 	free(path);
 	dg_buf_free(&rel);
 	return err;
@@ -226,8 +216,8 @@ int dg_lang_format(const dg_lang *lang, const char *key, json_t *ctx, char **out
 	*out = NULL;
 	if (i == NKNOWN)
 		return dg_err_set(DG_ERR_FAIL, "%s: no string '%s' (not a known key)", lang->path, key);
-	if (!ctx && !(ctx = none = json_object()))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (!ctx)
+		ctx = none = json_object();
 	err = render(lang, i, ctx, &b);
 	json_decref(none);
 	if (err < 0) {
@@ -242,8 +232,8 @@ char *dg_lang_say(const dg_lang *lang, const char *key, json_t *ctx, int *err)
 	char *s = NULL;
 
 	if (*err >= 0 && !ctx)
-		*err = dg_err_set(DG_ERR_NOMEM, "%s: key '%s': cannot build its names (out of memory, "
-				  "or a value that is not UTF-8)", lang->path, key);
+		*err = dg_err_set(DG_ERR_FAIL, "%s: key '%s': cannot build its names (a value that is not UTF-8)",
+				  lang->path, key);
 	if (*err >= 0)
 		*err = dg_lang_format(lang, key, ctx, &s);
 	json_decref(ctx);

@@ -33,8 +33,8 @@ void dg_lang_free(dg_lang *lang); /* accepts NULL */
 DG_MUST_CHECK int dg_lang_format(const dg_lang *lang, const char *key, json_t *ctx, char **out);
 
 /* dg_lang_format for a series of calls checked once: `ctx` is stolen and is
- * an error when NULL (a failed json_pack: out of memory or a value that is
- * not UTF-8; pass json_object() for no names). The first error is kept in
+ * an error when NULL (a failed json_pack: a value that is not UTF-8; pass
+ * json_object() for no names). The first error is kept in
  * *err and, once *err < 0, calls return NULL without doing anything. Returns
  * the text (caller frees) or NULL. */
 char *dg_lang_say(const dg_lang *lang, const char *key, json_t *ctx, int *err);

@@ -65,9 +65,9 @@ void dg_model_add_links(const dg_config *cfg, json_t *model);
 /* Make every "url", "link" and "*_url" string in `model` a safe link: an
  * http(s) URL (or digest's own certificates/ path) with what would end a
  * Markdown link early or open raw HTML percent-encoded, or "". Fails closed:
- * a value whose safe form cannot be built (invalid UTF-8, out of memory)
- * becomes "" (without memory even for that, it is removed) and a warning
- * naming the field ("news[2].link") is appended to `warnings` (may be NULL).
+ * a value whose safe form cannot be built (invalid UTF-8) becomes "" and a
+ * warning naming the field ("news[2].link") is appended to `warnings` (may
+ * be NULL).
  * Returns the number of such warnings. */
 int dg_model_sanitize_urls(json_t *model, json_t *warnings);
 
@@ -85,7 +85,8 @@ int dg_model_certificate_name(const char *login, dg_buf *out);
 void dg_model_finish(const dg_config *cfg, json_t *m, const dg_model_meta *meta, json_t *own);
 
 /* Serialise for --format json: indented, keys in insertion order, UTF-8,
- * trailing newline. Caller frees. */
+ * trailing newline. Caller frees; NULL only when `model` is no object or
+ * array (json_dumps refuses it). */
 char *dg_model_dump(json_t *model);
 
 #endif

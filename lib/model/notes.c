@@ -1,5 +1,7 @@
 #include "model/notes.h"
+#include "base/alloc.h"
 #include "base/buf.h"
+#include "base/str.h"
 #include "base/text.h"
 #include "select/highlights.h"
 
@@ -9,19 +11,8 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 enum section { S_OTHER, S_FEATURE, S_FIX, S_SKIP };
-
-static int has_word(const char *s, size_t len, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (size_t i = 0; i + n <= len; i++)
-		if (!strncasecmp(s + i, word, n))
-			return 1;
-	return 0;
-}
 
 static enum section classify(const char *s, size_t len)
 {
@@ -34,13 +25,13 @@ static enum section classify(const char *s, size_t len)
 					   "changelog", "docker image", "废弃", "移除"};
 
 	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (has_word(s, len, skip[i]))
+		if (dg_str_find_ci(s, len, skip[i]))
 			return S_SKIP;
 	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
-		if (has_word(s, len, fix[i]))
+		if (dg_str_find_ci(s, len, fix[i]))
 			return S_FIX;
 	for (size_t i = 0; i < sizeof(feature) / sizeof(feature[0]); i++)
-		if (has_word(s, len, feature[i]))
+		if (dg_str_find_ci(s, len, feature[i]))
 			return S_FEATURE;
 	return S_OTHER;
 }
@@ -84,7 +75,7 @@ static size_t width_of(const char *s, size_t len)
 
 static int bot_login(const char *s, size_t len)
 {
-	return (len > 3 && !strncasecmp(s + len - 3, "bot", 3)) || (len > 5 && !strncasecmp(s + len - 5, "[bot]", 5));
+	return (len > 3 && dg_str_eq_ci(s + len - 3, "bot", 3)) || (len > 5 && dg_str_eq_ci(s + len - 5, "[bot]", 5));
 }
 
 /* Plain text of an item: credits "by @x in URL" and bots' attributions
@@ -141,13 +132,12 @@ static void keep_references_whole(dg_buf *b)
 
 char *dg_notes_cut(const char *s, size_t max_width)
 {
-	dg_buf b = DG_BUF_INIT;
+	dg_buf b = DG_BUF_INIT;   /* no cap: its appends and cuts cannot fail */
 	size_t len = strlen(s), best = 0;
 
-	if (dg_buf_puts(&b, s) < 0)
-		goto fail;
 	if (!max_width || width_of(s, len) <= max_width)
-		return dg_buf_detach(&b);
+		return dg_strdup(s);
+	dg_buf_puts(&b, s);
 	/* The last sentence that ends within the width, if it keeps half. */
 	for (size_t i = 0; i < len; i++) {
 		int ascii_end = strchr(".;!?", s[i]) && (i + 1 == len || s[i + 1] == ' ');
@@ -164,25 +154,21 @@ char *dg_notes_cut(const char *s, size_t max_width)
 		/* a whole sentence needs no "…" */
 		b.len = best;
 		b.ptr[best] = '\0';
-	} else if (dg_text_cut(&b, max_width, DG_TEXT_WIDTH, DG_TEXT_CUT_WORD) < 0) {
-		goto fail;
+	} else {
+		dg_text_cut(&b, max_width, DG_TEXT_WIDTH, DG_TEXT_CUT_WORD);
 	}
 	keep_references_whole(&b);
 	return dg_buf_detach(&b);
-fail:
-	dg_buf_free(&b);
-	return NULL;
 }
 
 /* Parse with the tables of GitHub's Markdown (so a table is no paragraph). */
 static cmark_node *parse(const char *body)
 {
-	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	/* Our allocator (base/alloc.h), as lib/render/markdown.c. */
+	cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, dg_alloc_cmark());
 	cmark_syntax_extension *table;
 	cmark_node *doc;
 
-	if (!parser)
-		return NULL;
 	cmark_gfm_core_extensions_ensure_registered();
 	if ((table = cmark_find_syntax_extension("table")))
 		cmark_parser_attach_syntax_extension(parser, table);
@@ -212,8 +198,13 @@ static json_t *item_of(cmark_node *n, size_t max_width)
 	json_t *out = NULL;
 
 	inline_text(n, &b);
-	if ((raw = dg_buf_detach(&b)) && (text = clean(raw)) && *text && (cut = dg_notes_cut(text, max_width)))
+	raw = dg_buf_detach(&b);
+	text = clean(raw);
+	if (*text) {
+		/* NULL only when the cut text is no valid UTF-8 (the caller skips it) */
+		cut = dg_notes_cut(text, max_width);
 		out = json_string(cut);
+	}
 	free(raw);
 	free(text);
 	free(cut);
@@ -236,8 +227,7 @@ json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_width, i
 
 		if (type == CMARK_NODE_HEADING || type == CMARK_NODE_PARAGRAPH) {
 			inline_text(n, &b);
-			if (!(text = dg_buf_detach(&b)))
-				continue;
+			text = dg_buf_detach(&b);
 			if (type == CMARK_NODE_HEADING || pseudo_heading(n, text)) {
 				sec = classify(text, strlen(text));
 			} else if (!first_para && strncmp(text, "Full Changelog", 14) &&

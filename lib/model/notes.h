@@ -16,14 +16,14 @@
 
 /* Returns a new array of at most `max_lines` strings, each at most
  * `max_width` display columns (dg_notes_cut), caller decrefs; sets
- * *truncated when the notes hold more than was kept. NULL on OOM. */
+ * *truncated when the notes hold more than was kept. Never NULL. */
 json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_width, int *truncated);
 
 /* Cut UTF-8 text to at most `max_width` display columns (0 = no limit):
  * after the last sentence that fits when it keeps half, else at a word
  * boundary (dg_text_cut) with "…"; a reference cut in its parentheses
- * ("(#6693, #66") goes whole. Returns a new string (caller frees), NULL on
- * OOM. */
+ * ("(#6693, #66") goes whole. Returns a new string (caller frees), never
+ * NULL. */
 char *dg_notes_cut(const char *s, size_t max_width);
 
 #endif

@@ -37,8 +37,8 @@ static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char
 	size_t i, n = json_array_size(rs);
 	dg_buf more = DG_BUF_INIT;
 
-	if (with_notes && !(notes = json_array()))
-		return NULL;
+	if (with_notes)
+		notes = json_array();
 	json_array_foreach(rs, i, r) {
 		json_array_append_new(shown, json_pack("{s:s, s:s, s:s}", "repo", dg_json_str(r, "repo"),
 						       "url", dg_json_str(r, "url"), "sep", i + 1 < n ? sep : ""));
@@ -64,10 +64,11 @@ static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char
 			"prerelease", json_is_true(json_object_get(e, "prerelease")), "kind", dg_json_str(e, "kind"),
 			"repos", shown, "has_repos", n > 1);
 	if (out && with_notes) {
-		json_object_set_new(out, "notes", notes ? notes : json_array());
+		json_object_set_new(out, "notes", notes);
 		json_object_set_new(out, "has_notes", json_boolean(json_array_size(notes) > 0));
-		json_object_set_new(out, "more", json_boolean(truncated && dg_buf_error(&more) == 0));
-		json_object_set_new(out, "more_url", json_string(dg_buf_error(&more) == 0 ? dg_buf_cstr(&more) : ""));
+		/* `more` has no cap: its appends cannot fail */
+		json_object_set_new(out, "more", json_boolean(truncated));
+		json_object_set_new(out, "more_url", json_string(dg_buf_cstr(&more)));
 	} else {
 		json_decref(notes);
 	}
@@ -84,8 +85,6 @@ json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const
 
 	*lead = NULL;
 	*versions = 0;
-	if (!groups)
-		return NULL;
 	json_array_foreach(products, i, p) {
 		json_t *entries = json_object_get(p, "entries"), *others = json_array(), *e, *latest;
 		size_t k, n = json_array_size(entries);

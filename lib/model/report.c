@@ -1,6 +1,7 @@
 /* The community report's model: the collected data and the selection
  * (lib/select/) in the templates' shape, with the language's words. */
 #include "model/model.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
@@ -131,7 +132,7 @@ static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang,
 	char *desc, *keywords, *tag = NULL;
 
 	dg_buf_printf(&full_title, "%s | %s", dg_json_str(m, "title"), dg_json_str(period, "range"));
-	if (*err >= 0 && (*err = dg_buf_error(&full_title)) >= 0)
+	if (*err >= 0)   /* `full_title` has no cap */
 		dg_model_set_yaml(fm, "title", dg_buf_cstr(&full_title));
 	dg_buf_free(&full_title);
 	json_t *stats = json_object_get(m, "stats");
@@ -173,10 +174,7 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 
 	*out = NULL;
 	/* The model decorates what it shows: a copy, the collected data stays as it was. */
-	if (!(data = json_deep_copy(collected)) || !own) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
-		goto done;
-	}
+	data = json_deep_copy(collected);
 	contributors = json_object_get(data, "contributors");
 	json_array_foreach(contributors, i, v)
 		person_pulls += json_integer_value(json_object_get(v, "pulls"));
@@ -187,28 +185,23 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
 			  "contributor_pulls", person_pulls);
 	if (cfg->community_title || cfg->title)
-		title = strdup(cfg->community_title ? cfg->community_title : cfg->title);
+		title = dg_strdup(cfg->community_title ? cfg->community_title : cfg->title);
 	else
 		title = dg_lang_say(lang, "community.title", json_pack("{s:s}", "community", dg_model_community_name(cfg, data)),
 				    &err);
-	if (err >= 0 && !title)
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
 	title = dg_model_preview_title(lang, w, title, &err);
 	sep = dg_lang_say(lang, "common.list_sep", json_object(), &err);
 	if (err < 0) {
 		json_decref(stats);
 		goto done;
 	}
+	/* Strings of the config, the strings file and the collected JSON: valid
+	 * UTF-8, so json_pack cannot refuse them. */
 	m = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "kind", "community",
 		      "title", title,
 		      "number", meta->number > 0 ? json_integer(meta->number) : json_null(),
 		      "language", cfg->language, "community", dg_model_community_name(cfg, data),
 		      "window", dg_model_window(cfg, w), "period", dg_model_period(cfg, w));
-	if (!m || !stats) {
-		json_decref(stats);
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory building the model");
-		goto done;
-	}
 	json_object_foreach(data, key, v)
 		if (strcmp(key, "warnings"))
 			json_object_set(m, key, v);
@@ -226,10 +219,6 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 		size_t versions = 0;
 		json_t *groups = dg_model_release_groups(cfg, lang, sep, json_object_get(selection, "products"),
 							 json_object_get(m, "repos"), &lead, &versions);
-		if (!groups) {
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory building the releases");
-			goto done;
-		}
 		json_object_set_new(m, "release_groups", groups);
 		json_object_set_new(m, "lead", lead ? lead : json_null());
 		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));

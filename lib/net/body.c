@@ -1,5 +1,6 @@
 /* A whole response body, copied out of the callback. */
 #include "net/body.h"
+#include "base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,10 @@ int dg_http_body_take(dg_http_body *b, const dg_http_response *resp, int err, co
 {
 	dg_http_body_clear(b);
 	if (err || !resp) {
-		b->error = strdup(message ? message : "failed");
+		b->error = dg_strdup(message ? message : "failed");
 		return -1;
 	}
-	if (!(b->data = malloc(resp->len + 1))) {
-		b->error = strdup("out of memory");
-		return -1;
-	}
+	b->data = dg_malloc(resp->len + 1);
 	memcpy(b->data, resp->body, resp->len);
 	b->data[resp->len] = '\0';
 	b->len = resp->len;

@@ -25,6 +25,7 @@ typedef struct dg_collector {
 				    the warnings); their count is the array's size */
 } dg_collector;
 
+/* Returns 0 (out of memory aborts, base/alloc.h). */
 int dg_collector_init(dg_collector *c, const dg_config *cfg, dg_http *http, dg_store *store,
 		      int64_t since, int64_t until);
 void dg_collector_clear(dg_collector *c);
@@ -33,14 +34,14 @@ void dg_collector_clear(dg_collector *c);
 void dg_collector_failed(dg_collector *c, const char *what, const char *message);
 
 /* The API base followed by the formatted path ("/repos/%s/releases"); caller
- * frees; NULL when out of memory. */
+ * frees; never NULL. */
 char *dg_collector_api(const dg_collector *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Queue a GET of `url` (raw: a document that is not the API's JSON, sent
- * without the token). Returns 0 when queued; when it cannot be queued (or
- * url or job is NULL: out of memory) the source counts as failed, `job` is
- * freed with job_free and the result is <0. */
+ * without the token). Returns 0 when queued; when it cannot be queued the
+ * source counts as failed, `job` is freed with job_free and the result is
+ * <0. */
 int dg_collector_get(dg_collector *c, const char *url, int raw, dg_http_cb cb, void *job,
 		      void (*job_free)(void *));
 

@@ -5,6 +5,7 @@
  * (http.h: dg_http_policy). */
 #include "net/http.h"
 #include "net/httpint.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/progress.h"
@@ -55,8 +56,7 @@ int dg_http_new(const dg_http_opts *opts, dg_http **out)
 			return dg_err_set(DG_ERR_FAIL, "libcurl: curl_global_init failed");
 		global_done = 1;
 	}
-	if (!(h = calloc(1, sizeof(*h))))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	h = dg_calloc(1, sizeof(*h));
 	h->opts = *opts;
 	if (h->opts.jobs < 1)
 		h->opts.jobs = 1;
@@ -137,11 +137,8 @@ static int follow_page(dg_http *h, dg_http_req *r)
 	if (!prev || !h->current_next || strcmp(r->url, h->current_next))
 		return 0;
 	if (!prev->chain) {
-		if (!(prev->chain = calloc(1, sizeof(*prev->chain))) || !(prev->chain->seen = json_object())) {
-			free(prev->chain);
-			prev->chain = NULL;
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		}
+		prev->chain = dg_calloc(1, sizeof(*prev->chain));
+		prev->chain->seen = json_object();
 		prev->chain->refs = 1;
 		json_object_set_new(prev->chain->seen, prev->url, json_true());
 	}
@@ -153,19 +150,18 @@ static int follow_page(dg_http *h, dg_http_req *r)
 	r->chain = prev->chain;
 	r->chain->refs++;
 	r->page = prev->page + 1;
+	/* Refused only for a key that is not UTF-8 (a server's Link). */
 	return json_object_set_new(r->chain->seen, r->url, json_true()) < 0 ?
-		dg_err_set(DG_ERR_NOMEM, "out of memory") : 0;
+		dg_err_set(DG_ERR_FAIL, "the list's Link rel=\"next\" is not valid UTF-8; stopped after page %d",
+			   prev->page) : 0;
 }
 
 static int get(dg_http *h, const char *url, dg_http_cb cb, void *ud, int api)
 {
-	dg_http_req *r = calloc(1, sizeof(*r));
+	dg_http_req *r = dg_calloc(1, sizeof(*r));
 	int err;
 
-	if (!r || !(r->url = strdup(url))) {
-		free(r);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	r->url = dg_strdup(url);
 	r->page = 1;
 	if ((err = follow_page(h, r)) < 0) {
 		dg_http_req_free(r);
@@ -205,13 +201,12 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
 		 size_t len, dg_http_cb cb, void *ud)
 {
-	dg_http_req *r = calloc(1, sizeof(*r));
+	dg_http_req *r = dg_calloc(1, sizeof(*r));
 
-	if (!r || !(r->target = strdup(url)) || !(r->url = dg_http_redact(url)) ||
-	    !(r->post_type = strdup(content_type)) || !(r->post = malloc(len ? len : 1))) {
-		dg_http_req_free(r);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	r->target = dg_strdup(url);
+	r->url = dg_http_redact(url);
+	r->post_type = dg_strdup(content_type);
+	r->post = dg_malloc(len);
 	if (len)
 		memcpy(r->post, body, len);
 	r->post_len = len;
@@ -273,52 +268,46 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 
 /* --- starting transfers --- */
 
-static int add_header(dg_http_req *r, const char *line)
+/* curl_slist_append fails only when out of memory (libcurl allocates
+ * through base/alloc.h, which aborts first). */
+static void add_header(dg_http_req *r, const char *line)
 {
 	struct curl_slist *l = curl_slist_append(r->headers, line);
 
 	if (!l)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		dg_oom(strlen(line));
 	r->headers = l;
-	return 0;
 }
 
 /* The request's header lines: a POST's body type, what a document accepts
  * (feed types first), the policy's, the token, If-None-Match. */
-static int build_headers(dg_http *h, dg_http_req *r, const char *url)
+static void build_headers(dg_http *h, dg_http_req *r, const char *url)
 {
 	char line[1200];
-	int err = 0;
 
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
 	if (r->post) {
 		snprintf(line, sizeof(line), "Content-Type: %.1000s", r->post_type);
-		if ((err = add_header(r, line)) < 0 || (err = add_header(r, "Expect:")) < 0)
-			return err;
+		add_header(r, line);
+		add_header(r, "Expect:");
 	} else if (!r->api) {
-		if ((err = add_header(r, ACCEPT_DOCUMENT)) < 0)
-			return err;
+		add_header(r, ACCEPT_DOCUMENT);
 	} else if (h->policy && h->policy->send) {
 		for (const char *const *s = h->policy->send; *s; s++)
-			if ((err = add_header(r, *s)) < 0)
-				return err;
+			add_header(r, *s);
 	}
 	/* The token: a dg_http_get to a URL under the base, checked again for
 	 * every redirect's target (this runs for each). */
 	if (h->opts.token && r->api && dg_http_is_api_url(h->opts.api_base, url)) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", h->opts.token);
-		err = add_header(r, line);
+		add_header(r, line);
 		memset(line, 0, sizeof(line)); /* no copy of the token lingers on the stack */
-		if (err < 0)
-			return err;
 	}
 	if (r->cached_etag && strlen(r->cached_etag) < 1000) {
 		snprintf(line, sizeof(line), "If-None-Match: %s", r->cached_etag);
-		if ((err = add_header(r, line)) < 0)
-			return err;
+		add_header(r, line);
 	}
-	return 0;
 }
 
 static int setopt_failed(const char *url, const char *option, CURLcode cc)
@@ -384,8 +373,7 @@ static int start_transfer(dg_http *h, dg_http_req *r)
 					      &r->cached_body, &r->cached_len)) < 0)
 			return err;
 	}
-	if ((err = build_headers(h, r, url)) < 0)
-		return err;
+	build_headers(h, r, url);
 	if (!r->easy && !(r->easy = curl_easy_init()))
 		return dg_err_set(DG_ERR_FAIL, "%s: libcurl: curl_easy_init failed", url);
 	curl_easy_reset(r->easy);
@@ -574,7 +562,7 @@ int dg_http_run(dg_http *h)
 	run(h);
 	h->in_run = 0;
 	if (h->fatal)
-		return dg_err_set(DG_HTTP_ERR_FATAL, "%s", h->fatal_message ? h->fatal_message : "out of memory");
+		return dg_err_set(DG_HTTP_ERR_FATAL, "%s", h->fatal_message);
 	return 0;
 }
 

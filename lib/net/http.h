@@ -104,7 +104,7 @@ int dg_http_post(dg_http *h, const char *url, const char *content_type, const vo
 		 size_t len, dg_http_cb cb, void *ud);
 
 /* `url` with the value of every access_token= / secret= parameter replaced
- * by "REDACTED"; caller frees; NULL on OOM. */
+ * by "REDACTED"; caller frees; never NULL. */
 char *dg_http_redact(const char *url);
 
 /* Run until every queued request (and those queued by callbacks) is done.
@@ -173,7 +173,7 @@ typedef struct dg_http_verdict {
 	const char *why;         /* RETRY, WAIT: a few words for -v and the progress line; static */
 	int err;                 /* FAIL: a DG_HTTP_ERR_* class */
 	char *message;           /* FAIL, STOP: one line naming the URL; malloc'ed, the engine frees it
-				    (NULL: "out of memory") */
+				    (NULL: "URL: HTTP STATUS", or "the run was stopped") */
 } dg_http_verdict;
 
 /* What dg_http_policy.gate answers besides a delay. */

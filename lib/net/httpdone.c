@@ -3,13 +3,14 @@
  * with backoff, wait, fail, stop the run), the deadline, the answer to the
  * callback. Called by http.c; calls nothing there. */
 #include "net/httpint.h"
+#include "base/alloc.h"
 #include "base/err.h"
+#include "base/str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 long long dg_http_now_ms(void)
@@ -117,10 +118,7 @@ void dg_http_fail(dg_http *h, dg_http_req *r, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (dg_buf_vprintf(&msg, fmt, ap) < 0) {
-		dg_buf_free(&msg);
-		dg_buf_puts(&msg, "out of memory");
-	}
+	dg_buf_vprintf(&msg, fmt, ap);   /* uncapped: no check */
 	va_end(ap);
 	finish(h, r, err, dg_buf_cstr(&msg));
 	dg_buf_free(&msg);
@@ -137,14 +135,9 @@ const char *dg_http_set_fatal(dg_http *h, const char *message)
 {
 	if (!h->fatal) {
 		h->fatal = 1;
-		h->fatal_message = strdup(message ? message : "out of memory");
+		h->fatal_message = dg_strdup(message ? message : "the run was stopped");
 	}
-	return h->fatal_message ? h->fatal_message : "out of memory";
-}
-
-static const char *fatal_message(const dg_http *h)
-{
-	return h->fatal_message ? h->fatal_message : "out of memory";
+	return h->fatal_message;
 }
 
 /* Stop the run: answer the request with the run's fatal message. */
@@ -225,13 +218,12 @@ static void redirect(dg_http *h, dg_http_req *r, long status)
 	char *location = NULL, *next;
 
 	if (curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || !location ||
-	    strncasecmp(location, "http", 4)) {
+	    !dg_str_starts_ci(location, strlen(location), "http")) {
 		dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld without a usable Location", r->url, status);
 	} else if (++r->redirects > MAX_REDIRECTS) {
 		dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: more than %d redirects", r->url, MAX_REDIRECTS);
-	} else if (!(next = strdup(location))) {
-		dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: out of memory", r->url);
 	} else {
+		next = dg_strdup(location);
 		/* Sent again to the new place; http.c checks the token's base for it. */
 		dg_http_scrub(h->opts.token, next, strlen(next));
 		free(r->target);
@@ -300,7 +292,10 @@ static int judged(dg_http *h, dg_http_req *r, long status)
 		retry_later(h, r, (long)v.delay_ms, v.why ? v.why : "waiting");
 		break;
 	case DG_HTTP_FAIL:
-		dg_http_fail(h, r, v.err < 0 ? v.err : DG_HTTP_ERR_FAILED, "%s", v.message ? v.message : "out of memory");
+		if (v.message)
+			dg_http_fail(h, r, v.err < 0 ? v.err : DG_HTTP_ERR_FAILED, "%s", v.message);
+		else
+			dg_http_fail(h, r, v.err < 0 ? v.err : DG_HTTP_ERR_FAILED, "%s: HTTP %ld", r->url, status);
 		break;
 	case DG_HTTP_STOP:
 		stop(h, r, v.message);
@@ -382,7 +377,7 @@ void dg_http_abort_queued(dg_http *h)
 		h->queue_head = r->next;
 		if (!h->queue_head)
 			h->queue_tail = NULL;
-		finish(h, r, DG_HTTP_ERR_FATAL, fatal_message(h));
+		finish(h, r, DG_HTTP_ERR_FATAL, h->fatal_message);
 	}
 }
 
@@ -400,7 +395,7 @@ void dg_http_abort_running(dg_http *h, int expired)
 		if (expired)
 			fail_expired(h, r);
 		else
-			finish(h, r, DG_HTTP_ERR_FATAL, fatal_message(h));
+			finish(h, r, DG_HTTP_ERR_FATAL, h->fatal_message);
 	}
 }
 

@@ -4,8 +4,10 @@
 #include "net/httptext.h"
 #include "net/httpint.h"
 #include "net/http.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/str.h"
 
 #include <curl/curl.h>
 #include <limits.h>
@@ -13,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 /* A path segment that resolves to "." or ".." (also percent-encoded). */
@@ -136,13 +137,14 @@ char *dg_http_redact(const char *url)
 void dg_http_log(const char *fmt, ...)
 {
 	dg_buf b = DG_BUF_INIT;
-	char *line = NULL;
+	char *line;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (dg_buf_vprintf(&b, fmt, ap) == 0 && (line = dg_http_redact(dg_buf_cstr(&b))))
-		dg_msg(DG_MSG_VERBOSE, "%s", line);
+	dg_buf_vprintf(&b, fmt, ap);   /* uncapped: no check */
 	va_end(ap);
+	line = dg_http_redact(dg_buf_cstr(&b));
+	dg_msg(DG_MSG_VERBOSE, "%s", line);
 	free(line);
 	dg_buf_free(&b);
 }
@@ -152,14 +154,14 @@ char *dg_http_header_value(const char *line, size_t len, const char *name)
 	size_t nlen = strlen(name);
 	const char *v, *end = line + len;
 
-	if (len <= nlen || strncasecmp(line, name, nlen) || line[nlen] != ':')
+	if (len <= nlen || !dg_str_starts_ci(line, len, name) || line[nlen] != ':')
 		return NULL;
 	v = line + nlen + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
 		end--;
-	return strndup(v, (size_t)(end - v));
+	return dg_strndup(v, (size_t)(end - v));
 }
 
 /* Link: <https://...&page=2>; rel="next", <...>; rel="last" */
@@ -175,7 +177,7 @@ char *dg_http_link_next(const char *link)
 		comma = strchr(close, ',');
 		const char *rel = strstr(close, "rel=\"next\"");
 		if (rel && (!comma || rel < comma))
-			return strndup(p + 1, (size_t)(close - p - 1));
+			return dg_strndup(p + 1, (size_t)(close - p - 1));
 		p = close;
 	}
 	return NULL;

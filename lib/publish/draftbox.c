@@ -1,6 +1,7 @@
 /* The WeChat draft-box client: stable_token, uploadimg, add_material,
  * draft/add, draft/update. */
 #include "publish/draftbox.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -141,15 +142,15 @@ static int get_token(const dg_config *cfg, dg_http *http, char **token)
 	*token = NULL;
 	if ((err = credentials(cfg, &appid, &secret)) < 0)
 		return err;
-	req = json_pack("{s:s, s:s, s:s, s:b}", "grant_type", "client_credential", "appid", appid, "secret",
-			secret, "force_refresh", 0);
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	/* The variables' values may be anything: json_pack refuses what is no UTF-8. */
+	if (!(req = json_pack("{s:s, s:s, s:s, s:b}", "grant_type", "client_credential", "appid", appid, "secret",
+			      secret, "force_refresh", 0)))
+		return dg_err_set(DG_ERR_CONFIG, "wechat: %s or %s is not valid UTF-8 (the account's AppID and "
+				  "AppSecret)", cfg->wx_appid_env, cfg->wx_secret_env);
+	body = json_dumps(req, JSON_COMPACT);   /* an object: never NULL */
 	json_decref(req);
 	dg_buf_printf(&b, "%s/cgi-bin/stable_token", cfg->wx_api_url);
-	if (!body || !(url = dg_buf_detach(&b))) {
-		free(body);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	url = dg_buf_detach(&b);   /* no cap: never NULL */
 	for (int busy = 0; busy < 4; busy++) {
 		json_decref(ans);
 		ans = NULL;
@@ -167,8 +168,8 @@ static int get_token(const dg_config *cfg, dg_http *http, char **token)
 			err = token_error(cfg, (long)code, dg_json_str(ans, "errmsg"));
 		else if (!t || !*t)
 			err = dg_err_set(DG_ERR_FAIL, "wechat: stable_token: no access_token in the answer");
-		else if (!(*token = strdup(t)))
-			err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+		else
+			*token = dg_strdup(t);
 	}
 	json_decref(ans);
 	return err;
@@ -213,8 +214,7 @@ static int call(wx *w, const char *path, const char *extra_query, const char *ct
 			return err;
 		dg_buf_printf(&b, "%s%s?access_token=%s%s", w->in->cfg->wx_api_url, path, w->token,
 			      extra_query ? extra_query : "");
-		if (!(url = dg_buf_detach(&b)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		url = dg_buf_detach(&b);   /* no cap: never NULL */
 		err = post_json(w->in->http, url, ctype, body, len, what, out);
 		memset(url, 0, strlen(url));
 		free(url);
@@ -264,9 +264,8 @@ static int upload(wx *w, const char *path, const char *extra_query, const char *
 	dg_buf_printf(&b, "--%s\r\nContent-Disposition: form-data; name=\"media\"; filename=\"image.%s\"\r\n"
 		      "Content-Type: %s\r\n\r\n", boundary, t == DG_IMAGE_JPEG ? "jpg" : "png", dg_image_mime(t));
 	dg_buf_put(&b, data, len);
-	dg_buf_printf(&b, "\r\n--%s--\r\n", boundary);
-	if ((err = dg_buf_error(&b)) == 0)
-		err = call(w, path, extra_query, ctype, b.ptr, b.len, what, out);
+	dg_buf_printf(&b, "\r\n--%s--\r\n", boundary);   /* no cap: the appends cannot fail */
+	err = call(w, path, extra_query, ctype, b.ptr, b.len, what, out);
 	dg_buf_free(&b);
 	return err;
 }
@@ -285,13 +284,13 @@ static int upload_images(wx *w, const char *html, json_t *map)
 	const dg_publish_in *in = w->in;
 	json_t *srcs = dg_wxhtml_images(html), *v;
 	size_t i, n = json_array_size(srcs);
-	char **urls = calloc(n ? n : 1, sizeof(*urls));
-	dg_http_body *got = calloc(n ? n : 1, sizeof(*got));
-	const dg_http_body **pre = calloc(n ? n : 1, sizeof(*pre));
+	char **urls = dg_calloc(n, sizeof(*urls));
+	dg_http_body *got = dg_calloc(n, sizeof(*got));
+	const dg_http_body **pre = dg_calloc(n, sizeof(*pre));
 	int err = 0;
 
-	if (!srcs || !urls || !got || !pre) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	if (!srcs) {
+		err = dg_err_set(DG_ERR_FAIL, "wechat: an image's src in the article is not valid UTF-8");
 		goto done;
 	}
 	/* A new contributor's avatar is fetched where images.avatar_url says. */
@@ -306,19 +305,20 @@ static int upload_images(wx *w, const char *html, json_t *map)
 		if (urls[i] && (pre[i] = dg_image_set_find(in->avatars, urls[i])))
 			urls[i][0] = '\0';
 		else if (!urls[i])
-			urls[i] = strdup(is_local(src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22) ? "" : src);
+			urls[i] = dg_strdup(is_local(src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22) ? "" : src);
 	}
 	if ((err = dg_visuals_fetch(in->http, in->store, (const char *const *)urls, n, got)) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
 		if (pre[i]) {
 			dg_http_body_clear(&got[i]);
-			if (pre[i]->data && (got[i].data = malloc(pre[i]->len + 1))) {
+			if (pre[i]->data) {
+				got[i].data = dg_malloc(pre[i]->len + 1);
 				memcpy(got[i].data, pre[i]->data, pre[i]->len + 1);
 				got[i].len = pre[i]->len;
+			} else {
+				got[i].error = dg_strdup(pre[i]->error ? pre[i]->error : "not fetched");
 			}
-			if (!got[i].data)
-				got[i].error = strdup(pre[i]->error ? pre[i]->error : "not fetched");
 		}
 	json_array_foreach(srcs, i, v) {
 		const char *src = json_string_value(v);
@@ -331,10 +331,9 @@ static int upload_images(wx *w, const char *html, json_t *map)
 		if (is_local(src)) {
 			dg_buf path = DG_BUF_INIT;
 			dg_buf_printf(&path, "%s/%s", in->out_dir, src);
-			if (dg_buf_error(&path) < 0 ||
-			    dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &local, &local_len) < 0) {
+			if (dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &local, &local_len) < 0) {
 				free(got[i].error);
-				got[i].error = strdup(dg_err_last());
+				got[i].error = dg_strdup(dg_err_last());
 			} else {
 				free(got[i].data);
 				got[i].data = local;
@@ -363,7 +362,7 @@ static int upload_images(wx *w, const char *html, json_t *map)
 			dg_buf_puts(&https, u);
 			if (!*dg_json_str(ans, "url"))
 				err = dg_err_set(DG_ERR_FAIL, "wechat: media/uploadimg answered no url for %s", src);
-			else if ((err = dg_buf_error(&https)) == 0)
+			else   /* `https` has no cap; the answer's JSON string is UTF-8 */
 				json_object_set_new(map, src, json_string(dg_buf_cstr(&https)));
 			dg_buf_free(&https);
 		}
@@ -388,8 +387,7 @@ static int content_with_images(const dg_publish_in *in, char **html)
 	int err;
 
 	dg_buf_printf(&path, "%s/%s-%s.wechat.html", in->out_dir, in->kind, in->label);
-	if ((err = dg_buf_error(&path)) < 0 ||
-	    (err = dg_output_read_file(dg_buf_cstr(&path), DG_WX_HTML_MAX * 2, &fragment, &len)) < 0)
+	if ((err = dg_output_read_file(dg_buf_cstr(&path), DG_WX_HTML_MAX * 2, &fragment, &len)) < 0)
 		goto done;
 	dg_buf_puts(&b, fragment);
 	dg_buf_clear(&path);
@@ -426,16 +424,15 @@ static int upload_cover(wx *w, char **media_id)
 		dg_buf_puts(&path, in->cfg->wx_cover);
 	else
 		dg_buf_printf(&path, "%s/%s-%s.cover.png", in->out_dir, in->kind, in->label);
-	if ((err = dg_buf_error(&path)) < 0 ||
-	    (err = dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &data, &len)) < 0 ||
+	if ((err = dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &data, &len)) < 0 ||
 	    (err = dg_image_for_wechat(data, len, 10u << 20, dg_buf_cstr(&path), &img, &img_len, &t)) < 0 ||
 	    (err = upload(w, "/cgi-bin/material/add_material", "&type=image", img, img_len, t,
 			  "material/add_material", &ans)) < 0)
 		goto done;
 	if (!*dg_json_str(ans, "media_id"))
 		err = dg_err_set(DG_ERR_FAIL, "wechat: material/add_material answered no media_id");
-	else if (!(*media_id = strdup(dg_json_str(ans, "media_id"))))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	else
+		*media_id = dg_strdup(dg_json_str(ans, "media_id"));
 done:
 	json_decref(ans);
 	free(data);
@@ -455,11 +452,11 @@ static int save_draft(wx *w, json_t *article, const char *known, char **media_id
 	*updated = 0;
 	*sent = NULL;
 	if (known) {
-		req = json_pack("{s:s, s:i, s:O}", "media_id", known, "index", 0, "articles", article);
-		body = req ? json_dumps(req, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		/* `known` comes from the store: json_pack refuses it when it is no UTF-8 */
+		if (!(req = json_pack("{s:s, s:i, s:O}", "media_id", known, "index", 0, "articles", article)))
+			return dg_err_set(DG_ERR_FAIL, "wechat: the draft's media_id in the store is not valid UTF-8");
+		body = json_dumps(req, JSON_INDENT(2) | JSON_PRESERVE_ORDER);   /* an object: never NULL */
 		json_decref(req);
-		if (!body)
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
 		err = call(w, "/cgi-bin/draft/update", NULL, "application/json; charset=utf-8", body, strlen(body),
 			   "draft/update", &ans);
 		json_decref(ans);
@@ -467,21 +464,21 @@ static int save_draft(wx *w, json_t *article, const char *known, char **media_id
 		if (err == 0) {
 			*updated = 1;
 			*sent = body;
-			return (*media_id = strdup(known)) ? 0 : dg_err_set(DG_ERR_NOMEM, "out of memory");
+			*media_id = dg_strdup(known);
+			return 0;
 		}
 		free(body);
 		if (!strstr(dg_err_last(), "errcode 40007"))
 			return err;
 		/* WeChat no longer knows the draft (published or deleted): add it again. */
 	}
-	if (!(body = dg_wxpayload_dump(article)))
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+	body = dg_wxpayload_dump(article);   /* `article` is not NULL: nor is body */
 	err = call(w, "/cgi-bin/draft/add", NULL, "application/json; charset=utf-8", body, strlen(body), "draft/add",
 		   &ans);
 	if (!err && !*dg_json_str(ans, "media_id"))
 		err = dg_err_set(DG_ERR_FAIL, "wechat: draft/add answered no media_id");
-	else if (!err && !(*media_id = strdup(dg_json_str(ans, "media_id"))))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	else if (!err)
+		*media_id = dg_strdup(dg_json_str(ans, "media_id"));
 	json_decref(ans);
 	if (err < 0)
 		free(body);
@@ -501,11 +498,7 @@ int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 
 	*media_id = NULL;
 	*updated = 0;
-	dg_buf_printf(&key, "%s/%s", in->series, in->label);
-	if (!map || (err = dg_buf_error(&key)) < 0) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
+	dg_buf_printf(&key, "%s/%s", in->series, in->label);   /* no cap: cannot fail */
 	/* Pre-flight before any upload. */
 	if ((err = content_with_images(in, &html)) < 0 ||
 	    (err = dg_wxpayload_article(in->cfg, in->lang, in->model, html, "", &article)) < 0 ||
@@ -527,7 +520,7 @@ int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 	 * maintainer, and failing to write it fails nothing else. */
 	dg_buf_clear(&key);
 	dg_buf_printf(&key, "%s-%s.wechat.sent.json", in->kind, in->label);
-	if (dg_buf_error(&key) < 0 || dg_output_write(in->out_dir, dg_buf_cstr(&key), sent, strlen(sent)) < 0)
+	if (dg_output_write(in->out_dir, dg_buf_cstr(&key), sent, strlen(sent)) < 0)
 		dg_json_appendf(in->warnings, "wechat: the payload sent was not written to %s/%s: %s", in->out_dir,
 				dg_buf_cstr(&key), dg_err_last());
 done:

@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 #include "base/text.h"
 #include "model/lang.h"
 
@@ -35,9 +36,9 @@ static char *lead(const dg_config *cfg, json_t *model)
 			p++;
 		dg_buf_putc(&b, *p == '\n' ? ' ' : *p);
 	}
-	if (!cfg->wx_digest && dg_text_cut(&b, 120, DG_TEXT_CODE_POINTS, 0) < 0)
-		dg_buf_free(&b);
-	return dg_buf_detach(&b);
+	if (!cfg->wx_digest)
+		dg_text_cut(&b, 120, DG_TEXT_CODE_POINTS, 0);
+	return dg_buf_detach(&b);   /* no cap: never NULL */
 }
 
 /* wechat.title with {series, number, community, date}: the series is the
@@ -64,10 +65,6 @@ int dg_wxpayload_article(const dg_config *cfg, const dg_lang *lang, json_t *mode
 	*article = NULL;
 	if (err < 0)
 		goto done;
-	if (!digest) {
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
-		goto done;
-	}
 	*article = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "article_type", "news",
 			     "title", t, "author", cfg->wx_author ? cfg->wx_author : cfg->author ? cfg->author : "",
 			     "digest", digest, "content", content,
@@ -75,7 +72,7 @@ int dg_wxpayload_article(const dg_config *cfg, const dg_lang *lang, json_t *mode
 			     "thumb_media_id", thumb_media_id, "need_open_comment", cfg->wx_open_comment ? 1 : 0,
 			     "only_fans_can_comment", 0);
 	if (!*article)
-		err = dg_err_set(DG_ERR_FAIL, "wechat: the article is not valid UTF-8 (or out of memory)");
+		err = dg_err_set(DG_ERR_FAIL, "wechat: the article is not valid UTF-8");
 done:
 	free(t);
 	free(digest);
@@ -88,7 +85,7 @@ static int is_mp_link(const char *v, size_t n)
 	static const char *const ok[] = {"https://mp.weixin.qq.com/", "http://mp.weixin.qq.com/"};
 
 	for (size_t i = 0; i < 2; i++)
-		if (n >= strlen(ok[i]) && !strncasecmp(v, ok[i], strlen(ok[i])))
+		if (dg_str_starts_ci(v, n, ok[i]))
 			return 1;
 	return 0;
 }
@@ -159,13 +156,14 @@ int dg_wxpayload_check(json_t *article)
 
 char *dg_wxpayload_dump(json_t *article)
 {
-	json_t *payload = json_pack("{s:[O]}", "articles", article);
-	char *s = payload ? json_dumps(payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_t *payload = json_pack("{s:[O]}", "articles", article);   /* NULL only when article is */
+	char *s;
 	dg_buf b = DG_BUF_INIT;
 
-	json_decref(payload);
-	if (!s)
+	if (!payload)
 		return NULL;
+	s = json_dumps(payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER);   /* an object: never NULL */
+	json_decref(payload);
 	dg_buf_puts(&b, s);
 	dg_buf_putc(&b, '\n');
 	free(s);
@@ -179,8 +177,8 @@ int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, 
 
 	*json = NULL;
 	if ((err = dg_wxpayload_article(cfg, lang, model, fragment, "", &article)) == 0 &&
-	    (err = dg_wxpayload_check(article)) == 0 && !(*json = dg_wxpayload_dump(article)))
-		err = dg_err_set(DG_ERR_NOMEM, "out of memory");
+	    (err = dg_wxpayload_check(article)) == 0)
+		*json = dg_wxpayload_dump(article);
 	json_decref(article);
 	return err;
 }
@@ -218,7 +216,9 @@ json_t *dg_wxhtml_images(const char *html)
 		char *src;
 		if (!is_tag(p, "img") || !attr(p, "src", &v, &n))
 			continue;
-		if (!(src = decode_attr(v, n)) || json_array_append_new(out, json_string(src)) < 0) {
+		src = decode_attr(v, n);
+		/* the HTML is a file the editor may have changed: a src may be no UTF-8 */
+		if (json_array_append_new(out, json_string(src)) < 0) {
 			json_decref(out);
 			out = NULL;
 		}
@@ -250,10 +250,11 @@ int dg_wxhtml_replace(const char *html, json_t *map, char **out)
 		json_t *to;
 		dg_buf_put(&b, p, (size_t)(lt - p));
 		p = lt;
-		if (!is_tag(lt, "img") || !attr(lt, "src", &v, &n) || !(src = decode_attr(v, n))) {
+		if (!is_tag(lt, "img") || !attr(lt, "src", &v, &n)) {
 			dg_buf_putc(&b, *p++);
 			continue;
 		}
+		src = decode_attr(v, n);
 		to = json_object_get(map, src);
 		free(src);
 		end = strchr(lt, '>');

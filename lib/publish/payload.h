@@ -29,7 +29,8 @@ int dg_wxpayload_article(const dg_config *cfg, const dg_lang *lang, json_t *mode
  * ("wechat: title has 40 characters, WeChat allows 32: ..."). */
 int dg_wxpayload_check(json_t *article);
 
-/* {"articles":[article]} as UTF-8 JSON text; caller frees; NULL on OOM. */
+/* {"articles":[article]} as UTF-8 JSON text; caller frees; NULL only when
+ * `article` is NULL. */
 char *dg_wxpayload_dump(json_t *article);
 
 /* The checked payload for --format wechat-json, before upload: the
@@ -38,7 +39,8 @@ char *dg_wxpayload_dump(json_t *article);
  * *json caller frees. */
 int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *fragment, char **json);
 
-/* The src of every <img> of `html`, in order, entities decoded; new array. */
+/* The src of every <img> of `html`, in order, entities decoded; new array,
+ * or NULL when a src is not valid UTF-8. */
 json_t *dg_wxhtml_images(const char *html);
 
 /* `html` with each <img> whose decoded src is a key of `map` given the

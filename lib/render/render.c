@@ -1,4 +1,5 @@
 #include "render/render.h"
+#include "base/alloc.h"
 #include "base/text.h"
 #include "base/datadir.h"
 #include "base/buf.h"
@@ -191,11 +192,9 @@ int dg_render_theme(const dg_config *cfg, dg_theme **theme)
 		if (!found)
 			return dg_theme_default(theme);
 	} else if (strchr(cfg->theme, '/') || strstr(cfg->theme, ".toml")) {
-		if (!(path = strdup(cfg->theme)))
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		path = dg_strdup(cfg->theme);
 	} else {
-		if (dg_buf_printf(&rel, "themes/%s.toml", cfg->theme) < 0)
-			return dg_buf_error(&rel);
+		dg_buf_printf(&rel, "themes/%s.toml", cfg->theme);   /* no cap: cannot fail */
 		found = dg_render_find_file(cfg, dg_buf_cstr(&rel), &path);
 		if (!found)
 			dg_err_set(DG_ERR_CONFIG, "digest.theme: theme '%s' not found (%s)", cfg->theme, dg_buf_cstr(&rel));
@@ -218,7 +217,8 @@ int dg_render_svg(const dg_config *cfg, const char *name, json_t *ctx, char **sv
 
 	*svg = NULL;
 	if (!ctx)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
+		return dg_err_set(DG_ERR_FAIL, "%s: cannot build the template's values (one is missing or not UTF-8)",
+				  name);
 	if ((err = load_template(cfg, name, &tmpl, &len, &path)) < 0)
 		return err;
 	opts.name = path;

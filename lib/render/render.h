@@ -32,7 +32,8 @@ int dg_render_certificate(const dg_config *cfg, json_t *model, json_t *person, c
 
 /* Render the SVG template `name` ("cover.svg.mustache", looked up like the
  * others, so a user overrides it in digest.templates_dir) with `ctx`
- * (borrowed; NULL is out of memory). *svg caller-frees. */
+ * (borrowed; NULL is an error: a failed json_pack, a value missing or not
+ * UTF-8). *svg caller-frees. */
 int dg_render_svg(const dg_config *cfg, const char *name, json_t *ctx, char **svg);
 
 /* Find a file under the templates roots ("zh/community.md.mustache",

@@ -1,6 +1,8 @@
 #include "render/theme.h"
+#include "base/alloc.h"
 #include "base/err.h"
 #include "base/buf.h"
+#include "base/str.h"
 #include "config/schema.h"
 
 #include <ctype.h>
@@ -164,16 +166,6 @@ static int theme_lookup(const char *element)
 	return -1;
 }
 
-static const char *ci_strstr(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return hay;
-	return NULL;
-}
-
 /* One parsed declaration: property lower-cased, value trimmed, "!important"
  * removed. Pointers into a scratch copy. */
 typedef struct decl {
@@ -239,13 +231,13 @@ static int split_decls(char *copy, decl *d, const char **why)
 				d[n].prop = trim(item);
 				d[n].value = trim(colon + 1);
 				for (q = d[n].prop; *q; q++) {
-					*q = (char)tolower((unsigned char)*q);
+					*q = (char)dg_str_lower((unsigned char)*q);
 					if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '-'))
 						return *why = "a property name with characters other than a-z, 0-9 and '-'", -1;
 				}
 				if (!*d[n].prop || !*d[n].value)
 					return *why = "an empty property or value", -1;
-				imp = (char *)ci_strstr(d[n].value, "!important");
+				imp = (char *)dg_str_find_ci(d[n].value, strlen(d[n].value), "!important");
 				if (imp) {
 					*imp = '\0';
 					d[n].value = trim(d[n].value);
@@ -351,7 +343,7 @@ static const char *check_required(int e, const decl *d, int n)
 }
 
 /* 0, or DG_ERR_CONFIG with *msg = "style uses a banned property 'position'"
- * (caller frees), or DG_ERR_NOMEM. */
+ * (caller frees). */
 static int theme_check_idx(int e, const char *style, char **msg)
 {
 	decl d[THEME_MAX_DECLS];
@@ -373,8 +365,7 @@ static int theme_check_idx(int e, const char *style, char **msg)
 		why = "contains a CSS comment";
 		goto done;
 	}
-	if (!(copy = strdup(style)))
-		return DG_ERR_NOMEM;
+	copy = dg_strdup(style);
 	n = split_decls(copy, d, &why);
 	if (n < 0)
 		goto done;
@@ -395,7 +386,7 @@ static int theme_check_idx(int e, const char *style, char **msg)
 				goto done;
 			}
 		for (i = 0; i < sizeof(banned_values) / sizeof(banned_values[0]); i++)
-			if (ci_strstr(d[j].value, banned_values[i])) {
+			if (dg_str_find_ci(d[j].value, strlen(d[j].value), banned_values[i])) {
 				detail = banned_values[i];
 				why = "uses a banned value";
 				goto done;
@@ -405,13 +396,12 @@ static int theme_check_idx(int e, const char *style, char **msg)
 		err = 0;
 done:
 	if (err < 0) {
-		dg_buf b = DG_BUF_INIT;
+		dg_buf b = DG_BUF_INIT;   /* no cap: cannot fail */
 
 		dg_buf_printf(&b, "style %s", why);
 		if (detail)
 			dg_buf_printf(&b, " '%s'", detail);
-		if (!(*msg = dg_buf_detach(&b)))
-			err = DG_ERR_NOMEM;
+		*msg = dg_buf_detach(&b);
 	}
 	free(copy);
 	return err;
@@ -424,23 +414,18 @@ int dg_theme_check(const char *element, const char *style)
 
 	if (e < 0)
 		return dg_err_set(DG_ERR_CONFIG, "theme: unknown element '%s'", element);
-	if ((err = theme_check_idx(e, style, &msg)) == DG_ERR_NOMEM)
-		return dg_err_set(DG_ERR_NOMEM, "theme: out of memory");
-	if (err < 0)
+	if ((err = theme_check_idx(e, style, &msg)) < 0)
 		dg_err_set(err, "theme: element '%s': %s", element, msg);
 	free(msg);
 	return err;
 }
 
-static int theme_set_idx(dg_theme *t, int e, const char *style)
+static void theme_set_idx(dg_theme *t, int e, const char *style)
 {
-	char *copy = strdup(style);
+	char *copy = dg_strdup(style);
 
-	if (!copy)
-		return dg_err_set(DG_ERR_NOMEM, "theme: out of memory");
 	free(t->style[e]);
 	t->style[e] = copy;
-	return 0;
 }
 
 int dg_theme_set(dg_theme *t, const char *element, const char *style)
@@ -451,7 +436,8 @@ int dg_theme_set(dg_theme *t, const char *element, const char *style)
 		return dg_err_set(DG_ERR_CONFIG, "theme: unknown element '%s'", element);
 	if ((err = dg_theme_check(element, style)) < 0)
 		return err;
-	return theme_set_idx(t, e, style);
+	theme_set_idx(t, e, style);
+	return 0;
 }
 
 const char *dg_theme_style(const dg_theme *t, const char *element)
@@ -485,23 +471,13 @@ void dg_theme_free(dg_theme *t)
 
 int dg_theme_default(dg_theme **out)
 {
-	dg_theme *t = NULL;
-	int i, err = 0;
+	dg_theme *t = dg_calloc(1, sizeof(*t));
 
-	*out = NULL;
-	t = calloc(1, sizeof(*t));
-	if (!t || !(t->name = strdup("default"))) {
-		err = dg_err_set(DG_ERR_NOMEM, "theme: out of memory");
-		goto done;
-	}
-	for (i = 0; i < DG_TH_COUNT; i++)
-		if ((err = theme_set_idx(t, i, theme_default_styles[i])) < 0)
-			goto done;
+	t->name = dg_strdup("default");
+	for (int i = 0; i < DG_TH_COUNT; i++)
+		theme_set_idx(t, i, theme_default_styles[i]);
 	*out = t;
-	t = NULL;
-done:
-	dg_theme_free(t);
-	return err;
+	return 0;
 }
 
 /* A [style] value: checked like dg_theme_set, named by file, line and key. */
@@ -515,9 +491,8 @@ static int store_style(const dg_schema_ctx *c, const dg_toml *v, void *slot)
 		dg_schema_error(c, v, err, "%s", msg);
 	free(msg);
 	if (err < 0)
-		return err == DG_ERR_NOMEM ? dg_err_set(err, "theme: out of memory") : err;
-	if (!(copy = strdup(style)))
-		return dg_err_set(DG_ERR_NOMEM, "theme: out of memory");
+		return err;
+	copy = dg_strdup(style);
 	free(*(char **)slot);
 	*(char **)slot = copy;
 	return 0;
@@ -532,20 +507,20 @@ static int ignore_value(const dg_schema_ctx *c, const dg_toml *v, void *slot)
 static const dg_schema_key meta_keys[] = {
 	{.name = "name", .type = DG_SCHEMA_STRING, .offset = offsetof(dg_theme, name)},
 	{.name = "description", .type = DG_SCHEMA_STRING, .store = ignore_value},
-	{NULL},
+	{0},
 };
 
 int dg_theme_load(const char *path, dg_theme **out)
 {
 	/* [style] has one key per element, in enum order. */
-	dg_schema_key style_keys[DG_TH_COUNT + 1] = {{NULL}};
+	dg_schema_key style_keys[DG_TH_COUNT + 1] = {{0}};
 	const dg_schema_table meta = {meta_keys, "unknown key (expected name or description)", NULL};
 	const dg_schema_table style = {style_keys,
 				       "unknown element (the keys are those of templates/themes/default.toml)", NULL};
 	const dg_schema_key root_keys[] = {
 		{.name = "meta", .type = DG_SCHEMA_TABLE, .sub = &meta},
 		{.name = "style", .type = DG_SCHEMA_TABLE, .sub = &style},
-		{NULL},
+		{0},
 	};
 	const dg_schema_table schema = {root_keys, "unknown key (expected the tables [meta] and [style])", NULL};
 	dg_toml *doc = NULL;

@@ -37,7 +37,7 @@ typedef struct dg_theme dg_theme;
 
 /* The built-in copy of templates/themes/default.toml, so the binary works
  * without data files. Returns 0 and sets *out (caller frees with
- * dg_theme_free), or DG_ERR_NOMEM. */
+ * dg_theme_free): it cannot fail (out of memory aborts, base/alloc.h). */
 int dg_theme_default(dg_theme **out);
 
 /* Load a theme file over the default theme. Returns 0 and sets *out (caller

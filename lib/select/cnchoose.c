@@ -130,14 +130,11 @@ void dg_select_rank_projects(const dg_select_opts *o, int64_t until, json_t *pro
 char *dg_select_key(json_t *item)
 {
 	const char *url = *dg_json_str(item, "url") ? dg_json_str(item, "url") : NULL;
-	dg_buf gh = DG_BUF_INIT;
+	dg_buf gh = DG_BUF_INIT;   /* no cap: cannot fail */
 	char *key;
 
 	if (!url && *dg_json_str(item, "repo")) {
-		if (dg_buf_printf(&gh, "https://github.com/%s", dg_json_str(item, "repo")) < 0) {
-			dg_buf_free(&gh);
-			return NULL;
-		}
+		dg_buf_printf(&gh, "https://github.com/%s", dg_json_str(item, "repo"));
 		url = dg_buf_cstr(&gh);
 	}
 	key = dg_canon_url(url);
@@ -210,7 +207,7 @@ json_t *dg_select_editor(const dg_select *s, json_t *items, json_t *cands, const
 		json_object_set_new(seen, key, json_true());
 		if (!strcmp(section, "project")) {
 			lkey = dg_text_lower(dg_json_str(it, "repo"));
-			base = lkey ? json_object_get(s->facts, lkey) : NULL;
+			base = json_object_get(s->facts, lkey);
 			free(lkey);
 			item = base ? dg_gh_project(base) : json_pack("{s:s, s:s, s:s}", "repo", dg_json_str(it, "repo"),
 				"name", dg_json_str(it, "repo"), "url", dg_json_str(it, "url"));

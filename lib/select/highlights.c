@@ -2,29 +2,13 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 #include "base/text.h"
-#include "github/collect.h"
 #include "select/releaserank.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-static int starts_ci(const char *s, size_t len, const char *word)
-{
-	size_t n = strlen(word);
-
-	return len >= n && !strncasecmp(s, word, n);
-}
-
-static int contains_ci(const char *s, size_t len, const char *word)
-{
-	for (size_t n = strlen(word), i = 0; i + n <= len; i++)
-		if (!strncasecmp(s + i, word, n))
-			return 1;
-	return 0;
-}
 
 /* "[release-3.2]", "[v1.2]", "[1.2]", "[backport]", "[cherry-pick]": a
  * branch or backport mark, not a subject like "[WIP]" or "[docs]". */
@@ -32,7 +16,8 @@ static int branch_mark(const char *s, size_t len)
 {
 	size_t i;
 
-	if (contains_ci(s, len, "release") || contains_ci(s, len, "backport") || contains_ci(s, len, "cherry"))
+	if (dg_str_find_ci(s, len, "release") || dg_str_find_ci(s, len, "backport") ||
+	    dg_str_find_ci(s, len, "cherry"))
 		return 1;
 	for (i = 0; i < len && (isdigit((unsigned char)s[i]) || strchr("vV.xX-", s[i])); i++)
 		;
@@ -48,7 +33,7 @@ size_t dg_highlight_base_title(const char *title, const char **start, int *backp
 	*backport = 0;
 	while (again) {
 		again = 0;
-		while (len && isspace((unsigned char)*s))
+		while (len && dg_str_is_space((unsigned char)*s))
 			s++, len--;
 		if (len && *s == '[') {
 			const char *close = memchr(s, ']', len);
@@ -57,8 +42,8 @@ size_t dg_highlight_base_title(const char *title, const char **start, int *backp
 				s = close + 1;
 				*backport = again = 1;
 			}
-		} else if (starts_ci(s, len, "automated cherry pick of") || starts_ci(s, len, "cherry-pick") ||
-			   starts_ci(s, len, "cherry pick") || starts_ci(s, len, "backport")) {
+		} else if (dg_str_starts_ci(s, len, "automated cherry pick of") || dg_str_starts_ci(s, len, "cherry-pick") ||
+			   dg_str_starts_ci(s, len, "cherry pick") || dg_str_starts_ci(s, len, "backport")) {
 			/* ... up to the colon that ends the mark, if there is one soon */
 			const char *colon = memchr(s, ':', len < 200 ? len : 200);
 			*backport = 1;
@@ -69,7 +54,7 @@ size_t dg_highlight_base_title(const char *title, const char **start, int *backp
 			}
 		}
 	}
-	while (len && isspace((unsigned char)s[len - 1]))
+	while (len && dg_str_is_space((unsigned char)s[len - 1]))
 		len--;
 	*start = s;
 	return len;
@@ -110,11 +95,11 @@ static int type_score(const char *s, size_t len)
 			c++;
 		if (c < len && s[c] == ':')
 			for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-				if (strlen(types[i].word) == w && !strncasecmp(s, types[i].word, w))
+				if (strlen(types[i].word) == w && dg_str_eq_ci(s, types[i].word, w))
 					return types[i].score + 2 * breaking;
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (starts_ci(s, len, verbs[i].word))
+		if (dg_str_starts_ci(s, len, verbs[i].word))
 			return verbs[i].score;
 	return 0;
 }
@@ -123,16 +108,16 @@ static int label_score(const char *l)
 {
 	size_t n = strlen(l);
 
-	if (contains_ci(l, n, "feature") || contains_ci(l, n, "enhancement"))
+	if (dg_str_find_ci(l, n, "feature") || dg_str_find_ci(l, n, "enhancement"))
 		return 8;
-	if (contains_ci(l, n, "api-change") || contains_ci(l, n, "breaking"))
+	if (dg_str_find_ci(l, n, "api-change") || dg_str_find_ci(l, n, "breaking"))
 		return 3;
-	if (contains_ci(l, n, "bug") || contains_ci(l, n, "regression"))
+	if (dg_str_find_ci(l, n, "bug") || dg_str_find_ci(l, n, "regression"))
 		return 4;
-	if (contains_ci(l, n, "doc"))
+	if (dg_str_find_ci(l, n, "doc"))
 		return -1;
-	if (contains_ci(l, n, "cleanup") || contains_ci(l, n, "chore") || contains_ci(l, n, "dependenc") ||
-	    contains_ci(l, n, "test"))
+	if (dg_str_find_ci(l, n, "cleanup") || dg_str_find_ci(l, n, "chore") || dg_str_find_ci(l, n, "dependenc") ||
+	    dg_str_find_ci(l, n, "test"))
 		return -2;
 	return 0;
 }
@@ -168,22 +153,21 @@ static int labelled(const dg_select_opts *o, json_t *pull)
 	return 0;
 }
 
-/* The folding key: repository and lower-cased base title. NULL on OOM. */
+/* The folding key: repository and lower-cased base title (caller frees). */
 static char *title_key(const char *repo, const char *title)
 {
 	const char *s;
 	int bp;
 	size_t len = dg_highlight_base_title(title, &s, &bp);
-	dg_buf b = DG_BUF_INIT;
+	dg_buf b = DG_BUF_INIT;   /* no cap: cannot fail */
 	char *k;
 
-	while (len && (s[len - 1] == '.' || isspace((unsigned char)s[len - 1])))
+	while (len && (s[len - 1] == '.' || dg_str_is_space((unsigned char)s[len - 1])))
 		len--;
 	dg_buf_printf(&b, "%s\n%.*s", repo, (int)len, s);
-	if (!(k = dg_buf_detach(&b)))
-		return NULL;
+	k = dg_buf_detach(&b);
 	for (char *p = k; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+		*p = (char)dg_str_lower((unsigned char)*p);
 	return k;
 }
 
@@ -216,15 +200,16 @@ static json_t *new_item(json_t *p, int backport_only)
 
 	dg_buf_put(&title, s, len);
 	dg_buf_printf(&url, "https://github.com/%s", dg_json_str(p, "author"));
-	t = dg_buf_detach(&title);
+	t = dg_buf_detach(&title);   /* no cap: never NULL */
 	u = dg_buf_detach(&url);
-	item = t && u ? json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:[], s:b, s:s, s:b}",
-				  "title", t, "number", json_integer_value(json_object_get(p, "number")),
-				  "url", dg_json_str(p, "url"), "author", dg_json_str(p, "author"), "author_url", u,
-				  "repo", dg_json_str(p, "repo"),
-				  "score", dg_highlight_score(p) - 2 * backport_only, "backports", "has_backports", 0,
-				  "merged_at", dg_json_str(p, "merged_at"), "backport_only", backport_only)
-		      : NULL;
+	/* Strings of the collected JSON, the title cut at ASCII marks: valid
+	 * UTF-8, so json_pack cannot refuse them. */
+	item = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:[], s:b, s:s, s:b}",
+			 "title", t, "number", json_integer_value(json_object_get(p, "number")),
+			 "url", dg_json_str(p, "url"), "author", dg_json_str(p, "author"), "author_url", u,
+			 "repo", dg_json_str(p, "repo"),
+			 "score", dg_highlight_score(p) - 2 * backport_only, "backports", "has_backports", 0,
+			 "merged_at", dg_json_str(p, "merged_at"), "backport_only", backport_only);
 	free(t);
 	free(u);
 	return item;
@@ -270,14 +255,11 @@ static int cmp_groups(const void *pa, const void *pb)
 
 /* Fold every people's pull request into one item per change: originals
  * first, then backports onto their original (by number, else by title). */
-static int fold(json_t *pulls, json_t *items, size_t *bots)
+static void fold(json_t *pulls, json_t *items, size_t *bots)
 {
 	json_t *by_key = json_object(), *p;
-	int err = 0;
 
-	if (!by_key)
-		return -1;
-	for (int pass = 0; pass < 2 && !err; pass++) {
+	for (int pass = 0; pass < 2; pass++) {
 		size_t i;
 		json_array_foreach(pulls, i, p) {
 			const char *repo = dg_json_str(p, "repo");
@@ -289,10 +271,7 @@ static int fold(json_t *pulls, json_t *items, size_t *bots)
 				(*bots)++;
 			if (is_backport(p) != pass)
 				continue;
-			if (!(tk = title_key(repo, dg_json_str(p, "title")))) {
-				err = -1;
-				break;
-			}
+			tk = title_key(repo, dg_json_str(p, "title"));
 			if (pass == 1) {
 				json_int_t of = json_integer_value(json_object_get(p, "cherry_of"));
 				char *ok = of > 0 ? number_key(repo, of) : NULL;
@@ -313,27 +292,25 @@ static int fold(json_t *pulls, json_t *items, size_t *bots)
 				free(tk);
 				continue;
 			}
-			if (!(item = new_item(p, pass)) || json_array_append_new(items, item) < 0 ||
-			    json_object_set(by_key, tk, item) < 0 ||
-			    !(nk = number_key(repo, json_integer_value(json_object_get(p, "number")))) ||
-			    json_object_set(by_key, nk, item) < 0)
-				err = -1;
+			item = new_item(p, pass);
+			json_array_append_new(items, item);
+			json_object_set(by_key, tk, item);
+			nk = number_key(repo, json_integer_value(json_object_get(p, "number")));
+			json_object_set(by_key, nk, item);
 			free(tk);
 			free(nk);
 		}
 	}
 	json_decref(by_key);
-	return err;
 }
 
 /* GitHub's web search of the group's merged pull requests in the window. */
 static char *rest_url(json_t *repos, int64_t since, int64_t until)
 {
 	char a[DG_DATE_RFC3339_LEN], b[DG_DATE_RFC3339_LEN];
-	dg_buf q = DG_BUF_INIT, u = DG_BUF_INIT;
+	dg_buf q = DG_BUF_INIT, u = DG_BUF_INIT;   /* no cap: cannot fail */
 	const char *key;
 	json_t *v;
-	char *query, *enc = NULL;
 
 	dg_date_format_utc(since, a);
 	dg_date_format_utc(until - 1, b);
@@ -341,13 +318,10 @@ static char *rest_url(json_t *repos, int64_t since, int64_t until)
 	json_object_foreach(repos, key, v)
 		dg_buf_printf(&q, " repo:%s", key);
 	dg_buf_printf(&q, " merged:%s..%s", a, b);
-	if (!(query = dg_buf_detach(&q)) || dg_url_encode(query, &enc) < 0) {
-		free(query);
-		return NULL;
-	}
-	dg_buf_printf(&u, "https://github.com/search?q=%s&type=pullrequests", enc);
-	free(query);
-	free(enc);
+	dg_buf_puts(&u, "https://github.com/search?q=");
+	(void)dg_str_percent_encode(&u, dg_buf_cstr(&q), q.len, DG_STR_PCT_UNRESERVED, NULL);
+	dg_buf_puts(&u, "&type=pullrequests");
+	dg_buf_free(&q);
 	return dg_buf_detach(&u);
 }
 
@@ -359,8 +333,7 @@ json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t sin
 	int filter = o->highlight_labels && o->highlight_labels->n > 0;
 
 	*bots = 0;
-	if (!items || !groups || !by_product || fold(pulls, items, bots) < 0)
-		goto fail;
+	fold(pulls, items, bots);
 	if (filter) {
 		json_array_foreach(pulls, i, item)
 			matching += labelled(o, item);
@@ -374,10 +347,11 @@ json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t sin
 	json_array_foreach(items, i, item) {
 		const char *key, *name = dg_product_of(o, dg_json_str(item, "repo"), &key);
 		if (!(g = json_object_get(by_product, key))) {
-			if (!(g = json_pack("{s:s, s:s, s:I, s:[], s:I, s:{}}", "product", name, "repo", name,
-					    "activity", (json_int_t)0, "pulls", "rest", (json_int_t)0, "repos")) ||
-			    json_object_set_new(by_product, key, g) < 0 || json_array_append(groups, g) < 0)
-				goto fail;
+			/* names of the config and the collected JSON: valid UTF-8 */
+			g = json_pack("{s:s, s:s, s:I, s:[], s:I, s:{}}", "product", name, "repo", name,
+				      "activity", (json_int_t)0, "pulls", "rest", (json_int_t)0, "repos");
+			json_object_set_new(by_product, key, g);
+			json_array_append(groups, g);
 		}
 		json_object_set_new(g, "activity", json_integer(json_integer_value(json_object_get(g, "activity")) + 1 +
 								(json_int_t)json_array_size(json_object_get(item, "backports"))));
@@ -408,8 +382,7 @@ json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t sin
 			continue;
 		}
 		dg_json_sort(json_object_get(g, "pulls"), cmp_items);
-		if (!(url = rest_url(json_object_get(g, "repos"), since, until)))
-			goto fail;
+		url = rest_url(json_object_get(g, "repos"), since, until);
 		json_object_set_new(g, "rest_url", json_string(url));
 		json_object_set_new(g, "has_rest", json_boolean(json_integer_value(json_object_get(g, "rest")) > 0));
 		json_object_del(g, "repos");
@@ -418,9 +391,4 @@ json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t sin
 	json_decref(items);
 	json_decref(by_product);
 	return groups;
-fail:
-	json_decref(items);
-	json_decref(groups);
-	json_decref(by_product);
-	return NULL;
 }

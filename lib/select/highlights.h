@@ -32,7 +32,7 @@ int dg_highlight_score(json_t *pull);
  * "score", "backports": [{"number", "url"}], "has_backports"}], "rest",
  * "has_rest", "rest_url" (GitHub's search of the group's merged PRs of the
  * window)}. Sets *bots to the count of bots' pulls. What could not be done
- * as configured is appended to `warnings`. NULL on OOM. */
+ * as configured is appended to `warnings`. Never NULL. */
 json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t since, int64_t until,
 			     json_t *warnings, size_t *bots);
 

@@ -114,8 +114,10 @@ static size_t repo_pos(const dg_select_opts *o, const char *repo)
 	return pos;
 }
 
-/* Add release `r` to its product's entry for its tag (new ones as needed). */
-static int add_release(const dg_select_opts *o, json_t *products, json_t *by_name, json_t *r)
+/* Add release `r` to its product's entry for its tag (new ones as needed).
+ * The names are the config's and the collected JSON's (valid UTF-8): no
+ * json_pack here can fail. */
+static void add_release(const dg_select_opts *o, json_t *products, json_t *by_name, json_t *r)
 {
 	const char *repo = dg_json_str(r, "repo"), *key;
 	const char *name = dg_product_of(o, repo, &key);
@@ -124,10 +126,9 @@ static int add_release(const dg_select_opts *o, json_t *products, json_t *by_nam
 	size_t i;
 
 	if (!p) {
-		if (!(p = json_pack("{s:s, s:I, s:b, s:[]}", "name", name, "activity", (json_int_t)0, "final", 0,
-				    "entries")) ||
-		    json_array_append_new(products, p) < 0 || json_object_set(by_name, key, p) < 0)
-			return -1;
+		p = json_pack("{s:s, s:I, s:b, s:[]}", "name", name, "activity", (json_int_t)0, "final", 0, "entries");
+		json_array_append_new(products, p);
+		json_object_set(by_name, key, p);
 	}
 	entries = json_object_get(p, "entries");
 	json_array_foreach(entries, i, e)
@@ -135,12 +136,11 @@ static int add_release(const dg_select_opts *o, json_t *products, json_t *by_nam
 			break;
 	if (i == json_array_size(entries)) {
 		int pre = dg_release_is_pre(dg_json_str(r, "tag"), json_is_true(json_object_get(r, "prerelease")));
-		if (!(e = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:[]}", "tag", dg_json_str(r, "tag"),
-				    "name", dg_json_str(r, "name"), "url", dg_json_str(r, "url"),
-				    "published_at", dg_json_str(r, "published_at"), "prerelease", pre,
-				    "kind", kind_name(dg_json_str(r, "tag"), pre), "repos")) ||
-		    json_array_append_new(entries, e) < 0)
-			return -1;
+		e = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:[]}", "tag", dg_json_str(r, "tag"),
+			      "name", dg_json_str(r, "name"), "url", dg_json_str(r, "url"),
+			      "published_at", dg_json_str(r, "published_at"), "prerelease", pre,
+			      "kind", kind_name(dg_json_str(r, "tag"), pre), "repos");
+		json_array_append_new(entries, e);
 	} else if (strcmp(dg_json_str(r, "published_at"), dg_json_str(e, "published_at")) > 0) {
 		json_object_set_new(e, "published_at", json_string(dg_json_str(r, "published_at")));
 	}
@@ -150,13 +150,11 @@ static int add_release(const dg_select_opts *o, json_t *products, json_t *by_nam
 	for (i = 0; i < json_array_size(repos); i++)
 		if (repo_pos(o, dg_json_str(json_array_get(repos, i), "repo")) > pos)
 			break;
-	if (json_array_insert(repos, i, r) < 0)
-		return -1;
+	json_array_insert(repos, i, r);
 	if (i == 0) {
 		json_object_set_new(e, "url", json_string(dg_json_str(r, "url")));
 		json_object_set_new(e, "name", json_string(dg_json_str(r, "name")));
 	}
-	return 0;
 }
 
 static void count_activity(const dg_select_opts *o, json_t *by_name, json_t *pulls)
@@ -182,11 +180,8 @@ json_t *dg_select_releases(const dg_select_opts *o, json_t *releases, json_t *pu
 	json_t *products = json_array(), *by_name = json_object(), *r, *p;
 	size_t i;
 
-	if (!products || !by_name)
-		goto fail;
 	json_array_foreach(releases, i, r)
-		if (add_release(o, products, by_name, r) < 0)
-			goto fail;
+		add_release(o, products, by_name, r);
 	count_activity(o, by_name, pulls);
 	json_array_foreach(products, i, p) {
 		json_t *entries = json_object_get(p, "entries");
@@ -197,8 +192,4 @@ json_t *dg_select_releases(const dg_select_opts *o, json_t *releases, json_t *pu
 	dg_json_sort(products, cmp_products);
 	json_decref(by_name);
 	return products;
-fail:
-	json_decref(products);
-	json_decref(by_name);
-	return NULL;
 }

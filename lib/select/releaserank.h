@@ -33,7 +33,7 @@ int dg_release_is_pre(const char *tag, int flagged);
  * first, of {"name", "activity", "final" (bool), "entries": [{"tag",
  * "name", "url", "published_at", "prerelease", "kind" ("major", "minor",
  * "patch", "pre", "other"), "repos": [the collector's release objects,
- * borrowed copies, in the product's repository order]}]}. NULL on OOM. */
+ * borrowed copies, in the product's repository order]}]}. Never NULL. */
 json_t *dg_select_releases(const dg_select_opts *o, json_t *releases, json_t *pulls);
 
 #endif

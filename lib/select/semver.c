@@ -1,4 +1,5 @@
 #include "select/semver.h"
+#include "base/str.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -65,7 +66,7 @@ void dg_semver_parse(const char *tag, dg_semver *out)
 		memcpy(out->pre, p, n);
 		out->pre[n] = '\0';
 		for (char *c = out->pre; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
+			*c = (char)dg_str_lower((unsigned char)*c);
 		if (!n)
 			return;
 	} else if (*p && *p != '+') {

@@ -1,4 +1,5 @@
 #include "store/store.h"
+#include "base/alloc.h"
 #include "base/err.h"
 #include "base/output.h"
 
@@ -122,18 +123,13 @@ static int migrate(dg_store *s)
 
 int dg_store_open(const char *dir, int lock_wait, dg_store **out)
 {
-	dg_store *s = calloc(1, sizeof(*s));
+	dg_store *s = dg_calloc(1, sizeof(*s));
 	size_t n = strlen(dir) + sizeof(DG_STORE_FILE) + 2;
 	int err = 0;
 
 	*out = NULL;
-	if (!s)
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
 	s->lock_fd = -1;
-	if (!(s->path = malloc(n))) {
-		free(s);
-		return dg_err_set(DG_ERR_NOMEM, "out of memory");
-	}
+	s->path = dg_malloc(n);
 	snprintf(s->path, n, "%s/%s", dir, DG_STORE_FILE);
 	if ((err = dg_output_mkdirs(dir)) < 0 || (err = take_lock(s, dir, lock_wait)) < 0)
 		goto done;
@@ -228,7 +224,7 @@ static char *column_strdup(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 
-	return t ? strdup((const char *)t) : NULL;
+	return t ? dg_strdup((const char *)t) : NULL;
 }
 
 int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **body,
@@ -248,15 +244,7 @@ int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_ne
 		const void *b = sqlite3_column_blob(st, 1);
 		*etag = column_strdup(st, 0);
 		*link_next = column_strdup(st, 2);
-		*body = malloc((size_t)n + 1);
-		if (!*etag || !*body) {
-			free(*etag);
-			free(*body);
-			free(*link_next);
-			*etag = *body = *link_next = NULL;
-			sqlite3_finalize(st);
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		}
+		*body = dg_malloc((size_t)n + 1);
 		if (n)
 			memcpy(*body, b, (size_t)n);
 		(*body)[n] = '\0';
@@ -546,10 +534,7 @@ int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value
 	if (rc == SQLITE_ROW) {
 		int n = sqlite3_column_bytes(st, 0);
 		const void *b = sqlite3_column_blob(st, 0);
-		if (!(*value = malloc((size_t)n + 1))) {
-			sqlite3_finalize(st);
-			return dg_err_set(DG_ERR_NOMEM, "out of memory");
-		}
+		*value = dg_malloc((size_t)n + 1);
 		if (n)
 			memcpy(*value, b, (size_t)n);
 		(*value)[n] = '\0';

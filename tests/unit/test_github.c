@@ -187,13 +187,13 @@ static void test_author_batches(void)
 	CHECK(dg_newcomers_batch(p, 8, "org:acme") == 1, "a long login starts its own search");
 	CHECK(dg_newcomers_batch(p + 1, 7, "org:acme") == 1, "a login too long alone still gets asked about");
 
-	CHECK(dg_newcomers_query(p + 2, 2, "org:acme", since, &who, &q) == 0, "batch query built");
+	dg_newcomers_query(p + 2, 2, "org:acme", since, &who, &q);
 	CHECK_STR(who, "author:user2 OR author:user3", "who: the logins ORed");
 	CHECK_STR(q, "is:pr is:merged (author:user2 OR author:user3) org:acme merged:<2024-05-01T00:00:00Z",
 		  "batch query: the OR in parentheses");
 	free(who);
 	free(q);
-	CHECK(dg_newcomers_query(p, 1, "repo:a/b repo:c/d", since, &who, &q) == 0, "single query built");
+	dg_newcomers_query(p, 1, "repo:a/b repo:c/d", since, &who, &q);
 	CHECK_STR(q, "is:pr is:merged author:user0 repo:a/b repo:c/d merged:<2024-05-01T00:00:00Z",
 		  "single query: no parentheses");
 	free(who);
@@ -206,7 +206,8 @@ static void test_author_batches(void)
 
 		while (i < 8) {
 			k = dg_newcomers_batch(p + i, 8 - i, "org:acme");
-			if (k > 1 && dg_newcomers_query(p + i, k, "org:acme", since, &who, &q) == 0) {
+			if (k > 1) {
+				dg_newcomers_query(p + i, k, "org:acme", since, &who, &q);
 				fits &= strlen(q) <= SEARCH_QUERY_MAX;
 				free(who);
 				free(q);
@@ -255,7 +256,7 @@ static void test_probe(void)
 	CHECK(dg_newcomers_probe_pick(p, 9, "org:nobody", pick) == 0, "nobody in the group: no probe");
 	CHECK(dg_newcomers_probe_pick(p, 9, "org:other", pick) == 1, "one person: no proof possible");
 
-	CHECK(dg_newcomers_probe_query(p, 2, "org:acme", since, until, &q) == 0, "probe query built");
+	dg_newcomers_probe_query(p, 2, "org:acme", since, until, &q);
 	CHECK_STR(q, "is:pr is:merged (author:user0 OR author:user1) org:acme "
 		  "merged:2024-05-01T00:00:00Z..2024-05-07T23:59:59Z", "probe query: the OR over the window");
 	free(q);
@@ -326,7 +327,8 @@ static void test_authors(void)
 	json_array_append_new(pulls, pull("bob", "User", 4, "2024-05-05T00:00:00Z"));
 	json_array_append_new(pulls, pull("Bob", "User", 5, "2024-05-06T00:00:00Z"));
 
-	CHECK(dg_authors_build(&as, &cfg, pulls) == 0 && as.n == 3, "three people, the bot left out");
+	dg_authors_build(&as, &cfg, pulls);
+	CHECK(as.n == 3, "three people, the bot left out");
 	CHECK(as.n == 3 && !strcmp(as.v[0].login, "alice") && !strcmp(as.v[1].login, "Bob") &&
 	      !strcmp(as.v[2].login, "bob"), "sorted case-insensitively, then exactly");
 	a = dg_authors_find(&as, "bob");
@@ -345,7 +347,8 @@ static void test_authors(void)
 	dg_authors_clear(&as);
 
 	json_array_clear(pulls);
-	CHECK(dg_authors_build(&as, &cfg, pulls) == 0 && as.n == 0, "no pulls: no authors");
+	dg_authors_build(&as, &cfg, pulls);
+	CHECK(as.n == 0, "no pulls: no authors");
 	CHECK(dg_authors_find(&as, "bob") == NULL && dg_authors_find_ci(&as, "bob") == NULL,
 	      "lookups in no authors");
 	dg_authors_clear(&as);
