@@ -134,11 +134,15 @@ char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *titl
 	return marked;
 }
 
+/* Keys whose value is a link or an image source: "url", "link", "*_url",
+ * "*_image" and every "avatar*" (avatar_small goes into an image in the
+ * Markdown as it is). */
 static int is_url_key(const char *k)
 {
 	size_t n = strlen(k);
 
-	return !strcmp(k, "url") || !strcmp(k, "link") || (n > 4 && !strcmp(k + n - 4, "_url"));
+	return !strcmp(k, "url") || !strcmp(k, "link") || (n > 4 && !strcmp(k + n - 4, "_url")) ||
+	       (n > 6 && !strcmp(k + n - 6, "_image")) || !strncmp(k, "avatar", 6);
 }
 
 /* The safe form of link u[0..n) in out (uncapped): 0, 1 when it is no

@@ -10,6 +10,7 @@
 #include "model/lang.h"
 #include "model/modelint.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,8 +177,12 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 	/* The model decorates what it shows: a copy, the collected data stays as it was. */
 	data = json_deep_copy(collected);
 	contributors = json_object_get(data, "contributors");
-	json_array_foreach(contributors, i, v)
-		person_pulls += json_integer_value(json_object_get(v, "pulls"));
+	/* Counts from a kept collection could be anything: added saturating. */
+	json_array_foreach(contributors, i, v) {
+		json_int_t k = json_integer_value(json_object_get(v, "pulls"));
+		if (k > 0)
+			person_pulls = k > LLONG_MAX - person_pulls ? LLONG_MAX : person_pulls + k;
+	}
 	stats = json_pack("{s:I, s:I, s:I, s:I, s:I}",
 			  "merged_pulls", (json_int_t)json_array_size(json_object_get(data, "merged_pulls")),
 			  "contributors", (json_int_t)json_array_size(contributors),

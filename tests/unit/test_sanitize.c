@@ -38,6 +38,11 @@ static void test_plain(void)
 	CHECK_STR(one("url", json_string("https://e.test/a?b=1"), &w), "https://e.test/a?b=1", "https kept");
 	CHECK_STR(one("link", json_string("javascript:alert(1)"), &w), "", "javascript: emptied");
 	CHECK(w == 0, "a rejected scheme is no warning");
+	/* avatar_small goes into ![](…) as it is: a link like the others. */
+	CHECK_STR(one("avatar_small", json_string("x\" onerror=\"alert(1)"), &w), "", "avatar_small: no scheme, emptied");
+	CHECK(harmless(one("avatar_small", json_string("https://a.test/u?s=64\"><img src=x onerror=alert(1)>"), &w)),
+	      "avatar_small: what would open raw HTML is encoded");
+	CHECK_STR(one("qr_image", json_string("javascript:alert(2)"), &w), "", "*_image keys too");
 	CHECK_STR(one("avatar_url", json_string(" https://e.test/"), &w), "", "a leading blank: emptied");
 	CHECK_STR(one("certificate_url", json_string("certificates/contributor-x.svg"), &w),
 		  "certificates/contributor-x.svg", "digest's own certificate path kept");
