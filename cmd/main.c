@@ -7,6 +7,7 @@
 #include "base/progress.h"
 #include "base/window.h"
 #include "config/config.h"
+#include "images/image.h"
 #include "issue/pipeline.h"
 #include "github/api.h"
 #include "store/store.h"
@@ -267,7 +268,8 @@ int main(int argc, char **argv)
 	dg_progress_start(!o.quiet && !o.verbose && isatty(1));
 	if ((err = dg_gh_http_new(&hopts, &http)) < 0)
 		goto done;
-	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft, o.publish};
+	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft, o.publish,
+		       dg_image_deadline(hopts.timeout)};
 	for (const dg_kind *const *k = dg_kinds; *k; k++)
 		if (strcmp(o.kind, "all") ? !strcmp(o.kind, (*k)->name) : (!o.draft || (*k)->draft))
 			kinds[n++] = *k;

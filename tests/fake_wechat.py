@@ -15,14 +15,33 @@ the appid and secret given on the command line, 40013 or 40125). /_avatar/<login
 PNG (an avatar host for the tests), or what avatar_kinds names for that
 login: "gif" (66x66) or "webp" (70x70, lossless), whatever the name says.
 Uploads record the kind, size and, for a PNG, its width and height.
-FakeWeChat starts one for a test (import this file)."""
+draft/batchget lists the drafts, newest first (offset, count at most 20,
+no_content).
+
+Hostile mode, for tests/t-attack-wechat.py (also through /_control):
+token_chars (put into every token made: "&", "#", quotes, spaces), echo
+(true: every error's errmsg starts with the access token of the request
+and the AppSecret, and every answer carries them in an X-Echo header),
+errmsg_extra (appended to every errmsg: ESC, OSC, CR), media_id_extra and
+material_extra (appended to the media_id of every draft, of every material;
+"{token}" is the request's access token), url_extra (appended to uploadimg
+URLs), fail_paths ({path: [errcode, errmsg]}: that answer instead),
+draft_add_5xx (that many draft/add calls make the draft, then answer 500),
+draft_add_garbage (make it, then answer a body that is no JSON),
+draft_add_hang (seconds: make it, then wait before answering: a run killed
+meanwhile), decoys (N: that many drafts of other titles made now),
+batchget_endless (true: every page full of decoys, total_count huge),
+drop_materials (true: forget every material, as when a person deleted them)."""
 import argparse, json, os, re, struct, subprocess, sys, tempfile, threading, time, urllib.request, zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
 
 STATE = {"tokens": {}, "uploads": [], "materials": {}, "drafts": {}, "log": [], "next": 1,
          "deny_ip": None, "expire_after": None, "quota": None, "quota_code": 45009, "busy": 0,
-         "unauthorized": [], "avatar_kinds": {}, "escaped": False, "token_error": None}
+         "unauthorized": [], "avatar_kinds": {}, "escaped": False, "token_error": None,
+         "token_chars": "", "echo": False, "errmsg_extra": "", "media_id_extra": "", "material_extra": "",
+         "url_extra": "", "fail_paths": {}, "draft_add_5xx": 0, "draft_add_garbage": 0, "draft_add_hang": 0,
+         "batchget_endless": False, "batchget_calls": 0}
 LOCK = threading.Lock()
 ARGS = None
 LAST = [time.time()]
@@ -97,15 +116,25 @@ class H(BaseHTTPRequestHandler):
         pass
 
     def send(self, obj, ctype="application/json; encoding=utf-8", status=200):
-        body = json.dumps(obj, ensure_ascii=False).encode()
+        body = obj if isinstance(obj, bytes) else json.dumps(obj, ensure_ascii=False).encode()
+        if getattr(self, "delay", 0):
+            self.deferred = (body, ctype, status)  # sent once the lock is released and the delay over
+            return
+        self.write(body, ctype, status)
+
+    def write(self, body, ctype, status):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        if STATE["echo"]:
+            self.send_header("X-Echo", "%s %s" % (getattr(self, "tok", ""), ARGS.secret))
         self.end_headers()
         self.wfile.write(body)
 
     def err(self, code, msg):
-        self.send({"errcode": code, "errmsg": msg})
+        if STATE["echo"]:
+            msg = "%s secret=%s %s" % (getattr(self, "tok", ""), ARGS.secret, msg)
+        self.send({"errcode": code, "errmsg": msg + STATE["errmsg_extra"]})
 
     def do_GET(self):
         LAST[0] = time.time()
@@ -129,48 +158,92 @@ class H(BaseHTTPRequestHandler):
 
     def do_POST(self):
         LAST[0] = time.time()
+        self.delay, self.deferred = 0, None
+        with LOCK:
+            self.post()
+        if self.deferred:
+            time.sleep(self.delay)
+            try:
+                self.write(*self.deferred)
+            except OSError:
+                pass  # the client was killed meanwhile
+
+    def post(self):
         u = urlparse(self.path)
         q = parse_qs(u.query)
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else b""
-        with LOCK:
-            STATE["log"].append({"path": u.path, "query_has_token": "access_token" in q})
-            if u.path == "/_control":
-                ctl = json.loads(body)
-                if ctl.pop("drop_drafts", False):
-                    STATE["drafts"].clear()
-                STATE.update(ctl)
-                return self.send({"ok": True})
-            if STATE["deny_ip"]:
-                ip = STATE["deny_ip"]
-                return self.err(40164, f"invalid ip {ip} ipv6 ::ffff:{ip}, not in whitelist rid: 1")
-            if STATE["busy"] > 0:
-                STATE["busy"] -= 1
-                return self.err(-1, "system error")
-            if u.path == "/cgi-bin/stable_token":
-                return self.token(body)
-            tok = (q.get("access_token") or [""])[0]
-            if tok not in STATE["tokens"]:
-                return self.err(40001, "invalid credential, access_token is invalid or not latest")
-            if STATE["tokens"][tok] < time.time():
+        self.tok = (q.get("access_token") or [""])[0]
+        STATE["log"].append({"path": u.path, "query_has_token": "access_token" in q})
+        if u.path == "/_control":
+            ctl = json.loads(body)
+            if ctl.pop("drop_drafts", False):
+                STATE["drafts"].clear()
+            if ctl.pop("drop_materials", False):
+                STATE["materials"].clear()
+            for i in range(ctl.pop("decoys", 0)):
+                STATE["drafts"]["DECOY%d" % STATE["next"]] = {"title": "Decoy draft %d" % i, "digest": "",
+                                                              "content": "<p>x</p>"}
+                STATE["next"] += 1
+            STATE.update(ctl)
+            return self.send({"ok": True})
+        if STATE["deny_ip"]:
+            ip = STATE["deny_ip"]
+            return self.err(40164, f"invalid ip {ip} ipv6 ::ffff:{ip}, not in whitelist rid: 1")
+        if STATE["busy"] > 0:
+            STATE["busy"] -= 1
+            return self.err(-1, "system error")
+        if u.path in STATE["fail_paths"]:
+            return self.err(*STATE["fail_paths"][u.path])
+        if u.path == "/cgi-bin/stable_token":
+            return self.token(body)
+        tok = self.tok
+        if tok not in STATE["tokens"]:
+            return self.err(40001, "invalid credential, access_token is invalid or not latest")
+        if STATE["tokens"][tok] < time.time():
+            return self.err(42001, "access_token expired")
+        if STATE["expire_after"] is not None:
+            STATE["expire_after"] -= 1
+            if STATE["expire_after"] < 0:
+                STATE["expire_after"] = None
+                STATE["tokens"][tok] = 0
                 return self.err(42001, "access_token expired")
-            if STATE["expire_after"] is not None:
-                STATE["expire_after"] -= 1
-                if STATE["expire_after"] < 0:
-                    STATE["expire_after"] = None
-                    STATE["tokens"][tok] = 0
-                    return self.err(42001, "access_token expired")
-            if u.path in STATE["unauthorized"]:
-                return self.err(48001, "api unauthorized rid: 1")
-            if u.path == "/cgi-bin/media/uploadimg":
-                return self.upload(body, 1024 * 1024, ("png", "jpeg"), True)
-            if u.path == "/cgi-bin/material/add_material":
-                if (q.get("type") or [""])[0] != "image":
-                    return self.err(40004, "invalid media type")
-                return self.upload(body, 10 * 1024 * 1024, ("png", "jpeg", "gif", "bmp"), False)
-            if u.path in ("/cgi-bin/draft/add", "/cgi-bin/draft/update"):
-                return self.draft(u.path, body)
+        if u.path in STATE["unauthorized"]:
+            return self.err(48001, "api unauthorized rid: 1")
+        if u.path == "/cgi-bin/media/uploadimg":
+            return self.upload(body, 1024 * 1024, ("png", "jpeg"), True)
+        if u.path == "/cgi-bin/material/add_material":
+            if (q.get("type") or [""])[0] != "image":
+                return self.err(40004, "invalid media type")
+            return self.upload(body, 10 * 1024 * 1024, ("png", "jpeg", "gif", "bmp"), False)
+        if u.path in ("/cgi-bin/draft/add", "/cgi-bin/draft/update"):
+            return self.draft(u.path, body)
+        if u.path == "/cgi-bin/draft/batchget":
+            return self.batchget(body)
         self.err(40066, "invalid url")
+
+    def batchget(self, body):
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return self.err(47001, "data format error")
+        STATE["batchget_calls"] += 1
+        offset, count = req.get("offset"), req.get("count")
+        if not isinstance(offset, int) or not isinstance(count, int) or offset < 0 or not 1 <= count <= 20:
+            return self.err(40097, "invalid args")
+        if STATE["batchget_endless"]:
+            items = [{"media_id": "ENDLESS%d" % (offset + i), "update_time": 1,
+                      "content": {"news_item": [{"title": "Endless %d" % (offset + i), "digest": ""}]}}
+                     for i in range(count)]
+            return self.send({"total_count": 10 ** 9, "item_count": count, "item": items})
+        mids = list(STATE["drafts"])[::-1]  # newest first
+        items = []
+        for mid in mids[offset:offset + count]:
+            art = {k: v for k, v in STATE["drafts"][mid].items() if k not in ("dropped_images", "updates")}
+            if req.get("no_content"):
+                art.pop("content", None)
+            items.append({"media_id": mid, "content": {"news_item": [art]}, "update_time": 1})
+        self.send({"total_count": len(mids), "item_count": len(items), "item": items})
 
     def token(self, body):
         try:
@@ -187,7 +260,7 @@ class H(BaseHTTPRequestHandler):
         for t, exp in STATE["tokens"].items():
             if exp > now and not req.get("force_refresh"):
                 return self.send({"access_token": t, "expires_in": int(exp - now)})
-        t = "TOKEN%06d%s" % (STATE["next"], "x" * 120)
+        t = "TOKEN%06d%s%s" % (STATE["next"], STATE["token_chars"], "x" * 120)
         STATE["next"] += 1
         STATE["tokens"][t] = now + ARGS.token_ttl
         self.send({"access_token": t, "expires_in": ARGS.token_ttl})
@@ -210,14 +283,15 @@ class H(BaseHTTPRequestHandler):
             return self.err(40009, "invalid image size")
         i = STATE["next"]
         STATE["next"] += 1
-        url = f"http://mmbiz.qpic.cn/mmbiz_{kind}/fake{i}/0?wx_fmt={kind}"
+        url = (f"http://mmbiz.qpic.cn/mmbiz_{kind}/fake{i}/0?wx_fmt={kind}" +
+               STATE["url_extra"].replace("{token}", self.tok))
         rec = {"kind": kind, "size": len(data), "url": url, "plain": plain}
         if kind == "png" and data[12:16] == b"IHDR":
             rec["width"], rec["height"] = struct.unpack(">II", data[16:24])
         if plain:
             STATE["uploads"].append(rec)
             return self.send({"url": url}, ctype="text/plain")
-        mid = "MEDIA%d" % i
+        mid = "MEDIA%d" % i + STATE["material_extra"].replace("{token}", self.tok)
         STATE["materials"][mid] = rec
         self.send({"media_id": mid, "url": url})
 
@@ -270,9 +344,17 @@ class H(BaseHTTPRequestHandler):
         if path.endswith("update"):
             STATE["drafts"][req["media_id"]] = dict(art, updates=STATE["drafts"][req["media_id"]].get("updates", 0) + 1)
             return self.send({"errcode": 0, "errmsg": "ok"})
-        mid = "DRAFT%d" % STATE["next"]
+        mid = "DRAFT%d" % STATE["next"] + STATE["media_id_extra"].replace("{token}", self.tok)
         STATE["next"] += 1
         STATE["drafts"][mid] = art
+        if STATE["draft_add_5xx"] > 0:  # made, then the answer is lost
+            STATE["draft_add_5xx"] -= 1
+            return self.send(b"<html>502 Bad Gateway</html>", ctype="text/html", status=502)
+        if STATE["draft_add_garbage"] > 0:
+            STATE["draft_add_garbage"] -= 1
+            return self.send(b"<html>upstream timed out", ctype="text/html")
+        if STATE["draft_add_hang"]:
+            self.delay = STATE["draft_add_hang"]
         self.send({"media_id": mid})
 
 

@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 #include "render/render.h"
 
 #include <glib.h>
@@ -96,29 +97,48 @@ int dg_visuals_cover(const dg_config *cfg, json_t *model, char **png, size_t *le
 
 char *dg_visuals_avatar_url(const dg_config *cfg, json_t *person)
 {
-	const char *pattern = cfg->avatar_url, *at;
+	const char *pattern = cfg->avatar_url, *at, *login;
 	dg_buf b = DG_BUF_INIT;
 
 	if (!pattern || !(at = strstr(pattern, "{login}")))
 		return dg_strdup(pattern && *pattern ? pattern : dg_json_str(person, "avatar_small"));
 	dg_buf_put(&b, pattern, (size_t)(at - pattern));
-	dg_buf_puts(&b, dg_json_str(person, "login"));
+	/* a login is a path part or a query value: only unreserved bytes stay */
+	login = dg_json_str(person, "login");
+	dg_str_percent_encode(&b, login, strlen(login), DG_STR_PCT_UNRESERVED, NULL);
 	dg_buf_puts(&b, at + 7);
-	return dg_buf_detach(&b);
+	return dg_buf_detach(&b);   /* no cap: cannot fail */
 }
 
 typedef struct fetch_job {
 	dg_store *store;
+	const char *url;
 	dg_http_body *out;
 } fetch_job;
 
+/* 0 when the bytes of `b` may be decoded (image.h: dg_image_check); else
+ * they are dropped and b->error says why (naming `url`). */
+static int checked(dg_http_body *b, const char *url)
+{
+	if (dg_image_check(b->data, b->len, url, NULL, NULL, NULL) == 0)
+		return 0;
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	free(b->error);
+	b->error = dg_strdup(dg_err_last());
+	return -1;
+}
+
+/* Kept in the store only when it passed the checks: a bomb is not met again. */
 static void on_fetched(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *message)
 {
 	fetch_job *job = ud;
 
 	(void)h;
-	if (dg_http_body_take(job->out, resp, err, message) == 0 && job->store && resp->status == 200)
-		(void)dg_store_kept_put(job->store, "image", resp->url, resp->body, resp->len);
+	if (dg_http_body_take(job->out, resp, err, message) == 0 && checked(job->out, job->url) == 0 &&
+	    job->store && resp->status == 200)
+		(void)dg_store_kept_put(job->store, "image", job->url, resp->body, resp->len);
 }
 
 /* A copy of `from`: a URL asked for twice in one batch is sent once. */
@@ -148,9 +168,16 @@ int dg_visuals_fetch(dg_http *http, dg_store *store, const char *const *urls, si
 			;
 		if (first[i] < i || err < 0)
 			continue;
-		if (store && dg_store_kept_get(store, "image", urls[i], &out[i].data, &out[i].len) == 1)
-			continue;
-		jobs[i] = (fetch_job){store, &out[i]};
+		if (store && dg_store_kept_get(store, "image", urls[i], &out[i].data, &out[i].len) == 1) {
+			if (checked(&out[i], urls[i]) == 0)
+				continue;
+			/* Kept before the checks and refused now: not used, its bytes
+			 * dropped from the store, fetched again. */
+			free(out[i].error);
+			out[i].error = NULL;
+			(void)dg_store_kept_put(store, "image", urls[i], "", 0);
+		}
+		jobs[i] = (fetch_job){store, urls[i], &out[i]};
 		if (strncmp(urls[i], "https://", 8) && strncmp(urls[i], "http://", 7)) {
 			out[i].error = dg_strdup("not an http(s) URL");
 			continue;
@@ -181,12 +208,14 @@ void dg_visuals_fetch_free(char **urls, dg_http_body *out, size_t n)
 	free(out);
 }
 
-/* A data: URI of the avatar as PNG/JPEG, or NULL (then the initial is drawn). */
+/* A data: URI of the avatar, or NULL (then the initial is drawn). The set
+ * holds small PNGs we drew (dg_visuals_avatars_until): checked again, never
+ * decoded here, so librsvg meets only those when it draws the poster. */
 static char *avatar_data_uri(const dg_http_body *f, const char *login, json_t *warnings)
 {
-	char *img = NULL, *b64, *uri = NULL;
-	size_t len = 0;
-	dg_image_type t;
+	unsigned long w = 0, h = 0;
+	dg_image_type t = DG_IMAGE_UNKNOWN;
+	char *b64, *uri;
 	dg_buf b = DG_BUF_INIT;
 
 	if (!f->data) {
@@ -194,32 +223,51 @@ static char *avatar_data_uri(const dg_http_body *f, const char *login, json_t *w
 				f->error ? f->error : "not fetched");
 		return NULL;
 	}
-	if (dg_image_for_wechat(f->data, f->len, 256 * 1024, "avatar", &img, &len, &t) < 0) {
-		dg_json_appendf(warnings, "avatar of @%s: %s (drawn as an initial on the poster)", login,
-				dg_err_last());
+	if (dg_image_check(f->data, f->len, "avatar", &t, &w, &h) < 0 || t != DG_IMAGE_PNG ||
+	    w > DG_VISUALS_AVATAR_PX || h > DG_VISUALS_AVATAR_PX) {
+		dg_json_appendf(warnings, "avatar of @%s: not a PNG of up to %u px a side (drawn as an initial on the "
+				"poster)", login, DG_VISUALS_AVATAR_PX);
 		return NULL;
 	}
 	/* g_malloc aborts on out of memory; `b` has no cap: neither fails */
-	b64 = g_base64_encode((const guchar *)img, len);
+	b64 = g_base64_encode((const guchar *)f->data, f->len);
 	dg_buf_printf(&b, "data:%s;base64,%s", dg_image_mime(t), b64);
 	uri = dg_buf_detach(&b);
 	g_free(b64);
-	free(img);
 	return uri;
 }
 
-/* The poster's layout: up to 6 columns of 150 x 190 cells under a header. */
+/* The poster's layout: up to 6 columns of 150 x 190 cells under a header;
+ * at most 120 cells (20 rows: 4010 px, under DG_IMAGE_MAX_SIDE and
+ * librsvg's limits), the last one "+N" when there are more people. */
 #define POSTER_W 900
 #define POSTER_COLS 6
 #define POSTER_CELL_W 150
 #define POSTER_CELL_H 190
 #define POSTER_TOP 170
+#define POSTER_MAX_CELLS 120
+
+/* The place of cell i of `cells`: "x", "y" (its corner), "cx", "cy" (the
+ * circle's centre), "ix", "iy" (the picture's corner). */
+static json_t *cell(size_t i, size_t cells)
+{
+	size_t row = i / POSTER_COLS, col = i % POSTER_COLS, in_row = cells - row * POSTER_COLS;
+	/* A last row that is not full is centred. */
+	size_t x0 = (POSTER_W - (in_row < POSTER_COLS ? in_row : POSTER_COLS) * POSTER_CELL_W) / 2;
+	json_int_t x = (json_int_t)(x0 + col * POSTER_CELL_W), y = (json_int_t)(POSTER_TOP + row * POSTER_CELL_H);
+	json_int_t cx = x + POSTER_CELL_W / 2, cy = y + 60;
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "x", x, "y", y, "cx", cx, "cy", cy, "ix", cx - 48,
+			 "iy", cy - 48);
+}
 
 int dg_visuals_poster(const dg_config *cfg, json_t *model, const dg_image_set *avatars, json_t *warnings,
 		      char **png, size_t *len)
 {
-	json_t *people_in = json_object_get(model, "new_contributors"), *people = json_array(), *ctx = NULL;
+	json_t *people_in = json_object_get(model, "new_contributors"), *people = json_array(), *ctx = NULL,
+	       *more = NULL;
 	size_t n = json_array_size(people_in), i;
+	size_t cells = n < POSTER_MAX_CELLS ? n : POSTER_MAX_CELLS, drawn = n <= POSTER_MAX_CELLS ? n : cells - 1;
 	char *svg = NULL;
 	int err = 0;
 
@@ -227,33 +275,34 @@ int dg_visuals_poster(const dg_config *cfg, json_t *model, const dg_image_set *a
 	*len = 0;
 	if (!n)
 		goto done;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < drawn; i++) {
 		const char *login = dg_json_str(json_array_get(people_in, i), "login");
 		char *url = dg_visuals_avatar_url(cfg, json_array_get(people_in, i));
 		const dg_http_body *got = dg_image_set_find(avatars, url);
 		static const dg_http_body missing = {NULL, 0, 0, "not fetched"};
-		size_t row = i / POSTER_COLS, col = i % POSTER_COLS, in_row = n - row * POSTER_COLS;
-		/* A last row that is not full is centred. */
-		size_t x0 = (POSTER_W - (in_row < POSTER_COLS ? in_row : POSTER_COLS) * POSTER_CELL_W) / 2;
 		char *uri = avatar_data_uri(got ? got : &missing, login, warnings);
 		/* The letter shown without an avatar: ASCII only (a byte of a longer
 		 * UTF-8 character alone would not be text). */
 		char initial[2] = {(unsigned char)login[0] >= 0x21 && (unsigned char)login[0] < 0x7f ? login[0] : '?', 0};
-		json_int_t cx = (json_int_t)(x0 + col * POSTER_CELL_W + POSTER_CELL_W / 2),
-			   cy = (json_int_t)(POSTER_TOP + row * POSTER_CELL_H + 60);
+		json_t *p = cell(i, cells);
 		/* the model's login, base64 and ASCII: json_pack cannot refuse them */
-		json_t *p = json_pack("{s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "login", login,
-				      "avatar", uri, "initial", initial, "x", (json_int_t)(x0 + col * POSTER_CELL_W),
-				      "y", (json_int_t)(POSTER_TOP + row * POSTER_CELL_H), "cx", cx, "cy", cy,
-				      "ix", cx - 48, "iy", cy - 48);
+		json_object_update_new(p, json_pack("{s:s, s:s?, s:s}", "login", login, "avatar", uri, "initial",
+						    initial));
 		free(uri);
 		free(url);
 		json_array_append_new(people, p);
 	}
-	ctx = json_pack("{s:O, s:O, s:O, s:O, s:s, s:I, s:I}", "title", json_object_get(model, "title"),
+	if (drawn < n) {
+		/* The rest as one number: a poster of any number of people stays drawable. */
+		more = cell(drawn, cells);
+		json_object_set_new(more, "count", json_integer((json_int_t)(n - drawn)));
+	}
+	ctx = json_pack("{s:O, s:O, s:O, s:O, s:o?, s:I, s:s, s:I, s:I}", "title", json_object_get(model, "title"),
 			"community", json_object_get(model, "community"), "period", json_object_get(model, "period"),
-			"people", people, "language", cfg->language, "width", (json_int_t)POSTER_W,
-			"height", (json_int_t)(POSTER_TOP + ((n + POSTER_COLS - 1) / POSTER_COLS) * POSTER_CELL_H + 40));
+			"people", people, "more", more, "total", (json_int_t)n, "language", cfg->language,
+			"width", (json_int_t)POSTER_W,
+			"height",
+			(json_int_t)(POSTER_TOP + ((cells + POSTER_COLS - 1) / POSTER_COLS) * POSTER_CELL_H + 40));
 	if ((err = dg_render_svg(cfg, "poster.svg.mustache", ctx, &svg)) == 0)
 		err = dg_image_svg_to_png(svg, strlen(svg), 1.0, "poster.svg.mustache", png, len);
 done:
@@ -263,10 +312,13 @@ done:
 	return err;
 }
 
-int dg_visuals_avatars(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store, dg_image_set *out)
+int dg_visuals_avatars_until(const dg_config *cfg, json_t *model, dg_http *http, dg_store *store,
+			     long long deadline_ms, dg_image_set *out)
 {
 	json_t *people = json_object_get(model, "new_contributors");
 	size_t n = json_array_size(people);
+	dg_image_thumb *thumbs;
+	int err;
 
 	dg_image_set_clear(out);
 	if (!n)
@@ -276,7 +328,36 @@ int dg_visuals_avatars(const dg_config *cfg, json_t *model, dg_http *http, dg_st
 	out->n = n;
 	for (size_t i = 0; i < n; i++)
 		out->urls[i] = dg_visuals_avatar_url(cfg, json_array_get(people, i));
-	return dg_visuals_fetch(http, store, (const char *const *)out->urls, n, out->bodies);
+	err = dg_visuals_fetch(http, store, (const char *const *)out->urls, n, out->bodies);
+	/* Every avatar checked and drawn small, in one child process: what the
+	 * poster and the draft use is a PNG we made, or why not. */
+	thumbs = dg_calloc(n, sizeof(*thumbs));
+	for (size_t i = 0; i < n; i++)
+		thumbs[i] = (dg_image_thumb){out->bodies[i].data, out->bodies[i].len, out->urls[i], NULL, 0, NULL};
+	dg_image_thumbnails(thumbs, n, DG_VISUALS_AVATAR_PX, deadline_ms);
+	for (size_t i = 0; i < n; i++) {
+		dg_http_body *b = &out->bodies[i];
+		if (!b->data) {
+			free(thumbs[i].png);
+			free(thumbs[i].error);
+			continue;
+		}
+		free(b->data);
+		b->data = thumbs[i].png;
+		b->len = thumbs[i].png_len;
+		if (!b->data) {
+			free(b->error);
+			b->error = thumbs[i].error;
+			/* Passed the header checks but not the drawing (too slow, a
+			 * decoder's failure): not kept either. */
+			if (store)
+				(void)dg_store_kept_put(store, "image", out->urls[i], "", 0);
+		} else {
+			free(thumbs[i].error);
+		}
+	}
+	free(thumbs);
+	return err;
 }
 
 const dg_http_body *dg_image_set_find(const dg_image_set *set, const char *url)

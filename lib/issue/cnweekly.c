@@ -204,8 +204,9 @@ static int model(const dg_stage *st, const void *collected, const void *selectio
 			      c->picks ? json_string_value(json_object_get(c->picks, "headline")) : NULL,
 			      c->items.total, c->items.read,
 			      c->picks ? json_string_value(json_object_get(c->picks, "lead")) : NULL};
+	dg_model_opts o = dg_stage_model_opts(st->cfg);
 
-	return dg_model_weekly(st->cfg, st->res->lang, st->win, &in, meta, out);
+	return dg_model_weekly(&o, st->res->lang, st->win, &in, meta, out);
 }
 
 /* The editor's file, pre-filled: more than an issue holds, never what was

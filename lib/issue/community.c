@@ -99,9 +99,10 @@ static void numbering(const dg_config *cfg, const dg_window *win, dg_numbering *
 static int model(const dg_stage *st, const void *collected, const void *selection, const void *facts,
 		 const dg_model_meta *meta, json_t **out)
 {
+	dg_model_opts o = dg_stage_model_opts(st->cfg);
+
 	(void)facts;
-	return dg_model_community(st->cfg, st->res->lang, st->win, (json_t *)collected, (json_t *)selection, meta,
-				  out);
+	return dg_model_community(&o, st->res->lang, st->win, (json_t *)collected, (json_t *)selection, meta, out);
 }
 
 /* Nothing to publish: no release, no merged pull request, no event. */

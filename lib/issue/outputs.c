@@ -122,16 +122,25 @@ static int stage_poster(outputs *o)
 }
 
 /* OUT/<kind>-<label>.wechat.json: the draft/add payload, checked
- * (lib/publish/payload.h); images not uploaded yet keep their paths. */
+ * (lib/publish/payload.h); images not uploaded yet keep their paths. A
+ * payload over WeChat's limits is an issue WeChat would refuse, not a
+ * broken issue: the file is written all the same and the issue warns,
+ * naming the limit; --publish fails on it in the publish stage, after
+ * every file is written (lib/publish/draftbox.h). */
 static int stage_wechat_json(outputs *o)
 {
-	char *json = NULL;
+	const dg_run *run = o->is->run;
+	char *json = NULL, *over = NULL;
 	int err;
 
 	if (!o->fragment)
 		return dg_err_set(DG_ERR_CONFIG, "--format wechat-json needs the html format too");
-	if ((err = dg_wxpayload_file(o->is->run->cfg, o->is->res->lang, o->is->model, o->fragment, &json)) < 0)
+	if ((err = dg_wxpayload_file(run->cfg, o->is->res->lang, o->is->model, o->fragment, &json, &over)) < 0)
 		return err;
+	if (over)
+		dg_json_appendf(o->is->warnings, "%s: %s-%s.wechat.json is written, but WeChat would refuse it", over,
+				o->is->kind->name, run->win->label);
+	free(over);
 	add_issue_file(o, ".wechat.json", json, 1);
 	return 0;
 }

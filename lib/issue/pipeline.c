@@ -84,7 +84,7 @@ static int fetch_images(dg_issue *is)
 	    !json_array_size(json_object_get(is->model, "new_contributors")))
 		return 0;
 	dg_progress_phase("images");
-	return dg_visuals_avatars(run->cfg, is->model, run->http, run->store, &is->avatars);
+	return dg_visuals_avatars_until(run->cfg, is->model, run->http, run->store, run->deadline_ms, &is->avatars);
 }
 
 int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *kind, dg_fileset *files,
@@ -205,7 +205,8 @@ static int list_written(const dg_fileset *files, json_t *written)
 static int publish(dg_issue *is, dg_issue_result *res)
 {
 	dg_publish_in in = {is->run->cfg, is->run->http, is->run->store, is->run->out_dir, is->kind->name,
-			    is->series, is->run->win->label, is->model, is->res->lang, &is->avatars, res->warnings};
+			    is->series, is->run->win->label, is->model, is->res->lang, &is->avatars, res->warnings,
+			    is->run->deadline_ms};
 	char *media_id = NULL;
 	int updated = 0, err;
 

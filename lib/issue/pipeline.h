@@ -62,6 +62,7 @@ typedef struct dg_run {
 	unsigned formats;        /* DG_FORMAT_* */
 	int draft;               /* write the editor's file instead of the issue */
 	const char *publish;     /* "wechat": send each issue to the WeChat draft box; NULL: none */
+	long long deadline_ms;   /* the run's end for drawing pictures from outside (dg_image_deadline); 0: none */
 } dg_run;
 
 /* What a run loads once and every issue reads (lib/issue/resources.c). */

@@ -9,3 +9,33 @@ dg_select_opts dg_stage_select_opts(const dg_config *cfg)
 
 	return o;
 }
+
+dg_model_opts dg_stage_model_opts(const dg_config *cfg)
+{
+	dg_model_opts o = {
+		.language = cfg->language,
+		.timezone = cfg->timezone,
+		.title = cfg->title,
+		.community = cfg->community,
+		.orgs = &cfg->orgs,
+		.repos = &cfg->repos,
+		.author = cfg->author,
+		.intro = cfg->intro,
+		.footer = cfg->footer,
+		.cover_image = cfg->cover_image,
+		.tag = cfg->tag,
+		.links = &cfg->links,
+		.qr_image = cfg->qr_image,
+		.partial_note = cfg->partial_note,
+		.community_title = cfg->community_title,
+		.release_note_lines = cfg->release_note_lines,
+		.certificate_url = cfg->certificate_url,
+		.certificates = &cfg->certificates,
+		.cn_title = cfg->cn_title,
+		.cn_intro = cfg->cn_intro,
+		.cn_footer = cfg->cn_footer,
+		.cn_links = &cfg->cn_links,
+	};
+
+	return o;
+}

@@ -3,9 +3,13 @@
 #define DG_STAGEOPTS_H
 
 #include "config/config.h"
+#include "model/modelopts.h"
 #include "select/selectopts.h"
 
 /* What the select stage reads (borrowed from `cfg`). */
 dg_select_opts dg_stage_select_opts(const dg_config *cfg);
+
+/* What the model stage reads (borrowed from `cfg`). */
+dg_model_opts dg_stage_model_opts(const dg_config *cfg);
 
 #endif

@@ -48,7 +48,7 @@ static void facts_line(json_t *it)
 	}
 }
 
-static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
+static void decorate(const dg_model_opts *o, json_t *latest, json_t *list)
 {
 	size_t i;
 	json_t *it;
@@ -63,7 +63,7 @@ static void decorate(const dg_config *cfg, json_t *latest, json_t *list)
 			int64_t t = 0;
 			char date[16];
 			dg_date_parse_rfc3339(dg_json_str(it, "published"), &t);
-			dg_model_local_date(cfg, t, date);
+			dg_model_local_date(o, t, date);
 			json_object_set_new(it, "date", json_string(date));
 		}
 		if (*dg_json_str(it, "repo") && json_object_get(it, "stars")) {
@@ -179,7 +179,7 @@ static const char *text_language(json_t *it)
  * title when it is in the issue's language (a watched release or an
  * advisory, worded from strings.toml, or a feed item written in it), else
  * the language's default. News come ranked (lib/select/cnchoose.h). */
-static char *weekly_headline(const dg_config *cfg, const dg_lang *lang, const dg_weekly_input *in, int *given,
+static char *weekly_headline(const dg_model_opts *o, const dg_lang *lang, const dg_weekly_input *in, int *given,
 			     int *err)
 {
 	const char *h = NULL;
@@ -188,7 +188,7 @@ static char *weekly_headline(const dg_config *cfg, const dg_lang *lang, const dg
 
 	if (in->headline && *in->headline)
 		h = in->headline;
-	else if (top && (strcmp(dg_json_str(top, "kind"), "feed") || !strcmp(text_language(top), cfg->language)))
+	else if (top && (strcmp(dg_json_str(top, "kind"), "feed") || !strcmp(text_language(top), o->language)))
 		h = dg_json_str(top, "title");
 	*given = h && *h;
 	if (!*given)
@@ -202,7 +202,7 @@ static char *weekly_headline(const dg_config *cfg, const dg_lang *lang, const dg
  * than the issue's: a sentence from the facts ("fact.<kind>" in
  * strings.toml) stands in as "fact", so a foreign summary is never shown as
  * the item's text, and the item is listed in `to_write`. */
-static int stand_ins(const dg_config *cfg, const dg_lang *lang, json_t *list, const char *section, json_t *to_write)
+static int stand_ins(const dg_model_opts *o, const dg_lang *lang, json_t *list, const char *section, json_t *to_write)
 {
 	size_t i;
 	json_t *it;
@@ -213,7 +213,7 @@ static int stand_ins(const dg_config *cfg, const dg_lang *lang, json_t *list, co
 		const char *what = json_object_get(it, "stars") ? dg_json_str(it, "name") : dg_json_str(it, "title");
 		char *fact;
 
-		if (*dg_json_str(it, "paragraph") || !strcmp(text_language(it), cfg->language))
+		if (*dg_json_str(it, "paragraph") || !strcmp(text_language(it), o->language))
 			continue;
 		key = !strcmp(section, "project") ? "fact.project" : !strcmp(section, "article") ? "fact.article" :
 		      !strcmp(kind, "release") ? "fact.release" : !strcmp(kind, "advisory") ? "fact.advisory" : "fact.news";
@@ -261,19 +261,19 @@ static char *weekly_lead(const dg_lang *lang, const dg_weekly_input *in, const c
 }
 
 /* The weekly's own series links (cnweekly.links), not the community report's. */
-static void weekly_links(const dg_config *cfg, json_t *m)
+static void weekly_links(const dg_model_opts *o, json_t *m)
 {
 	json_t *links = json_array();
 
-	for (size_t i = 0; i < cfg->cn_links.n; i++)
-		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", cfg->cn_links.keys[i],
-						       "url", cfg->cn_links.values[i],
-						       "sep", i + 1 < cfg->cn_links.n ? " · " : ""));
+	for (size_t i = 0; i < o->cn_links->n; i++)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", o->cn_links->keys[i],
+						       "url", o->cn_links->values[i],
+						       "sep", i + 1 < o->cn_links->n ? " · " : ""));
 	json_object_set_new(m, "links", links);
-	json_object_set_new(json_object_get(m, "has"), "links", json_boolean(cfg->cn_links.n > 0));
+	json_object_set_new(json_object_get(m, "has"), "links", json_boolean(o->cn_links->n > 0));
 }
 
-static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *names,
+static json_t *weekly_front_matter(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *names,
 				   const char *created, int *err)
 {
 	json_t *fm = json_object();
@@ -288,8 +288,8 @@ static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, co
 	dg_model_set_yaml(fm, "keywords", keywords);
 	dg_model_set_yaml(fm, "description", desc);
 	dg_model_set_yaml(fm, "createTime", created);
-	dg_model_set_yaml(fm, "author", cfg->author ? cfg->author : "");
-	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+	dg_model_set_yaml(fm, "author", o->author ? o->author : "");
+	dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
 	free(title);
 	free(tag);
 	free(keywords);
@@ -298,7 +298,7 @@ static json_t *weekly_front_matter(const dg_config *cfg, const dg_lang *lang, co
 }
 
 /* The items the editor has still to write in the language, in one warning. */
-static void warn_to_write(const dg_config *cfg, json_t *to_write, json_t *warnings)
+static void warn_to_write(const dg_model_opts *o, json_t *to_write, json_t *warnings)
 {
 	dg_buf b = DG_BUF_INIT;   /* no cap: cannot fail */
 	size_t i;
@@ -307,14 +307,14 @@ static void warn_to_write(const dg_config *cfg, json_t *to_write, json_t *warnin
 	if (!json_array_size(to_write))
 		return;
 	dg_buf_printf(&b, "%zu item(s) have no %s paragraph yet (a sentence from the facts stands in):",
-		      json_array_size(to_write), cfg->language);
+		      json_array_size(to_write), o->language);
 	json_array_foreach(to_write, i, it)
 		dg_buf_printf(&b, "%s %s \"%s\"", i ? "," : "", dg_json_str(it, "section"), dg_json_str(it, "item"));
 	dg_json_appendf(warnings, "%s", dg_buf_cstr(&b));
 	dg_buf_free(&b);
 }
 
-int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *w, const dg_weekly_input *given,
+int dg_model_weekly(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, const dg_weekly_input *given,
 		    const dg_model_meta *meta, json_t **out)
 {
 	/* The model decorates and words what it shows: copies of the items. */
@@ -323,7 +323,7 @@ int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *
 	json_t *articles = own.articles = json_deep_copy(given->articles);
 	json_t *news = own.news = json_deep_copy(given->news);
 	int number = meta->number;
-	json_t *m_ = NULL, *names = NULL, *period = dg_model_period(cfg, w), *warnings = json_array();
+	json_t *m_ = NULL, *names = NULL, *period = dg_model_period(o, w), *warnings = json_array();
 	const char *date_dots = dg_json_str(period, "date"), *created = dg_json_str(period, "created");
 	char *series = NULL, *headline = NULL, *title = NULL, *lead = NULL;
 	json_t *to_write = json_array();
@@ -335,11 +335,11 @@ int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *
 		dg_json_appendf(warnings, "no feed could be read");
 	if ((err = dg_model_release_news(lang, news)) < 0)
 		goto done;
-	if (cfg->cn_title)
-		series = dg_strdup(cfg->cn_title);
+	if (o->cn_title)
+		series = dg_strdup(o->cn_title);
 	else
 		series = dg_lang_say(lang, "cnweekly.series", json_object(), &err);
-	headline = weekly_headline(cfg, lang, in, &headline_given, &err);
+	headline = weekly_headline(o, lang, in, &headline_given, &err);
 	if (err < 0)
 		goto done;
 	/* A period before the numbering's reference has no number (null). */
@@ -348,17 +348,17 @@ int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *
 	title = dg_model_preview_title(lang, w, dg_lang_say(lang, "cnweekly.title", json_incref(names), &err), &err);
 	if (err < 0)
 		goto done;
-	decorate(cfg, in->latest, projects);
-	decorate(cfg, in->latest, articles);
-	decorate(cfg, in->latest, news);
+	decorate(o, in->latest, projects);
+	decorate(o, in->latest, articles);
+	decorate(o, in->latest, news);
 	lead = weekly_lead(lang, in, headline, headline_given, &lead_markdown, &err);
-	if (err < 0 || (err = stand_ins(cfg, lang, projects, "project", to_write)) < 0 ||
-	    (err = stand_ins(cfg, lang, articles, "article", to_write)) < 0 ||
-	    (err = stand_ins(cfg, lang, news, "news", to_write)) < 0)
+	if (err < 0 || (err = stand_ins(o, lang, projects, "project", to_write)) < 0 ||
+	    (err = stand_ins(o, lang, articles, "article", to_write)) < 0 ||
+	    (err = stand_ins(o, lang, news, "news", to_write)) < 0)
 		goto done;
 	m_ = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:O}",
 		       "kind", "cnweekly", "title", title, "headline", headline, "series", series, "number", number,
-		       "language", cfg->language, "window", dg_model_window(cfg, w), "period", period);
+		       "language", o->language, "window", dg_model_window(o, w), "period", period);
 	if (!m_) {
 		err = dg_err_set(DG_ERR_FAIL, "cannot build the issue's model: a title is not valid UTF-8");
 		goto done;
@@ -366,26 +366,26 @@ int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *
 	json_object_set(m_, "projects", projects);
 	json_object_set(m_, "articles", articles);
 	json_object_set(m_, "news", news);
-	json_object_set_new(m_, "intro", json_string(cfg->cn_intro ? cfg->cn_intro : ""));
+	json_object_set_new(m_, "intro", json_string(o->cn_intro ? o->cn_intro : ""));
 	json_object_set_new(m_, "lead", json_string(lead));
 	json_object_set(m_, "to_write", to_write);
-	json_object_set_new(m_, "footer", json_string(cfg->cn_footer ? cfg->cn_footer : ""));
+	json_object_set_new(m_, "footer", json_string(o->cn_footer ? o->cn_footer : ""));
 	json_object_set_new(m_, "stats", json_pack("{s:I, s:I, s:I, s:i, s:i}",
 		"projects", (json_int_t)json_array_size(projects), "articles", (json_int_t)json_array_size(articles),
 		"news", (json_int_t)json_array_size(news), "feeds", in->feeds_total, "feeds_read", in->feeds_read));
 	json_object_set_new(m_, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 		"projects", json_array_size(projects) > 0, "articles", json_array_size(articles) > 0,
-		"news", json_array_size(news) > 0, "intro", cfg->cn_intro && *cfg->cn_intro,
+		"news", json_array_size(news) > 0, "intro", o->cn_intro && *o->cn_intro,
 		"footer", json_string_length(json_object_get(m_, "footer")) > 0,
 		"lead_markdown", lead_markdown && lead && *lead, "lead_text", !lead_markdown && lead && *lead));
-	json_object_set_new(m_, "front_matter", weekly_front_matter(cfg, lang, w, names, created, &err));
+	json_object_set_new(m_, "front_matter", weekly_front_matter(o, lang, w, names, created, &err));
 	if (err < 0)
 		goto done;
-	dg_model_add_links(cfg, m_);
-	weekly_links(cfg, m_);
+	dg_model_add_links(o, m_);
+	weekly_links(o, m_);
 	dg_model_sanitize_urls(m_, warnings);
-	warn_to_write(cfg, to_write, warnings);
-	dg_model_finish(cfg, m_, meta, warnings);
+	warn_to_write(o, to_write, warnings);
+	dg_model_finish(o, m_, meta, warnings);
 	*out = m_;
 	m_ = NULL;
 done:

@@ -20,21 +20,21 @@
 #include <string.h>
 
 /* Local calendar date of an RFC 3339 time, "YYYY-MM-DD". */
-void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16])
+void dg_model_local_date(const dg_model_opts *o, int64_t t, char out[16])
 {
 	int y, m, d;
 
-	if (dg_date_local_ymd(t, cfg->timezone, &y, &m, &d) < 0)
+	if (dg_date_local_ymd(t, o->timezone, &y, &m, &d) < 0)
 		y = 1970, m = d = 1;
 	snprintf(out, 16, "%04d-%02d-%02d", y, m % 100, d % 100);
 }
 
-char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, int *err)
+char *dg_model_say_date(const dg_model_opts *o, const dg_lang *lang, int64_t t, int *err)
 {
 	int y, mo, d;
 	char year[16], month2[8], day2[8];
 
-	if (dg_date_local_ymd(t, cfg->timezone, &y, &mo, &d) < 0)
+	if (dg_date_local_ymd(t, o->timezone, &y, &mo, &d) < 0)
 		y = 1970, mo = d = 1;
 	snprintf(year, sizeof(year), "%04d", y);
 	snprintf(month2, sizeof(month2), "%02d", mo % 100);
@@ -43,11 +43,11 @@ char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, in
 							  "day", d, "month2", month2, "day2", day2), err);
 }
 
-int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *period)
+int dg_model_period_text(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *period)
 {
 	int err = 0;
-	char *first = dg_model_say_date(cfg, lang, w->since, &err);
-	char *last = dg_model_say_date(cfg, lang, w->until - 1, &err);
+	char *first = dg_model_say_date(o, lang, w->since, &err);
+	char *last = dg_model_say_date(o, lang, w->until - 1, &err);
 	char *range = dg_lang_say(lang, "common.range", json_pack("{s:s?, s:s?}", "first", first, "last", last), &err);
 
 	if (err >= 0) {
@@ -61,7 +61,7 @@ int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_win
 	return err;
 }
 
-json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
+json_t *dg_model_window(const dg_model_opts *o, const dg_window *w)
 {
 	char since[DG_DATE_RFC3339_LEN], until[DG_DATE_RFC3339_LEN];
 
@@ -69,17 +69,17 @@ json_t *dg_model_window(const dg_config *cfg, const dg_window *w)
 	dg_date_format_utc(w->until, until);
 	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "since", since, "until", until,
 			 "week", w->week_label, "label", w->label, "weeks", w->weeks,
-			 "timezone", cfg->timezone);
+			 "timezone", o->timezone);
 }
 
 /* "2021.12.06-2021.12.12" style dates of the period (last day inclusive). */
-json_t *dg_model_period(const dg_config *cfg, const dg_window *w)
+json_t *dg_model_period(const dg_model_opts *o, const dg_window *w)
 {
 	char first[16], last[16], created[16], dots[48], issue_date[24];
 
-	dg_model_local_date(cfg, w->since, first);
-	dg_model_local_date(cfg, w->until - 1, last);
-	dg_model_local_date(cfg, w->until, created);
+	dg_model_local_date(o, w->since, first);
+	dg_model_local_date(o, w->until - 1, last);
+	dg_model_local_date(o, w->until, created);
 	snprintf(dots, sizeof(dots), "%.4s.%.2s.%.2s-%.4s.%.2s.%.2s", first, first + 5, first + 8,
 		 last, last + 5, last + 8);
 	/* The issue's date as titles write it: "2021.10.18", no zero padding. */
@@ -227,33 +227,33 @@ int dg_model_sanitize_urls(json_t *model, json_t *warnings)
 
 /* digest.community, else the org's display name from its profile (in the
  * collected data), else the first org's login. */
-const char *dg_model_community_name(const dg_config *cfg, json_t *data)
+const char *dg_model_community_name(const dg_model_opts *o, json_t *data)
 {
 	const char *profile = dg_json_str(json_object_get(data, "org"), "name");
 
-	if (cfg->community && *cfg->community)
-		return cfg->community;
+	if (o->community && *o->community)
+		return o->community;
 	if (*profile)
 		return profile;
-	if (cfg->orgs.n)
-		return cfg->orgs.v[0];
-	return cfg->repos.n ? cfg->repos.v[0] : "digest";
+	if (o->orgs->n)
+		return o->orgs->v[0];
+	return o->repos->n ? o->repos->v[0] : "digest";
 }
 
-void dg_model_add_links(const dg_config *cfg, json_t *model)
+void dg_model_add_links(const dg_model_opts *o, json_t *model)
 {
 	json_t *links = json_array(), *has = json_object_get(model, "has");
 
-	for (size_t i = 0; i < cfg->links.n; i++)
-		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", cfg->links.keys[i],
-						       "url", cfg->links.values[i],
-						       "sep", i + 1 < cfg->links.n ? " · " : ""));
+	for (size_t i = 0; i < o->links->n; i++)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "label", o->links->keys[i],
+						       "url", o->links->values[i],
+						       "sep", i + 1 < o->links->n ? " · " : ""));
 	json_object_set_new(model, "links", links);
-	json_object_set_new(model, "qr_image", json_string(cfg->qr_image ? cfg->qr_image : ""));
+	json_object_set_new(model, "qr_image", json_string(o->qr_image ? o->qr_image : ""));
 	json_object_set_new(model, "qr_alt", json_string(json_is_string(json_object_get(model, "community")) ?
-							dg_json_str(model, "community") : dg_model_community_name(cfg, NULL)));
-	json_object_set_new(has, "links", json_boolean(cfg->links.n > 0));
-	json_object_set_new(has, "qr_image", json_boolean(cfg->qr_image && *cfg->qr_image));
+							dg_json_str(model, "community") : dg_model_community_name(o, NULL)));
+	json_object_set_new(has, "links", json_boolean(o->links->n > 0));
+	json_object_set_new(has, "qr_image", json_boolean(o->qr_image && *o->qr_image));
 }
 
 /* The community report's front matter (kubesphere.io conventions), YAML-quoted. */
@@ -327,7 +327,7 @@ static int cmp_text(const void *a, const void *b)
 	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
 }
 
-void dg_model_finish(const dg_config *cfg, json_t *m, const dg_model_meta *meta, json_t *own)
+void dg_model_finish(const dg_model_opts *o, json_t *m, const dg_model_meta *meta, json_t *own)
 {
 	size_t failed = json_array_size(meta->failures);
 	json_t *warnings = json_array();
@@ -341,7 +341,7 @@ void dg_model_finish(const dg_config *cfg, json_t *m, const dg_model_meta *meta,
 	dg_json_sort(failures, cmp_text);
 	json_object_set_new(m, "failed_sources", failures);
 	json_object_set_new(m, "failed_count", json_integer((json_int_t)failed));
-	json_object_set_new(m, "show_partial_note", json_boolean(failed > 0 && cfg->partial_note));
+	json_object_set_new(m, "show_partial_note", json_boolean(failed > 0 && o->partial_note));
 	json_array_extend(warnings, meta->warnings);
 	json_array_extend(warnings, own);
 	dg_json_sort(warnings, cmp_text);

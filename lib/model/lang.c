@@ -4,6 +4,7 @@
 #include "base/alloc.h"
 #include "base/datadir.h"
 #include "base/err.h"
+#include "config/config.h"
 #include "config/toml.h"
 #include "base/mustache.h"
 

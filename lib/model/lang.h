@@ -13,14 +13,16 @@
 
 #include <jansson.h>
 #include "base/buf.h"
-#include "config/config.h"
 
 typedef struct dg_lang dg_lang;
+/* The loader reads digest.language and digest.templates_dir of the config
+ * (config/config.h); the model stage itself reads only dg_model_opts. */
+struct dg_config;
 
 /* Load <cfg->language>/strings.toml from the templates roots. Returns 0 and
  * sets *out (caller frees with dg_lang_free), or <0 with a message naming the
  * file, and for a bad entry its line and key ("FILE:LINE: key 'x': ..."). */
-DG_MUST_CHECK int dg_lang_load(const dg_config *cfg, dg_lang **out);
+DG_MUST_CHECK int dg_lang_load(const struct dg_config *cfg, dg_lang **out);
 
 /* Load a strings file by path (what dg_lang_load does once it found it). */
 DG_MUST_CHECK int dg_lang_load_file(const char *path, dg_lang **out);

@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include "base/buf.h"
 #include "base/window.h"
-#include "config/config.h"
 #include "model/lang.h"
+#include "model/modelopts.h"
 
 /* What every kind's model is built from besides the kind's own values:
  * decided before the model, never written into it afterwards. Borrowed. */
@@ -22,7 +22,7 @@ typedef struct dg_model_meta {
  * `selection` ({"products": dg_select_releases, "highlight_groups":
  * dg_select_highlights, "bot_pulls"}), both borrowed and left unchanged,
  * in `lang`'s words. *out is new (caller decrefs). */
-int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *collected,
+int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *collected,
 		       json_t *selection, const dg_model_meta *meta, json_t **out);
 
 /* What the Cloud Native Weekly's model is built from (all borrowed): the
@@ -44,23 +44,23 @@ int dg_model_release_news(const dg_lang *lang, json_t *news);
 
 /* Build the Cloud Native Weekly's model from `in` (borrowed, left
  * unchanged); *out is new (caller decrefs). */
-int dg_model_weekly(const dg_config *cfg, const dg_lang *lang, const dg_window *w, const dg_weekly_input *in,
+int dg_model_weekly(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, const dg_weekly_input *in,
 		    const dg_model_meta *meta, json_t **out);
 
 /* Pieces every kind of issue shares (new values; caller owns them):
  * the window in UTC, and the period's local dates {"first_day","last_day",
  * "created" (the day after), "range" "2021.12.06-2021.12.12", "date"
  * "2021.12.13", "biweekly"}. */
-json_t *dg_model_window(const dg_config *cfg, const dg_window *w);
-json_t *dg_model_period(const dg_config *cfg, const dg_window *w);
-/* Local calendar date of `t` in the config's zone, "YYYY-MM-DD". */
-void dg_model_local_date(const dg_config *cfg, int64_t t, char out[16]);
+json_t *dg_model_window(const dg_model_opts *o, const dg_window *w);
+json_t *dg_model_period(const dg_model_opts *o, const dg_window *w);
+/* Local calendar date of `t` in digest.timezone, "YYYY-MM-DD". */
+void dg_model_local_date(const dg_model_opts *o, int64_t t, char out[16]);
 /* obj[key] = value as the body of a YAML single-quoted scalar (front matter). */
 void dg_model_set_yaml(json_t *obj, const char *key, const char *value);
 
 /* Add the footer's links (digest.links) and QR image (digest.qr_image) to
  * `model`, with has.links / has.qr_image (the "has" object must exist). */
-void dg_model_add_links(const dg_config *cfg, json_t *model);
+void dg_model_add_links(const dg_model_opts *o, json_t *model);
 
 /* Make every "url", "link" and "*_url" string in `model` a safe link: an
  * http(s) URL (or digest's own certificates/ path) with what would end a
@@ -82,7 +82,7 @@ int dg_model_certificate_name(const char *login, dg_buf *out);
  * "warnings": meta's and the model's `own` (may be NULL). Last, every
  * string of the model loses its C0 control characters but tab and newline
  * (and DEL): no output shows them. */
-void dg_model_finish(const dg_config *cfg, json_t *m, const dg_model_meta *meta, json_t *own);
+void dg_model_finish(const dg_model_opts *o, json_t *m, const dg_model_meta *meta, json_t *own);
 
 /* Serialise for --format json: indented, keys in insertion order, UTF-8,
  * trailing newline. Caller frees; NULL only when `model` is no object or

@@ -7,16 +7,16 @@
 #include <stdint.h>
 #include "base/buf.h"
 #include "base/window.h"
-#include "config/config.h"
 #include "model/lang.h"
+#include "model/modelopts.h"
 
 /* A local date in the language's one style (common.date); caller frees;
  * NULL once *err < 0 (dg_lang_say). */
-char *dg_model_say_date(const dg_config *cfg, const dg_lang *lang, int64_t t, int *err);
+char *dg_model_say_date(const dg_model_opts *o, const dg_lang *lang, int64_t t, int *err);
 
 /* The period's dates as text: "first_text", "last_text", "range_text"
  * (common.range) added to `period`. 0 or <0. */
-int dg_model_period_text(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *period);
+int dg_model_period_text(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *period);
 
 /* An issue's title, or for a period still in progress (w->in_progress)
  * that title marked as a preview (common.preview). Takes `title` (may be
@@ -31,13 +31,13 @@ char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *titl
  * release list)}. Sets *lead to the issue's lead entry {"product", "name",
  * "tag", "url", "prerelease"} or NULL, and *versions to the entries' count.
  * New array. */
-json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *products,
+json_t *dg_model_release_groups(const dg_model_opts *o, const dg_lang *lang, const char *sep, json_t *products,
 				json_t *repos, json_t **lead, size_t *versions);
 
 /* digest.community, else the org's display name from its profile (the
  * collected data's "org"; `data` may be NULL), else the first org's login.
  * Borrowed. */
-const char *dg_model_community_name(const dg_config *cfg, json_t *data);
+const char *dg_model_community_name(const dg_model_opts *o, json_t *data);
 
 /* A new JSON string of b's text, "" when b is in error. */
 json_t *dg_model_buf_string(const dg_buf *b);

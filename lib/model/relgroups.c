@@ -26,7 +26,8 @@ static const char *repo_url_of(json_t *repos, const char *full_name)
 
 /* One entry as shown: date, its repositories, and for the lead of a product
  * the notes of the first repository that has any. */
-static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *e, json_t *repos, int with_notes)
+static json_t *entry_model(const dg_model_opts *o, const dg_lang *lang, const char *sep, json_t *e, json_t *repos,
+			   int with_notes)
 {
 	json_t *rs = json_object_get(e, "repos"), *shown = json_array(), *r, *out;
 	json_t *notes = NULL;
@@ -44,7 +45,7 @@ static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char
 						       "url", dg_json_str(r, "url"), "sep", i + 1 < n ? sep : ""));
 		/* The repositories' notes in turn, up to the configured lines. */
 		if (with_notes) {
-			size_t room = (size_t)cfg->release_note_lines - json_array_size(notes);
+			size_t room = (size_t)o->release_note_lines - json_array_size(notes);
 			int cut = 0;
 			json_t *more_notes = room ? dg_notes_extract(dg_json_str(r, "body"), room, NOTE_LINE_WIDTH, &cut)
 						  : NULL;
@@ -58,7 +59,7 @@ static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char
 		}
 	}
 	dg_date_parse_rfc3339(dg_json_str(e, "published_at"), &t);
-	date = dg_model_say_date(cfg, lang, t, &err);
+	date = dg_model_say_date(o, lang, t, &err);
 	out = !date ? NULL : json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "name", dg_json_str(e, "name"),
 			"tag", dg_json_str(e, "tag"), "url", dg_json_str(e, "url"), "date", date,
 			"prerelease", json_is_true(json_object_get(e, "prerelease")), "kind", dg_json_str(e, "kind"),
@@ -77,7 +78,7 @@ static json_t *entry_model(const dg_config *cfg, const dg_lang *lang, const char
 	return out;
 }
 
-json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const char *sep, json_t *products,
+json_t *dg_model_release_groups(const dg_model_opts *o, const dg_lang *lang, const char *sep, json_t *products,
 				json_t *repos, json_t **lead, size_t *versions)
 {
 	json_t *groups = json_array(), *p;
@@ -90,9 +91,9 @@ json_t *dg_model_release_groups(const dg_config *cfg, const dg_lang *lang, const
 		size_t k, n = json_array_size(entries);
 
 		*versions += n;
-		latest = entry_model(cfg, lang, sep, json_array_get(entries, 0), repos, 1);
+		latest = entry_model(o, lang, sep, json_array_get(entries, 0), repos, 1);
 		for (k = 1; k < n; k++) {
-			e = entry_model(cfg, lang, sep, json_array_get(entries, k), repos, 0);
+			e = entry_model(o, lang, sep, json_array_get(entries, k), repos, 0);
 			if (e)
 				json_object_set_new(e, "sep", json_string(k + 1 < n ? sep : ""));
 			json_array_append_new(others, e);

@@ -18,7 +18,7 @@
 #include <strings.h>
 
 /* Events' local time ("when") and place in the language's words; 0 or <0. */
-static int decorate_events(const dg_config *cfg, const dg_lang *lang, json_t *list)
+static int decorate_events(const dg_model_opts *o, const dg_lang *lang, json_t *list)
 {
 	size_t i;
 	json_t *e;
@@ -37,9 +37,9 @@ static int decorate_events(const dg_config *cfg, const dg_lang *lang, json_t *li
 			/* hours and minutes of the local time */
 			int64_t midnight = 0;
 			char day[16];
-			dg_date_local_ymd(t, cfg->timezone, &y, &mo, &d);
+			dg_date_local_ymd(t, o->timezone, &y, &mo, &d);
 			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, mo % 100, d % 100);
-			dg_date_parse_day(day, cfg->timezone, &midnight);
+			dg_date_parse_day(day, o->timezone, &midnight);
 			int mins = (int)((t - midnight) / 60);
 			char year[16], month2[8], day2[8], hour[8], minute[8];
 			snprintf(year, sizeof(year), "%04d", y);
@@ -66,7 +66,7 @@ static int decorate_events(const dg_config *cfg, const dg_lang *lang, json_t *li
  * digest draws beside the report (certificate_file: its SVG; the names
  * from dg_model_certificate_name, so the model names the files the
  * certificate step writes). A small avatar for the Markdown. */
-static void decorate_new_contributors(const dg_config *cfg, json_t *list)
+static void decorate_new_contributors(const dg_model_opts *o, json_t *list)
 {
 	dg_buf url = DG_BUF_INIT, name = DG_BUF_INIT, small = DG_BUF_INIT;
 	size_t i;
@@ -80,19 +80,19 @@ static void decorate_new_contributors(const dg_config *cfg, json_t *list)
 		dg_buf_free(&url);
 		dg_buf_free(&name);
 		dg_buf_free(&small);
-		for (size_t k = 0; k < cfg->certificates.n; k++)
-			if (!strcasecmp(cfg->certificates.keys[k], login)) {
+		for (size_t k = 0; k < o->certificates->n; k++)
+			if (!strcasecmp(o->certificates->keys[k], login)) {
 				dg_buf_clear(&url);
-				dg_buf_puts(&url, cfg->certificates.values[k]);
+				dg_buf_puts(&url, o->certificates->values[k]);
 			}
-		if (!url.len && cfg->certificate_url) {
-			const char *at = strstr(cfg->certificate_url, "{login}");
+		if (!url.len && o->certificate_url) {
+			const char *at = strstr(o->certificate_url, "{login}");
 
 			if (at)
-				dg_buf_printf(&url, "%.*s%s%s", (int)(at - cfg->certificate_url),
-					      cfg->certificate_url, login, at + 7);
+				dg_buf_printf(&url, "%.*s%s%s", (int)(at - o->certificate_url),
+					      o->certificate_url, login, at + 7);
 			else
-				dg_buf_puts(&url, cfg->certificate_url);
+				dg_buf_puts(&url, o->certificate_url);
 		}
 		json_object_set_new(n, "certificate_generated", json_boolean(!url.len));
 		if (!url.len) {
@@ -125,7 +125,7 @@ static void add_separators(const char *sep, json_t *list)
 		json_object_set_new(c, "sep", json_string(i + 1 < n ? sep : ""));
 }
 
-static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang, json_t *m, json_int_t person_pulls,
+static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lang, json_t *m, json_int_t person_pulls,
 				      int *err)
 {
 	json_t *fm = json_object(), *period = json_object_get(m, "period");
@@ -151,19 +151,19 @@ static json_t *community_front_matter(const dg_config *cfg, const dg_lang *lang,
 	dg_model_set_yaml(fm, "description", desc);
 	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", dg_json_str(m, "community")), err);
 	dg_model_set_yaml(fm, "keywords", keywords);
-	if (!cfg->tag)
+	if (!o->tag)
 		tag = dg_lang_say(lang, "community.tag", json_object(), err);
-	dg_model_set_yaml(fm, "tag", cfg->tag ? cfg->tag : tag);
+	dg_model_set_yaml(fm, "tag", o->tag ? o->tag : tag);
 	dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
-	dg_model_set_yaml(fm, "author", cfg->author ? cfg->author : dg_json_str(m, "community"));
-	dg_model_set_yaml(fm, "snapshot", cfg->cover_image ? cfg->cover_image : "");
+	dg_model_set_yaml(fm, "author", o->author ? o->author : dg_json_str(m, "community"));
+	dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
 	free(desc);
 	free(keywords);
 	free(tag);
 	return fm;
 }
 
-int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_window *w, json_t *collected,
+int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *collected,
 		       json_t *selection, const dg_model_meta *meta, json_t **out)
 {
 	json_t *m = NULL, *data = NULL, *stats, *v, *contributors, *events, *own = json_array();
@@ -189,10 +189,10 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 			  "new_contributors", (json_int_t)json_array_size(json_object_get(data, "new_contributors")),
 			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
 			  "contributor_pulls", person_pulls);
-	if (cfg->community_title || cfg->title)
-		title = dg_strdup(cfg->community_title ? cfg->community_title : cfg->title);
+	if (o->community_title || o->title)
+		title = dg_strdup(o->community_title ? o->community_title : o->title);
 	else
-		title = dg_lang_say(lang, "community.title", json_pack("{s:s}", "community", dg_model_community_name(cfg, data)),
+		title = dg_lang_say(lang, "community.title", json_pack("{s:s}", "community", dg_model_community_name(o, data)),
 				    &err);
 	title = dg_model_preview_title(lang, w, title, &err);
 	sep = dg_lang_say(lang, "common.list_sep", json_object(), &err);
@@ -205,8 +205,8 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 	m = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "kind", "community",
 		      "title", title,
 		      "number", meta->number > 0 ? json_integer(meta->number) : json_null(),
-		      "language", cfg->language, "community", dg_model_community_name(cfg, data),
-		      "window", dg_model_window(cfg, w), "period", dg_model_period(cfg, w));
+		      "language", o->language, "community", dg_model_community_name(o, data),
+		      "window", dg_model_window(o, w), "period", dg_model_period(o, w));
 	json_object_foreach(data, key, v)
 		if (strcmp(key, "warnings"))
 			json_object_set(m, key, v);
@@ -214,15 +214,15 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 
 	/* What the templates show, derived from the data above. */
 	events = json_object_get(m, "events");
-	if ((err = decorate_events(cfg, lang, json_object_get(events, "past"))) < 0 ||
-	    (err = decorate_events(cfg, lang, json_object_get(events, "upcoming"))) < 0)
+	if ((err = decorate_events(o, lang, json_object_get(events, "past"))) < 0 ||
+	    (err = decorate_events(o, lang, json_object_get(events, "upcoming"))) < 0)
 		goto done;
-	decorate_new_contributors(cfg, json_object_get(m, "new_contributors"));
+	decorate_new_contributors(o, json_object_get(m, "new_contributors"));
 	add_separators(sep, contributors);
 	{
 		json_t *lead = NULL;
 		size_t versions = 0;
-		json_t *groups = dg_model_release_groups(cfg, lang, sep, json_object_get(selection, "products"),
+		json_t *groups = dg_model_release_groups(o, lang, sep, json_object_get(selection, "products"),
 							 json_object_get(m, "repos"), &lead, &versions);
 		json_object_set_new(m, "release_groups", groups);
 		json_object_set_new(m, "lead", lead ? lead : json_null());
@@ -230,8 +230,8 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 	}
 	json_object_set_new(m, "highlight_groups", json_deep_copy(json_object_get(selection, "highlight_groups")));
 	json_object_set_new(stats, "bot_pulls", json_integer(json_integer_value(json_object_get(selection, "bot_pulls"))));
-	json_object_set_new(m, "intro", json_string(cfg->intro ? cfg->intro : ""));
-	json_object_set_new(m, "footer", json_string(cfg->footer ? cfg->footer : ""));
+	json_object_set_new(m, "intro", json_string(o->intro ? o->intro : ""));
+	json_object_set_new(m, "footer", json_string(o->footer ? o->footer : ""));
 	json_object_set_new(m, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 		"releases", json_array_size(json_object_get(m, "releases")) > 0,
 		"highlights", json_array_size(json_object_get(m, "highlight_groups")) > 0,
@@ -240,17 +240,17 @@ int dg_model_community(const dg_config *cfg, const dg_lang *lang, const dg_windo
 		"upcoming_events", json_array_size(json_object_get(events, "upcoming")) > 0,
 		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
 		"contributors", json_array_size(contributors) > 0,
-		"intro", cfg->intro && *cfg->intro, "footer", cfg->footer && *cfg->footer));
+		"intro", o->intro && *o->intro, "footer", o->footer && *o->footer));
 	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
 			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
-	if ((err = dg_model_period_text(cfg, lang, w, json_object_get(m, "period"))) < 0)
+	if ((err = dg_model_period_text(o, lang, w, json_object_get(m, "period"))) < 0)
 		goto done;
-	json_object_set_new(m, "front_matter", community_front_matter(cfg, lang, m, person_pulls, &err));
+	json_object_set_new(m, "front_matter", community_front_matter(o, lang, m, person_pulls, &err));
 	if (err < 0)
 		goto done;
-	dg_model_add_links(cfg, m);
+	dg_model_add_links(o, m);
 	dg_model_sanitize_urls(m, own);
-	dg_model_finish(cfg, m, meta, own);
+	dg_model_finish(o, m, meta, own);
 	*out = m;
 	m = NULL;
 done:

@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "base/progress.h"
 #include "base/date.h"
+#include "base/str.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -27,6 +28,14 @@
 #define TRANSFER_TIMEOUT_MS 120000L
 #define ACCEPT_DOCUMENT "Accept: application/atom+xml, application/rss+xml, application/feed+json, " \
 			"application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+
+/* Free a copy of a secret, wiped first. */
+static void wipe_free(char *s)
+{
+	if (s)
+		memset(s, 0, strlen(s));
+	free(s);
+}
 
 /* The multi handle, its options checked (jobs bound the connections). */
 static int multi_new(dg_http *h)
@@ -126,6 +135,9 @@ void dg_http_free(dg_http *h)
 		h->policy->free(h->policy_state);
 	free(h->fatal_message);
 	json_decref(h->failed_raw);
+	for (size_t i = 0; i < h->nsecrets; i++)
+		wipe_free(h->secrets[i]);
+	free(h->secrets);
 	free(h);
 }
 
@@ -198,8 +210,8 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 
 /* The request's url is the redacted one (every message and log line names
  * it); the real one is its target. */
-int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
-		 size_t len, dg_http_cb cb, void *ud)
+static int post(dg_http *h, const char *url, const char *content_type, const void *body, size_t len,
+		dg_http_cb cb, void *ud, int once)
 {
 	dg_http_req *r = dg_calloc(1, sizeof(*r));
 
@@ -216,9 +228,90 @@ int dg_http_post(dg_http *h, const char *url, const char *content_type, const vo
 	r->lane = -1;
 	r->prio = DG_HTTP_PRIO_FIRST;  /* a POST waits for no bucket: it goes first */
 	r->transport = DG_HTTP_TRANSPORT_RETRY;
+	r->once = once;
 	dg_buf_init(&r->body, h->opts.max_body);
 	dg_http_enqueue(h, r);
 	return 0;
+}
+
+int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
+		 size_t len, dg_http_cb cb, void *ud)
+{
+	return post(h, url, content_type, body, len, cb, ud, 0);
+}
+
+int dg_http_post_once(dg_http *h, const char *url, const char *content_type, const void *body,
+		      size_t len, dg_http_cb cb, void *ud)
+{
+	return post(h, url, content_type, body, len, cb, ud, 1);
+}
+
+/* The forms a server may echo a secret in: as is; percent-encoded, as it
+ * goes into a URL (draftbox encodes the token in the query); as a JSON
+ * string carries it (the bytes, before any decoding: '"' and '\\'
+ * escaped, controls as \u00XX, '/' as is). forms[i] caller wipes and
+ * frees. */
+static void secret_forms(const char *secret, size_t n, char *forms[3])
+{
+	dg_buf pct = DG_BUF_INIT, js = DG_BUF_INIT;
+
+	forms[0] = dg_strdup(secret);
+	(void)dg_str_percent_encode(&pct, secret, n, DG_STR_PCT_UNRESERVED, NULL);  /* no cap: cannot fail */
+	forms[1] = dg_buf_detach(&pct);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)secret[i];
+		if (c == '"' || c == '\\')
+			dg_buf_putc(&js, '\\');
+		if (c < 0x20)
+			dg_buf_printf(&js, "\\u%04x", c);
+		else
+			dg_buf_putc(&js, (char)c);
+	}
+	forms[2] = dg_buf_detach(&js);
+	dg_buf_free(&pct);
+	dg_buf_free(&js);
+}
+
+static void add_one_secret(dg_http *h, char *s)
+{
+	for (size_t i = 0; i < h->nsecrets; i++)
+		if (!strcmp(h->secrets[i], s)) {
+			wipe_free(s);
+			return;
+		}
+	h->secrets = dg_realloc(h->secrets, (h->nsecrets + 1) * sizeof(*h->secrets));
+	h->secrets[h->nsecrets++] = s;
+}
+
+void dg_http_add_secret(dg_http *h, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	char *forms[3];
+
+	if (n < 4)
+		return;
+	secret_forms(secret, n, forms);
+	for (int i = 0; i < 3; i++)
+		add_one_secret(h, forms[i]);
+}
+
+void dg_http_forget_secret(dg_http *h, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	char *forms[3];
+
+	if (n < 4)
+		return;
+	secret_forms(secret, n, forms);
+	for (int f = 0; f < 3; f++) {
+		for (size_t i = 0; i < h->nsecrets; i++)
+			if (!strcmp(h->secrets[i], forms[f])) {
+				wipe_free(h->secrets[i]);
+				h->secrets[i] = h->secrets[--h->nsecrets];
+				break;
+			}
+		wipe_free(forms[f]);
+	}
 }
 
 /* --- curl callbacks --- */

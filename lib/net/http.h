@@ -13,7 +13,9 @@
  * A bearer token is sent only with dg_http_get requests to URLs whose path
  * (dot segments resolved) is under `api_base`, checked again at every
  * redirect; text that comes back is scrubbed of it before it is logged,
- * stored or handed to a callback.
+ * stored or handed to a callback. A service's other secrets (an AppSecret,
+ * an access token it hands out) are scrubbed the same way once given to
+ * dg_http_add_secret.
  *
  * What a service's answers mean (its headers, rate buckets, limits, which
  * statuses stop the run) is a policy (dg_http_policy, below) that the
@@ -99,9 +101,35 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 /* Queue a POST of `len` bytes of `body` with `content_type` (copied):
  * raw like dg_http_get_raw, never with the token, never cached, retried like
  * a GET (5xx, transport), never redirected. Messages and -v lines name the
- * URL with its access_token= value redacted (dg_http_redact). */
+ * URL with its access_token= value redacted (dg_http_redact). For a POST
+ * that may be repeated: the same body asks for the same result. */
 int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
 		 size_t len, dg_http_cb cb, void *ud);
+
+/* dg_http_post sent exactly once: a 5xx, a transport error or the run's
+ * deadline fail it at once, never retried. For a POST that creates
+ * something (a draft): the server may have done it before the answer was
+ * lost, and a second send would do it twice. */
+int dg_http_post_once(dg_http *h, const char *url, const char *content_type, const void *body,
+		      size_t len, dg_http_cb cb, void *ud);
+
+/* Scrub `secret` (copied; wiped when the client is freed), as the token is,
+ * from every body, kept header, redirect, message and -v line of `h` from
+ * now on, in the forms a server may echo it: as is, percent-encoded and
+ * JSON-escaped. A secret under 4 bytes is not added (it would scrub
+ * ordinary text); one added already is not added twice. */
+void dg_http_add_secret(dg_http *h, const char *secret);
+
+/* Stop scrubbing `secret` (and its forms; the copies are wiped): a token
+ * the service hands out again while it is valid (WeChat's stable_token)
+ * must not come back as '*' to the client that asks for it. */
+void dg_http_forget_secret(dg_http *h, const char *secret);
+
+/* Overwrite with '*' every copy of the client's token and secrets in
+ * s[0..len) (a value a caller decoded from a body: JSON escapes may have
+ * hidden a secret from the engine's scrubbing of the bytes). NULL: nothing
+ * to do. */
+void dg_http_scrub_secrets(const dg_http *h, char *s, size_t len);
 
 /* `url` with the value of every access_token= / secret= parameter replaced
  * by "REDACTED"; caller frees; never NULL. */

@@ -102,14 +102,19 @@ static void answer(dg_http *h, dg_http_req *r, const dg_http_response *resp, int
 	dg_http_req_free(r);
 }
 
-static void finish(dg_http *h, dg_http_req *r, int err, const char *msg)
+static void finish(dg_http *h, dg_http_req *r, int err, const char *message)
 {
+	char *msg = dg_strdup(message);
+
+	/* Messages quote servers (a body, a Location): no secret goes on. */
+	dg_http_scrub_all(h, msg, strlen(msg));
 	if (h->opts.verbose)
-		dg_http_log("GET %s failed: %s", r->url, msg);
+		dg_http_log(h, "%s %s failed: %s", r->post ? "POST" : "GET", r->url, msg);
 	/* Not sent again (an avatar: the poster's, then the draft's): the client lives for the run. */
 	if (!r->api && !r->post && (h->failed_raw || (h->failed_raw = json_object())))
 		json_object_set_new(h->failed_raw, r->url, json_string(msg));
 	answer(h, r, NULL, err, msg);
+	free(msg);
 }
 
 void dg_http_fail(dg_http *h, dg_http_req *r, int err, const char *fmt, ...)
@@ -136,6 +141,7 @@ const char *dg_http_set_fatal(dg_http *h, const char *message)
 	if (!h->fatal) {
 		h->fatal = 1;
 		h->fatal_message = dg_strdup(message ? message : "the run was stopped");
+		dg_http_scrub_all(h, h->fatal_message, strlen(h->fatal_message));
 	}
 	return h->fatal_message;
 }
@@ -168,7 +174,8 @@ static void retry_later(dg_http *h, dg_http_req *r, long delay_ms, const char *w
 	else
 		snprintf(h->wait_why, sizeof(h->wait_why), "%s", why);
 	if (h->opts.verbose)
-		dg_http_log("GET %s: %s, retrying in %.1f s", r->url, why, delay_ms / 1000.0);
+		dg_http_log(h, "%s %s: %s, retrying in %.1f s", r->post ? "POST" : "GET", r->url, why,
+			    delay_ms / 1000.0);
 	r->not_before_ms = dg_http_now_ms() + delay_ms;
 	dg_http_enqueue(h, r);
 }
@@ -176,7 +183,7 @@ static void retry_later(dg_http *h, dg_http_req *r, long delay_ms, const char *w
 /* Again after the backoff while attempts remain; 1 when it will be. */
 static int retry_attempt(dg_http *h, dg_http_req *r, const char *why)
 {
-	if (++r->attempts >= h->opts.max_attempts)
+	if (++r->attempts >= h->opts.max_attempts || r->once)
 		return 0;
 	retry_later(h, r, backoff_ms(h, r->attempts), why);
 	return 1;
@@ -225,7 +232,7 @@ static void redirect(dg_http *h, dg_http_req *r, long status)
 	} else {
 		next = dg_strdup(location);
 		/* Sent again to the new place; http.c checks the token's base for it. */
-		dg_http_scrub(h->opts.token, next, strlen(next));
+		dg_http_scrub_all(h, next, strlen(next));
 		free(r->target);
 		r->target = next;
 		r->not_before_ms = 0;
@@ -251,8 +258,8 @@ static void usual(dg_http *h, dg_http_req *r, long status)
 	} else if (status >= 500) {
 		snprintf(why, sizeof(why), "HTTP %ld", status);
 		if (!retry_attempt(h, r, why))
-			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempts)", r->url, status,
-				     r->attempts);
+			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)", r->url, status,
+				     r->attempts, r->attempts == 1 ? "" : "s");
 	} else {
 		dg_http_fail(h, r, status == 404 ? DG_HTTP_ERR_NOT_FOUND : DG_HTTP_ERR_REJECTED, "%s: HTTP %ld",
 			     r->url, status);
@@ -325,14 +332,14 @@ void dg_http_done(dg_http *h, dg_http_req *r, CURLcode code)
 			     curl_easy_strerror(ic));
 		return;
 	}
-	dg_http_scrub(h->opts.token, r->body.ptr, r->body.len);
-	dg_http_scrub(h->opts.token, r->link_next, r->link_next ? strlen(r->link_next) : 0);
-	dg_http_scrub(h->opts.token, r->etag, r->etag ? strlen(r->etag) : 0);
-	dg_http_scrub(h->opts.token, r->content_type, r->content_type ? strlen(r->content_type) : 0);
+	dg_http_scrub_all(h, r->body.ptr, r->body.len);
+	dg_http_scrub_all(h, r->link_next, r->link_next ? strlen(r->link_next) : 0);
+	dg_http_scrub_all(h, r->etag, r->etag ? strlen(r->etag) : 0);
+	dg_http_scrub_all(h, r->content_type, r->content_type ? strlen(r->content_type) : 0);
 	for (int i = 0; i < r->nread; i++)
-		dg_http_scrub(h->opts.token, r->read[i], r->read[i] ? strlen(r->read[i]) : 0);
+		dg_http_scrub_all(h, r->read[i], r->read[i] ? strlen(r->read[i]) : 0);
 	if (h->opts.verbose)
-		dg_http_log("%s %s -> %ld%s", r->post ? "POST" : "GET", r->post || !r->target ? r->url : r->target,
+		dg_http_log(h, "%s %s -> %ld%s", r->post ? "POST" : "GET", r->post || !r->target ? r->url : r->target,
 			    status, code != CURLE_OK ? " (transport error)" :
 			    status == 304 ? " (not modified, cache hit)" :
 			    r->cached_etag ? " (cache stale)" : " (cache miss)");

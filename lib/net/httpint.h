@@ -67,6 +67,7 @@ typedef struct dg_http_req {
 	size_t cached_len;
 	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
 	size_t post_len;
+	int once;                /* dg_http_post_once: sent once, never retried */
 
 	/* captured response headers */
 	char *etag, *link_next, *content_type;
@@ -93,6 +94,8 @@ struct dg_http {
 	const char *current_next;/* the next page that callback was given */
 	char wait_why[160];      /* what the queue is waiting for (progress line) */
 	json_t *failed_raw;      /* url -> message: raw GETs that failed this run (dg_http_finish) */
+	char **secrets;          /* dg_http_add_secret: scrubbed like the token; wiped when freed */
+	size_t nsecrets;
 	dg_http_stats stats;
 	unsigned rng;
 	char user_agent[64];
@@ -125,7 +128,9 @@ void dg_http_expire(dg_http *h);
 
 /* ---- httptext.c ---- */
 /* A DG_MSG_VERBOSE line (-v) with secret parameters redacted
- * (dg_http_redact); the program escapes it. */
-void dg_http_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+ * (dg_http_redact) and the client's secrets scrubbed; the program escapes it. */
+void dg_http_log(const dg_http *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The token and every secret of `h` overwritten in s[0..len) (NULL: nothing). */
+void dg_http_scrub_all(const dg_http *h, char *s, size_t len);
 
 #endif

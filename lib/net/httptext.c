@@ -1,6 +1,7 @@
 /* What the HTTP engine reads from servers (httptext.h): header values and
  * numbers, Link and Retry-After, which URLs may carry the token, scrubbing
- * the token out of server text; -v lines with secrets redacted. */
+ * the token and the client's secrets out of server text; -v lines with
+ * secrets redacted. */
 #include "net/httptext.h"
 #include "net/httpint.h"
 #include "net/http.h"
@@ -72,6 +73,20 @@ void dg_http_scrub(const char *token, char *s, size_t len)
 			memset(s + i, '*', n);
 }
 
+void dg_http_scrub_all(const dg_http *h, char *s, size_t len)
+{
+	if (!s)
+		return;
+	dg_http_scrub(h->opts.token, s, len);
+	for (size_t i = 0; i < h->nsecrets; i++)
+		dg_http_scrub(h->secrets[i], s, len);
+}
+
+void dg_http_scrub_secrets(const dg_http *h, char *s, size_t len)
+{
+	dg_http_scrub_all(h, s, len);
+}
+
 /* A number a server sent: digits only, clamped to [0, LLONG_MAX]; -1 when
  * it is not one. */
 long long dg_http_header_number(const char *v)
@@ -134,7 +149,7 @@ char *dg_http_redact(const char *url)
 
 /* A -v line (DG_MSG_VERBOSE) with secret parameters redacted; the
  * program's handler escapes control characters (URLs come from servers). */
-void dg_http_log(const char *fmt, ...)
+void dg_http_log(const dg_http *h, const char *fmt, ...)
 {
 	dg_buf b = DG_BUF_INIT;
 	char *line;
@@ -144,6 +159,7 @@ void dg_http_log(const char *fmt, ...)
 	dg_buf_vprintf(&b, fmt, ap);   /* uncapped: no check */
 	va_end(ap);
 	line = dg_http_redact(dg_buf_cstr(&b));
+	dg_http_scrub_all(h, line, strlen(line));
 	dg_msg(DG_MSG_VERBOSE, "%s", line);
 	free(line);
 	dg_buf_free(&b);

@@ -1,16 +1,30 @@
 /* draftbox.h - one issue into the WeChat draft box (--publish wechat).
  *
  * An access token from POST /cgi-bin/stable_token (kept in memory for the
- * run only; fetched again and the call retried once on 40001/40014/42001);
- * every body image uploaded with media/uploadimg (converted first to PNG or
- * JPEG under 1 MB, lib/images/image.h; the answered http URL made https); the
- * cover with material/add_material?type=image; then draft/add, or
- * draft/update of the draft the state store remembers for the issue (add
- * again when WeChat no longer knows it, 40007). The body WeChat accepted
- * is written to OUT/<kind>-<label>.wechat.sent.json. Never mass-sends or
- * publishes: a person reviews the draft. The article is checked before any
- * upload (lib/publish/payload.h). The secret and the token appear in no
- * output, log line or file; the store keeps only the draft's media_id. */
+ * run only; fetched again and the call retried once on 40001/40014/42001;
+ * percent-encoded in the query); every body image uploaded with
+ * media/uploadimg (converted first to PNG or JPEG under 1 MB,
+ * lib/images/image.h; the answered http URL made https); the cover with
+ * material/add_material?type=image once per issue (its media_id kept in
+ * the store under the issue's series/label with the hash of the cover's
+ * bytes, and used again until the bytes change or WeChat answers 40007);
+ * then draft/update of the draft the store remembers for the issue, or of
+ * the newest draft with the issue's title (draft/batchget, 200 drafts at
+ * most), or draft/add. draft/add is sent exactly once, never retried: an
+ * answer lost after WeChat made the draft leaves the draft to be found by
+ * its title next time; the media_id it answers is recorded in the store at
+ * once. A draft WeChat no longer knows (errcode 40007 on update: published
+ * or deleted) is added again. The body WeChat accepted is written to
+ * OUT/<kind>-<label>.wechat.sent.json. Never mass-sends or publishes: a
+ * person reviews the draft. The article is checked before any upload
+ * (lib/publish/payload.h): a content over WeChat's limits fails here, after
+ * the issue's files were written.
+ *
+ * The AppSecret and every access token are secrets of the run's client
+ * (dg_http_add_secret): scrubbed from every byte and every decoded string a
+ * server sends back (errmsg, media_id, URLs, headers) before it is printed,
+ * written or stored. Server text in messages is escaped by the terminal
+ * (cmd/term.h). The store keeps only media_ids. */
 #ifndef DG_DRAFTBOX_H
 #define DG_DRAFTBOX_H
 
@@ -33,6 +47,7 @@ typedef struct dg_publish_in {
 	const dg_lang *lang;     /* the issue's words (the draft's title) */
 	const dg_image_set *avatars;  /* fetched already (the issue's images); may be NULL */
 	json_t *warnings;        /* images dropped from the draft are named here */
+	long long deadline_ms;   /* pictures from outside are drawn by then (images/image.h); 0: none */
 } dg_publish_in;
 
 /* Before anything is collected (a run with --publish wechat fails in a

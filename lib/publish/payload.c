@@ -1,5 +1,6 @@
 /* The WeChat draft article and its checks. */
 #include "publish/payload.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -90,14 +91,16 @@ static int is_mp_link(const char *v, size_t n)
 	return 0;
 }
 
-/* The value of attribute `name` in the tag starting at `tag` (up to '>'):
- * *v and *n, or 0 when absent. */
+/* The value of attribute `name` in the tag starting at `tag` (its '<', up
+ * to '>'): *v and *n, or 0 when absent. An attribute follows whitespace, so
+ * the search starts after the '<': p[-1] is always inside the tag, also for
+ * a tag at the very start of the HTML. */
 static int attr(const char *tag, const char *name, const char **v, size_t *n)
 {
 	size_t len = strlen(name);
 	char q;
 
-	for (const char *p = tag; *p && *p != '>'; p++) {
+	for (const char *p = tag + 1; *p && *p != '>'; p++) {
 		if ((p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n') || strncasecmp(p, name, len) || p[len] != '=')
 			continue;
 		p += len + 1;
@@ -170,17 +173,23 @@ char *dg_wxpayload_dump(json_t *article)
 	return dg_buf_detach(&b);
 }
 
-int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *fragment, char **json)
+int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *fragment, char **json,
+		      char **over)
 {
 	json_t *article = NULL;
 	int err;
 
 	*json = NULL;
-	if ((err = dg_wxpayload_article(cfg, lang, model, fragment, "", &article)) == 0 &&
-	    (err = dg_wxpayload_check(article)) == 0)
-		*json = dg_wxpayload_dump(article);
+	*over = NULL;
+	if ((err = dg_wxpayload_article(cfg, lang, model, fragment, "", &article)) < 0)
+		return err;
+	if (dg_wxpayload_check(article) < 0) {
+		*over = dg_strdup(dg_err_last());
+		dg_err_clear();
+	}
+	*json = dg_wxpayload_dump(article);   /* `article` is not NULL: nor is the dump */
 	json_decref(article);
-	return err;
+	return 0;
 }
 
 /* Decode the few entities our HTML writer uses in attributes. */
@@ -227,15 +236,17 @@ json_t *dg_wxhtml_images(const char *html)
 	return out;
 }
 
-static void put_escaped(dg_buf *b, const char *s)
+void dg_wxhtml_put_attr(dg_buf *b, const char *s)
 {
 	for (; *s; s++)
-		if (*s == '&')
-			dg_buf_puts(b, "&amp;");
-		else if (*s == '"')
-			dg_buf_puts(b, "&quot;");
-		else
-			dg_buf_putc(b, *s);
+		switch (*s) {
+		case '&': dg_buf_puts(b, "&amp;"); break;
+		case '"': dg_buf_puts(b, "&quot;"); break;
+		case '\'': dg_buf_puts(b, "&#39;"); break;
+		case '<': dg_buf_puts(b, "&lt;"); break;
+		case '>': dg_buf_puts(b, "&gt;"); break;
+		default: dg_buf_putc(b, *s);
+		}
 }
 
 int dg_wxhtml_replace(const char *html, json_t *map, char **out)
@@ -263,7 +274,7 @@ int dg_wxhtml_replace(const char *html, json_t *map, char **out)
 			dg_buf_put(&b, lt, (size_t)(end - lt));
 		} else if (json_is_string(to)) {
 			dg_buf_put(&b, lt, (size_t)(v - lt));
-			put_escaped(&b, json_string_value(to));
+			dg_wxhtml_put_attr(&b, json_string_value(to));
 			dg_buf_put(&b, v + n, (size_t)(end - (v + n)));
 		}
 		p = end;

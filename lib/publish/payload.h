@@ -10,6 +10,7 @@
 #define DG_PAYLOAD_H
 
 #include <jansson.h>
+#include "base/buf.h"
 #include "config/config.h"
 #include "model/lang.h"
 
@@ -33,18 +34,28 @@ int dg_wxpayload_check(json_t *article);
  * `article` is NULL. */
 char *dg_wxpayload_dump(json_t *article);
 
-/* The checked payload for --format wechat-json, before upload: the
- * fragment's images keep their local paths, thumb_media_id is "" (what was
- * sent after upload is NAME.wechat.sent.json, lib/publish/draftbox.h).
- * *json caller frees. */
-int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *fragment, char **json);
+/* The payload for --format wechat-json, before upload: the fragment's
+ * images keep their local paths, thumb_media_id is "" (what was sent after
+ * upload is NAME.wechat.sent.json, lib/publish/draftbox.h). 0 with *json
+ * (caller frees) and *over: NULL, or what dg_wxpayload_check refused (one
+ * line naming the limit; caller frees): the payload is written all the
+ * same, for a person to see what WeChat would refuse. <0 only when the
+ * article cannot be built (not UTF-8, the title's words). */
+int dg_wxpayload_file(const dg_config *cfg, const dg_lang *lang, json_t *model, const char *fragment, char **json,
+		      char **over);
 
 /* The src of every <img> of `html`, in order, entities decoded; new array,
  * or NULL when a src is not valid UTF-8. */
 json_t *dg_wxhtml_images(const char *html);
 
+/* Append `s` as the value of an HTML attribute: & < > " ' as entities
+ * (the draft's alt and src values; a login or a server's URL cannot end
+ * the attribute or open a tag). */
+void dg_wxhtml_put_attr(dg_buf *b, const char *s);
+
 /* `html` with each <img> whose decoded src is a key of `map` given the
- * value as src (a string), or removed (JSON null). *out caller frees. */
+ * value as src (a string, attribute-escaped), or removed (JSON null).
+ * *out caller frees. */
 int dg_wxhtml_replace(const char *html, json_t *map, char **out);
 
 /* Characters of text (tags dropped, an entity counts as one). */

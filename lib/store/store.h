@@ -92,7 +92,8 @@ int dg_store_reference_get(dg_store *s, const char *series, int64_t *since, int 
 int dg_store_reference_put(dg_store *s, const char *series, int64_t since, int number);
 
 /* Values kept by namespace and key: "avatar" (image bytes by URL),
- * "wechat_draft" (a draft's media_id by series/period). Never a secret.
+ * "wechat_draft" (a draft's media_id by series/period), "wechat_cover" (the
+ * cover's media_id and its bytes' hash by series/period). Never a secret.
  * get: 1 found (*value malloc'ed, NUL-terminated, caller frees), 0 not found. */
 int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value, size_t *len);
 int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *value, size_t len);

@@ -2,8 +2,9 @@
  * which URLs carry the token, scrubbing, header numbers, Retry-After, Link;
  * which transport errors are retried (lib/net/httpint.h), and what the
  * engine does against a port that refuses connections (127.0.0.1:1: no
- * server needed): retries, a policy's gate, a callback that runs the client
- * again. GitHub's policy is tests/unit/test_ghpolicy.c's. */
+ * server needed): retries, a POST sent once, a policy's gate, a callback
+ * that runs the client again; a client's secrets scrubbed and forgotten.
+ * GitHub's policy is tests/unit/test_ghpolicy.c's. */
 #include "check.h"
 #include "base/err.h"
 #include "net/body.h"
@@ -181,6 +182,89 @@ static void test_policy(void)
 	CHECK(policy_freed == 2, "the policy's state is freed with the client");
 }
 
+/* dg_http_post_once: a transport error is not retried (a POST that creates
+ * something must not be sent twice); dg_http_post is. */
+static void test_post_once(void)
+{
+	dg_http_opts o = {.jobs = 1, .max_attempts = 3, .retry_base_ms = 1};
+	dg_http_body a = {0}, b = {0};
+	dg_http_stats st;
+	dg_http *h = NULL;
+	int err;
+
+	if (dg_http_new(&o, &h) < 0) {
+		CHECK(0, "dg_http_new");
+		return;
+	}
+	err = dg_http_post_once(h, "http://127.0.0.1:1/cgi-bin/draft/add?access_token=T", "application/json", "{}", 2,
+				dg_http_body_cb, &a);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_http_get_stats(h, &st);
+	CHECK(err == 0 && a.error && st.requests == 1 && st.retries == 0 && strstr(a.error, "after 1 attempt)"),
+	      "a POST sent once: not retried (%ld sent, %ld retries): %s", st.requests, st.retries,
+	      a.error ? a.error : "");
+	CHECK(a.error && strstr(a.error, "access_token=REDACTED") && !strstr(a.error, "=T"),
+	      "its message names the URL with the token redacted: %s", a.error ? a.error : "");
+	err = dg_http_post(h, "http://127.0.0.1:1/cgi-bin/draft/update", "application/json", "{}", 2,
+			   dg_http_body_cb, &b);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_http_get_stats(h, &st);
+	CHECK(err == 0 && b.error && st.requests == 1 + 3 && st.retries == 2,
+	      "dg_http_post is retried (%ld sent, %ld retries)", st.requests - 1, st.retries);
+	dg_http_body_clear(&a);
+	dg_http_body_clear(&b);
+	dg_http_free(h);
+}
+
+/* Secrets of a client: scrubbed like the token, in every form, from
+ * decoded text, messages and -v lines; forgotten on request. */
+static char verbose_seen[4096];
+
+static void on_verbose(int level, const char *text)
+{
+	if (level == DG_MSG_VERBOSE && strlen(verbose_seen) + strlen(text) + 2 < sizeof(verbose_seen)) {
+		strcat(verbose_seen, text);
+		strcat(verbose_seen, "\n");
+	}
+}
+
+static void test_secrets(void)
+{
+	const char *secret = "tok&en#\"/42 x";
+	dg_http_opts o = {.jobs = 1, .max_attempts = 1, .retry_base_ms = 1, .verbose = 1};
+	dg_http_body a = {0};
+	dg_http *h = NULL;
+	char s[256];
+	dg_msg_fn old;
+	int err;
+
+	if (dg_http_new(&o, &h) < 0) {
+		CHECK(0, "dg_http_new");
+		return;
+	}
+	dg_http_add_secret(h, secret);
+	dg_http_add_secret(h, secret);   /* once is enough */
+	dg_http_add_secret(h, "abc");    /* too short: would scrub ordinary text */
+	snprintf(s, sizeof(s), "raw %s, url tok%%26en%%23%%22%%2F42%%20x, json \"tok&en#\\\"/42 x\", abc", secret);
+	dg_http_scrub_secrets(h, s, strlen(s));
+	CHECK(!strstr(s, "tok&en") && !strstr(s, "tok%26") && strstr(s, "raw *") && strstr(s, ", abc"),
+	      "the secret scrubbed as is, percent-encoded and JSON-escaped; a short one is not a secret: %s", s);
+	old = dg_msg_handler(on_verbose);
+	/* A server's text naming the secret: a URL in a message and a -v line. */
+	err = dg_http_get_raw(h, "http://127.0.0.1:1/tok&en#\"/42 x/a.png", dg_http_body_cb, &a);
+	err = err < 0 ? err : dg_http_run(h);
+	dg_msg_handler(old);
+	CHECK(err == 0 && a.error && !strstr(a.error, "tok&en") && strstr(a.error, "127.0.0.1:1/"),
+	      "a failure's message is scrubbed: %s", a.error ? a.error : "");
+	CHECK(*verbose_seen && !strstr(verbose_seen, "tok&en"), "-v lines are scrubbed: %s", verbose_seen);
+	dg_http_forget_secret(h, secret);
+	snprintf(s, sizeof(s), "again %s", secret);
+	dg_http_scrub_secrets(h, s, strlen(s));
+	CHECK(strstr(s, secret) != NULL, "a secret forgotten is not scrubbed any more: %s", s);
+	dg_http_body_clear(&a);
+	dg_http_free(h);
+}
+
 /* Out-of-range tuning (the program checks the variables) falls back to the
  * defaults: no negative shift in the backoff. */
 static void test_bad_options(void)
@@ -271,5 +355,7 @@ int main(void)
 	test_reentry();
 	test_policy();
 	test_bad_options();
+	test_post_once();
+	test_secrets();
 	return check_done();
 }

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "model/lang.h"
 #include "base/err.h"
+#include "config/config.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

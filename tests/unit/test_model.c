@@ -69,10 +69,11 @@ static void test_community(const dg_config *cfg, const dg_window *win)
 	json_t *before = json_deep_copy(data), *sel = community_selection(cfg, win, data, warnings);
 	dg_lang *lang = NULL;
 	dg_model_meta meta = {42, warnings, NULL};
+	dg_model_opts o = dg_stage_model_opts(cfg);
 	int err = dg_lang_load(cfg, &lang);
 
 	if (err == 0)
-		err = dg_model_community(cfg, lang, win, data, sel, &meta, &m);
+		err = dg_model_community(&o, lang, win, data, sel, &meta, &m);
 
 	CHECK(err == 0 && m, "the community model is built (%s)", err ? dg_err_last() : "ok");
 	if (!m) {
@@ -146,6 +147,7 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	dg_weekly_input in = {empty, empty, news, latest, NULL, 3, 2, NULL};
 	json_t *before = json_deep_copy(news);
 	dg_model_meta meta = {7, NULL, NULL};
+	dg_model_opts o = dg_stage_model_opts(cfg);
 	dg_lang *lang = NULL;
 	int err = dg_lang_load(cfg, &lang);
 
@@ -156,7 +158,7 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	json_decref(before);
 	before = json_deep_copy(news);
 	if (err == 0)
-		err = dg_model_weekly(cfg, lang, win, &in, &meta, &m);
+		err = dg_model_weekly(&o, lang, win, &in, &meta, &m);
 	CHECK(json_equal(news, before), "the chosen items are left as they were");
 	CHECK(err == 0 && m, "the weekly model is built (%s)", err ? dg_err_last() : "ok");
 	CHECK(m && !strcmp(dg_json_str(m, "headline"), headline), "a 171-character CJK headline is whole");
@@ -167,12 +169,12 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	json_decref(m);
 	m = NULL;
 	in.headline = "Editor's headline";
-	err = dg_model_weekly(cfg, lang, win, &in, &meta, &m);
+	err = dg_model_weekly(&o, lang, win, &in, &meta, &m);
 	CHECK(err == 0 && !strcmp(dg_json_str(m, "headline"), "Editor's headline"), "the editor's headline wins");
 	json_decref(m);
 	m = NULL;
 	meta.number = 0;
-	err = dg_model_weekly(cfg, lang, win, &in, &meta, &m);
+	err = dg_model_weekly(&o, lang, win, &in, &meta, &m);
 	CHECK(err == 0 && !strstr(dg_json_str(m, "title"), "No.") && !strstr(dg_json_str(m, "title"), "0 |"),
 	      "a period before the numbering's reference: no number in the title (%s)", dg_json_str(m, "title"));
 	CHECK(err == 0 && strstr(dg_json_str(m, "lead"), "news 1") && !strstr(dg_json_str(m, "lead"), "projects 0"),

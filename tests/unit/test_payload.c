@@ -1,7 +1,10 @@
 /* test_payload.c - the WeChat draft article: its checks before any upload
  * (limits counted in characters, not bytes; each refusal one line naming
- * the field), the <img src> replacement, and JSON written as UTF-8. */
+ * the field), the <img src> replacement (a tag at the start of the HTML
+ * read within bounds; attribute values escaped), the wechat-json payload
+ * over the limits, and JSON written as UTF-8. */
 #include "check.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -157,6 +160,76 @@ static void test_images(void)
 	json_decref(srcs);
 }
 
+/* A tag at the very start of the HTML: the attribute search reads nothing
+ * before the buffer (ASan sees a heap copy's first byte). */
+static void test_tag_at_start(void)
+{
+	char *html = dg_strdup("<img src=\"a.png\" alt=\"x\">");
+	char *link = dg_strdup("<a href=\"https://example.com/\">x</a>");
+	json_t *srcs = dg_wxhtml_images(html), *map = json_pack("{s:s}", "a.png", "https://mmbiz.qpic.cn/a");
+	char *out = NULL;
+
+	CHECK(json_array_size(srcs) == 1 && !strcmp(json_string_value(json_array_get(srcs, 0)), "a.png"),
+	      "an <img> at position 0 is found, nothing read before it");
+	CHECK(dg_wxhtml_replace(html, map, &out) == 0 && out && !strcmp(out, "<img src=\"https://mmbiz.qpic.cn/a\" "
+								       "alt=\"x\">"),
+	      "an <img> at position 0 is replaced: %s", out ? out : "(none)");
+	checked(article("t", "", "", link), "content links outside mp.weixin.qq.com", "an <a> at position 0");
+	free(out);
+	free(html);
+	free(link);
+	json_decref(srcs);
+	json_decref(map);
+}
+
+/* Attribute values the draft builds: nothing ends the attribute or opens a tag. */
+static void test_attr_escape(void)
+{
+	dg_buf b = DG_BUF_INIT;
+	json_t *map = json_pack("{s:s}", "a.png", "https://x/'><script>&\"");
+	char *out = NULL;
+
+	dg_wxhtml_put_attr(&b, "x\" onerror=alert(1) '<b>&");
+	CHECK_STR(dg_buf_cstr(&b), "x&quot; onerror=alert(1) &#39;&lt;b&gt;&amp;",
+		  "& < > \" ' escaped in an attribute");
+	CHECK(dg_wxhtml_replace("<p><img src='a.png'></p>", map, &out) == 0, "replacing a single-quoted src");
+	CHECK_STR(out, "<p><img src='https://x/&#39;&gt;&lt;script&gt;&amp;&quot;'></p>",
+		  "a server's URL cannot end a single-quoted src");
+	free(out);
+	json_decref(map);
+	dg_buf_free(&b);
+}
+
+/* --format wechat-json: a payload over the limits is still written, with
+ * the refusal apart (the output stage warns; --publish fails on it). */
+static void test_file_over(void)
+{
+	dg_config cfg = {0};
+	json_t *model = json_pack("{s:s, s:s, s:i, s:s, s:{s:s}}", "title", "社区周报", "intro", "本周", "number", 7,
+				  "community", "KubeSphere", "period", "date", "2021.12.06");
+	char *text = rep("字", 20001), *json = NULL, *over = NULL;
+	dg_lang *lang = NULL;
+	dg_buf b = DG_BUF_INIT;
+
+	cfg.language = "zh";
+	dg_buf_printf(&b, "<p>%s</p>", text);
+	CHECK(dg_lang_load(&cfg, &lang) == 0, "the zh words: %s", dg_err_last());
+	CHECK(dg_wxpayload_file(&cfg, lang, model, dg_buf_cstr(&b), &json, &over) == 0 && json &&
+	      over && strstr(over, "content has 20001 characters of text, WeChat allows under 20000"),
+	      "over the limits: the payload is made, the refusal named: %s", over ? over : "(none)");
+	free(json);
+	free(over);
+	json = over = NULL;
+	CHECK(dg_wxpayload_file(&cfg, lang, model, "<p>x</p>", &json, &over) == 0 && json && !over,
+	      "within the limits: no refusal");
+	free(json);
+	free(over);
+	free(text);
+	dg_buf_free(&b);
+	json_decref(model);
+	dg_lang_free(lang);
+}
+
 static void test_dump(void)
 {
 	json_t *a = article("社区周报 | 第 7 期", "作者", "“引号” and \"quotes\" 😀", "<p>正文 &amp; <b>粗</b></p>");
@@ -187,6 +260,9 @@ int main(void)
 	test_content();
 	test_article();
 	test_images();
+	test_tag_at_start();
+	test_attr_escape();
+	test_file_over();
 	test_dump();
 	return check_done();
 }

@@ -8,6 +8,7 @@
 #include "base/window.h"
 #include "config/config.h"
 #include "issue/pipeline.h"
+#include "issue/stageopts.h"
 #include "store/store.h"
 
 #include <dirent.h>
@@ -146,6 +147,8 @@ static void fake_numbering(const dg_config *cfg, const dg_window *win, dg_number
 static int fake_model(const dg_stage *st, const void *collected, const void *selection, const void *facts,
 		      const dg_model_meta *meta, json_t **model)
 {
+	dg_model_opts o = dg_stage_model_opts(st->cfg);
+
 	(void)collected;
 	(void)facts;
 	calls.model++;
@@ -153,7 +156,7 @@ static int fake_model(const dg_stage *st, const void *collected, const void *sel
 		return dg_err_set(DG_ERR_FAIL, "model failed on purpose");
 	json_array_append_new(st->warnings, json_string("a warning"));
 	*model = json_pack("{s:s, s:O}", "title", "T", "selection", (json_t *)selection);
-	dg_model_finish(st->cfg, *model, meta, NULL);
+	dg_model_finish(&o, *model, meta, NULL);
 	return 0;
 }
 static int fake_fail_collect(const dg_stage *st, void **collected)
@@ -199,7 +202,7 @@ static void test_pipeline(const char *root)
 	CHECK(dg_config_load(NULL, &cfg) == 0, "default config");
 	CHECK(dg_store_open(path_of(root, "state"), 0, &store) == 0, "store");
 	CHECK(dg_window_weeks("2024-W22", 1, cfg->timezone, 0, &win) == 0, "window");
-	run = (dg_run){cfg, &win, NULL, store, out, DG_FORMAT_JSON, 0, NULL};
+	run = (dg_run){cfg, &win, NULL, store, out, DG_FORMAT_JSON, 0, NULL, 0};
 
 	err = dg_pipeline_run(&run, only_fake, &res);
 	CHECK(err == 0, "a fake issue is built (%s)", err ? dg_err_last() : "ok");
