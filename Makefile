@@ -14,12 +14,12 @@ PYTHON   ?= python3
 DEB_PKGS = gcc libc6-dev make libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
            libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev \
            pkg-config python3 tzdata ca-certificates \
-           librsvg2-dev fonts-noto-cjk webp-pixbuf-loader
+           librsvg2-dev libpng-dev fonts-noto-cjk webp-pixbuf-loader
 # What the tests use on top (`make test-deps`, run by `make check` before the
 # suite): no test installs anything itself, and a test missing a tool fails
 # naming `make test-deps`.
-TEST_DEB_PKGS = libxml2-utils chromium chromium-driver
-PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3 librsvg-2.0 gdk-pixbuf-2.0 cairo
+TEST_DEB_PKGS = libxml2-utils chromium chromium-driver librsvg2-bin
+PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3 librsvg-2.0 gdk-pixbuf-2.0 cairo libpng
 # What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
 FUZZ_DEB_PKGS = clang libclang-rt-14-dev
 FUZZ_CC      ?= clang
@@ -161,9 +161,11 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libdigest.a
 	@echo "  CC      $<"
 	$(Q)$(CC) $(DG_CFLAGS) -fsanitize=fuzzer -Ilib $(LDFLAGS) -o $@ $< $(B)/libdigest.a $(LDLIBS)
 
-# Everything the tests run, built with ASan+UBSan.
+# Everything the tests run, built with ASan+UBSan, on every core unless the
+# user chose a -j (on the command line or in MAKEFLAGS).
+CHECK_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 check: $(TEST_DEPS_STAMP)
-	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test-programs
+	$(Q)$(MAKE) --no-print-directory $(CHECK_JOBS) SANITIZE=1 test-programs
 	$(Q)tests/run-tests build/asan
 
 .PHONY: test-programs

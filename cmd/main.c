@@ -29,7 +29,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 typedef struct options {
 	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir, *publish;
-	int weekly, biweekly, jobs, max_wait, timeout, offline, draft, quiet, verbose;
+	int weekly, biweekly, jobs, max_wait, timeout, offline, refresh, draft, quiet, verbose;
 	unsigned format_mask;     /* DG_FORMAT_* */
 } options;
 
@@ -62,7 +62,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 enum { OPT_CONFIG = 256, OPT_WEEK, OPT_BIWEEKLY, OPT_SINCE, OPT_UNTIL, OPT_KIND, OPT_FORMAT,
        OPT_OUT, OPT_API_URL, OPT_JOBS, OPT_OFFLINE, OPT_HELP, OPT_VERSION, OPT_MAX_WAIT,
-       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH };
+       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH, OPT_REFRESH };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -81,6 +81,7 @@ static int parse_args(int argc, char **argv, options *o)
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"state-dir", required_argument, NULL, OPT_STATE_DIR},
 		{"offline", no_argument, NULL, OPT_OFFLINE},
+		{"refresh", no_argument, NULL, OPT_REFRESH},
 		{"draft", no_argument, NULL, OPT_DRAFT},
 		{"publish", required_argument, NULL, OPT_PUBLISH},
 		{"quiet", no_argument, NULL, 'q'},
@@ -129,6 +130,7 @@ static int parse_args(int argc, char **argv, options *o)
 				return usage_error("--timeout '%s': expected seconds from 0 to 604800", optarg);
 			break;
 		case OPT_OFFLINE: o->offline = 1; break;
+		case OPT_REFRESH: o->refresh = 1; break;
 		case OPT_DRAFT: o->draft = 1; break;
 		case OPT_PUBLISH: o->publish = optarg; break;
 		case 'q': o->quiet = 1; break;
@@ -158,6 +160,8 @@ static int parse_args(int argc, char **argv, options *o)
 		return usage_error("--kind '%s': expected community, cnweekly or all", o->kind);
 	if (o->publish && strcmp(o->publish, "wechat"))
 		return usage_error("--publish '%s': expected wechat", o->publish);
+	if (o->refresh && o->offline)
+		return usage_error("%s", "--refresh fetches again: it does not go with --offline");
 	if (o->draft && !strcmp(o->kind, "community"))
 		return usage_error("%s", "--draft goes with --kind cnweekly (it writes the editor's picks file)");
 	if (dg_outputs_formats(o->formats ? o->formats : "md,html", &o->format_mask) < 0)
@@ -269,7 +273,7 @@ int main(int argc, char **argv)
 	if ((err = dg_gh_http_new(&hopts, &http)) < 0)
 		goto done;
 	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft, o.publish,
-		       dg_image_deadline(hopts.timeout)};
+		       dg_image_deadline(hopts.timeout), o.refresh};
 	for (const dg_kind *const *k = dg_kinds; *k; k++)
 		if (strcmp(o.kind, "all") ? !strcmp(o.kind, (*k)->name) : (!o.draft || (*k)->draft))
 			kinds[n++] = *k;

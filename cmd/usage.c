@@ -6,7 +6,7 @@ const char dg_usage_text[] =
 "              --since DATE --until DATE] [--kind community|cnweekly|all]\n"
 "              [--format md,html,json,wechat-json] [--out DIR] [--api-url URL]\n"
 "              [--jobs N] [--max-wait SECONDS] [--timeout SECONDS] [--state-dir DIR]\n"
-"              [--offline] [--draft] [--publish wechat]\n"
+"              [--offline | --refresh] [--draft] [--publish wechat]\n"
 "              [-q|--quiet] [-v|--verbose] [--help] [--version]\n"
 "       digest init --org ORG [--api-url URL] [--lang zh|en] [--config FILE] [--force]\n"
 "       digest doctor [--config FILE] [--out DIR] [--api-url URL] [--state-dir DIR]\n";
@@ -54,6 +54,9 @@ const char dg_help_text[] =
 "  --timeout SECONDS      time limit of the whole run (default digest.timeout, 1800;\n"
 "                         0 = none): what is not fetched by then counts as failed\n"
 "  --offline              send no request: render from the state store's cache\n"
+"  --refresh              fetch again even when a complete collection of the\n"
+"                         period is kept (a closed period's re-run otherwise\n"
+"                         sends no request)\n"
 "  The token is read from the variable named by github.token_env (GITHUB_TOKEN,\n"
 "  then GH_TOKEN). It is never printed.\n"
 "\n"

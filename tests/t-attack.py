@@ -21,7 +21,8 @@ def run(srv, ws, scenario, *args, env=None):
     e = {"GITHUB_TOKEN": TOKEN, "DIGEST_STALL_SECONDS": "1", "DIGEST_MAX_PAGES": "5"}
     e.update(env or {})
     t = time.time()
-    p = ws.run("--week", "2021-W49", "--format", "md,json", *args, env=e, timeout=60)
+    # --refresh: each scenario is the server's, on a week already collected and kept.
+    p = ws.run("--week", "2021-W49", "--format", "md,json", "--refresh", *args, env=e, timeout=60)
     return p, time.time() - t
 
 

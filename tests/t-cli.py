@@ -103,14 +103,15 @@ with FakeGitHub(WORLD, "--token", TOKEN, *FAST) as gh:
     log = gh.log()
     check(log and all(r["auth"] for r in log), "every request carries the token")
     # GH_TOKEN is the fallback.
-    p = ws.run("--week", WEEK, "--format", "json", env={"GH_TOKEN": TOKEN})
+    p = ws.run("--week", WEEK, "--format", "json", "--refresh", env={"GH_TOKEN": TOKEN})
     check(p.returncode == 0 and "no GitHub token" not in p.stderr, "GH_TOKEN is used when GITHUB_TOKEN is unset", p.stderr)
     out = os.path.join(ws.out, "community-%s.json" % WEEK)
     before = open(out, "rb").read()
     mtime = os.stat(out).st_mtime_ns
 
     # A bad token: exit 1, a clear message, the last good digest intact.
-    p = ws.run("--week", WEEK, "--format", "json", env={"GITHUB_TOKEN": "wrong-token"})
+    # (--refresh: the week's complete collection is kept, which would need no token)
+    p = ws.run("--week", WEEK, "--format", "json", "--refresh", env={"GITHUB_TOKEN": "wrong-token"})
     check(p.returncode == 1 and "401" in p.stderr and "token" in p.stderr,
           "bad token: exit 1 with a 401 message", p.stderr)
     check("wrong-token" not in p.stderr, "the bad token is not echoed")

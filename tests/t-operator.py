@@ -43,7 +43,9 @@ try:
     model = ws.model("community-2021-W49.json")
     check(model.get("partial") is False and model.get("failed_sources") == [],
           "a complete issue says partial: false")
-    p = run(ws, "loop", "-q")
+    # The week is closed and its complete collection kept: --refresh asks the
+    # server again (now a broken one).
+    p = run(ws, "loop", "-q", "--refresh")
     lines = [l for l in p.stderr.splitlines() if l]
     check(p.returncode == 3 and len(lines) == 2 and lines[0].startswith("digest: failed: ") and "/orgs/o/repos" in lines[0],
           "-q on exit 3: one line naming the failed source and why", p.stderr)
@@ -57,7 +59,7 @@ try:
           "and in a visible note at the top of the issue", md[:600])
     cfg = open(ws.config).read()
     open(ws.config, "w").write(cfg.replace("[digest]\n", "[digest]\npartial_note = false\n", 1))
-    p = run(ws, "loop")
+    p = run(ws, "loop", "--refresh")
     check(p.returncode == 3 and "incomplete" not in ws.read("community-2021-W49.md"),
           "digest.partial_note = false leaves the note out", p.stderr)
     open(ws.config, "w").write(cfg)
@@ -65,6 +67,11 @@ try:
     # An offline re-render reads the kept collection, and any change of the config makes another.
     p = run(ws, "normal")
     online = ws.read("community-2021-W49.md")
+    srv.scenario("normal")   # clears the server's log
+    p = ws.run("--week", "2021-W49", "--format", "md,json", env={"GITHUB_TOKEN": "ghp_operatortest0123456789"})
+    check(p.returncode == 0 and not srv.log() and ws.read("community-2021-W49.md") == online,
+          "an online re-run of the closed week is rendered from the kept collection: no request",
+          (p.stderr, srv.log()))
     p = run(ws, "normal", "--offline")
     check(p.returncode == 0 and ws.read("community-2021-W49.md") == online,
           "an offline re-render gives the same issue", p.stderr)
@@ -79,10 +86,10 @@ try:
     # Nothing collected: the good issue of that period is kept.
     p = run(ws, "normal")
     good = ws.read("community-2021-W49.md")
-    p = run(ws, "broken")
+    p = run(ws, "broken", "--refresh")
     check(p.returncode == 1 and "nothing was collected" in p.stderr and ws.read("community-2021-W49.md") == good,
           "an empty partial issue is not written over a good one", p.stderr)
-    p = run(ws, "broken", "-q")
+    p = run(ws, "broken", "-q", "--refresh")
     check(p.returncode == 1 and "digest: failed: " in p.stderr, "-q on exit 1 lists the failed sources", p.stderr)
 
     # An unwritable output directory fails before the first request.

@@ -5,7 +5,12 @@ valid/X.toml must decode (exit 0) to JSON equal to valid/X.json: tables and
 arrays structurally, strings and bools exactly, integers by value, floats by
 value (nan equals nan), date/times semantically at millisecond precision.
 invalid/X.toml must be rejected: exit status 1 and no sanitizer report or
-signal. Prints one "ok"/"not ok" line per case; exits 1 if any failed.
+signal. Cases go BATCH at a time through one `toml-decoder --batch` process
+(a sanitized process costs more to start than a case to decode); a batch
+whose process does not answer every case cleanly (a crash, a sanitizer or
+leak report, a timeout) is run again one process per case, so a failure is
+named with its own case. Prints one "ok"/"not ok" line per case; exits 1 if
+any failed.
 Environment: DIGEST_BUILD (default build/release), DIGEST_TESTS.
 """
 import concurrent.futures
@@ -23,6 +28,7 @@ DECODER = os.path.join(BUILD, "tests", "toml-decoder")
 # A sanitizer report must not look like an ordinary rejection (exit 1).
 SAN_EXIT = "86"
 SAN_MARKERS = ("Sanitizer", "runtime error:", "AddressSanitizer", "LeakSanitizer")
+BATCH = 40
 
 DT_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
                    r"([Zz]|[+-]\d{2}:\d{2})?$")
@@ -123,11 +129,59 @@ def run_decoder(data, env):
     return subprocess.run([DECODER], input=data, capture_output=True, env=env, timeout=30)
 
 
+def read_case(name):
+    with open(os.path.join(SUITE, name), "rb") as f:
+        return f.read()
+
+
+def verdict(name, status, out, err):
+    """None when the decoder's answer (status 0 with the tagged JSON, or 1
+    with the message) is right for the case, else the reason."""
+    if name.startswith("invalid/"):
+        if status != 1:
+            return f"accepted (exit {status}), output {out[:80]!r}"
+        if err.count("\n") != 1:
+            return f"error message is not one line: {err[:200]!r}"
+        return None
+    if status != 0:
+        return f"rejected: {err.strip()[:200]}"
+    with open(os.path.join(SUITE, name)[:-5] + ".json", "rb") as f:
+        want = json.load(f)
+    try:
+        got = json.loads(out)
+    except ValueError as e:
+        return f"decoder printed invalid JSON: {e}"
+    return compare(want, got, "")
+
+
+def check_batch(names, env):
+    """The reasons of `names` (None: passed) from one --batch process, or
+    None when that process did not answer every case cleanly."""
+    data = b"".join(b"%d\n%s" % (len(d), d) for d in map(read_case, names))
+    try:
+        r = subprocess.run([DECODER, "--batch"], input=data, capture_output=True, env=env, timeout=120)
+    except subprocess.TimeoutExpired:
+        return None
+    err = r.stderr.decode("utf-8", "replace")
+    lines = r.stdout.split(b"\n")
+    if r.returncode != 0 or err or lines[-1] != b"" or len(lines) - 1 != len(names):
+        return None
+    reasons = []
+    for name, line in zip(names, lines):
+        try:
+            ans = json.loads(line)
+            status = ans["status"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if status == 0:
+            reasons.append(verdict(name, 0, json.dumps(ans.get("value")).encode(), ""))
+        else:
+            reasons.append(verdict(name, status, b"", "toml-decoder: %s\n" % ans.get("error")))
+    return reasons
+
+
 def check_case(name, env):
-    kind = name.split("/", 1)[0]
-    path = os.path.join(SUITE, name)
-    with open(path, "rb") as f:
-        data = f.read()
+    data = read_case(name)
     try:
         r = run_decoder(data, env)
     except subprocess.TimeoutExpired:
@@ -138,21 +192,13 @@ def check_case(name, env):
     report = [ln for ln in err.splitlines() if any(m in ln for m in SAN_MARKERS)]
     if report or r.returncode == int(SAN_EXIT):
         return "sanitizer report: " + (report or [f"exit {SAN_EXIT}"])[0].strip()[:200]
-    if kind == "invalid":
-        if r.returncode != 1:
-            return f"accepted (exit {r.returncode}), output {r.stdout[:80]!r}"
-        if err.count("\n") != 1:
-            return f"error message is not one line: {err[:200]!r}"
-        return None
-    if r.returncode != 0:
-        return f"rejected: {err.strip()[:200]}"
-    with open(path[:-5] + ".json", "rb") as f:
-        want = json.load(f)
-    try:
-        got = json.loads(r.stdout)
-    except ValueError as e:
-        return f"decoder printed invalid JSON: {e}"
-    return compare(want, got, "")
+    return verdict(name, r.returncode, r.stdout, err)
+
+
+def check_group(names, env):
+    """A batch's reasons, case by case when the batch process failed."""
+    reasons = check_batch(names, env)
+    return reasons if reasons is not None else [check_case(n, env) for n in names]
 
 
 def main():
@@ -173,9 +219,11 @@ def main():
         print(f"not ok - no toml-test cases found under {SUITE}")
         return 1
     failed = 0
-    # Two workers: the machine has two cores and each case is a process.
+    groups = [cases[i:i + BATCH] for i in range(0, len(cases), BATCH)]
+    # Two workers: the machine has two cores and each batch is a process.
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        for name, reason in zip(cases, pool.map(lambda c: check_case(c, env), cases)):
+        reasons = [r for rs in pool.map(lambda g: check_group(g, env), groups) for r in rs]
+        for name, reason in zip(cases, reasons):
             label = name[:-5]
             if reason:
                 failed += 1

@@ -96,8 +96,8 @@ void dg_newcomers_search(dg_newcomers *nc, char **groups);
 void dg_newcomers_settle(dg_newcomers *nc);
 
 /* How many of `batch` go in one author search (at least 1 when n > 0): at
- * most six (GitHub allows five operators) and the query under
- * SEARCH_QUERY_MAX. */
+ * most six (GitHub allows five operators), the query under SEARCH_QUERY_MAX
+ * and their in-window pulls within one page of 100. */
 size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group);
 /* The search for merged pulls of `batch` before `since` within `group`:
  * *who is "author:a OR author:b", *query the whole query; caller frees both. */
@@ -135,18 +135,20 @@ char *dg_scope_key(const dg_strv *orgs, const dg_strv *repos);
 
 /* "is:pr is:merged GROUP merged:LO..HI-1s"; caller frees. */
 char *dg_pulls_query(const char *group, int64_t lo, int64_t hi);
-/* Windows shorter than this (seconds) are not split. */
-#define SPLIT_FLOOR 3600
 /* Merged-PR search requests a run may send per scope group and day of the
  * window (a week of 10,000 merged pulls takes about 120 in all). */
 #define SEARCHES_PER_DAY 32
+/* A window is never cut into more parts than this at once. */
+#define SPLIT_PARTS_MAX 1000
 
-enum { DG_PULLS_FITS, DG_PULLS_SPLIT, DG_PULLS_CAPPED };
-/* What to do with a window [lo, hi) holding `total` matches: DG_PULLS_FITS
- * (within what the search API pages through), DG_PULLS_SPLIT (search the
- * halves; *mid set) or DG_PULLS_CAPPED (too many, but shorter than
- * SPLIT_FLOOR: read what the pages give). */
-int dg_pulls_split(int64_t total, int64_t lo, int64_t hi, int64_t *mid);
+/* Into how many parts to cut a window [lo, hi) holding `total` matches that
+ * cannot be read whole: ceil(total / SEARCH_CAP) + 1, at least 2, at most
+ * one a second and SPLIT_PARTS_MAX; 0 when it cannot be cut (one second or
+ * less). */
+int64_t dg_pulls_parts(int64_t total, int64_t lo, int64_t hi);
+/* Where part k (0 .. parts) of [lo, hi) in `parts` parts starts: lo for 0,
+ * hi for parts, strictly increasing in between; no overflow for any window. */
+int64_t dg_pulls_cut(int64_t lo, int64_t hi, int64_t k, int64_t parts);
 /* The last page to ask for: `total` results (any int64_t; <= 0: none),
  * per_page to a page, within SEARCH_CAP. */
 int64_t dg_pulls_last_page(int64_t total, size_t per_page);
@@ -197,6 +199,7 @@ typedef struct page_job {
 	int64_t lo, hi;          /* search window [lo, hi) */
 	int first_page;
 	int desc;                /* newest-first page of an over-cap window: 2 the first, 1 others */
+	struct merged_window *win; /* a merged-PR search page: its window (pulls.c); else NULL */
 } page_job;
 
 /* Never NULL. */

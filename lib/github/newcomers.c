@@ -28,12 +28,11 @@
 
 /* Authors per search: GitHub allows five AND/OR/NOT operators in a query. */
 #define AUTHOR_BATCH 6
-/* In-window pulls one author search may hold: the busy people of this run
- * are likely the long histories that fill a page before the others show.
- * Lower budgets measured worse (16: +4% searches on a synthetic 300-repo
- * org, none saved on the sample world); this one only parts the busiest. */
-#define BATCH_PULLS 24
-/* A probe's answer must fit one page (per_page=100) to prove anything. */
+/* A probe's answer must fit one page (per_page=100) to prove anything; an
+ * author batch is filled while the in-window pulls of its people (a lower
+ * bound of their answer) fit that page too: the busiest of this run are
+ * likely the long histories that fill a page before the others show, so
+ * they go apart, and the rest fill the query to GitHub's limits. */
 #define PROBE_PAGE 100
 /* A proof older than this is made again (a server may change under a URL). */
 #define PROOF_MAX_AGE (30 * 86400)
@@ -87,7 +86,7 @@ size_t dg_newcomers_batch(dg_author *const *batch, size_t n, const char *group)
 		long p = batch[k]->pulls > 0 ? batch[k]->pulls : 0;
 		if (k && base + who + len + 14 > SEARCH_QUERY_MAX)
 			break;
-		if (k && pulls + p > BATCH_PULLS)
+		if (k && pulls + p > PROBE_PAGE)
 			break;
 		who += (k ? 4 : 0) + 7 + len; /* " OR " "author:" */
 		pulls += p;

@@ -2,17 +2,26 @@
  *
  * One search per scope group. A window holding more than the search API
  * pages through in one order but no more than in two is read oldest first
- * and newest first (its first page kept); a larger one is halved until each
- * half is that small. The other pages of a search are asked for at once, the
- * total being known from the first.
+ * and newest first (its first page kept); a larger one is cut into
+ * ceil(total / 1000) + 1 parts of its time range (the first page's items
+ * kept). The other pages of a search are asked for at once, the total being
+ * known from the first.
  *
- * A server may report any total: a window shorter than SPLIT_FLOOR is not
- * split (its pages are read and a warning names the capped slice), and a run
- * sends at most dg_pulls_budget() merged-PR search requests (pages
- * included): SEARCHES_PER_DAY per scope group and day of the window. Past
- * that the merged pulls are incomplete: the source counts as failed. */
+ * Every window's distinct results are counted against its total_count once
+ * its pages are in: GitHub does not promise that tied results come in
+ * reverse between order=asc and order=desc, nor that a server honours
+ * order=desc, so a window read from both ends may come back short. A window
+ * read short is cut again, down to one-second parts; a second that still
+ * cannot be read whole fails the source, named with its window: merged
+ * pulls are never lost silently.
+ *
+ * A server may report any total: a run sends at most dg_pulls_budget()
+ * merged-PR search requests (pages included): SEARCHES_PER_DAY per scope
+ * group and day of the window. Past that the merged pulls are incomplete:
+ * the source counts as failed. */
 #include "github/collectint.h"
 #include "github/collect.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
@@ -35,14 +44,31 @@ char *dg_pulls_query(const char *group, int64_t lo, int64_t hi)
 	return dg_buf_detach(&q);
 }
 
-int dg_pulls_split(int64_t total, int64_t lo, int64_t hi, int64_t *mid)
+int64_t dg_pulls_parts(int64_t total, int64_t lo, int64_t hi)
 {
-	if (total <= SEARCH_CAP)
-		return DG_PULLS_FITS;
-	if (hi <= lo || (uint64_t)hi - (uint64_t)lo < SPLIT_FLOOR)
-		return DG_PULLS_CAPPED;
-	*mid = lo + (hi - lo) / 2;
-	return DG_PULLS_SPLIT;
+	uint64_t span = hi > lo ? (uint64_t)hi - (uint64_t)lo : 0; /* no overflow for any pair */
+	int64_t parts = total > 0 ? total / SEARCH_CAP + (total % SEARCH_CAP != 0) + 1 : 2;
+
+	if (span < 2)
+		return 0;
+	if (parts < 2)
+		parts = 2;
+	if (parts > SPLIT_PARTS_MAX)
+		parts = SPLIT_PARTS_MAX;
+	return (uint64_t)parts > span ? (int64_t)span : parts;
+}
+
+int64_t dg_pulls_cut(int64_t lo, int64_t hi, int64_t k, int64_t parts)
+{
+	uint64_t span = hi > lo ? (uint64_t)hi - (uint64_t)lo : 0;
+
+	if (k <= 0 || parts < 1)
+		return lo;
+	if (k >= parts)
+		return hi;
+	/* parts <= SPLIT_PARTS_MAX: span % parts * k stays small */
+	return (int64_t)((uint64_t)lo + span / (uint64_t)parts * (uint64_t)k +
+			 span % (uint64_t)parts * (uint64_t)k / (uint64_t)parts);
 }
 
 int64_t dg_pulls_last_page(int64_t total, size_t per_page)
@@ -254,30 +280,137 @@ void dg_pulls_record(collect *c, json_t *items)
 	}
 }
 
+/* One window [lo, hi) of a group's merged-PR search: the distinct results
+ * its pages gave, against the total its first page reported. */
+typedef struct merged_window {
+	collect *c;
+	char *group;
+	int64_t lo, hi;
+	int64_t total;           /* the first page's total_count; -1 until then or not a count */
+	json_t *seen;            /* "repository_url#number" -> true */
+	int pending;             /* its pages queued and not in yet */
+	int refs;                /* page jobs (and callers) holding it */
+	int done;                /* cut into parts, or a page failed: nothing left to decide */
+} merged_window;
+
+static void window_release(merged_window *w)
+{
+	if (w && --w->refs == 0) {
+		json_decref(w->seen);
+		free(w->group);
+		free(w);
+	}
+}
+
+static void merged_job_free(void *job)
+{
+	page_job *j = job;
+
+	if (j)
+		window_release(j->win);
+	dg_collect_job_free(j);
+}
+
+static page_job *window_job(merged_window *w)
+{
+	page_job *j = dg_collect_job_new(w->c, w->group);
+
+	j->lo = w->lo;
+	j->hi = w->hi;
+	j->win = w;
+	w->refs++;
+	return j;
+}
+
+/* "GROUP merged:LO..HI-1s": how a window is named in messages. */
+static void window_name(const merged_window *w, dg_buf *out)
+{
+	char a[DG_DATE_RFC3339_LEN], b[DG_DATE_RFC3339_LEN];
+
+	dg_date_format_utc(w->lo, a);
+	dg_date_format_utc(w->hi - 1, b);
+	dg_buf_printf(out, "%s merged:%s..%s", w->group, a, b);
+}
+
+/* Cut the window into parts by its total and search each; a window of one
+ * second cannot be cut: the source fails, naming it. Once per window. */
+static void window_split(merged_window *w)
+{
+	int64_t parts = dg_pulls_parts(w->total, w->lo, w->hi);
+
+	w->done = 1;
+	if (parts == 0) {
+		dg_buf name = DG_BUF_INIT, msg = DG_BUF_INIT;
+
+		window_name(w, &name);
+		dg_buf_printf(&msg, "the search gave %zu distinct of its %lld matches and a second cannot be "
+			      "searched in parts; merged pull requests of that second are missing",
+			      json_object_size(w->seen), (long long)w->total);
+		dg_collector_failed(&w->c->base, dg_buf_cstr(&name), dg_buf_cstr(&msg));
+		dg_buf_free(&name);
+		dg_buf_free(&msg);
+		return;
+	}
+	for (int64_t k = 0; k < parts && !w->c->merged_over; k++)
+		dg_pulls_search(w->c, w->group, dg_pulls_cut(w->lo, w->hi, k, parts),
+				dg_pulls_cut(w->lo, w->hi, k + 1, parts));
+}
+
+/* Every page of the window is in: complete, or cut again. */
+static void window_settle(merged_window *w)
+{
+	if (w->done || w->total < 0 || (uint64_t)w->total <= json_object_size(w->seen))
+		return;
+	window_split(w);
+}
+
+/* Count the page's results among the window's distinct ones. */
+static void window_note(merged_window *w, json_t *items)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(items, i, item) {
+		dg_buf key = DG_BUF_INIT;
+		char *k;
+
+		dg_buf_printf(&key, "%s#%lld", dg_json_str(item, "repository_url"),
+			      (long long)json_integer_value(json_object_get(item, "number")));
+		k = dg_buf_detach(&key);   /* uncapped: never NULL */
+		json_object_set_new(w->seen, k, json_true()); /* a key that is not UTF-8: not counted */
+		free(k);
+	}
+}
+
 static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg);
 
-/* Queue one more page of a search; counts it as pending when queued. */
+/* Queue one more page of a window; counts it as pending when queued. */
 static void get_page(collect *c, const char *url, page_job *j)
 {
-	if (spend(c, j->name) < 0)
-		dg_collect_job_free(j);
-	else if (dg_collector_get(&c->base, url, 0, on_merged, j, dg_collect_job_free) == 0)
+	merged_window *w = j->win;
+
+	if (spend(c, j->name) < 0) {
+		w->done = 1;
+		merged_job_free(j);
+	} else if (dg_collector_get(&c->base, url, 0, on_merged, j, merged_job_free) == 0) {
 		c->merged_pending++;
+		w->pending++;
+	} else {
+		w->done = 1;   /* counted as failed */
+	}
 }
 
 /* Pages `from` .. `last` of the search `url` (no page parameter yet), in
- * the order `desc` names. */
+ * the order `desc` names. The caller holds a reference to j->win. */
 static void queue_pages(collect *c, page_job *j, const char *url, int64_t from, int64_t last, int desc)
 {
 	for (int64_t p = from; p <= last && !c->merged_over; p++) {
-		page_job *pj = dg_collect_job_new(c, j->name);
+		page_job *pj = window_job(j->win);
 		dg_buf u = DG_BUF_INIT;
 		char *s;
 
 		pj->first_page = 0;
 		pj->desc = desc ? (p == from ? 2 : 1) : 0;  /* 2: its first page */
-		pj->lo = j->lo;
-		pj->hi = j->hi;
 		dg_buf_printf(&u, "%s&page=%lld", url, (long long)p);
 		s = dg_buf_detach(&u);   /* uncapped: never NULL */
 		get_page(c, s, pj);
@@ -308,7 +441,8 @@ static void newest_pages(collect *c, page_job *j, const dg_http_response *resp, 
 }
 
 /* 1 when a newest-first page is not newest first (a server that ignores
- * order=desc): its window is then split instead. */
+ * order=desc): its window is then cut at once, its other pages being
+ * copies of the oldest-first ones. */
 static int not_descending(json_t *items)
 {
 	int ok1, ok2;
@@ -325,63 +459,60 @@ static int not_descending(json_t *items)
 static void merged_page(page_job *j, const dg_http_response *resp, int err, const char *msg)
 {
 	collect *c = j->c;
+	merged_window *w = j->win;
 	json_t *items;
-	int64_t mid = 0, total;
-	int how = DG_PULLS_FITS;
+	int64_t total;
 
 	if (err) {
+		w->done = 1;
 		dg_collector_failed(&c->base, j->name, msg);
-		dg_collect_job_free(j);
+		merged_job_free(j);
 		return;
 	}
 	items = json_object_get(resp->json, "items");
 	if (!json_is_array(items)) {
+		w->done = 1;
 		dg_collector_failed(&c->base, resp->url, "expected a search result with \"items\"");
-		dg_collect_job_free(j);
+		merged_job_free(j);
 		return;
-	}
-	total = dg_collect_total(resp->json);
-	if (j->first_page)
-		how = dg_pulls_split(total, j->lo, j->hi, &mid);
-	if (how == DG_PULLS_SPLIT && total <= 2 * SEARCH_CAP) {
-		how = DG_PULLS_FITS;  /* read from both ends */
-		newest_pages(c, j, resp, items, total);
-	}
-	if (j->desc == 2 && not_descending(items) &&
-	    dg_pulls_split(SEARCH_CAP + 1, j->lo, j->hi, &mid) == DG_PULLS_SPLIT)
-		how = DG_PULLS_SPLIT;  /* once per window: only its first newest-first page splits */
-	if (how == DG_PULLS_SPLIT) {
-		dg_pulls_search(c, j->name, j->lo, mid);
-		dg_pulls_search(c, j->name, mid, j->hi);
-		dg_collect_job_free(j);
-		return;
-	}
-	if (how == DG_PULLS_CAPPED) {
-		char a[DG_DATE_RFC3339_LEN], b[DG_DATE_RFC3339_LEN];
-
-		dg_date_format_utc(j->lo, a);
-		dg_date_format_utc(j->hi - 1, b);
-		dg_json_appendf(c->base.warnings,
-				"%s merged:%s..%s: the search API capped the results at %d of %lld; "
-				"merged pull requests of that slice may be missing",
-				j->name, a, b, SEARCH_CAP, (long long)total);
 	}
 	if (json_is_true(json_object_get(resp->json, "incomplete_results")))
 		dg_json_appendf(c->base.warnings,
 				"%s: GitHub reported incomplete search results; some merged pull requests may be missing",
 				resp->url);
+	/* What a page gave is kept, even when its window is then cut. */
 	dg_pulls_record(c, items);
-	if (j->first_page && resp->next_url)
-		other_pages(c, j, resp, items);
-	dg_collect_job_free(j);
+	window_note(w, items);
+	total = dg_collect_total(resp->json);
+	if (j->first_page) {
+		w->total = total;
+		if (total > 2 * SEARCH_CAP && dg_pulls_parts(total, w->lo, w->hi) > 0) {
+			window_split(w);
+		} else {
+			if (resp->next_url)
+				other_pages(c, j, resp, items);
+			if (total > SEARCH_CAP)
+				newest_pages(c, j, resp, items, total);  /* read from both ends */
+		}
+	} else if (j->desc == 2 && !w->done && not_descending(items) &&
+		   dg_pulls_parts(w->total, w->lo, w->hi) > 0) {
+		window_split(w);
+	}
+	merged_job_free(j);
 }
 
 static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
 {
-	collect *c = ((page_job *)ud)->c;
+	page_job *j = ud;
+	collect *c = j->c;
+	merged_window *w = j->win;
 
 	(void)h;
-	merged_page(ud, resp, err, msg);
+	w->refs++;   /* past the page's own job */
+	merged_page(j, resp, err, msg);
+	if (--w->pending == 0)
+		window_settle(w);
+	window_release(w);
 	/* The last page in: who contributed is known (once the watched set is),
 	 * so the contributor searches can run while release listings are still
 	 * arriving. */
@@ -391,17 +522,24 @@ static void on_merged(dg_http *h, void *ud, const dg_http_response *resp, int er
 
 void dg_pulls_search(collect *c, const char *group, int64_t lo, int64_t hi)
 {
-	page_job *j = dg_collect_job_new(c, group);
+	merged_window *w = dg_calloc(1, sizeof(*w));
+	page_job *j;
 	char *q = dg_pulls_query(group, lo, hi);
 
-	j->lo = lo;
-	j->hi = hi;
+	w->c = c;
+	w->group = dg_strdup(group);
+	w->lo = lo;
+	w->hi = hi;
+	w->total = -1;
+	w->seen = json_object();
+	w->refs = 1;   /* this call's */
+	j = window_job(w);
 	if (spend(c, group) < 0) {
-		dg_collect_job_free(j);
-		free(q);
-		return;
-	}
-	if (dg_collect_search(&c->base, q, on_merged, j, dg_collect_job_free) == 0)
+		merged_job_free(j);
+	} else if (dg_collect_search(&c->base, q, on_merged, j, merged_job_free) == 0) {
 		c->merged_pending++;
+		w->pending++;
+	}
+	window_release(w);
 	free(q);
 }

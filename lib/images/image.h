@@ -87,6 +87,27 @@ long long dg_image_deadline(int seconds);
 int dg_image_svg_to_png(const char *svg, size_t len, double scale, const char *what, char **png,
 			size_t *png_len);
 
+/* One trusted SVG document to draw (dg_image_svgs_to_png). */
+typedef struct dg_image_svg {
+	const char *svg;         /* in: the document (borrowed) */
+	size_t len;
+	const char *what;        /* in: named in the message (a file name) */
+	char *png;               /* out: the PNG, malloc'ed; NULL on failure */
+	size_t png_len;
+	char *error;             /* out: why not, one line, malloc'ed; NULL on success */
+} dg_image_svg;
+
+/* Batches of more than this many documents are drawn on two threads. */
+#define DG_IMAGE_PARALLEL_MIN 3
+
+/* dg_image_svg_to_png on each of `n` trusted documents at `scale`, in this
+ * process: with more than DG_IMAGE_PARALLEL_MIN of them, on up to `threads`
+ * threads (0: one a core, at most 2; librsvg and cairo objects are never
+ * shared, the first document is drawn alone so fonts are set up once).
+ * Each item gets the bytes a serial run gives it. Fills png or error of
+ * every item (the caller frees both). */
+void dg_image_svgs_to_png(dg_image_svg *items, size_t n, double scale, unsigned threads);
+
 /* Bytes of any type (from outside) -> PNG or JPEG of at most `max` bytes
  * (0: the WeChat limit). Checked first (dg_image_check); PNG and JPEG under
  * the limit come back unchanged (copied, never decoded); others are drawn in

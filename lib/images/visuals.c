@@ -17,22 +17,12 @@
 /* Certificates are rasterized at 1.5x: 1200x840 for the shipped template. */
 #define CERT_SCALE 1.5
 
-/* The PNG of an SVG, from the store when the same SVG was rendered before
- * (a certificate changes only with its text): rendering one is ~25 ms. */
-static int cached_png(dg_store *store, const char *svg, const char *name, char **png, size_t *len)
+/* The key of a certificate's PNG in the store: the SVG, the scale and the
+ * encoder ("p3": libpng, no filter, zlib 3), so a PNG kept by an older
+ * encoder is drawn again once rather than differing from a fresh one. */
+static void cache_key(const char *svg, size_t n, char *key, size_t size)
 {
-	size_t n = strlen(svg);
-	char key[64];
-	int err;
-
-	snprintf(key, sizeof(key), "%016llx-%zu-%g", (unsigned long long)dg_text_hash(svg, n), n, CERT_SCALE);
-	if (store && dg_store_kept_get(store, "certificate-png", key, png, len) == 1)
-		return 0;
-	if ((err = dg_image_svg_to_png(svg, n, CERT_SCALE, name, png, len)) < 0)
-		return err;
-	if (store && dg_store_kept_put(store, "certificate-png", key, *png, *len) < 0)
-		dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
-	return 0;
+	snprintf(key, size, "%016llx-%zu-%g-p3", (unsigned long long)dg_text_hash(svg, n), n, CERT_SCALE);
 }
 
 /* Add out_dir/rel ("certificates/x.png"): the file set wants the folder
@@ -49,31 +39,84 @@ static void add_under(dg_fileset *files, const char *out_dir, const char *rel, c
 	dg_buf_free(&dir);
 }
 
+/* A certificate to write: its SVG and, from the store or drawn, its PNG. */
+typedef struct cert {
+	const char *svg_rel, *png_rel;   /* borrowed from the model */
+	char *svg;
+	char *png;
+	size_t png_len;
+	char key[80];
+	size_t job;                      /* its index in the batch drawn, or (size_t)-1: from the store */
+} cert;
+
 int dg_visuals_certificates(const dg_config *cfg, dg_store *store, json_t *model, const char *out_dir,
 			    dg_fileset *files)
 {
-	size_t i;
-	json_t *person;
+	json_t *people = json_object_get(model, "new_contributors"), *person;
+	size_t n = json_array_size(people), i, k = 0, njobs = 0;
+	cert *certs = dg_calloc(n ? n : 1, sizeof(*certs));
+	dg_image_svg *jobs = dg_calloc(n ? n : 1, sizeof(*jobs));
+	char *render_error = NULL;   /* the message of an SVG that failed, kept over the drawing */
 	int err = 0;
 
-	json_array_foreach(json_object_get(model, "new_contributors"), i, person) {
-		const char *svg_rel = dg_json_str(person, "certificate_file"), *png_rel = dg_json_str(person, "certificate_png");
-		char *svg = NULL, *png = NULL;
-		size_t png_len = 0;
-
-		if (err < 0)
-			break;
+	/* The SVGs first, in the model's order, up to the first that fails;
+	 * those the store does not have are drawn together (two cores when
+	 * there are many), then everything is written in the same order, up to
+	 * the first failure: what a one-by-one run writes. */
+	json_array_foreach(people, i, person) {
+		cert *c = &certs[k];
+		c->svg_rel = dg_json_str(person, "certificate_file");
+		c->png_rel = dg_json_str(person, "certificate_png");
 		/* The model decided the files (dg_model_certificate_name); drawn here as named. */
-		if (!json_is_true(json_object_get(person, "certificate_generated")) || !*svg_rel || !*png_rel)
+		if (!json_is_true(json_object_get(person, "certificate_generated")) || !*c->svg_rel || !*c->png_rel)
 			continue;
-		if ((err = dg_render_certificate(cfg, model, person, &svg)) < 0 ||
-		    (err = cached_png(store, svg, svg_rel, &png, &png_len)) < 0) {
-			free(svg);
+		if ((err = dg_render_certificate(cfg, model, person, &c->svg)) < 0) {
+			free(c->svg);
+			c->svg = NULL;
+			render_error = dg_strdup(dg_err_last());
 			break;
 		}
-		add_under(files, out_dir, svg_rel, svg, strlen(svg));
-		add_under(files, out_dir, png_rel, png, png_len);
+		cache_key(c->svg, strlen(c->svg), c->key, sizeof(c->key));
+		c->job = (size_t)-1;
+		if (!store || dg_store_kept_get(store, "certificate-png", c->key, &c->png, &c->png_len) != 1) {
+			jobs[njobs] = (dg_image_svg){c->svg, strlen(c->svg), c->svg_rel, NULL, 0, NULL};
+			c->job = njobs++;
+		}
+		k++;
 	}
+	dg_image_svgs_to_png(jobs, njobs, CERT_SCALE, 0);
+	for (i = 0; i < k; i++) {
+		cert *c = &certs[i];
+		if (c->job != (size_t)-1) {
+			dg_image_svg *j = &jobs[c->job];
+			if (j->error) {
+				err = dg_err_set(DG_ERR_FAIL, "%s", j->error);
+				break;
+			}
+			c->png = j->png;
+			c->png_len = j->png_len;
+			j->png = NULL;
+			/* a cache that cannot be written costs time, not correctness */
+			if (store && dg_store_kept_put(store, "certificate-png", c->key, c->png, c->png_len) < 0)
+				dg_err_clear();
+		}
+		add_under(files, out_dir, c->svg_rel, c->svg, strlen(c->svg));
+		add_under(files, out_dir, c->png_rel, c->png, c->png_len);
+		c->svg = c->png = NULL;
+	}
+	if (render_error && i == k)
+		err = dg_err_set(err, "%s", render_error);
+	for (i = 0; i < k; i++) {
+		free(certs[i].svg);
+		free(certs[i].png);
+	}
+	for (i = 0; i < njobs; i++) {
+		free(jobs[i].png);
+		free(jobs[i].error);
+	}
+	free(jobs);
+	free(certs);
+	free(render_error);
 	return err;
 }
 

@@ -16,9 +16,9 @@
 #include <string.h>
 
 /* What a complete collection of this period gave, kept in the store under
- * the period, the API and the config file's exact bytes: an offline
- * re-render parses that one value instead of every cached response. Any
- * change of the config makes another key. */
+ * the period, the API and the config file's exact bytes: a re-render of the
+ * closed period parses that one value instead of sending a request for
+ * every cached response. Any change of the config makes another key. */
 static char *collected_key(const dg_stage *st)
 {
 	char *text = NULL;
@@ -44,7 +44,11 @@ static int collect(const dg_stage *st, void **collected)
 	size_t len;
 	int err;
 
-	if (dg_http_offline(st->http) &&
+	/* A closed period's kept collection is what a fresh collection would
+	 * give (the repositories' history of that period, and each author's
+	 * first merged PR, do not change once it is over): it is used unless
+	 * --refresh asks for the network. A period in progress is never kept. */
+	if (!st->win->in_progress && (dg_http_offline(st->http) || !st->refresh) &&
 	    dg_store_kept_get(st->store, "collected-community", key, &kept, &len) == 1)
 		data = json_loadb(kept, len, 0, NULL);
 	free(kept);

@@ -115,9 +115,10 @@ int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *ki
 	if ((err = dg_store_series_adopt(run->store, kind->name, is->series, is->nb.period_weeks > 1)) < 0)
 		return err;
 	net = (dg_stage){run->cfg, run->win, res, run->store, run->http, is->series, run->draft, is->warnings,
-			 is->failures};
+			 is->failures, run->refresh};
 	pure = net;
 	pure.http = NULL;
+	pure.refresh = 0;
 	if ((err = kind->collect(&net, &is->collected)) < 0 ||
 	    (kind->select && (err = kind->select(&pure, is->collected, &is->selection)) < 0) ||
 	    (kind->gather && (err = kind->gather(&net, is->selection, &is->facts)) < 0) ||
@@ -154,7 +155,7 @@ int dg_issue_record(dg_issue *is)
 	err = dg_issue_number(store, &is->nb, 1, &number);
 	if (!err && is->kind->record) {
 		dg_stage st = {is->run->cfg, is->run->win, is->res, store, NULL, is->series, 0, is->warnings,
-			       is->failures};
+			       is->failures, 0};
 		err = is->kind->record(&st, is->selection);
 	}
 	if (!err)

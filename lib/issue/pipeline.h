@@ -63,6 +63,7 @@ typedef struct dg_run {
 	int draft;               /* write the editor's file instead of the issue */
 	const char *publish;     /* "wechat": send each issue to the WeChat draft box; NULL: none */
 	long long deadline_ms;   /* the run's end for drawing pictures from outside (dg_image_deadline); 0: none */
+	int refresh;             /* --refresh: collect again even when a complete collection of the period is kept */
 } dg_run;
 
 /* What a run loads once and every issue reads (lib/issue/resources.c). */
@@ -88,6 +89,7 @@ typedef struct dg_stage {
 	int draft;               /* --draft: the editor's file is the goal */
 	json_t *warnings;        /* where a stage says what it could not do (the issue's list) */
 	json_t *failures;        /* where collect and gather name the sources that failed */
+	int refresh;             /* the run's --refresh (collect only) */
 } dg_stage;
 
 /* A kind's table. Its values (collected, selection, facts) are its own

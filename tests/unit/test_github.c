@@ -26,17 +26,29 @@ static void test_pulls(void)
 		  "merged query: the window's last second is inclusive");
 	free(q);
 
-	CHECK(dg_pulls_split(1000, lo, hi, &mid) == DG_PULLS_FITS, "exactly the search cap: no split");
-	CHECK(dg_pulls_split(-1, lo, hi, &mid) == DG_PULLS_FITS, "no total: no split");
-	CHECK(dg_pulls_split(1001, lo, hi, &mid) == DG_PULLS_SPLIT && mid == lo + (hi - lo) / 2,
-	      "over the cap: split in the middle");
-	CHECK(dg_pulls_split(INT64_MAX, lo, hi, &mid) == DG_PULLS_SPLIT, "any total over the cap splits");
-	CHECK(dg_pulls_split(5000, lo, lo + 1, &mid) == DG_PULLS_CAPPED, "a one-second window is not split");
-	CHECK(dg_pulls_split(5000, lo, lo + SPLIT_FLOOR - 1, &mid) == DG_PULLS_CAPPED,
-	      "a window under the floor is not split: capped");
-	CHECK(dg_pulls_split(5000, lo, lo + SPLIT_FLOOR, &mid) == DG_PULLS_SPLIT && mid == lo + SPLIT_FLOOR / 2,
-	      "a window of the floor still splits");
-	CHECK(dg_pulls_split(5000, hi, lo, &mid) == DG_PULLS_CAPPED, "an empty window is not split");
+	CHECK(dg_pulls_parts(1001, lo, hi) == 3, "just over the cap: three parts (ceil(total/1000) + 1)");
+	CHECK(dg_pulls_parts(5340, lo, hi) == 7, "5340: seven parts");
+	CHECK(dg_pulls_parts(-1, lo, hi) == 2 && dg_pulls_parts(0, lo, hi) == 2, "no count: two parts");
+	CHECK(dg_pulls_parts(INT64_MAX, lo, hi) == SPLIT_PARTS_MAX, "any total: at most SPLIT_PARTS_MAX parts");
+	CHECK(dg_pulls_parts(5000, lo, lo + 1) == 0, "a one-second window cannot be cut");
+	CHECK(dg_pulls_parts(5000, lo, lo + 3) == 3, "a three-second window: a part a second");
+	CHECK(dg_pulls_parts(5000, hi, lo) == 0 && dg_pulls_parts(5000, INT64_MAX, INT64_MIN) == 0,
+	      "an empty window cannot be cut");
+	CHECK(dg_pulls_parts(5000, INT64_MIN, INT64_MAX) == 6, "the widest window: no overflow");
+	{
+		int increasing = 1;
+		int64_t parts = dg_pulls_parts(5340, lo, hi);
+
+		for (int64_t k = 0; k < parts; k++)
+			increasing &= dg_pulls_cut(lo, hi, k, parts) < dg_pulls_cut(lo, hi, k + 1, parts);
+		CHECK(increasing && dg_pulls_cut(lo, hi, 0, parts) == lo && dg_pulls_cut(lo, hi, parts, parts) == hi,
+		      "the parts cover the window, in order");
+		CHECK(dg_pulls_cut(lo, lo + 3, 1, 3) == lo + 1 && dg_pulls_cut(lo, lo + 3, 2, 3) == lo + 2,
+		      "one-second parts");
+		CHECK(dg_pulls_cut(INT64_MIN, INT64_MAX, 1, 2) == -1 || dg_pulls_cut(INT64_MIN, INT64_MAX, 1, 2) == 0,
+		      "the widest window cut in the middle, no overflow");
+		(void)mid;
+	}
 
 	CHECK(dg_pulls_last_page(0, 0) == 0, "no results: no other pages");
 	CHECK(dg_pulls_last_page(100, 100) == 1, "one full page: no other pages");
@@ -59,19 +71,10 @@ static void test_pulls(void)
 	CHECK(dg_pulls_budget(1, INT64_MIN, INT64_MAX) == 3660 * SEARCHES_PER_DAY,
 	      "an absurd window: bounded, no overflow");
 	CHECK(dg_pulls_budget((size_t)-1, 0, 86400) == 1000 * SEARCHES_PER_DAY, "absurd groups: bounded");
-	/* Always "more than 1000": the split tree of a week ends at the floor,
-	 * and the budget stops it long before its pages are read. */
-	{
-		int64_t windows = 1, span = 7 * 86400;
-
-		while (span >= SPLIT_FLOOR) {
-			span -= span / 2;
-			windows *= 2;
-		}
-		CHECK(windows * 11 > dg_pulls_budget(1, lo, lo + 7 * 86400) && windows < 1000,
-		      "the floor bounds a week's split tree (%lld leaves); the budget stops it",
-		      (long long)windows);
-	}
+	/* Always "more than 1000": the budget stops the cutting long before the
+	 * one-second parts. */
+	CHECK(dg_pulls_parts(5000, lo, lo + 7 * 86400) * 6 * 6 * 6 > dg_pulls_budget(1, lo, lo + 7 * 86400),
+	      "four rounds of cutting a week pass its budget");
 
 	{
 		json_t *r = json_pack("{s:I}", "total_count", (json_int_t)INT64_MAX);
@@ -172,10 +175,13 @@ static void test_author_batches(void)
 	CHECK(dg_newcomers_batch(p, 8, "org:acme") == 6, "six authors to a search (five ORs)");
 	CHECK(dg_newcomers_batch(p, 2, "org:acme") == 2, "fewer left: all of them");
 	CHECK(dg_newcomers_batch(p, 0, "org:acme") == 0, "none: an empty batch");
-	a[2].pulls = 20;
-	a[3].pulls = 10;
+	a[2].pulls = 60;
+	a[3].pulls = 50;
 	CHECK(dg_newcomers_batch(p, 8, "org:acme") == 3, "a busy author ends the batch before a second one");
 	CHECK(dg_newcomers_batch(p + 3, 5, "org:acme") == 5, "busy authors apart, the rest batched");
+	a[2].pulls = 24;
+	a[3].pulls = 20;
+	CHECK(dg_newcomers_batch(p, 8, "org:acme") == 6, "pulls within one page: the batch is filled");
 	a[2].pulls = 100;
 	CHECK(dg_newcomers_batch(p + 2, 6, "org:acme") == 1, "however busy, an author is asked about");
 	a[2].pulls = a[3].pulls = 0;

@@ -285,6 +285,100 @@ static void test_svg_cjk(void)
 	g_object_unref(pb);
 }
 
+/* The PNG encoder (libpng): an opaque drawing is written as RGB, one with
+ * transparency as straight (un-premultiplied) RGBA; the same SVG gives the
+ * same bytes. */
+static void test_png_encoder(void)
+{
+	static const char opaque[] =
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">"
+		"<rect width=\"40\" height=\"20\" fill=\"#dc1414\"/><rect x=\"20\" width=\"20\" height=\"20\" "
+		"fill=\"#1414dc\"/></svg>";
+	/* left: red at half opacity; right: nothing */
+	static const char clear[] =
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">"
+		"<rect width=\"20\" height=\"20\" fill=\"#c83264\" fill-opacity=\"0.5\"/></svg>";
+	char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	GdkPixbuf *pb;
+
+	CHECK(dg_image_svg_to_png(opaque, strlen(opaque), 1.0, "opaque.svg", &a, &alen) == 0 &&
+	      dg_image_svg_to_png(opaque, strlen(opaque), 1.0, "opaque.svg", &b, &blen) == 0, "an opaque SVG draws");
+	CHECK(a && b && alen == blen && !memcmp(a, b, alen), "the same SVG gives the same PNG bytes");
+	/* IHDR: colour type at byte 25 (2 RGB, 6 RGBA) */
+	CHECK(a && alen > 26 && a[24] == 8 && a[25] == 2, "an opaque drawing is an 8-bit RGB PNG (type %d)",
+	      a && alen > 26 ? a[25] : -1);
+	if (a && (pb = decoded(a, alen))) {
+		int l[3], r[3];
+		rgb(pb, 5, 10, l);
+		rgb(pb, 35, 10, r);
+		CHECK(!gdk_pixbuf_get_has_alpha(pb) && l[0] == 0xdc && l[1] == 0x14 && l[2] == 0x14 && r[0] == 0x14 &&
+		      r[2] == 0xdc, "the opaque PNG has the exact colours (%d,%d,%d | %d,%d,%d)", l[0], l[1], l[2], r[0],
+		      r[1], r[2]);
+		g_object_unref(pb);
+	} else {
+		CHECK(0, "the opaque PNG decodes");
+	}
+	free(a);
+	free(b);
+	a = NULL;
+	CHECK(dg_image_svg_to_png(clear, strlen(clear), 1.0, "clear.svg", &a, &alen) == 0 && alen > 26 && a[25] == 6,
+	      "a drawing with transparency is an RGBA PNG");
+	if (a && (pb = decoded(a, alen))) {
+		const guchar *px = gdk_pixbuf_read_pixels(pb) + 10 * gdk_pixbuf_get_rowstride(pb);
+		const guchar *l = px + 5 * 4, *r = px + 35 * 4;
+		/* premultiplied it would be about (100, 25, 50); straight it is the colour */
+		CHECK(gdk_pixbuf_get_has_alpha(pb) && abs(l[3] - 128) <= 1 && abs(l[0] - 0xc8) <= 2 &&
+		      abs(l[1] - 0x32) <= 2 && abs(l[2] - 0x64) <= 2, "half-transparent red is un-premultiplied "
+		      "(%d,%d,%d,%d)", l[0], l[1], l[2], l[3]);
+		CHECK(r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0, "a clear pixel is 0,0,0,0");
+		g_object_unref(pb);
+	} else {
+		CHECK(0, "the RGBA PNG decodes");
+	}
+	free(a);
+}
+
+/* A batch drawn on two threads gives each item the bytes of a serial run,
+ * in its place; a broken document fails alone, named. */
+static void test_svg_batch(void)
+{
+	enum { N = 9 };
+	char docs[N][400];
+	dg_image_svg one[N], two[N];
+	int same = 1;
+
+	for (int i = 0; i < N; i++)
+		snprintf(docs[i], sizeof(docs[i]),
+			 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"100\">"
+			 "<rect width=\"200\" height=\"100\" fill=\"#f7faf9\"/>"
+			 "<text x=\"100\" y=\"60\" font-size=\"30\" text-anchor=\"middle\">@person%d 中</text></svg>", i);
+	strcpy(docs[5], "<svg");   /* not an SVG */
+	for (int i = 0; i < N; i++) {
+		one[i] = (dg_image_svg){docs[i], strlen(docs[i]), "doc.svg", NULL, 0, NULL};
+		two[i] = one[i];
+	}
+	dg_image_svgs_to_png(one, N, 1.5, 1);
+	dg_image_svgs_to_png(two, N, 1.5, 2);
+	for (int i = 0; i < N; i++) {
+		if (i == 5)
+			continue;
+		same &= one[i].png && two[i].png && one[i].png_len == two[i].png_len &&
+			!memcmp(one[i].png, two[i].png, one[i].png_len) && !one[i].error && !two[i].error;
+		if (i && one[i].png && one[i - 1].png && one[i].png_len == one[i - 1].png_len)
+			same &= memcmp(one[i].png, one[i - 1].png, one[i].png_len) != 0;
+	}
+	CHECK(same, "two threads draw every item as one does, each in its place");
+	CHECK(!one[5].png && !two[5].png && one[5].error && two[5].error && strstr(two[5].error, "doc.svg"),
+	      "a broken document fails alone, named: %s", two[5].error ? two[5].error : "(none)");
+	for (int i = 0; i < N; i++) {
+		free(one[i].png);
+		free(one[i].error);
+		free(two[i].png);
+		free(two[i].error);
+	}
+}
+
 /* A noisy 1600x1200 picture is several MB as PNG: it comes back a JPEG
  * under 1 MB with its aspect ratio. */
 static void test_shrink(void)
@@ -792,6 +886,8 @@ int main(void)
 	test_sniff();
 	test_convert();
 	test_svg_cjk();
+	test_png_encoder();
+	test_svg_batch();
 	test_shrink();
 	test_header_sizes();
 	test_svg_rules();
