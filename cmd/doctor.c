@@ -136,7 +136,7 @@ static const char *check_github(const dg_config *cfg, const dg_http_opts *env, d
 {
 	const char *token = dg_config_token(cfg);
 	dg_http_opts o = {.token = token, .token_name = cfg->token_env, .api_base = cfg->api_url,
-			  .jobs = cfg->concurrency, .max_wait = 0, .quiet = 1, .timeout = 60,
+			  .jobs = cfg->concurrency, .max_wait = 0, .timeout = 60,
 			  .max_attempts = 3, /* a doctor says "flaky" rather than wait it out */
 			  .retry_base_ms = env->retry_base_ms, .stall_seconds = env->stall_seconds,
 			  .max_pages = env->max_pages};
@@ -376,7 +376,8 @@ int dg_doctor(int argc, char **argv)
 		return usage_error("unexpected argument", argv[optind], "");
 	if (over[0] && strncmp(over[0], "https://", 8) && strncmp(over[0], "http://", 7))
 		return usage_error("--api-url", over[0], ": expected an http(s) URL");
-	dg_term_start(0);
+	/* The library's warnings (no token, ...) are the doctor's own lines here. */
+	dg_term_start(1);
 	if (dg_env_http(&env) < 0) {
 		dg_term_print("doctor: ", dg_err_last());
 		return 2;

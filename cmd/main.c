@@ -192,6 +192,7 @@ static int exit_code(int err, int failed_sources)
 static int setup(const options *o, dg_config **cfg, dg_window *win)
 {
 	char *config_path = NULL;
+	int64_t now = now_for_run();  /* one "now" for choosing the week and holding it against */
 	int err;
 
 	if (dg_config_find(o->config, &config_path) < 0) {
@@ -218,10 +219,10 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 	if (o->since)
 		err = dg_window_range(o->since, o->until, (*cfg)->timezone, win);
 	else
-		err = dg_window_weeks(o->week, o->biweekly ? 2 : 1, (*cfg)->timezone, now_for_run(), win);
+		err = dg_window_weeks(o->week, o->biweekly ? 2 : 1, (*cfg)->timezone, now, win);
 	/* A period that has not started is refused; one not over is a preview. */
 	if (err == 0)
-		err = dg_window_against_now(win, now_for_run(), (*cfg)->timezone);
+		err = dg_window_against_now(win, now, (*cfg)->timezone);
 	if (err < 0)
 		fprintf(stderr, "digest: %s\n%s", dg_err_last(),
 			err == DG_ERR_CONFIG && !strstr(dg_err_last(), "has not started") ? dg_usage_text : "");
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
 	if (win.in_progress && !o.draft)
 		dg_outcome_preview(&win, cfg->timezone);
 	hopts = (dg_http_opts){.token = dg_config_token(cfg), .token_name = cfg->token_env, .api_base = cfg->api_url,
-			       .jobs = o.jobs > 0 ? o.jobs : cfg->concurrency, .verbose = o.verbose, .quiet = o.quiet,
+			       .jobs = o.jobs > 0 ? o.jobs : cfg->concurrency, .verbose = o.verbose,
 			       .max_wait = o.max_wait >= 0 ? o.max_wait : cfg->max_wait, .offline = o.offline,
 			       .timeout = o.timeout >= 0 ? o.timeout : cfg->timeout};
 	/* The DIGEST_* variables before the store's lock: a bad one is exit 2 at once. */

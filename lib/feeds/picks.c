@@ -1,4 +1,5 @@
 #include "feeds/picks.h"
+#include "config/tomlwrite.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
@@ -84,24 +85,6 @@ int dg_picks_load(const char *path, json_t **out)
 }
 
 /* A TOML basic string. */
-static void put_toml_string(dg_buf *b, const char *s)
-{
-	dg_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			dg_buf_printf(b, "\\%c", *p);
-		else if (*p == '\n')
-			dg_buf_puts(b, "\\n");
-		else if (*p == '\t')
-			dg_buf_puts(b, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			dg_buf_printf(b, "\\u%04X", *p);
-		else
-			dg_buf_putc(b, (char)*p);
-	}
-	dg_buf_putc(b, '"');
-}
-
 static void put_comment(dg_buf *b, const char *label, const char *value)
 {
 	if (!value || !*value)
@@ -118,7 +101,7 @@ static void put_suggestion(dg_buf *b, const char *text)
 {
 	if (text && *text) {
 		dg_buf_puts(b, "\nsuggestion = ");
-		put_toml_string(b, text);
+		dg_toml_write_string(b, text);
 	}
 	dg_buf_puts(b, "\nparagraph = \"\"\n");
 }
@@ -136,7 +119,7 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 			  "# is in the issue's language, else a sentence made from its facts (with a warning).\n"
 			  "# `digest --kind cnweekly` then renders exactly what is listed here.\n\n"
 			  "headline = ", label);
-	put_toml_string(&b, dg_json_str(c, "headline"));
+	dg_toml_write_string(&b, dg_json_str(c, "headline"));
 	dg_buf_puts(&b, "\n# the lead paragraph (Markdown); empty: one is written from the headline and the counts\n"
 			"lead = \"\"\n");
 	json_array_foreach(json_object_get(c, "projects"), i, it) {
@@ -149,7 +132,7 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 		dg_buf_free(&facts);
 		put_comment(&b, "description", dg_json_str(it, "description"));
 		dg_buf_puts(&b, "repo = ");
-		put_toml_string(&b, dg_json_str(it, "repo"));
+		dg_toml_write_string(&b, dg_json_str(it, "repo"));
 		put_suggestion(&b, dg_json_str(it, "description"));
 	}
 	const char *sections[] = {"articles", "article", "news", "news"};
@@ -159,9 +142,9 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 			put_comment(&b, "source", dg_json_str(it, "source"));
 			put_comment(&b, "published", dg_json_str(it, "published"));
 			dg_buf_puts(&b, "url = ");
-			put_toml_string(&b, dg_json_str(it, "url"));
+			dg_toml_write_string(&b, dg_json_str(it, "url"));
 			dg_buf_puts(&b, "\ntitle = ");
-			put_toml_string(&b, dg_json_str(it, "title"));
+			dg_toml_write_string(&b, dg_json_str(it, "title"));
 			put_suggestion(&b, dg_json_str(it, "summary"));
 		}
 	}

@@ -284,7 +284,7 @@ int dg_gh_http_new(const dg_http_opts *opts, dg_http **out)
 		*out = NULL;
 		return err;
 	}
-	if (!opts->token && !opts->offline && !opts->quiet)
+	if (!opts->token && !opts->offline)
 		dg_msg(DG_MSG_WARNING, "no GitHub token: %s is not set (nor GH_TOKEN); unauthenticated requests are "
 		       "limited to 60 per hour", opts->token_name ? opts->token_name : "GITHUB_TOKEN");
 	return 0;

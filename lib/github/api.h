@@ -28,7 +28,7 @@
 
 /* A client (dg_http_new) whose dg_http_get requests follow GitHub's rules;
  * the end-of-run summary adds "quota used N core + N search, ...". Says
- * once (DG_MSG_WARNING; not when quiet or offline) that there is no token.
+ * once (DG_MSG_WARNING, which a quiet program's handler drops; not offline) that there is no token.
  * 0, or <0 with *out NULL. */
 int dg_gh_http_new(const dg_http_opts *opts, dg_http **out);
 

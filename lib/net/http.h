@@ -42,7 +42,6 @@ typedef struct dg_http_opts {
 	int jobs;                /* concurrent transfers; 1 = strictly serial */
 	int max_wait;            /* seconds one request may wait (a policy's waits: rate limits) */
 	int verbose;             /* a DG_MSG_VERBOSE line per request */
-	int quiet;               /* no DG_MSG_WARNING */
 	int offline;             /* answer only from the cache, send nothing */
 	dg_store *cache;         /* ETag cache; NULL = none */
 	size_t max_body;         /* per-response cap; 0 = 32 MiB */

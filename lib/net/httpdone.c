@@ -205,7 +205,7 @@ static void deliver(dg_http *h, dg_http_req *r, const char *body, size_t len, co
 		return;
 	}
 	if (!from_cache && h->opts.cache && r->etag && status == 200 && !r->post) {
-		if (dg_store_cache_put(h->opts.cache, r->url, r->etag, next, body, len) < 0 && !h->opts.quiet)
+		if (dg_store_cache_put(h->opts.cache, r->url, r->etag, next, body, len) < 0)
 			dg_msg(DG_MSG_WARNING, "%s", dg_err_last());
 	}
 	resp.url = r->url;
@@ -408,7 +408,7 @@ void dg_http_abort_running(dg_http *h, int expired)
 
 void dg_http_expire(dg_http *h)
 {
-	if (!h->expired && !h->opts.quiet)
+	if (!h->expired)
 		dg_msg(DG_MSG_WARNING, "the run's time limit (--timeout %d s) was reached; "
 		       "what is not fetched yet counts as failed", h->opts.timeout);
 	h->expired = 1;

@@ -443,23 +443,26 @@ int dg_store_reference_put(dg_store *s, const char *kind, int64_t since, int num
 	return step_done(s, st, "writing the issue reference");
 }
 
-/* Labels of two-week periods: "2024-W21-W22", "2024-W52-2025-W01". */
-#define BIWEEKLY_LABEL "(period GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-W[0-9][0-9]' OR " \
-		       "period GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-[0-9][0-9][0-9][0-9]-W[0-9][0-9]')"
+/* The label in `col` is of a two-week period: "2024-W21-W22",
+ * "2024-W52-2025-W01". Every other label (weeks, ranges) is the weekly's. */
+#define BIWEEKLY(col) "(" col " GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-W[0-9][0-9]' OR " \
+		      col " GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-[0-9][0-9][0-9][0-9]-W[0-9][0-9]')"
+/* The label of a kept draft's key. */
+#define DRAFT_LABEL "substr(key, length(?1) + 2)"
+/* A draft of the bare kind: "<kind>/<label>", the label without a '/' (a
+ * series' own key, "<kind>/<community>/w1/<label>", has more). */
+#define ADOPT_DRAFTS "UPDATE OR IGNORE kept SET key = ?2 || substr(key, length(?1) + 1) WHERE ns = 'wechat_draft' " \
+		     "AND substr(key, 1, length(?1) + 1) = ?1 || '/' AND instr(" DRAFT_LABEL ", '/') = 0 AND "
 
 int dg_store_series_adopt(dg_store *s, const char *kind, const char *series, int biweekly)
 {
 	static const char *const sql[2][3] = {
-		{"UPDATE OR IGNORE issues SET kind = ?2 WHERE kind = ?1 AND NOT " BIWEEKLY_LABEL,
-		 "UPDATE OR IGNORE published SET kind = ?2 WHERE kind = ?1 AND NOT "
-		 "(issue GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-*W[0-9][0-9]')",
-		 "UPDATE OR IGNORE kept SET key = ?2 || substr(key, length(?1) + 1) WHERE ns = 'wechat_draft' AND "
-		 "key GLOB ?1 || '/[0-9][0-9][0-9][0-9]-W[0-9][0-9]' "},
-		{"UPDATE OR IGNORE issues SET kind = ?2 WHERE kind = ?1 AND " BIWEEKLY_LABEL,
-		 "UPDATE OR IGNORE published SET kind = ?2 WHERE kind = ?1 AND "
-		 "(issue GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]-*W[0-9][0-9]')",
-		 "UPDATE OR IGNORE kept SET key = ?2 || substr(key, length(?1) + 1) WHERE ns = 'wechat_draft' AND "
-		 "key GLOB ?1 || '/[0-9][0-9][0-9][0-9]-W[0-9][0-9]-*W[0-9][0-9]'"},
+		{"UPDATE OR IGNORE issues SET kind = ?2 WHERE kind = ?1 AND NOT " BIWEEKLY("period"),
+		 "UPDATE OR IGNORE published SET kind = ?2 WHERE kind = ?1 AND NOT " BIWEEKLY("issue"),
+		 ADOPT_DRAFTS "NOT " BIWEEKLY(DRAFT_LABEL)},
+		{"UPDATE OR IGNORE issues SET kind = ?2 WHERE kind = ?1 AND " BIWEEKLY("period"),
+		 "UPDATE OR IGNORE published SET kind = ?2 WHERE kind = ?1 AND " BIWEEKLY("issue"),
+		 ADOPT_DRAFTS BIWEEKLY(DRAFT_LABEL)},
 	};
 	sqlite3_stmt *st;
 	int err, adopted = 0;

@@ -49,7 +49,7 @@ static void test_transport_retry(void)
  * run, not sent, the same message. The API's GET is retried. */
 static void test_refused(void)
 {
-	dg_http_opts o = {.api_base = "http://127.0.0.1:1", .jobs = 2, .max_wait = 10, .quiet = 1,
+	dg_http_opts o = {.api_base = "http://127.0.0.1:1", .jobs = 2, .max_wait = 10,
 			  .max_attempts = 3, .retry_base_ms = 1};
 	dg_http_body a = {0}, b = {0}, c = {0};
 	dg_http_stats st;
