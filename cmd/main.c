@@ -16,6 +16,7 @@
 #include "term.h"
 #include "usage.h"
 #include "init.h"
+#include "history.h"
 #include "outcome.h"
 
 #include <getopt.h>
@@ -253,6 +254,8 @@ int main(int argc, char **argv)
 		return dg_doctor(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "init"))
 		return dg_init(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "history"))
+		return dg_history_main(argc - 1, argv + 1);
 	if ((rc = parse_args(argc, argv, &o)) != EXIT_OK || (rc = setup(&o, &cfg, &win)) != EXIT_OK) {
 		dg_config_free(cfg);
 		return rc;

@@ -176,6 +176,33 @@ static const dg_schema_key images_keys[] = {
 	{0},
 };
 
+static const char *valid_ident(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return "a ClickHouse name (letters, digits and _)";
+	for (const char *p = s; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return "a ClickHouse name (letters, digits and _)";
+	return NULL;
+}
+
+static const dg_schema_key trends_keys[] = {
+	I("weeks", trends_weeks, 0, 104),
+	{0},
+};
+
+static const char *const history_engines[] = {"github", "clickhouse", NULL};
+
+static const dg_schema_key history_keys[] = {
+	{.name = "engine", .type = DG_SCHEMA_ENUM, .offset = F(history_engine), .choices = history_engines},
+	SV("url", history_url, valid_url),
+	S("user_env", history_user_env),
+	S("password_env", history_password_env),
+	SV("database", history_database, valid_ident),
+	SV("table", history_table, valid_ident),
+	{0},
+};
+
 static const dg_schema_key wechat_keys[] = {
 	SV("api_url", wx_api_url, valid_url),
 	S("appid_env", wx_appid_env),
@@ -197,6 +224,8 @@ static const dg_schema_key root_keys[] = {
 	T("contributors", contributors_keys),
 	T("images", images_keys),
 	T("wechat", wechat_keys),
+	T("trends", trends_keys),
+	T("history", history_keys),
 	{0},
 };
 
@@ -252,6 +281,11 @@ static const struct {
 	{F(wx_api_url), "https://api.weixin.qq.com"},
 	{F(wx_appid_env), "WECHAT_APPID"},
 	{F(wx_secret_env), "WECHAT_SECRET"},
+	{F(history_engine), "github"},
+	{F(history_url), "http://127.0.0.1:8123"},
+	{F(history_user_env), "CLICKHOUSE_USER"},
+	{F(history_password_env), "CLICKHOUSE_PASSWORD"},
+	{F(history_table), "github_events"},
 };
 
 static void set_defaults(dg_config *c)
@@ -288,6 +322,7 @@ static void set_defaults(dg_config *c)
 	c->cn_max_projects = 5;
 	c->cn_max_articles = 5;
 	c->cn_max_news = 6;
+	c->trends_weeks = 12;
 	dg_strv_push(&c->cn_topics, "cloud-native");
 	dg_strv_push(&c->cn_topics, "kubernetes");
 }

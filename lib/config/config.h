@@ -96,6 +96,16 @@ typedef struct dg_config {
 	int images_poster;       /* write the new-contributors poster (always with --publish) */
 	int images_cover;        /* write the cover (always with --publish) */
 
+	/* [trends] */
+	int trends_weeks;        /* weeks of the trend chart; 0: no trends section */
+
+	/* [history] where past weeks' counts come from */
+	char *history_engine;    /* "github" (the store, then REST) or "clickhouse" */
+	char *history_url;       /* ClickHouse's HTTP interface */
+	char *history_user_env, *history_password_env;  /* names of the variables; values never stored */
+	char *history_database;  /* NULL: the server's default */
+	char *history_table;     /* default "github_events" */
+
 	/* [wechat] (--publish wechat) */
 	char *wx_api_url;
 	char *wx_appid_env, *wx_secret_env;  /* names of the variables; the values are never stored */

@@ -4,16 +4,87 @@
 #include "issue/pipeline.h"
 #include "issue/stageopts.h"
 #include "base/text.h"
+#include "base/alloc.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/err.h"
 #include "base/output.h"
 #include "github/collect.h"
+#include "history/history.h"
 #include "model/model.h"
 #include "select/highlights.h"
 #include "select/releaserank.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- trends (lib/history/): the weeks before the issue's and its own ---- */
+
+/* The issue's own weeks (1 or 2; 0: an arbitrary range or trends off). */
+static size_t own_weeks(const dg_stage *st)
+{
+	return st->cfg->trends_weeks > 0 && st->win->weeks > 0 ? (size_t)st->win->weeks : 0;
+}
+
+/* A complete collection of a closed period: its weeks' counts are the
+ * report's, kept for the trends of later issues. */
+static void keep_own_weeks(const dg_stage *st, json_t *data)
+{
+	dg_history_opts o = dg_stage_history_opts(st->cfg);
+	dg_week own[2];
+	size_t n = st->win->weeks > 0 && st->win->weeks <= 2 ? (size_t)st->win->weeks : 0;
+
+	if (n && (dg_history_own(st->cfg, &o, st->win->iso_year, st->win->week, n, data, own) < 0 ||
+		  dg_history_keep_run(st->cfg, st->store, own, n) < 0))
+		dg_err_clear(); /* a count not kept is asked for again, once */
+}
+
+/* The facts: {"weeks": the series of the weeks before the issue's} (the
+ * store's, else the history engine's); NULL when there are no trends. */
+static int gather(const dg_stage *st, const void *selection, void **facts)
+{
+	dg_history_opts o = dg_stage_history_opts(st->cfg);
+	size_t own = own_weeks(st), n = o.weeks > 0 && (size_t)o.weeks > own ? (size_t)o.weeks : own;
+	dg_week *weeks;
+	int64_t last;
+	int err;
+
+	*facts = NULL;
+	if (!own)
+		return 0;
+	weeks = dg_calloc(n, sizeof(*weeks));
+	if ((err = dg_date_week_start(st->win->iso_year, st->win->week, o.timezone, &last)) < 0 ||
+	    (err = dg_history_weeks(&o, last, n, weeks)) < 0 ||
+	    (err = dg_history_fill(st->cfg, &o, st->http, st->store, json_object_get((json_t *)selection, "repos"),
+				   st->win->since, weeks, n - own, st->warnings, st->failures)) < 0) {
+		free(weeks);
+		return err;
+	}
+	*facts = json_pack("{s:o}", "weeks", dg_history_json(&o, weeks, n - own));
+	free(weeks);
+	return 0;
+}
+
+/* The series of the model: the facts' weeks, then the issue's own counted
+ * from its collection; NULL when there are no trends. */
+static json_t *trend_series(const dg_stage *st, json_t *collected, json_t *facts)
+{
+	dg_history_opts o = dg_stage_history_opts(st->cfg);
+	size_t own = own_weeks(st);
+	dg_week mine[2];
+	json_t *series, *tail;
+
+	if (!own || !facts || own > 2 ||
+	    dg_history_own(st->cfg, &o, st->win->iso_year, st->win->week, own, collected, mine) < 0) {
+		dg_err_clear();
+		return NULL;
+	}
+	series = json_deep_copy(json_object_get(facts, "weeks"));
+	tail = dg_history_json(&o, mine, own);
+	json_array_extend(series, tail);
+	json_decref(tail);
+	return series;
+}
 
 /* What a complete collection of this period gave, kept in the store under
  * the period, the API and the config file's exact bytes: a re-render of the
@@ -52,6 +123,8 @@ static int collect(const dg_stage *st, void **collected)
 	    dg_store_kept_get(st->store, "collected-community", key, &kept, &len) == 1)
 		data = json_loadb(kept, len, 0, NULL);
 	free(kept);
+	if (data)
+		keep_own_weeks(st, data);   /* kept by a run before the trends */
 	if (!data) {
 		if ((err = dg_collect_community(st->cfg, st->http, st->store, st->win->since, st->win->until, &res)) < 0) {
 			free(key);
@@ -64,6 +137,7 @@ static int collect(const dg_stage *st, void **collected)
 			if (dg_store_kept_put(st->store, "collected-community", key, dump, strlen(dump)) < 0)
 				dg_err_clear(); /* a cache that cannot be written costs time, not correctness */
 			free(dump);
+			keep_own_weeks(st, data);
 		}
 		json_array_extend(st->failures, res.failures);
 		json_decref(res.failures);
@@ -89,6 +163,7 @@ static int select_items(const dg_stage *st, const void *collected, void **select
 			"highlight_groups", dg_select_highlights(&o, json_object_get(data, "merged_pulls"),
 								 st->win->since, st->win->until, st->warnings, &bots));
 	json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots));
+	json_object_set(sel, "repos", json_object_get(data, "repos"));   /* the watched set, for the trends */
 	*selection = sel;
 	return 0;
 }
@@ -104,9 +179,17 @@ static int model(const dg_stage *st, const void *collected, const void *selectio
 		 const dg_model_meta *meta, json_t **out)
 {
 	dg_model_opts o = dg_stage_model_opts(st->cfg);
+	json_t *series;
+	int err = dg_model_community(&o, st->res->lang, st->win, (json_t *)collected, (json_t *)selection, meta, out);
 
-	(void)facts;
-	return dg_model_community(&o, st->res->lang, st->win, (json_t *)collected, (json_t *)selection, meta, out);
+	if (err < 0 || !(series = trend_series(st, (json_t *)collected, (json_t *)facts)))
+		return err;
+	if ((err = dg_model_trend(st->res->lang, "community", st->win, series, own_weeks(st), *out)) < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	json_decref(series);
+	return err;
 }
 
 /* Nothing to publish: no release, no merged pull request, no event. */
@@ -125,6 +208,6 @@ static void drop(void *v)
 }
 
 const dg_kind dg_kind_community = {
-	.name = "community", .numbering = numbering, .collect = collect, .select = select_items, .model = model,
+	.name = "community", .numbering = numbering, .collect = collect, .select = select_items, .gather = gather, .model = model,
 	.empty = empty, .drop_collected = drop, .drop_selection = drop, .drop_facts = drop,
 };

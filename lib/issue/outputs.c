@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "images/trendchart.h"
 #include "images/visuals.h"
 #include "model/model.h"
 #include "publish/payload.h"
@@ -55,8 +56,10 @@ static int stage_html(outputs *o)
 {
 	char *fragment = NULL, *page = NULL;
 	const dg_resources *res = o->is->res;
-	int err = dg_wechat_render(res->theme, &res->wechat, o->is->run->cfg->language, o->md,
-				   dg_json_str(o->is->model, "title"), &fragment, &page);
+	json_t *trend_image = json_object_get(json_object_get(o->is->model, "trend"), "image");
+	int err = dg_wechat_render_with(res->theme, &res->wechat, o->is->run->cfg->language, o->md,
+					dg_json_str(o->is->model, "title"), json_string_value(trend_image), &fragment,
+					&page);
 
 	if (err < 0) {
 		free(fragment);
@@ -121,6 +124,20 @@ static int stage_poster(outputs *o)
 	return 0;
 }
 
+/* OUT/<kind>-<label>.trend.png: the trends section's chart, as the model
+ * names it ("trend"."image"), in every format that shows it. */
+static int stage_trend(outputs *o)
+{
+	char *png = NULL;
+	size_t len = 0;
+	int err;
+
+	if ((err = dg_visuals_trend(o->is->run->cfg, o->is->model, &png, &len)) < 0 || !png)
+		return err;
+	add_issue_bytes(o, ".trend.png", png, len, 1);
+	return 0;
+}
+
 /* OUT/<kind>-<label>.wechat.json: the draft/add payload, checked
  * (lib/publish/payload.h); images not uploaded yet keep their paths. A
  * payload over WeChat's limits is an issue WeChat would refuse, not a
@@ -156,6 +173,7 @@ static const struct {
 	{DG_FORMAT_JSON, stage_json},
 	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_cover},
 	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_poster},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_trend},
 	{DG_FORMAT_WXJSON, stage_wechat_json},
 };
 

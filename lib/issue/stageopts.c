@@ -2,6 +2,8 @@
  * a stage that takes one reads only what it holds. */
 #include "issue/stageopts.h"
 
+#include <string.h>
+
 dg_select_opts dg_stage_select_opts(const dg_config *cfg)
 {
 	dg_select_opts o = {cfg->products, cfg->n_products, &cfg->highlight_labels, cfg->highlights_per_repo,
@@ -35,6 +37,22 @@ dg_model_opts dg_stage_model_opts(const dg_config *cfg)
 		.cn_intro = cfg->cn_intro,
 		.cn_footer = cfg->cn_footer,
 		.cn_links = &cfg->cn_links,
+	};
+
+	return o;
+}
+
+dg_history_opts dg_stage_history_opts(const dg_config *cfg)
+{
+	dg_history_opts o = {
+		.weeks = cfg->trends_weeks,
+		.timezone = cfg->timezone,
+		.clickhouse = cfg->history_engine && !strcmp(cfg->history_engine, "clickhouse"),
+		.url = cfg->history_url,
+		.user_env = cfg->history_user_env,
+		.password_env = cfg->history_password_env,
+		.database = cfg->history_database,
+		.table = cfg->history_table,
 	};
 
 	return o;

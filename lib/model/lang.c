@@ -25,6 +25,13 @@ static const char *const known[] = {
 				       * has_releases, has_new_contributors, has_bot_pulls */
 	"community.keywords",         /* community */
 	"community.tag",              /* default front matter tag */
+	"trends.title",               /* weeks: the trend chart's title */
+	"trends.merged_prs",          /* the chart's series names */
+	"trends.contributors",
+	"trends.new_contributors",
+	"trends.sentence",            /* merged_prs, has_change, change ("+21%"), weeks: the change against the
+				       * previous period */
+	"trends.alt",                 /* weeks: the chart's alternative text */
 	"cnweekly.series",            /* default series name (cnweekly.title) */
 	"cnweekly.headline",          /* the headline when nothing else gives one */
 	"cnweekly.title",             /* series, headline, number, date */

@@ -25,6 +25,15 @@ typedef struct dg_model_meta {
 int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *collected,
 		       json_t *selection, const dg_model_meta *meta, json_t **out);
 
+/* The trends section into `model` (a community report's, complete): "trend"
+ * {"weeks" (a copy of `weeks`, the history's series whose last n_own are
+ * the issue's own), "change" {"merged_prs", "previous", "percent", "text"}
+ * against the n_own weeks before, "sentence", "title", "alt", "words",
+ * "image" (OUT/<kind>-<label>.trend.png, drawn by the outputs)} and
+ * has.trend. 0, or <0 when a word of the language fails. */
+int dg_model_trend(const dg_lang *lang, const char *kind, const dg_window *w, json_t *weeks, size_t n_own,
+		   json_t *model);
+
 /* What the Cloud Native Weekly's model is built from (all borrowed): the
  * chosen items, the latest releases (lower-case repo -> {"tag","url",
  * "published_at"} or null), the editor's headline (NULL/"" for the automatic

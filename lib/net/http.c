@@ -211,10 +211,11 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 /* The request's url is the redacted one (every message and log line names
  * it); the real one is its target. */
 static int post(dg_http *h, const char *url, const char *content_type, const void *body, size_t len,
-		dg_http_cb cb, void *ud, int once)
+		dg_http_cb cb, void *ud, int once, char **extra)
 {
 	dg_http_req *r = dg_calloc(1, sizeof(*r));
 
+	r->extra = extra;   /* taken over */
 	r->target = dg_strdup(url);
 	r->url = dg_http_redact(url);
 	r->post_type = dg_strdup(content_type);
@@ -234,16 +235,33 @@ static int post(dg_http *h, const char *url, const char *content_type, const voi
 	return 0;
 }
 
+int dg_http_post_headers(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+			 const void *body, size_t len, dg_http_cb cb, void *ud)
+{
+	size_t n = 0;
+	char **extra;
+
+	while (headers && headers[n])
+		n++;
+	for (size_t i = 0; i < n; i++)
+		if (strpbrk(headers[i], "\r\n") || !strchr(headers[i], ':'))
+			return dg_err_set(DG_ERR_FAIL, "%s: a header line is not one 'Name: value' line", url);
+	extra = dg_calloc(n + 1, sizeof(*extra));
+	for (size_t i = 0; i < n; i++)
+		extra[i] = dg_strdup(headers[i]);
+	return post(h, url, content_type, body, len, cb, ud, 0, extra);
+}
+
 int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
 		 size_t len, dg_http_cb cb, void *ud)
 {
-	return post(h, url, content_type, body, len, cb, ud, 0);
+	return post(h, url, content_type, body, len, cb, ud, 0, NULL);
 }
 
 int dg_http_post_once(dg_http *h, const char *url, const char *content_type, const void *body,
 		      size_t len, dg_http_cb cb, void *ud)
 {
-	return post(h, url, content_type, body, len, cb, ud, 1);
+	return post(h, url, content_type, body, len, cb, ud, 1, NULL);
 }
 
 /* The forms a server may echo a secret in: as is; percent-encoded, as it
@@ -384,6 +402,8 @@ static void build_headers(dg_http *h, dg_http_req *r, const char *url)
 		snprintf(line, sizeof(line), "Content-Type: %.1000s", r->post_type);
 		add_header(r, line);
 		add_header(r, "Expect:");
+		for (char **e = r->extra; e && *e; e++)
+			add_header(r, *e);
 	} else if (!r->api) {
 		add_header(r, ACCEPT_DOCUMENT);
 	} else if (h->policy && h->policy->send) {

@@ -105,6 +105,13 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
 		 size_t len, dg_http_cb cb, void *ud);
 
+/* dg_http_post with header lines of its own ("Name: value", copied; a
+ * line with CR or LF or without ':' refuses the request: <0, nothing
+ * queued, the callback not called). A credential among them is the
+ * caller's to give to dg_http_add_secret. */
+int dg_http_post_headers(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+			 const void *body, size_t len, dg_http_cb cb, void *ud);
+
 /* dg_http_post sent exactly once: a 5xx, a transport error or the run's
  * deadline fail it at once, never retried. For a POST that creates
  * something (a draft): the server may have done it before the answer was

@@ -55,6 +55,11 @@ void dg_http_req_free(dg_http_req *r)
 	free(r->url);
 	free(r->post);
 	free(r->post_type);
+	for (char **e = r->extra; e && *e; e++) {
+		memset(*e, 0, strlen(*e));
+		free(*e);
+	}
+	free(r->extra);
 	free(r->cached_etag);
 	free(r->cached_body);
 	free(r->cached_next);

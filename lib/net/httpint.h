@@ -68,6 +68,8 @@ typedef struct dg_http_req {
 	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
 	size_t post_len;
 	int once;                /* dg_http_post_once: sent once, never retried */
+	char **extra;            /* a POST's own header lines (dg_http_post_headers), NULL-terminated;
+				    wiped when freed (they may hold a credential) */
 
 	/* captured response headers */
 	char *etag, *link_next, *content_type;

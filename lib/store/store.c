@@ -44,6 +44,10 @@ static const char *const migrations[] = {
 	/* 4: the period numbered first, when the config gives no reference */
 	"CREATE TABLE issue_reference (kind TEXT PRIMARY KEY, since INTEGER NOT NULL,"
 	" number INTEGER NOT NULL);",
+	/* 5: a week's counts for the trends (lib/history/): from a run, REST or ClickHouse */
+	"CREATE TABLE trend_weeks (scope TEXT NOT NULL, source TEXT NOT NULL, since INTEGER NOT NULL,"
+	" until INTEGER NOT NULL, merged_prs INTEGER NOT NULL, contributors INTEGER NOT NULL,"
+	" new_contributors INTEGER, kept_at INTEGER NOT NULL, PRIMARY KEY (scope, source, since, until));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -558,4 +562,44 @@ int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *
 			   "ssbi", ns, key, value, len, (int64_t)time(NULL))) < 0)
 		return err;
 	return step_done(s, st, "writing kept values");
+}
+
+int dg_store_week_get(dg_store *s, const char *scope, const char *source, int64_t since, int64_t until,
+		      dg_store_week *out)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	memset(out, 0, sizeof(*out));
+	/* A run's own count first: it is the report's. */
+	if ((err = prepare(s, &st, "SELECT merged_prs, contributors, new_contributors FROM trend_weeks"
+			   " WHERE scope = ? AND since = ? AND until = ? AND source IN ('run', ?)"
+			   " ORDER BY source = 'run' DESC LIMIT 1", "siis", scope, since, until, source)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->merged_prs = sqlite3_column_int64(st, 0);
+		out->contributors = sqlite3_column_int64(st, 1);
+		out->new_contributors = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading trend weeks");
+}
+
+int dg_store_week_put(dg_store *s, const char *scope, const char *source, int64_t since, int64_t until,
+		      const dg_store_week *w)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO trend_weeks (scope, source, since, until, merged_prs,"
+			   " contributors, new_contributors, kept_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ssiiiiii",
+			   scope, source, since, until, w->merged_prs, w->contributors, w->new_contributors,
+			   (int64_t)time(NULL))) < 0)
+		return err;
+	if (w->new_contributors < 0)
+		sqlite3_bind_null(st, 7);
+	return step_done(s, st, "writing trend weeks");
 }

@@ -98,4 +98,16 @@ int dg_store_reference_put(dg_store *s, const char *series, int64_t since, int n
 int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value, size_t *len);
 int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *value, size_t len);
 
+/* A week's counts for the trends (lib/history/history.h), by the scope of
+ * what is counted, where they come from ("run": an issue's own collection;
+ * "rest", "clickhouse") and the week [since, until). new_contributors -1:
+ * not known. get: the run's row, else the `source` one; 1 found, 0 not. */
+typedef struct dg_store_week {
+	int64_t merged_prs, contributors, new_contributors;
+} dg_store_week;
+int dg_store_week_get(dg_store *s, const char *scope, const char *source, int64_t since, int64_t until,
+		      dg_store_week *out);
+int dg_store_week_put(dg_store *s, const char *scope, const char *source, int64_t since, int64_t until,
+		      const dg_store_week *w);
+
 #endif
