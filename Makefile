@@ -18,7 +18,7 @@ DEB_PKGS = gcc libc6-dev make libcurl4-openssl-dev libjansson-dev libcmark-gfm-d
 # What the tests use on top (`make test-deps`, run by `make check` before the
 # suite): no test installs anything itself, and a test missing a tool fails
 # naming `make test-deps`.
-TEST_DEB_PKGS = libxml2-utils chromium chromium-driver librsvg2-bin
+TEST_DEB_PKGS = libxml2-utils chromium chromium-driver librsvg2-bin clickhouse-server
 PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3 librsvg-2.0 gdk-pixbuf-2.0 cairo libpng
 # What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
 FUZZ_DEB_PKGS = clang libclang-rt-14-dev
