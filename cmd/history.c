@@ -87,7 +87,7 @@ int dg_history_main(int argc, char **argv)
 	dg_http_opts hopts = {0};
 	dg_window last;
 	dg_week *series = NULL;
-	json_t *warnings = json_array(), *failures = json_array(), *out = NULL, *msg;
+	json_t *warnings = NULL, *failures = NULL, *out = NULL, *msg;
 	const char *fixed = getenv("DIGEST_NOW");
 	int64_t now = (int64_t)time(NULL);
 	size_t i;
@@ -141,6 +141,8 @@ int dg_history_main(int argc, char **argv)
 	if (!weeks)
 		weeks = o.weeks > 0 ? o.weeks : 12;
 	dg_term_start(quiet);
+	warnings = json_array();
+	failures = json_array();
 	hopts = (dg_http_opts){.token = dg_config_token(cfg), .token_name = cfg->token_env, .api_base = cfg->api_url,
 			       .jobs = cfg->concurrency, .verbose = verbose, .max_wait = cfg->max_wait,
 			       .offline = offline, .timeout = cfg->timeout};

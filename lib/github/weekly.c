@@ -118,6 +118,8 @@ int dg_weekly_repos(const dg_config *cfg, dg_http *http, dg_store *store, json_t
 		}
 	}
 	json_decref(c.repos);
+	json_decref(c.org);
+	json_decref(c.merged_early);
 	dg_collector_clear(&c.base);
 	return err;
 }
@@ -194,6 +196,7 @@ done:
 	json_decref(c.merged_early);
 	json_decref(c.repos);
 	json_decref(c.pulls);
+	json_decref(c.org);
 	dg_collector_clear(&c.base);
 	return err;
 }

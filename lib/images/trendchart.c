@@ -98,7 +98,7 @@ static json_t *line(json_t *weeks, const char *key, const dg_chart_scale *s, dou
 json_t *dg_chart_context(json_t *trend)
 {
 	json_t *weeks = json_object_get(trend, "weeks"), *words = json_object_get(trend, "words"), *w;
-	json_t *bars = json_array(), *ticks = json_array(), *xlabels = json_array(), *gaps = json_array();
+	json_t *bars, *ticks, *xlabels, *gaps;
 	size_t n = json_array_size(weeks), i;
 	int64_t max = 0;
 	dg_chart_scale s;
@@ -107,6 +107,10 @@ json_t *dg_chart_context(json_t *trend)
 
 	if (!json_is_object(trend) || !n)
 		return NULL;
+	bars = json_array();
+	ticks = json_array();
+	xlabels = json_array();
+	gaps = json_array();
 	json_array_foreach(weeks, i, w) {
 		const char *keys[] = {"merged_prs", "contributors", "new_contributors"};
 		for (size_t k = 0; k < 3; k++) {
