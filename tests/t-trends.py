@@ -2,7 +2,8 @@
 world's counts week by week and the report's own count for its week; the
 weeks digest never ran are backfilled over REST within two search requests a
 week; a re-run and `digest history` cost no request; the chart is a PNG in
-the Markdown, the WeChat fragment and a published draft; trends.weeks = 0
+the Markdown and a published draft (the fragment, https images only, has
+its description); trends.weeks = 0
 turns the section off."""
 import csv, io, json, os, re, struct, subprocess, sys, tempfile
 
@@ -59,7 +60,8 @@ with FakeGitHub(world, "--search-quota", "1000") as gh:
     md = ws.read("community-%s.md" % WEEK)
     check("](community-%s.trend.png)" % WEEK in md and "## 社区趋势" in md, "the chart is in the Markdown")
     frag = ws.read("community-%s.wechat.html" % WEEK)
-    check('src="community-%s.trend.png"' % WEEK in frag, "the chart is in the WeChat fragment")
+    check("trend.png" not in frag and trend.get("alt", "?") in frag and "社区趋势" in frag,
+          "the fragment (https images only) has the section with the chart's description in its place")
 
     # A re-run: nothing asked again.
     gh.control(reset_log=True)

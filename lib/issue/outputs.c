@@ -56,10 +56,8 @@ static int stage_html(outputs *o)
 {
 	char *fragment = NULL, *page = NULL;
 	const dg_resources *res = o->is->res;
-	json_t *trend_image = json_object_get(json_object_get(o->is->model, "trend"), "image");
-	int err = dg_wechat_render_with(res->theme, &res->wechat, o->is->run->cfg->language, o->md,
-					dg_json_str(o->is->model, "title"), json_string_value(trend_image), &fragment,
-					&page);
+	int err = dg_wechat_render(res->theme, &res->wechat, o->is->run->cfg->language, o->md,
+				   dg_json_str(o->is->model, "title"), &fragment, &page);
 
 	if (err < 0) {
 		free(fragment);

@@ -507,7 +507,8 @@ static void put_picture(dg_buf *b, const char *src, const char *alt_prefix, cons
 	dg_buf_puts(b, "\" style=\"max-width:100%\"></p>\n");
 }
 
-/* The fragment, with the certificates (and the poster) after it as images. */
+/* The fragment, with the poster, the trend chart and the certificates after
+ * it as images. */
 static int content_with_images(const dg_publish_in *in, char **html)
 {
 	dg_buf path = DG_BUF_INIT, b = DG_BUF_INIT;
@@ -531,6 +532,11 @@ static int content_with_images(const dg_publish_in *in, char **html)
 			dg_err_clear();
 		dg_buf_free(&full);
 	}
+	/* The trend chart (the fragment, pasted into WeChat's editor, holds only
+	 * https images: its alternative text stands in the trends section). */
+	if (*dg_json_str(json_object_get(in->model, "trend"), "image"))
+		put_picture(&b, dg_json_str(json_object_get(in->model, "trend"), "image"), "",
+			    dg_json_str(json_object_get(in->model, "trend"), "alt"));
 	json_array_foreach(json_object_get(in->model, "new_contributors"), i, p)
 		if (*dg_json_str(p, "certificate_png"))
 			put_picture(&b, dg_json_str(p, "certificate_png"), "@", dg_json_str(p, "login"));

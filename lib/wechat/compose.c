@@ -11,12 +11,6 @@
 int dg_wechat_render(const dg_theme *theme, const dg_wechat_words *words, const char *language, const char *md,
 		     const char *title, char **fragment, char **page)
 {
-	return dg_wechat_render_with(theme, words, language, md, title, NULL, fragment, page);
-}
-
-int dg_wechat_render_with(const dg_theme *theme, const dg_wechat_words *words, const char *language,
-			  const char *md, const char *title, const char *local_image, char **fragment, char **page)
-{
 	char *html = NULL;
 	dg_wechat_opts opts = {theme, words->refs_heading, 1};
 	int err;
@@ -24,7 +18,7 @@ int dg_wechat_render_with(const dg_theme *theme, const dg_wechat_words *words, c
 	*fragment = *page = NULL;
 	if ((err = dg_render_html(md, &html)) < 0)
 		return err;
-	if ((err = dg_wechat_fragment_with(html, strlen(html), &opts, local_image, fragment)) == 0)
+	if ((err = dg_wechat_fragment(html, strlen(html), &opts, fragment)) == 0)
 		err = dg_wechat_page(*fragment, title, language, &words->page, page);
 	if (err < 0) {
 		free(*fragment);

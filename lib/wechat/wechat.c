@@ -469,12 +469,6 @@ static void wx_free(wx *w)
 
 int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts, char **fragment)
 {
-	return dg_wechat_fragment_with(html, len, opts, NULL, fragment);
-}
-
-int dg_wechat_fragment_with(const char *html, size_t len, const dg_wechat_opts *opts, const char *local_image,
-			    char **fragment)
-{
 	static const char *const aligns[3] = { "left", "center", "right" };
 	dg_theme *own_theme = NULL;
 	const dg_theme *theme;
@@ -490,7 +484,6 @@ int dg_wechat_fragment_with(const char *html, size_t len, const dg_wechat_opts *
 		return dg_err_set(DG_ERR_FAIL, "wechat: no heading for the reference list (opts.refs_heading)");
 	memset(&w, 0, sizeof(w));
 	w.cjk = opts->cjk_spacing;
-	w.local_image = local_image;
 	theme = opts->theme;
 	if (!theme) {
 		if ((err = dg_theme_default(&own_theme)) < 0)

@@ -28,12 +28,6 @@ typedef struct dg_wechat_opts {
  * caller frees with free()), or DG_ERR_FAIL with a message (no heading, an
  * input over INT_MAX bytes). Out of memory aborts (base/alloc.h). */
 int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts, char **fragment);
-/* The same, keeping the one relative image `local_image` as is (the issue's
- * own picture, such as its trend chart, written beside the fragment: the
- * draft box uploads it); every other image that is not http(s) is still
- * left out. NULL: none. */
-int dg_wechat_fragment_with(const char *html, size_t len, const dg_wechat_opts *opts, const char *local_image,
-			    char **fragment);
 
 /* The preview page's wording (the caller's; NULL = ""), escaped by
  * dg_wechat_page for where it goes. */
@@ -64,9 +58,5 @@ typedef struct dg_wechat_words {
  * caller-free. */
 int dg_wechat_render(const dg_theme *theme, const dg_wechat_words *words, const char *language, const char *md,
 		     const char *title, char **fragment, char **page);
-/* The same, keeping the relative image `local_image` (dg_wechat_opts; NULL:
- * none). */
-int dg_wechat_render_with(const dg_theme *theme, const dg_wechat_words *words, const char *language,
-			  const char *md, const char *title, const char *local_image, char **fragment, char **page);
 
 #endif

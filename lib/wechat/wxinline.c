@@ -52,8 +52,6 @@ int dg_wx_image(wx *w, xmlNodePtr parent, xmlNodePtr n)
 	char *src = dg_wx_clean_url(n, "src"), *alt = dg_wx_collapse_ws(altattr, 0), *url = dg_wx_image_url(src);
 	xmlNodePtr img;
 
-	if (!url && w->local_image && *w->local_image && !strcmp(src, w->local_image))
-		url = dg_strdup(src);   /* the issue's own picture, beside the fragment */
 	if (url) {
 		img = dg_wx_el_attr(w, parent, "img", "src", url, NULL);
 		if (img) {

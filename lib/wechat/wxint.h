@@ -39,7 +39,6 @@ typedef struct wx {
 	const char *st[DG_TH_COUNT];
 	char *cell_style[2][3];   /* th/td x left/center/right */
 	int cjk;
-	const char *local_image;  /* the relative image kept as is (dg_wechat_opts) */
 	xmlDocPtr out;
 	wx_ref *refs;
 	size_t nrefs, refs_cap;
