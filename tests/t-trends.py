@@ -4,7 +4,7 @@ weeks digest never ran are backfilled over REST within two search requests a
 week; a re-run and `digest history` cost no request; the chart is a PNG in
 the Markdown and a published draft (the fragment, https images only, has
 its description); trends.weeks = 0
-turns the section off."""
+turns the section off; a biweekly issue's series is of weeks too."""
 import csv, io, json, os, re, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -96,6 +96,19 @@ with FakeGitHub(world, "--search-quota", "1000") as gh:
     p = history(fresh, "--weeks", "8")
     check(p.returncode == 0 and not gh.log(), "and a second history costs no request (%d)" % len(gh.log()))
     fresh.close()
+
+    # Biweekly: the series is still of weeks; the issue's two are counted from
+    # its own collection, and the change is of its two weeks against the two before.
+    bi = Workspace(gh.url, orgs=("holdout",), event_repos=("holdout/community",), language="zh", extra=TRENDS)
+    p = bi.run("--biweekly", WEEK, "--format", "json")
+    bt = bi.model("community-2024-W08-W09.json").get("trend") or {}
+    bgot = {w["week"]: (w["merged_prs"], w["contributors"]) for w in bt.get("weeks", [])}
+    check(p.returncode == 0 and bgot == {k: v[:2] for k, v in want.items()},
+          "biweekly: the same 8 weeks, its own two counted from its collection", (bgot, p.stderr[-300:]))
+    cur, before = want["2024-W08"][0] + want[WEEK][0], want["2024-W06"][0] + want["2024-W07"][0]
+    check(bt.get("change", {}).get("merged_prs") == cur and bt["change"].get("previous") == before,
+          "biweekly: the change is the period's against the previous period", bt.get("change"))
+    bi.close()
 
     # Off.
     off = Workspace(gh.url, orgs=("holdout",), event_repos=("holdout/community",), language="en",

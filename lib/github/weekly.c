@@ -14,9 +14,17 @@
 
 void dg_weekly_count(const dg_config *cfg, json_t *pulls, int64_t *merged_prs, int64_t *contributors)
 {
+	json_t *people = json_array(), *p;
 	dg_authors a;
+	size_t i;
 
-	dg_authors_build(&a, cfg, pulls);
+	/* A kept collection says "bot" where the search said the author's type. */
+	json_array_foreach(pulls, i, p)
+		json_array_append_new(people, json_pack("{s:s, s:s}", "author", dg_json_str(p, "author"), "author_type",
+						       json_is_true(json_object_get(p, "bot")) ? "Bot" :
+						       dg_json_str(p, "author_type")));
+	dg_authors_build(&a, cfg, people);
+	json_decref(people);
 	*merged_prs = (int64_t)json_array_size(pulls);
 	*contributors = (int64_t)a.n;
 	dg_authors_clear(&a);

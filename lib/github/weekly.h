@@ -24,7 +24,7 @@ typedef struct dg_week {
 } dg_week;
 
 /* The counts of `pulls` (the collector's merged pulls: {"author",
- * "author_type", ...}) as the report counts them. */
+ * "author_type" or, in a collection, "bot"}) as the report counts them. */
 void dg_weekly_count(const dg_config *cfg, json_t *pulls, int64_t *merged_prs, int64_t *contributors);
 
 /* The key of what a trend counts: the API, the watched set and what is left
