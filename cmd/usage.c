@@ -9,7 +9,8 @@ const char dg_usage_text[] =
 "              [--offline | --refresh] [--draft] [--publish wechat]\n"
 "              [-q|--quiet] [-v|--verbose] [--help] [--version]\n"
 "       digest init --org ORG [--api-url URL] [--lang zh|en] [--config FILE] [--force]\n"
-"       digest doctor [--config FILE] [--out DIR] [--api-url URL] [--state-dir DIR]\n";
+"       digest doctor [--config FILE] [--out DIR] [--api-url URL] [--state-dir DIR]\n"
+"       digest history [--config FILE] [--weeks N] [--format csv|json]\n";
 
 const char dg_help_text[] =
 "\n"
