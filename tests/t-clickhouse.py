@@ -144,6 +144,14 @@ try:
                                                  int(r["new_contributors"])) for r in rows} == want,
               "digest history prints ClickHouse's series", p.stdout + p.stderr[-300:])
 
+        # Refused: ClickHouse's own words in the failed: line, never the password.
+        wrong = workspace(extra)
+        p = history(wrong, "--weeks", "2", "-q", env={"CH_PASSWORD": "wrong-" + PASSWORD})
+        check(p.returncode == 3 and "HTTP 401" in p.stderr and "Wrong password" in p.stderr and
+              PASSWORD not in p.stderr + p.stdout, "a refused password: exit 3, ClickHouse's reason, "
+              "the password not printed", p.stderr[-400:])
+        wrong.close()
+
         # ClickHouse down: the store's weeks, exit 3, a failed: line naming it.
         server.terminate()
         server.wait(20)

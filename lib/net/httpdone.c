@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/str.h"
+#include "base/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -245,9 +246,30 @@ static void redirect(dg_http *h, dg_http_req *r, long status)
 	}
 }
 
+/* What a query service (a POST with its own headers: dg_http_post_headers)
+ * said of a refusal: ": " and the first line of its body (the secrets
+ * scrubbed out already), valid UTF-8, at most 300 code points; "" for
+ * others. In `b` (uncapped). */
+static const char *refusal_text(const dg_http_req *r, dg_buf *b)
+{
+	size_t n = r->body.len;
+	const char *nl = r->body.ptr ? memchr(r->body.ptr, '\n', n) : NULL;
+
+	if (!r->extra || !n)
+		return "";
+	if (nl)
+		n = (size_t)(nl - r->body.ptr);
+	dg_buf_puts(b, ": ");
+	(void)dg_text_utf8_repair(r->body.ptr, n, b);   /* uncapped: cannot fail */
+	(void)dg_text_cut(b, 302, DG_TEXT_CODE_POINTS, 0);
+	return dg_buf_cstr(b);
+}
+
 /* The engine's rules for an answer (a policy's DG_HTTP_USUAL). */
 static void usual(dg_http *h, dg_http_req *r, long status)
 {
+	dg_buf said = DG_BUF_INIT;
+
 	char why[32];
 
 	if (status == 304 && r->cached_body) {
@@ -263,12 +285,13 @@ static void usual(dg_http *h, dg_http_req *r, long status)
 	} else if (status >= 500) {
 		snprintf(why, sizeof(why), "HTTP %ld", status);
 		if (!retry_attempt(h, r, why))
-			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)", r->url, status,
-				     r->attempts, r->attempts == 1 ? "" : "s");
+			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)%s", r->url, status,
+				     r->attempts, r->attempts == 1 ? "" : "s", refusal_text(r, &said));
 	} else {
-		dg_http_fail(h, r, status == 404 ? DG_HTTP_ERR_NOT_FOUND : DG_HTTP_ERR_REJECTED, "%s: HTTP %ld",
-			     r->url, status);
+		dg_http_fail(h, r, status == 404 ? DG_HTTP_ERR_NOT_FOUND : DG_HTTP_ERR_REJECTED, "%s: HTTP %ld%s",
+			     r->url, status, refusal_text(r, &said));
 	}
+	dg_buf_free(&said);
 }
 
 /* The policy's verdict on an answer to a dg_http_get; 1 when it settled
