@@ -26,7 +26,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
 
     def run(avatar_url):
         ws = Workspace(gh.url, language="zh", timezone="Asia/Shanghai",
-                       extra='community = "KubeSphere"\n[images]\nposter = true\navatar_url = "%s"\n'
+                       extra='community = "KubeSphere"\n[trends]\nweeks = 0\n[images]\nposter = true\navatar_url = "%s"\n'
                              '[wechat]\napi_url = "%s"\n' % (avatar_url, wxs.url))
         t = time.time()
         p = ws.run("--week", "2021-W49", "--publish", "wechat", "--format", "md,html,json", "-v", env=ENV)

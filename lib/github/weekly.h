@@ -42,9 +42,11 @@ int dg_weekly_repos(const dg_config *cfg, dg_http *http, dg_store *store, json_t
 
 /* Ask for the merged pulls of each of `weeks` (n of them, counts filled in
  * when every search answered), in the repositories of `repos` (the
- * collector's "repos": [{"full_name"}]). A search that fails leaves every week unknown (-1) and is
- * named in `failures` and `warnings` ("trends: ..."). 0, or <0 when the
- * HTTP client stopped. */
+ * collector's "repos": [{"full_name"}]). A search that fails leaves every
+ * week unknown (-1) and is named in `failures` and `warnings` ("trends:
+ * ..."); so does a week that needs more than SEARCHES_PER_DAY requests a
+ * scope group (about 2,500 merged pulls, or a server that claims more).
+ * 0, or <0 when the HTTP client stopped. */
 int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *weeks,
 		       size_t n, json_t *warnings, json_t *failures);
 

@@ -211,7 +211,7 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 /* The request's url is the redacted one (every message and log line names
  * it); the real one is its target. */
 static int post(dg_http *h, const char *url, const char *content_type, const void *body, size_t len,
-		dg_http_cb cb, void *ud, int once, char **extra)
+		dg_http_cb cb, void *ud, int once, char **extra, int transport)
 {
 	dg_http_req *r = dg_calloc(1, sizeof(*r));
 
@@ -228,7 +228,7 @@ static int post(dg_http *h, const char *url, const char *content_type, const voi
 	r->ud = ud;
 	r->lane = -1;
 	r->prio = DG_HTTP_PRIO_FIRST;  /* a POST waits for no bucket: it goes first */
-	r->transport = DG_HTTP_TRANSPORT_RETRY;
+	r->transport = transport;
 	r->once = once;
 	dg_buf_init(&r->body, h->opts.max_body);
 	dg_http_enqueue(h, r);
@@ -249,19 +249,20 @@ int dg_http_post_headers(dg_http *h, const char *url, const char *content_type, 
 	extra = dg_calloc(n + 1, sizeof(*extra));
 	for (size_t i = 0; i < n; i++)
 		extra[i] = dg_strdup(headers[i]);
-	return post(h, url, content_type, body, len, cb, ud, 0, extra);
+	/* A query service that refuses the connection is down: not retried. */
+	return post(h, url, content_type, body, len, cb, ud, 0, extra, DG_HTTP_TRANSPORT_REACHABLE);
 }
 
 int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
 		 size_t len, dg_http_cb cb, void *ud)
 {
-	return post(h, url, content_type, body, len, cb, ud, 0, NULL);
+	return post(h, url, content_type, body, len, cb, ud, 0, NULL, DG_HTTP_TRANSPORT_RETRY);
 }
 
 int dg_http_post_once(dg_http *h, const char *url, const char *content_type, const void *body,
 		      size_t len, dg_http_cb cb, void *ud)
 {
-	return post(h, url, content_type, body, len, cb, ud, 1, NULL);
+	return post(h, url, content_type, body, len, cb, ud, 1, NULL, DG_HTTP_TRANSPORT_RETRY);
 }
 
 /* The forms a server may echo a secret in: as is; percent-encoded, as it

@@ -107,8 +107,11 @@ int dg_http_post(dg_http *h, const char *url, const char *content_type, const vo
 
 /* dg_http_post with header lines of its own ("Name: value", copied; a
  * line with CR or LF or without ':' refuses the request: <0, nothing
- * queued, the callback not called). A credential among them is the
- * caller's to give to dg_http_add_secret. */
+ * queued, the callback not called), for a query service: a host that
+ * refuses the connection or has no address fails at once (not retried),
+ * and a refusal's message ends with the first line of the service's body
+ * (its reason). A credential among the lines is the caller's to give to
+ * dg_http_add_secret. */
 int dg_http_post_headers(dg_http *h, const char *url, const char *content_type, const char *const *headers,
 			 const void *body, size_t len, dg_http_cb cb, void *ud);
 

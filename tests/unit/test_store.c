@@ -18,7 +18,7 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	snprintf(sub, sizeof(sub), "%s/nested/state", dir);
 	CHECK(dg_store_open(sub, 0, &s) == 0, "open creates nested directories: %s", dg_err_last());
-	CHECK(dg_store_schema_version(s) == 4, "schema at version 4 after migration");
+	CHECK(dg_store_schema_version(s) == 5, "schema at version 5 after migration");
 
 	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 0, "cache miss");
 	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, "[1,2]", 5) == 0, "cache put");
@@ -73,7 +73,7 @@ int main(void)
 	CHECK(dg_store_open(sub, 0, &s2) < 0 && strstr(dg_err_last(), "another digest run"),
 	      "concurrent open is refused: %s", dg_err_last());
 	dg_store_close(s);
-	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 4,
+	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 5,
 	      "reopen after close keeps data and does not re-migrate");
 	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &body, &len) == 1, "data persisted");
 	free(etag);
