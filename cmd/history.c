@@ -133,6 +133,12 @@ int dg_history_main(int argc, char **argv)
 		return 2;
 	}
 	free(path);
+	if (cfg->orgs.n == 0 && cfg->repos.n == 0) {
+		fprintf(stderr, "digest: %s: key 'github.orgs': expected at least one organisation (or github.repos)\n",
+			cfg->path ? cfg->path : "config");
+		dg_config_free(cfg);
+		return 2;
+	}
 	if (api_url) {
 		free(cfg->api_url);
 		cfg->api_url = dg_strdup(api_url);

@@ -81,6 +81,12 @@ with FakeGitHub(world, "--search-quota", "1000") as gh:
           series[-1]["merged_prs"] == want[WEEK][0], "digest history --format json --weeks 3", p.stdout[:300])
     p = history(ws, "--format", "xml")
     check(p.returncode == 2 and "--format" in p.stderr, "a bad --format is a usage error", p.stderr)
+    bare = os.path.join(tmp, "bare.toml")
+    with open(bare, "w") as f:
+        f.write('[github]\napi_url = "%s"\n' % gh.url)
+    p = subprocess.run([DIGEST, "history", "--config", bare], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 2 and "github.orgs" in p.stderr and not p.stdout,
+          "a config watching nothing is exit 2, not weeks of zero", p.stderr)
 
     # A fresh store: history backfills itself (the watched set listed), then keeps it.
     fresh = Workspace(gh.url, orgs=("holdout",), event_repos=("holdout/community",), language="zh", extra=TRENDS)
