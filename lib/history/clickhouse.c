@@ -50,12 +50,12 @@ char *dg_clickhouse_query(const dg_history_opts *o, char *const *repos, size_t n
 {
 	dg_buf q = DG_BUF_INIT;   /* no cap: cannot fail */
 
-	dg_buf_puts(&q, "SELECT p.repo_name AS repo, p.number AS number, p.login AS login, p.t AS merged, first"
+	dg_buf_puts(&q, "SELECT p.repo_name AS repo, p.number AS number, p.login AS login, p.t AS merged, first_merged"
 		    " FROM (SELECT repo_name, number, any(creator_user_login) AS login, toUInt32(min(merged_at)) AS t");
 	put_where(&q, o, repos, n_repos);
 	dg_buf_printf(&q, " AND merged_at >= toDateTime(%lld) AND merged_at < toDateTime(%lld)"
 		      " GROUP BY repo_name, number) AS p ANY LEFT JOIN (SELECT creator_user_login AS login,"
-		      " toUInt32(min(merged_at)) AS first", (long long)lo, (long long)hi);
+		      " toUInt32(min(merged_at)) AS first_merged", (long long)lo, (long long)hi);
 	put_where(&q, o, repos, n_repos);
 	dg_buf_puts(&q, " GROUP BY login) USING login ORDER BY merged, repo, number FORMAT JSONEachRow\n");
 	return dg_buf_detach(&q);
@@ -107,11 +107,11 @@ int dg_clickhouse_count(const dg_config *cfg, const char *rows, size_t len, dg_w
 		row = json_loadb(p, l, 0, NULL);
 		p += l + (nl != NULL);
 		t = row_int(row, "merged");
-		first = row_int(row, "first");
+		first = row_int(row, "first_merged");
 		login = json_string_value(json_object_get(row, "login"));
 		if (!json_is_object(row) || t < 0 || !login) {
 			err = dg_err_set(DG_ERR_FAIL, "clickhouse: row %zu: expected {\"repo\",\"number\",\"login\","
-					 "\"merged\",\"first\"}", line);
+					 "\"merged\",\"first_merged\"}", line);
 		} else {
 			for (i = 0; i < n; i++)
 				if (t >= weeks[i].since && t < weeks[i].until) {

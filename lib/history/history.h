@@ -66,10 +66,12 @@ json_t *dg_history_json(const dg_history_opts *o, const dg_week *weeks, size_t n
 
 /* ---- ClickHouse (clickhouse.c) ---- */
 
-/* The query for weeks[0 .. n) over the repositories `repos` (lower-case
- * names, n_repos of them): one row per merged pull request in the weeks'
- * span, {"repo","number","login","merged","first"} (epoch seconds; first:
- * the author's first merge in those repositories); caller frees. */
+/* The query for [lo, hi) over the repositories `repos` ("owner/name" as
+ * GitHub spells them, the table's primary key; a name with other bytes than
+ * letters, digits, '-', '_', '.' and '/' is left out), n_repos of them: one
+ * row per merged pull request, {"repo","number","login","merged",
+ * "first_merged"} (epoch seconds; first_merged: the author's first merge in
+ * those repositories, in the whole table); caller frees. */
 char *dg_clickhouse_query(const dg_history_opts *o, char *const *repos, size_t n_repos, int64_t lo, int64_t hi);
 
 /* Ask ClickHouse for the counts of weeks[0 .. n) (filled in; -1 left when

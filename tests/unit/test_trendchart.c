@@ -69,10 +69,10 @@ int main(void)
 		dg_config *cfg = NULL;
 		dg_week w[2] = {{1000, 2000, -1, -1, -1}, {2000, 3000, -1, -1, -1}};
 		const char rows[] =
-			"{\"repo\":\"a/b\",\"number\":1,\"login\":\"ann\",\"merged\":1500,\"first\":1500}\n"
-			"{\"repo\":\"a/b\",\"number\":2,\"login\":\"ann\",\"merged\":1600,\"first\":1500}\n"
-			"{\"repo\":\"a/b\",\"number\":3,\"login\":\"dependabot[bot]\",\"merged\":1700,\"first\":1700}\n"
-			"{\"repo\":\"a/c\",\"number\":4,\"login\":\"bob\",\"merged\":\"2500\",\"first\":\"10\"}\n";
+			"{\"repo\":\"a/b\",\"number\":1,\"login\":\"ann\",\"merged\":1500,\"first_merged\":1500}\n"
+			"{\"repo\":\"a/b\",\"number\":2,\"login\":\"ann\",\"merged\":1600,\"first_merged\":1500}\n"
+			"{\"repo\":\"a/b\",\"number\":3,\"login\":\"dependabot[bot]\",\"merged\":1700,\"first_merged\":1700}\n"
+			"{\"repo\":\"a/c\",\"number\":4,\"login\":\"bob\",\"merged\":\"2500\",\"first_merged\":\"10\"}\n";
 		CHECK(dg_config_load(NULL, &cfg) == 0, "default config");
 		CHECK(dg_clickhouse_count(cfg, rows, sizeof(rows) - 1, w, 2) == 0, "rows counted");
 		CHECK(w[0].merged_prs == 3 && w[0].contributors == 1 && w[0].new_contributors == 1,
