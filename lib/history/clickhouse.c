@@ -180,8 +180,17 @@ int dg_clickhouse_weeks(const dg_config *cfg, const dg_history_opts *o, dg_http 
 
 	if (!n)
 		goto done;
-	json_array_foreach(repos, i, r)
+	size_t plain = 0;
+	json_array_foreach(repos, i, r) {
 		names[i] = dg_strdup(dg_json_str(r, "full_name"));
+		plain += plain_name(names[i]);
+	}
+	if (!plain) {
+		/* Nothing watched: nothing merged (and "IN ()" is no SQL). */
+		for (i = 0; i < n; i++)
+			weeks[i].merged_prs = weeks[i].contributors = weeks[i].new_contributors = 0;
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		lo = weeks[i].since < lo ? weeks[i].since : lo;
 		hi = weeks[i].until > hi ? weeks[i].until : hi;
