@@ -74,6 +74,7 @@ static const dg_schema_key digest_keys[] = {
 	S("qr_image", qr_image),
 	I("timeout", timeout, 0, 604800),
 	B("partial_note", partial_note),
+	SV("site_url", site_url, valid_url),
 	{0},
 };
 
@@ -188,6 +189,54 @@ static const dg_schema_key wechat_keys[] = {
 	{0},
 };
 
+static const char *valid_smtp_url(const char *s)
+{
+	return strncmp(s, "smtp://", 7) && strncmp(s, "smtps://", 8) ? "an smtp:// or smtps:// URL" : NULL;
+}
+
+static const char *valid_mailbox(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return !at || at == s || !at[1] || strpbrk(s, "\r\n") || strchr(s, ',') ? "an address such as "
+		"\"Name <news@example.org>\" or \"news@example.org\"" : NULL;
+}
+
+static const dg_schema_key email_keys[] = {
+	SV("smtp_url", email_smtp_url, valid_smtp_url),
+	SV("from", email_from, valid_mailbox),
+	V("to", email_to, valid_mailbox),
+	S("user_env", email_user_env),
+	S("password_env", email_password_env),
+	S("subject", email_subject),
+	{0},
+};
+
+static const char *const notify_types[] = {"feishu", "dingtalk", "wecom", "slack", "discord", NULL};
+#define N(field) offsetof(dg_notify, field)
+static const dg_schema_key notify_keys[] = {
+	{.name = "type", .type = DG_SCHEMA_ENUM, .flags = DG_SCHEMA_REQUIRED, .offset = N(type),
+	 .choices = notify_types},
+	{.name = "url_env", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = N(url_env),
+	 .valid = valid_nonempty},
+	{.name = "secret_env", .type = DG_SCHEMA_STRING, .offset = N(secret_env), .valid = valid_nonempty},
+	{0},
+};
+static const dg_schema_table notify_table = {notify_keys, NULL, NULL};
+
+static int new_notify(const dg_schema_ctx *ctx, const dg_toml *table, void *target, void **item)
+{
+	dg_config *c = target;
+	dg_notify *v = dg_realloc(c->notify, (c->n_notify + 1) * sizeof(*v));
+
+	(void)ctx;
+	(void)table;
+	c->notify = v;
+	memset(&v[c->n_notify], 0, sizeof(*v));
+	*item = &v[c->n_notify++];
+	return 0;
+}
+
 static const dg_schema_key root_keys[] = {
 	T("digest", digest_keys),
 	T("github", github_keys),
@@ -197,6 +246,8 @@ static const dg_schema_key root_keys[] = {
 	T("contributors", contributors_keys),
 	T("images", images_keys),
 	T("wechat", wechat_keys),
+	T("email", email_keys),
+	{.name = "notify", .type = DG_SCHEMA_TABLES, .sub = &notify_table, .item = new_notify},
 	{0},
 };
 
@@ -343,6 +394,9 @@ void dg_config_free(dg_config *c)
 	for (size_t i = 0; i < c->n_products; i++)
 		dg_schema_free(&product_table, &c->products[i]);
 	free(c->products);
+	for (size_t i = 0; i < c->n_notify; i++)
+		dg_schema_free(&notify_table, &c->notify[i]);
+	free(c->notify);
 	free(c->path);
 	free(c);
 }

@@ -19,6 +19,13 @@ typedef struct dg_product {
 	dg_strv repos;           /* "owner/name" */
 } dg_product;
 
+/* One chat to announce issues in ([[notify]], --publish notify). */
+typedef struct dg_notify {
+	char *type;              /* "feishu" | "dingtalk" | "wecom" | "slack" | "discord" */
+	char *url_env;           /* the variable holding the webhook URL (a secret) */
+	char *secret_env;        /* the variable holding the signing secret (feishu, dingtalk); NULL: none */
+} dg_notify;
+
 typedef struct dg_config {
 	char *path;              /* the file read, or NULL when none was found */
 
@@ -104,6 +111,18 @@ typedef struct dg_config {
 	char *wx_cover;          /* a cover image file; NULL = the generated cover */
 	int wx_open_comment;
 	char *wx_source_url;     /* 阅读原文; NULL = none */
+
+	/* [digest] site_url: where the issues are published on the web (the feed's links) */
+	char *site_url;
+	/* [email] (--publish email, --format eml) */
+	char *email_smtp_url;
+	char *email_from;
+	dg_strv email_to;
+	char *email_user_env, *email_password_env;  /* names of the variables; the values are never stored */
+	char *email_subject;     /* Mustache over the model; NULL = the issue's title */
+	/* [[notify]] (--publish notify) */
+	dg_notify *notify;
+	size_t n_notify;
 } dg_config;
 
 /* Find the config file: `explicit_path`, else $DIGEST_CONFIG, else

@@ -52,6 +52,8 @@ static const char *const known[] = {
 	"wechat.copy_button",         /* the preview page's copy button */
 	"wechat.copied",              /* its status after a copy */
 	"wechat.copy_failed",         /* its status when copying failed */
+	"deliver.read",               /* a chat card's link: title */
+	"deliver.draft_note",         /* a chat card without a link: title (the WeChat draft's) */
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 
