@@ -241,6 +241,11 @@ int dg_mail_build(const dg_mail_in *in, char **msg, size_t *len)
 	html_escape(&html, in->title ? in->title : "");
 	(void)dg_buf_puts(&html, "</title></head>\r\n<body style=\"margin:0;padding:16px;background:#ffffff\">\r\n"
 			  "<div style=\"max-width:680px;margin:0 auto\">\r\n");
+	if (in->title && *in->title) {
+		(void)dg_buf_puts(&html, "<h1 style=\"font-size:1.5em;line-height:1.3;margin:0 0 0.8em\">");
+		html_escape(&html, in->title);
+		(void)dg_buf_puts(&html, "</h1>\r\n");
+	}
 	rewrite_images(in, &ps, domain, &html);
 	for (size_t i = 0; i < in->n_extras; i++) {
 		const dg_mail_extra *x = &in->extras[i];
@@ -261,14 +266,22 @@ int dg_mail_build(const dg_mail_in *in, char **msg, size_t *len)
 	dg_mime_text_header(&m, "Subject", in->subject);
 	(void)dg_buf_puts(&m, "Date: ");
 	dg_mime_date(&m, in->date);
-	(void)dg_buf_puts(&m, "\r\nMessage-ID: <digest.");
-	atom_text(&m, in->id_left);
-	(void)dg_buf_printf(&m, ".%lld@%s>\r\nMIME-Version: 1.0\r\n", (long long)in->date, domain);
+	/* short enough for one line: the issue as a hash */
+	(void)dg_buf_printf(&m, "\r\nMessage-ID: <digest.%016llx.%lld@%s>\r\nMIME-Version: 1.0\r\n",
+			    (unsigned long long)dg_text_hash(in->id_left, strlen(in->id_left)), (long long)in->date, domain);
 	if (ps.n)
 		(void)dg_buf_printf(&m, "Content-Type: multipart/related; boundary=\"%s\";\r\n"
 				    " type=\"multipart/alternative\"\r\n\r\n--%s\r\n", rel, rel);
 	(void)dg_buf_printf(&m, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", alt);
-	text = dg_mail_plain_text(in->markdown ? in->markdown : "");
+	{
+		char *body = dg_mail_plain_text(in->markdown ? in->markdown : "");
+		dg_buf t = DG_BUF_INIT;
+		if (in->title && *in->title)
+			(void)dg_buf_printf(&t, "%s\n\n", in->title);
+		(void)dg_buf_puts(&t, body);
+		free(body);
+		text = dg_buf_detach(&t);   /* no cap: never NULL */
+	}
 	(void)dg_buf_printf(&m, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 			    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", alt);
 	dg_mime_qp(&m, text, strlen(text));

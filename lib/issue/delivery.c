@@ -229,6 +229,14 @@ static const char *feed_title(const dg_issue *is)
 	return *s ? s : is->kind->name;
 }
 
+static int newest_first(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "since"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "since"));
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
 int dg_delivery_feed(dg_issue *is, const char *fragment)
 {
 	const dg_run *run = is->run;
@@ -248,9 +256,9 @@ int dg_delivery_feed(dg_issue *is, const char *fragment)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	link = issue_link(is);
-	entry = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "id", tag, "title", dg_json_str(is->model, "title"),
-			  "updated", stamp, "link", link, "summary", lead_of(is->model), "html", fragment ? fragment : "",
-			  "author", run->cfg->author);
+	entry = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:I}", "id", tag, "title",
+			  dg_json_str(is->model, "title"), "updated", stamp, "link", link, "summary", lead_of(is->model),
+			  "html", fragment ? fragment : "", "author", run->cfg->author, "since", (json_int_t)run->win->since);
 	free(tag);
 	free(link);
 	if (!entry)
@@ -271,6 +279,7 @@ int dg_delivery_feed(dg_issue *is, const char *fragment)
 		free(rows[i]);
 	}
 	free(rows);
+	dg_json_sort(entries, newest_first);
 	(void)dg_buf_printf(&name, "%s.atom.xml", is->kind->name);
 	self = dg_atom_join(run->cfg->site_url, dg_buf_cstr(&name));
 	err = dg_atom_build(run->cfg->site_url, self, feed_title(is), entries, (int64_t)now, &xml);
