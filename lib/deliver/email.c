@@ -222,6 +222,29 @@ static void atom_text(dg_buf *b, const char *s)
 					     strchr("-_+=", *s) ? *s : '.');
 }
 
+/* A text part: quoted-printable for mostly-ASCII text, base64 when most
+ * bytes would be escaped (CJK: 9 bytes of QP for 3 of text, 4 of base64). */
+static void text_part(dg_buf *m, const char *boundary, const char *subtype, const char *text, size_t len)
+{
+	dg_buf crlf = DG_BUF_INIT;
+	size_t high = 0;
+
+	/* the canonical form: every line break CRLF (base64 keeps what it is given) */
+	for (size_t i = 0; i < len; i++) {
+		high += (unsigned char)text[i] >= 0x80;
+		if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))
+			(void)dg_buf_putc(&crlf, '\r');
+		(void)dg_buf_putc(&crlf, text[i]);
+	}
+	(void)dg_buf_printf(m, "--%s\r\nContent-Type: text/%s; charset=UTF-8\r\nContent-Transfer-Encoding: %s\r\n\r\n",
+			    boundary, subtype, high * 4 > len ? "base64" : "quoted-printable");
+	if (high * 4 > len)
+		dg_mime_base64(m, crlf.ptr ? crlf.ptr : "", crlf.len);
+	else
+		dg_mime_qp(m, dg_buf_cstr(&crlf), crlf.len);
+	dg_buf_free(&crlf);
+}
+
 int dg_mail_build(const dg_mail_in *in, char **msg, size_t *len)
 {
 	char *from = dg_mime_addr_spec(in->from), *text;
@@ -282,13 +305,9 @@ int dg_mail_build(const dg_mail_in *in, char **msg, size_t *len)
 		free(body);
 		text = dg_buf_detach(&t);   /* no cap: never NULL */
 	}
-	(void)dg_buf_printf(&m, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-			    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", alt);
-	dg_mime_qp(&m, text, strlen(text));
+	text_part(&m, alt, "plain", text, strlen(text));
 	free(text);
-	(void)dg_buf_printf(&m, "--%s\r\nContent-Type: text/html; charset=UTF-8\r\n"
-			    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", alt);
-	dg_mime_qp(&m, html.ptr, html.len);
+	text_part(&m, alt, "html", html.ptr, html.len);
 	(void)dg_buf_printf(&m, "--%s--\r\n", alt);
 	for (size_t i = 0; i < ps.n; i++) {
 		const char *base = strrchr(ps.v[i].name, '/') ? strrchr(ps.v[i].name, '/') + 1 : ps.v[i].name;
