@@ -39,7 +39,7 @@ def main():
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (a.user is not None and getattr(auth_data, "login", None) == a.user.encode() and
               getattr(auth_data, "password", None) == a.password.encode())
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     # a free port: bind, read it, release it for the controller
     s = socket.socket()

@@ -225,6 +225,13 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     check(p7.returncode == 1 and "code 19021" in p7.stderr and "errcode 310000" in p7.stderr,
           "wrong secrets: Feishu's code and DingTalk's errcode named: %s" % p7.stderr[-400:])
 
+    # A refused login: exit 1 naming the server and its reply, the password nowhere.
+    p10 = ws.run("--week", "2021-W44", "--publish", "email", env=dict(env, SMTP_PASSWORD="wrong-" + PASSWORD[::-1]))
+    check(p10.returncode == 1 and ("email: smtp://127.0.0.1:%d" % smtp.port) in p10.stderr and "535" in p10.stderr
+          and PASSWORD[::-1] not in p10.stdout + p10.stderr,
+          "a refused SMTP login: exit 1 naming the server and the 535 (%d): %s" % (p10.returncode, p10.stderr[-300:]))
+    check(len(smtp.messages()) == 3, "nothing was delivered with the wrong password")
+
     # Missing configuration is a usage error before any request.
     n_gh = len(gh.log())
     p8 = ws.run("--week", "2021-W45", "--publish", "email", env={"SMTP_USER": "digest-bot"})
@@ -233,7 +240,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     p9 = ws.run("--publish", "fax")
     check(p9.returncode == 2 and "unknown channel 'fax'" in p9.stderr, "--publish fax: exit 2")
 
-    secrets_absent(ws, [x.stdout + x.stderr for x in (p, p2, p3, p4, p5, p6, p7, p8)], "after every run")
+    secrets_absent(ws, [x.stdout + x.stderr for x in (p, p2, p3, p4, p5, p6, p7, p8, p10)], "after every run")
     db = os.path.join(ws.state, "digest.sqlite3")
     with sqlite3.connect(db) as c:
         rows = c.execute("SELECT channel FROM deliveries WHERE period = '2021-W49' ORDER BY channel").fetchall()
