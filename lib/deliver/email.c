@@ -201,6 +201,32 @@ static void rewrite_images(const dg_mail_in *in, parts *ps, const char *domain, 
 	}
 }
 
+/* Relative href="..." of `html` (no scheme, not "#..." nor "/...") made
+ * absolute against `base`: a mail client has no page to resolve them from. */
+static void absolute_links(const char *html, const char *base, dg_buf *out)
+{
+	const char *p = html;
+	size_t n = strlen(base);
+
+	while (n && base[n - 1] == '/')
+		n--;
+	for (;;) {
+		const char *h = strstr(p, " href=\""), *v, *end;
+		if (!h || !(end = strchr(h + 7, '"'))) {
+			(void)dg_buf_puts(out, p);
+			return;
+		}
+		v = h + 7;
+		(void)dg_buf_put(out, p, (size_t)(v - p));
+		if (v < end && *v != '#' && *v != '/' && memchr(v, ':', (size_t)(end - v)) == NULL) {
+			(void)dg_buf_put(out, base, n);
+			(void)dg_buf_putc(out, '/');
+		}
+		(void)dg_buf_put(out, v, (size_t)(end - v));
+		p = end;
+	}
+}
+
 static void html_escape(dg_buf *b, const char *s)
 {
 	for (; *s; s++) {
@@ -269,7 +295,16 @@ int dg_mail_build(const dg_mail_in *in, char **msg, size_t *len)
 		html_escape(&html, in->title);
 		(void)dg_buf_puts(&html, "</h1>\r\n");
 	}
-	rewrite_images(in, &ps, domain, &html);
+	if (in->base_url && *in->base_url) {
+		dg_buf linked = DG_BUF_INIT;
+		absolute_links(in->fragment, in->base_url, &linked);
+		dg_mail_in with = *in;
+		with.fragment = dg_buf_cstr(&linked);
+		rewrite_images(&with, &ps, domain, &html);
+		dg_buf_free(&linked);
+	} else {
+		rewrite_images(in, &ps, domain, &html);
+	}
 	for (size_t i = 0; i < in->n_extras; i++) {
 		const dg_mail_extra *x = &in->extras[i];
 		(void)dg_buf_printf(&html, "\r\n<p style=\"margin:1.2em 0;text-align:center\"><img src=\"cid:%s\" alt=\"",

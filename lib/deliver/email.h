@@ -36,6 +36,7 @@ typedef struct dg_mail_in {
 	void *image_ud;
 	const dg_mail_extra *extras;
 	size_t n_extras;
+	const char *base_url;    /* relative links of the fragment are made absolute against it; NULL: kept */
 	const char *id_left;     /* the Message-ID's left part (the series and period; made safe here) */
 	int64_t date;            /* seconds UTC */
 } dg_mail_in;

@@ -181,7 +181,7 @@ int dg_delivery_email_build(dg_issue *is, const char *md, const char *fragment)
 	{
 		dg_mail_in in = {cfg->email_from, (const char *const *)cfg->email_to.v, cfg->email_to.n, subj,
 				 dg_json_str(is->model, "title"), md, fragment, image_in_files, is, extras, n_extras,
-				 dg_buf_cstr(&id), (int64_t)time(NULL)};
+				 cfg->site_url, dg_buf_cstr(&id), (int64_t)time(NULL)};
 		err = dg_mail_build(&in, &is->email, &is->email_len);
 	}
 	free(extras);

@@ -126,7 +126,7 @@ static void test_email(void)
 	dg_mail_extra extra = {"poster.png", "poster", "\x89PNG\r\n\x1a\nposter", 14};
 	dg_mail_in in = {"Digest <news@example.org>", to, 1, "Title", "Title", "Some [link](https://a.example/)",
 			 "<p>x</p><img src=\"certificates/a&amp;b.png\" alt=\"\"><img src=\"https://x.example/i.png\">",
-			 one_image, NULL, &extra, 1, "community/org:x/w1.2021-W49", 1638748800};
+			 one_image, NULL, &extra, 1, NULL, "community/org:x/w1.2021-W49", 1638748800};
 	char *msg = NULL;
 	size_t len = 0;
 
@@ -146,6 +146,18 @@ static void test_email(void)
 	      "a local image and the extra become cid parts; a remote one stays");
 	CHECK(msg && strstr(msg, "Content-Type: multipart/related;") && strstr(msg, "Message-ID: <digest.") &&
 	      strstr(msg, "MIME-Version: 1.0\r\n"), "the headers of a message with images");
+	free(msg);
+	in.fragment = "<a href=\"certificates/a.png\">c</a><a href=\"https://x.example/\">x</a><a href=\"#r1\">r</a>";
+	in.base_url = "https://news.example.org/k/";
+	CHECK(dg_mail_build(&in, &msg, &len) == 0, "a message with links");
+	{
+		char *raw = msg;
+		msg = unfold_qp(raw);
+		free(raw);
+	}
+	CHECK(msg && strstr(msg, "href=\"https://news.example.org/k/certificates/a.png\"") &&
+	      strstr(msg, "href=\"https://x.example/\"") && strstr(msg, "href=\"#r1\""),
+	      "relative links made absolute against the site; others kept");
 	free(msg);
 	in.from = "no address";
 	CHECK(dg_mail_build(&in, &msg, &len) == DG_ERR_CONFIG && strstr(dg_err_last(), "email.from"),
