@@ -44,6 +44,8 @@ static const char *const strings[][3] = {
 	{"severity", "unknown", "unrated"},
 	{"release", "title", "{{repo_name}} {{release}} is out"},
 	{"release", "summary_sep", "; "},
+	{"deliver", "read", "Read"},
+	{"deliver", "draft_note", "In the draft box: {{title}}"},
 	{"wechat", "title", "{{series}} | No. {{number}}"},
 	{"wechat", "references_heading", "References"},
 	{"wechat", "copy_button", "Copy"},
