@@ -29,7 +29,7 @@ SECRETS = {"feishu": ("fs-token-0a1b2c3d", "fs-secret-SIGNING-9f8e"),
            "dingtalk": ("dt-token-4e5f6a7b", "SECdt-secret-SIGNING-7c6b"),
            "wecom": ("wc-key-8c9d0e1f", None), "slack": ("sl-TOKEN-2a3b4c5d", None),
            "discord": ("dc-TOKEN-6e7f8a9b", None)}
-SITE = "https://news.example.org/kubesphere/"
+SITE = "https://news.example.org/kubesphere"
 
 
 class Smtp:
@@ -161,7 +161,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     check(fs.get("body", {}).get("msg_type") == "interactive" and fs["body"].get("sign") and fs["body"].get("timestamp"),
           "Feishu: an interactive card with timestamp and sign")
     card = json.dumps(fs.get("body", {}), ensure_ascii=False)
-    check(title in card and SITE + "community-2021-W49.html" in card, "the card has the title and the issue's link")
+    check(title in card and SITE + "/community-2021-W49.html" in card, "the card has the title and the issue's link")
     dt = next((l for l in ok if l["platform"] == "dingtalk"), {})
     check(dt.get("query", {}).get("sign") and dt.get("body", {}).get("msgtype") == "markdown",
           "DingTalk: markdown, signed in the query")
@@ -180,7 +180,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     f1 = feed(fpath)
     check(f1["bozo"] == 0, "feedparser reads the feed without error: %s" % f1.get("exc"))
     check(len(f1["entries"]) == 1 and f1["entries"][0]["title"] == title and
-          f1["entries"][0]["link"] == SITE + "community-2021-W49.html" and f1["entries"][0]["id"].startswith("tag:news.example.org,"),
+          f1["entries"][0]["link"] == SITE + "/community-2021-W49.html" and f1["entries"][0]["id"].startswith("tag:news.example.org,"),
           "one entry: title, link, a tag: id: %s" % f1["entries"][:1])
     check(f1["entries"] and f1["entries"][0]["content"] and "<" in f1["entries"][0]["content"][0],
           "the entry's content is the article HTML")

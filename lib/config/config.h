@@ -31,6 +31,7 @@ typedef struct dg_config {
 
 	/* [digest] */
 	char *title;             /* NULL = the language's community.title (strings.toml) */
+	char *title_biweekly;    /* a biweekly's title; NULL = the title with weekly made biweekly */
 	char *language;          /* "zh" | "en" */
 	char *timezone;          /* IANA zone name */
 	char *output_dir;
@@ -45,6 +46,7 @@ typedef struct dg_config {
 	dg_strmap links;         /* footer links: label -> URL, in file order */
 	char *qr_image;          /* footer QR code image URL */
 	char *tag;               /* front matter `tag` */
+	char *site_url;          /* where OUT is published (https, no trailing "/"); NULL = not published */
 
 	/* [github] */
 	char *api_url;
@@ -112,8 +114,6 @@ typedef struct dg_config {
 	int wx_open_comment;
 	char *wx_source_url;     /* 阅读原文; NULL = none */
 
-	/* [digest] site_url: where the issues are published on the web (the feed's links) */
-	char *site_url;
 	/* [email] (--publish email, --format eml) */
 	char *email_smtp_url;
 	char *email_from;

@@ -191,7 +191,7 @@ static void rewrite_images(const dg_mail_in *in, parts *ps, const char *domain, 
 				(void)dg_buf_putc(&name, *c);
 			}
 		}
-		if (in->image && !strchr(dg_buf_cstr(&name), ':') &&
+		if (in->image &&
 		    in->image(in->image_ud, dg_buf_cstr(&name), &data, &len) == 1)
 			(void)dg_buf_printf(out, "cid:%s", cid_of(ps, dg_buf_cstr(&name), data, len, domain));
 		else

@@ -12,8 +12,9 @@
 #include <stdint.h>
 #include "net/http.h"
 
-/* The bytes of a local image the article names (`src` relative to the
- * output folder): 1 found (*data borrowed), 0 not. */
+/* The bytes of an image the article names by `src` (as the article has it)
+ * when it is one of the issue's own files: 1 found (*data borrowed until
+ * the message is built), 0 not (the src stays). */
 typedef int (*dg_mail_image_fn)(void *ud, const char *src, const char **data, size_t *len);
 
 /* One inline image (the poster, a certificate) added after the article. */

@@ -3,6 +3,7 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "base/mustache.h"
+#include "base/output.h"
 #include "base/progress.h"
 #include "deliver/atom.h"
 #include "deliver/chat.h"
@@ -91,35 +92,72 @@ int dg_delivery_preflight(const dg_config *cfg, unsigned channels, dg_http *http
 
 /* ---- the email edition ---- */
 
-/* The bytes of OUT/<rel> among the files the run writes. */
-static const dg_file *find_file(const dg_fileset *files, const char *out_dir, const char *rel)
+/* OUT/<rel> among the files the run writes: file i, or -1. */
+static long find_file(const dg_fileset *files, const char *out_dir, const char *rel)
 {
 	dg_buf want = DG_BUF_INIT;
-	const dg_file *found = NULL;
+	long found = -1;
 
 	(void)dg_buf_printf(&want, "%s/%s", out_dir, rel);
-	for (size_t i = 0; i < files->n && !found; i++) {
+	for (size_t i = 0; i < files->n && found < 0; i++) {
 		char *p = dg_fileset_path(files, i);
 		if (!strcmp(p, dg_buf_cstr(&want)))
-			found = &files->v[i];
+			found = (long)i;
 		free(p);
 	}
 	dg_buf_free(&want);
 	return found;
 }
 
+/* The largest image read into an email (a poster is at most ~900 x 4010 px). */
+#define MAX_MAIL_IMAGE (16u << 20)
+
+/* The images an email holds, read back from the file set (each file is
+ * written to its temporary as it is added, or left as the target holds
+ * the same bytes); freed once the message is built. */
+typedef struct mail_images {
+	dg_issue *is;
+	char **data;
+	size_t n;
+} mail_images;
+
+static int read_image(mail_images *mi, const char *rel, const char **data, size_t *len)
+{
+	const dg_fileset *files = mi->is->files;
+	long i = find_file(files, mi->is->run->out_dir, rel);
+	char *path, *bytes = NULL;
+	int got;
+
+	if (i < 0)
+		return 0;
+	path = files->v[i].tmp ? dg_strdup(files->v[i].tmp) : dg_fileset_path(files, (size_t)i);
+	got = dg_output_read_file(path, MAX_MAIL_IMAGE, &bytes, len) == 0;
+	free(path);
+	if (!got) {
+		dg_err_clear();
+		return 0;
+	}
+	mi->data = dg_realloc(mi->data, (mi->n + 1) * sizeof(*mi->data));
+	mi->data[mi->n++] = bytes;
+	*data = bytes;
+	return 1;
+}
+
+/* A src of the article that is one of the issue's files: relative, or
+ * under digest.site_url (where the fragment shows them then). */
 static int image_in_files(void *ud, const char *src, const char **data, size_t *len)
 {
-	dg_issue *is = ud;
-	const dg_file *f;
+	mail_images *mi = ud;
+	const char *site = mi->is->run->cfg->site_url;
+	size_t n = site ? strlen(site) : 0;
 
-	if (!*src || *src == '/' || strstr(src, ".."))
+	while (n && site[n - 1] == '/')
+		n--;
+	if (n && !strncmp(src, site, n) && src[n] == '/')
+		src += n + 1;
+	if (!*src || *src == '/' || strchr(src, ':') || strstr(src, ".."))
 		return 0;
-	if (!(f = find_file(is->files, is->run->out_dir, src)))
-		return 0;
-	*data = f->data;
-	*len = f->len;
-	return 1;
+	return read_image(mi, src, data, len);
 }
 
 static int append_raw(dg_buf *out, const char *s, size_t len)
@@ -151,9 +189,11 @@ int dg_delivery_email_build(dg_issue *is, const char *md, const char *fragment)
 	const dg_run *run = is->run;
 	const dg_config *cfg = run->cfg;
 	dg_mail_extra *extras = NULL;
+	mail_images mi = {is, NULL, 0};
 	size_t n_extras = 0, i;
 	dg_buf name = DG_BUF_INIT, id = DG_BUF_INIT;
-	const dg_file *f;
+	const char *data;
+	size_t len;
 	char *subj = NULL;
 	json_t *p;
 	int err;
@@ -163,27 +203,31 @@ int dg_delivery_email_build(dg_issue *is, const char *md, const char *fragment)
 				  cfg->path ? cfg->path : "config");
 	if ((err = subject(is, &subj)) < 0)
 		return err;
-	/* the poster, then the certificates drawn: inline images after the article */
+	/* the poster and the certificates drawn, after the article when it does
+	 * not show them itself */
 	(void)dg_buf_printf(&name, "%s-%s.poster.png", is->kind->name, run->win->label);
-	if ((f = find_file(is->files, run->out_dir, dg_buf_cstr(&name)))) {
+	if (!strstr(fragment ? fragment : "", dg_buf_cstr(&name)) && read_image(&mi, dg_buf_cstr(&name), &data, &len)) {
 		extras = dg_realloc(extras, (n_extras + 1) * sizeof(*extras));
-		extras[n_extras++] = (dg_mail_extra){f->name, "", f->data, f->len};
+		extras[n_extras++] = (dg_mail_extra){dg_buf_cstr(&name), "", data, len};
 	}
 	json_array_foreach(json_object_get(is->model, "new_contributors"), i, p) {
-		if (!json_is_true(json_object_get(p, "certificate_generated")) ||
-		    !(f = find_file(is->files, run->out_dir, dg_json_str(p, "certificate_png"))))
+		const char *png = dg_json_str(p, "certificate_png");
+		if (!json_is_true(json_object_get(p, "certificate_generated")) || !*png ||
+		    strstr(fragment ? fragment : "", png) || !read_image(&mi, png, &data, &len))
 			continue;
 		extras = dg_realloc(extras, (n_extras + 1) * sizeof(*extras));
-		extras[n_extras++] = (dg_mail_extra){dg_json_str(p, "certificate_png"), dg_json_str(p, "login"),
-						     f->data, f->len};
+		extras[n_extras++] = (dg_mail_extra){png, dg_json_str(p, "login"), data, len};
 	}
 	(void)dg_buf_printf(&id, "%s.%s", is->series, run->win->label);
 	{
 		dg_mail_in in = {cfg->email_from, (const char *const *)cfg->email_to.v, cfg->email_to.n, subj,
-				 dg_json_str(is->model, "title"), md, fragment, image_in_files, is, extras, n_extras,
+				 dg_json_str(is->model, "title"), md, fragment, image_in_files, &mi, extras, n_extras,
 				 cfg->site_url, dg_buf_cstr(&id), (int64_t)time(NULL)};
 		err = dg_mail_build(&in, &is->email, &is->email_len);
 	}
+	for (i = 0; i < mi.n; i++)
+		free(mi.data[i]);
+	free(mi.data);
 	free(extras);
 	free(subj);
 	dg_buf_free(&name);
