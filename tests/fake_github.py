@@ -622,11 +622,14 @@ def tokenize(q, keep_parens=False):
     out = []
     if not keep_parens:
         q = re.sub(r'(^|\s)\(+|\)+(?=\s|$)', " ", q)
-    for m in re.finditer(r'(-?)([A-Za-z][\w-]*):("[^"]*"|\S*)|"([^"]*)"|(\S+)', q):
+    # A qualifier's value: a word, or quoted words, or a comma-separated list
+    # of either (label:"good first issue","help wanted" is one value, the
+    # list "good first issue,help wanted": any of the labels).
+    item = r'(?:"[^"]*"|[^\s",]+)'
+    for m in re.finditer(r'(-?)([A-Za-z][\w-]*):(%s(?:,%s)*|\S*)|"([^"]*)"|(\S+)' % (item, item), q):
         if m.group(2) is not None:
-            v = m.group(3)
-            if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
-                v = v[1:-1]
+            v = ",".join(x[1:-1] if len(x) >= 2 and x[0] == '"' and x[-1] == '"' else x
+                         for x in re.findall(item, m.group(3))) if m.group(3) else ""
             out.append((m.group(1) == "-", m.group(2).lower(), v))
         elif m.group(4) is not None:
             out.append((False, None, m.group(4)))

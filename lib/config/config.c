@@ -148,6 +148,8 @@ static const dg_schema_key report_keys[] = {
 	I("highlights_per_repo", highlights_per_repo, 1, 1000),
 	I("highlights_max", highlights_max, 1, 10000),
 	I("release_note_lines", release_note_lines, 0, 100),
+	B("good_first_issues", good_first_issues),
+	V("blog_feeds", blog_feeds, valid_url),
 	SV("reference_date", report_reference_date, valid_day),
 	I("reference_number", report_reference_number, 1, 1000000),
 	{.name = "products", .type = DG_SCHEMA_TABLES, .sub = &product_table, .item = new_product},

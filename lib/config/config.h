@@ -71,6 +71,8 @@ typedef struct dg_config {
 	dg_strv highlight_labels;
 	int highlights_per_repo;    /* per product group */
 	int highlights_max;         /* in the whole issue */
+	int good_first_issues;      /* a section of open good first / help wanted issues */
+	dg_strv blog_feeds;         /* the community's own blog feeds: its posts of the period */
 	int release_note_lines;
 	char *community_title;
 	char *report_reference_date;

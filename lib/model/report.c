@@ -275,6 +275,10 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		"intro", o->intro && *o->intro, "footer", o->footer && *o->footer));
 	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
 			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
+	json_object_set_new(json_object_get(m, "has"), "good_first_issues",
+			    json_boolean(json_array_size(json_object_get(m, "good_first_issues")) > 0));
+	json_object_set_new(json_object_get(m, "has"), "blog_posts",
+			    json_boolean(json_array_size(json_object_get(m, "blog_posts")) > 0));
 	{
 		/* Which counts are one: a language with plurals says "1 person". */
 		json_t *one = json_object();
