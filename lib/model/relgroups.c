@@ -4,6 +4,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 #include "model/model.h"
 #include "model/notes.h"
 
@@ -51,8 +52,12 @@ static json_t *entry_model(const dg_model_opts *o, const dg_lang *lang, const ch
 						  : NULL;
 			if (!room)
 				cut = *dg_json_str(r, "body") != '\0';
-			if (json_array_size(more_notes) && !more.len)
-				dg_buf_printf(&more, "%s/releases", repo_url_of(repos, dg_json_str(r, "repo")));
+			if (json_array_size(more_notes) && !more.len) {
+				/* the tag's own release page, not the list of releases */
+				const char *tag = dg_json_str(r, "tag");
+				dg_buf_printf(&more, "%s/releases/tag/", repo_url_of(repos, dg_json_str(r, "repo")));
+				(void)dg_str_percent_encode(&more, tag, strlen(tag), DG_STR_PCT_UNRESERVED, NULL);
+			}
 			json_array_extend(notes, more_notes);
 			json_decref(more_notes);
 			truncated |= cut;
