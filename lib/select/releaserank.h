@@ -7,8 +7,12 @@
  * new minor, then a patch, then a pre-release (dg_semver_kind_of), the
  * higher version, then the newer. Products are ordered by their first
  * entry: a final release before any pre-release, then the product's
- * activity (merged pull requests by people), so the first entry of the
- * first product is the issue's lead. */
+ * activity (merged pull requests by people). The issue's lead, first entry
+ * of the first product, is chosen by the releases' facts alone (never the
+ * period's activity): a final before a pre-release, then major > minor >
+ * patch, then the products' configured order (unconfigured ones by name),
+ * the higher version, the newer, so the weekly and every biweekly holding
+ * that week lead with the same release. */
 #ifndef DG_RELEASERANK_H
 #define DG_RELEASERANK_H
 
