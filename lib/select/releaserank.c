@@ -1,9 +1,11 @@
 #include "select/releaserank.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/jsonx.h"
 #include "github/collect.h"
 #include "select/semver.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -69,6 +71,24 @@ const char *dg_product_of(const dg_select_opts *o, const char *repo, const char 
 	return pi >= 0 ? o->products[pi].name : slash ? slash + 1 : repo;
 }
 
+char *dg_product_name(const dg_select_opts *o, const char *repo)
+{
+	size_t pos;
+	long pi = product_of(o, repo, &pos);
+	const char *slash = strchr(repo, '/'), *name = slash ? slash + 1 : repo;
+	char *out;
+
+	if (pi >= 0)
+		return dg_strdup(o->products[pi].name);
+	if (slash && o->community && *o->community && strlen(name) == (size_t)(slash - repo) &&
+	    !strncasecmp(repo, name, strlen(name)))
+		return dg_strdup(o->community);
+	out = dg_strdup(name);
+	if (*out >= 'a' && *out <= 'z')
+		*out = (char)(*out - 'a' + 'A');
+	return out;
+}
+
 static int64_t time_of(json_t *o)
 {
 	int64_t t = 0;
@@ -120,10 +140,13 @@ static size_t repo_pos(const dg_select_opts *o, const char *repo)
 static void add_release(const dg_select_opts *o, json_t *products, json_t *by_name, json_t *r)
 {
 	const char *repo = dg_json_str(r, "repo"), *key;
-	const char *name = dg_product_of(o, repo, &key);
+	char *name = dg_product_name(o, repo);
 	size_t pos = repo_pos(o, repo);
-	json_t *p = json_object_get(by_name, key), *entries, *e = NULL, *repos;
+	json_t *p, *entries, *e = NULL, *repos;
 	size_t i;
+
+	dg_product_of(o, repo, &key);
+	p = json_object_get(by_name, key);
 
 	if (!p) {
 		p = json_pack("{s:s, s:I, s:b, s:[]}", "name", name, "activity", (json_int_t)0, "final", 0, "entries");
@@ -155,6 +178,7 @@ static void add_release(const dg_select_opts *o, json_t *products, json_t *by_na
 		json_object_set_new(e, "url", json_string(dg_json_str(r, "url")));
 		json_object_set_new(e, "name", json_string(dg_json_str(r, "name")));
 	}
+	free(name);
 }
 
 static void count_activity(const dg_select_opts *o, json_t *by_name, json_t *pulls)

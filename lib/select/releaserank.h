@@ -25,6 +25,13 @@
  * products apart: the configured name, else the repository. Borrowed. */
 const char *dg_product_of(const dg_select_opts *o, const char *repo, const char **key);
 
+/* The product's name as shown: the configured product's name; else, for
+ * the org's main repository (named as the org) the community's name
+ * (digest.community); else the repository's name with its first letter
+ * upper-cased ("kubekey" -> "Kubekey"): a raw lower-case name only when the
+ * config says so. A new string (caller frees). */
+char *dg_product_name(const dg_select_opts *o, const char *repo);
+
 /* <0 when release a (tag, GitHub's pre-release flag, publication time)
  * matters more than b, >0 when less, 0 when they tie. */
 int dg_release_cmp(const char *tag_a, int pre_a, int64_t t_a, const char *tag_b, int pre_b, int64_t t_b);

@@ -51,7 +51,7 @@ int main(void)
 	o = dg_stage_select_opts(cfg);
 	p = dg_select_releases(&o, rs, pulls);
 	CHECK(json_array_size(p) == 1 && !strcmp(lead_tag(p, 0), "v1.15.0"), "v1.15.0 leads v1.13.7 and v1.14.3");
-	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "karmada"), "a product per repository, by its name");
+	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "Karmada"), "a product per repository, named after it, capitalised");
 	json_decref(p);
 	json_decref(rs);
 
@@ -71,7 +71,7 @@ int main(void)
 	o = dg_stage_select_opts(cfg);
 	p = dg_select_releases(&o, rs, pulls);
 	CHECK(json_array_size(p) == 2, "two products");
-	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "kubekey") && !strcmp(lead_tag(p, 0), "v1.2.1"),
+	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "Kubekey") && !strcmp(lead_tag(p, 0), "v1.2.1"),
 	      "a final outranks any pre-release, whatever the activity");
 	{
 		json_t *ks = json_array_get(p, 1), *e = json_array_get(json_object_get(ks, "entries"), 0);
