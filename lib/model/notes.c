@@ -136,7 +136,7 @@ static char *clean(const char *text)
 			break;
 		*p = '\0', b.len = (size_t)(p - b.ptr);
 	}
-	return unprefix(&b);
+	return dg_buf_detach(&b);
 }
 
 /* An unclosed "(" holding a reference ("(#6693, #66…") goes whole. */
@@ -218,8 +218,10 @@ static int pseudo_heading(cmark_node *para, const char *text)
 	return n > 1 && n < 40 && text[n - 1] == ':';
 }
 
-/* The text of `n` (inline children) cleaned and cut; NULL when empty. */
-static json_t *item_of(cmark_node *n, size_t max_width)
+/* The text of `n` (inline children) cleaned and cut; NULL when empty.
+ * *kind (may be NULL) is what the line says it is, read before its
+ * prefix goes ("fix: Add the x" is a fix). */
+static json_t *item_of(cmark_node *n, size_t max_width, enum dg_line_kind *kind)
 {
 	dg_buf b = DG_BUF_INIT;
 	char *raw, *text = NULL, *cut = NULL;
@@ -228,6 +230,14 @@ static json_t *item_of(cmark_node *n, size_t max_width)
 	inline_text(n, &b);
 	raw = dg_buf_detach(&b);
 	text = clean(raw);
+	if (kind)
+		*kind = dg_line_kind_of(text, strlen(text));
+	{
+		dg_buf t = DG_BUF_INIT;
+		dg_buf_puts(&t, text);
+		free(text);
+		text = unprefix(&t);
+	}
 	if (*text) {
 		/* NULL only when the cut text is no valid UTF-8 (the caller skips it) */
 		cut = dg_notes_cut(text, max_width);
@@ -247,10 +257,8 @@ typedef struct {
 	json_t *first_para;
 } note_lines;
 
-static void add_line(note_lines *nl, enum section sec, int sub_level, json_t *line)
+static void add_line(note_lines *nl, enum section sec, int sub_level, json_t *line, enum dg_line_kind k)
 {
-	const char *t = json_string_value(line);
-	enum dg_line_kind k = dg_line_kind_of(t, strlen(t));
 	json_t *dest;
 
 	if (k == DG_LINE_CHORE)
@@ -290,7 +298,7 @@ static void walk(cmark_node *doc, size_t max_width, note_lines *nl)
 				if (!sub_level && *t && *t != '(')
 					sub_level = level;
 				if (level == sub_level && *t != '(') {
-					json_t *line = item_of(n, max_width);
+					json_t *line = item_of(n, max_width, NULL);
 					if (line)
 						json_array_append_new(nl->head_subs, line);
 				}
@@ -302,16 +310,17 @@ static void walk(cmark_node *doc, size_t max_width, note_lines *nl)
 				sub_level = 0;
 			} else if (!nl->first_para && strncmp(text, "Full Changelog", 14) &&
 				   cmark_node_get_type(cmark_node_first_child(n)) != CMARK_NODE_EMPH) {
-				nl->first_para = item_of(n, max_width);
+				nl->first_para = item_of(n, max_width, NULL);
 			}
 			free(text);
 		} else if (type == CMARK_NODE_LIST && sec != S_SKIP) {
 			for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it)) {
 				cmark_node *para = cmark_node_first_child(it);
+				enum dg_line_kind k = DG_LINE_OTHER;
 				json_t *line = para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH
-						       ? item_of(para, max_width) : NULL;
+						       ? item_of(para, max_width, &k) : NULL;
 				if (line)
-					add_line(nl, sec, sub_level, line);
+					add_line(nl, sec, sub_level, line, k);
 				json_decref(line);
 			}
 		}

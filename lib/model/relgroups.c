@@ -26,13 +26,16 @@ static const char *repo_url_of(json_t *repos, const char *full_name)
 }
 
 /* One entry as shown: date, its repositories, and for the lead of a product
- * the notes of the first repository that has any. */
+ * the notes of its repositories ranked together (one document: a chore of
+ * the first repository never comes before a feature of the second), "all
+ * notes" linking the first one's tag page. */
 static json_t *entry_model(const dg_model_opts *o, const dg_lang *lang, const char *sep, json_t *e, json_t *repos,
 			   int with_notes)
 {
 	json_t *rs = json_object_get(e, "repos"), *shown = json_array(), *r, *out;
 	json_t *notes = NULL;
 	int truncated = 0;
+	dg_buf bodies = DG_BUF_INIT;   /* no cap: cannot fail */
 	char *date;
 	int64_t t = 0;
 	int err = 0;
@@ -44,25 +47,21 @@ static json_t *entry_model(const dg_model_opts *o, const dg_lang *lang, const ch
 	json_array_foreach(rs, i, r) {
 		json_array_append_new(shown, json_pack("{s:s, s:s, s:s}", "repo", dg_json_str(r, "repo"),
 						       "url", dg_json_str(r, "url"), "sep", i + 1 < n ? sep : ""));
-		/* The repositories' notes in turn, up to the configured lines. */
-		if (with_notes) {
-			size_t room = (size_t)o->release_note_lines - json_array_size(notes);
-			int cut = 0;
-			json_t *more_notes = room ? dg_notes_extract(dg_json_str(r, "body"), room, NOTE_LINE_WIDTH, &cut)
-						  : NULL;
-			if (!room)
-				cut = *dg_json_str(r, "body") != '\0';
-			if (json_array_size(more_notes) && !more.len) {
+		if (with_notes && *dg_json_str(r, "body")) {
+			if (!more.len) {
 				/* the tag's own release page, not the list of releases */
 				const char *tag = dg_json_str(r, "tag");
 				dg_buf_printf(&more, "%s/releases/tag/", repo_url_of(repos, dg_json_str(r, "repo")));
 				(void)dg_str_percent_encode(&more, tag, strlen(tag), DG_STR_PCT_UNRESERVED, NULL);
 			}
-			json_array_extend(notes, more_notes);
-			json_decref(more_notes);
-			truncated |= cut;
+			dg_buf_printf(&bodies, "%s\n\n", dg_json_str(r, "body"));
 		}
 	}
+	if (with_notes) {
+		json_decref(notes);
+		notes = dg_notes_extract(dg_buf_cstr(&bodies), (size_t)o->release_note_lines, NOTE_LINE_WIDTH, &truncated);
+	}
+	dg_buf_free(&bodies);
 	dg_date_parse_rfc3339(dg_json_str(e, "published_at"), &t);
 	date = dg_model_say_date(o, lang, t, &err);
 	out = !date ? NULL : json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "name", dg_json_str(e, "name"),
@@ -104,10 +103,11 @@ json_t *dg_model_release_groups(const dg_model_opts *o, const dg_lang *lang, con
 			json_array_append_new(others, e);
 		}
 		if (i == 0 && latest)
-			*lead = json_pack("{s:s, s:s, s:s, s:s, s:b}", "product", dg_json_str(p, "name"),
+			*lead = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O?}", "product", dg_json_str(p, "name"),
 					  "name", dg_json_str(latest, "name"), "tag", dg_json_str(latest, "tag"),
 					  "url", dg_json_str(latest, "url"),
-					  "prerelease", json_is_true(json_object_get(latest, "prerelease")));
+					  "prerelease", json_is_true(json_object_get(latest, "prerelease")),
+					  "notes", json_object_get(latest, "notes"));
 		json_array_append_new(groups, json_pack("{s:s, s:s, s:o, s:o, s:b}", "product", dg_json_str(p, "name"),
 							"repo", dg_json_str(p, "name"), "latest", latest,
 							"others", others, "has_others", n > 1));

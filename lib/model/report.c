@@ -125,6 +125,24 @@ static void add_separators(const char *sep, json_t *list)
 		json_object_set_new(c, "sep", json_string(i + 1 < n ? sep : ""));
 }
 
+/* Separators in the inline lists of highlights and news (authors, a
+ * series' PRs), and whether a news item credits anyone. */
+static void decorate_lists(const char *sep, json_t *m)
+{
+	json_t *g, *it;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(m, "highlight_groups"), i, g)
+		json_array_foreach(json_object_get(g, "pulls"), k, it) {
+			add_separators(sep, json_object_get(it, "authors"));
+			add_separators(sep, json_object_get(it, "series"));
+		}
+	json_array_foreach(json_object_get(m, "news"), i, it) {
+		add_separators(sep, json_object_get(it, "authors"));
+		json_object_set_new(it, "has_authors", json_boolean(json_array_size(json_object_get(it, "authors")) > 0));
+	}
+}
+
 static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lang, json_t *m, json_int_t person_pulls,
 				      int *err)
 {
@@ -141,7 +159,8 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	json_int_t bots = json_integer_value(json_object_get(stats, "bot_pulls"));
 	json_int_t newcomers = (json_int_t)json_array_size(json_object_get(m, "new_contributors"));
 
-	desc = dg_lang_say(lang, "community.description",
+	/* The lead when there is one (news), else the stats line. */
+	desc = *dg_json_str(m, "summary") ? dg_strdup(dg_json_str(m, "summary")) : dg_lang_say(lang, "community.description",
 			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}",
 				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
 				     "pulls", person_pulls, "releases", versions, "new_contributors", newcomers,
@@ -229,6 +248,12 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
 	}
 	json_object_set_new(m, "highlight_groups", json_deep_copy(json_object_get(selection, "highlight_groups")));
+	json_object_set_new(m, "news", json_deep_copy(json_object_get(selection, "news")));
+	if (!json_is_array(json_object_get(m, "news")))
+		json_object_set_new(m, "news", json_array());
+	decorate_lists(sep, m);
+	if ((err = dg_model_lead(lang, m)) < 0)
+		goto done;
 	json_object_set_new(stats, "bot_pulls", json_integer(json_integer_value(json_object_get(selection, "bot_pulls"))));
 	json_object_set_new(m, "intro", json_string(o->intro ? o->intro : ""));
 	json_object_set_new(m, "footer", json_string(o->footer ? o->footer : ""));
@@ -241,6 +266,7 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
 		"contributors", json_array_size(contributors) > 0,
 		"intro", o->intro && *o->intro, "footer", o->footer && *o->footer));
+	json_object_set_new(json_object_get(m, "has"), "news", json_boolean(json_array_size(json_object_get(m, "news")) > 0));
 	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
 			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
 	if ((err = dg_model_period_text(o, lang, w, json_object_get(m, "period"))) < 0)

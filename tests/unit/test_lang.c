@@ -23,6 +23,8 @@ static const char *const strings[][3] = {
 	{"community", "description", "{{contributors}} contributors"},
 	{"community", "keywords", "{{community}}, community"},
 	{"community", "tag", "Community"},
+	{"community", "lead", "{{release}} is out"},
+	{"community", "lead_change", "{{product}}: {{title}}"},
 	{"cnweekly", "series", "CNW"},
 	{"cnweekly", "headline", "This week"},
 	{"cnweekly", "title", "{{series}}: {{headline}} | No. {{number}} | {{date}}"},
