@@ -168,7 +168,7 @@ int dg_model_lead(const dg_lang *lang, json_t *m)
 	if (err < 0)
 		goto done;
 	json_object_set_new(m, "summary", json_string(out ? dg_json_str(out, "text") : ""));
-	json_object_set_new(m, "lead", out ? out : json_null());
+	json_object_set_new(m, "headline", out ? out : json_null());
 	out = NULL;
 done:
 	json_decref(out);

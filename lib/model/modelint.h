@@ -39,9 +39,9 @@ json_t *dg_model_release_groups(const dg_model_opts *o, const dg_lang *lang, con
  * (m.lead from dg_model_release_groups), community.lead names it and its
  * first note lines (two or three, as written, cut short; fewer when the
  * sentence would pass WeChat's summary limit); else the most notable
- * highlight (community.lead_change); else none. Sets m.lead to {"text"
- * (plain), "before", "linked", "url", "after" (the text around the one
- * linked name), ...} or null, and m.summary to the plain text ("" when
+ * highlight (community.lead_change); else none. Sets m.headline to
+ * {"text" (plain), "before", "linked", "url", "after" (the text around the
+ * one linked name)} or null, and m.summary to the plain text ("" when
  * none). 0 or <0 (dg_lang_say). */
 int dg_model_lead(const dg_lang *lang, json_t *m);
 
