@@ -13,7 +13,8 @@ added in week 2021-W49:
   section, not among the highlights;
 - the weekly W49 and the biweekly W49..W50 lead with the same release, though
   KubeSphere (far busier) publishes a final patch in W50;
-- the front matter's description and the WeChat summary are the lead."""
+- the front matter's description and the WeChat summary are the lead, its
+  snapshot the cover digest writes."""
 import json
 import os
 import sys
@@ -85,7 +86,7 @@ PRODUCTS = ('\n[[report.products]]\nname = "KubeSphere"\n'
 with FakeGitHub(world, "--search-quota", "1000") as gh:
     ws = Workspace(gh.url, language="zh", timezone="Asia/Shanghai", extra='community = "KubeSphere"\n')
     with open(ws.config, "a") as f:
-        f.write(PRODUCTS)
+        f.write(PRODUCTS + "\n[images]\ncover = true\n")
     p = ws.run("--week", "2021-W49", "--format", "md,json")
     check(p.returncode == 0, "the weekly renders", p.stderr[-500:])
     m = ws.model("community-2021-W49.json")
@@ -110,6 +111,9 @@ with FakeGitHub(world, "--search-quota", "1000") as gh:
     check("本期重点：[KubeKey v1.3.0](https://github.com/kubesphere/kubekey/releases/tag/v1.3.0) 发布，带来 " in md,
           "the intro's lead links the release", md[:1200])
     check(len(head) <= 120, "the lead fits WeChat's summary (%d characters)" % len(head))
+    check(m["front_matter"]["snapshot"] == "community-2021-W49.cover.png" and
+          os.path.exists(os.path.join(ws.out, "community-2021-W49.cover.png")),
+          "the front matter's snapshot is the cover digest wrote", m["front_matter"]["snapshot"])
 
     # (3) curated highlights
     shown = [(g["product"], it) for g in m["highlight_groups"] for it in g["pulls"]]

@@ -24,6 +24,7 @@ dg_model_opts dg_stage_model_opts(const dg_config *cfg)
 		.intro = cfg->intro,
 		.footer = cfg->footer,
 		.cover_image = cfg->cover_image,
+		.cover_made = cfg->images_cover,
 		.tag = cfg->tag,
 		.links = &cfg->links,
 		.qr_image = cfg->qr_image,

@@ -30,9 +30,11 @@ char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *titl
  * than one), "notes", "has_notes", "more", "more_url" (the tag's
  * release page)}. Sets *lead to the issue's lead entry {"product", "name",
  * "tag", "url", "prerelease", "notes"} or NULL, and *versions to the entries' count.
- * New array. */
+ * A product's lead entry also tells the lone backports (`backports`, the
+ * selection's, borrowed; may be NULL) of its repositories and branch that
+ * its notes do not. New array. */
 json_t *dg_model_release_groups(const dg_model_opts *o, const dg_lang *lang, const char *sep, json_t *products,
-				json_t *repos, json_t **lead, size_t *versions);
+				json_t *repos, json_t *backports, json_t **lead, size_t *versions);
 
 /* The lead of the community report (after its "release_groups" and
  * "highlight_groups"): one sentence that is news. With a lead release

@@ -175,7 +175,16 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	dg_model_set_yaml(fm, "tag", o->tag ? o->tag : tag);
 	dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
 	dg_model_set_yaml(fm, "author", o->author ? o->author : dg_json_str(m, "community"));
-	dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
+	/* The configured image, else the cover digest writes beside the
+	 * Markdown (OUT/community-<label>.cover.png) when it writes one. */
+	if (o->cover_image || !o->cover_made) {
+		dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
+	} else {
+		dg_buf cover = DG_BUF_INIT;   /* no cap: cannot fail */
+		dg_buf_printf(&cover, "community-%s.cover.png", dg_json_str(json_object_get(m, "window"), "label"));
+		dg_model_set_yaml(fm, "snapshot", dg_buf_cstr(&cover));
+		dg_buf_free(&cover);
+	}
 	free(desc);
 	free(keywords);
 	free(tag);
@@ -242,7 +251,8 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		json_t *lead = NULL;
 		size_t versions = 0;
 		json_t *groups = dg_model_release_groups(o, lang, sep, json_object_get(selection, "products"),
-							 json_object_get(m, "repos"), &lead, &versions);
+							 json_object_get(m, "repos"), json_object_get(selection, "backports"),
+							 &lead, &versions);
 		json_object_set_new(m, "release_groups", groups);
 		json_object_set_new(m, "lead", lead ? lead : json_null());
 		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));

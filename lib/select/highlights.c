@@ -191,6 +191,28 @@ static int is_backport(json_t *p)
 	return bp || json_integer_value(json_object_get(p, "cherry_of")) > 0;
 }
 
+/* The "X.Y" a branch mark opening the title names ("[release-1.2] ..." ->
+ * "1.2"); "" when none. Caller frees. */
+static char *branch_of(const char *title)
+{
+	const char *s = title;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '[')
+		for (const char *p = s + 1; *p && *p != ']'; p++)
+			if (isdigit((unsigned char)*p) && !isdigit((unsigned char)p[-1])) {
+				size_t n = 0;
+				while (isdigit((unsigned char)p[n]) || p[n] == '.')
+					n++;
+				while (n && p[n - 1] == '.')
+					n--;
+				if (memchr(p, '.', n))
+					return dg_strndup(p, n);
+			}
+	return dg_strdup("");
+}
+
 /* A highlight: the pull request shown for its folded group. */
 static json_t *new_item(json_t *p, int backport_only)
 {
@@ -199,7 +221,7 @@ static json_t *new_item(json_t *p, int backport_only)
 	size_t len = dg_highlight_base_title(dg_json_str(p, "title"), &s, &bp);
 	dg_buf title = DG_BUF_INIT, url = DG_BUF_INIT;
 	json_t *item;
-	char *t, *u;
+	char *t, *u, *branch = branch_of(dg_json_str(p, "title"));
 
 	{
 		/* "fix: Fix the x" reads "Fix the x" (dg_line_strip_prefix) */
@@ -215,15 +237,17 @@ static json_t *new_item(json_t *p, int backport_only)
 	u = dg_buf_detach(&url);
 	/* Strings of the collected JSON, the title cut at ASCII marks: valid
 	 * UTF-8, so json_pack cannot refuse them. */
-	item = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:[], s:b, s:s, s:b, s:[{s:s, s:s}], s:[], s:b}",
+	item = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:[], s:b, s:s, s:b, s:[{s:s, s:s}], s:[], s:b, s:s}",
 			 "title", t, "number", json_integer_value(json_object_get(p, "number")),
 			 "url", dg_json_str(p, "url"), "author", dg_json_str(p, "author"), "author_url", u,
 			 "repo", dg_json_str(p, "repo"),
 			 "score", dg_highlight_score(p) - 2 * backport_only, "backports", "has_backports", 0,
 			 "merged_at", dg_json_str(p, "merged_at"), "backport_only", backport_only,
-			 "authors", "login", dg_json_str(p, "author"), "url", u, "series", "has_series", 0);
+			 "authors", "login", dg_json_str(p, "author"), "url", u, "series", "has_series", 0,
+			 "branch", branch);
 	free(t);
 	free(u);
+	free(branch);
 	return item;
 }
 
@@ -470,6 +494,25 @@ static void curate(const dg_select_opts *o, json_t *pulls, json_t *items)
 		if (others && is_chore(it))
 			json_object_set_new(it, "drop", json_true());
 	json_decref(news);
+}
+
+json_t *dg_select_lone_backports(json_t *pulls)
+{
+	json_t *items = json_array(), *out = json_array(), *it;
+	size_t bots = 0, i;
+
+	fold(pulls, items, &bots);
+	json_array_foreach(items, i, it) {
+		const char *t = dg_json_str(it, "title");
+		if (!json_is_true(json_object_get(it, "backport_only")) || dg_line_kind_of(t, strlen(t)) == DG_LINE_CHORE)
+			continue;
+		/* strings of the collected JSON: valid UTF-8 */
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", t, "url", dg_json_str(it, "url"),
+						     "repo", dg_json_str(it, "repo"), "merged_at", dg_json_str(it, "merged_at"),
+						     "branch", dg_json_str(it, "branch")));
+	}
+	json_decref(items);
+	return out;
 }
 
 json_t *dg_select_news(const dg_select_opts *o, json_t *pulls)

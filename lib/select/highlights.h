@@ -38,6 +38,12 @@ int dg_highlight_is_news(const dg_select_opts *o, json_t *pull);
  * "merged_at", "authors": [{"login", "url"}]}. Never NULL. */
 json_t *dg_select_news(const dg_select_opts *o, json_t *pulls);
 
+/* The backports of `pulls` (borrowed) whose original is not among them
+ * and which are no chore: never highlights, told under their release when
+ * it is shown. A new array of {"title" (without its marks), "url", "repo",
+ * "merged_at", "branch" ("1.2" of "[release-1.2]", or "")}. Never NULL. */
+json_t *dg_select_lone_backports(json_t *pulls);
+
 /* The highlights of `pulls` (the collector's, borrowed) merged in [since,
  * until): a new array of groups {"product", "repo" (the same name),
  * "activity", "pulls": [{"title", "number", "url", "author", "author_url",
