@@ -18,7 +18,8 @@
 #define LEAD_MAX_CHARS 120
 
 /* Stands for the linked name while the wording is rendered: a control
- * character no text of the model holds (dg_model_sanitize strips them). */
+ * character. Should a name or a note line hold one too, the sentence goes
+ * without a link (split_lead). */
 #define LINK_MARK "\x1e"
 
 static size_t code_points(const char *s)

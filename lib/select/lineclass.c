@@ -121,7 +121,7 @@ static int type_is(const char *s, size_t n, const char *const *set)
 
 static int chore_words(const words *ws)
 {
-	static const char *const first[] = {"bump", "bumps", "bumped", "typo", "typos", "lint", "cleanup", "clean",
+	static const char *const first[] = {"bump", "bumps", "bumped", "typo", "typos", "lint", "cleanup",
 					    "test", "tests", "ci", "e2e", "docs", "doc", "readme", "chore", "deps",
 					    "refine-docs", NULL};
 	static const char *const any[] = {"typo", "typos", "lint", "linter", "linters", "golangci", "golangci-lint",
@@ -150,8 +150,9 @@ static int chore_words(const words *ws)
 		if (i == 0 && in(a, doers) && (!strcmp(b, "test") || !strcmp(b, "doc") || !strcmp(b, "documentation")))
 			return 1;
 	}
-	/* "Update golang.org/x/net from 0.1.0 to 0.2.0" */
-	if (in(ws->w[0], movers))
+	/* "Update golang.org/x/net from 0.1.0 to 0.2.0" (a module, not "upgrade
+	 * cc CRD version from v1beta1 to v1") */
+	if (in(ws->w[0], movers) && ws->n > 1 && strchr(ws->w[1], '.'))
 		for (size_t i = 1; i + 2 < ws->n; i++)
 			if (!strcmp(ws->w[i], "from"))
 				for (size_t k = i + 2; k < ws->n; k++)
@@ -259,7 +260,7 @@ int dg_line_governance(const char *s, size_t len)
 {
 	static const char *const any[] = {"nominate", "nominates", "nominating", "nomination", "owners",
 					  "owners_aliases", "maintainers", "maintainers.md", "adopters", "adopters.md",
-					  "adopter", "governance", "membership", "emeritus", NULL};
+					  "adopter", "membership", "emeritus", NULL};
 	static const char *const roles[] = {"maintainer", "maintainers", "reviewer", "reviewers", "approver",
 					    "approvers", "committer", "member", "members", NULL};
 	words ws;

@@ -35,7 +35,9 @@ static const struct {
 	{"fix `go mod tidy` error", DG_LINE_CHORE},
 	{"update version to v3.1.1 at README.md", DG_LINE_CHORE},
 	{"Bump actions/checkout from 3 to 4 by @dependabot in https://github.com/x/y/pull/1", DG_LINE_CHORE},
-	{"clean up the unused code", DG_LINE_CHORE},
+	{"cleanup unused code", DG_LINE_CHORE},
+	{"clean up app when workspace is deleted", DG_LINE_OTHER},
+	{"upgrade cc CRD version from v1beta1 to v1", DG_LINE_OTHER},
 	{"test: cover the webhook defaulting", DG_LINE_CHORE},
 	{"style: gofmt the api package", DG_LINE_CHORE},
 	/* features */
@@ -110,6 +112,7 @@ static const struct {
 	{"Add feiyu to member list of sig-console", 1},
 	{"Add resource interpreter for TFJob", 0},
 	{"fix: Fix the member list page of the workspace", 0},
+	{"fix: Fix the governance in create app in fed-project", 0},
 	{"Add the cluster member role to the dashboard", 0},
 };
 
