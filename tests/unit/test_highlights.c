@@ -175,6 +175,14 @@ int main(void)
 	      "the nomination, the community repository's PR and the OWNERS change are news (%zu)",
 	      json_array_size(g));
 	json_decref(g);
+	{
+		json_t *web = pr("k/website", 11, "Add the 2025 roadmap page", "joe", 0, NULL, 0);
+		CHECK(!dg_highlight_is_news(&o, web), "a website PR is no news by default");
+		dg_strv_push(&cfg->community_repos, "k/website");
+		o = dg_stage_select_opts(cfg);
+		CHECK(dg_highlight_is_news(&o, web), "report.community_repos makes its PRs news");
+		json_decref(web);
+	}
 	json_decref(pulls);
 	pulls = json_pack("[o, o]", pr("k/karmada", 9, "chore: bump deps", "hal", 0, NULL, 0),
 			  pr("k/karmada", 10, "fix typo", "ivy", 0, NULL, 0));
