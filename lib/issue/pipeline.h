@@ -70,7 +70,8 @@ typedef struct dg_run {
 typedef struct dg_resources {
 	dg_lang *lang;           /* templates/<lang>/strings.toml */
 	dg_theme *theme;         /* the WeChat theme (digest.theme) */
-	char *words[4];          /* the WeChat outputs' words: reference heading, copy, copied, failed */
+	char *words[5];          /* the WeChat outputs' words: reference heading, copy, copied, failed,
+				    reference separator */
 	dg_wechat_words wechat;  /* pointing into words[] */
 } dg_resources;
 
