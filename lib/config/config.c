@@ -145,6 +145,7 @@ static int new_product(const dg_schema_ctx *ctx, const dg_toml *table, void *tar
 static const dg_schema_key report_keys[] = {
 	S("title", community_title),
 	V("highlight_labels", highlight_labels, NULL),
+	V("community_repos", community_repos, valid_repo),
 	I("highlights_per_repo", highlights_per_repo, 1, 1000),
 	I("highlights_max", highlights_max, 1, 10000),
 	I("release_note_lines", release_note_lines, 0, 100),

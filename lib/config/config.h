@@ -69,6 +69,7 @@ typedef struct dg_config {
 
 	/* [report] */
 	dg_strv highlight_labels;
+	dg_strv community_repos;    /* "org/repo"s whose merged PRs are community news */
 	int highlights_per_repo;    /* per product group */
 	int highlights_max;         /* in the whole issue */
 	int good_first_issues;      /* a section of open good first / help wanted issues */

@@ -128,7 +128,9 @@ static int collect(const dg_stage *st, void **collected)
 }
 
 /* What the report holds: the releases by product, the lead first, and the
- * highlighted pull requests: {"products", "highlight_groups", "bot_pulls"}. */
+ * highlighted pull requests, the community news: {"products",
+ * "highlight_groups", "bot_pulls", "news", "backports" (those told under
+ * their release)}. */
 static int select_items(const dg_stage *st, const void *collected, void **selection)
 {
 	json_t *data = (json_t *)collected, *sel;
@@ -142,6 +144,8 @@ static int select_items(const dg_stage *st, const void *collected, void **select
 			"highlight_groups", dg_select_highlights(&o, json_object_get(data, "merged_pulls"),
 								 st->win->since, st->win->until, st->warnings, &bots));
 	json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots));
+	json_object_set_new(sel, "news", dg_select_news(&o, json_object_get(data, "merged_pulls")));
+	json_object_set_new(sel, "backports", dg_select_lone_backports(json_object_get(data, "merged_pulls")));
 	*selection = sel;
 	return 0;
 }

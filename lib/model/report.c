@@ -135,6 +135,24 @@ static void add_separators(const char *sep, json_t *list)
 		json_object_set_new(c, "sep", json_string(i + 1 < n ? sep : ""));
 }
 
+/* Separators in the inline lists of highlights and news (authors, a
+ * series' PRs), and whether a news item credits anyone. */
+static void decorate_lists(const char *sep, json_t *m)
+{
+	json_t *g, *it;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(m, "highlight_groups"), i, g)
+		json_array_foreach(json_object_get(g, "pulls"), k, it) {
+			add_separators(sep, json_object_get(it, "authors"));
+			add_separators(sep, json_object_get(it, "series"));
+		}
+	json_array_foreach(json_object_get(m, "news"), i, it) {
+		add_separators(sep, json_object_get(it, "authors"));
+		json_object_set_new(it, "has_authors", json_boolean(json_array_size(json_object_get(it, "authors")) > 0));
+	}
+}
+
 static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lang, json_t *m, json_int_t person_pulls,
 				      int *err)
 {
@@ -151,7 +169,8 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	json_int_t bots = json_integer_value(json_object_get(stats, "bot_pulls"));
 	json_int_t newcomers = (json_int_t)json_array_size(json_object_get(m, "new_contributors"));
 
-	desc = dg_lang_say(lang, "community.description",
+	/* The lead when there is one (news), else the stats line. */
+	desc = *dg_json_str(m, "summary") ? dg_strdup(dg_json_str(m, "summary")) : dg_lang_say(lang, "community.description",
 			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:O}",
 				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
 				     "pulls", person_pulls, "releases", versions, "new_contributors", newcomers,
@@ -168,7 +187,16 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	dg_model_set_yaml(fm, "tag", o->tag ? o->tag : tag);
 	dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
 	dg_model_set_yaml(fm, "author", o->author ? o->author : dg_json_str(m, "community"));
-	dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
+	/* The configured image, else the cover digest writes beside the
+	 * Markdown (OUT/community-<label>.cover.png) when it writes one. */
+	if (o->cover_image || !o->cover_made) {
+		dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
+	} else {
+		dg_buf cover = DG_BUF_INIT;   /* no cap: cannot fail */
+		dg_buf_printf(&cover, "community-%s.cover.png", dg_json_str(json_object_get(m, "window"), "label"));
+		dg_model_set_yaml(fm, "snapshot", dg_buf_cstr(&cover));
+		dg_buf_free(&cover);
+	}
 	free(desc);
 	free(keywords);
 	free(tag);
@@ -246,12 +274,19 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		json_t *lead = NULL;
 		size_t versions = 0;
 		json_t *groups = dg_model_release_groups(o, lang, sep, json_object_get(selection, "products"),
-							 json_object_get(m, "repos"), &lead, &versions);
+							 json_object_get(m, "repos"), json_object_get(selection, "backports"),
+							 &lead, &versions);
 		json_object_set_new(m, "release_groups", groups);
 		json_object_set_new(m, "lead", lead ? lead : json_null());
 		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
 	}
 	json_object_set_new(m, "highlight_groups", json_deep_copy(json_object_get(selection, "highlight_groups")));
+	json_object_set_new(m, "news", json_deep_copy(json_object_get(selection, "news")));
+	if (!json_is_array(json_object_get(m, "news")))
+		json_object_set_new(m, "news", json_array());
+	decorate_lists(sep, m);
+	if ((err = dg_model_lead(lang, m)) < 0)
+		goto done;
 	json_array_foreach(json_object_get(m, "highlight_groups"), i, v)
 		json_object_set_new(v, "rest_one", json_boolean(json_integer_value(json_object_get(v, "rest")) == 1));
 	json_object_set_new(stats, "bot_pulls", json_integer(json_integer_value(json_object_get(selection, "bot_pulls"))));
@@ -273,6 +308,7 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
 		"contributors", json_array_size(contributors) > 0,
 		"intro", o->intro && *o->intro, "footer", o->footer && *o->footer));
+	json_object_set_new(json_object_get(m, "has"), "news", json_boolean(json_array_size(json_object_get(m, "news")) > 0));
 	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
 			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
 	json_object_set_new(json_object_get(m, "has"), "good_first_issues",

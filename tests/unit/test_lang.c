@@ -23,6 +23,8 @@ static const char *const strings[][3] = {
 	{"community", "description", "{{contributors}} contributors"},
 	{"community", "keywords", "{{community}}, community"},
 	{"community", "tag", "Community"},
+	{"community", "lead", "{{release}} is out"},
+	{"community", "lead_change", "{{product}}: {{title}}"},
 	{"community", "weekly", "Weekly"},
 	{"community", "biweekly", "Biweekly"},
 	{"cnweekly", "series", "CNW"},
