@@ -88,7 +88,9 @@ Control (not counted, not rate-limited, served with or without the prefix):
                   repeated key gives a list),"status","conditional","auth",
                   "resource":"core|search","fault":null|"5xx"|"secondary"|
                   "429"|"truncate"|"exhausted","in_flight": API requests
-                  being served when it arrived, itself included}
+                  being served when it arrived, itself included, "arrived_ms",
+                  "answered_ms": when it arrived and was answered, in ms
+                  since the server started}
   GET  /_control  current settings as JSON
   POST /_control  JSON object with any of: latency_ms, fail_every,
                   secondary_every, truncate_every, quota, search_quota
@@ -895,6 +897,8 @@ def num_match(n, v):
 
 # ---------------------------------------------------------------- state ----
 
+STARTED = time.monotonic()
+
 SETTING_KEYS = ("latency_ms", "fail_every", "secondary_every", "truncate_every", "quota",
                 "search_quota", "reset_in", "search_reset_in", "retry_after")
 MISREAD_KEYS = ("or_mode", "search_total", "ignore_order")
@@ -1200,7 +1204,7 @@ class Handler(BaseHTTPRequestHandler):
         n, fault, latency_ms, retry_after, in_flight = st.next_request()
         rec = {"n": n, "method": method, "path": path, "query": query, "status": None,
                "conditional": conditional, "auth": authed, "resource": resource, "fault": None,
-               "in_flight": in_flight}
+               "in_flight": in_flight, "arrived_ms": round((time.monotonic() - STARTED) * 1000, 1)}
         if latency_ms:
             time.sleep(latency_ms / 1000.0)
         try:
@@ -1271,6 +1275,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def finish_api(self, rec, status, body, headers, ctype="application/json; charset=utf-8"):
         rec["status"] = status
+        rec["answered_ms"] = round((time.monotonic() - STARTED) * 1000, 1)
         self.server.state.record(rec)
         headers = list(headers) + [("X-GitHub-Media-Type", "github.v3; format=json"),
                                    ("X-GitHub-Request-Id", "FAKE:%08X" % rec["n"])]
