@@ -87,7 +87,10 @@ Control (not counted, not rate-limited, served with or without the prefix):
                   {"n","method","path" (without prefix),"query" (dict; a
                   repeated key gives a list),"status","conditional","auth",
                   "resource":"core|search","fault":null|"5xx"|"secondary"|
-                  "429"|"truncate"|"exhausted"}
+                  "429"|"truncate"|"exhausted","in_flight": API requests
+                  being served when it arrived, itself included, "arrived_ms",
+                  "answered_ms": when it arrived and was answered, in ms
+                  since the server started}
   GET  /_control  current settings as JSON
   POST /_control  JSON object with any of: latency_ms, fail_every,
                   secondary_every, truncate_every, quota, search_quota
@@ -621,11 +624,14 @@ def tokenize(q, keep_parens=False):
     out = []
     if not keep_parens:
         q = re.sub(r'(^|\s)\(+|\)+(?=\s|$)', " ", q)
-    for m in re.finditer(r'(-?)([A-Za-z][\w-]*):("[^"]*"|\S*)|"([^"]*)"|(\S+)', q):
+    # A qualifier's value: a word, or quoted words, or a comma-separated list
+    # of either (label:"good first issue","help wanted" is one value, the
+    # list "good first issue,help wanted": any of the labels).
+    item = r'(?:"[^"]*"|[^\s",]+)'
+    for m in re.finditer(r'(-?)([A-Za-z][\w-]*):(%s(?:,%s)*|\S*)|"([^"]*)"|(\S+)' % (item, item), q):
         if m.group(2) is not None:
-            v = m.group(3)
-            if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
-                v = v[1:-1]
+            v = ",".join(x[1:-1] if len(x) >= 2 and x[0] == '"' and x[-1] == '"' else x
+                         for x in re.findall(item, m.group(3))) if m.group(3) else ""
             out.append((m.group(1) == "-", m.group(2).lower(), v))
         elif m.group(4) is not None:
             out.append((False, None, m.group(4)))
@@ -891,6 +897,8 @@ def num_match(n, v):
 
 # ---------------------------------------------------------------- state ----
 
+STARTED = time.monotonic()
+
 SETTING_KEYS = ("latency_ms", "fail_every", "secondary_every", "truncate_every", "quota",
                 "search_quota", "reset_in", "search_reset_in", "retry_after")
 MISREAD_KEYS = ("or_mode", "search_total", "ignore_order")
@@ -907,6 +915,7 @@ class State:
         self.files_dir = os.path.abspath(args.files) if args.files else None
         self.log_path = args.log
         self.n = 0
+        self.in_flight = 0
         self.log = []
         self.cycle = {"5xx": 0, "secondary": 0}
         self.buckets = {}
@@ -926,7 +935,7 @@ class State:
                 fault = ("secondary", 403) if self.cycle["secondary"] % 2 else ("429", 429)
             elif s["truncate_every"] and n % s["truncate_every"] == 0:
                 fault = ("truncate", 200)
-            return n, fault, s["latency_ms"], s["retry_after"]
+            return n, fault, s["latency_ms"], s["retry_after"], self.in_flight
 
     def _bucket(self, ident, resource, now):
         s = self.settings
@@ -1077,7 +1086,13 @@ class Handler(BaseHTTPRequestHandler):
                 return self.control(method, api_path, body_in)
             if path.startswith("/_files/"):
                 return self.static_file(method, path[len("/_files/"):])
-            self.api(method, api_path, raw_q, outside)
+            with st.lock:
+                st.in_flight += 1
+            try:
+                self.api(method, api_path, raw_q, outside)
+            finally:
+                with st.lock:
+                    st.in_flight -= 1
         except BrokenPipeError:
             pass
         except Exception as e:  # never die on a request; answer 500 and say why
@@ -1186,9 +1201,10 @@ class Handler(BaseHTTPRequestHandler):
                 ("ETag", 'W/"%s"' % hashlib.sha1(body).hexdigest()),
                 ("Cache-Control", "no-cache")])
 
-        n, fault, latency_ms, retry_after = st.next_request()
+        n, fault, latency_ms, retry_after, in_flight = st.next_request()
         rec = {"n": n, "method": method, "path": path, "query": query, "status": None,
-               "conditional": conditional, "auth": authed, "resource": resource, "fault": None}
+               "conditional": conditional, "auth": authed, "resource": resource, "fault": None,
+               "in_flight": in_flight, "arrived_ms": round((time.monotonic() - STARTED) * 1000, 1)}
         if latency_ms:
             time.sleep(latency_ms / 1000.0)
         try:
@@ -1259,6 +1275,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def finish_api(self, rec, status, body, headers, ctype="application/json; charset=utf-8"):
         rec["status"] = status
+        rec["answered_ms"] = round((time.monotonic() - STARTED) * 1000, 1)
         self.server.state.record(rec)
         headers = list(headers) + [("X-GitHub-Media-Type", "github.v3; format=json"),
                                    ("X-GitHub-Request-Id", "FAKE:%08X" % rec["n"])]

@@ -32,6 +32,18 @@ static const char *valid_url(const char *s)
 	return strncmp(s, "https://", 8) && strncmp(s, "http://", 7) ? "an http(s) URL" : NULL;
 }
 
+/* Where the output folder is served: the issue's own files (certificates,
+ * the poster) are found under it, so the WeChat fragment can show them. */
+static const char *valid_site(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (strncmp(s, "https://", 8) || n == 8 || strchr(s, '?') || strchr(s, '#') || strchr(s, ' '))
+		return "an https URL of the folder the issues are published in, such as "
+		       "\"https://kubesphere.io/weekly\"";
+	return NULL;
+}
+
 static const char *valid_repo(const char *s)
 {
 	const char *slash = strchr(s, '/');
@@ -58,6 +70,7 @@ static const char *const languages[] = {"zh", "en", NULL};
 /* The whole configuration surface. Keep config.example.toml in step. */
 static const dg_schema_key digest_keys[] = {
 	S("title", title),
+	S("title_biweekly", title_biweekly),
 	{.name = "language", .type = DG_SCHEMA_ENUM, .offset = F(language), .choices = languages},
 	SV("timezone", timezone, valid_zone),
 	PATH("output_dir", output_dir),
@@ -72,6 +85,7 @@ static const dg_schema_key digest_keys[] = {
 	S("tag", tag),
 	M("links", links),
 	S("qr_image", qr_image),
+	SV("site_url", site_url, valid_site),
 	I("timeout", timeout, 0, 604800),
 	B("partial_note", partial_note),
 	{0},
@@ -131,9 +145,12 @@ static int new_product(const dg_schema_ctx *ctx, const dg_toml *table, void *tar
 static const dg_schema_key report_keys[] = {
 	S("title", community_title),
 	V("highlight_labels", highlight_labels, NULL),
+	V("community_repos", community_repos, valid_repo),
 	I("highlights_per_repo", highlights_per_repo, 1, 1000),
 	I("highlights_max", highlights_max, 1, 10000),
 	I("release_note_lines", release_note_lines, 0, 100),
+	B("good_first_issues", good_first_issues),
+	V("blog_feeds", blog_feeds, valid_url),
 	SV("reference_date", report_reference_date, valid_day),
 	I("reference_number", report_reference_number, 1, 1000000),
 	{.name = "products", .type = DG_SCHEMA_TABLES, .sub = &product_table, .item = new_product},
@@ -215,6 +232,54 @@ static const dg_schema_key wechat_keys[] = {
 	{0},
 };
 
+static const char *valid_smtp_url(const char *s)
+{
+	return strncmp(s, "smtp://", 7) && strncmp(s, "smtps://", 8) ? "an smtp:// or smtps:// URL" : NULL;
+}
+
+static const char *valid_mailbox(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return !at || at == s || !at[1] || strpbrk(s, "\r\n") || strchr(s, ',') ? "an address such as "
+		"\"Name <news@example.org>\" or \"news@example.org\"" : NULL;
+}
+
+static const dg_schema_key email_keys[] = {
+	SV("smtp_url", email_smtp_url, valid_smtp_url),
+	SV("from", email_from, valid_mailbox),
+	V("to", email_to, valid_mailbox),
+	S("user_env", email_user_env),
+	S("password_env", email_password_env),
+	S("subject", email_subject),
+	{0},
+};
+
+static const char *const notify_types[] = {"feishu", "dingtalk", "wecom", "slack", "discord", NULL};
+#define N(field) offsetof(dg_notify, field)
+static const dg_schema_key notify_keys[] = {
+	{.name = "type", .type = DG_SCHEMA_ENUM, .flags = DG_SCHEMA_REQUIRED, .offset = N(type),
+	 .choices = notify_types},
+	{.name = "url_env", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = N(url_env),
+	 .valid = valid_nonempty},
+	{.name = "secret_env", .type = DG_SCHEMA_STRING, .offset = N(secret_env), .valid = valid_nonempty},
+	{0},
+};
+static const dg_schema_table notify_table = {notify_keys, NULL, NULL};
+
+static int new_notify(const dg_schema_ctx *ctx, const dg_toml *table, void *target, void **item)
+{
+	dg_config *c = target;
+	dg_notify *v = dg_realloc(c->notify, (c->n_notify + 1) * sizeof(*v));
+
+	(void)ctx;
+	(void)table;
+	c->notify = v;
+	memset(&v[c->n_notify], 0, sizeof(*v));
+	*item = &v[c->n_notify++];
+	return 0;
+}
+
 static const dg_schema_key root_keys[] = {
 	T("digest", digest_keys),
 	T("github", github_keys),
@@ -226,6 +291,8 @@ static const dg_schema_key root_keys[] = {
 	T("wechat", wechat_keys),
 	T("trends", trends_keys),
 	T("history", history_keys),
+	T("email", email_keys),
+	{.name = "notify", .type = DG_SCHEMA_TABLES, .sub = &notify_table, .item = new_notify},
 	{0},
 };
 
@@ -378,6 +445,9 @@ void dg_config_free(dg_config *c)
 	for (size_t i = 0; i < c->n_products; i++)
 		dg_schema_free(&product_table, &c->products[i]);
 	free(c->products);
+	for (size_t i = 0; i < c->n_notify; i++)
+		dg_schema_free(&notify_table, &c->notify[i]);
+	free(c->notify);
 	free(c->path);
 	free(c);
 }

@@ -9,6 +9,9 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "base/output.h"
+#include "base/alloc.h"
+#include "base/jsonx.h"
+#include "feeds/fetch.h"
 #include "github/collect.h"
 #include "history/history.h"
 #include "model/model.h"
@@ -86,6 +89,15 @@ static json_t *trend_series(const dg_stage *st, json_t *collected, json_t *facts
 	return series;
 }
 
+/* Posts by their "published" time (RFC 3339, UTC from the feed parser), then URL. */
+static int newest_first(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int r = strcmp(dg_json_str(b, "published"), dg_json_str(a, "published"));
+
+	return r ? r : strcmp(dg_json_str(a, "url"), dg_json_str(b, "url"));
+}
+
 /* What a complete collection of this period gave, kept in the store under
  * the period, the API and the config file's exact bytes: a re-render of the
  * closed period parses that one value instead of sending a request for
@@ -105,8 +117,43 @@ static char *collected_key(const dg_stage *st)
 	return dg_buf_detach(&key);
 }
 
+/* The community's own posts of the period from [report] blog_feeds, newest
+ * first, into data["blog_posts"] ({"title","url","source","published",
+ * "summary",...}, lib/feeds/fetch.h); a feed that cannot be read is a
+ * failed source. <0 only when the run must stop (a fatal HTTP error). */
+static int collect_blog(const dg_stage *st, json_t *data, json_t *failures)
+{
+	const dg_config *cfg = st->cfg;
+	dg_feed_items items = {json_array(), json_array(), 0, 0};
+	json_t *list = json_array();
+	dg_collector col;
+	int err;
+
+	for (size_t i = 0; i < cfg->blog_feeds.n; i++) {
+		const char *url = cfg->blog_feeds.v[i], *host = strstr(url, "://");
+		const char *end = host ? host + 3 + strcspn(host + 3, "/?#") : url;
+		char *name = dg_strndup(host ? host + 3 : url, (size_t)(end - (host ? host + 3 : url)));
+
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "name", name, "url", url, "category",
+						      "articles", "language", cfg->language));
+		free(name);
+	}
+	(void)dg_collector_init(&col, cfg, st->http, st->store, st->win->since, st->win->until);   /* 0 */
+	dg_feeds_fetch(&col, list, &items);
+	err = dg_http_run(st->http);
+	dg_json_sort(items.articles, newest_first);
+	json_object_set_new(data, "blog_posts", items.articles);
+	json_decref(items.news);
+	json_array_extend(json_object_get(data, "warnings"), col.warnings);
+	json_array_extend(failures, col.failures);
+	dg_collector_clear(&col);
+	json_decref(list);
+	return err < 0 ? err : 0;
+}
+
 /* The collected value is the collector's data, {"repos", "releases",
- * "merged_pulls", "contributors", "new_contributors", "events", "warnings"}. */
+ * "merged_pulls", "contributors", "new_contributors", "events",
+ * "good_first_issues", "blog_posts", "warnings"}. */
 static int collect(const dg_stage *st, void **collected)
 {
 	dg_collect_result res = {0};
@@ -131,6 +178,12 @@ static int collect(const dg_stage *st, void **collected)
 			return err;
 		}
 		data = res.data;
+		if (st->cfg->blog_feeds.n && (err = collect_blog(st, data, res.failures)) < 0) {
+			json_decref(data);
+			json_decref(res.failures);
+			free(key);
+			return err;
+		}
 		/* Kept only once complete: every source read, the period over. */
 		if (!json_array_size(res.failures) && !dg_http_offline(st->http) && !st->win->in_progress) {
 			char *dump = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -149,7 +202,9 @@ static int collect(const dg_stage *st, void **collected)
 }
 
 /* What the report holds: the releases by product, the lead first, and the
- * highlighted pull requests: {"products", "highlight_groups", "bot_pulls"}. */
+ * highlighted pull requests, the community news: {"products",
+ * "highlight_groups", "bot_pulls", "news", "backports" (those told under
+ * their release)}. */
 static int select_items(const dg_stage *st, const void *collected, void **selection)
 {
 	json_t *data = (json_t *)collected, *sel;
@@ -164,6 +219,8 @@ static int select_items(const dg_stage *st, const void *collected, void **select
 								 st->win->since, st->win->until, st->warnings, &bots));
 	json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots));
 	json_object_set(sel, "repos", json_object_get(data, "repos"));   /* the watched set, for the trends */
+	json_object_set_new(sel, "news", dg_select_news(&o, json_object_get(data, "merged_pulls")));
+	json_object_set_new(sel, "backports", dg_select_lone_backports(json_object_get(data, "merged_pulls")));
 	*selection = sel;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "base/jsonx.h"
 #include "images/trendchart.h"
 #include "images/visuals.h"
+#include "issue/delivery.h"
 #include "model/model.h"
 #include "publish/payload.h"
 #include "render/render.h"
@@ -52,12 +53,34 @@ static int stage_markdown(outputs *o)
 	return 0;
 }
 
+/* The issue's own images (generated certificates, the poster, the trend
+ * chart) that a pasted WeChat fragment cannot show: no site_url says where
+ * they are served. Publishing uploads them, so it needs no warning. */
+static void warn_local_images(outputs *o)
+{
+	const dg_run *run = o->is->run;
+	size_t n = json_is_string(json_object_get(o->is->model, "poster")) ? 1 : 0, i;
+	json_t *p;
+
+	if ((run->cfg->site_url && *run->cfg->site_url) || (run->channels & DG_CHANNEL_WECHAT) ||
+	    !(o->formats & DG_FORMAT_HTML))
+		return;
+	json_array_foreach(json_object_get(o->is->model, "new_contributors"), i, p)
+		n += *dg_json_str(p, "certificate_png") != '\0';
+	n += *dg_json_str(json_object_get(o->is->model, "trend"), "image") != '\0';
+	if (n)
+		dg_json_appendf(o->is->warnings, "%s-%s.wechat.html shows %zu of the issue's own image%s (certificates, "
+				"poster, trend chart) by a relative path: pasted into WeChat's editor they do not load; set [digest] "
+				"site_url to where %s is published, or use --publish wechat (it uploads them)",
+				o->is->kind->name, run->win->label, n, n == 1 ? "" : "s", run->out_dir);
+}
+
 static int stage_html(outputs *o)
 {
 	char *fragment = NULL, *page = NULL;
 	const dg_resources *res = o->is->res;
-	int err = dg_wechat_render(res->theme, &res->wechat, o->is->run->cfg->language, o->md,
-				   dg_json_str(o->is->model, "title"), &fragment, &page);
+	int err = dg_wechat_render(res->theme, &res->wechat, o->is->run->cfg->language, o->is->run->cfg->site_url,
+				   o->md, dg_json_str(o->is->model, "title"), &fragment, &page);
 
 	if (err < 0) {
 		free(fragment);
@@ -72,6 +95,7 @@ static int stage_html(outputs *o)
 	}
 	add_issue_file(o, ".wechat.html", fragment, 1);
 	add_issue_file(o, ".html", page, 1);
+	warn_local_images(o);
 	return 0;
 }
 
@@ -97,7 +121,7 @@ static int stage_cover(outputs *o)
 	size_t len = 0;
 	int err;
 
-	if (!o->is->run->publish && !o->is->run->cfg->images_cover)
+	if (!(o->is->run->channels & DG_CHANNEL_WECHAT) && !o->is->run->cfg->images_cover)
 		return 0;
 	if ((err = dg_visuals_cover(o->is->run->cfg, o->is->model, &png, &len)) < 0)
 		return err;
@@ -105,7 +129,8 @@ static int stage_cover(outputs *o)
 	return 0;
 }
 
-/* OUT/<kind>-<label>.poster.png (new contributors), when configured or publishing. */
+/* OUT/<kind>-<label>.poster.png (new contributors), when the model shows
+ * one (images.poster). */
 static int stage_poster(outputs *o)
 {
 	const dg_run *run = o->is->run;
@@ -113,7 +138,7 @@ static int stage_poster(outputs *o)
 	size_t len = 0;
 	int err;
 
-	if (!run->publish && !run->cfg->images_poster)
+	if (!json_is_string(json_object_get(o->is->model, "poster")))
 		return 0;
 	if ((err = dg_visuals_poster(run->cfg, o->is->model, &o->is->avatars, o->is->warnings, &png, &len)) < 0 ||
 	    !png)
@@ -160,25 +185,63 @@ static int stage_wechat_json(outputs *o)
 	return 0;
 }
 
+/* The email edition: OUT/<kind>-<label>.eml with --format eml; kept in the
+ * issue for --publish email (lib/issue/delivery.h). */
+static int stage_email(outputs *o)
+{
+	dg_issue *is = o->is;
+	int err;
+
+	if (!(o->formats & DG_FORMAT_EML) && !(is->run->channels & DG_CHANNEL_EMAIL))
+		return 0;
+	if ((err = dg_delivery_email_build(is, o->md, o->fragment)) < 0 || !(o->formats & DG_FORMAT_EML))
+		return err;
+	{
+		char *copy = dg_malloc(is->email_len + 1);
+		memcpy(copy, is->email, is->email_len + 1);
+		add_issue_bytes(o, ".eml", copy, is->email_len, 1);
+	}
+	return 0;
+}
+
+/* OUT/<kind>.atom.xml, when [digest] site_url is set. */
+static int stage_feed(outputs *o)
+{
+	return dg_delivery_feed(o->is, o->fragment);
+}
+
+/* Not a format: the Markdown and the fragment made without their files. */
+#define ARTICLE 0x100u
+
 /* In order; a stage runs when any of its formats is asked for. */
 static const struct {
 	unsigned formats;
 	int (*run)(outputs *o);
 } stages[] = {
-	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_JSON | DG_FORMAT_WXJSON, stage_certificates},
-	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_markdown},
-	{DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_html},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_JSON | DG_FORMAT_WXJSON | DG_FORMAT_EML | ARTICLE, stage_certificates},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON | ARTICLE, stage_markdown},
+	{DG_FORMAT_HTML | DG_FORMAT_WXJSON | ARTICLE, stage_html},
 	{DG_FORMAT_JSON, stage_json},
 	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_cover},
-	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_poster},
-	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_trend},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON | DG_FORMAT_EML | ARTICLE, stage_poster},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON | DG_FORMAT_EML | ARTICLE, stage_trend},
 	{DG_FORMAT_WXJSON, stage_wechat_json},
+	{DG_FORMAT_EML | ARTICLE, stage_email},
+	{ARTICLE, stage_feed},
 };
 
 int dg_outputs_render(dg_issue *is)
 {
-	outputs o = {is, NULL, NULL, is->run->formats | (is->run->publish ? DG_FORMAT_HTML : 0)};
+	/* publishing writes the HTML too */
+	unsigned formats = is->run->formats | (is->run->channels ? DG_FORMAT_HTML : 0);
+	outputs o;
 	int err = 0;
+
+	/* the email edition and the feed need the Markdown and the fragment */
+	if ((formats & DG_FORMAT_EML) || (is->run->channels & DG_CHANNEL_EMAIL) ||
+	    (is->run->cfg->site_url && !is->run->draft))
+		formats |= ARTICLE;
+	o = (outputs){is, NULL, NULL, formats};
 
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]) && !err; i++)
 		if (o.formats & stages[i].formats)
@@ -190,7 +253,7 @@ int dg_outputs_render(dg_issue *is)
 
 int dg_outputs_formats(const char *list, unsigned *mask)
 {
-	static const char *const names[] = {"md", "html", "json", "wechat-json"};  /* bit i */
+	static const char *const names[] = {"md", "html", "json", "wechat-json", "eml"};  /* bit i */
 	const size_t count = sizeof(names) / sizeof(names[0]);
 
 	*mask = 0;
@@ -200,7 +263,7 @@ int dg_outputs_formats(const char *list, unsigned *mask)
 			i++;
 		if (i == count && n)
 			return dg_err_set(DG_ERR_CONFIG, "--format: unknown format '%.*s' (expected md, html, json, "
-					  "wechat-json)", (int)n, p);
+					  "wechat-json, eml)", (int)n, p);
 		*mask |= i < count ? 1u << i : 0;
 		if (!p[n])
 			break;

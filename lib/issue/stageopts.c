@@ -6,8 +6,9 @@
 
 dg_select_opts dg_stage_select_opts(const dg_config *cfg)
 {
-	dg_select_opts o = {cfg->products, cfg->n_products, &cfg->highlight_labels, cfg->highlights_per_repo,
-			    cfg->highlights_max, &cfg->cn_watch_repos, cfg->cn_project_days};
+	dg_select_opts o = {cfg->products, cfg->n_products, &cfg->highlight_labels, &cfg->community_repos,
+			    cfg->community, cfg->highlights_per_repo, cfg->highlights_max, &cfg->cn_watch_repos,
+			    cfg->cn_project_days};
 
 	return o;
 }
@@ -18,6 +19,7 @@ dg_model_opts dg_stage_model_opts(const dg_config *cfg)
 		.language = cfg->language,
 		.timezone = cfg->timezone,
 		.title = cfg->title,
+		.title_biweekly = cfg->title_biweekly,
 		.community = cfg->community,
 		.orgs = &cfg->orgs,
 		.repos = &cfg->repos,
@@ -25,6 +27,7 @@ dg_model_opts dg_stage_model_opts(const dg_config *cfg)
 		.intro = cfg->intro,
 		.footer = cfg->footer,
 		.cover_image = cfg->cover_image,
+		.cover_made = cfg->images_cover,
 		.tag = cfg->tag,
 		.links = &cfg->links,
 		.qr_image = cfg->qr_image,
@@ -33,6 +36,7 @@ dg_model_opts dg_stage_model_opts(const dg_config *cfg)
 		.release_note_lines = cfg->release_note_lines,
 		.certificate_url = cfg->certificate_url,
 		.certificates = &cfg->certificates,
+		.poster = cfg->images_poster,
 		.cn_title = cfg->cn_title,
 		.cn_intro = cfg->cn_intro,
 		.cn_footer = cfg->cn_footer,

@@ -25,6 +25,11 @@ static const char *const known[] = {
 				       * has_releases, has_new_contributors, has_bot_pulls */
 	"community.keywords",         /* community */
 	"community.tag",              /* default front matter tag */
+	"community.lead",             /* release (linked), product, items, has_items, more, prerelease: the lead
+				       * release as news */
+	"community.lead_change",      /* product, title (linked): the lead when no release was published */
+	"community.weekly",           /* the word that names a weekly in a title ... */
+	"community.biweekly",         /* ... and what a biweekly's says instead */
 	"trends.title",               /* weeks: the trend chart's title */
 	"trends.merged_prs",          /* the chart's series names */
 	"trends.contributors",
@@ -56,9 +61,12 @@ static const char *const known[] = {
 	"release.summary_sep",        /* between the note lines of its summary */
 	"wechat.title",               /* the draft's title: series, number, community, date */
 	"wechat.references_heading",  /* heading of the link references */
+	"wechat.references_sep",      /* between a reference's title and its URL */
 	"wechat.copy_button",         /* the preview page's copy button */
 	"wechat.copied",              /* its status after a copy */
 	"wechat.copy_failed",         /* its status when copying failed */
+	"deliver.read",               /* a chat card's link: title */
+	"deliver.draft_note",         /* a chat card without a link: title (the WeChat draft's) */
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 

@@ -63,7 +63,7 @@ typedef struct dg_http_req {
 	CURL *easy;
 	struct curl_slist *headers;
 	dg_buf body;
-	char *cached_etag, *cached_body, *cached_next;
+	char *cached_etag, *cached_body, *cached_next, *cached_last;
 	size_t cached_len;
 	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
 	size_t post_len;
@@ -72,7 +72,7 @@ typedef struct dg_http_req {
 				    wiped when freed (they may hold a credential) */
 
 	/* captured response headers */
-	char *etag, *link_next, *content_type;
+	char *etag, *link_next, *link_last, *content_type;
 	char *read[DG_HTTP_READ_MAX]; /* the policy's `read` headers */
 } dg_http_req;
 

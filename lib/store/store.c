@@ -44,7 +44,15 @@ static const char *const migrations[] = {
 	/* 4: the period numbered first, when the config gives no reference */
 	"CREATE TABLE issue_reference (kind TEXT PRIMARY KEY, since INTEGER NOT NULL,"
 	" number INTEGER NOT NULL);",
-	/* 5: a week's counts for the trends (lib/history/): from a run, REST or ClickHouse */
+	/* 5: a cached list page's Link rel="last" (its pages asked for at once) */
+	"ALTER TABLE http_cache ADD COLUMN link_last TEXT;",
+	/* 6: deliveries per issue and channel; what a feed entry of a recorded issue needs */
+	"CREATE TABLE deliveries (series TEXT NOT NULL, period TEXT NOT NULL, channel TEXT NOT NULL,"
+	" detail TEXT NOT NULL, delivered_at INTEGER NOT NULL, PRIMARY KEY (series, period, channel));"
+	"CREATE TABLE feed_entries (kind TEXT NOT NULL, series TEXT NOT NULL, period TEXT NOT NULL,"
+	" since INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (series, period));"
+	"CREATE INDEX feed_entries_kind ON feed_entries (kind, since);",
+	/* 7: a week's counts for the trends (lib/history/): from a run, REST or ClickHouse */
 	"CREATE TABLE trend_weeks (scope TEXT NOT NULL, source TEXT NOT NULL, since INTEGER NOT NULL,"
 	" until INTEGER NOT NULL, merged_prs INTEGER NOT NULL, contributors INTEGER NOT NULL,"
 	" new_contributors INTEGER, kept_at INTEGER NOT NULL, PRIMARY KEY (scope, source, since, until));",
@@ -231,15 +239,15 @@ static char *column_strdup(sqlite3_stmt *st, int col)
 	return t ? dg_strdup((const char *)t) : NULL;
 }
 
-int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **body,
-		       size_t *len)
+int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **link_last,
+		       char **body, size_t *len)
 {
 	sqlite3_stmt *st;
 	int err, rc;
 
-	*etag = *body = *link_next = NULL;
+	*etag = *body = *link_next = *link_last = NULL;
 	*len = 0;
-	if ((err = prepare(s, &st, "SELECT etag, body, link_next FROM http_cache WHERE url = ?", "s",
+	if ((err = prepare(s, &st, "SELECT etag, body, link_next, link_last FROM http_cache WHERE url = ?", "s",
 			   url)) < 0)
 		return err;
 	rc = sqlite3_step(st);
@@ -248,6 +256,7 @@ int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_ne
 		const void *b = sqlite3_column_blob(st, 1);
 		*etag = column_strdup(st, 0);
 		*link_next = column_strdup(st, 2);
+		*link_last = column_strdup(st, 3);
 		*body = dg_malloc((size_t)n + 1);
 		if (n)
 			memcpy(*body, b, (size_t)n);
@@ -261,17 +270,17 @@ int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_ne
 }
 
 int dg_store_cache_put(dg_store *s, const char *url, const char *etag, const char *link_next,
-		       const char *body, size_t len)
+		       const char *link_last, const char *body, size_t len)
 {
 	sqlite3_stmt *st;
 	int err;
 
 	if ((err = prepare(s, &st,
-			   "INSERT INTO http_cache (url, etag, link_next, body, fetched_at)"
-			   " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
-			   " link_next = excluded.link_next, body = excluded.body,"
-			   " fetched_at = excluded.fetched_at",
-			   "sssbi", url, etag, link_next, body, len, (int64_t)time(NULL))) < 0)
+			   "INSERT INTO http_cache (url, etag, link_next, link_last, body, fetched_at)"
+			   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+			   " link_next = excluded.link_next, link_last = excluded.link_last,"
+			   " body = excluded.body, fetched_at = excluded.fetched_at",
+			   "ssssbi", url, etag, link_next, link_last, body, len, (int64_t)time(NULL))) < 0)
 		return err;
 	return step_done(s, st, "writing the HTTP cache");
 }
@@ -562,6 +571,73 @@ int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *
 			   "ssbi", ns, key, value, len, (int64_t)time(NULL))) < 0)
 		return err;
 	return step_done(s, st, "writing kept values");
+}
+
+int dg_store_delivery_get(dg_store *s, const char *series, const char *period, const char *channel)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prepare(s, &st, "SELECT 1 FROM deliveries WHERE series = ? AND period = ? AND channel = ?", "sss",
+			   series, period, channel)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading deliveries");
+}
+
+int dg_store_delivery_put(dg_store *s, const char *series, const char *period, const char *channel,
+			  const char *detail)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO deliveries (series, period, channel, detail, delivered_at)"
+			   " VALUES (?, ?, ?, ?, ?)", "ssssi", series, period, channel, detail,
+			   (int64_t)time(NULL))) < 0)
+		return err;
+	return step_done(s, st, "writing deliveries");
+}
+
+int dg_store_feed_put(dg_store *s, const char *kind, const char *series, const char *period, int64_t since,
+		      const char *entry)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO feed_entries (kind, series, period, since, entry)"
+			   " VALUES (?, ?, ?, ?, ?)", "sssis", kind, series, period, since, entry)) < 0)
+		return err;
+	return step_done(s, st, "writing feed entries");
+}
+
+int dg_store_feed_list(dg_store *s, const char *kind, const char *skip_series, const char *skip_period,
+		       size_t limit, char ***entries, size_t *n)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*entries = NULL;
+	*n = 0;
+	if ((err = prepare(s, &st, "SELECT entry FROM feed_entries WHERE kind = ? AND NOT (series = ? AND period = ?)"
+			   " ORDER BY since DESC, series LIMIT ?", "sssi", kind, skip_series ? skip_series : "",
+			   skip_period ? skip_period : "", (int64_t)limit)) < 0)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*entries = dg_realloc(*entries, (*n + 1) * sizeof(**entries));
+		(*entries)[(*n)++] = column_strdup(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		free((*entries)[i]);
+	free(*entries);
+	*entries = NULL;
+	*n = 0;
+	return db_error(s, "reading feed entries");
 }
 
 int dg_store_week_get(dg_store *s, const char *scope, const char *source, int64_t since, int64_t until,

@@ -29,13 +29,14 @@ DG_MUST_CHECK int dg_store_begin(dg_store *s);
 DG_MUST_CHECK int dg_store_commit(dg_store *s);
 int dg_store_rollback(dg_store *s);
 
-/* HTTP cache: a response body with its ETag and Link rel="next" (so a cached
- * list can be paged without the network). get: 1 found (*etag, *link_next
+/* HTTP cache: a response body with its ETag and Link rel="next" and
+ * rel="last" (so a cached list can be paged without the network, and its
+ * pages asked for at once). get: 1 found (*etag, *link_next and *link_last
  * (NULL when none) and *body malloc'ed, caller frees), 0 not found. */
-int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **body,
-		       size_t *len);
+int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **link_last,
+		       char **body, size_t *len);
 int dg_store_cache_put(dg_store *s, const char *url, const char *etag, const char *link_next,
-		       const char *body, size_t len);
+		       const char *link_last, const char *body, size_t len);
 
 /* What is known of a person's first merged pull request within a scope (the
  * set of watched repos). `first_*` is the earliest merged PR seen so far;
@@ -97,6 +98,23 @@ int dg_store_reference_put(dg_store *s, const char *series, int64_t since, int n
  * get: 1 found (*value malloc'ed, NUL-terminated, caller frees), 0 not found. */
 int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value, size_t *len);
 int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *value, size_t len);
+
+/* Deliveries (lib/issue/delivery.c): one row per issue (series, period) and
+ * channel ("email", "notify:slack:SLACK_URL"), with a few words of what was
+ * done (never a secret). get: 1 delivered, 0 not. */
+int dg_store_delivery_get(dg_store *s, const char *series, const char *period, const char *channel);
+int dg_store_delivery_put(dg_store *s, const char *series, const char *period, const char *channel,
+			  const char *detail);
+
+/* The Atom feed's entries of recorded issues, by kind: `entry` is a JSON
+ * text the feed's builder reads (lib/deliver/atom.h); put replaces the
+ * entry of the same series and period. list: the newest `limit` entries of
+ * `kind` by the period's start, leaving out (skip_series, skip_period);
+ * *entries (caller frees each and the array) and *n. */
+int dg_store_feed_put(dg_store *s, const char *kind, const char *series, const char *period, int64_t since,
+		      const char *entry);
+int dg_store_feed_list(dg_store *s, const char *kind, const char *skip_series, const char *skip_period,
+		       size_t limit, char ***entries, size_t *n);
 
 /* A week's counts for the trends (lib/history/history.h), by the scope of
  * what is counted, where they come from ("run": an issue's own collection;

@@ -9,7 +9,7 @@
 int main(void)
 {
 	char dir[] = "/tmp/dg-store-XXXXXX";
-	char sub[256], *etag, *body, *link;
+	char sub[256], *etag, *body, *link, *last;
 	size_t len;
 	dg_store *s = NULL, *s2 = NULL;
 	dg_contributor c = {0}, got;
@@ -18,16 +18,19 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	snprintf(sub, sizeof(sub), "%s/nested/state", dir);
 	CHECK(dg_store_open(sub, 0, &s) == 0, "open creates nested directories: %s", dg_err_last());
-	CHECK(dg_store_schema_version(s) == 5, "schema at version 5 after migration");
+	CHECK(dg_store_schema_version(s) == 7, "schema at version 7 after migration");
 
-	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 0, "cache miss");
-	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, "[1,2]", 5) == 0, "cache put");
-	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"2\"", "https://x/a?page=2", "[3]", 3) == 0, "cache update");
-	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 1 && len == 3 &&
+	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &last, &body, &len) == 0, "cache miss");
+	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, NULL, "[1,2]", 5) == 0, "cache put");
+	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"2\"", "https://x/a?page=2", "https://x/a?page=7", "[3]",
+				 3) == 0, "cache update");
+	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &last, &body, &len) == 1 && len == 3 &&
 	      !strcmp(etag, "W/\"2\"") && !strcmp(body, "[3]") && link &&
-	      !strcmp(link, "https://x/a?page=2"), "cache hit returns latest with its next link");
+	      !strcmp(link, "https://x/a?page=2") && last && !strcmp(last, "https://x/a?page=7"),
+	      "cache hit returns latest with its next and last links");
 	free(etag);
 	free(link);
+	free(last);
 	free(body);
 
 	c.login = "Alice";
@@ -69,15 +72,44 @@ int main(void)
 		      "a proof under two terms is forgotten");
 	}
 
+	/* Deliveries per issue and channel; feed entries per kind, newest first. */
+	{
+		char **e = NULL;
+		size_t ne = 0;
+		CHECK(dg_store_delivery_get(s, "community/w1", "2024-W01", "email") == 0, "no delivery yet");
+		CHECK(dg_store_delivery_put(s, "community/w1", "2024-W01", "email", "sent") == 0 &&
+		      dg_store_delivery_get(s, "community/w1", "2024-W01", "email") == 1 &&
+		      dg_store_delivery_get(s, "community/w1", "2024-W01", "notify:slack:X") == 0 &&
+		      dg_store_delivery_get(s, "community/w1", "2024-W02", "email") == 0,
+		      "a delivery is kept per issue and channel");
+		CHECK(dg_store_feed_put(s, "community", "community/w1", "2024-W01", 100, "{\"a\":1}") == 0 &&
+		      dg_store_feed_put(s, "community", "community/w1", "2024-W02", 200, "{\"a\":2}") == 0 &&
+		      dg_store_feed_put(s, "community", "community/w1", "2024-W01", 100, "{\"a\":3}") == 0 &&
+		      dg_store_feed_put(s, "cnweekly", "cnweekly/w1", "2024-W03", 300, "{\"a\":4}") == 0,
+		      "feed entries are written");
+		CHECK(dg_store_feed_list(s, "community", NULL, NULL, 20, &e, &ne) == 0 && ne == 2 &&
+		      !strcmp(e[0], "{\"a\":2}") && !strcmp(e[1], "{\"a\":3}"),
+		      "a kind's entries newest first, a period's entry replaced, not added");
+		for (size_t i = 0; i < ne; i++)
+			free(e[i]);
+		free(e);
+		CHECK(dg_store_feed_list(s, "community", "community/w1", "2024-W02", 1, &e, &ne) == 0 && ne == 1 &&
+		      !strcmp(e[0], "{\"a\":3}"), "the issue being built is left out; the limit holds");
+		for (size_t i = 0; i < ne; i++)
+			free(e[i]);
+		free(e);
+	}
+
 	/* A second run while this one holds the store fails clearly. */
 	CHECK(dg_store_open(sub, 0, &s2) < 0 && strstr(dg_err_last(), "another digest run"),
 	      "concurrent open is refused: %s", dg_err_last());
 	dg_store_close(s);
-	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 5,
+	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 7,
 	      "reopen after close keeps data and does not re-migrate");
-	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &body, &len) == 1, "data persisted");
+	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &last, &body, &len) == 1, "data persisted");
 	free(etag);
 	free(link);
+	free(last);
 	free(body);
 	dg_store_close(s2);
 
