@@ -29,7 +29,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 typedef struct options {
 	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir, *publish;
-	int weekly, biweekly, jobs, max_wait, timeout, offline, refresh, draft, quiet, verbose;
+	int weekly, biweekly, jobs, max_wait, timeout, offline, refresh, draft, quiet, verbose, no_writer;
 	unsigned format_mask;     /* DG_FORMAT_* */
 } options;
 
@@ -62,7 +62,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 enum { OPT_CONFIG = 256, OPT_WEEK, OPT_BIWEEKLY, OPT_SINCE, OPT_UNTIL, OPT_KIND, OPT_FORMAT,
        OPT_OUT, OPT_API_URL, OPT_JOBS, OPT_OFFLINE, OPT_HELP, OPT_VERSION, OPT_MAX_WAIT,
-       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH, OPT_REFRESH };
+       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH, OPT_REFRESH, OPT_NO_WRITER };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -83,6 +83,7 @@ static int parse_args(int argc, char **argv, options *o)
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"refresh", no_argument, NULL, OPT_REFRESH},
 		{"draft", no_argument, NULL, OPT_DRAFT},
+		{"no-writer", no_argument, NULL, OPT_NO_WRITER},
 		{"publish", required_argument, NULL, OPT_PUBLISH},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -132,6 +133,7 @@ static int parse_args(int argc, char **argv, options *o)
 		case OPT_OFFLINE: o->offline = 1; break;
 		case OPT_REFRESH: o->refresh = 1; break;
 		case OPT_DRAFT: o->draft = 1; break;
+		case OPT_NO_WRITER: o->no_writer = 1; break;
 		case OPT_PUBLISH: o->publish = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
@@ -162,8 +164,6 @@ static int parse_args(int argc, char **argv, options *o)
 		return usage_error("--publish '%s': expected wechat", o->publish);
 	if (o->refresh && o->offline)
 		return usage_error("%s", "--refresh fetches again: it does not go with --offline");
-	if (o->draft && !strcmp(o->kind, "community"))
-		return usage_error("%s", "--draft goes with --kind cnweekly (it writes the editor's picks file)");
 	if (dg_outputs_formats(o->formats ? o->formats : "md,html", &o->format_mask) < 0)
 		return usage_error("%s", dg_err_last());
 	return EXIT_OK;
@@ -212,6 +212,8 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 				"(or github.repos)\n", (*cfg)->path ? (*cfg)->path : "config");
 		return EXIT_USAGE;
 	}
+	if (o->no_writer)
+		(*cfg)->wr_on = 0;   /* --no-writer: as if there were no [writer] */
 	if (o->api_url) {
 		free((*cfg)->api_url);
 		(*cfg)->api_url = dg_strdup(o->api_url);

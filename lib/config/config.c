@@ -70,6 +70,7 @@ static const dg_schema_key digest_keys[] = {
 	S("cover_image", cover_image),
 	S("community", community),
 	S("tag", tag),
+	PATH("edits_dir", edits_dir),
 	M("links", links),
 	S("qr_image", qr_image),
 	I("timeout", timeout, 0, 604800),
@@ -188,6 +189,29 @@ static const dg_schema_key wechat_keys[] = {
 	{0},
 };
 
+static const char *const writer_uses[] = {"draft", "issue", NULL};
+
+/* [writer]'s presence turns the writer on (its api_url and model are required). */
+static int writer_check(const dg_schema_ctx *c, const dg_toml *table, void *target)
+{
+	(void)c;
+	(void)table;
+	((dg_config *)target)->wr_on = 1;
+	return 0;
+}
+
+static const dg_schema_key writer_keys[] = {
+	{.name = "api_url", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = F(wr_api_url),
+	 .valid = valid_url},
+	{.name = "model", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = F(wr_model)},
+	S("key_env", wr_key_env),
+	{.name = "use", .type = DG_SCHEMA_ENUM, .offset = F(wr_use), .choices = writer_uses},
+	S("note", wr_note),
+	I("batch", wr_batch, 1, 100),
+	I("max_requests", wr_max_requests, 0, 10000),
+	{0},
+};
+
 static const dg_schema_key root_keys[] = {
 	T("digest", digest_keys),
 	T("github", github_keys),
@@ -197,6 +221,7 @@ static const dg_schema_key root_keys[] = {
 	T("contributors", contributors_keys),
 	T("images", images_keys),
 	T("wechat", wechat_keys),
+	{.name = "writer", .type = DG_SCHEMA_TABLE, .sub = &(const dg_schema_table){writer_keys, NULL, writer_check}},
 	{0},
 };
 
@@ -252,6 +277,8 @@ static const struct {
 	{F(wx_api_url), "https://api.weixin.qq.com"},
 	{F(wx_appid_env), "WECHAT_APPID"},
 	{F(wx_secret_env), "WECHAT_SECRET"},
+	{F(wr_key_env), "DIGEST_WRITER_KEY"},
+	{F(wr_use), "draft"},
 };
 
 static void set_defaults(dg_config *c)
@@ -288,6 +315,8 @@ static void set_defaults(dg_config *c)
 	c->cn_max_projects = 5;
 	c->cn_max_articles = 5;
 	c->cn_max_news = 6;
+	c->wr_batch = 20;
+	c->wr_max_requests = 50;
 	dg_strv_push(&c->cn_topics, "cloud-native");
 	dg_strv_push(&c->cn_topics, "kubernetes");
 }
@@ -314,6 +343,7 @@ int dg_config_load(const char *path, dg_config **out)
 	set_defaults(c);
 	if (!path) {
 		c->cn_picks_dir = dg_strdup("feeds/picks");
+		c->edits_dir = dg_strdup("edits");
 		*out = c;
 		return 0;
 	}
@@ -325,6 +355,8 @@ int dg_config_load(const char *path, dg_config **out)
 	base_dir = dir_of(path);
 	if ((err = dg_schema_apply(&config_schema, root, path, c, base_dir)) == 0 && !c->cn_picks_dir)
 		err = resolve_path("feeds/picks", base_dir, &c->cn_picks_dir);
+	if (err == 0 && !c->edits_dir)
+		err = resolve_path("edits", base_dir, &c->edits_dir);
 done:
 	dg_toml_free(root);
 	free(base_dir);

@@ -38,6 +38,7 @@ typedef struct dg_config {
 	dg_strmap links;         /* footer links: label -> URL, in file order */
 	char *qr_image;          /* footer QR code image URL */
 	char *tag;               /* front matter `tag` */
+	char *edits_dir;         /* the community report's editor's files; default: edits/ beside the file */
 
 	/* [github] */
 	char *api_url;
@@ -95,6 +96,16 @@ typedef struct dg_config {
 	char *avatar_url;        /* where avatars are fetched, with {login}; NULL = GitHub's */
 	int images_poster;       /* write the new-contributors poster (always with --publish) */
 	int images_cover;        /* write the cover (always with --publish) */
+
+	/* [writer]: the items told by an OpenAI-compatible chat API (lib/writer/) */
+	int wr_on;               /* the [writer] table is there (and --no-writer did not turn it off) */
+	char *wr_api_url;        /* the API's base: POST {api_url}/chat/completions */
+	char *wr_model;
+	char *wr_key_env;        /* the variable holding the key; unset or empty: no Authorization */
+	char *wr_use;            /* "draft" (suggestions in the editor's files) | "issue" */
+	char *wr_note;           /* shown under an issue that uses it; NULL: the language's */
+	int wr_batch;            /* items per request */
+	int wr_max_requests;     /* per run */
 
 	/* [wechat] (--publish wechat) */
 	char *wx_api_url;

@@ -5,11 +5,15 @@
 #include "config/config.h"
 #include "model/modelopts.h"
 #include "select/selectopts.h"
+#include "writer/writer.h"
 
 /* What the select stage reads (borrowed from `cfg`). */
 dg_select_opts dg_stage_select_opts(const dg_config *cfg);
 
 /* What the model stage reads (borrowed from `cfg`). */
 dg_model_opts dg_stage_model_opts(const dg_config *cfg);
+
+/* What the writer reads (borrowed from `cfg`). */
+dg_writer_opts dg_stage_writer_opts(const dg_config *cfg);
 
 #endif

@@ -52,6 +52,7 @@ static const char *const known[] = {
 	"wechat.copy_button",         /* the preview page's copy button */
 	"wechat.copied",              /* its status after a copy */
 	"wechat.copy_failed",         /* its status when copying failed */
+	"writer.note",                /* under an issue whose text the writer drafted (writer.note unset) */
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 

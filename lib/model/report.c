@@ -163,6 +163,50 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	return fm;
 }
 
+/* An item's text (the editor's, else the writer's) beside its title:
+ * "text" and "has_text". */
+static void set_text(json_t *texts, json_t *item, const char *id)
+{
+	json_t *t = json_object_get(texts, id);
+
+	if (item && json_is_string(t) && *json_string_value(t)) {
+		json_object_set(item, "text", t);
+		json_object_set_new(item, "has_text", json_true());
+	}
+}
+
+/* The texts of the lead, the releases and the highlights; the editor's
+ * news; the writer's note. */
+static int apply_texts(const dg_lang *lang, json_t *m, json_t *selection, const dg_model_meta *meta)
+{
+	json_t *g, *it, *news = json_object_get(m, "news");
+	size_t i, k;
+	int err = 0;
+
+	set_text(meta->texts, json_object_get(m, "lead"), "lead");
+	json_array_foreach(json_object_get(m, "release_groups"), i, g)
+		set_text(meta->texts, json_object_get(g, "latest"), dg_json_str(json_object_get(g, "latest"), "url"));
+	json_array_foreach(json_object_get(m, "highlight_groups"), i, g)
+		json_array_foreach(json_object_get(g, "pulls"), k, it)
+			set_text(meta->texts, it, dg_json_str(it, "url"));
+	if (!json_is_array(news)) {
+		news = json_array();
+		json_object_set_new(m, "news", news);
+	}
+	json_array_foreach(json_object_get(selection, "news"), i, it)
+		json_array_append_new(news, json_pack("{s:s, s:s, s:s, s:b, s:[]}", "title", dg_json_str(it, "title"),
+						      "url", dg_json_str(it, "url"), "text", dg_json_str(it, "text"),
+						      "has_text", *dg_json_str(it, "text") != '\0', "authors"));
+	json_object_set_new(json_object_get(m, "has"), "news", json_boolean(json_array_size(news) > 0));
+	if (meta->note) {
+		char *note = *meta->note ? dg_strdup(meta->note) : dg_lang_say(lang, "writer.note", json_object(), &err);
+		json_object_set_new(m, "writer_note", json_string(note ? note : ""));
+		free(note);
+	}
+	json_object_set_new(json_object_get(m, "has"), "writer_note", json_boolean(meta->note != NULL));
+	return err;
+}
+
 int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *collected,
 		       json_t *selection, const dg_model_meta *meta, json_t **out)
 {
@@ -208,7 +252,7 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		      "language", o->language, "community", dg_model_community_name(o, data),
 		      "window", dg_model_window(o, w), "period", dg_model_period(o, w));
 	json_object_foreach(data, key, v)
-		if (strcmp(key, "warnings"))
+		if (strcmp(key, "warnings") && strcmp(key, "editor"))
 			json_object_set(m, key, v);
 	json_object_set_new(m, "stats", stats);
 
@@ -243,7 +287,8 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		"intro", o->intro && *o->intro, "footer", o->footer && *o->footer));
 	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
 			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
-	if ((err = dg_model_period_text(o, lang, w, json_object_get(m, "period"))) < 0)
+	if ((err = dg_model_period_text(o, lang, w, json_object_get(m, "period"))) < 0 ||
+	    (err = apply_texts(lang, m, selection, meta)) < 0)
 		goto done;
 	json_object_set_new(m, "front_matter", community_front_matter(o, lang, m, person_pulls, &err));
 	if (err < 0)

@@ -112,6 +112,14 @@ int dg_http_post(dg_http *h, const char *url, const char *content_type, const vo
 int dg_http_post_once(dg_http *h, const char *url, const char *content_type, const void *body,
 		      size_t len, dg_http_cb cb, void *ud);
 
+/* dg_http_post with header lines (copied, wiped when done; an
+ * "Authorization: Bearer KEY" line: add the key with dg_http_add_secret
+ * too). Since a POST is never redirected, they go to `url` only. A 429 is
+ * retried like a 5xx, after the server's Retry-After when it says one (one
+ * longer than max_wait fails the request at once) or the backoff. */
+int dg_http_post_with(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+		      const void *body, size_t len, dg_http_cb cb, void *ud);
+
 /* Scrub `secret` (copied; wiped when the client is freed), as the token is,
  * from every body, kept header, redirect, message and -v line of `h` from
  * now on, in the forms a server may echo it: as is, percent-encoded and

@@ -27,7 +27,8 @@ void dg_http_reset_response(dg_http_req *r)
 	free(r->etag);
 	free(r->link_next);
 	free(r->content_type);
-	r->etag = r->link_next = r->content_type = NULL;
+	free(r->retry_after);
+	r->etag = r->link_next = r->content_type = r->retry_after = NULL;
 	for (int i = 0; i < DG_HTTP_READ_MAX; i++) {
 		free(r->read[i]);
 		r->read[i] = NULL;
@@ -55,6 +56,11 @@ void dg_http_req_free(dg_http_req *r)
 	free(r->url);
 	free(r->post);
 	free(r->post_type);
+	for (size_t i = 0; i < r->nextra; i++) {
+		memset(r->extra[i], 0, strlen(r->extra[i]));  /* a key in a header line lingers nowhere */
+		free(r->extra[i]);
+	}
+	free(r->extra);
 	free(r->cached_etag);
 	free(r->cached_body);
 	free(r->cached_next);
@@ -240,6 +246,33 @@ static void redirect(dg_http *h, dg_http_req *r, long status)
 	}
 }
 
+/* A 429 or 5xx answer to dg_http_post_with: again after the server's
+ * Retry-After (seconds; more than --max-wait fails it) or the backoff,
+ * while attempts remain; 1 when it will be. */
+static int retry_busy(dg_http *h, dg_http_req *r, long status)
+{
+	char why[48];
+	long long delay;
+	char *end = NULL;
+	long secs = r->retry_after ? strtol(r->retry_after, &end, 10) : -1;
+
+	if (++r->attempts >= h->opts.max_attempts)
+		return 0;
+	delay = backoff_ms(h, r->attempts);
+	if (secs >= 0 && end && end != r->retry_after) {
+		if (secs > h->opts.max_wait) {
+			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld: the server asks to wait %ld s (Retry-After), "
+				     "more than --max-wait %d s", r->url, status, secs, h->opts.max_wait);
+			return 1;
+		}
+		if (secs * 1000 > delay)
+			delay = secs * 1000;
+	}
+	snprintf(why, sizeof(why), "HTTP %ld", status);
+	retry_later(h, r, (long)delay, why);
+	return 1;
+}
+
 /* The engine's rules for an answer (a policy's DG_HTTP_USUAL). */
 static void usual(dg_http *h, dg_http_req *r, long status)
 {
@@ -255,6 +288,10 @@ static void usual(dg_http *h, dg_http_req *r, long status)
 		redirect(h, r, status);
 	} else if (status >= 200 && status < 300) {
 		deliver(h, r, dg_buf_cstr(&r->body), r->body.len, r->link_next, status, 0);
+	} else if (r->retry_busy && (status == 429 || status >= 500)) {
+		if (!retry_busy(h, r, status))
+			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)", r->url, status,
+				     r->attempts, r->attempts == 1 ? "" : "s");
 	} else if (status >= 500) {
 		snprintf(why, sizeof(why), "HTTP %ld", status);
 		if (!retry_attempt(h, r, why))

@@ -68,9 +68,12 @@ typedef struct dg_http_req {
 	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
 	size_t post_len;
 	int once;                /* dg_http_post_once: sent once, never retried */
+	char **extra;            /* dg_http_post_with: its header lines (wiped when freed); NULL: none */
+	size_t nextra;
+	int retry_busy;          /* dg_http_post_with: a 429 is retried too, after its Retry-After */
 
 	/* captured response headers */
-	char *etag, *link_next, *content_type;
+	char *etag, *link_next, *content_type, *retry_after;
 	char *read[DG_HTTP_READ_MAX]; /* the policy's `read` headers */
 } dg_http_req;
 

@@ -44,6 +44,8 @@ static const char *const migrations[] = {
 	/* 4: the period numbered first, when the config gives no reference */
 	"CREATE TABLE issue_reference (kind TEXT PRIMARY KEY, since INTEGER NOT NULL,"
 	" number INTEGER NOT NULL);",
+	/* 5: the editor's texts by item URL, reused by every later issue that shows the item */
+	"CREATE TABLE edits (url TEXT PRIMARY KEY, text TEXT NOT NULL, edited_at INTEGER NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -558,4 +560,32 @@ int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *
 			   "ssbi", ns, key, value, len, (int64_t)time(NULL))) < 0)
 		return err;
 	return step_done(s, st, "writing kept values");
+}
+
+int dg_store_edit_get(dg_store *s, const char *url, char **text)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*text = NULL;
+	if ((err = prepare(s, &st, "SELECT text FROM edits WHERE url = ?", "s", url)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*text = column_strdup(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return *text ? 1 : 0;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading the editor's texts");
+}
+
+int dg_store_edit_put(dg_store *s, const char *url, const char *text)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO edits (url, text, edited_at) VALUES (?, ?, ?)", "ssi", url,
+			   text, (int64_t)time(NULL))) < 0)
+		return err;
+	return step_done(s, st, "writing the editor's texts");
 }
