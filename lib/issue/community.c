@@ -169,8 +169,8 @@ static int apply_editor(const dg_stage *st, json_t *editor, json_t *sel)
 	json_object_set_new(sel, "edits", edits);
 	if (*dg_json_str(editor, "lead"))
 		json_object_set(sel, "lead", json_object_get(editor, "lead"));
-	json_object_set_new(sel, "news", json_deep_copy(json_object_get(editor, "news") ? json_object_get(editor, "news")
-										 : json_array()));
+	json_object_set_new(sel, "news", json_object_get(editor, "news") ? json_deep_copy(json_object_get(editor, "news"))
+									  : json_array());
 	return err;
 }
 
@@ -245,8 +245,9 @@ static json_t *writer_items(const dg_stage *st, const void *collected, const voi
 	json_array_foreach(json_object_get(sel, "highlight_groups"), i, g)
 		json_array_foreach(json_object_get(g, "pulls"), k, it)
 			if (!json_object_get(edits, dg_json_str(it, "url")))
-				json_array_append_new(items, json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:o}}", "id",
+				json_array_append_new(items, json_pack("{s:s, s:s, s:{s:s, s:I, s:s, s:s, s:o}}", "id",
 					dg_json_str(it, "url"), "kind", "highlight", "facts", "title", dg_json_str(it, "title"),
+					"number", json_integer_value(json_object_get(it, "number")),
 					"repo", dg_json_str(it, "repo"), "author", dg_json_str(it, "author"), "labels",
 					pull_labels((json_t *)collected, dg_json_str(it, "url"))));
 	return items;

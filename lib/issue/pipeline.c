@@ -152,7 +152,9 @@ int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *ki
 	meta = (dg_model_meta){is->number, is->warnings, is->failures, NULL, NULL};
 	if (is->texts && !run->draft && !strcmp(run->cfg->wr_use, "issue")) {
 		meta.texts = is->texts;
-		meta.note = run->cfg->wr_note;
+		/* the note, when a text of the writer's is shown ("": the language's) */
+		if (json_object_size(is->texts))
+			meta.note = run->cfg->wr_note ? run->cfg->wr_note : "";
 	}
 	pure.writer = is->texts;
 	if ((err = kind->model(&pure, is->collected, is->selection, is->facts, &meta, &is->model)) < 0)
