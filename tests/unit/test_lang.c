@@ -44,6 +44,7 @@ static const char *const strings[][3] = {
 	{"severity", "unknown", "unrated"},
 	{"release", "title", "{{repo_name}} {{release}} is out"},
 	{"release", "summary_sep", "; "},
+	{"writer", "note", "Drafted by AI."},
 	{"wechat", "title", "{{series}} | No. {{number}}"},
 	{"wechat", "references_heading", "References"},
 	{"wechat", "copy_button", "Copy"},
