@@ -18,46 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from digesttest import DIGEST, TESTS, WORLDS, FakeGitHub, Workspace, check, done  # noqa: E402
+from digesttest import DIGEST, WORLDS, FakeGitHub, FakeLLM, Workspace, check, done  # noqa: E402
 
 WEEK = "2021-W49"
 KEY = "sk-fake-WRITER-key-7f3a9c"
 FAST = ["--search-quota", "1000"]
 MD, JS, WX = "community-%s.md" % WEEK, "community-%s.json" % WEEK, "community-%s.wechat.html" % WEEK
-
-
-class FakeLLM:
-    def __init__(self, *args):
-        self.dir = tempfile.mkdtemp(prefix="dg-llm-")
-        port_file = os.path.join(self.dir, "port")
-        self.proc = subprocess.Popen([sys.executable, os.path.join(TESTS, "fake_llm.py"), "--port", "0",
-                                      "--port-file", port_file, "--max-idle", "300"] + list(args),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while not os.path.exists(port_file) and time.time() < deadline and self.proc.poll() is None:
-            time.sleep(0.05)
-        self.url = "http://127.0.0.1:%s" % open(port_file).read().strip()
-
-    def call(self, path, obj=None):
-        data = json.dumps(obj).encode() if obj is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method="POST" if data else "GET",
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.load(r)
-
-    def log(self):
-        return self.call("/_log")
-
-    def mode(self, mode, count=0):
-        self.call("/_control", {"mode": mode, "count": count, "reset_log": True})
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def writer_conf(llm, use="issue", extra=""):
