@@ -69,6 +69,7 @@ with FakeGitHub(world_path, "--files", files, "--search-quota", "1000", "--quota
     check(others and all(it.get("fact") == "这是一条值得关注的云原生社区动态，介绍了项目的最新进展。" for it in others),
           "every other project, article and news item shows the writer's sentence",
           [(it.get("url"), it.get("fact")) for it in others])
+    check(m["has"]["writer_note"] and "部分文字由 AI 根据项目动态撰写" in md, "the weekly shows the writer's note")
     check(asked == len(others), "the writer is asked for those only (%d of %d items)" % (asked, len(items)))
     ws.close()
 llm.close()

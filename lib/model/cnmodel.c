@@ -388,7 +388,7 @@ int dg_model_weekly(const dg_model_opts *o, const dg_lang *lang, const dg_window
 		"footer", json_string_length(json_object_get(m_, "footer")) > 0,
 		"lead_markdown", lead_markdown && lead && *lead, "lead_text", !lead_markdown && lead && *lead));
 	json_object_set_new(m_, "front_matter", weekly_front_matter(o, lang, w, names, created, &err));
-	if (err < 0)
+	if (err < 0 || (err = dg_model_writer_note(lang, m_, meta)) < 0)
 		goto done;
 	dg_model_add_links(o, m_);
 	weekly_links(o, m_);

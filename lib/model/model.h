@@ -90,6 +90,11 @@ int dg_model_certificate_name(const char *login, dg_buf *out);
  * (and DEL): no output shows them. */
 void dg_model_finish(const dg_model_opts *o, json_t *m, const dg_model_meta *meta, json_t *own);
 
+/* When meta->note is set (a writer's text is shown): "writer_note" (the
+ * note, "" for the language's writer.note) in `m`; "has.writer_note" either
+ * way (the "has" object must exist). 0 or <0. */
+int dg_model_writer_note(const dg_lang *lang, json_t *m, const dg_model_meta *meta);
+
 /* Serialise for --format json: indented, keys in insertion order, UTF-8,
  * trailing newline. Caller frees; NULL only when `model` is no object or
  * array (json_dumps refuses it). */

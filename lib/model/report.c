@@ -181,7 +181,6 @@ static int apply_texts(const dg_lang *lang, json_t *m, json_t *selection, const 
 {
 	json_t *g, *it, *news = json_object_get(m, "news");
 	size_t i, k;
-	int err = 0;
 
 	set_text(meta->texts, json_object_get(m, "lead"), "lead");
 	json_array_foreach(json_object_get(m, "release_groups"), i, g)
@@ -198,13 +197,7 @@ static int apply_texts(const dg_lang *lang, json_t *m, json_t *selection, const 
 						      "url", dg_json_str(it, "url"), "text", dg_json_str(it, "text"),
 						      "has_text", *dg_json_str(it, "text") != '\0', "authors"));
 	json_object_set_new(json_object_get(m, "has"), "news", json_boolean(json_array_size(news) > 0));
-	if (meta->note) {
-		char *note = *meta->note ? dg_strdup(meta->note) : dg_lang_say(lang, "writer.note", json_object(), &err);
-		json_object_set_new(m, "writer_note", json_string(note ? note : ""));
-		free(note);
-	}
-	json_object_set_new(json_object_get(m, "has"), "writer_note", json_boolean(meta->note != NULL));
-	return err;
+	return dg_model_writer_note(lang, m, meta);
 }
 
 int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *collected,
