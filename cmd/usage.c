@@ -6,7 +6,7 @@ const char dg_usage_text[] =
 "              --since DATE --until DATE] [--kind community|cnweekly|all]\n"
 "              [--format md,html,json,wechat-json] [--out DIR] [--api-url URL]\n"
 "              [--jobs N] [--max-wait SECONDS] [--timeout SECONDS] [--state-dir DIR]\n"
-"              [--offline | --refresh] [--draft] [--publish wechat]\n"
+"              [--offline | --refresh] [--draft] [--no-writer] [--publish wechat]\n"
 "              [-q|--quiet] [-v|--verbose] [--help] [--version]\n"
 "       digest init --org ORG [--api-url URL] [--lang zh|en] [--config FILE] [--force]\n"
 "       digest doctor [--config FILE] [--out DIR] [--api-url URL] [--state-dir DIR]\n";

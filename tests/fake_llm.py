@@ -17,7 +17,8 @@ made from its facts, in Chinese for "zh" (mostly Han characters) and in
 English for "en": deterministic, so tests can predict it (fake_sentence).
 
 Fault modes (POST /_control {"mode": M, "count": N}: the next N answers,
-0 = all): 429 (with Retry-After: 1), 500, 401, 403, hang (no answer for 20 s),
+0 = all): 429 (with Retry-After: 1), 500, 401, 403, redirect (307 to another
+origin), hang (no answer for 20 s),
 badjson (content is not JSON), schema (content without "items"), missing
 (the first item left out), url, html, mdlink, version (a version not in the
 facts), english (for zh), long (over 300 characters), injection (instructions
@@ -149,6 +150,14 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "500":
             self.error(500, "The server had an error while processing your request.", typ="server_error")
             return 500
+        if mode == "redirect":
+            # to another origin (localhost, not 127.0.0.1: the same server, so
+            # a client that followed would show up in the log with its key)
+            self.send_response(307)
+            self.send_header("Location", "http://localhost:%d/v1/elsewhere" % self.server.server_address[1])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return 307
         if mode == "hang":
             time.sleep(20)
             return 0

@@ -195,6 +195,16 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json"), *FAST) as gh:
         if mode == "500":
             check(n > 2, "500 is retried (%d requests)" % n)
         ws2.close()
+    # A redirect to another origin is not followed: the key goes nowhere else.
+    ws2 = workspace(gh, llm, state=STATE)
+    llm.mode("redirect")
+    p = run(ws2, "-q")
+    log = llm.log()
+    check(p.returncode == 3 and "not redirected" in p.stderr and log and
+          not any(r["path"].endswith("/elsewhere") for r in log),
+          "a 307 to another origin is not followed (exit 3): the key is sent to api_url only",
+          (p.stderr[-300:], [r["path"] for r in log]))
+    ws2.close()
     # 401 without a key: the message says none was sent.
     ws2 = workspace(gh, llm, state=STATE)
     llm.mode("ok")
