@@ -46,6 +46,21 @@ static size_t version_at(const char *s, size_t n, size_t i, size_t *start)
 	return j - i;
 }
 
+/* `tok` occurs in `facts` as a whole version: not inside a longer number
+ * ("2.3" is not in "1.2.3", nor "1.2" in "1.20"). */
+static int has_version(const char *facts, const char *tok, size_t len)
+{
+	size_t n = facts ? strlen(facts) : 0;
+
+	for (const char *at = facts; at && (at = dg_str_find(at, n - (size_t)(at - facts), tok, len)); at++) {
+		char before = at > facts ? at[-1] : ' ', after = at[len];
+		if (!is_digit((unsigned char)before) && before != '.' && !is_digit((unsigned char)after) &&
+		    !(after == '.' && is_digit((unsigned char)at[len + 1])))
+			return 1;
+	}
+	return 0;
+}
+
 static int has_url(const char *s, size_t n)
 {
 	return dg_str_find_ci(s, n, "://") || dg_str_find_ci(s, n, "www.") || dg_str_find_ci(s, n, "mailto:") ||
@@ -86,8 +101,10 @@ const char *dg_writer_check(const char *text, const char *facts, const char *lan
 
 		if (!step)
 			return "it is not valid UTF-8";
-		if (cp < 0x20 || cp == 0x7f)
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 			return "it carries control characters or line breaks";
+		if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+			return "it carries bidirectional or line separator characters";
 		chars++;
 		if (dg_text_is_han(cp))
 			han++;
@@ -108,7 +125,7 @@ const char *dg_writer_check(const char *text, const char *facts, const char *lan
 
 		if (!len)
 			continue;
-		if (!facts || !dg_str_find(facts, strlen(facts), text + start, len - (start - i)))
+		if (!has_version(facts, text + start, len - (start - i)))
 			return "it names a version that is not in the facts";
 		i += len - 1;
 	}

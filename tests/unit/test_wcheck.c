@@ -34,5 +34,13 @@ int main(void)
 		CHECK(!dg_writer_check(longtext, facts, "zh"), "300 characters pass");
 	}
 	CHECK(!dg_writer_check("版本号不变，修复 1 个问题。", NULL, "zh"), "no version token: no facts needed");
+	CHECK(dg_writer_check("新增调度功能，版本 2.3 发布。", facts, "zh") != NULL,
+	      "2.3 is not the facts' 2.3.1-rc.1: a version inside a longer one is refused");
+	CHECK(dg_writer_check("新增调度功能，版本 16.0 发布。", facts, "zh") != NULL,
+	      "16.0 is not the facts' 1.16.0");
+	CHECK(dg_writer_check("新增调度功能，版本 1.16 发布。", facts, "zh") != NULL, "1.16 is not the facts' 1.16.0");
+	CHECK(!dg_writer_check("新增调度功能，版本 1.16.0 发布。", facts, "zh"), "1.16.0 without its v is the facts' v1.16.0");
+	CHECK(dg_writer_check("新增调度\xe2\x80\xae功能。", facts, "zh") != NULL, "a bidi override is refused");
+	CHECK(dg_writer_check("新增调度\xc2\x85功能。", facts, "zh") != NULL, "a C1 control is refused");
 	return check_done();
 }
