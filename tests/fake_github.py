@@ -87,7 +87,8 @@ Control (not counted, not rate-limited, served with or without the prefix):
                   {"n","method","path" (without prefix),"query" (dict; a
                   repeated key gives a list),"status","conditional","auth",
                   "resource":"core|search","fault":null|"5xx"|"secondary"|
-                  "429"|"truncate"|"exhausted"}
+                  "429"|"truncate"|"exhausted","in_flight": API requests
+                  being served when it arrived, itself included}
   GET  /_control  current settings as JSON
   POST /_control  JSON object with any of: latency_ms, fail_every,
                   secondary_every, truncate_every, quota, search_quota
@@ -907,6 +908,7 @@ class State:
         self.files_dir = os.path.abspath(args.files) if args.files else None
         self.log_path = args.log
         self.n = 0
+        self.in_flight = 0
         self.log = []
         self.cycle = {"5xx": 0, "secondary": 0}
         self.buckets = {}
@@ -926,7 +928,7 @@ class State:
                 fault = ("secondary", 403) if self.cycle["secondary"] % 2 else ("429", 429)
             elif s["truncate_every"] and n % s["truncate_every"] == 0:
                 fault = ("truncate", 200)
-            return n, fault, s["latency_ms"], s["retry_after"]
+            return n, fault, s["latency_ms"], s["retry_after"], self.in_flight
 
     def _bucket(self, ident, resource, now):
         s = self.settings
@@ -1077,7 +1079,13 @@ class Handler(BaseHTTPRequestHandler):
                 return self.control(method, api_path, body_in)
             if path.startswith("/_files/"):
                 return self.static_file(method, path[len("/_files/"):])
-            self.api(method, api_path, raw_q, outside)
+            with st.lock:
+                st.in_flight += 1
+            try:
+                self.api(method, api_path, raw_q, outside)
+            finally:
+                with st.lock:
+                    st.in_flight -= 1
         except BrokenPipeError:
             pass
         except Exception as e:  # never die on a request; answer 500 and say why
@@ -1186,9 +1194,10 @@ class Handler(BaseHTTPRequestHandler):
                 ("ETag", 'W/"%s"' % hashlib.sha1(body).hexdigest()),
                 ("Cache-Control", "no-cache")])
 
-        n, fault, latency_ms, retry_after = st.next_request()
+        n, fault, latency_ms, retry_after, in_flight = st.next_request()
         rec = {"n": n, "method": method, "path": path, "query": query, "status": None,
-               "conditional": conditional, "auth": authed, "resource": resource, "fault": None}
+               "conditional": conditional, "auth": authed, "resource": resource, "fault": None,
+               "in_flight": in_flight}
         if latency_ms:
             time.sleep(latency_ms / 1000.0)
         try:

@@ -246,7 +246,7 @@ with FakeGitHub(WORLD, *FAST) as gh, tempfile.TemporaryDirectory() as prefix:
     # The wording the model writes comes from <lang>/strings.toml, overridable the same way.
     os.remove(os.path.join(user, "intro.md.mustache"))
     shipped = open(os.path.join(root, "templates", "en", "strings.toml"), encoding="utf-8").read()
-    mine = shipped.replace('description = "{{contributors}} contributors merged',
+    mine = shipped.replace('description = "{{contributors}} contributor{{^one.contributors}}s{{/one.contributors}} merged',
                            'description = "This week {{contributors}} people merged', 1)
     open(os.path.join(user, "strings.toml"), "w", encoding="utf-8").write(mine)
     p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,

@@ -26,6 +26,7 @@ CASES = [
      'footer = "欢迎加入 KubeSphere 社区：[GitHub](https://github.com/kubesphere) · '
      '[往期周报](https://mp.weixin.qq.com/s/kubesphere-weekly)"\n'
      'qr_image = "https://pek3b.qingstor.com/kubesphere-community/images/qrcode.png"\n'
+     'site_url = "https://kubesphere.io/zh/weekly"\n'
      'links = { "官网" = "https://kubesphere.io/zh/", "GitHub" = "https://github.com/kubesphere" }\n'),
     ("en", "en", "UTC", "2021-W42",
      'community = "KubeSphere"\nauthor = "KubeSphere"\n'
@@ -107,6 +108,14 @@ with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
             check(again.returncode == 0 and all(read_bytes(os.path.join(ws.out, "certificates", c)) == b
                                                 for c, b in pngs.items()),
                   "zh: a re-render writes the same PNG certificates (from the store's cache)", again.stderr)
+            from datetime import datetime, timedelta, timezone
+            for n in model["new_contributors"]:
+                merged = datetime.strptime(n["first_pull"]["merged_at"], "%Y-%m-%dT%H:%M:%SZ")
+                day = (merged.replace(tzinfo=timezone.utc) + timedelta(hours=8)).strftime("%Y-%m-%d")
+                svg_path = os.path.join(ws.out, n["certificate_file"])
+                check(n["certificate_day"] == day and day in read_bytes(svg_path).decode(),
+                      "zh: @%s's certificate carries the local day the first PR merged (%s)" % (n["login"], day),
+                      n.get("certificate_day"))
             svg = read_bytes(os.path.join(ws.out, "certificates", sorted(certs)[0])).decode()
             check(svg.startswith("<svg") and "KubeSphere" in svg, "zh: the certificate names the community")
             md = ws.read("community-%s.md" % week)
@@ -118,6 +127,19 @@ with FakeGitHub(WORLD, "--search-quota", "1000") as gh:
             check(md.startswith("---\ntitle: 'Test report | 2021.12.06-2021.12.12'\n"),
                   "zh: front matter title names the period", md[:200])
             check("ks-ci-bot" not in md.split("## 贡献者名单")[1], "zh: bots are not in the contributor list")
+            frag = ws.read("community-%s.wechat.html" % week)
+            check(frag.count('src="https://kubesphere.io/zh/weekly/certificates/') == len(model["new_contributors"]),
+                  "zh: each certificate is an image of the fragment, under [digest] site_url")
+            check(frag.index("certificates/") < frag.index("参考链接") and "github.com/search" not in frag,
+                  "zh: the certificates come before the references; no reference to a search")
+            bare = Workspace(gh.url, language=lang, timezone=tz, extra=extra.replace("site_url", "# site_url"))
+            with open(bare.config, "a") as f:
+                f.write(tables)
+            p3 = bare.run("--week", week, "--format", "md,html")
+            check(p3.returncode == 0 and "by a relative path" in p3.stderr and "site_url" in p3.stderr and
+                  'src="certificates/' in bare.read("community-%s.wechat.html" % week),
+                  "zh: without site_url the fragment keeps the relative paths, and says it once", p3.stderr)
+            bare.close()
         else:
             model = ws.model("community-%s.json" % week)
             urls = {n["login"]: n["certificate_url"] for n in model["new_contributors"]}

@@ -48,7 +48,7 @@ check(len((evil_body + filler).encode()) > 1_000_000, "the release note is over 
 
 with FakeGitHub(path, "--search-quota", "1000") as gh:
     for lang in ("zh", "en"):
-        ws = Workspace(gh.url, language=lang)
+        ws = Workspace(gh.url, language=lang, extra='site_url = "https://example.org/weekly"\n')
         p = ws.run("--week", "2021-W49", "--format", "md,html,json", timeout=120)
         if not check(p.returncode == 0, "%s: hostile world renders (exit 0)" % lang, p.stderr):
             continue

@@ -78,7 +78,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     tpl = tempfile.mkdtemp(prefix="dg-tpl-")
     ws = Workspace(gh.url, language="zh", timezone="Asia/Shanghai",
                    extra='community = "KubeSphere"\nauthor = "KubeSphere"\n'
-                         '[images]\navatar_url = "%s/_avatar/{login}.png"\n'
+                         '[images]\navatar_url = "%s/_avatar/{login}.png"\nposter = true\n'
                          '[wechat]\napi_url = "%s"\nsource_url = "https://kubesphere.io/zh/"\n' % (wxs.url, wxs.url))
     env = {"WECHAT_APPID": APPID, "WECHAT_SECRET": SECRET}
     wxs.control(expire_after=3)  # the token expires after three calls: fetched again, call retried
@@ -97,6 +97,14 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     check(len(st["uploads"]) >= len(certs) + 4 and all(u["kind"] in ("png", "jpeg") for u in st["uploads"]),
           "certificates, avatars and poster uploaded as PNG/JPEG: %d" % len(st["uploads"]))
     check(all(u["size"] < 1024 * 1024 for u in st["uploads"]), "each upload under 1 MB")
+    content = draft.get("content", "")
+    section = content[content.find("新晋贡献者"):content.find("参考链接")] if "新晋贡献者" in content else ""
+    check(section.count("<img") == 4 + 4 + 1 and "新晋贡献者海报" in section and
+          "<img" not in content[content.find("参考链接"):],
+          "avatars, certificates and the poster inside the new contributors section, with a heading; "
+          "nothing after the references (%d images there)" % section.count("<img"))
+    check("查看证书" not in content and content.count("的贡献者证书") >= 4,
+          "each certificate is an image captioned with its owner, never a dead link")
     check(draft.get("thumb_media_id") in st["materials"], "the cover is a permanent material")
     check(len(draft.get("title", "")) <= 32 and "第" in draft.get("title", ""), "short title: " + draft.get("title", ""))
     check(not st["escaped"], "JSON sent as UTF-8, no \\u escapes")

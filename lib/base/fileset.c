@@ -15,25 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int dg_fileset_add(dg_fileset *fs, const char *dir, const char *name, char *data, size_t len,
-		   int listed)
-{
-	dg_file *f;
-
-	if (fs->n == fs->cap) {
-		fs->cap = fs->cap ? 2 * fs->cap : 8;
-		fs->v = dg_realloc(fs->v, fs->cap * sizeof(*fs->v));
-	}
-	f = &fs->v[fs->n++];
-	memset(f, 0, sizeof(*f));
-	f->dir = dg_strdup(dir);
-	f->name = dg_strdup(name);
-	f->data = data;
-	f->len = len;
-	f->listed = listed;
-	return 0;
-}
-
 /* dir/<prefix>name<suffix>, malloc'ed (an uncapped buffer cannot fail). */
 static char *path_of(const dg_file *f, const char *prefix, const char *suffix)
 {
@@ -84,11 +65,39 @@ static void remove_stale(const char *dir, const char *name)
 		closedir(d);
 }
 
-/* dir/.name.tmp.XXXXXX, created exclusively, filled and fsynced. */
-static int write_temp(dg_file *f, mode_t mode)
+/* The outermost folder of `dir` that does not exist yet (malloc'ed), or
+ * NULL when `dir` exists: what creating it makes, and what a set that is
+ * not committed removes again. */
+static char *first_missing(const char *dir)
+{
+	char *path = dg_strdup(dir), *made = NULL;
+	size_t n = strlen(path);
+
+	if (access(path, F_OK) == 0) {
+		free(path);
+		return NULL;
+	}
+	for (size_t i = 1; i <= n; i++) {
+		char saved = path[i];
+		if (saved != '/' && saved != '\0')
+			continue;
+		path[i] = '\0';
+		if (access(path, F_OK) != 0)
+			made = dg_strdup(path);
+		path[i] = saved;
+		if (made)
+			break;
+	}
+	free(path);
+	return made;
+}
+
+/* dir/.name.tmp.XXXXXX, created exclusively, filled with `data` and fsynced. */
+static int write_temp(dg_file *f, const char *data, mode_t mode)
 {
 	int fd, err = 0;
 
+	f->made = first_missing(f->dir);
 	if ((err = dg_output_mkdirs(f->dir)) < 0)
 		return err;
 	remove_stale(f->dir, f->name);
@@ -99,11 +108,55 @@ static int write_temp(dg_file *f, mode_t mode)
 		f->tmp = NULL;
 		return err;
 	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, f->data, f->len) < 0 || fsync(fd) < 0)
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, f->len) < 0 || fsync(fd) < 0)
 		err = dg_err_set(DG_ERR_FAIL, "%s/%s: write failed: %s", f->dir, f->name, strerror(errno));
 	if (close(fd) < 0 && !err)
 		err = dg_err_set(DG_ERR_FAIL, "%s/%s: close failed: %s", f->dir, f->name, strerror(errno));
 	return err;
+}
+
+/* 1 when dir/name already holds exactly these bytes: nothing to write (a
+ * re-render then costs no temporary, fsync or rename). */
+static int same_as_target(const dg_file *f, const char *data)
+{
+	char *target = path_of(f, "", ""), *old = NULL;
+	size_t len = 0;
+	int same;
+
+	same = dg_output_read_file(target, f->len + 1, &old, &len) == 0 && len == f->len &&
+	       !memcmp(old, data, len);
+	dg_err_clear();
+	free(old);
+	free(target);
+	return same;
+}
+
+int dg_fileset_add(dg_fileset *fs, const char *dir, const char *name, char *data, size_t len,
+		   int listed)
+{
+	dg_file *f;
+	int err;
+
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? 2 * fs->cap : 8;
+		fs->v = dg_realloc(fs->v, fs->cap * sizeof(*fs->v));
+	}
+	f = &fs->v[fs->n++];
+	memset(f, 0, sizeof(*f));
+	f->dir = dg_strdup(dir);
+	f->name = dg_strdup(name);
+	f->len = len;
+	f->listed = listed;
+	if (!fs->err && !(f->same = same_as_target(f, data))) {
+		mode_t mask = umask(022);
+		umask(mask);
+		if ((err = write_temp(f, data, 0644 & ~mask)) < 0) {
+			fs->err = err;
+			fs->error = dg_strdup(dg_err_last());
+		}
+	}
+	free(data);
+	return 0;
 }
 
 static void remove_temps(dg_fileset *fs)
@@ -159,34 +212,35 @@ static void roll_back(dg_fileset *fs, size_t n)
 	}
 }
 
-/* 1 when dir/name already holds exactly these bytes: nothing to write (a
- * re-render then costs no temporary, fsync or rename). */
-static int same_as_target(const dg_fileset *fs, size_t i)
+/* Folders the set made for files that are not in place: removed when empty,
+ * from the file's own up to the outermost one it made. */
+static void remove_made(dg_fileset *fs)
 {
-	const dg_file *f = &fs->v[i];
-	char *target = dg_fileset_path(fs, i), *old = NULL;
-	size_t len = 0;
-	int same;
+	for (size_t i = 0; i < fs->n; i++) {
+		char *dir;
+		size_t top;
 
-	same = dg_output_read_file(target, f->len + 1, &old, &len) == 0 && len == f->len &&
-	       !memcmp(old, f->data, len);
-	dg_err_clear();
-	free(old);
-	free(target);
-	return same;
+		if (!fs->v[i].made)
+			continue;
+		dir = dg_strdup(fs->v[i].dir);
+		top = strlen(fs->v[i].made);
+		while (strlen(dir) >= top && rmdir(dir) == 0) {
+			char *slash = strrchr(dir, '/');
+			if (!slash || slash == dir)
+				break;
+			*slash = '\0';
+		}
+		free(dir);
+	}
 }
 
 int dg_fileset_commit(dg_fileset *fs)
 {
-	mode_t mask = umask(022);
-	mode_t mode = 0644 & ~mask;
 	size_t done = 0;
 	int err = 0;
 
-	umask(mask);
-	for (size_t i = 0; i < fs->n && !err; i++)
-		if (!(fs->v[i].same = same_as_target(fs, i)))
-			err = write_temp(&fs->v[i], mode);
+	if (fs->err)
+		err = dg_err_set(fs->err, "%s", fs->error);
 	for (; done < fs->n && !err; done++) {
 		char *target;
 		if (fs->v[done].same)
@@ -210,18 +264,25 @@ int dg_fileset_commit(dg_fileset *fs)
 		}
 	}
 	remove_temps(fs);
+	if (err)
+		remove_made(fs);
+	else
+		fs->committed = 1;
 	return err;
 }
 
 void dg_fileset_clear(dg_fileset *fs)
 {
 	remove_temps(fs);
+	if (!fs->committed)
+		remove_made(fs);
 	for (size_t i = 0; i < fs->n; i++) {
 		free(fs->v[i].dir);
 		free(fs->v[i].name);
-		free(fs->v[i].data);
+		free(fs->v[i].made);
 	}
 	free(fs->v);
+	free(fs->error);
 	memset(fs, 0, sizeof(*fs));
 }
 
@@ -233,7 +294,7 @@ int dg_output_write(const char *dir, const char *name, const char *data, size_t 
 
 	memcpy(copy, data, len);
 	copy[len] = '\0';
-	dg_fileset_add(&fs, dir, name, copy, len, 0);
+	(void)dg_fileset_add(&fs, dir, name, copy, len, 0);
 	err = dg_fileset_commit(&fs);
 	dg_fileset_clear(&fs);
 	return err;

@@ -32,6 +32,18 @@ static const char *valid_url(const char *s)
 	return strncmp(s, "https://", 8) && strncmp(s, "http://", 7) ? "an http(s) URL" : NULL;
 }
 
+/* Where the output folder is served: the issue's own files (certificates,
+ * the poster) are found under it, so the WeChat fragment can show them. */
+static const char *valid_site(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (strncmp(s, "https://", 8) || n == 8 || strchr(s, '?') || strchr(s, '#') || strchr(s, ' '))
+		return "an https URL of the folder the issues are published in, such as "
+		       "\"https://kubesphere.io/weekly\"";
+	return NULL;
+}
+
 static const char *valid_repo(const char *s)
 {
 	const char *slash = strchr(s, '/');
@@ -58,6 +70,7 @@ static const char *const languages[] = {"zh", "en", NULL};
 /* The whole configuration surface. Keep config.example.toml in step. */
 static const dg_schema_key digest_keys[] = {
 	S("title", title),
+	S("title_biweekly", title_biweekly),
 	{.name = "language", .type = DG_SCHEMA_ENUM, .offset = F(language), .choices = languages},
 	SV("timezone", timezone, valid_zone),
 	PATH("output_dir", output_dir),
@@ -73,6 +86,7 @@ static const dg_schema_key digest_keys[] = {
 	PATH("edits_dir", edits_dir),
 	M("links", links),
 	S("qr_image", qr_image),
+	SV("site_url", site_url, valid_site),
 	I("timeout", timeout, 0, 604800),
 	B("partial_note", partial_note),
 	{0},

@@ -24,6 +24,7 @@ typedef struct dg_config {
 
 	/* [digest] */
 	char *title;             /* NULL = the language's community.title (strings.toml) */
+	char *title_biweekly;    /* a biweekly's title; NULL = the title with weekly made biweekly */
 	char *language;          /* "zh" | "en" */
 	char *timezone;          /* IANA zone name */
 	char *output_dir;
@@ -38,6 +39,7 @@ typedef struct dg_config {
 	dg_strmap links;         /* footer links: label -> URL, in file order */
 	char *qr_image;          /* footer QR code image URL */
 	char *tag;               /* front matter `tag` */
+	char *site_url;          /* where OUT is published (https, no trailing "/"); NULL = not published */
 	char *edits_dir;         /* the community report's editor's files; default: edits/ beside the file */
 
 	/* [github] */

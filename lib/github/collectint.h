@@ -198,6 +198,7 @@ typedef struct page_job {
 	char *name;              /* owner/name, the org, or the search group */
 	int64_t lo, hi;          /* search window [lo, hi) */
 	int first_page;
+	int page, last_page;     /* a page asked for at once with the others (repos.c); else 0 */
 	int desc;                /* newest-first page of an over-cap window: 2 the first, 1 others */
 	struct merged_window *win; /* a merged-PR search page: its window (pulls.c); else NULL */
 } page_job;

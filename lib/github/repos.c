@@ -2,6 +2,7 @@
  * exclusions (archived and forks unless asked for), plus the extra repos. */
 #include "github/collectint.h"
 #include "base/text.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
 
@@ -51,6 +52,52 @@ static void listing_done(collect *c, size_t warned)
 		c->after_repos(c);
 }
 
+static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg);
+
+/* The `page=` number of a list URL; 0 when it has none or a bad one. */
+static long page_number(const char *url)
+{
+	const char *q = url ? strchr(url, '?') : NULL;
+
+	for (const char *p = q; p && *p; p = strchr(p + 1, '&')) {
+		char *end;
+		long v;
+		if (strncmp(p + 1, "page=", 5))
+			continue;
+		v = strtol(p + 6, &end, 10);
+		return end != p + 6 && (*end == '\0' || *end == '&') && v > 0 ? v : 0;
+	}
+	return 0;
+}
+
+/* The first page of a listing names its last (Link rel="last"): ask for
+ * pages 2..last at once rather than one after the other. Only the number is
+ * taken from the server, and only when its next page is page 2 and the last
+ * is within the pages a list may have; the URLs are the first page's with
+ * `&page=N`. 1 when they were queued (each a listing of its own). */
+static int queue_pages(page_job *first, const dg_http_response *resp)
+{
+	collect *c = first->c;
+	long last = page_number(resp->last_url);
+
+	if (!resp->next_url || page_number(resp->next_url) != 2 || page_number(resp->url) != 0 || last < 2 ||
+	    last > dg_http_max_pages(c->base.http))
+		return 0;
+	for (long k = 2; k <= last; k++) {
+		dg_buf url = DG_BUF_INIT;
+		page_job *j = dg_collect_job_new(c, first->name);
+
+		dg_buf_printf(&url, "%s&page=%ld", resp->url, k);
+		j->first_page = 0;
+		j->page = (int)k;
+		j->last_page = (int)last;
+		if (dg_collector_get(&c->base, dg_buf_cstr(&url), 0, on_org_repos, j, dg_collect_job_free) == 0)
+			c->repos_pending++;
+		dg_buf_free(&url);
+	}
+	return 1;
+}
+
 static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
 {
 	page_job *j = ud;
@@ -70,8 +117,15 @@ static void on_org_repos(dg_http *h, void *ud, const dg_http_response *resp, int
 	}
 	json_array_foreach(list, i, r)
 		add_repo(c, r, 0);
+	if (j->first_page && queue_pages(j, resp)) {
+		dg_collect_job_free(j);
+		listing_done(c, (size_t)-1);
+		return;
+	}
 	j->first_page = 0;
-	if (resp->next_url) {
+	/* A page asked for at once follows its Link only when it was the last
+	 * one: the list grew while it was read. */
+	if (resp->next_url && (!j->page || j->page == j->last_page)) {
 		dg_collect_next(j, resp->next_url, on_org_repos);
 	} else {
 		dg_collect_job_free(j);

@@ -51,12 +51,32 @@ static int stage_markdown(outputs *o)
 	return 0;
 }
 
+/* The issue's own images (generated certificates, the poster) that a
+ * pasted WeChat fragment cannot show: no site_url says where they are
+ * served. Publishing uploads them, so it needs no warning. */
+static void warn_local_images(outputs *o)
+{
+	const dg_run *run = o->is->run;
+	size_t n = json_is_string(json_object_get(o->is->model, "poster")) ? 1 : 0, i;
+	json_t *p;
+
+	if ((run->cfg->site_url && *run->cfg->site_url) || run->publish || !(o->formats & DG_FORMAT_HTML))
+		return;
+	json_array_foreach(json_object_get(o->is->model, "new_contributors"), i, p)
+		n += *dg_json_str(p, "certificate_png") != '\0';
+	if (n)
+		dg_json_appendf(o->is->warnings, "%s-%s.wechat.html shows %zu of the issue's own image%s (certificates, "
+				"poster) by a relative path: pasted into WeChat's editor they do not load; set [digest] "
+				"site_url to where %s is published, or use --publish wechat (it uploads them)",
+				o->is->kind->name, run->win->label, n, n == 1 ? "" : "s", run->out_dir);
+}
+
 static int stage_html(outputs *o)
 {
 	char *fragment = NULL, *page = NULL;
 	const dg_resources *res = o->is->res;
-	int err = dg_wechat_render(res->theme, &res->wechat, o->is->run->cfg->language, o->md,
-				   dg_json_str(o->is->model, "title"), &fragment, &page);
+	int err = dg_wechat_render(res->theme, &res->wechat, o->is->run->cfg->language, o->is->run->cfg->site_url,
+				   o->md, dg_json_str(o->is->model, "title"), &fragment, &page);
 
 	if (err < 0) {
 		free(fragment);
@@ -71,6 +91,7 @@ static int stage_html(outputs *o)
 	}
 	add_issue_file(o, ".wechat.html", fragment, 1);
 	add_issue_file(o, ".html", page, 1);
+	warn_local_images(o);
 	return 0;
 }
 
@@ -104,7 +125,8 @@ static int stage_cover(outputs *o)
 	return 0;
 }
 
-/* OUT/<kind>-<label>.poster.png (new contributors), when configured or publishing. */
+/* OUT/<kind>-<label>.poster.png (new contributors), when the model shows
+ * one (images.poster). */
 static int stage_poster(outputs *o)
 {
 	const dg_run *run = o->is->run;
@@ -112,7 +134,7 @@ static int stage_poster(outputs *o)
 	size_t len = 0;
 	int err;
 
-	if (!run->publish && !run->cfg->images_poster)
+	if (!json_is_string(json_object_get(o->is->model, "poster")))
 		return 0;
 	if ((err = dg_visuals_poster(run->cfg, o->is->model, &o->is->avatars, o->is->warnings, &png, &len)) < 0 ||
 	    !png)

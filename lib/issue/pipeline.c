@@ -75,13 +75,13 @@ static int decide_number(dg_issue *is)
 }
 
 /* The pictures the outputs draw, fetched once the model names them and
- * before any output: the new contributors' avatars, when a poster is drawn
- * or the issue is published. */
+ * before any output: the new contributors' avatars, when the issue shows a
+ * poster or is published. */
 static int fetch_images(dg_issue *is)
 {
 	const dg_run *run = is->run;
 
-	if (run->draft || (!run->publish && !run->cfg->images_poster) ||
+	if (run->draft || (!run->publish && !json_is_string(json_object_get(is->model, "poster"))) ||
 	    !json_array_size(json_object_get(is->model, "new_contributors")))
 		return 0;
 	dg_progress_phase("images");

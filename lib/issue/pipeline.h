@@ -74,7 +74,8 @@ typedef struct dg_run {
 typedef struct dg_resources {
 	dg_lang *lang;           /* templates/<lang>/strings.toml */
 	dg_theme *theme;         /* the WeChat theme (digest.theme) */
-	char *words[4];          /* the WeChat outputs' words: reference heading, copy, copied, failed */
+	char *words[5];          /* the WeChat outputs' words: reference heading, copy, copied, failed,
+				    reference separator */
 	dg_wechat_words wechat;  /* pointing into words[] */
 	dg_writer_prompt writer; /* the writer's instructions (templates/<lang>/writer.txt); text NULL: no writer */
 	dg_writer_usage *writer_usage; /* what the run's writer used so far (the pipeline's) */

@@ -15,6 +15,7 @@
 #include "model/modelint.h"
 
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,42 @@ char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *titl
 	marked = dg_lang_say(lang, "common.preview", json_pack("{s:s}", "title", title), err);
 	free(title);
 	return marked;
+}
+
+char *dg_model_biweekly(const dg_lang *lang, char *text, int *err)
+{
+	char *wk = dg_lang_say(lang, "community.weekly", json_object(), err);
+	char *bi = dg_lang_say(lang, "community.biweekly", json_object(), err);
+	size_t wn = wk ? strlen(wk) : 0, bn = bi ? strlen(bi) : 0;
+	dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
+
+	if (!text || !wn || !bi) {
+		free(wk);
+		free(bi);
+		return text;
+	}
+	for (const char *p = text; *p;) {
+		int at = strnlen(p, wn) == wn && dg_str_eq_ci(p, wk, wn);
+		/* Says so already: the text before it and the word make the biweekly's. */
+		int already = at && bn > wn && (size_t)(p - text) >= bn - wn &&
+			      dg_str_eq_ci(p - (bn - wn), bi, bn - wn) && dg_str_eq_ci(bi + (bn - wn), wk, wn);
+
+		if (!at || already) {
+			dg_buf_putc(&b, *p++);
+			continue;
+		}
+		if ((unsigned char)bi[0] < 0x80 && isalpha((unsigned char)bi[0]) && islower((unsigned char)p[0])) {
+			dg_buf_putc(&b, (char)tolower((unsigned char)bi[0]));
+			dg_buf_puts(&b, bi + 1);
+		} else {
+			dg_buf_puts(&b, bi);
+		}
+		p += wn;
+	}
+	free(wk);
+	free(bi);
+	free(text);
+	return dg_buf_detach(&b);
 }
 
 /* Keys whose value is a link or an image source: "url", "link", "*_url",

@@ -25,6 +25,8 @@ static const char *const known[] = {
 				       * has_releases, has_new_contributors, has_bot_pulls */
 	"community.keywords",         /* community */
 	"community.tag",              /* default front matter tag */
+	"community.weekly",           /* the word that names a weekly in a title ... */
+	"community.biweekly",         /* ... and what a biweekly's says instead */
 	"cnweekly.series",            /* default series name (cnweekly.title) */
 	"cnweekly.headline",          /* the headline when nothing else gives one */
 	"cnweekly.title",             /* series, headline, number, date */
@@ -49,6 +51,7 @@ static const char *const known[] = {
 	"release.summary_sep",        /* between the note lines of its summary */
 	"wechat.title",               /* the draft's title: series, number, community, date */
 	"wechat.references_heading",  /* heading of the link references */
+	"wechat.references_sep",      /* between a reference's title and its URL */
 	"wechat.copy_button",         /* the preview page's copy button */
 	"wechat.copied",              /* its status after a copy */
 	"wechat.copy_failed",         /* its status when copying failed */

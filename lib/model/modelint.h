@@ -22,6 +22,11 @@ int dg_model_period_text(const dg_model_opts *o, const dg_lang *lang, const dg_w
  * that title marked as a preview (common.preview). Takes `title` (may be
  * NULL once *err < 0); returns the one to use, caller frees. */
 char *dg_model_preview_title(const dg_lang *lang, const dg_window *w, char *title, int *err);
+/* A weekly's name made the biweekly's: community.weekly -> community.biweekly
+ * (strings.toml; an ASCII first letter matched in either case and kept so),
+ * not where it says so already. Takes `text` (freed), returns a new string;
+ * NULL with *err set when the words cannot be said. */
+char *dg_model_biweekly(const dg_lang *lang, char *text, int *err);
 
 /* "release_groups": one group per product of `products` (the selection's,
  * lib/select/releaserank.h; borrowed), lead first: {"product", "repo" (the same

@@ -10,6 +10,7 @@ typedef struct dg_model_opts {
 	const char *language;          /* digest.language: "zh" | "en" */
 	const char *timezone;          /* digest.timezone: every local date */
 	const char *title;             /* digest.title: the report's, when report.title is unset */
+	const char *title_biweekly;    /* digest.title_biweekly: a biweekly's; NULL: the title made biweekly */
 	const char *community;         /* digest.community; NULL/"": the org's display name */
 	const dg_strv *orgs;           /* github.orgs: the first names the community, else */
 	const dg_strv *repos;          /* github.repos: the first */
@@ -25,6 +26,7 @@ typedef struct dg_model_opts {
 	int release_note_lines;        /* report.release_note_lines */
 	const char *certificate_url;   /* contributors.certificate_url, with {login} */
 	const dg_strmap *certificates; /* contributors.certificates: login -> URL */
+	int poster;                    /* images.poster: the new contributors' poster is in the issue */
 	const char *cn_title;          /* cnweekly.title */
 	const char *cn_intro;          /* cnweekly.intro */
 	const char *cn_footer;         /* cnweekly.footer */

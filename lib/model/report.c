@@ -65,8 +65,10 @@ static int decorate_events(const dg_model_opts *o, const dg_lang *lang, json_t *
 /* Certificate link: per-person override, else the pattern, else the PNG
  * digest draws beside the report (certificate_file: its SVG; the names
  * from dg_model_certificate_name, so the model names the files the
- * certificate step writes). A small avatar for the Markdown. */
-static void decorate_new_contributors(const dg_model_opts *o, json_t *list)
+ * certificate step writes); the certificate's date (certificate_day) is
+ * the local day the first pull request merged. A small avatar for the
+ * Markdown. */
+static void decorate_new_contributors(const dg_model_opts *o, const dg_window *w, json_t *list)
 {
 	dg_buf url = DG_BUF_INIT, name = DG_BUF_INIT, small = DG_BUF_INIT;
 	size_t i;
@@ -106,6 +108,14 @@ static void decorate_new_contributors(const dg_model_opts *o, json_t *list)
 			dg_buf_printf(&url, "certificates/%s.png", dg_buf_cstr(&name));
 		}
 		json_object_set_new(n, "certificate_url", dg_model_buf_string(&url));
+		{
+			char day[16];
+			int64_t t = 0;
+			const char *merged = dg_json_str(json_object_get(n, "first_pull"), "merged_at");
+
+			dg_model_local_date(o, dg_date_parse_rfc3339(merged, &t) == 0 ? t : w->until - 1, day);
+			json_object_set_new(n, "certificate_day", json_string(day));
+		}
 		if (*a)
 			dg_buf_printf(&small, "%s%s%s", a, strchr(a, '?') ? "&" : "?",
 				      strstr(a, "avatars.githubusercontent.com") ? "s=64" : "size=64");
@@ -142,14 +152,16 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	json_int_t newcomers = (json_int_t)json_array_size(json_object_get(m, "new_contributors"));
 
 	desc = dg_lang_say(lang, "community.description",
-			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}",
+			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:O}",
 				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
 				     "pulls", person_pulls, "releases", versions, "new_contributors", newcomers,
 				     "bot_pulls", bots, "has_releases", versions > 0, "has_new_contributors", newcomers > 0,
-				     "has_bot_pulls", bots > 0),
+				     "has_bot_pulls", bots > 0, "one", json_object_get(m, "one")),
 			   err);
 	dg_model_set_yaml(fm, "description", desc);
 	keywords = dg_lang_say(lang, "community.keywords", json_pack("{s:s}", "community", dg_json_str(m, "community")), err);
+	if (keywords && json_is_true(json_object_get(period, "biweekly")))
+		keywords = dg_model_biweekly(lang, keywords, err);
 	dg_model_set_yaml(fm, "keywords", keywords);
 	if (!o->tag)
 		tag = dg_lang_say(lang, "community.tag", json_object(), err);
@@ -226,11 +238,15 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 			  "new_contributors", (json_int_t)json_array_size(json_object_get(data, "new_contributors")),
 			  "releases", (json_int_t)json_array_size(json_object_get(data, "releases")),
 			  "contributor_pulls", person_pulls);
-	if (o->community_title || o->title)
+	if (w->weeks == 2 && o->title_biweekly)
+		title = dg_strdup(o->title_biweekly);
+	else if (o->community_title || o->title)
 		title = dg_strdup(o->community_title ? o->community_title : o->title);
 	else
 		title = dg_lang_say(lang, "community.title", json_pack("{s:s}", "community", dg_model_community_name(o, data)),
 				    &err);
+	if (w->weeks == 2 && !o->title_biweekly)
+		title = dg_model_biweekly(lang, title, &err);
 	title = dg_model_preview_title(lang, w, title, &err);
 	sep = dg_lang_say(lang, "common.list_sep", json_object(), &err);
 	if (err < 0) {
@@ -254,7 +270,14 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 	if ((err = decorate_events(o, lang, json_object_get(events, "past"))) < 0 ||
 	    (err = decorate_events(o, lang, json_object_get(events, "upcoming"))) < 0)
 		goto done;
-	decorate_new_contributors(o, json_object_get(m, "new_contributors"));
+	decorate_new_contributors(o, w, json_object_get(m, "new_contributors"));
+	if (o->poster && json_array_size(json_object_get(m, "new_contributors"))) {
+		dg_buf poster = DG_BUF_INIT;   /* uncapped: cannot fail */
+
+		dg_buf_printf(&poster, "community-%s.poster.png", w->label);
+		json_object_set_new(m, "poster", dg_model_buf_string(&poster));
+		dg_buf_free(&poster);
+	}
 	add_separators(sep, contributors);
 	{
 		json_t *lead = NULL;
@@ -266,8 +289,17 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
 	}
 	json_object_set_new(m, "highlight_groups", json_deep_copy(json_object_get(selection, "highlight_groups")));
+	json_array_foreach(json_object_get(m, "highlight_groups"), i, v)
+		json_object_set_new(v, "rest_one", json_boolean(json_integer_value(json_object_get(v, "rest")) == 1));
 	json_object_set_new(stats, "bot_pulls", json_integer(json_integer_value(json_object_get(selection, "bot_pulls"))));
-	json_object_set_new(m, "intro", json_string(o->intro ? o->intro : ""));
+	{
+		/* A biweekly's intro calls it so, like its title. */
+		char *intro = dg_strdup(o->intro ? o->intro : "");
+		if (w->weeks == 2)
+			intro = dg_model_biweekly(lang, intro, &err);
+		json_object_set_new(m, "intro", json_string(intro));
+		free(intro);
+	}
 	json_object_set_new(m, "footer", json_string(o->footer ? o->footer : ""));
 	json_object_set_new(m, "has", json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 		"releases", json_array_size(json_object_get(m, "releases")) > 0,
@@ -280,6 +312,17 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		"intro", o->intro && *o->intro, "footer", o->footer && *o->footer));
 	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
 			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
+	{
+		/* Which counts are one: a language with plurals says "1 person". */
+		json_t *one = json_object();
+		const char *k;
+		json_t *v2;
+
+		json_object_foreach(stats, k, v2)
+			if (json_is_integer(v2))
+				json_object_set_new(one, k, json_boolean(json_integer_value(v2) == 1));
+		json_object_set_new(m, "one", one);
+	}
 	if ((err = dg_model_period_text(o, lang, w, json_object_get(m, "period"))) < 0 ||
 	    (err = apply_texts(lang, m, selection, meta)) < 0)
 		goto done;

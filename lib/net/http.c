@@ -168,6 +168,11 @@ static int follow_page(dg_http *h, dg_http_req *r)
 			   prev->page) : 0;
 }
 
+int dg_http_max_pages(const dg_http *h)
+{
+	return h->opts.max_pages;
+}
+
 static int get(dg_http *h, const char *url, dg_http_cb cb, void *ud, int api)
 {
 	dg_http_req *r = dg_calloc(1, sizeof(*r));
@@ -360,7 +365,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 	if ((v = dg_http_header_value(data, len, "ETag"))) {
 		take(&r->etag, v);
 	} else if ((v = dg_http_header_value(data, len, "Link"))) {
-		take(&r->link_next, dg_http_link_next(v));
+		take(&r->link_next, dg_http_link_rel(v, "next"));
+		take(&r->link_last, dg_http_link_rel(v, "last"));
 		free(v);
 	} else if ((v = dg_http_header_value(data, len, "Content-Type"))) {
 		take(&r->content_type, v);
@@ -483,7 +489,7 @@ static int start_transfer(dg_http *h, dg_http_req *r)
 		return dg_err_set(DG_ERR_FAIL, "%s", failed);  /* the same answer, nothing sent */
 	dg_http_reset_response(r);
 	if (h->opts.cache && !r->cached_body && !r->post) {
-		if ((err = dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next,
+		if ((err = dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next, &r->cached_last,
 					      &r->cached_body, &r->cached_len)) < 0)
 			return err;
 	}

@@ -61,6 +61,7 @@ typedef struct dg_http_response {
 	const char *body;        /* the raw body, always; borrowed */
 	size_t len;
 	const char *next_url;    /* Link rel="next", or NULL */
+	const char *last_url;    /* Link rel="last", or NULL: the list's pages may be asked for at once */
 	const char *content_type;/* Content-Type header, or NULL (raw requests) */
 	int from_cache;          /* 1 when the server said 304 (or offline) */
 } dg_http_response;
@@ -77,6 +78,8 @@ typedef void (*dg_http_cb)(dg_http *h, void *ud, const dg_http_response *resp, i
 			   const char *message);
 
 int dg_http_new(const dg_http_opts *opts, dg_http **out);
+/* The pages a paginated list may have (dg_http_opts.max_pages). */
+int dg_http_max_pages(const dg_http *h);
 /* 1 when the client sends nothing (--offline). */
 int dg_http_offline(const dg_http *h);
 void dg_http_free(dg_http *h);             /* accepts NULL */

@@ -26,9 +26,10 @@ void dg_http_reset_response(dg_http_req *r)
 	dg_buf_free(&r->body);  /* a retry starts a new body: keeps the cap, drops an error */
 	free(r->etag);
 	free(r->link_next);
+	free(r->link_last);
 	free(r->content_type);
 	free(r->retry_after);
-	r->etag = r->link_next = r->content_type = r->retry_after = NULL;
+	r->etag = r->link_next = r->link_last = r->content_type = r->retry_after = NULL;
 	for (int i = 0; i < DG_HTTP_READ_MAX; i++) {
 		free(r->read[i]);
 		r->read[i] = NULL;
@@ -64,6 +65,7 @@ void dg_http_req_free(dg_http_req *r)
 	free(r->cached_etag);
 	free(r->cached_body);
 	free(r->cached_next);
+	free(r->cached_last);
 	free(r);
 }
 
@@ -197,7 +199,7 @@ static int retry_attempt(dg_http *h, dg_http_req *r, const char *why)
 
 /* Body to JSON (dg_http_get), answering the callback; malformed bodies are retried. */
 static void deliver(dg_http *h, dg_http_req *r, const char *body, size_t len, const char *next,
-		    long status, int from_cache)
+		    const char *last, long status, int from_cache)
 {
 	json_error_t jerr;
 	json_t *json = r->api ? json_loadb(body, len, 0, &jerr) : NULL;
@@ -211,7 +213,7 @@ static void deliver(dg_http *h, dg_http_req *r, const char *body, size_t len, co
 		return;
 	}
 	if (!from_cache && h->opts.cache && r->etag && status == 200 && !r->post) {
-		if (dg_store_cache_put(h->opts.cache, r->url, r->etag, next, body, len) < 0)
+		if (dg_store_cache_put(h->opts.cache, r->url, r->etag, next, last, body, len) < 0)
 			dg_msg(DG_MSG_WARNING, "%s", dg_err_last());
 	}
 	resp.url = r->url;
@@ -220,6 +222,7 @@ static void deliver(dg_http *h, dg_http_req *r, const char *body, size_t len, co
 	resp.body = body;
 	resp.len = len;
 	resp.next_url = next;
+	resp.last_url = last;
 	resp.content_type = r->content_type;
 	resp.from_cache = from_cache;
 	answer(h, r, &resp, 0, NULL);
@@ -281,13 +284,13 @@ static void usual(dg_http *h, dg_http_req *r, long status)
 	if (status == 304 && r->cached_body) {
 		h->stats.not_modified++;
 		h->stats.cache_hits++;
-		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, 200, 1);
+		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, r->cached_last, 200, 1);
 	} else if (r->post && status >= 300 && status < 400) {
 		dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld: a POST is not redirected", r->url, status);
 	} else if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
 		redirect(h, r, status);
 	} else if (status >= 200 && status < 300) {
-		deliver(h, r, dg_buf_cstr(&r->body), r->body.len, r->link_next, status, 0);
+		deliver(h, r, dg_buf_cstr(&r->body), r->body.len, r->link_next, r->link_last, status, 0);
 	} else if (r->retry_busy && (status == 429 || status >= 500)) {
 		if (!retry_busy(h, r, status))
 			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)", r->url, status,
@@ -371,6 +374,7 @@ void dg_http_done(dg_http *h, dg_http_req *r, CURLcode code)
 	}
 	dg_http_scrub_all(h, r->body.ptr, r->body.len);
 	dg_http_scrub_all(h, r->link_next, r->link_next ? strlen(r->link_next) : 0);
+	dg_http_scrub_all(h, r->link_last, r->link_last ? strlen(r->link_last) : 0);
 	dg_http_scrub_all(h, r->etag, r->etag ? strlen(r->etag) : 0);
 	dg_http_scrub_all(h, r->content_type, r->content_type ? strlen(r->content_type) : 0);
 	for (int i = 0; i < r->nread; i++)
@@ -405,10 +409,10 @@ void dg_http_done(dg_http *h, dg_http_req *r, CURLcode code)
 void dg_http_serve_offline(dg_http *h, dg_http_req *r)
 {
 	if (h->opts.cache && !r->post &&
-	    dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next,
+	    dg_store_cache_get(h->opts.cache, r->url, &r->cached_etag, &r->cached_next, &r->cached_last,
 			       &r->cached_body, &r->cached_len) == 1) {
 		h->stats.cache_hits++;
-		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, 200, 1);
+		deliver(h, r, r->cached_body, r->cached_len, r->cached_next, r->cached_last, 200, 1);
 		return;
 	}
 	dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: not in the state store (offline run)", r->url);

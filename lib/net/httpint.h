@@ -63,7 +63,7 @@ typedef struct dg_http_req {
 	CURL *easy;
 	struct curl_slist *headers;
 	dg_buf body;
-	char *cached_etag, *cached_body, *cached_next;
+	char *cached_etag, *cached_body, *cached_next, *cached_last;
 	size_t cached_len;
 	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
 	size_t post_len;
@@ -73,7 +73,7 @@ typedef struct dg_http_req {
 	int retry_busy;          /* dg_http_post_with: a 429 is retried too, after its Retry-After */
 
 	/* captured response headers */
-	char *etag, *link_next, *content_type, *retry_after;
+	char *etag, *link_next, *link_last, *content_type, *retry_after;
 	char *read[DG_HTTP_READ_MAX]; /* the policy's `read` headers */
 } dg_http_req;
 

@@ -181,22 +181,29 @@ char *dg_http_header_value(const char *line, size_t len, const char *name)
 }
 
 /* Link: <https://...&page=2>; rel="next", <...>; rel="last" */
-char *dg_http_link_next(const char *link)
+char *dg_http_link_rel(const char *link, const char *rel_name)
 {
 	const char *p = link;
+	dg_buf want = DG_BUF_INIT;
+	char *found = NULL;
+
+	dg_buf_printf(&want, "rel=\"%s\"", rel_name);
 
 	while ((p = strchr(p, '<'))) {
 		const char *close = strchr(p, '>');
-		const char *comma;
+		const char *comma, *rel;
 		if (!close)
-			return NULL;
+			break;
 		comma = strchr(close, ',');
-		const char *rel = strstr(close, "rel=\"next\"");
-		if (rel && (!comma || rel < comma))
-			return dg_strndup(p + 1, (size_t)(close - p - 1));
+		rel = strstr(close, dg_buf_cstr(&want));
+		if (rel && (!comma || rel < comma)) {
+			found = dg_strndup(p + 1, (size_t)(close - p - 1));
+			break;
+		}
 		p = close;
 	}
-	return NULL;
+	dg_buf_free(&want);
+	return found;
 }
 
 void dg_http_format_time(long long reset, char *out, size_t size)

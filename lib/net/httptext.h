@@ -18,7 +18,7 @@ long dg_http_retry_after(const char *v);
 /* The value of header `name` in a raw header line, trimmed; caller frees; NULL if another. */
 char *dg_http_header_value(const char *line, size_t len, const char *name);
 /* The rel="next" URL of a Link header; caller frees; NULL if none. */
-char *dg_http_link_next(const char *link);
+char *dg_http_link_rel(const char *link, const char *rel_name);
 /* Epoch seconds as "YYYY-MM-DD HH:MM:SS UTC", or "an unknown time". */
 void dg_http_format_time(long long t, char *out, size_t size);
 

@@ -381,6 +381,23 @@ static int is_local(const char *src)
 	return *src && *src != '/' && !strstr(src, "..") && !strchr(src, ':');
 }
 
+/* The issue's own file an image of the fragment shows: its relative path,
+ * or its URL under [digest] site_url (read from the output folder, not
+ * fetched: the site may not be deployed yet); NULL for any other image. */
+static const char *own_file(const dg_publish_in *in, const char *src)
+{
+	const char *site = in->cfg->site_url;
+	size_t n = site ? strlen(site) : 0;
+
+	if (is_local(src))
+		return src;
+	while (n && site[n - 1] == '/')
+		n--;
+	if (n && !strncmp(src, site, n) && src[n] == '/' && is_local(src + n + 1))
+		return src + n + 1;
+	return NULL;
+}
+
 /* 1 when the fragment's `src` is the model's `avatar`: as is, or made
  * https by the fragment (lib/wechat keeps no http:// image). */
 static int same_avatar(const char *src, const char *avatar)
@@ -423,7 +440,7 @@ static int upload_images(wx *w, const char *html, json_t *map)
 		if (urls[i] && (pre[i] = dg_image_set_find(in->avatars, urls[i])))
 			urls[i][0] = '\0';
 		else if (!urls[i])
-			urls[i] = dg_strdup(is_local(src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22) ? "" : src);
+			urls[i] = dg_strdup(own_file(in, src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22) ? "" : src);
 	}
 	if ((err = dg_visuals_fetch(in->http, in->store, (const char *const *)urls, n, got)) < 0)
 		goto done;
@@ -446,9 +463,9 @@ static int upload_images(wx *w, const char *html, json_t *map)
 		json_t *ans = NULL;
 		if (json_object_get(map, src) || !strncmp(src, "https://mmbiz.qpic.cn/", 22))
 			continue;
-		if (is_local(src)) {
+		if (own_file(in, src)) {
 			dg_buf path = DG_BUF_INIT;
-			dg_buf_printf(&path, "%s/%s", in->out_dir, src);
+			dg_buf_printf(&path, "%s/%s", in->out_dir, own_file(in, src));
 			if (dg_output_read_file(dg_buf_cstr(&path), MAX_IMAGE_FILE, &local, &local_len) < 0) {
 				free(got[i].error);
 				got[i].error = dg_strdup(dg_err_last());
@@ -495,51 +512,18 @@ done:
 	return err;
 }
 
-/* One centred picture after the fragment, its src and alt attribute-escaped
- * (a login is text from outside). */
-static void put_picture(dg_buf *b, const char *src, const char *alt_prefix, const char *alt)
+/* The article: the fragment as written (OUT/<kind>-<label>.wechat.html).
+ * Its pictures are in it already: the certificates and the poster inside
+ * the new contributors section (lib/wechat keeps an issue's own images). */
+static int article_html(const dg_publish_in *in, char **html)
 {
-	dg_buf_puts(b, "<p style=\"text-align:center\"><img src=\"");
-	dg_wxhtml_put_attr(b, src);
-	dg_buf_puts(b, "\" alt=\"");
-	dg_wxhtml_put_attr(b, alt_prefix);
-	dg_wxhtml_put_attr(b, alt);
-	dg_buf_puts(b, "\" style=\"max-width:100%\"></p>\n");
-}
-
-/* The fragment, with the certificates (and the poster) after it as images. */
-static int content_with_images(const dg_publish_in *in, char **html)
-{
-	dg_buf path = DG_BUF_INIT, b = DG_BUF_INIT;
-	char *fragment = NULL, *poster = NULL;
-	size_t len, i;
-	json_t *p;
+	dg_buf path = DG_BUF_INIT;
+	size_t len;
 	int err;
 
 	dg_buf_printf(&path, "%s/%s-%s.wechat.html", in->out_dir, in->kind, in->label);
-	if ((err = dg_output_read_file(dg_buf_cstr(&path), DG_WX_HTML_MAX * 2, &fragment, &len)) < 0)
-		goto done;
-	dg_buf_puts(&b, fragment);
-	dg_buf_clear(&path);
-	dg_buf_printf(&path, "%s-%s.poster.png", in->kind, in->label);
-	{
-		dg_buf full = DG_BUF_INIT;
-		dg_buf_printf(&full, "%s/%s", in->out_dir, dg_buf_cstr(&path));
-		if (dg_output_read_file(dg_buf_cstr(&full), MAX_IMAGE_FILE, &poster, &len) == 0)
-			put_picture(&b, dg_buf_cstr(&path), "", "");
-		else
-			dg_err_clear();
-		dg_buf_free(&full);
-	}
-	json_array_foreach(json_object_get(in->model, "new_contributors"), i, p)
-		if (*dg_json_str(p, "certificate_png"))
-			put_picture(&b, dg_json_str(p, "certificate_png"), "@", dg_json_str(p, "login"));
-	err = dg_buf_finish(&b, html);
-done:
-	free(fragment);
-	free(poster);
+	err = dg_output_read_file(dg_buf_cstr(&path), DG_WX_HTML_MAX * 2, html, &len);
 	dg_buf_free(&path);
-	dg_buf_free(&b);
 	return err;
 }
 
@@ -796,7 +780,7 @@ int dg_publish_wechat(const dg_publish_in *in, char **media_id, int *updated)
 	dg_buf_printf(&key, "%s/%s", in->series, in->label);   /* no cap: cannot fail */
 	/* Pre-flight before any upload: a content over WeChat's limits fails
 	 * here, naming the limit, after the issue's files were written. */
-	if ((err = content_with_images(in, &html)) < 0 ||
+	if ((err = article_html(in, &html)) < 0 ||
 	    (err = dg_wxpayload_article(in->cfg, in->lang, in->model, html, "", &article)) < 0 ||
 	    (err = dg_wxpayload_check(article)) < 0)
 		goto done;

@@ -92,7 +92,7 @@ static const char *const theme_default_styles[DG_TH_COUNT] = {
 	/* code */
 	"padding:0.1em 0.3em;border-radius:3px;background-color:#f0f3f2;"
 	"font-family:Menlo,Monaco,Consolas,'Courier New',monospace;font-size:0.9em;"
-	"color:#c7254e;word-break:break-all",
+	"color:#c7254e;overflow-wrap:break-word",
 	/* ul */
 	"margin:0.8em 0;padding-left:0;list-style-type:none;color:#3f3f3f",
 	/* ol */

@@ -44,7 +44,9 @@ static const char *const migrations[] = {
 	/* 4: the period numbered first, when the config gives no reference */
 	"CREATE TABLE issue_reference (kind TEXT PRIMARY KEY, since INTEGER NOT NULL,"
 	" number INTEGER NOT NULL);",
-	/* 5: the editor's texts by item URL, reused by every later issue that shows the item */
+	/* 5: a cached list page's Link rel="last" (its pages asked for at once) */
+	"ALTER TABLE http_cache ADD COLUMN link_last TEXT;",
+	/* 6: the editor's texts by item URL, reused by every later issue that shows the item */
 	"CREATE TABLE edits (url TEXT PRIMARY KEY, text TEXT NOT NULL, edited_at INTEGER NOT NULL);",
 };
 
@@ -229,15 +231,15 @@ static char *column_strdup(sqlite3_stmt *st, int col)
 	return t ? dg_strdup((const char *)t) : NULL;
 }
 
-int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **body,
-		       size_t *len)
+int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **link_last,
+		       char **body, size_t *len)
 {
 	sqlite3_stmt *st;
 	int err, rc;
 
-	*etag = *body = *link_next = NULL;
+	*etag = *body = *link_next = *link_last = NULL;
 	*len = 0;
-	if ((err = prepare(s, &st, "SELECT etag, body, link_next FROM http_cache WHERE url = ?", "s",
+	if ((err = prepare(s, &st, "SELECT etag, body, link_next, link_last FROM http_cache WHERE url = ?", "s",
 			   url)) < 0)
 		return err;
 	rc = sqlite3_step(st);
@@ -246,6 +248,7 @@ int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_ne
 		const void *b = sqlite3_column_blob(st, 1);
 		*etag = column_strdup(st, 0);
 		*link_next = column_strdup(st, 2);
+		*link_last = column_strdup(st, 3);
 		*body = dg_malloc((size_t)n + 1);
 		if (n)
 			memcpy(*body, b, (size_t)n);
@@ -259,17 +262,17 @@ int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_ne
 }
 
 int dg_store_cache_put(dg_store *s, const char *url, const char *etag, const char *link_next,
-		       const char *body, size_t len)
+		       const char *link_last, const char *body, size_t len)
 {
 	sqlite3_stmt *st;
 	int err;
 
 	if ((err = prepare(s, &st,
-			   "INSERT INTO http_cache (url, etag, link_next, body, fetched_at)"
-			   " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
-			   " link_next = excluded.link_next, body = excluded.body,"
-			   " fetched_at = excluded.fetched_at",
-			   "sssbi", url, etag, link_next, body, len, (int64_t)time(NULL))) < 0)
+			   "INSERT INTO http_cache (url, etag, link_next, link_last, body, fetched_at)"
+			   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+			   " link_next = excluded.link_next, link_last = excluded.link_last,"
+			   " body = excluded.body, fetched_at = excluded.fetched_at",
+			   "ssssbi", url, etag, link_next, link_last, body, len, (int64_t)time(NULL))) < 0)
 		return err;
 	return step_done(s, st, "writing the HTTP cache");
 }

@@ -30,13 +30,14 @@ DG_MUST_CHECK int dg_store_begin(dg_store *s);
 DG_MUST_CHECK int dg_store_commit(dg_store *s);
 int dg_store_rollback(dg_store *s);
 
-/* HTTP cache: a response body with its ETag and Link rel="next" (so a cached
- * list can be paged without the network). get: 1 found (*etag, *link_next
+/* HTTP cache: a response body with its ETag and Link rel="next" and
+ * rel="last" (so a cached list can be paged without the network, and its
+ * pages asked for at once). get: 1 found (*etag, *link_next and *link_last
  * (NULL when none) and *body malloc'ed, caller frees), 0 not found. */
-int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **body,
-		       size_t *len);
+int dg_store_cache_get(dg_store *s, const char *url, char **etag, char **link_next, char **link_last,
+		       char **body, size_t *len);
 int dg_store_cache_put(dg_store *s, const char *url, const char *etag, const char *link_next,
-		       const char *body, size_t len);
+		       const char *link_last, const char *body, size_t len);
 
 /* What is known of a person's first merged pull request within a scope (the
  * set of watched repos). `first_*` is the earliest merged PR seen so far;

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dg_wechat_render(const dg_theme *theme, const dg_wechat_words *words, const char *language, const char *md,
-		     const char *title, char **fragment, char **page)
+int dg_wechat_render(const dg_theme *theme, const dg_wechat_words *words, const char *language,
+		     const char *files_url, const char *md, const char *title, char **fragment, char **page)
 {
 	char *html = NULL;
-	dg_wechat_opts opts = {theme, words->refs_heading, 1};
+	dg_wechat_opts opts = {theme, words->refs_heading, 1, 1, words->refs_sep, files_url};
 	int err;
 
 	*fragment = *page = NULL;

@@ -280,8 +280,9 @@ static int table(wx *w, xmlNodePtr parent, xmlNodePtr n)
 	return w->err;
 }
 
-/* A paragraph that holds one image and nothing else. */
-static xmlNodePtr lone_image(xmlNodePtr p)
+/* A paragraph that holds one image and nothing else, or (in an issue) one
+ * link to an image: the node, else NULL. */
+static xmlNodePtr lone_image(const wx *w, xmlNodePtr p)
 {
 	xmlNodePtr n, img = NULL;
 
@@ -290,18 +291,29 @@ static xmlNodePtr lone_image(xmlNodePtr p)
 			continue;
 		if (n->type == XML_COMMENT_NODE)
 			continue;
-		if (img || !dg_wx_name_is(n, "img"))
+		if (img || !(dg_wx_name_is(n, "img") || dg_wx_name_is(n, "a")))
 			return NULL;
 		img = n;
+	}
+	if (img && dg_wx_name_is(img, "a")) {
+		char *href = dg_wx_clean_url(img, "href");
+		int yes = dg_wx_image_link(w, href);
+		free(href);
+		return yes ? img : NULL;
 	}
 	return img;
 }
 
+/* A centred picture with its caption: an <img>, or an issue's link to an
+ * image, the link's text being the caption (a new contributor's
+ * certificate shows in the article rather than as a dead link). */
 static int figure(wx *w, xmlNodePtr parent, xmlNodePtr img)
 {
-	char *src = dg_wx_clean_url(img, "src"), *url = dg_wx_image_url(src);
-	xmlChar *alt = xmlGetProp(img, BAD_CAST "alt");
-	xmlNodePtr fig, cap;
+	int is_link = dg_wx_name_is(img, "a");
+	char *src = dg_wx_clean_url(img, is_link ? "href" : "src"), *url = dg_wx_image_url(w, src);
+	char *text = is_link ? dg_wx_plain_text(img, 300) : NULL;
+	xmlChar *alt = is_link ? xmlCharStrdup(text) : xmlGetProp(img, BAD_CAST "alt");
+	xmlNodePtr fig, cap, pic;
 
 	if (!url) {
 		/* Not showable: the alt text as a paragraph. */
@@ -309,14 +321,20 @@ static int figure(wx *w, xmlNodePtr parent, xmlNodePtr img)
 			xmlNodePtr p = dg_wx_el(w, parent, "p", w->quote ? DG_TH_BLOCKQUOTE_P : DG_TH_P);
 
 			w->skip_space = 1;
-			if (p)
+			if (p && is_link)
+				dg_wx_emit_text(w, p, alt);
+			else if (p)
 				dg_wx_image(w, p, img);
 		}
 		goto done;
 	}
 	fig = dg_wx_el(w, parent, "section", DG_TH_FIGURE);
-	if (fig)
+	if (fig && !is_link) {
 		dg_wx_image(w, fig, img);
+	} else if (fig && (pic = dg_wx_el_attr(w, fig, "img", "src", url, NULL))) {
+		xmlNewProp(pic, BAD_CAST "alt", alt);
+		xmlNewProp(pic, BAD_CAST "style", BAD_CAST w->st[DG_TH_IMG]);
+	}
 	if (fig && alt && !dg_wx_all_ws(alt)) {
 		cap = dg_wx_el(w, fig, "p", DG_TH_FIGCAPTION);
 		w->skip_space = 1;
@@ -326,6 +344,7 @@ static int figure(wx *w, xmlNodePtr parent, xmlNodePtr img)
 done:
 	free(src);
 	free(url);
+	free(text);
 	xmlFree(alt);
 	return w->err;
 }
@@ -344,7 +363,7 @@ static int block_node(wx *w, xmlNodePtr parent, xmlNodePtr n)
 	w->depth++;
 	switch (k) {
 	case K_P:
-		if ((img = lone_image(n)) != NULL) {
+		if ((img = lone_image(w, n)) != NULL) {
 			figure(w, parent, img);
 			break;
 		}
@@ -484,6 +503,9 @@ int dg_wechat_fragment(const char *html, size_t len, const dg_wechat_opts *opts,
 		return dg_err_set(DG_ERR_FAIL, "wechat: no heading for the reference list (opts.refs_heading)");
 	memset(&w, 0, sizeof(w));
 	w.cjk = opts->cjk_spacing;
+	w.issue = opts->issue;
+	w.refs_sep = opts->refs_sep;
+	w.files_url = opts->files_url && *opts->files_url ? opts->files_url : NULL;
 	theme = opts->theme;
 	if (!theme) {
 		if ((err = dg_theme_default(&own_theme)) < 0)

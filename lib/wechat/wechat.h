@@ -9,7 +9,8 @@
  * code blocks use <br> and U+00A0 inside a -webkit-box; lists use text
  * markers and never nest ul/ol; tables scroll inside a section; images must be
  * https (http is upgraded, data:/relative/local ones are dropped, alt kept as
- * text). Any input is accepted; the output is deterministic. */
+ * text; an issue keeps its own image files: opts.issue). Any input is
+ * accepted; the output is deterministic. */
 #ifndef DG_WECHAT_H
 #define DG_WECHAT_H
 
@@ -21,6 +22,16 @@ typedef struct dg_wechat_opts {
 	const dg_theme *theme;     /* NULL = the built-in default theme */
 	const char *refs_heading;  /* heading of the reference list: required (the caller's wording) */
 	int cjk_spacing;           /* 1 = one space between Han and Latin letters/digits */
+	int issue;                 /* 1 = the HTML is an issue's (dg_wechat_render): its own image files
+				      (a relative path without ".." or a scheme, such as
+				      certificates/x.png) are shown; a paragraph that is one link to
+				      an image shows the image; a link to a person's or an org's
+				      profile or to a search gets no reference (its text stays) */
+	const char *refs_sep;      /* between a reference's title and its URL; NULL: ": " */
+	const char *files_url;     /* with issue: where its files are served (https, no trailing "/"):
+				      their images become files_url/path; NULL: the relative path stays
+				      (the preview shows it, publishing uploads it; a pasted fragment
+				      cannot show it) */
 } dg_wechat_opts;
 
 /* Turn `len` bytes of HTML into the fragment with `opts` (required, for the
@@ -50,13 +61,15 @@ int dg_wechat_page(const char *fragment, const char *title, const char *lang, co
 typedef struct dg_wechat_words {
 	const char *refs_heading;    /* heading of the reference list */
 	dg_wechat_page_text page;    /* the preview page's button */
+	const char *refs_sep;        /* between a reference's title and its URL; NULL: ": " */
 } dg_wechat_words;
 
 /* The issue's Markdown (front matter skipped) -> the fragment to paste and
  * the preview page, with `theme` (NULL: the built-in default) and `words`;
- * `language` is the page's lang attribute (lib/wechat/compose.c). Both
- * caller-free. */
-int dg_wechat_render(const dg_theme *theme, const dg_wechat_words *words, const char *language, const char *md,
-		     const char *title, char **fragment, char **page);
+ * `language` is the page's lang attribute, `files_url` where the issue's
+ * files are served (dg_wechat_opts; NULL: nowhere) (lib/wechat/compose.c).
+ * Both caller-free. */
+int dg_wechat_render(const dg_theme *theme, const dg_wechat_words *words, const char *language,
+		     const char *files_url, const char *md, const char *title, char **fragment, char **page);
 
 #endif

@@ -49,7 +49,7 @@ static int checkbox(wx *w, xmlNodePtr parent, xmlNodePtr n)
 int dg_wx_image(wx *w, xmlNodePtr parent, xmlNodePtr n)
 {
 	xmlChar *altattr = xmlGetProp(n, BAD_CAST "alt");
-	char *src = dg_wx_clean_url(n, "src"), *alt = dg_wx_collapse_ws(altattr, 0), *url = dg_wx_image_url(src);
+	char *src = dg_wx_clean_url(n, "src"), *alt = dg_wx_collapse_ws(altattr, 0), *url = dg_wx_image_url(w, src);
 	xmlNodePtr img;
 
 	if (url) {
@@ -104,7 +104,7 @@ static int link(wx *w, xmlNodePtr parent, xmlNodePtr n)
 	size_t num;
 	int cls;
 
-	cls = w->in_link ? URL_NONE : dg_wx_url_class(url);
+	cls = w->in_link || dg_wx_quiet_link(w, url) ? URL_NONE : dg_wx_url_class(url);
 	if (cls == URL_MP) {
 		span = dg_wx_el_attr(w, parent, "a", "href", url, w->st[DG_TH_A]);
 		w->in_link++;
@@ -136,7 +136,8 @@ static int link(wx *w, xmlNodePtr parent, xmlNodePtr n)
 		if (span)
 			dg_wx_put_str(w, span, mark);
 	} else {
-		/* Anchors, relative and unsafe targets: keep the text only. */
+		/* Anchors, relative and unsafe targets, an issue's profile and
+		 * search links: keep the text only. */
 		w->in_link++;
 		dg_wx_walk_inline(w, parent, n->children, NULL);
 		w->in_link--;

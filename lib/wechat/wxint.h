@@ -39,6 +39,9 @@ typedef struct wx {
 	const char *st[DG_TH_COUNT];
 	char *cell_style[2][3];   /* th/td x left/center/right */
 	int cjk;
+	int issue;                /* dg_wechat_opts.issue */
+	const char *files_url;    /* dg_wechat_opts.files_url */
+	const char *refs_sep;     /* dg_wechat_opts.refs_sep */
 	xmlDocPtr out;
 	wx_ref *refs;
 	size_t nrefs, refs_cap;
@@ -87,7 +90,9 @@ char *dg_wx_plain_text(const xmlNode *n, size_t max);
 char *dg_wx_clean_url(const xmlNode *n, const char *attr);
 int dg_wx_url_class(const char *u);                                      /* URL_* */
 int dg_wx_text_is_url(const char *text, const char *url);
-char *dg_wx_image_url(const char *src);                                 /* NULL when not showable */
+char *dg_wx_image_url(const wx *w, const char *src);                    /* NULL when not showable */
+int dg_wx_image_link(const wx *w, const char *href);   /* 1: an issue's link to an image (shown as one) */
+int dg_wx_quiet_link(const wx *w, const char *url);    /* 1: an issue's profile or search link (no reference) */
 size_t dg_wx_ref_number(wx *w, const char *url, const char *title);     /* 1-based */
 char *dg_wx_url_host(const char *url);
 int dg_wx_add_refs(wx *w, xmlNodePtr root, const char *heading);

@@ -4,6 +4,7 @@
  * Shared internals are in wxint.h. */
 #include "wechat/wxint.h"
 #include "base/alloc.h"
+#include "base/buf.h"
 #include "base/str.h"
 #include "base/text.h"
 
@@ -112,13 +113,37 @@ int dg_wx_text_is_url(const char *text, const char *url)
 	return yes;
 }
 
-/* An https image URL, or NULL when the image cannot be shown in WeChat. */
-char *dg_wx_image_url(const char *src)
+/* One of the issue's own files: a relative path of plain characters, with
+ * no scheme, no "..", not hidden, not absolute (the draft reads it under
+ * the output folder). */
+static int issue_file(const char *src)
+{
+	if (!*src || *src == '/' || *src == '.' || strstr(src, "..") || strstr(src, "//"))
+		return 0;
+	for (const char *p = src; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '_' || *p == '-' || *p == '~' || *p == '/'))
+			return 0;
+	return 1;
+}
+
+/* An https image URL (or, in an issue, one of its files), or NULL when the
+ * image cannot be shown in WeChat. */
+char *dg_wx_image_url(const wx *w, const char *src)
 {
 	const char *rest = NULL;
 	size_t len = strlen(src);
 	char *out;
 
+	if (w->issue && issue_file(src)) {
+		dg_buf b = DG_BUF_INIT;   /* uncapped: the appends cannot fail */
+
+		if (w->files_url)
+			dg_buf_printf(&b, "%s%s", w->files_url,
+				      w->files_url[strlen(w->files_url) - 1] == '/' ? "" : "/");
+		dg_buf_puts(&b, src);
+		return dg_buf_detach(&b);
+	}
 	if (dg_str_starts_ci(src, len, "https://"))
 		rest = src + 8;
 	else if (dg_str_starts_ci(src, len, "http://"))
@@ -132,6 +157,61 @@ char *dg_wx_image_url(const char *src)
 	memcpy(out, "https://", 8);
 	memcpy(out + 8, rest, len + 1);
 	return out;
+}
+
+/* The path of an http(s) URL (after the host), or NULL. */
+static const char *url_path(const char *url, const char **host, size_t *host_len)
+{
+	const char *p = strstr(url, "://"), *e;
+
+	if (!p || (!dg_str_starts_ci(url, strlen(url), "https://") && !dg_str_starts_ci(url, strlen(url), "http://")))
+		return NULL;
+	p += 3;
+	for (e = p; *e && *e != '/' && *e != '?' && *e != '#'; e++)
+		;
+	*host = p;
+	*host_len = (size_t)(e - p);
+	return e;
+}
+
+int dg_wx_image_link(const wx *w, const char *href)
+{
+	static const char *const exts[] = {".png", ".jpg", ".jpeg", ".gif", ".webp"};
+	const char *host, *path = NULL;
+	size_t hl, n;
+
+	if (!w->issue)
+		return 0;
+	if (issue_file(href))
+		path = href;
+	else if (!(path = url_path(href, &host, &hl)))
+		return 0;
+	for (n = 0; path[n] && path[n] != '?' && path[n] != '#'; n++)
+		;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t m = strlen(exts[i]);
+		if (n > m && dg_str_eq_ci(path + n - m, exts[i], m))
+			return 1;
+	}
+	return 0;
+}
+
+int dg_wx_quiet_link(const wx *w, const char *url)
+{
+	const char *host, *path;
+	size_t hl, segs = 0;
+
+	if (!w->issue || !(path = url_path(url, &host, &hl)))
+		return 0;
+	if (!((hl == 10 && dg_str_eq_ci(host, "github.com", hl)) ||
+	      (hl == 14 && dg_str_eq_ci(host, "www.github.com", hl))))
+		return 0;
+	if (!strncmp(path, "/search", 7) && (path[7] == '\0' || path[7] == '?' || path[7] == '/'))
+		return 1;   /* a search: its results move; the text says what it finds */
+	for (const char *p = path; *p && *p != '?' && *p != '#'; p++)
+		if (*p == '/' && p[1] && p[1] != '?' && p[1] != '#')
+			segs++;
+	return segs == 1 && !strchr(path, '?');   /* a person or an org: the handle is the text */
 }
 
 /* URLs are one reference when they differ only in %XX escapes of the same
@@ -279,7 +359,17 @@ int dg_wx_add_refs(wx *w, xmlNodePtr root, const char *heading)
 			dg_wx_emit_text(w, p, BAD_CAST title);
 			free(title);
 		}
-		dg_wx_put_str(w, p, ":" NBSP);
+		if (w->refs_sep && *w->refs_sep) {
+			/* The words' separator; a trailing space is U+00A0 (WeChat trims a plain one). */
+			size_t n = strlen(w->refs_sep);
+			char *sep = dg_strndup(w->refs_sep, w->refs_sep[n - 1] == ' ' ? n - 1 : n);
+			dg_wx_put_str(w, p, sep);
+			if (w->refs_sep[n - 1] == ' ')
+				dg_wx_put_str(w, p, NBSP);
+			free(sep);
+		} else {
+			dg_wx_put_str(w, p, ":" NBSP);
+		}
 		u = dg_wx_el(w, p, "span", DG_TH_REFS_URL);
 		if (u) {
 			u->_private = &dg_wx_raw_mark;

@@ -130,8 +130,28 @@ static uint32_t edge_char(const xmlNode *n, int last)
 
 static int is_block_out(const xmlNode *n);
 
+/* An inline element whose text is long (a link to owner/repo#1234, a long
+ * identifier): the space next to it is U+2005 (a quarter em, as wide as a
+ * space): one a line may break after (UAX #14 class BA) and that no editor
+ * trims as whitespace, where a U+00A0 would glue the word before to the
+ * element and leave a ragged line on a phone. */
+#define GLUE_MAX 12
+#define BREAKABLE_SPACE "\xe2\x80\x85"
+
+static int long_inline(const xmlNode *n)
+{
+	xmlChar *text = xmlNodeGetContent(n);
+	size_t cols = 0;
+
+	for (const unsigned char *p = text; p && *p; p++)
+		cols += (*p & 0xc0) != 0x80;   /* code points */
+	xmlFree(text);
+	return cols > GLUE_MAX;
+}
+
 /* Text next to inline elements: a boundary space becomes U+00A0 (WeChat
- * eats plain ones) and Han/Latin pairs across the boundary get one. */
+ * eats plain ones) and Han/Latin pairs across the boundary get one; next
+ * to a long element it is one a line may break at (long_inline). */
 static void fix_text(wx *w, xmlNodePtr parent, xmlNodePtr t)
 {
 	const char *s = (const char *)t->content;
@@ -179,10 +199,10 @@ static void fix_text(wx *w, xmlNodePtr parent, xmlNodePtr t)
 	else if (rsp)
 		rsp = 0;  /* a single space between two inline elements: one U+00A0 */
 	if (pre || lsp)
-		dg_buf_puts(&b, NBSP);
+		dg_buf_puts(&b, long_inline(t->prev) ? BREAKABLE_SPACE : NBSP);
 	dg_buf_put(&b, s + start, end - start);
 	if (post || rsp)
-		dg_buf_puts(&b, NBSP);
+		dg_buf_puts(&b, long_inline(t->next) ? BREAKABLE_SPACE : NBSP);
 	xmlNodeSetContent(t, BAD_CAST dg_buf_cstr(&b));
 	dg_buf_free(&b);
 }

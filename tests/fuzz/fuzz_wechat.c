@@ -115,7 +115,7 @@ static void fragment(const char *html, size_t len)
 {
 	char *frag = NULL;
 
-	static const dg_wechat_opts opts = { NULL, "参考链接", 1 };
+	static const dg_wechat_opts opts = { NULL, "参考链接", 1, 0, NULL, NULL };
 
 	if (dg_wechat_fragment(html, len, &opts, &frag) == 0) {
 		if (!frag)

@@ -114,7 +114,7 @@ static int batch(const char *outdir, char **inputs, int n, const dg_wechat_opts 
 
 int main(int argc, char **argv)
 {
-	dg_wechat_opts opts = { NULL, "参考链接", 1 };
+	dg_wechat_opts opts = { NULL, "参考链接", 1, 0, NULL, NULL };
 	dg_theme *theme = NULL;
 	const char *outdir = NULL, *fail_at = getenv("DIGEST_FAIL_ALLOC_AT");
 	int i = 1, err = 0;

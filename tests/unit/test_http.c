@@ -332,14 +332,17 @@ int main(void)
 	}
 	CHECK(dg_http_retry_after("soon") == -1, "neither form: -1");
 
-	v = dg_http_link_next("<https://x/a?page=2>; rel=\"next\", <https://x/a?page=9>; rel=\"last\"");
+	v = dg_http_link_rel("<https://x/a?page=2>; rel=\"next\", <https://x/a?page=9>; rel=\"last\"", "next");
 	CHECK(v && !strcmp(v, "https://x/a?page=2"), "Link next");
 	free(v);
-	v = dg_http_link_next("<https://x/a?page=1>; rel=\"prev\", <https://x/a?page=3>; rel=\"next\"");
+	v = dg_http_link_rel("<https://x/a?page=1>; rel=\"prev\", <https://x/a?page=3>; rel=\"next\"", "next");
 	CHECK(v && !strcmp(v, "https://x/a?page=3"), "Link next after prev");
 	free(v);
-	v = dg_http_link_next("<https://x/a?page=9>; rel=\"last\"");
+	v = dg_http_link_rel("<https://x/a?page=9>; rel=\"last\"", "next");
 	CHECK(v == NULL, "no next");
+	v = dg_http_link_rel("<https://x/a?page=2>; rel=\"next\", <https://x/a?page=9>; rel=\"last\"", "last");
+	CHECK(v && !strcmp(v, "https://x/a?page=9"), "Link last");
+	free(v);
 	v = dg_http_header_value("Retry-After:  7 \r\n", 17, "retry-after");
 	CHECK(v && !strcmp(v, "7"), "header names are case-insensitive; the value is trimmed");
 	free(v);

@@ -116,6 +116,19 @@ static void test_fileset(const char *root)
 	CHECK(hidden_entries(out) == 0, "temporaries removed after the failure");
 	free(a);
 	dg_fileset_clear(&fs);
+
+	/* Each file is written as it is added (its bytes are not held until the
+	 * commit); a set cleared without a commit leaves no temporary and removes
+	 * the folders it made, not the ones that were there. */
+	CHECK(dg_fileset_add(&fs, out, "d.md", strdup("delta\n"), 6, 1) == 0 &&
+	      dg_fileset_add(&fs, path_of(path_of(out, "new1"), "new2"), "e.png", strdup("png"), 3, 0) == 0,
+	      "two files added, one in new folders");
+	CHECK(hidden_entries(out) == 1, "the first file waits in a temporary before the commit");
+	CHECK(access(path_of(out, "d.md"), F_OK) != 0, "not in place before the commit");
+	dg_fileset_clear(&fs);
+	CHECK(hidden_entries(out) == 0, "no temporary after a set is dropped");
+	CHECK(access(path_of(out, "new1"), F_OK) != 0, "the folders the dropped set made are gone");
+	CHECK(access(out, F_OK) == 0, "the folder that was there stays");
 }
 
 /* A kind whose stages only count, and fail where told. */

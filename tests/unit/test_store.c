@@ -9,7 +9,7 @@
 int main(void)
 {
 	char dir[] = "/tmp/dg-store-XXXXXX";
-	char sub[256], *etag, *body, *link;
+	char sub[256], *etag, *body, *link, *last;
 	size_t len;
 	dg_store *s = NULL, *s2 = NULL;
 	dg_contributor c = {0}, got;
@@ -18,7 +18,7 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	snprintf(sub, sizeof(sub), "%s/nested/state", dir);
 	CHECK(dg_store_open(sub, 0, &s) == 0, "open creates nested directories: %s", dg_err_last());
-	CHECK(dg_store_schema_version(s) == 5, "schema at version 5 after migration");
+	CHECK(dg_store_schema_version(s) == 6, "schema at version 6 after migration");
 
 	{
 		char *text = NULL;
@@ -29,14 +29,17 @@ int main(void)
 		      "the last edit of a URL is kept");
 		free(text);
 	}
-	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 0, "cache miss");
-	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, "[1,2]", 5) == 0, "cache put");
-	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"2\"", "https://x/a?page=2", "[3]", 3) == 0, "cache update");
-	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &body, &len) == 1 && len == 3 &&
+	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &last, &body, &len) == 0, "cache miss");
+	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, NULL, "[1,2]", 5) == 0, "cache put");
+	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"2\"", "https://x/a?page=2", "https://x/a?page=7", "[3]",
+				 3) == 0, "cache update");
+	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &last, &body, &len) == 1 && len == 3 &&
 	      !strcmp(etag, "W/\"2\"") && !strcmp(body, "[3]") && link &&
-	      !strcmp(link, "https://x/a?page=2"), "cache hit returns latest with its next link");
+	      !strcmp(link, "https://x/a?page=2") && last && !strcmp(last, "https://x/a?page=7"),
+	      "cache hit returns latest with its next and last links");
 	free(etag);
 	free(link);
+	free(last);
 	free(body);
 
 	c.login = "Alice";
@@ -82,11 +85,12 @@ int main(void)
 	CHECK(dg_store_open(sub, 0, &s2) < 0 && strstr(dg_err_last(), "another digest run"),
 	      "concurrent open is refused: %s", dg_err_last());
 	dg_store_close(s);
-	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 5,
+	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 6,
 	      "reopen after close keeps data and does not re-migrate");
-	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &body, &len) == 1, "data persisted");
+	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &last, &body, &len) == 1, "data persisted");
 	free(etag);
 	free(link);
+	free(last);
 	free(body);
 	dg_store_close(s2);
 

@@ -17,7 +17,7 @@ static dg_theme *theme;
 
 /* Markdown -> fragment with the given options (NULL = defaults); caller frees. */
 /* What digest passes for zh (templates/zh/strings.toml): defaults and CJK spacing. */
-static const dg_wechat_opts zh_opts = { NULL, "参考链接", 1 };
+static const dg_wechat_opts zh_opts = { NULL, "参考链接", 1, 0, NULL, NULL };
 
 static char *frag_opts(const char *md, const dg_wechat_opts *opts)
 {
@@ -146,7 +146,7 @@ static void test_links(void)
 	free(f);
 
 	{
-		dg_wechat_opts o = { NULL, "References", 1 };
+		dg_wechat_opts o = { NULL, "References", 1, 0, NULL, NULL };
 
 		f = frag_opts("[a](https://example.com/a)\n", &o);
 		CHECK(has(f, ">References</h4>"), "refs_heading option is used");
@@ -347,7 +347,7 @@ static void test_tag_soup(void)
 static void test_text(void)
 {
 	char *f = frag("使用kubectl命令升级到v1.31版本，**加粗English**和`代码code`，运行`ls`命令，访问https://e.com/路径abc。\n");
-	dg_wechat_opts no = { NULL, "参考链接", 0 };
+	dg_wechat_opts no = { NULL, "参考链接", 0, 0, NULL, NULL };
 
 	CHECK(has(f, "使用 kubectl 命令升级到 v1.31 版本"), "CJK spacing inside text");
 	CHECK(has(f, "加粗 English</strong>"), "CJK spacing inside strong");
@@ -594,7 +594,7 @@ static void test_theme(void)
 	CHECK(dg_theme_check("p", "margin-left:1em;padding-left:2px;border-left:1px solid #ccc") == 0,
 	      "*-left properties are fine, only left itself is banned");
 	{
-		dg_wechat_opts o = { def, "参考链接", 1 };
+		dg_wechat_opts o = { def, "参考链接", 1, 0, NULL, NULL };
 		char *f = frag_opts("para\n", &o);
 
 		CHECK(has(f, "<p style=\"color:#112233 !important; margin : 0\">para</p>"), "custom theme style used");
@@ -602,6 +602,50 @@ static void test_theme(void)
 	}
 	dg_theme_free(def);
 	rmdir(dir);
+}
+
+
+/* An issue's fragment (dg_wechat_render): its own image files stay (the
+ * preview shows them, the draft uploads them), a paragraph that is one link
+ * to an image shows the image with the link's text as its caption, and
+ * profile and search links keep their text without a reference. Any other
+ * HTML keeps the strict rules. */
+static void test_issue(void)
+{
+	dg_wechat_opts issue = { NULL, "参考链接", 1, 1, NULL, NULL };
+	const char *md =
+		"[@alice](https://github.com/alice)：首个 PR [o/r#1](https://github.com/o/r/pull/1)\n\n"
+		"[@alice 的贡献者证书](certificates/contributor-alice.png)\n\n"
+		"[另有 3 个 PR](https://github.com/search?q=is%3Apr&type=pullrequests)\n\n"
+		"![poster](acme-2021-W49.poster.png)\n\n"
+		"![up](../secret.png) ![abs](/etc/x.png) [see](certificates/x.png) inline\n\n"
+		"[remote](https://example.com/cert.PNG)\n\n"
+		"[org](https://github.com/acme/) and [repo](https://github.com/acme/x)\n";
+	char *f = frag_opts(md, &issue), *strict = frag_opts(md, &zh_opts);
+
+	CHECK(f && has(f, "src=\"certificates/contributor-alice.png\"") && has(f, "@alice 的贡献者证书</p>"),
+	      "a lone link to an issue's image is the image, captioned");
+	CHECK(has(f, "src=\"acme-2021-W49.poster.png\""), "an issue's own image is kept");
+	CHECK(!has(f, "secret.png") && !has(f, "/etc/x.png"), "no image outside the issue's folder");
+	CHECK(!has(f, "src=\"certificates/x.png\""), "a link to an image inside a sentence stays a link");
+	CHECK(has(f, "src=\"https://example.com/cert.PNG\""), "a lone link to a remote image is shown too");
+	CHECK(!has(f, "https://github.com/alice") && has(f, "@alice"), "no reference for a profile: %s", f);
+	CHECK(!has(f, "github.com/search") && has(f, "另有 3 个 PR"), "no reference for a search, its text stays");
+	CHECK(!has(f, "https://github.com/acme/<") && has(f, "https://github.com/acme/x"),
+	      "an org's page is quiet, a repository gets its reference");
+	CHECK(has(f, "https://github.com/o/r/pull/1"), "a pull request gets its reference");
+	CHECK(strict && !has(strict, "src=\"certificates/") && has(strict, "https://github.com/alice"),
+	      "outside an issue: relative images dropped, every link referenced");
+	free(f);
+	free(strict);
+	{
+		dg_wechat_opts site = { NULL, "参考链接", 1, 1, NULL, "https://kubesphere.io/weekly/" };
+		f = frag_opts("[证书](certificates/a.png)\n\n![p](x.poster.png)\n", &site);
+		CHECK(has(f, "src=\"https://kubesphere.io/weekly/certificates/a.png\"") &&
+		      has(f, "src=\"https://kubesphere.io/weekly/x.poster.png\""),
+		      "with files_url the issue's images are absolute https: %s", f);
+		free(f);
+	}
 }
 
 int main(void)
@@ -623,6 +667,7 @@ int main(void)
 	test_link_targets("changelog_kubesphere_v3.3.md");
 	test_link_targets("release-notes_dapr_v1.16.0.md");
 	test_page();
+	test_issue();
 	test_theme();
 	dg_theme_free(theme);
 	xmlCleanupParser();
