@@ -95,6 +95,22 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json"), *FAST) as gh:
           "the biweekly shows the edited text of the same item (kept in the store by URL)",
           (p.stderr[-300:], list(pb)[:3]))
 
+    # The biweekly's own file: drafted with the kept text; it then decides,
+    # so an editor who empties the text there gets digest's own back.
+    p = ws.run("--biweekly", "2021-W50", "--draft")
+    bpath = os.path.join(ws.dir, "edits", "community-2021-W49-W50.toml")
+    btext = open(bpath).read() if os.path.exists(bpath) else ""
+    bitems = items(btext)
+    check(p.returncode == 0 and 'text = "控制台新增 <多语言> 配置 & 更多语言支持"' in bitems.get(edited["url"], ""),
+          "the biweekly's editor's file is drafted with the kept text", p.stderr[-300:])
+    open(bpath, "w").write(btext.replace('text = "控制台新增 <多语言> 配置 & 更多语言支持"', 'text = ""'))
+    p = ws.run("--biweekly", "2021-W50", "--format", "md,json")
+    mb = ws.model(bi[0]) if bi else {}
+    pb = {pl["url"]: pl for g in mb.get("highlight_groups", []) for pl in g["pulls"]}
+    check(p.returncode == 0 and edited["url"] in pb and "text" not in pb[edited["url"]],
+          "an item the biweekly's file lists with text = \"\" shows digest's own text", p.stderr[-300:])
+    os.remove(bpath)
+
     # Schema errors: file and line.
     open(path, "a").write('\n[[item]]\nurl = "https://x"\ndrop = "yes"\n')
     p = ws.run("--week", WEEK)

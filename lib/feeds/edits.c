@@ -114,7 +114,9 @@ int dg_edits_draft(const char *label, const char *lead, json_t *items, char **te
 		dg_toml_write_string(&b, dg_json_str(it, "title"));
 		dg_buf_puts(&b, "\nsuggestion = ");
 		dg_toml_write_string(&b, dg_json_str(it, "suggestion"));
-		dg_buf_puts(&b, "\ntext = \"\"\ndrop = false\n");
+		dg_buf_puts(&b, "\ntext = ");
+		dg_toml_write_string(&b, dg_json_str(it, "text"));
+		dg_buf_puts(&b, "\ndrop = false\n");
 	}
 	dg_buf_puts(&b, "\n# Community news of the period, each shown with its link:\n"
 			"# [[news]]\n# title = \"...\"\n# url = \"https://...\"\n# text = \"...\"\n");

@@ -29,7 +29,8 @@ int dg_edits_load(const char *path, json_t **out);
 
 /* TOML text of a new editor's file for the period `label`: `lead` (what
  * digest would write, as a comment) and `items` [{"url", "section",
- * "title", "suggestion"}]. Caller frees. */
+ * "title", "suggestion", "text"? (an earlier issue's edit; else "")}].
+ * Caller frees. */
 int dg_edits_draft(const char *label, const char *lead, json_t *items, char **text);
 
 #endif

@@ -125,13 +125,14 @@ static void apply_drops(json_t *sel, json_t *dropped)
 	}
 }
 
-/* A shown item's edited text kept from an earlier issue's editor's file. */
-static int reuse_edit(const dg_stage *st, json_t *edits, const char *url)
+/* A shown item's edited text kept from an earlier issue's editor's file,
+ * unless this issue's file lists the item (it decides, "" included). */
+static int reuse_edit(const dg_stage *st, json_t *edits, json_t *listed, const char *url)
 {
 	char *text = NULL;
 	int found;
 
-	if (!*url || json_object_get(edits, url))
+	if (!*url || json_object_get(edits, url) || json_object_get(listed, url))
 		return 0;
 	if ((found = dg_store_edit_get(st->store, url, &text)) == 1)
 		json_object_set_new(edits, url, json_string(text));
@@ -144,11 +145,12 @@ static int reuse_edit(const dg_stage *st, json_t *edits, const char *url)
  * "news"; the dropped items leave the selection. */
 static int apply_editor(const dg_stage *st, json_t *editor, json_t *sel)
 {
-	json_t *dropped = json_object(), *file = json_object(), *edits, *it, *g;
+	json_t *dropped = json_object(), *file = json_object(), *listed = json_object(), *edits, *it, *g;
 	size_t i, k;
 	int err = 0;
 
 	json_array_foreach(json_object_get(editor, "items"), i, it) {
+		json_object_set_new(listed, dg_json_str(it, "url"), json_true());
 		if (json_is_true(json_object_get(it, "drop")))
 			json_object_set_new(dropped, dg_json_str(it, "url"), json_true());
 		else if (*dg_json_str(it, "text"))
@@ -160,11 +162,12 @@ static int apply_editor(const dg_stage *st, json_t *editor, json_t *sel)
 	json_array_foreach(json_object_get(sel, "products"), i, g)
 		json_array_foreach(json_object_get(g, "entries"), k, it)
 			if (!err)
-				err = reuse_edit(st, edits, dg_json_str(it, "url"));
+				err = reuse_edit(st, edits, listed, dg_json_str(it, "url"));
 	json_array_foreach(json_object_get(sel, "highlight_groups"), i, g)
 		json_array_foreach(json_object_get(g, "pulls"), k, it)
 			if (!err)
-				err = reuse_edit(st, edits, dg_json_str(it, "url"));
+				err = reuse_edit(st, edits, listed, dg_json_str(it, "url"));
+	json_decref(listed);
 	json_object_set_new(sel, "file_edits", file);
 	json_object_set_new(sel, "edits", edits);
 	if (*dg_json_str(editor, "lead"))
@@ -281,18 +284,19 @@ static int model(const dg_stage *st, const void *collected, const void *selectio
 }
 
 /* The editor's file: the lead and one [[item]] per shown item, each with
- * what digest would write (the writer's text when there is one). */
+ * what digest would write (the writer's text when there is one) and the
+ * text an earlier issue's editor gave it. */
 static int draft(const dg_stage *st, const void *collected, const void *selection, json_t *model,
 		 dg_fileset *files)
 {
 	json_t *items = json_array(), *g, *it, *lead = json_object_get(model, "lead");
+	json_t *edits = json_object_get((json_t *)selection, "edits");   /* kept from earlier issues */
 	dg_buf lead_text = DG_BUF_INIT;   /* no cap: cannot fail */
 	char *path = edits_path(st), *text = NULL;
 	size_t i, k;
 	int err;
 
 	(void)collected;
-	(void)selection;
 	json_array_foreach(json_object_get(model, "release_groups"), i, g) {
 		json_t *e = json_object_get(g, "latest"), *n;
 		const char *w = dg_json_str(st->writer, dg_json_str(e, "url"));
@@ -303,17 +307,18 @@ static int draft(const dg_stage *st, const void *collected, const void *selectio
 		else
 			json_array_foreach(json_object_get(e, "notes"), k, n)
 				dg_buf_printf(&sug, "%s%s", k ? "; " : "", json_string_value(n));
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "url", dg_json_str(e, "url"), "section",
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s}", "url", dg_json_str(e, "url"), "section",
 						       "releases", "title", dg_json_str(e, "name"), "suggestion",
-						       dg_buf_cstr(&sug)));
+						       dg_buf_cstr(&sug), "text", dg_json_str(edits, dg_json_str(e, "url"))));
 		dg_buf_free(&sug);
 	}
 	json_array_foreach(json_object_get(model, "highlight_groups"), i, g)
 		json_array_foreach(json_object_get(g, "pulls"), k, it) {
 			const char *w = dg_json_str(st->writer, dg_json_str(it, "url"));
-			json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "url", dg_json_str(it, "url"),
+			json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s}", "url", dg_json_str(it, "url"),
 							       "section", "highlights", "title", dg_json_str(it, "title"),
-							       "suggestion", *w ? w : dg_json_str(it, "title")));
+							       "suggestion", *w ? w : dg_json_str(it, "title"), "text",
+							       dg_json_str(edits, dg_json_str(it, "url"))));
 		}
 	if (*dg_json_str(st->writer, "lead"))
 		dg_buf_puts(&lead_text, dg_json_str(st->writer, "lead"));
