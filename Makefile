@@ -14,12 +14,12 @@ PYTHON   ?= python3
 DEB_PKGS = gcc libc6-dev make libcurl4-openssl-dev libjansson-dev libcmark-gfm-dev \
            libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev \
            pkg-config python3 tzdata ca-certificates \
-           librsvg2-dev libpng-dev fonts-noto-cjk webp-pixbuf-loader
+           librsvg2-dev libpng-dev fonts-noto-cjk webp-pixbuf-loader libssl-dev
 # What the tests use on top (`make test-deps`, run by `make check` before the
 # suite): no test installs anything itself, and a test missing a tool fails
 # naming `make test-deps`.
-TEST_DEB_PKGS = libxml2-utils chromium chromium-driver librsvg2-bin
-PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3 librsvg-2.0 gdk-pixbuf-2.0 cairo libpng
+TEST_DEB_PKGS = libxml2-utils chromium chromium-driver librsvg2-bin python3-aiosmtpd python3-feedparser
+PC_PKGS  = libcurl jansson libcmark-gfm libxml-2.0 sqlite3 librsvg-2.0 gdk-pixbuf-2.0 cairo libpng libcrypto
 # What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
 FUZZ_DEB_PKGS = clang libclang-rt-14-dev
 FUZZ_CC      ?= clang

@@ -8,6 +8,7 @@
 #include "base/window.h"
 #include "config/config.h"
 #include "images/image.h"
+#include "issue/delivery.h"
 #include "issue/pipeline.h"
 #include "github/api.h"
 #include "store/store.h"
@@ -29,8 +30,9 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 typedef struct options {
 	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir, *publish;
-	int weekly, biweekly, jobs, max_wait, timeout, offline, refresh, draft, quiet, verbose, no_writer;
+	int weekly, biweekly, jobs, max_wait, timeout, offline, refresh, draft, quiet, verbose, resend, no_writer;
 	unsigned format_mask;     /* DG_FORMAT_* */
+	unsigned channels;        /* DG_CHANNEL_* */
 } options;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -62,7 +64,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 enum { OPT_CONFIG = 256, OPT_WEEK, OPT_BIWEEKLY, OPT_SINCE, OPT_UNTIL, OPT_KIND, OPT_FORMAT,
        OPT_OUT, OPT_API_URL, OPT_JOBS, OPT_OFFLINE, OPT_HELP, OPT_VERSION, OPT_MAX_WAIT,
-       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH, OPT_REFRESH, OPT_NO_WRITER };
+       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH, OPT_REFRESH, OPT_RESEND, OPT_NO_WRITER };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -85,6 +87,7 @@ static int parse_args(int argc, char **argv, options *o)
 		{"draft", no_argument, NULL, OPT_DRAFT},
 		{"no-writer", no_argument, NULL, OPT_NO_WRITER},
 		{"publish", required_argument, NULL, OPT_PUBLISH},
+		{"resend", no_argument, NULL, OPT_RESEND},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -135,6 +138,7 @@ static int parse_args(int argc, char **argv, options *o)
 		case OPT_DRAFT: o->draft = 1; break;
 		case OPT_NO_WRITER: o->no_writer = 1; break;
 		case OPT_PUBLISH: o->publish = optarg; break;
+		case OPT_RESEND: o->resend = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h':
@@ -160,8 +164,10 @@ static int parse_args(int argc, char **argv, options *o)
 		o->kind = "community";
 	if (strcmp(o->kind, "all") && !dg_kind_find(o->kind))
 		return usage_error("--kind '%s': expected community, cnweekly or all", o->kind);
-	if (o->publish && strcmp(o->publish, "wechat"))
-		return usage_error("--publish '%s': expected wechat", o->publish);
+	if (o->publish && dg_delivery_channels(o->publish, &o->channels) < 0)
+		return usage_error("%s", dg_err_last());
+	if (o->resend && !o->publish)
+		return usage_error("%s", "--resend goes with --publish");
 	if (o->refresh && o->offline)
 		return usage_error("%s", "--refresh fetches again: it does not go with --offline");
 	if (dg_outputs_formats(o->formats ? o->formats : "md,html", &o->format_mask) < 0)
@@ -276,7 +282,7 @@ int main(int argc, char **argv)
 	if ((err = dg_gh_http_new(&hopts, &http)) < 0)
 		goto done;
 	run = (dg_run){cfg, &win, http, store, o.out ? o.out : cfg->output_dir, o.format_mask, o.draft, o.publish,
-		       dg_image_deadline(hopts.timeout), o.refresh};
+		       dg_image_deadline(hopts.timeout), o.refresh, o.channels, o.resend};
 	for (const dg_kind *const *k = dg_kinds; *k; k++)
 		if (strcmp(o.kind, "all") ? !strcmp(o.kind, (*k)->name) : (!o.draft || (*k)->draft))
 			kinds[n++] = *k;

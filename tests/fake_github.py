@@ -88,7 +88,9 @@ Control (not counted, not rate-limited, served with or without the prefix):
                   repeated key gives a list),"status","conditional","auth",
                   "resource":"core|search","fault":null|"5xx"|"secondary"|
                   "429"|"truncate"|"exhausted","in_flight": API requests
-                  being served when it arrived, itself included}
+                  being served when it arrived, itself included, "arrived_ms",
+                  "answered_ms": when it arrived and was answered, in ms
+                  since the server started}
   GET  /_control  current settings as JSON
   POST /_control  JSON object with any of: latency_ms, fail_every,
                   secondary_every, truncate_every, quota, search_quota
@@ -622,11 +624,14 @@ def tokenize(q, keep_parens=False):
     out = []
     if not keep_parens:
         q = re.sub(r'(^|\s)\(+|\)+(?=\s|$)', " ", q)
-    for m in re.finditer(r'(-?)([A-Za-z][\w-]*):("[^"]*"|\S*)|"([^"]*)"|(\S+)', q):
+    # A qualifier's value: a word, or quoted words, or a comma-separated list
+    # of either (label:"good first issue","help wanted" is one value, the
+    # list "good first issue,help wanted": any of the labels).
+    item = r'(?:"[^"]*"|[^\s",]+)'
+    for m in re.finditer(r'(-?)([A-Za-z][\w-]*):(%s(?:,%s)*|\S*)|"([^"]*)"|(\S+)' % (item, item), q):
         if m.group(2) is not None:
-            v = m.group(3)
-            if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
-                v = v[1:-1]
+            v = ",".join(x[1:-1] if len(x) >= 2 and x[0] == '"' and x[-1] == '"' else x
+                         for x in re.findall(item, m.group(3))) if m.group(3) else ""
             out.append((m.group(1) == "-", m.group(2).lower(), v))
         elif m.group(4) is not None:
             out.append((False, None, m.group(4)))
@@ -891,6 +896,8 @@ def num_match(n, v):
 
 
 # ---------------------------------------------------------------- state ----
+
+STARTED = time.monotonic()
 
 SETTING_KEYS = ("latency_ms", "fail_every", "secondary_every", "truncate_every", "quota",
                 "search_quota", "reset_in", "search_reset_in", "retry_after")
@@ -1197,7 +1204,7 @@ class Handler(BaseHTTPRequestHandler):
         n, fault, latency_ms, retry_after, in_flight = st.next_request()
         rec = {"n": n, "method": method, "path": path, "query": query, "status": None,
                "conditional": conditional, "auth": authed, "resource": resource, "fault": None,
-               "in_flight": in_flight}
+               "in_flight": in_flight, "arrived_ms": round((time.monotonic() - STARTED) * 1000, 1)}
         if latency_ms:
             time.sleep(latency_ms / 1000.0)
         try:
@@ -1268,6 +1275,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def finish_api(self, rec, status, body, headers, ctype="application/json; charset=utf-8"):
         rec["status"] = status
+        rec["answered_ms"] = round((time.monotonic() - STARTED) * 1000, 1)
         self.server.state.record(rec)
         headers = list(headers) + [("X-GitHub-Media-Type", "github.v3; format=json"),
                                    ("X-GitHub-Request-Id", "FAKE:%08X" % rec["n"])]

@@ -248,6 +248,9 @@ with FakeGitHub(WORLD, *FAST) as gh, tempfile.TemporaryDirectory() as prefix:
     shipped = open(os.path.join(root, "templates", "en", "strings.toml"), encoding="utf-8").read()
     mine = shipped.replace('description = "{{contributors}} contributor{{^one.contributors}}s{{/one.contributors}} merged',
                            'description = "This week {{contributors}} people merged', 1)
+    # (the description is the lead sentence when the week has one)
+    mine = mine.replace('lead = "{{release}}', 'lead = "This week {{release}} people merged', 1)
+    mine = mine.replace('lead_change = "{{product}}', 'lead_change = "This week {{product}} people merged', 1)
     open(os.path.join(user, "strings.toml"), "w", encoding="utf-8").write(mine)
     p = subprocess.run([os.path.join(prefix, "bin", "digest"), "--config", ws.config, "--week", WEEK,
                         "--format", "md"], capture_output=True, text=True, env=e, cwd=prefix, timeout=120)

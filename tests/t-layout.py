@@ -12,7 +12,7 @@ from digesttest import ROOT, check, done  # noqa: E402
 
 # In the order data flows (README: How it works).
 STAGES = ["base", "config", "store", "net", "github", "feeds", "select", "writer", "model", "render", "wechat", "images",
-          "publish", "issue"]
+          "publish", "deliver", "issue"]
 rank = {s: i for i, s in enumerate(STAGES)}
 folders = sorted(d for d in os.listdir(os.path.join(ROOT, "lib")) if os.path.isdir(os.path.join(ROOT, "lib", d)))
 check(folders == sorted(STAGES), "lib/ holds exactly the stage folders", folders)

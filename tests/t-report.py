@@ -47,7 +47,7 @@ def workspace(gh, tables=""):
 
 def product_of(repo):
     return "KubeSphere" if repo in ("kubesphere/kubesphere", "kubesphere/console",
-                                    "kubesphere/ks-installer") else repo.split("/")[1]
+                                    "kubesphere/ks-installer") else repo.split("/")[1].capitalize()
 
 
 def base_title(t):

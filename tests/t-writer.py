@@ -121,7 +121,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json"), *FAST) as gh:
     check(rel and all("发布了 %s 版本" % r["tag"] in r.get("text", "") for r in rel), "every release summary carries the server's sentence (JSON text)",
           [r.get("text") for r in rel])
     check(pulls and all("合并了第 %d 号 PR" % p_["number"] in p_.get("text", "") and p_.get("title") for p_ in pulls
-                        if p_["title"] != INJECTED),
+                        if "IGNORE PREVIOUS" not in p_["title"]),
           "every highlight carries the server's sentence as text beside its title", pulls[:2])
     md, wx = ws.read(MD), ws.read(WX)
     check(all(r["text"] in md and r["text"] in wx for r in rel), "the release sentences are in the .md and the WeChat fragment")
@@ -247,7 +247,7 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json"), *FAST) as gh:
     p = ws2.run("--week", WEEK, "--draft", env={"DIGEST_WRITER_KEY": KEY})
     edits = os.path.join(ws2.dir, "edits", "community-%s.toml" % WEEK)
     text = open(edits).read() if os.path.exists(edits) else ""
-    check(p.returncode == 0 and llm.log() and 'suggestion = "console 发布了' in text,
+    check(p.returncode == 0 and llm.log() and re.search(r'suggestion = "\w+ 发布了 v', text),
           "--draft: the writer's sentences are the editor's file's suggestions", p.stderr[-300:])
     ws2.close()
 
@@ -277,7 +277,7 @@ with FakeGitHub(WORLD, *FAST) as gh:
     rel, pulls = sentences(m)
     wx = ws.read(WX)
     # Injection in the facts: the gullible answer (HTML, a link) is refused.
-    inj = [p_ for p_ in pulls if p_["title"] == INJECTED]
+    inj = [p_ for p_ in pulls if "IGNORE PREVIOUS" in p_["title"]]
     check(inj and "text" not in inj[0] and "evil.example" not in outputs(ws) and "<script>alert" not in outputs(ws),
           "an answer obeying injection text in the facts is refused: no link or HTML reaches any output")
     check("<img src=x" not in wx and "<img src=x" not in ws.read("community-%s.html" % WEEK),

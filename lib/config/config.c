@@ -146,9 +146,12 @@ static int new_product(const dg_schema_ctx *ctx, const dg_toml *table, void *tar
 static const dg_schema_key report_keys[] = {
 	S("title", community_title),
 	V("highlight_labels", highlight_labels, NULL),
+	V("community_repos", community_repos, valid_repo),
 	I("highlights_per_repo", highlights_per_repo, 1, 1000),
 	I("highlights_max", highlights_max, 1, 10000),
 	I("release_note_lines", release_note_lines, 0, 100),
+	B("good_first_issues", good_first_issues),
+	V("blog_feeds", blog_feeds, valid_url),
 	SV("reference_date", report_reference_date, valid_day),
 	I("reference_number", report_reference_number, 1, 1000000),
 	{.name = "products", .type = DG_SCHEMA_TABLES, .sub = &product_table, .item = new_product},
@@ -203,6 +206,54 @@ static const dg_schema_key wechat_keys[] = {
 	{0},
 };
 
+static const char *valid_smtp_url(const char *s)
+{
+	return strncmp(s, "smtp://", 7) && strncmp(s, "smtps://", 8) ? "an smtp:// or smtps:// URL" : NULL;
+}
+
+static const char *valid_mailbox(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return !at || at == s || !at[1] || strpbrk(s, "\r\n") || strchr(s, ',') ? "an address such as "
+		"\"Name <news@example.org>\" or \"news@example.org\"" : NULL;
+}
+
+static const dg_schema_key email_keys[] = {
+	SV("smtp_url", email_smtp_url, valid_smtp_url),
+	SV("from", email_from, valid_mailbox),
+	V("to", email_to, valid_mailbox),
+	S("user_env", email_user_env),
+	S("password_env", email_password_env),
+	S("subject", email_subject),
+	{0},
+};
+
+static const char *const notify_types[] = {"feishu", "dingtalk", "wecom", "slack", "discord", NULL};
+#define N(field) offsetof(dg_notify, field)
+static const dg_schema_key notify_keys[] = {
+	{.name = "type", .type = DG_SCHEMA_ENUM, .flags = DG_SCHEMA_REQUIRED, .offset = N(type),
+	 .choices = notify_types},
+	{.name = "url_env", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = N(url_env),
+	 .valid = valid_nonempty},
+	{.name = "secret_env", .type = DG_SCHEMA_STRING, .offset = N(secret_env), .valid = valid_nonempty},
+	{0},
+};
+static const dg_schema_table notify_table = {notify_keys, NULL, NULL};
+
+static int new_notify(const dg_schema_ctx *ctx, const dg_toml *table, void *target, void **item)
+{
+	dg_config *c = target;
+	dg_notify *v = dg_realloc(c->notify, (c->n_notify + 1) * sizeof(*v));
+
+	(void)ctx;
+	(void)table;
+	c->notify = v;
+	memset(&v[c->n_notify], 0, sizeof(*v));
+	*item = &v[c->n_notify++];
+	return 0;
+}
+
 static const char *const writer_uses[] = {"draft", "issue", NULL};
 
 /* [writer]'s presence turns the writer on (its api_url and model are required). */
@@ -235,6 +286,8 @@ static const dg_schema_key root_keys[] = {
 	T("contributors", contributors_keys),
 	T("images", images_keys),
 	T("wechat", wechat_keys),
+	T("email", email_keys),
+	{.name = "notify", .type = DG_SCHEMA_TABLES, .sub = &notify_table, .item = new_notify},
 	{.name = "writer", .type = DG_SCHEMA_TABLE, .sub = &(const dg_schema_table){writer_keys, NULL, writer_check}},
 	{0},
 };
@@ -389,6 +442,9 @@ void dg_config_free(dg_config *c)
 	for (size_t i = 0; i < c->n_products; i++)
 		dg_schema_free(&product_table, &c->products[i]);
 	free(c->products);
+	for (size_t i = 0; i < c->n_notify; i++)
+		dg_schema_free(&notify_table, &c->notify[i]);
+	free(c->notify);
 	free(c->path);
 	free(c);
 }

@@ -19,6 +19,13 @@ typedef struct dg_product {
 	dg_strv repos;           /* "owner/name" */
 } dg_product;
 
+/* One chat to announce issues in ([[notify]], --publish notify). */
+typedef struct dg_notify {
+	char *type;              /* "feishu" | "dingtalk" | "wecom" | "slack" | "discord" */
+	char *url_env;           /* the variable holding the webhook URL (a secret) */
+	char *secret_env;        /* the variable holding the signing secret (feishu, dingtalk); NULL: none */
+} dg_notify;
+
 typedef struct dg_config {
 	char *path;              /* the file read, or NULL when none was found */
 
@@ -63,8 +70,11 @@ typedef struct dg_config {
 
 	/* [report] */
 	dg_strv highlight_labels;
+	dg_strv community_repos;    /* "org/repo"s whose merged PRs are community news */
 	int highlights_per_repo;    /* per product group */
 	int highlights_max;         /* in the whole issue */
+	int good_first_issues;      /* a section of open good first / help wanted issues */
+	dg_strv blog_feeds;         /* the community's own blog feeds: its posts of the period */
 	int release_note_lines;
 	char *community_title;
 	char *report_reference_date;
@@ -117,6 +127,16 @@ typedef struct dg_config {
 	char *wx_cover;          /* a cover image file; NULL = the generated cover */
 	int wx_open_comment;
 	char *wx_source_url;     /* 阅读原文; NULL = none */
+
+	/* [email] (--publish email, --format eml) */
+	char *email_smtp_url;
+	char *email_from;
+	dg_strv email_to;
+	char *email_user_env, *email_password_env;  /* names of the variables; the values are never stored */
+	char *email_subject;     /* Mustache over the model; NULL = the issue's title */
+	/* [[notify]] (--publish notify) */
+	dg_notify *notify;
+	size_t n_notify;
 } dg_config;
 
 /* Find the config file: `explicit_path`, else $DIGEST_CONFIG, else

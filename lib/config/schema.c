@@ -389,7 +389,7 @@ static int unknown_key(const walker *w, const dg_schema_table *t, const dg_toml 
 	int tables = 1;
 
 	for (const dg_schema_key *k = t->keys; k->name; k++, count++)
-		tables &= k->type == DG_SCHEMA_TABLE;
+		tables &= k->type == DG_SCHEMA_TABLE || k->type == DG_SCHEMA_TABLES;
 	if (t->unknown)
 		dg_buf_printf(&b, "%s:%d: key '%s': %s", w->file, dg_toml_line(v), path, t->unknown);
 	else

@@ -90,6 +90,15 @@ static int cmp_repo(const void *pa, const void *pb)
 	return dg_collect_cmp_login(dg_json_str(a, "full_name"), dg_json_str(b, "full_name"));
 }
 
+/* Oldest first, then by URL: a stable order whatever the server's. */
+static int cmp_created(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int r = strcmp(dg_json_str(a, "created_at"), dg_json_str(b, "created_at"));
+
+	return r ? r : strcmp(dg_json_str(a, "url"), dg_json_str(b, "url"));
+}
+
 /* A new array holding `src`'s elements sorted; src keeps its references. */
 static json_t *sorted(json_t *src, int (*cmp)(const void *, const void *))
 {
@@ -189,6 +198,12 @@ static json_t *assemble(collect *c)
 		"events", "past", sorted(c->events_past, cmp_event),
 		"upcoming", sorted(c->events_upcoming, cmp_event),
 		"warnings", c->base.warnings);
+	{
+		json_t *first = dg_goodfirst_model(c);
+
+		dg_json_sort(first, cmp_created);
+		json_object_set_new(data, "good_first_issues", first);
+	}
 	if (c->org)
 		json_object_set(data, "org", c->org);
 	json_decref(repos);
@@ -213,6 +228,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	c.pulls = json_object();
 	c.events_past = json_array();
 	c.events_upcoming = json_array();
+	c.good_first = json_object();
 
 	/* Stages 1 and 2 in one run: the merged-PR searches (the critical path:
 	 * the contributor searches wait for them) need only the config, so they
@@ -230,6 +246,7 @@ int dg_collect_community(const dg_config *cfg, dg_http *http, dg_store *store, i
 	for (size_t g = 0; c.groups[g]; g++)
 		dg_pulls_search(&c, c.groups[g], since, until);
 	dg_repos_queue(&c);
+	dg_goodfirst_queue(&c);
 	if ((err = dg_http_run(http)) < 0)
 		goto done;
 	if (!c.repos_done) {
@@ -266,6 +283,7 @@ done:
 	json_decref(c.pulls);
 	json_decref(c.events_past);
 	json_decref(c.events_upcoming);
+	json_decref(c.good_first);
 	dg_collector_clear(&c.base);
 	return err;
 }

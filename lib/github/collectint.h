@@ -168,6 +168,7 @@ typedef struct collect {
 	json_t *pulls;           /* "repo#number" -> pull (split searches may overlap) */
 	json_t *pulls_sorted;    /* by merge time, once every merged page is in */
 	json_t *events_past, *events_upcoming;
+	json_t *good_first;      /* issue URL -> good first issue (goodfirst.c) */
 	char **groups;           /* search scope qualifiers */
 	int merged_pending;      /* merged-PR searches in flight */
 	int64_t merged_sent;     /* merged-PR search requests queued ... */
@@ -191,6 +192,15 @@ typedef struct collect {
 	dg_authors authors;
 	dg_newcomers newcomers;
 } collect;
+
+/* ---- good first issues (goodfirst.c) ---- */
+
+/* Queue the search of each scope group (when report.good_first_issues). */
+void dg_goodfirst_queue(collect *c);
+/* The model's "good_first_issues": [{"title","url","repo","number",
+ * "summary","created_at"}] of watched repositories, oldest first (new
+ * array). */
+json_t *dg_goodfirst_model(collect *c);
 
 /* One paged listing in flight. */
 typedef struct page_job {

@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/jsonx.h"
 #include "feeds/edits.h"
+#include "feeds/fetch.h"
 #include "github/collect.h"
 #include "model/model.h"
 #include "model/notes.h"
@@ -18,6 +19,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Posts by their "published" time (RFC 3339, UTC from the feed parser), then URL. */
+static int newest_first(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int r = strcmp(dg_json_str(b, "published"), dg_json_str(a, "published"));
+
+	return r ? r : strcmp(dg_json_str(a, "url"), dg_json_str(b, "url"));
+}
 
 /* What a complete collection of this period gave, kept in the store under
  * the period, the API and the config file's exact bytes: a re-render of the
@@ -61,8 +71,43 @@ static int add_editor(const dg_stage *st, json_t *data)
 	return err < 0 ? err : 0;
 }
 
+/* The community's own posts of the period from [report] blog_feeds, newest
+ * first, into data["blog_posts"] ({"title","url","source","published",
+ * "summary",...}, lib/feeds/fetch.h); a feed that cannot be read is a
+ * failed source. <0 only when the run must stop (a fatal HTTP error). */
+static int collect_blog(const dg_stage *st, json_t *data, json_t *failures)
+{
+	const dg_config *cfg = st->cfg;
+	dg_feed_items items = {json_array(), json_array(), 0, 0};
+	json_t *list = json_array();
+	dg_collector col;
+	int err;
+
+	for (size_t i = 0; i < cfg->blog_feeds.n; i++) {
+		const char *url = cfg->blog_feeds.v[i], *host = strstr(url, "://");
+		const char *end = host ? host + 3 + strcspn(host + 3, "/?#") : url;
+		char *name = dg_strndup(host ? host + 3 : url, (size_t)(end - (host ? host + 3 : url)));
+
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "name", name, "url", url, "category",
+						      "articles", "language", cfg->language));
+		free(name);
+	}
+	(void)dg_collector_init(&col, cfg, st->http, st->store, st->win->since, st->win->until);   /* 0 */
+	dg_feeds_fetch(&col, list, &items);
+	err = dg_http_run(st->http);
+	dg_json_sort(items.articles, newest_first);
+	json_object_set_new(data, "blog_posts", items.articles);
+	json_decref(items.news);
+	json_array_extend(json_object_get(data, "warnings"), col.warnings);
+	json_array_extend(failures, col.failures);
+	dg_collector_clear(&col);
+	json_decref(list);
+	return err < 0 ? err : 0;
+}
+
 /* The collected value is the collector's data, {"repos", "releases",
- * "merged_pulls", "contributors", "new_contributors", "events", "warnings"}. */
+ * "merged_pulls", "contributors", "new_contributors", "events",
+ * "good_first_issues", "blog_posts", "warnings"}. */
 static int collect(const dg_stage *st, void **collected)
 {
 	dg_collect_result res = {0};
@@ -85,6 +130,12 @@ static int collect(const dg_stage *st, void **collected)
 			return err;
 		}
 		data = res.data;
+		if (st->cfg->blog_feeds.n && (err = collect_blog(st, data, res.failures)) < 0) {
+			json_decref(data);
+			json_decref(res.failures);
+			free(key);
+			return err;
+		}
 		/* Kept only once complete: every source read, the period over. */
 		if (!json_array_size(res.failures) && !dg_http_offline(st->http) && !st->win->in_progress) {
 			char *dump = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -101,11 +152,12 @@ static int collect(const dg_stage *st, void **collected)
 	return add_editor(st, data);
 }
 
-/* Drop what the editor dropped: releases (a product without one goes) and
- * highlighted pull requests. */
+/* Drop what the editor dropped: releases (a product without one goes),
+ * highlighted pull requests and community news. */
 static void apply_drops(json_t *sel, json_t *dropped)
 {
 	json_t *products = json_object_get(sel, "products"), *groups = json_object_get(sel, "highlight_groups");
+	json_t *news = json_object_get(sel, "news");
 
 	for (size_t i = json_array_size(products); i-- > 0;) {
 		json_t *entries = json_object_get(json_array_get(products, i), "entries");
@@ -123,6 +175,9 @@ static void apply_drops(json_t *sel, json_t *dropped)
 		if (!json_array_size(pulls))
 			json_array_remove(groups, i);
 	}
+	for (size_t i = json_array_size(news); i-- > 0;)
+		if (json_object_get(dropped, dg_json_str(json_array_get(news, i), "url")))
+			json_array_remove(news, i);
 }
 
 /* A shown item's edited text kept from an earlier issue's editor's file,
@@ -142,7 +197,7 @@ static int reuse_edit(const dg_stage *st, json_t *edits, json_t *listed, const c
 
 /* What the editor decided: "file_edits" (url -> the file's own texts, to
  * keep), "edits" (those and the kept ones of every shown item), "lead",
- * "news"; the dropped items leave the selection. */
+ * "editor_news" (the file's [[news]]); the dropped items leave the selection. */
 static int apply_editor(const dg_stage *st, json_t *editor, json_t *sel)
 {
 	json_t *dropped = json_object(), *file = json_object(), *listed = json_object(), *edits, *it, *g;
@@ -167,18 +222,23 @@ static int apply_editor(const dg_stage *st, json_t *editor, json_t *sel)
 		json_array_foreach(json_object_get(g, "pulls"), k, it)
 			if (!err)
 				err = reuse_edit(st, edits, listed, dg_json_str(it, "url"));
+	json_array_foreach(json_object_get(sel, "news"), i, it)
+		if (!err)
+			err = reuse_edit(st, edits, listed, dg_json_str(it, "url"));
 	json_decref(listed);
 	json_object_set_new(sel, "file_edits", file);
 	json_object_set_new(sel, "edits", edits);
 	if (*dg_json_str(editor, "lead"))
 		json_object_set(sel, "lead", json_object_get(editor, "lead"));
-	json_object_set_new(sel, "news", json_object_get(editor, "news") ? json_deep_copy(json_object_get(editor, "news"))
-									  : json_array());
+	json_object_set_new(sel, "editor_news", json_object_get(editor, "news") ?
+						json_deep_copy(json_object_get(editor, "news")) : json_array());
 	return err;
 }
 
 /* What the report holds: the releases by product, the lead first, and the
- * highlighted pull requests: {"products", "highlight_groups", "bot_pulls"}. */
+ * highlighted pull requests, the community news: {"products",
+ * "highlight_groups", "bot_pulls", "news", "backports" (those told under
+ * their release)}. */
 static int select_items(const dg_stage *st, const void *collected, void **selection)
 {
 	json_t *data = (json_t *)collected, *sel;
@@ -192,6 +252,8 @@ static int select_items(const dg_stage *st, const void *collected, void **select
 			"highlight_groups", dg_select_highlights(&o, json_object_get(data, "merged_pulls"),
 								 st->win->since, st->win->until, st->warnings, &bots));
 	json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots));
+	json_object_set_new(sel, "news", dg_select_news(&o, json_object_get(data, "merged_pulls")));
+	json_object_set_new(sel, "backports", dg_select_lone_backports(json_object_get(data, "merged_pulls")));
 	*selection = sel;
 	return apply_editor(st, json_object_get(data, "editor"), sel);
 }
@@ -224,8 +286,8 @@ static json_t *pull_labels(json_t *data, const char *url)
 	return json_array();
 }
 
-/* The lead, each product's latest release and each highlight, unless the
- * editor wrote its text. */
+/* The lead, each product's latest release, each community news item and
+ * each highlight, unless the editor wrote its text. */
 static json_t *writer_items(const dg_stage *st, const void *collected, const void *selection, const void *facts)
 {
 	json_t *sel = (json_t *)selection, *items = json_array(), *edits = json_object_get(sel, "edits"), *g, *it;
@@ -245,6 +307,11 @@ static json_t *writer_items(const dg_stage *st, const void *collected, const voi
 		else
 			json_decref(f);
 	}
+	json_array_foreach(json_object_get(sel, "news"), i, it)
+		if (!json_object_get(edits, dg_json_str(it, "url")))
+			json_array_append_new(items, json_pack("{s:s, s:s, s:{s:s, s:s, s:o}}", "id", dg_json_str(it, "url"),
+				"kind", "news", "facts", "title", dg_json_str(it, "title"), "repo", dg_json_str(it, "repo"),
+				"labels", pull_labels((json_t *)collected, dg_json_str(it, "url"))));
 	json_array_foreach(json_object_get(sel, "highlight_groups"), i, g)
 		json_array_foreach(json_object_get(g, "pulls"), k, it)
 			if (!json_object_get(edits, dg_json_str(it, "url")))
@@ -283,6 +350,16 @@ static int model(const dg_stage *st, const void *collected, const void *selectio
 	return err;
 }
 
+/* A pull request's [[item]] (a highlight, a news item): its title, the
+ * writer's text or the title as the suggestion, the kept edit as its text. */
+static json_t *titled_item(const dg_stage *st, json_t *edits, json_t *it, const char *section)
+{
+	const char *url = dg_json_str(it, "url"), *w = dg_json_str(st->writer, url);
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "url", url, "section", section, "title", dg_json_str(it, "title"),
+			 "suggestion", *w ? w : dg_json_str(it, "title"), "text", dg_json_str(edits, url));
+}
+
 /* The editor's file: the lead and one [[item]] per shown item, each with
  * what digest would write (the writer's text when there is one) and the
  * text an earlier issue's editor gave it. */
@@ -313,13 +390,10 @@ static int draft(const dg_stage *st, const void *collected, const void *selectio
 		dg_buf_free(&sug);
 	}
 	json_array_foreach(json_object_get(model, "highlight_groups"), i, g)
-		json_array_foreach(json_object_get(g, "pulls"), k, it) {
-			const char *w = dg_json_str(st->writer, dg_json_str(it, "url"));
-			json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s}", "url", dg_json_str(it, "url"),
-							       "section", "highlights", "title", dg_json_str(it, "title"),
-							       "suggestion", *w ? w : dg_json_str(it, "title"), "text",
-							       dg_json_str(edits, dg_json_str(it, "url"))));
-		}
+		json_array_foreach(json_object_get(g, "pulls"), k, it)
+			json_array_append_new(items, titled_item(st, edits, it, "highlights"));
+	json_array_foreach(json_object_get(model, "news"), i, it)
+		json_array_append_new(items, titled_item(st, edits, it, "news"));
 	if (*dg_json_str(st->writer, "lead"))
 		dg_buf_puts(&lead_text, dg_json_str(st->writer, "lead"));
 	else if (json_is_object(lead))

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/jsonx.h"
 #include "images/visuals.h"
+#include "issue/delivery.h"
 #include "model/model.h"
 #include "publish/payload.h"
 #include "render/render.h"
@@ -60,7 +61,8 @@ static void warn_local_images(outputs *o)
 	size_t n = json_is_string(json_object_get(o->is->model, "poster")) ? 1 : 0, i;
 	json_t *p;
 
-	if ((run->cfg->site_url && *run->cfg->site_url) || run->publish || !(o->formats & DG_FORMAT_HTML))
+	if ((run->cfg->site_url && *run->cfg->site_url) || (run->channels & DG_CHANNEL_WECHAT) ||
+	    !(o->formats & DG_FORMAT_HTML))
 		return;
 	json_array_foreach(json_object_get(o->is->model, "new_contributors"), i, p)
 		n += *dg_json_str(p, "certificate_png") != '\0';
@@ -117,7 +119,7 @@ static int stage_cover(outputs *o)
 	size_t len = 0;
 	int err;
 
-	if (!o->is->run->publish && !o->is->run->cfg->images_cover)
+	if (!(o->is->run->channels & DG_CHANNEL_WECHAT) && !o->is->run->cfg->images_cover)
 		return 0;
 	if ((err = dg_visuals_cover(o->is->run->cfg, o->is->model, &png, &len)) < 0)
 		return err;
@@ -167,24 +169,62 @@ static int stage_wechat_json(outputs *o)
 	return 0;
 }
 
+/* The email edition: OUT/<kind>-<label>.eml with --format eml; kept in the
+ * issue for --publish email (lib/issue/delivery.h). */
+static int stage_email(outputs *o)
+{
+	dg_issue *is = o->is;
+	int err;
+
+	if (!(o->formats & DG_FORMAT_EML) && !(is->run->channels & DG_CHANNEL_EMAIL))
+		return 0;
+	if ((err = dg_delivery_email_build(is, o->md, o->fragment)) < 0 || !(o->formats & DG_FORMAT_EML))
+		return err;
+	{
+		char *copy = dg_malloc(is->email_len + 1);
+		memcpy(copy, is->email, is->email_len + 1);
+		add_issue_bytes(o, ".eml", copy, is->email_len, 1);
+	}
+	return 0;
+}
+
+/* OUT/<kind>.atom.xml, when [digest] site_url is set. */
+static int stage_feed(outputs *o)
+{
+	return dg_delivery_feed(o->is, o->fragment);
+}
+
+/* Not a format: the Markdown and the fragment made without their files. */
+#define ARTICLE 0x100u
+
 /* In order; a stage runs when any of its formats is asked for. */
 static const struct {
 	unsigned formats;
 	int (*run)(outputs *o);
 } stages[] = {
-	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_JSON | DG_FORMAT_WXJSON, stage_certificates},
-	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_markdown},
-	{DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_html},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_JSON | DG_FORMAT_WXJSON | DG_FORMAT_EML | ARTICLE, stage_certificates},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON | ARTICLE, stage_markdown},
+	{DG_FORMAT_HTML | DG_FORMAT_WXJSON | ARTICLE, stage_html},
 	{DG_FORMAT_JSON, stage_json},
 	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_cover},
-	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON, stage_poster},
+	{DG_FORMAT_MD | DG_FORMAT_HTML | DG_FORMAT_WXJSON | DG_FORMAT_EML | ARTICLE, stage_poster},
 	{DG_FORMAT_WXJSON, stage_wechat_json},
+	{DG_FORMAT_EML | ARTICLE, stage_email},
+	{ARTICLE, stage_feed},
 };
 
 int dg_outputs_render(dg_issue *is)
 {
-	outputs o = {is, NULL, NULL, is->run->formats | (is->run->publish ? DG_FORMAT_HTML : 0)};
+	/* publishing writes the HTML too */
+	unsigned formats = is->run->formats | (is->run->channels ? DG_FORMAT_HTML : 0);
+	outputs o;
 	int err = 0;
+
+	/* the email edition and the feed need the Markdown and the fragment */
+	if ((formats & DG_FORMAT_EML) || (is->run->channels & DG_CHANNEL_EMAIL) ||
+	    (is->run->cfg->site_url && !is->run->draft))
+		formats |= ARTICLE;
+	o = (outputs){is, NULL, NULL, formats};
 
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]) && !err; i++)
 		if (o.formats & stages[i].formats)
@@ -196,7 +236,7 @@ int dg_outputs_render(dg_issue *is)
 
 int dg_outputs_formats(const char *list, unsigned *mask)
 {
-	static const char *const names[] = {"md", "html", "json", "wechat-json"};  /* bit i */
+	static const char *const names[] = {"md", "html", "json", "wechat-json", "eml"};  /* bit i */
 	const size_t count = sizeof(names) / sizeof(names[0]);
 
 	*mask = 0;
@@ -206,7 +246,7 @@ int dg_outputs_formats(const char *list, unsigned *mask)
 			i++;
 		if (i == count && n)
 			return dg_err_set(DG_ERR_CONFIG, "--format: unknown format '%.*s' (expected md, html, json, "
-					  "wechat-json)", (int)n, p);
+					  "wechat-json, eml)", (int)n, p);
 		*mask |= i < count ? 1u << i : 0;
 		if (!p[n])
 			break;

@@ -5,6 +5,7 @@
 #include "base/jsonx.h"
 #include "base/output.h"
 #include "base/progress.h"
+#include "issue/delivery.h"
 #include "issue/series.h"
 #include "issue/stageopts.h"
 #include "publish/draftbox.h"
@@ -81,7 +82,7 @@ static int fetch_images(dg_issue *is)
 {
 	const dg_run *run = is->run;
 
-	if (run->draft || (!run->publish && !json_is_string(json_object_get(is->model, "poster"))) ||
+	if (run->draft || (!(run->channels & DG_CHANNEL_WECHAT) && !json_is_string(json_object_get(is->model, "poster"))) ||
 	    !json_array_size(json_object_get(is->model, "new_contributors")))
 		return 0;
 	dg_progress_phase("images");
@@ -191,6 +192,8 @@ int dg_issue_record(dg_issue *is)
 		err = is->kind->record(&st, is->selection);
 	}
 	if (!err)
+		err = dg_delivery_record(is);
+	if (!err)
 		err = dg_store_commit(store);
 	if (err < 0)
 		dg_store_rollback(store);
@@ -213,6 +216,8 @@ void dg_issue_free(dg_issue *is)
 	json_decref(is->warnings);
 	json_decref(is->notices);
 	json_decref(is->failures);
+	free(is->email);
+	free(is->feed_entry);
 	free(is->series);
 	free(is);
 }
@@ -252,6 +257,37 @@ static int publish(dg_issue *is, dg_issue_result *res)
 	return err;
 }
 
+/* Every issue to every channel of the run; one error naming each that failed. */
+static int publish_all(dg_issue **issues, size_t n, dg_issue_result *res)
+{
+	dg_buf failed = DG_BUF_INIT;
+	int nfailed = 0, err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const dg_run *run = issues[i]->run;
+		int wechat_ok = 0;
+		if (run->channels & DG_CHANNEL_WECHAT) {
+			if (publish(issues[i], res) < 0) {
+				(void)dg_buf_printf(&failed, "%s%s", failed.len ? "; " : "", dg_err_last());
+				nfailed++;
+			} else {
+				wechat_ok = 1;
+			}
+		}
+		nfailed += dg_delivery_send(issues[i], res, wechat_ok ? dg_json_str(issues[i]->model, "title") : NULL,
+					    &failed);
+	}
+	if (nfailed) {
+		/* one failure keeps its own message (and its class) */
+		err = nfailed == 1 ? dg_err_set(DG_ERR_FAIL, "%s", dg_buf_cstr(&failed))
+				   : dg_err_set(DG_ERR_FAIL, "--publish: %d deliveries failed: %s", nfailed,
+						dg_buf_cstr(&failed));
+		res->publish_failed = 1;
+	}
+	dg_buf_free(&failed);
+	return err;
+}
+
 int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_result *res)
 {
 	dg_fileset files = DG_FILESET_INIT;
@@ -275,7 +311,8 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 		return err;
 	}
 	resources.writer_usage = &res->writer;
-	if (run->publish && (err = dg_publish_wechat_preflight(run->cfg, run->http)) < 0) {
+	if (((run->channels & DG_CHANNEL_WECHAT) && (err = dg_publish_wechat_preflight(run->cfg, run->http)) < 0) ||
+	    (run->channels && (err = dg_delivery_preflight(run->cfg, run->channels, run->http)) < 0)) {
 		dg_resources_clear(&resources);
 		return err;
 	}
@@ -297,9 +334,10 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 		err = dg_issue_record(issues[i]);
 	if (!err)
 		err = list_written(&files, res->written);
-	/* The files are in place and recorded: a publish failure does not undo them. */
-	for (size_t i = 0; i < n && !err && run->publish; i++)
-		res->publish_failed = (err = publish(issues[i], res)) < 0;
+	/* The files are in place and recorded: a publish failure does not undo
+	 * them, and one channel failing does not stop the others. */
+	if (!err && run->channels)
+		err = publish_all(issues, n, res);
 	for (size_t i = 0; i < n; i++)
 		dg_issue_free(issues[i]);
 	dg_fileset_clear(&files);

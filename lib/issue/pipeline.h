@@ -55,6 +55,12 @@
 #define DG_FORMAT_HTML 2u
 #define DG_FORMAT_JSON 4u
 #define DG_FORMAT_WXJSON 8u  /* wechat-json: the WeChat draft payload */
+#define DG_FORMAT_EML  16u   /* eml: the email edition (lib/issue/delivery.h) */
+
+/* Delivery channels (--publish). */
+#define DG_CHANNEL_WECHAT 1u
+#define DG_CHANNEL_EMAIL  2u
+#define DG_CHANNEL_NOTIFY 4u
 
 /* What the command line chose; everything borrowed. */
 typedef struct dg_run {
@@ -65,9 +71,11 @@ typedef struct dg_run {
 	const char *out_dir;
 	unsigned formats;        /* DG_FORMAT_* */
 	int draft;               /* write the editor's file instead of the issue */
-	const char *publish;     /* "wechat": send each issue to the WeChat draft box; NULL: none */
+	const char *publish;     /* --publish's list ("wechat,email,notify"); NULL: none */
 	long long deadline_ms;   /* the run's end for drawing pictures from outside (dg_image_deadline); 0: none */
 	int refresh;             /* --refresh: collect again even when a complete collection of the period is kept */
+	unsigned channels;       /* --publish's list as DG_CHANNEL_* bits; 0: none */
+	int resend;              /* --resend: deliver again what was delivered already */
 } dg_run;
 
 /* What a run loads once and every issue reads (lib/issue/resources.c). */
@@ -150,6 +158,9 @@ typedef struct dg_issue {
 	json_t *notices;         /* those a quiet run shows too (no number); NULL when none */
 	json_t *failures;        /* the sources that could not be read (exit code 3) */
 	dg_fileset *files;       /* what the run writes (shared by its issues) */
+	char *email;             /* the email edition (eml, --publish email); NULL: none */
+	size_t email_len;
+	char *feed_entry;        /* the Atom entry recorded with the issue (JSON); NULL: none */
 } dg_issue;
 
 /* What a run of the pipeline leaves for the caller. */
@@ -159,7 +170,7 @@ typedef struct dg_issue_result {
 	json_t *notices;         /* those of the warnings that say an issue is not the one expected
 				    (no number): shown even to a quiet run; new array */
 	json_t *failures;        /* the failed sources' messages, in order; new array */
-	json_t *published;       /* one line per WeChat draft ("wechat draft added: ID (community)"); new array */
+	json_t *published;       /* one line per delivery ("wechat draft added: ID (community)", "email sent ..."); new array */
 	int failed_sources;      /* their count */
 	dg_writer_usage writer;  /* what the writer used (requests -1: no writer) */
 	int publish_failed;      /* 1: dg_pipeline_run's error is --publish's alone: every file

@@ -4,8 +4,9 @@
 
 dg_select_opts dg_stage_select_opts(const dg_config *cfg)
 {
-	dg_select_opts o = {cfg->products, cfg->n_products, &cfg->highlight_labels, cfg->highlights_per_repo,
-			    cfg->highlights_max, &cfg->cn_watch_repos, cfg->cn_project_days};
+	dg_select_opts o = {cfg->products, cfg->n_products, &cfg->highlight_labels, &cfg->community_repos,
+			    cfg->community, cfg->highlights_per_repo, cfg->highlights_max, &cfg->cn_watch_repos,
+			    cfg->cn_project_days};
 
 	return o;
 }
@@ -24,6 +25,7 @@ dg_model_opts dg_stage_model_opts(const dg_config *cfg)
 		.intro = cfg->intro,
 		.footer = cfg->footer,
 		.cover_image = cfg->cover_image,
+		.cover_made = cfg->images_cover,
 		.tag = cfg->tag,
 		.links = &cfg->links,
 		.qr_image = cfg->qr_image,

@@ -25,6 +25,9 @@ static const char *const known[] = {
 				       * has_releases, has_new_contributors, has_bot_pulls */
 	"community.keywords",         /* community */
 	"community.tag",              /* default front matter tag */
+	"community.lead",             /* release (linked), product, items, has_items, more, prerelease: the lead
+				       * release as news */
+	"community.lead_change",      /* product, title (linked): the lead when no release was published */
 	"community.weekly",           /* the word that names a weekly in a title ... */
 	"community.biweekly",         /* ... and what a biweekly's says instead */
 	"cnweekly.series",            /* default series name (cnweekly.title) */
@@ -55,6 +58,8 @@ static const char *const known[] = {
 	"wechat.copy_button",         /* the preview page's copy button */
 	"wechat.copied",              /* its status after a copy */
 	"wechat.copy_failed",         /* its status when copying failed */
+	"deliver.read",               /* a chat card's link: title */
+	"deliver.draft_note",         /* a chat card without a link: title (the WeChat draft's) */
 	"writer.note",                /* under an issue whose text the writer drafted (writer.note unset) */
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))

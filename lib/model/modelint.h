@@ -32,12 +32,25 @@ char *dg_model_biweekly(const dg_lang *lang, char *text, int *err);
  * lib/select/releaserank.h; borrowed), lead first: {"product", "repo" (the same
  * name), "latest", "others", "has_others"}; an entry is {"name", "tag", "url",
  * "date", "prerelease", "repos": [{"repo", "url", "sep"}], "has_repos" (more
- * than one), "notes", "has_notes", "more", "more_url" (the repository's
- * release list)}. Sets *lead to the issue's lead entry {"product", "name",
- * "tag", "url", "prerelease"} or NULL, and *versions to the entries' count.
- * New array. */
+ * than one), "notes", "has_notes", "more", "more_url" (the tag's
+ * release page)}. Sets *lead to the issue's lead entry {"product", "name",
+ * "tag", "url", "prerelease", "notes"} or NULL, and *versions to the entries' count.
+ * A product's lead entry also tells the lone backports (`backports`, the
+ * selection's, borrowed; may be NULL) of its repositories and branch that
+ * its notes do not. New array. */
 json_t *dg_model_release_groups(const dg_model_opts *o, const dg_lang *lang, const char *sep, json_t *products,
-				json_t *repos, json_t **lead, size_t *versions);
+				json_t *repos, json_t *backports, json_t **lead, size_t *versions);
+
+/* The lead of the community report (after its "release_groups" and
+ * "highlight_groups"): one sentence that is news. With a lead release
+ * (m.lead from dg_model_release_groups), community.lead names it and its
+ * first note lines (two or three, as written, cut short; fewer when the
+ * sentence would pass WeChat's summary limit); else the most notable
+ * highlight (community.lead_change); else none. Sets m.headline to
+ * {"text" (plain), "before", "linked", "url", "after" (the text around the
+ * one linked name)} or null, and m.summary to the plain text ("" when
+ * none). 0 or <0 (dg_lang_say). */
+int dg_model_lead(const dg_lang *lang, json_t *m);
 
 /* digest.community, else the org's display name from its profile (the
  * collected data's "org"; `data` may be NULL), else the first org's login.

@@ -18,6 +18,7 @@ typedef struct dg_model_opts {
 	const char *intro;             /* digest.intro */
 	const char *footer;            /* digest.footer */
 	const char *cover_image;       /* digest.cover_image (front matter "snapshot") */
+	int cover_made;                /* images.cover: the cover is written beside it ("snapshot") */
 	const char *tag;               /* digest.tag (front matter) */
 	const dg_strmap *links;        /* digest.links: footer label -> URL */
 	const char *qr_image;          /* digest.qr_image */

@@ -4,6 +4,7 @@
 #include "base/str.h"
 #include "base/text.h"
 #include "select/highlights.h"
+#include "select/lineclass.h"
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum section { S_OTHER, S_FEATURE, S_FIX, S_SKIP };
+enum section { S_OTHER, S_FEATURE, S_FIX, S_SKIP, S_HEAD };
 
 static enum section classify(const char *s, size_t len)
 {
@@ -78,6 +79,26 @@ static int bot_login(const char *s, size_t len)
 	return (len > 3 && dg_str_eq_ci(s + len - 3, "bot", 3)) || (len > 5 && dg_str_eq_ci(s + len - 5, "[bot]", 5));
 }
 
+/* The text without a conventional-commit prefix that repeats its verb
+ * (dg_line_strip_prefix); takes `b` over. */
+static char *unprefix(dg_buf *b)
+{
+	const char *start;
+	int cap;
+	size_t len = b->ptr ? dg_line_strip_prefix(b->ptr, b->len, &start, &cap) : 0;
+	char *out;
+
+	if (!b->ptr || start == b->ptr)
+		return dg_buf_detach(b);
+	out = dg_malloc(len + 1);
+	memcpy(out, start, len);
+	out[len] = '\0';
+	if (cap && *out >= 'a' && *out <= 'z')
+		*out = (char)(*out - 'a' + 'A');
+	dg_buf_free(b);
+	return out;
+}
+
 /* Plain text of an item: credits "by @x in URL" and bots' attributions
  * ("@ks-ci-bot") go, and branch prefixes ("[release-3.2] "). */
 static char *clean(const char *text)
@@ -106,8 +127,15 @@ static char *clean(const char *text)
 	}
 	if (b.ptr && (p = strstr(b.ptr, " by @")) && strstr(p, " in http"))
 		*p = '\0', b.len = (size_t)(p - b.ptr);
-	while (b.len && (b.ptr[b.len - 1] == ' ' || b.ptr[b.len - 1] == ','))
-		b.ptr[--b.len] = '\0';
+	/* trailing credits ("... (#2495) @harrisonliu5") say who, not what */
+	for (;;) {
+		while (b.len && (b.ptr[b.len - 1] == ' ' || b.ptr[b.len - 1] == ','))
+			b.ptr[--b.len] = '\0';
+		p = b.ptr ? strrchr(b.ptr, ' ') : NULL;
+		if (!p || p[1] != '@' || !p[2] || strspn(p + 2, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(p + 2))
+			break;
+		*p = '\0', b.len = (size_t)(p - b.ptr);
+	}
 	return dg_buf_detach(&b);
 }
 
@@ -190,8 +218,10 @@ static int pseudo_heading(cmark_node *para, const char *text)
 	return n > 1 && n < 40 && text[n - 1] == ':';
 }
 
-/* The text of `n` (inline children) cleaned and cut; NULL when empty. */
-static json_t *item_of(cmark_node *n, size_t max_width)
+/* The text of `n` (inline children) cleaned and cut; NULL when empty.
+ * *kind (may be NULL) is what the line says it is, read before its
+ * prefix goes ("fix: Add the x" is a fix). */
+static json_t *item_of(cmark_node *n, size_t max_width, enum dg_line_kind *kind)
 {
 	dg_buf b = DG_BUF_INIT;
 	char *raw, *text = NULL, *cut = NULL;
@@ -200,6 +230,14 @@ static json_t *item_of(cmark_node *n, size_t max_width)
 	inline_text(n, &b);
 	raw = dg_buf_detach(&b);
 	text = clean(raw);
+	if (kind)
+		*kind = dg_line_kind_of(text, strlen(text));
+	{
+		dg_buf t = DG_BUF_INIT;
+		dg_buf_puts(&t, text);
+		free(text);
+		text = unprefix(&t);
+	}
 	if (*text) {
 		/* NULL only when the cut text is no valid UTF-8 (the caller skips it) */
 		cut = dg_notes_cut(text, max_width);
@@ -211,69 +249,143 @@ static json_t *item_of(cmark_node *n, size_t max_width)
 	return out;
 }
 
-json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_width, int *truncated)
-{
-	json_t *features = json_array(), *fixes = json_array(), *others = json_array(), *out = json_array();
-	json_t *first_para = NULL;
-	enum section sec = S_OTHER;
-	cmark_node *doc = parse(body ? body : "");
-	size_t total;
+/* The lines of the notes by where they stand and what they say. */
+typedef struct {
+	json_t *head_subs;   /* sub-headings of headline sections: the news */
+	json_t *head_lists;  /* list items of headline sections */
+	json_t *features, *fixes, *others, *chores;
+	json_t *first_para;
+} note_lines;
 
-	*truncated = 0;
+static void add_line(note_lines *nl, enum section sec, int sub_level, json_t *line, enum dg_line_kind k)
+{
+	json_t *dest;
+
+	if (k == DG_LINE_CHORE)
+		dest = nl->chores;
+	else if (sec == S_HEAD)
+		dest = sub_level ? NULL : nl->head_lists;   /* under a sub-heading: its details */
+	else if (sec == S_FEATURE)
+		dest = nl->features;
+	else if (sec == S_FIX)
+		dest = nl->fixes;
+	else
+		dest = k == DG_LINE_FEATURE ? nl->features : k == DG_LINE_FIX ? nl->fixes : nl->others;
+	if (dest)
+		json_array_append(dest, line);
+}
+
+static void walk(cmark_node *doc, size_t max_width, note_lines *nl)
+{
+	enum section sec = S_OTHER;
+	int sec_level = 0, sub_level = 0;
+
 	for (cmark_node *n = doc ? cmark_node_first_child(doc) : NULL; n; n = cmark_node_next(n)) {
 		cmark_node_type type = cmark_node_get_type(n);
 		dg_buf b = DG_BUF_INIT;
 		char *text;
 
 		if (type == CMARK_NODE_HEADING || type == CMARK_NODE_PARAGRAPH) {
+			int level = type == CMARK_NODE_HEADING ? cmark_node_get_heading_level(n) : 7;
 			inline_text(n, &b);
 			text = dg_buf_detach(&b);
-			if (type == CMARK_NODE_HEADING || pseudo_heading(n, text)) {
-				sec = classify(text, strlen(text));
-			} else if (!first_para && strncmp(text, "Full Changelog", 14) &&
+			if (type == CMARK_NODE_HEADING && sec == S_HEAD && level > sec_level) {
+				/* a headline section's sub-headings are its items; deeper
+				 * ones and asides ("(No, really, ...)") are its details */
+				const char *t = text;
+				while (*t == ' ')
+					t++;
+				if (!sub_level && *t && *t != '(')
+					sub_level = level;
+				if (level == sub_level && *t != '(') {
+					json_t *line = item_of(n, max_width, NULL);
+					if (line)
+						json_array_append_new(nl->head_subs, line);
+				}
+			} else if (type == CMARK_NODE_HEADING || (sec != S_HEAD && pseudo_heading(n, text))) {
+				/* ("Key improvements:" inside a headline section is its prose) */
+				sec = dg_line_headline_heading(text, strlen(text)) ? S_HEAD : classify(text, strlen(text));
+				if (type == CMARK_NODE_HEADING || sec != S_HEAD)
+					sec_level = level;
+				sub_level = 0;
+			} else if (!nl->first_para && strncmp(text, "Full Changelog", 14) &&
 				   cmark_node_get_type(cmark_node_first_child(n)) != CMARK_NODE_EMPH) {
-				first_para = item_of(n, max_width);
+				nl->first_para = item_of(n, max_width, NULL);
 			}
 			free(text);
-		} else if (type == CMARK_NODE_LIST) {
-			json_t *dest = sec == S_FEATURE ? features : sec == S_FIX ? fixes : sec == S_OTHER ? others : NULL;
-			for (cmark_node *it = cmark_node_first_child(n); it && dest; it = cmark_node_next(it)) {
+		} else if (type == CMARK_NODE_LIST && sec != S_SKIP) {
+			for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it)) {
 				cmark_node *para = cmark_node_first_child(it);
+				enum dg_line_kind k = DG_LINE_OTHER;
 				json_t *line = para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH
-						       ? item_of(para, max_width) : NULL;
+						       ? item_of(para, max_width, &k) : NULL;
 				if (line)
-					json_array_append_new(dest, line);
+					add_line(nl, sec, sub_level, line, k);
+				json_decref(line);
 			}
 		}
 	}
+}
+
+/* Append the lines of `from` to `out` up to `max`, but none whose key
+ * (dg_line_key) is in `keys` already: near-duplicates are told once. */
+static void take(json_t *out, json_t *keys, json_t *from, size_t max, size_t *seen)
+{
+	size_t i;
+	json_t *line;
+
+	json_array_foreach(from, i, line) {
+		const char *t = json_string_value(line);
+		char *k = dg_line_key(t, strlen(t));
+		if (!json_object_get(keys, k)) {
+			json_object_set_new(keys, k, json_true());
+			(*seen)++;
+			if (json_array_size(out) < max)
+				json_array_append(out, line);
+		}
+		free(k);
+	}
+}
+
+json_t *dg_notes_extract(const char *body, size_t max_lines, size_t max_width, int *truncated)
+{
+	note_lines nl = {json_array(), json_array(), json_array(), json_array(), json_array(), json_array(), NULL};
+	json_t *out = json_array(), *keys = json_object();
+	cmark_node *doc = parse(body ? body : "");
+	size_t seen = 0;
+	int subs;
+
+	*truncated = 0;
+	walk(doc, max_width, &nl);
 	if (doc)
 		cmark_node_free(doc);
-	total = json_array_size(features) + json_array_size(fixes);
-	if (total) {
-		/* Features first, but leave fixes a share of the lines. */
-		size_t want_fix = json_array_size(fixes) < max_lines / 2 ? json_array_size(fixes) : max_lines / 2;
-		size_t want_feat = max_lines - want_fix;
-		if (want_feat > json_array_size(features)) {
-			want_feat = json_array_size(features);
-			want_fix = json_array_size(fixes) < max_lines - want_feat ? json_array_size(fixes)
-										: max_lines - want_feat;
-		}
-		for (size_t i = 0; i < want_feat; i++)
-			json_array_append(out, json_array_get(features, i));
-		for (size_t i = 0; i < want_fix; i++)
-			json_array_append(out, json_array_get(fixes, i));
-		*truncated = total > json_array_size(out) || json_array_size(others) > 0;
-	} else if (json_array_size(others)) {
-		for (size_t i = 0; i < json_array_size(others) && i < max_lines; i++)
-			json_array_append(out, json_array_get(others, i));
-		*truncated = json_array_size(others) > json_array_size(out);
-	} else if (first_para && max_lines) {
-		json_array_append(out, first_para);
+	subs = json_array_size(nl.head_subs) > 0;
+	/* The headline sections' sub-headings (else their items) first, then
+	 * features, fixes and the rest; chores only when fewer than three
+	 * other lines are there to tell. */
+	take(out, keys, subs ? nl.head_subs : nl.head_lists, max_lines, &seen);
+	if (subs)
+		take(out, keys, nl.head_lists, max_lines, &seen);
+	take(out, keys, nl.features, max_lines, &seen);
+	take(out, keys, nl.fixes, max_lines, &seen);
+	take(out, keys, nl.others, max_lines, &seen);
+	if (seen < DG_LINE_CHORES_BELOW)
+		take(out, keys, nl.chores, max_lines, &seen);
+	else
+		seen += json_array_size(nl.chores);
+	if (seen) {
+		*truncated = seen > json_array_size(out);
+	} else if (nl.first_para && max_lines) {
+		json_array_append(out, nl.first_para);
 		*truncated = 1;
 	}
-	json_decref(first_para);
-	json_decref(features);
-	json_decref(fixes);
-	json_decref(others);
+	json_decref(nl.first_para);
+	json_decref(nl.head_subs);
+	json_decref(nl.head_lists);
+	json_decref(nl.features);
+	json_decref(nl.fixes);
+	json_decref(nl.others);
+	json_decref(nl.chores);
+	json_decref(keys);
 	return out;
 }

@@ -135,6 +135,24 @@ static void add_separators(const char *sep, json_t *list)
 		json_object_set_new(c, "sep", json_string(i + 1 < n ? sep : ""));
 }
 
+/* Separators in the inline lists of highlights and news (authors, a
+ * series' PRs), and whether a news item credits anyone. */
+static void decorate_lists(const char *sep, json_t *m)
+{
+	json_t *g, *it;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(m, "highlight_groups"), i, g)
+		json_array_foreach(json_object_get(g, "pulls"), k, it) {
+			add_separators(sep, json_object_get(it, "authors"));
+			add_separators(sep, json_object_get(it, "series"));
+		}
+	json_array_foreach(json_object_get(m, "news"), i, it) {
+		add_separators(sep, json_object_get(it, "authors"));
+		json_object_set_new(it, "has_authors", json_boolean(json_array_size(json_object_get(it, "authors")) > 0));
+	}
+}
+
 static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lang, json_t *m, json_int_t person_pulls,
 				      int *err)
 {
@@ -151,7 +169,8 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	json_int_t bots = json_integer_value(json_object_get(stats, "bot_pulls"));
 	json_int_t newcomers = (json_int_t)json_array_size(json_object_get(m, "new_contributors"));
 
-	desc = dg_lang_say(lang, "community.description",
+	/* The lead when there is one (news), else the stats line. */
+	desc = *dg_json_str(m, "summary") ? dg_strdup(dg_json_str(m, "summary")) : dg_lang_say(lang, "community.description",
 			   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:O}",
 				     "contributors", (json_int_t)json_array_size(json_object_get(m, "contributors")),
 				     "pulls", person_pulls, "releases", versions, "new_contributors", newcomers,
@@ -168,7 +187,16 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	dg_model_set_yaml(fm, "tag", o->tag ? o->tag : tag);
 	dg_model_set_yaml(fm, "createTime", dg_json_str(period, "created"));
 	dg_model_set_yaml(fm, "author", o->author ? o->author : dg_json_str(m, "community"));
-	dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
+	/* The configured image, else the cover digest writes beside the
+	 * Markdown (OUT/community-<label>.cover.png) when it writes one. */
+	if (o->cover_image || !o->cover_made) {
+		dg_model_set_yaml(fm, "snapshot", o->cover_image ? o->cover_image : "");
+	} else {
+		dg_buf cover = DG_BUF_INIT;   /* no cap: cannot fail */
+		dg_buf_printf(&cover, "community-%s.cover.png", dg_json_str(json_object_get(m, "window"), "label"));
+		dg_model_set_yaml(fm, "snapshot", dg_buf_cstr(&cover));
+		dg_buf_free(&cover);
+	}
 	free(desc);
 	free(keywords);
 	free(tag);
@@ -195,6 +223,15 @@ static int apply_texts(const dg_lang *lang, json_t *m, json_t *selection, const 
 	size_t i, k;
 
 	set_text(meta->texts, json_object_get(m, "lead"), "lead");
+	if (*dg_json_str(meta->texts, "lead")) {
+		/* the editor's or the writer's lead sentence: the headline and the summary */
+		if (!json_is_object(json_object_get(m, "headline")))
+			json_object_set_new(m, "headline", json_object());
+		set_text(meta->texts, json_object_get(m, "headline"), "lead");
+		json_object_set(m, "summary", json_object_get(meta->texts, "lead"));
+	}
+	json_array_foreach(news, i, it)
+		set_text(meta->texts, it, dg_json_str(it, "url"));
 	json_array_foreach(json_object_get(m, "release_groups"), i, g)
 		set_text(meta->texts, json_object_get(g, "latest"), dg_json_str(json_object_get(g, "latest"), "url"));
 	json_array_foreach(json_object_get(m, "highlight_groups"), i, g)
@@ -204,10 +241,10 @@ static int apply_texts(const dg_lang *lang, json_t *m, json_t *selection, const 
 		news = json_array();
 		json_object_set_new(m, "news", news);
 	}
-	json_array_foreach(json_object_get(selection, "news"), i, it)
-		json_array_append_new(news, json_pack("{s:s, s:s, s:s, s:b, s:[]}", "title", dg_json_str(it, "title"),
+	json_array_foreach(json_object_get(selection, "editor_news"), i, it)
+		json_array_append_new(news, json_pack("{s:s, s:s, s:s, s:b, s:[], s:b}", "title", dg_json_str(it, "title"),
 						      "url", dg_json_str(it, "url"), "text", dg_json_str(it, "text"),
-						      "has_text", *dg_json_str(it, "text") != '\0', "authors"));
+						      "has_text", *dg_json_str(it, "text") != '\0', "authors", "has_authors", 0));
 	json_object_set_new(json_object_get(m, "has"), "news", json_boolean(json_array_size(news) > 0));
 	return dg_model_writer_note(lang, m, meta);
 }
@@ -283,12 +320,19 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		json_t *lead = NULL;
 		size_t versions = 0;
 		json_t *groups = dg_model_release_groups(o, lang, sep, json_object_get(selection, "products"),
-							 json_object_get(m, "repos"), &lead, &versions);
+							 json_object_get(m, "repos"), json_object_get(selection, "backports"),
+							 &lead, &versions);
 		json_object_set_new(m, "release_groups", groups);
 		json_object_set_new(m, "lead", lead ? lead : json_null());
 		json_object_set_new(stats, "versions", json_integer((json_int_t)versions));
 	}
 	json_object_set_new(m, "highlight_groups", json_deep_copy(json_object_get(selection, "highlight_groups")));
+	json_object_set_new(m, "news", json_deep_copy(json_object_get(selection, "news")));
+	if (!json_is_array(json_object_get(m, "news")))
+		json_object_set_new(m, "news", json_array());
+	decorate_lists(sep, m);
+	if ((err = dg_model_lead(lang, m)) < 0)
+		goto done;
 	json_array_foreach(json_object_get(m, "highlight_groups"), i, v)
 		json_object_set_new(v, "rest_one", json_boolean(json_integer_value(json_object_get(v, "rest")) == 1));
 	json_object_set_new(stats, "bot_pulls", json_integer(json_integer_value(json_object_get(selection, "bot_pulls"))));
@@ -310,8 +354,13 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		"new_contributors", json_array_size(json_object_get(m, "new_contributors")) > 0,
 		"contributors", json_array_size(contributors) > 0,
 		"intro", o->intro && *o->intro, "footer", o->footer && *o->footer));
+	json_object_set_new(json_object_get(m, "has"), "news", json_boolean(json_array_size(json_object_get(m, "news")) > 0));
 	json_object_set_new(json_object_get(m, "has"), "bot_pulls",
 			    json_boolean(json_integer_value(json_object_get(stats, "bot_pulls")) > 0));
+	json_object_set_new(json_object_get(m, "has"), "good_first_issues",
+			    json_boolean(json_array_size(json_object_get(m, "good_first_issues")) > 0));
+	json_object_set_new(json_object_get(m, "has"), "blog_posts",
+			    json_boolean(json_array_size(json_object_get(m, "blog_posts")) > 0));
 	{
 		/* Which counts are one: a language with plurals says "1 person". */
 		json_t *one = json_object();

@@ -120,6 +120,11 @@ int dg_http_offline(const dg_http *h)
 	return h->opts.offline;
 }
 
+int dg_http_verbose(const dg_http *h)
+{
+	return h && h->opts.verbose;
+}
+
 void dg_http_free(dg_http *h)
 {
 	if (!h)

@@ -82,6 +82,8 @@ int dg_http_new(const dg_http_opts *opts, dg_http **out);
 int dg_http_max_pages(const dg_http *h);
 /* 1 when the client sends nothing (--offline). */
 int dg_http_offline(const dg_http *h);
+/* 1 when the client writes -v lines (a transfer made outside it says so too). */
+int dg_http_verbose(const dg_http *h);
 void dg_http_free(dg_http *h);             /* accepts NULL */
 
 /* Queue a GET of `url` (absolute), a JSON document of the API: the token

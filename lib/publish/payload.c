@@ -21,14 +21,17 @@ static size_t code_points(const char *s)
 	return n;
 }
 
-/* The summary: the configured one, else the lead (the intro, else the
- * front matter's description), cut to 120 characters. */
+/* The summary: the configured one, else the issue's lead sentence (the
+ * model's "summary"), else the intro, else the front matter's
+ * description, cut to 120 characters. */
 static char *lead(const dg_config *cfg, json_t *model)
 {
 	const char *src = cfg->wx_digest;
 	dg_buf b = DG_BUF_INIT;
 
 	if (!src || !*src)
+		src = dg_json_str(model, "summary");
+	if (!*src)
 		src = dg_json_str(model, "intro");
 	if (!*src)
 		src = dg_json_str(json_object_get(model, "front_matter"), "description");

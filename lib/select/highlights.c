@@ -1,14 +1,17 @@
 #include "select/highlights.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/jsonx.h"
 #include "base/str.h"
 #include "base/text.h"
+#include "select/lineclass.h"
 #include "select/releaserank.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* "[release-3.2]", "[v1.2]", "[1.2]", "[backport]", "[cherry-pick]": a
  * branch or backport mark, not a subject like "[WIP]" or "[docs]". */
@@ -188,6 +191,28 @@ static int is_backport(json_t *p)
 	return bp || json_integer_value(json_object_get(p, "cherry_of")) > 0;
 }
 
+/* The "X.Y" a branch mark opening the title names ("[release-1.2] ..." ->
+ * "1.2"); "" when none. Caller frees. */
+static char *branch_of(const char *title)
+{
+	const char *s = title;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '[')
+		for (const char *p = s + 1; *p && *p != ']'; p++)
+			if (isdigit((unsigned char)*p) && !isdigit((unsigned char)p[-1])) {
+				size_t n = 0;
+				while (isdigit((unsigned char)p[n]) || p[n] == '.')
+					n++;
+				while (n && p[n - 1] == '.')
+					n--;
+				if (memchr(p, '.', n))
+					return dg_strndup(p, n);
+			}
+	return dg_strdup("");
+}
+
 /* A highlight: the pull request shown for its folded group. */
 static json_t *new_item(json_t *p, int backport_only)
 {
@@ -196,22 +221,33 @@ static json_t *new_item(json_t *p, int backport_only)
 	size_t len = dg_highlight_base_title(dg_json_str(p, "title"), &s, &bp);
 	dg_buf title = DG_BUF_INIT, url = DG_BUF_INIT;
 	json_t *item;
-	char *t, *u;
+	char *t, *u, *branch = branch_of(dg_json_str(p, "title"));
 
-	dg_buf_put(&title, s, len);
+	{
+		/* "fix: Fix the x" reads "Fix the x" (dg_line_strip_prefix) */
+		const char *k;
+		int cap;
+		size_t n = dg_line_strip_prefix(s, len, &k, &cap);
+		dg_buf_put(&title, k, n);
+		if (cap && title.len && title.ptr[0] >= 'a' && title.ptr[0] <= 'z')
+			title.ptr[0] = (char)(title.ptr[0] - 'a' + 'A');
+	}
 	dg_buf_printf(&url, "https://github.com/%s", dg_json_str(p, "author"));
 	t = dg_buf_detach(&title);   /* no cap: never NULL */
 	u = dg_buf_detach(&url);
 	/* Strings of the collected JSON, the title cut at ASCII marks: valid
 	 * UTF-8, so json_pack cannot refuse them. */
-	item = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:[], s:b, s:s, s:b}",
+	item = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:[], s:b, s:s, s:b, s:[{s:s, s:s}], s:[], s:b, s:s}",
 			 "title", t, "number", json_integer_value(json_object_get(p, "number")),
 			 "url", dg_json_str(p, "url"), "author", dg_json_str(p, "author"), "author_url", u,
 			 "repo", dg_json_str(p, "repo"),
 			 "score", dg_highlight_score(p) - 2 * backport_only, "backports", "has_backports", 0,
-			 "merged_at", dg_json_str(p, "merged_at"), "backport_only", backport_only);
+			 "merged_at", dg_json_str(p, "merged_at"), "backport_only", backport_only,
+			 "authors", "login", dg_json_str(p, "author"), "url", u, "series", "has_series", 0,
+			 "branch", branch);
 	free(t);
 	free(u);
+	free(branch);
 	return item;
 }
 
@@ -240,6 +276,14 @@ static int cmp_items(const void *pa, const void *pb)
 		return c;
 	return json_integer_value(json_object_get(a, "number")) < json_integer_value(json_object_get(b, "number"))
 		       ? -1 : 1;
+}
+
+static int cmp_news(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int c = strcmp(dg_json_str(a, "merged_at"), dg_json_str(b, "merged_at"));
+
+	return c ? c : strcmp(dg_json_str(a, "url"), dg_json_str(b, "url"));
 }
 
 static int cmp_groups(const void *pa, const void *pb)
@@ -325,6 +369,180 @@ static char *rest_url(json_t *repos, int64_t since, int64_t until)
 	return dg_buf_detach(&u);
 }
 
+int dg_highlight_is_news(const dg_select_opts *o, json_t *pull)
+{
+	const char *repo = dg_json_str(pull, "repo"), *slash = strchr(repo, '/'), *title = dg_json_str(pull, "title");
+	size_t i;
+	json_t *l;
+
+	if (!strcasecmp(slash ? slash + 1 : repo, "community") || dg_strv_contains_ci(o->community_repos, repo))
+		return 1;
+	json_array_foreach(json_object_get(pull, "labels"), i, l) {
+		const char *s = json_string_value(l) ? json_string_value(l) : "";
+		if (dg_str_find_ci(s, strlen(s), "governance") || dg_str_find_ci(s, strlen(s), "membership"))
+			return 1;
+	}
+	return dg_line_governance(title, strlen(title));
+}
+
+static int is_chore(json_t *item)
+{
+	const char *t = dg_json_str(item, "title");
+
+	return dg_line_kind_of(t, strlen(t)) == DG_LINE_CHORE;
+}
+
+/* The series key of an item: repository, week of the window, and the
+ * title without its last word ("Add resource interpreter for"), when at
+ * least three words are left; else NULL. Caller frees. */
+static char *series_key(json_t *item, int64_t since)
+{
+	const char *t = dg_json_str(item, "title"), *last = strrchr(t, ' ');
+	int64_t at = 0;
+	size_t words = 0;
+	dg_buf b = DG_BUF_INIT;   /* no cap: cannot fail */
+	char *k;
+
+	for (const char *p = t; last && p < last; p++)
+		words += *p == ' ' && p[1] != ' ';
+	if (!last || words + 1 < 3)
+		return NULL;
+	dg_date_parse_rfc3339(dg_json_str(item, "merged_at"), &at);
+	dg_buf_printf(&b, "%s\n%lld\n%.*s", dg_json_str(item, "repo"), (long long)((at - since) / (7 * 86400)),
+		      (int)(last - t), t);
+	k = dg_buf_detach(&b);
+	for (char *p = k; *p; p++)
+		*p = (char)dg_str_lower((unsigned char)*p);
+	return k;
+}
+
+/* Fold a series ("Add resource interpreter for TFJob" / "... PyTorchJob")
+ * into its first item: one title naming every last word, every PR linked
+ * ("series"), every author credited ("authors"). */
+static void fold_series(json_t *items, int64_t since)
+{
+	json_t *by_key = json_object(), *firsts = json_object();
+	size_t i = 0;
+
+	while (i < json_array_size(items)) {
+		json_t *it = json_array_get(items, i), *first, *a, *authors;
+		char *k = series_key(it, since);
+		const char *login = dg_json_str(it, "author"), *t = dg_json_str(it, "title");
+		size_t n;
+		int known = 0;
+
+		if (!k || !(first = json_object_get(by_key, k))) {
+			if (k)
+				json_object_set(by_key, k, it);
+			free(k);
+			i++;
+			continue;
+		}
+		free(k);
+		/* "Add resource interpreter for TFJob, PyTorchJob" (ASCII marks: valid UTF-8) */
+		{
+			dg_buf title = DG_BUF_INIT;
+			const char *last = strrchr(t, ' ');
+			char *nt;
+			dg_buf_printf(&title, "%s, %s", dg_json_str(first, "title"), last + 1);
+			nt = dg_buf_detach(&title);
+			json_object_set_new(first, "title", json_string(nt));
+			free(nt);
+		}
+		json_array_append_new(json_object_get(first, "series"),
+				      json_pack("{s:I, s:s}", "number", json_integer_value(json_object_get(it, "number")),
+						"url", dg_json_str(it, "url")));
+		json_object_set_new(first, "has_series", json_true());
+		authors = json_object_get(first, "authors");
+		json_array_foreach(authors, n, a)
+			known |= !strcmp(dg_json_str(a, "login"), login);
+		if (!known)
+			json_array_append_new(authors, json_pack("{s:s, s:s}", "login", login,
+								 "url", dg_json_str(it, "author_url")));
+		if (json_integer_value(json_object_get(it, "score")) > json_integer_value(json_object_get(first, "score")))
+			json_object_set(first, "score", json_object_get(it, "score"));
+		json_array_extend(json_object_get(first, "backports"), json_object_get(it, "backports"));
+		json_array_remove(items, i);
+	}
+	json_decref(by_key);
+	json_decref(firsts);
+}
+
+/* What the report does not highlight: community news (dg_select_news), a
+ * backport whose original is not in the period, and chores while any
+ * other change is there. Marked "drop" (counted in the rest) or removed. */
+static void curate(const dg_select_opts *o, json_t *pulls, json_t *items)
+{
+	json_t *news = json_object(), *p, *it;
+	size_t i, others = 0;
+
+	json_array_foreach(pulls, i, p)
+		if (dg_highlight_is_news(o, p))
+			json_object_set_new(news, dg_json_str(p, "url"), json_true());
+	for (i = json_array_size(items); i-- > 0;) {
+		it = json_array_get(items, i);
+		if (json_object_get(news, dg_json_str(it, "url")))
+			json_array_remove(items, i);
+	}
+	json_array_foreach(items, i, it) {
+		if (json_is_true(json_object_get(it, "backport_only")))
+			json_object_set_new(it, "drop", json_true());
+		else
+			others += !is_chore(it);
+	}
+	json_array_foreach(items, i, it)
+		if (others && is_chore(it))
+			json_object_set_new(it, "drop", json_true());
+	json_decref(news);
+}
+
+json_t *dg_select_lone_backports(json_t *pulls)
+{
+	json_t *items = json_array(), *out = json_array(), *it;
+	size_t bots = 0, i;
+
+	fold(pulls, items, &bots);
+	json_array_foreach(items, i, it) {
+		const char *t = dg_json_str(it, "title");
+		if (!json_is_true(json_object_get(it, "backport_only")) || dg_line_kind_of(t, strlen(t)) == DG_LINE_CHORE)
+			continue;
+		/* strings of the collected JSON: valid UTF-8 */
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", t, "url", dg_json_str(it, "url"),
+						     "repo", dg_json_str(it, "repo"), "merged_at", dg_json_str(it, "merged_at"),
+						     "branch", dg_json_str(it, "branch")));
+	}
+	json_decref(items);
+	return out;
+}
+
+json_t *dg_select_news(const dg_select_opts *o, json_t *pulls)
+{
+	json_t *out = json_array(), *p;
+	size_t i;
+
+	json_array_foreach(pulls, i, p) {
+		dg_buf url = DG_BUF_INIT;
+		const char *s;
+		int bp;
+		size_t len = dg_highlight_base_title(dg_json_str(p, "title"), &s, &bp);
+		char *u, *t;
+		if (json_is_true(json_object_get(p, "bot")) || bp || !dg_highlight_is_news(o, p))
+			continue;
+		dg_buf_printf(&url, "https://github.com/%s", dg_json_str(p, "author"));
+		u = dg_buf_detach(&url);   /* no cap: never NULL */
+		t = dg_strndup(s, len);
+		/* strings of the collected JSON cut at ASCII marks: valid UTF-8 */
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:s}]}", "title", t,
+						     "url", dg_json_str(p, "url"), "repo", dg_json_str(p, "repo"),
+						     "merged_at", dg_json_str(p, "merged_at"), "authors",
+						     "login", dg_json_str(p, "author"), "url", u));
+		free(u);
+		free(t);
+	}
+	dg_json_sort(out, cmp_news);
+	return out;
+}
+
 json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t since, int64_t until,
 			     json_t *warnings, size_t *bots)
 {
@@ -334,6 +552,8 @@ json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t sin
 
 	*bots = 0;
 	fold(pulls, items, bots);
+	curate(o, pulls, items);
+	fold_series(items, since);
 	if (filter) {
 		json_array_foreach(pulls, i, item)
 			matching += labelled(o, item);
@@ -345,13 +565,16 @@ json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t sin
 	}
 	/* Products, with the activity of people's changes and the repos searched. */
 	json_array_foreach(items, i, item) {
-		const char *key, *name = dg_product_of(o, dg_json_str(item, "repo"), &key);
+		const char *key;
+		dg_product_of(o, dg_json_str(item, "repo"), &key);
 		if (!(g = json_object_get(by_product, key))) {
+			char *name = dg_product_name(o, dg_json_str(item, "repo"));
 			/* names of the config and the collected JSON: valid UTF-8 */
 			g = json_pack("{s:s, s:s, s:I, s:[], s:I, s:{}}", "product", name, "repo", name,
 				      "activity", (json_int_t)0, "pulls", "rest", (json_int_t)0, "repos");
 			json_object_set_new(by_product, key, g);
 			json_array_append(groups, g);
+			free(name);
 		}
 		json_object_set_new(g, "activity", json_integer(json_integer_value(json_object_get(g, "activity")) + 1 +
 								(json_int_t)json_array_size(json_object_get(item, "backports"))));
@@ -365,7 +588,8 @@ json_t *dg_select_highlights(const dg_select_opts *o, json_t *pulls, int64_t sin
 		dg_product_of(o, dg_json_str(item, "repo"), &key);
 		g = json_object_get(by_product, key);
 		list = json_object_get(g, "pulls");
-		if ((!filter || labelled(o, item)) && (int)json_array_size(list) < o->highlights_per_product &&
+		if (!json_is_true(json_object_get(item, "drop")) && (!filter || labelled(o, item)) &&
+		    (int)json_array_size(list) < o->highlights_per_product &&
 		    (int)shown < o->highlights_max) {
 			json_array_append(list, item);
 			shown++;

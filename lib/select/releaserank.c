@@ -1,9 +1,11 @@
 #include "select/releaserank.h"
+#include "base/alloc.h"
 #include "base/date.h"
 #include "base/jsonx.h"
 #include "github/collect.h"
 #include "select/semver.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -69,6 +71,24 @@ const char *dg_product_of(const dg_select_opts *o, const char *repo, const char 
 	return pi >= 0 ? o->products[pi].name : slash ? slash + 1 : repo;
 }
 
+char *dg_product_name(const dg_select_opts *o, const char *repo)
+{
+	size_t pos;
+	long pi = product_of(o, repo, &pos);
+	const char *slash = strchr(repo, '/'), *name = slash ? slash + 1 : repo;
+	char *out;
+
+	if (pi >= 0)
+		return dg_strdup(o->products[pi].name);
+	if (slash && o->community && *o->community && strlen(name) == (size_t)(slash - repo) &&
+	    !strncasecmp(repo, name, strlen(name)))
+		return dg_strdup(o->community);
+	out = dg_strdup(name);
+	if (*out >= 'a' && *out <= 'z')
+		*out = (char)(*out - 'a' + 'A');
+	return out;
+}
+
 static int64_t time_of(json_t *o)
 {
 	int64_t t = 0;
@@ -120,10 +140,13 @@ static size_t repo_pos(const dg_select_opts *o, const char *repo)
 static void add_release(const dg_select_opts *o, json_t *products, json_t *by_name, json_t *r)
 {
 	const char *repo = dg_json_str(r, "repo"), *key;
-	const char *name = dg_product_of(o, repo, &key);
+	char *name = dg_product_name(o, repo);
 	size_t pos = repo_pos(o, repo);
-	json_t *p = json_object_get(by_name, key), *entries, *e = NULL, *repos;
+	json_t *p, *entries, *e = NULL, *repos;
 	size_t i;
+
+	dg_product_of(o, repo, &key);
+	p = json_object_get(by_name, key);
 
 	if (!p) {
 		p = json_pack("{s:s, s:I, s:b, s:[]}", "name", name, "activity", (json_int_t)0, "final", 0, "entries");
@@ -155,6 +178,7 @@ static void add_release(const dg_select_opts *o, json_t *products, json_t *by_na
 		json_object_set_new(e, "url", json_string(dg_json_str(r, "url")));
 		json_object_set_new(e, "name", json_string(dg_json_str(r, "name")));
 	}
+	free(name);
 }
 
 static void count_activity(const dg_select_opts *o, json_t *by_name, json_t *pulls)
@@ -175,6 +199,71 @@ static void count_activity(const dg_select_opts *o, json_t *by_name, json_t *pul
 	}
 }
 
+/* Products in the config's order, then the others by name. */
+static int cmp_product_rank(const dg_select_opts *o, const char *repo_a, const char *repo_b)
+{
+	size_t pos;
+	long a = product_of(o, repo_a, &pos), b = product_of(o, repo_b, &pos);
+	const char *ka, *kb;
+
+	if (a != b && (a < 0 || b < 0))
+		return a < 0 ? 1 : -1;
+	if (a != b)
+		return a < b ? -1 : 1;
+	dg_product_of(o, repo_a, &ka);
+	dg_product_of(o, repo_b, &kb);
+	return strcasecmp(ka, kb);
+}
+
+/* The lead's order, from the facts of two releases alone (never the
+ * window's activity): a final before a pre-release, a new major before a
+ * minor before a patch, then the product's order, the higher version, the
+ * newer, the tag. One total order, so the lead of a period is the lead of
+ * any week of it that holds that release: the weekly and every biweekly
+ * containing that week lead alike. */
+static int cmp_lead(const dg_select_opts *o, json_t *a, json_t *b)
+{
+	int pa = json_is_true(json_object_get(a, "prerelease")), pb = json_is_true(json_object_get(b, "prerelease"));
+	dg_semver va, vb;
+	enum dg_semver_kind ka = kind_of(dg_json_str(a, "tag"), pa, &va), kb = kind_of(dg_json_str(b, "tag"), pb, &vb);
+	int64_t ta = time_of(a), tb = time_of(b);
+	int c;
+
+	if (pa != pb)
+		return pa - pb;
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	if ((c = cmp_product_rank(o, dg_json_str(json_array_get(json_object_get(a, "repos"), 0), "repo"),
+				  dg_json_str(json_array_get(json_object_get(b, "repos"), 0), "repo"))) != 0)
+		return c;
+	if ((c = dg_semver_cmp(&va, &vb)) != 0)
+		return -c;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return strcmp(dg_json_str(a, "tag"), dg_json_str(b, "tag"));
+}
+
+/* The lead release and its product first (the others keep their order). */
+static void lead_first(const dg_select_opts *o, json_t *products)
+{
+	size_t i, k, bp = 0, be = 0;
+	json_t *p, *e, *best = NULL;
+
+	json_array_foreach(products, i, p)
+		json_array_foreach(json_object_get(p, "entries"), k, e)
+			if (!best || cmp_lead(o, e, best) < 0)
+				best = e, bp = i, be = k;
+	if (!best)
+		return;
+	p = json_incref(json_array_get(products, bp));
+	json_array_remove(products, bp);
+	json_array_insert_new(products, 0, p);
+	e = json_incref(best);
+	json_array_remove(json_object_get(p, "entries"), be);
+	json_array_insert_new(json_object_get(p, "entries"), 0, e);
+	json_object_set_new(p, "final", json_boolean(!json_is_true(json_object_get(e, "prerelease"))));
+}
+
 json_t *dg_select_releases(const dg_select_opts *o, json_t *releases, json_t *pulls)
 {
 	json_t *products = json_array(), *by_name = json_object(), *r, *p;
@@ -190,6 +279,7 @@ json_t *dg_select_releases(const dg_select_opts *o, json_t *releases, json_t *pu
 				    json_boolean(!json_is_true(json_object_get(json_array_get(entries, 0), "prerelease"))));
 	}
 	dg_json_sort(products, cmp_products);
+	lead_first(o, products);
 	json_decref(by_name);
 	return products;
 }

@@ -7,8 +7,12 @@
  * new minor, then a patch, then a pre-release (dg_semver_kind_of), the
  * higher version, then the newer. Products are ordered by their first
  * entry: a final release before any pre-release, then the product's
- * activity (merged pull requests by people), so the first entry of the
- * first product is the issue's lead. */
+ * activity (merged pull requests by people). The issue's lead, first entry
+ * of the first product, is chosen by the releases' facts alone (never the
+ * period's activity): a final before a pre-release, then major > minor >
+ * patch, then the products' configured order (unconfigured ones by name),
+ * the higher version, the newer, so the weekly and every biweekly holding
+ * that week lead with the same release. */
 #ifndef DG_RELEASERANK_H
 #define DG_RELEASERANK_H
 
@@ -20,6 +24,13 @@
  * repository's own name (after the slash). *key (may be NULL) tells
  * products apart: the configured name, else the repository. Borrowed. */
 const char *dg_product_of(const dg_select_opts *o, const char *repo, const char **key);
+
+/* The product's name as shown: the configured product's name; else, for
+ * the org's main repository (named as the org) the community's name
+ * (digest.community); else the repository's name with its first letter
+ * upper-cased ("kubekey" -> "Kubekey"): a raw lower-case name only when the
+ * config says so. A new string (caller frees). */
+char *dg_product_name(const dg_select_opts *o, const char *repo);
 
 /* <0 when release a (tag, GitHub's pre-release flag, publication time)
  * matters more than b, >0 when less, 0 when they tie. */

@@ -11,6 +11,8 @@ typedef struct dg_select_opts {
 	const dg_product *products;      /* [[report.products]]; none: one product per repository */
 	size_t n_products;
 	const dg_strv *highlight_labels; /* report.highlight_labels (may be empty) */
+	const dg_strv *community_repos;  /* report.community_repos: their PRs are news (besides any repository named community) */
+	const char *community;           /* digest.community: names the org's main repository's product */
 	int highlights_per_product;      /* report.highlights_per_repo */
 	int highlights_max;              /* report.highlights_max */
 	const dg_strv *watch_repos;      /* cnweekly.watch_repos: earlier ranks first among equals */

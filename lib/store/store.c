@@ -46,7 +46,13 @@ static const char *const migrations[] = {
 	" number INTEGER NOT NULL);",
 	/* 5: a cached list page's Link rel="last" (its pages asked for at once) */
 	"ALTER TABLE http_cache ADD COLUMN link_last TEXT;",
-	/* 6: the editor's texts by item URL, reused by every later issue that shows the item */
+	/* 6: deliveries per issue and channel; what a feed entry of a recorded issue needs */
+	"CREATE TABLE deliveries (series TEXT NOT NULL, period TEXT NOT NULL, channel TEXT NOT NULL,"
+	" detail TEXT NOT NULL, delivered_at INTEGER NOT NULL, PRIMARY KEY (series, period, channel));"
+	"CREATE TABLE feed_entries (kind TEXT NOT NULL, series TEXT NOT NULL, period TEXT NOT NULL,"
+	" since INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (series, period));"
+	"CREATE INDEX feed_entries_kind ON feed_entries (kind, since);",
+	/* 7: the editor's texts by item URL, reused by every later issue that shows the item */
 	"CREATE TABLE edits (url TEXT PRIMARY KEY, text TEXT NOT NULL, edited_at INTEGER NOT NULL);",
 };
 
@@ -563,6 +569,73 @@ int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *
 			   "ssbi", ns, key, value, len, (int64_t)time(NULL))) < 0)
 		return err;
 	return step_done(s, st, "writing kept values");
+}
+
+int dg_store_delivery_get(dg_store *s, const char *series, const char *period, const char *channel)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prepare(s, &st, "SELECT 1 FROM deliveries WHERE series = ? AND period = ? AND channel = ?", "sss",
+			   series, period, channel)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading deliveries");
+}
+
+int dg_store_delivery_put(dg_store *s, const char *series, const char *period, const char *channel,
+			  const char *detail)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO deliveries (series, period, channel, detail, delivered_at)"
+			   " VALUES (?, ?, ?, ?, ?)", "ssssi", series, period, channel, detail,
+			   (int64_t)time(NULL))) < 0)
+		return err;
+	return step_done(s, st, "writing deliveries");
+}
+
+int dg_store_feed_put(dg_store *s, const char *kind, const char *series, const char *period, int64_t since,
+		      const char *entry)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO feed_entries (kind, series, period, since, entry)"
+			   " VALUES (?, ?, ?, ?, ?)", "sssis", kind, series, period, since, entry)) < 0)
+		return err;
+	return step_done(s, st, "writing feed entries");
+}
+
+int dg_store_feed_list(dg_store *s, const char *kind, const char *skip_series, const char *skip_period,
+		       size_t limit, char ***entries, size_t *n)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*entries = NULL;
+	*n = 0;
+	if ((err = prepare(s, &st, "SELECT entry FROM feed_entries WHERE kind = ? AND NOT (series = ? AND period = ?)"
+			   " ORDER BY since DESC, series LIMIT ?", "sssi", kind, skip_series ? skip_series : "",
+			   skip_period ? skip_period : "", (int64_t)limit)) < 0)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*entries = dg_realloc(*entries, (*n + 1) * sizeof(**entries));
+		(*entries)[(*n)++] = column_strdup(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		free((*entries)[i]);
+	free(*entries);
+	*entries = NULL;
+	*n = 0;
+	return db_error(s, "reading feed entries");
 }
 
 int dg_store_edit_get(dg_store *s, const char *url, char **text)

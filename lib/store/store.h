@@ -100,6 +100,23 @@ int dg_store_reference_put(dg_store *s, const char *series, int64_t since, int n
 int dg_store_kept_get(dg_store *s, const char *ns, const char *key, char **value, size_t *len);
 int dg_store_kept_put(dg_store *s, const char *ns, const char *key, const void *value, size_t len);
 
+/* Deliveries (lib/issue/delivery.c): one row per issue (series, period) and
+ * channel ("email", "notify:slack:SLACK_URL"), with a few words of what was
+ * done (never a secret). get: 1 delivered, 0 not. */
+int dg_store_delivery_get(dg_store *s, const char *series, const char *period, const char *channel);
+int dg_store_delivery_put(dg_store *s, const char *series, const char *period, const char *channel,
+			  const char *detail);
+
+/* The Atom feed's entries of recorded issues, by kind: `entry` is a JSON
+ * text the feed's builder reads (lib/deliver/atom.h); put replaces the
+ * entry of the same series and period. list: the newest `limit` entries of
+ * `kind` by the period's start, leaving out (skip_series, skip_period);
+ * *entries (caller frees each and the array) and *n. */
+int dg_store_feed_put(dg_store *s, const char *kind, const char *series, const char *period, int64_t since,
+		      const char *entry);
+int dg_store_feed_list(dg_store *s, const char *kind, const char *skip_series, const char *skip_period,
+		       size_t limit, char ***entries, size_t *n);
+
 /* The editor's own text of an item, by the item's URL (the community
  * report's editor's file): every later issue that shows the item (the
  * biweekly, the Cloud Native Weekly) reuses it. get: 1 found (*text

@@ -111,13 +111,13 @@ static void check_fragment(const char *frag)
 	}
 }
 
-static void fragment(const char *html, size_t len)
+/* Any HTML, and an issue's (its own images under an https site, quiet
+ * profile links, links to images shown): every src stays https either way. */
+static void fragment_with(const char *html, size_t len, const dg_wechat_opts *opts)
 {
 	char *frag = NULL;
 
-	static const dg_wechat_opts opts = { NULL, "参考链接", 1, 0, NULL, NULL };
-
-	if (dg_wechat_fragment(html, len, &opts, &frag) == 0) {
+	if (dg_wechat_fragment(html, len, opts, &frag) == 0) {
 		if (!frag)
 			fuzz_fail("success without a fragment");
 		check_fragment(frag);
@@ -125,6 +125,15 @@ static void fragment(const char *html, size_t len)
 		fuzz_fail("failure left a fragment");
 	}
 	free(frag);
+}
+
+static void fragment(const char *html, size_t len)
+{
+	static const dg_wechat_opts any = { NULL, "参考链接", 1, 0, NULL, NULL };
+	static const dg_wechat_opts issue = { NULL, "参考链接", 1, 1, "：", "https://example.org/weekly" };
+
+	fragment_with(html, len, &any);
+	fragment_with(html, len, &issue);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

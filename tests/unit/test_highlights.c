@@ -101,11 +101,13 @@ int main(void)
 	warnings = json_array();
 	o = dg_stage_select_opts(cfg);
 	g = dg_select_highlights(&o, pulls, 0, 86400, warnings, &bots);
-	CHECK(json_array_size(g) == 2 && bots == 1, "two groups; one bot's pull counted apart");
-	CHECK_STR(dg_json_str(json_array_get(g, 0), "product"), "karmada", "the more active product first");
+	CHECK(json_array_size(g) == 1 && bots == 1,
+	      "one group (the other's only PR is a chore); one bot's pull counted apart");
+	CHECK_STR(dg_json_str(json_array_get(g, 0), "product"), "Karmada", "the more active product first");
 	list = json_object_get(json_array_get(g, 0), "pulls");
-	CHECK(json_array_size(list) == 3, "capped per group");
-	CHECK_STR(dg_json_str(json_array_get(list, 0), "title"), "feat: multi-cluster thing", "feat leads");
+	CHECK(json_array_size(list) == 2, "no chore while others exist, no backport of an older change");
+	CHECK_STR(dg_json_str(json_array_get(list, 0), "title"), "Multi-cluster thing",
+		  "feat leads, its 'feat:' prefix gone");
 	{
 		int cherry_shown = 0;
 		json_t *it;
@@ -117,7 +119,7 @@ int main(void)
 		CHECK(json_integer_value(json_object_get(it, "number")) == 6603 &&
 		      json_array_size(json_object_get(it, "backports")) == 3, "the original holds its three backports");
 	}
-	CHECK(json_integer_value(json_object_get(json_array_get(g, 0), "rest")) == 1 &&
+	CHECK(json_integer_value(json_object_get(json_array_get(g, 0), "rest")) == 2 &&
 	      strstr(dg_json_str(json_array_get(g, 0), "rest_url"), "https://github.com/search?q=is%3Apr") != NULL,
 	      "the rest is counted and linked to GitHub's search");
 	CHECK(json_array_size(warnings) == 0, "no warning");
@@ -126,11 +128,70 @@ int main(void)
 	dg_strv_push(&cfg->highlight_labels, "kind/feature");
 	o = dg_stage_select_opts(cfg);
 	g = dg_select_highlights(&o, pulls, 0, 86400, warnings, &bots);
-	CHECK(json_array_size(g) == 2 && json_array_size(warnings) == 1,
+	CHECK(json_array_size(g) == 1 && json_array_size(warnings) == 1,
 	      "configured labels that match nothing: the ranking, and a warning");
 	json_decref(g);
 	json_decref(warnings);
 	json_decref(pulls);
+
+	/* Curation: a series is one item, governance is news, "fix: Fix" reads
+	 * "Fix", chores only when nothing else was merged. */
+	dg_strv_free(&cfg->highlight_labels);
+	cfg->highlights_per_repo = 10;
+	o = dg_stage_select_opts(cfg);
+	warnings = json_array();
+	pulls = json_pack("[o, o, o, o, o, o, o, o]",
+			  pr("k/karmada", 1, "Add resource interpreter for TFJob", "ann", 0, NULL, 0),
+			  pr("k/karmada", 2, "Add resource interpreter for PyTorchJob", "ben", 0, NULL, 0),
+			  pr("k/karmada", 3, "Add resource interpreter for RayCluster", "ann", 0, NULL, 0),
+			  pr("k/karmada", 4, "fix: Fix the branch name", "cat", 0, NULL, 0),
+			  pr("k/karmada", 5, "Nominate @cat as maintainer", "dan", 0, NULL, 0),
+			  pr("k/community", 6, "Add the meeting notes of 2025-09-01", "eve", 0, NULL, 0),
+			  pr("k/karmada", 7, "publish release v1.16.0-alpha.2", "fay", 0, NULL, 0),
+			  pr("k/karmada", 8, "Update OWNERS", "gus", 0, NULL, 0));
+	g = dg_select_highlights(&o, pulls, 0, 86400, warnings, &bots);
+	list = json_object_get(json_array_get(g, 0), "pulls");
+	CHECK(json_array_size(g) == 1 && json_array_size(list) == 2, "two items: the series and the fix (%zu)",
+	      json_array_size(list));
+	{
+		json_t *series = NULL, *fix = NULL, *it;
+		json_array_foreach(list, i, it)
+			if (json_is_true(json_object_get(it, "has_series")))
+				series = it;
+			else
+				fix = it;
+		CHECK(series && !strcmp(dg_json_str(series, "title"),
+					"Add resource interpreter for TFJob, PyTorchJob, RayCluster"),
+		      "a series of titles differing in their last word is one item naming them all");
+		CHECK(series && json_array_size(json_object_get(series, "series")) == 2 &&
+		      json_array_size(json_object_get(series, "authors")) == 2,
+		      "it links every PR and credits every author once");
+		CHECK(fix && !strcmp(dg_json_str(fix, "title"), "Fix the branch name"), "'fix: Fix' reads 'Fix'");
+	}
+	json_decref(g);
+	g = dg_select_news(&o, pulls);
+	CHECK(json_array_size(g) == 3 && !strcmp(dg_json_str(json_array_get(g, 0), "url"),
+						  "https://github.com/k/community/pull/6"),
+	      "the nomination, the community repository's PR and the OWNERS change are news (%zu)",
+	      json_array_size(g));
+	json_decref(g);
+	{
+		json_t *web = pr("k/website", 11, "Add the 2025 roadmap page", "joe", 0, NULL, 0);
+		CHECK(!dg_highlight_is_news(&o, web), "a website PR is no news by default");
+		dg_strv_push(&cfg->community_repos, "k/website");
+		o = dg_stage_select_opts(cfg);
+		CHECK(dg_highlight_is_news(&o, web), "report.community_repos makes its PRs news");
+		json_decref(web);
+	}
+	json_decref(pulls);
+	pulls = json_pack("[o, o]", pr("k/karmada", 9, "chore: bump deps", "hal", 0, NULL, 0),
+			  pr("k/karmada", 10, "fix typo", "ivy", 0, NULL, 0));
+	g = dg_select_highlights(&o, pulls, 0, 86400, warnings, &bots);
+	CHECK(json_array_size(json_object_get(json_array_get(g, 0), "pulls")) == 2,
+	      "chores are highlighted when nothing else was merged");
+	json_decref(g);
+	json_decref(pulls);
+	json_decref(warnings);
 	dg_config_free(cfg);
 	return check_done();
 }

@@ -30,7 +30,10 @@ static json_t *community_data(void)
 		"   \"merged_at\": \"2024-05-29T01:00:00Z\"},"
 		"  {\"repo\": \"o/a\", \"number\": 12, \"title\": \"Add the thing\","
 		"   \"url\": \"https://github.com/o/a/pull/12\", \"author\": \"alice\", \"labels\": [],"
-		"   \"merged_at\": \"2024-05-28T01:00:00Z\"}],"
+		"   \"merged_at\": \"2024-05-28T01:00:00Z\"},"
+		"  {\"repo\": \"o/a\", \"number\": 13, \"title\": \"[release-1.0] Fix the y\","
+		"   \"url\": \"https://github.com/o/a/pull/13\", \"author\": \"alice\", \"labels\": [],"
+		"   \"merged_at\": \"2024-05-28T02:00:00Z\"}],"
 		" \"contributors\": [{\"login\": \"alice\", \"url\": \"https://github.com/alice\","
 		"   \"avatar_url\": \"https://avatars.example/alice\", \"pulls\": 1},"
 		"  {\"login\": \"bob\", \"url\": \"https://github.com/bob\","
@@ -60,6 +63,8 @@ static json_t *community_selection(const dg_config *cfg, const dg_window *win, j
 				"highlight_groups", dg_select_highlights(&o, json_object_get(data, "merged_pulls"),
 									 win->since, win->until, warnings, &bots));
 	json_object_set_new(sel, "bot_pulls", json_integer((json_int_t)bots));
+	json_object_set_new(sel, "news", dg_select_news(&o, json_object_get(data, "merged_pulls")));
+	json_object_set_new(sel, "backports", dg_select_lone_backports(json_object_get(data, "merged_pulls")));
 	return sel;
 }
 
@@ -81,7 +86,7 @@ static void test_community(const dg_config *cfg, const dg_window *win)
 		return;
 	}
 	CHECK(json_integer_value(json_object_get(m, "number")) == 42, "the number is the one given");
-	CHECK(json_integer_value(json_object_get(json_object_get(m, "stats"), "merged_pulls")) == 2 &&
+	CHECK(json_integer_value(json_object_get(json_object_get(m, "stats"), "merged_pulls")) == 3 &&
 	      json_integer_value(json_object_get(json_object_get(m, "stats"), "contributors")) == 2 &&
 	      json_integer_value(json_object_get(json_object_get(m, "stats"), "new_contributors")) == 1 &&
 	      json_integer_value(json_object_get(json_object_get(m, "stats"), "releases")) == 1, "stats count the data");
@@ -94,8 +99,27 @@ static void test_community(const dg_config *cfg, const dg_window *win)
 	CHECK(!strstr(dg_json_str(ev, "link"), "javascript"), "a javascript: link is removed (\"%s\")", dg_json_str(ev, "link"));
 	CHECK(!strcmp(dg_json_str(json_object_get(m, "period"), "range"), "2024.05.27-2024.06.02"),
 	      "the period's range: %s", dg_json_str(json_object_get(m, "period"), "range"));
-	CHECK(strstr(dg_json_str(json_object_get(m, "front_matter"), "description"), "2") != NULL,
-	      "the front matter describes the counts: %s", dg_json_str(json_object_get(m, "front_matter"), "description"));
+	CHECK(!strcmp(dg_json_str(json_object_get(m, "front_matter"), "description"),
+		      json_string_value(json_object_get(m, "summary"))) &&
+	      strstr(json_string_value(json_object_get(m, "summary")), "v1.0.0") &&
+	      strstr(json_string_value(json_object_get(m, "summary")), "Add the thing"),
+	      "the front matter's description is the lead: %s", dg_json_str(json_object_get(m, "front_matter"), "description"));
+	{
+		json_t *notes = json_object_get(json_object_get(json_array_get(json_object_get(m, "release_groups"), 0),
+								"latest"), "notes");
+		int told = 0, shown = 0;
+		size_t i;
+		json_t *g, *it, *x;
+		json_array_foreach(notes, i, it)
+			told |= !strcmp(json_string_value(it), "Fix the y");
+		json_array_foreach(json_object_get(m, "highlight_groups"), i, g) {
+			size_t k;
+			json_array_foreach(json_object_get(g, "pulls"), k, x)
+				shown |= json_integer_value(json_object_get(x, "number")) == 13;
+		}
+		CHECK(told && !shown, "a backport whose original is not in the period is told under its release, "
+		      "never a highlight (%zu notes)", json_array_size(notes));
+	}
 	CHECK(json_array_size(json_object_get(m, "warnings")) == 1, "the collectors' warnings are kept, last");
 	CHECK(json_equal(data, before), "the collected data is left as it was (borrowed, not decorated)");
 	{

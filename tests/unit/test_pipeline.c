@@ -215,7 +215,7 @@ static void test_pipeline(const char *root)
 	CHECK(dg_config_load(NULL, &cfg) == 0, "default config");
 	CHECK(dg_store_open(path_of(root, "state"), 0, &store) == 0, "store");
 	CHECK(dg_window_weeks("2024-W22", 1, cfg->timezone, 0, &win) == 0, "window");
-	run = (dg_run){cfg, &win, NULL, store, out, DG_FORMAT_JSON, 0, NULL, 0, 0};
+	run = (dg_run){cfg, &win, NULL, store, out, DG_FORMAT_JSON, 0, NULL, 0, 0, 0, 0};
 
 	err = dg_pipeline_run(&run, only_fake, &res);
 	CHECK(err == 0, "a fake issue is built (%s)", err ? dg_err_last() : "ok");

@@ -51,7 +51,7 @@ int main(void)
 	o = dg_stage_select_opts(cfg);
 	p = dg_select_releases(&o, rs, pulls);
 	CHECK(json_array_size(p) == 1 && !strcmp(lead_tag(p, 0), "v1.15.0"), "v1.15.0 leads v1.13.7 and v1.14.3");
-	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "karmada"), "a product per repository, by its name");
+	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "Karmada"), "a product per repository, named after it, capitalised");
 	json_decref(p);
 	json_decref(rs);
 
@@ -71,7 +71,7 @@ int main(void)
 	o = dg_stage_select_opts(cfg);
 	p = dg_select_releases(&o, rs, pulls);
 	CHECK(json_array_size(p) == 2, "two products");
-	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "kubekey") && !strcmp(lead_tag(p, 0), "v1.2.1"),
+	CHECK(!strcmp(dg_json_str(json_array_get(p, 0), "name"), "Kubekey") && !strcmp(lead_tag(p, 0), "v1.2.1"),
 	      "a final outranks any pre-release, whatever the activity");
 	{
 		json_t *ks = json_array_get(p, 1), *e = json_array_get(json_object_get(ks, "entries"), 0);
@@ -84,6 +84,35 @@ int main(void)
 	}
 	json_decref(p);
 	json_decref(rs);
+
+	/* The lead from the facts alone: week 1 has a minor of the quiet
+	 * product, week 2 a patch of the busy one; the biweekly (both weeks)
+	 * leads as week 1 does, whatever the activity. A minor of the busy
+	 * product in week 2 would lead both weeks' biweekly, and that is week 2's lead. */
+	{
+		json_t *w1 = json_pack("[o]", rel("kubesphere/kubekey", "v1.3.0", 0, "2021-12-07T00:00:00Z"));
+		json_t *both = json_pack("[o, o]", rel("kubesphere/kubekey", "v1.3.0", 0, "2021-12-07T00:00:00Z"),
+					 rel("kubesphere/console", "v3.2.2", 0, "2021-12-14T00:00:00Z"));
+		json_t *pw1, *pboth;
+		json_array_append_new(pulls, pull("kubesphere/console", "c"));
+		pw1 = dg_select_releases(&o, w1, pulls);
+		pboth = dg_select_releases(&o, both, pulls);
+		CHECK(!strcmp(lead_tag(pw1, 0), "v1.3.0") && !strcmp(lead_tag(pboth, 0), "v1.3.0"),
+		      "the weekly and the biweekly containing its week lead with the same release (%s, %s)",
+		      lead_tag(pw1, 0), lead_tag(pboth, 0));
+		json_decref(pw1);
+		json_decref(pboth);
+		json_decref(w1);
+		json_decref(both);
+		w1 = json_pack("[o, o]", rel("kubesphere/kubekey", "v1.3.0", 0, "2021-12-07T00:00:00Z"),
+			       rel("kubesphere/console", "v3.3.0", 0, "2021-12-08T00:00:00Z"));
+		json_t *none = json_array();
+		pw1 = dg_select_releases(&o, w1, none);
+		json_decref(none);
+		CHECK(!strcmp(lead_tag(pw1, 0), "v3.3.0"), "two minors: the configured product first");
+		json_decref(pw1);
+		json_decref(w1);
+	}
 	json_decref(pulls);
 	dg_config_free(cfg);
 	return check_done();

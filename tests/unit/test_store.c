@@ -18,7 +18,7 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	snprintf(sub, sizeof(sub), "%s/nested/state", dir);
 	CHECK(dg_store_open(sub, 0, &s) == 0, "open creates nested directories: %s", dg_err_last());
-	CHECK(dg_store_schema_version(s) == 6, "schema at version 6 after migration");
+	CHECK(dg_store_schema_version(s) == 7, "schema at version 7 after migration");
 
 	{
 		char *text = NULL;
@@ -81,11 +81,39 @@ int main(void)
 		      "a proof under two terms is forgotten");
 	}
 
+	/* Deliveries per issue and channel; feed entries per kind, newest first. */
+	{
+		char **e = NULL;
+		size_t ne = 0;
+		CHECK(dg_store_delivery_get(s, "community/w1", "2024-W01", "email") == 0, "no delivery yet");
+		CHECK(dg_store_delivery_put(s, "community/w1", "2024-W01", "email", "sent") == 0 &&
+		      dg_store_delivery_get(s, "community/w1", "2024-W01", "email") == 1 &&
+		      dg_store_delivery_get(s, "community/w1", "2024-W01", "notify:slack:X") == 0 &&
+		      dg_store_delivery_get(s, "community/w1", "2024-W02", "email") == 0,
+		      "a delivery is kept per issue and channel");
+		CHECK(dg_store_feed_put(s, "community", "community/w1", "2024-W01", 100, "{\"a\":1}") == 0 &&
+		      dg_store_feed_put(s, "community", "community/w1", "2024-W02", 200, "{\"a\":2}") == 0 &&
+		      dg_store_feed_put(s, "community", "community/w1", "2024-W01", 100, "{\"a\":3}") == 0 &&
+		      dg_store_feed_put(s, "cnweekly", "cnweekly/w1", "2024-W03", 300, "{\"a\":4}") == 0,
+		      "feed entries are written");
+		CHECK(dg_store_feed_list(s, "community", NULL, NULL, 20, &e, &ne) == 0 && ne == 2 &&
+		      !strcmp(e[0], "{\"a\":2}") && !strcmp(e[1], "{\"a\":3}"),
+		      "a kind's entries newest first, a period's entry replaced, not added");
+		for (size_t i = 0; i < ne; i++)
+			free(e[i]);
+		free(e);
+		CHECK(dg_store_feed_list(s, "community", "community/w1", "2024-W02", 1, &e, &ne) == 0 && ne == 1 &&
+		      !strcmp(e[0], "{\"a\":3}"), "the issue being built is left out; the limit holds");
+		for (size_t i = 0; i < ne; i++)
+			free(e[i]);
+		free(e);
+	}
+
 	/* A second run while this one holds the store fails clearly. */
 	CHECK(dg_store_open(sub, 0, &s2) < 0 && strstr(dg_err_last(), "another digest run"),
 	      "concurrent open is refused: %s", dg_err_last());
 	dg_store_close(s);
-	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 6,
+	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 7,
 	      "reopen after close keeps data and does not re-migrate");
 	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &last, &body, &len) == 1, "data persisted");
 	free(etag);
