@@ -109,6 +109,20 @@ static void decorate_new_contributors(const dg_model_opts *o, const dg_window *w
 		}
 		json_object_set_new(n, "certificate_url", dg_model_buf_string(&url));
 		{
+			/* The first PR's repository as the card names it: without the
+			 * owner when that is one of the watched orgs (the reader knows
+			 * whose it is), in full otherwise. */
+			json_t *fp = json_object_get(n, "first_pull");
+			const char *repo = dg_json_str(fp, "repo"), *slash = strchr(repo, '/');
+			int own = 0;
+
+			for (size_t k = 0; slash && k < o->orgs->n; k++)
+				own |= strlen(o->orgs->v[k]) == (size_t)(slash - repo) &&
+				       !strncasecmp(repo, o->orgs->v[k], (size_t)(slash - repo));
+			if (json_is_object(fp))
+				json_object_set_new(fp, "repo_label", json_string(own ? slash + 1 : repo));
+		}
+		{
 			char day[16];
 			int64_t t = 0;
 			const char *merged = dg_json_str(json_object_get(n, "first_pull"), "merged_at");
