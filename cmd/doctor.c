@@ -19,6 +19,7 @@
  * line(), which escapes control characters (dg_term_put, term.h): text a
  * server sent cannot move the cursor or forge a line. The token is never
  * printed, only the name of its variable. */
+#include "issue/stageopts.h"
 #include "doctor.h"
 #include "env.h"
 #include "term.h"
@@ -303,6 +304,25 @@ static void check_fonts(void)
 
 /* The config, with the options a run would apply; OK, or FAIL with the line
  * printed (*cfg is still set when it loaded but names nothing to read). */
+/* [writer]: one tiny request to the chat API, with the key when it is set. */
+static void check_writer(const dg_config *cfg, const dg_http_opts *env)
+{
+	dg_http_opts o = {.jobs = 1, .max_wait = 30, .timeout = 60, .max_attempts = 3,
+			  .retry_base_ms = env->retry_base_ms, .stall_seconds = env->stall_seconds};
+	dg_writer_opts w = dg_stage_writer_opts(cfg);
+	dg_http *http = NULL;
+	const char *key = getenv(cfg->wr_key_env);
+
+	if (!cfg->wr_on)
+		return;
+	if (dg_http_new(&o, &http) < 0 || dg_writer_probe(&w, http) < 0)
+		line(FAIL, "writer", "%s", dg_err_last());
+	else
+		line(OK, "writer", "%s answers in JSON mode (model %s, %s)", cfg->wr_api_url, cfg->wr_model,
+		     key && *key ? "with the key" : "no key");
+	dg_http_free(http);
+}
+
 static int check_config(const char *config, const char *const over[3], dg_config **cfg)
 {
 	char *path = NULL;
@@ -389,6 +409,7 @@ int dg_doctor(int argc, char **argv)
 		check_scope(cfg, http, skip_why);
 		check_dirs(cfg);
 		check_data(cfg);
+		check_writer(cfg, &env);
 	} else {
 		static const char *const needs_config[] = {"token", "github", "rate limit", "repos", "output",
 							   "state", "templates", "feeds", NULL};

@@ -31,7 +31,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 typedef struct options {
 	const char *config, *week, *since, *until, *kind, *formats, *out, *api_url, *state_dir, *publish;
-	int weekly, biweekly, jobs, max_wait, timeout, offline, refresh, draft, quiet, verbose, resend;
+	int weekly, biweekly, jobs, max_wait, timeout, offline, refresh, draft, quiet, verbose, resend, no_writer;
 	unsigned format_mask;     /* DG_FORMAT_* */
 	unsigned channels;        /* DG_CHANNEL_* */
 } options;
@@ -65,7 +65,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 enum { OPT_CONFIG = 256, OPT_WEEK, OPT_BIWEEKLY, OPT_SINCE, OPT_UNTIL, OPT_KIND, OPT_FORMAT,
        OPT_OUT, OPT_API_URL, OPT_JOBS, OPT_OFFLINE, OPT_HELP, OPT_VERSION, OPT_MAX_WAIT,
-       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH, OPT_REFRESH, OPT_RESEND };
+       OPT_STATE_DIR, OPT_DRAFT, OPT_TIMEOUT, OPT_PUBLISH, OPT_REFRESH, OPT_RESEND, OPT_NO_WRITER };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -86,6 +86,7 @@ static int parse_args(int argc, char **argv, options *o)
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"refresh", no_argument, NULL, OPT_REFRESH},
 		{"draft", no_argument, NULL, OPT_DRAFT},
+		{"no-writer", no_argument, NULL, OPT_NO_WRITER},
 		{"publish", required_argument, NULL, OPT_PUBLISH},
 		{"resend", no_argument, NULL, OPT_RESEND},
 		{"quiet", no_argument, NULL, 'q'},
@@ -136,6 +137,7 @@ static int parse_args(int argc, char **argv, options *o)
 		case OPT_OFFLINE: o->offline = 1; break;
 		case OPT_REFRESH: o->refresh = 1; break;
 		case OPT_DRAFT: o->draft = 1; break;
+		case OPT_NO_WRITER: o->no_writer = 1; break;
 		case OPT_PUBLISH: o->publish = optarg; break;
 		case OPT_RESEND: o->resend = 1; break;
 		case 'q': o->quiet = 1; break;
@@ -169,8 +171,6 @@ static int parse_args(int argc, char **argv, options *o)
 		return usage_error("%s", "--resend goes with --publish");
 	if (o->refresh && o->offline)
 		return usage_error("%s", "--refresh fetches again: it does not go with --offline");
-	if (o->draft && !strcmp(o->kind, "community"))
-		return usage_error("%s", "--draft goes with --kind cnweekly (it writes the editor's picks file)");
 	if (dg_outputs_formats(o->formats ? o->formats : "md,html", &o->format_mask) < 0)
 		return usage_error("%s", dg_err_last());
 	return EXIT_OK;
@@ -219,6 +219,8 @@ static int setup(const options *o, dg_config **cfg, dg_window *win)
 				"(or github.repos)\n", (*cfg)->path ? (*cfg)->path : "config");
 		return EXIT_USAGE;
 	}
+	if (o->no_writer)
+		(*cfg)->wr_on = 0;   /* --no-writer: as if there were no [writer] */
 	if (o->api_url) {
 		free((*cfg)->api_url);
 		(*cfg)->api_url = dg_strdup(o->api_url);

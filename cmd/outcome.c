@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int dg_outcome_no_config(void)
 {
@@ -69,6 +70,12 @@ void dg_outcome_print(const dg_issue_result *res, int err, int quiet, dg_http *h
 	}
 	if (http && !quiet) {
 		dg_http_format_summary(http, summary, sizeof(summary));
+		if (res->writer.requests_left >= 0) {
+			size_t n = strlen(summary);
+			snprintf(summary + n, sizeof(summary) - n, "; writer: %ld request%s, %ld tokens, %ld kept answer%s",
+				 res->writer.requests, res->writer.requests == 1 ? "" : "s", res->writer.tokens,
+				 res->writer.kept, res->writer.kept == 1 ? "" : "s");
+		}
 		dg_term_print("", summary);
 	}
 	if ((err == 0 || res->publish_failed) && !quiet)

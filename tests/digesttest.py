@@ -87,6 +87,39 @@ class FakeGitHub:
             return json.load(r)
 
 
+class FakeLLM:
+    """tests/fake_llm.py (an OpenAI-compatible chat API) on 127.0.0.1; args: its options."""
+
+    def __init__(self, *args):
+        self.dir = tempfile.mkdtemp(prefix="dg-llm-")
+        port_file = os.path.join(self.dir, "port")
+        self.proc = subprocess.Popen([sys.executable, os.path.join(TESTS, "fake_llm.py"), "--port", "0",
+                                      "--port-file", port_file, "--max-idle", "300"] + list(args),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while not os.path.exists(port_file) and time.time() < deadline and self.proc.poll() is None:
+            time.sleep(0.05)
+        self.url = "http://127.0.0.1:%s" % open(port_file).read().strip()
+
+    def call(self, path, obj=None):
+        data = json.dumps(obj).encode() if obj is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method="POST" if data else "GET",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.load(r)
+
+    def log(self):
+        return self.call("/_log")
+
+    def mode(self, mode, count=0):
+        self.call("/_control", {"mode": mode, "count": count, "reset_log": True})
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 def iso_week(since):
     """The ISO week ("2021-W42") a window starting at RFC 3339 `since` is."""
     d = datetime.datetime.fromisoformat(since.replace("Z", "+00:00"))

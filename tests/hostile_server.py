@@ -171,16 +171,8 @@ def main():
     ap.add_argument("--feed-title", default="news")
     a = ap.parse_args()
     FEED_TITLE = a.feed_title
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    with open(a.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    import os
-    os.rename(a.port_file + ".tmp", a.port_file)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    while time.time() - STATE["last"] < a.max_idle:
-        time.sleep(0.5)
-    srv.shutdown()
+    from fakeserve import serve_until_idle
+    serve_until_idle(ThreadingHTTPServer(("127.0.0.1", 0), Handler), a.port_file, STATE, a.max_idle)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from digesttest import ROOT, check, done  # noqa: E402
 
 # In the order data flows (README: How it works).
-STAGES = ["base", "config", "store", "net", "github", "feeds", "history", "select", "model", "render", "wechat", "images",
+STAGES = ["base", "config", "store", "net", "github", "feeds", "history", "select", "writer", "model", "render", "wechat", "images",
           "publish", "deliver", "issue"]
 rank = {s: i for i, s in enumerate(STAGES)}
 folders = sorted(d for d in os.listdir(os.path.join(ROOT, "lib")) if os.path.isdir(os.path.join(ROOT, "lib", d)))

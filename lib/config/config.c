@@ -83,6 +83,7 @@ static const dg_schema_key digest_keys[] = {
 	S("cover_image", cover_image),
 	S("community", community),
 	S("tag", tag),
+	PATH("edits_dir", edits_dir),
 	M("links", links),
 	S("qr_image", qr_image),
 	SV("site_url", site_url, valid_site),
@@ -280,6 +281,29 @@ static int new_notify(const dg_schema_ctx *ctx, const dg_toml *table, void *targ
 	return 0;
 }
 
+static const char *const writer_uses[] = {"draft", "issue", NULL};
+
+/* [writer]'s presence turns the writer on (its api_url and model are required). */
+static int writer_check(const dg_schema_ctx *c, const dg_toml *table, void *target)
+{
+	(void)c;
+	(void)table;
+	((dg_config *)target)->wr_on = 1;
+	return 0;
+}
+
+static const dg_schema_key writer_keys[] = {
+	{.name = "api_url", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = F(wr_api_url),
+	 .valid = valid_url},
+	{.name = "model", .type = DG_SCHEMA_STRING, .flags = DG_SCHEMA_REQUIRED, .offset = F(wr_model)},
+	S("key_env", wr_key_env),
+	{.name = "use", .type = DG_SCHEMA_ENUM, .offset = F(wr_use), .choices = writer_uses},
+	S("note", wr_note),
+	I("batch", wr_batch, 1, 100),
+	I("max_requests", wr_max_requests, 0, 10000),
+	{0},
+};
+
 static const dg_schema_key root_keys[] = {
 	T("digest", digest_keys),
 	T("github", github_keys),
@@ -293,6 +317,7 @@ static const dg_schema_key root_keys[] = {
 	T("history", history_keys),
 	T("email", email_keys),
 	{.name = "notify", .type = DG_SCHEMA_TABLES, .sub = &notify_table, .item = new_notify},
+	{.name = "writer", .type = DG_SCHEMA_TABLE, .sub = &(const dg_schema_table){writer_keys, NULL, writer_check}},
 	{0},
 };
 
@@ -353,6 +378,8 @@ static const struct {
 	{F(history_user_env), "CLICKHOUSE_USER"},
 	{F(history_password_env), "CLICKHOUSE_PASSWORD"},
 	{F(history_table), "github_events"},
+	{F(wr_key_env), "DIGEST_WRITER_KEY"},
+	{F(wr_use), "draft"},
 };
 
 static void set_defaults(dg_config *c)
@@ -390,6 +417,8 @@ static void set_defaults(dg_config *c)
 	c->cn_max_articles = 5;
 	c->cn_max_news = 6;
 	c->trends_weeks = 12;
+	c->wr_batch = 20;
+	c->wr_max_requests = 50;
 	dg_strv_push(&c->cn_topics, "cloud-native");
 	dg_strv_push(&c->cn_topics, "kubernetes");
 }
@@ -416,6 +445,7 @@ int dg_config_load(const char *path, dg_config **out)
 	set_defaults(c);
 	if (!path) {
 		c->cn_picks_dir = dg_strdup("feeds/picks");
+		c->edits_dir = dg_strdup("edits");
 		*out = c;
 		return 0;
 	}
@@ -427,6 +457,8 @@ int dg_config_load(const char *path, dg_config **out)
 	base_dir = dir_of(path);
 	if ((err = dg_schema_apply(&config_schema, root, path, c, base_dir)) == 0 && !c->cn_picks_dir)
 		err = resolve_path("feeds/picks", base_dir, &c->cn_picks_dir);
+	if (err == 0 && !c->edits_dir)
+		err = resolve_path("edits", base_dir, &c->edits_dir);
 done:
 	dg_toml_free(root);
 	free(base_dir);

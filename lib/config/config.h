@@ -47,6 +47,7 @@ typedef struct dg_config {
 	char *qr_image;          /* footer QR code image URL */
 	char *tag;               /* front matter `tag` */
 	char *site_url;          /* where OUT is published (https, no trailing "/"); NULL = not published */
+	char *edits_dir;         /* the community report's editor's files; default: edits/ beside the file */
 
 	/* [github] */
 	char *api_url;
@@ -117,6 +118,15 @@ typedef struct dg_config {
 	char *history_user_env, *history_password_env;  /* names of the variables; values never stored */
 	char *history_database;  /* NULL: the server's default */
 	char *history_table;     /* default "github_events" */
+	/* [writer]: the items told by an OpenAI-compatible chat API (lib/writer/) */
+	int wr_on;               /* the [writer] table is there (and --no-writer did not turn it off) */
+	char *wr_api_url;        /* the API's base: POST {api_url}/chat/completions */
+	char *wr_model;
+	char *wr_key_env;        /* the variable holding the key; unset or empty: no Authorization */
+	char *wr_use;            /* "draft" (suggestions in the editor's files) | "issue" */
+	char *wr_note;           /* shown under an issue that uses it; NULL: the language's */
+	int wr_batch;            /* items per request */
+	int wr_max_requests;     /* per run */
 
 	/* [wechat] (--publish wechat) */
 	char *wx_api_url;

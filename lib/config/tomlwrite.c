@@ -45,3 +45,13 @@ void dg_toml_write_string(dg_buf *b, const char *s)
 	}
 	dg_buf_putc(b, '"');
 }
+
+void dg_toml_write_comment(dg_buf *b, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	dg_buf_printf(b, "# %s: ", label);
+	for (const char *p = value; *p; p++)
+		dg_buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
+	dg_buf_putc(b, '\n');
+}

@@ -11,4 +11,8 @@
  * U+FFFD (a TOML file must be UTF-8). Errors are the buffer's (sticky). */
 void dg_toml_write_string(dg_buf *b, const char *s);
 
+/* Append "# LABEL: VALUE\n", line breaks in `value` as spaces; nothing when
+ * `value` is NULL or empty. */
+void dg_toml_write_comment(dg_buf *b, const char *label, const char *value);
+
 #endif

@@ -84,17 +84,6 @@ int dg_picks_load(const char *path, json_t **out)
 	return 1;
 }
 
-/* A TOML basic string. */
-static void put_comment(dg_buf *b, const char *label, const char *value)
-{
-	if (!value || !*value)
-		return;
-	dg_buf_printf(b, "# %s: ", label);
-	for (const char *p = value; *p; p++)
-		dg_buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
-	dg_buf_putc(b, '\n');
-}
-
 /* The machine's text goes into `suggestion` (kept apart, never rendered
  * raw); `paragraph` is left for the editor's own words. */
 static void put_suggestion(dg_buf *b, const char *text)
@@ -128,9 +117,9 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 		dg_buf_printf(&facts, "%lld stars%s%s", (long long)json_integer_value(json_object_get(it, "stars")),
 			      *dg_json_str(it, "language") ? ", " : "", dg_json_str(it, "language"));
 		dg_buf_puts(&b, "\n[[project]]\n");
-		put_comment(&b, "facts", dg_buf_cstr(&facts));
+		dg_toml_write_comment(&b, "facts", dg_buf_cstr(&facts));
 		dg_buf_free(&facts);
-		put_comment(&b, "description", dg_json_str(it, "description"));
+		dg_toml_write_comment(&b, "description", dg_json_str(it, "description"));
 		dg_buf_puts(&b, "repo = ");
 		dg_toml_write_string(&b, dg_json_str(it, "repo"));
 		put_suggestion(&b, dg_json_str(it, "description"));
@@ -139,8 +128,8 @@ int dg_picks_draft(json_t *c, const char *label, char **text)
 	for (int s = 0; s < 4; s += 2) {
 		json_array_foreach(json_object_get(c, sections[s]), i, it) {
 			dg_buf_printf(&b, "\n[[%s]]\n", sections[s + 1]);
-			put_comment(&b, "source", dg_json_str(it, "source"));
-			put_comment(&b, "published", dg_json_str(it, "published"));
+			dg_toml_write_comment(&b, "source", dg_json_str(it, "source"));
+			dg_toml_write_comment(&b, "published", dg_json_str(it, "published"));
 			dg_buf_puts(&b, "url = ");
 			dg_toml_write_string(&b, dg_json_str(it, "url"));
 			dg_buf_puts(&b, "\ntitle = ");

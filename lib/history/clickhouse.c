@@ -197,7 +197,11 @@ int dg_clickhouse_weeks(const dg_config *cfg, const dg_history_opts *o, dg_http 
 	}
 	q = dg_clickhouse_query(o, names, nr, lo, hi);
 	dg_buf_printf(&url, "%s%s", o->url, o->url[strlen(o->url) - 1] == '/' ? "" : "/");
-	if (user && *user) {
+	if ((user && strpbrk(user, "\r\n")) || (password && strpbrk(password, "\r\n"))) {
+		/* a header line each: a line break would make another header */
+		a.error = dg_strdup("the user or password variable holds a line break (history.user_env, "
+				    "history.password_env)");
+	} else if (user && *user) {
 		dg_buf_printf(&h_user, "X-ClickHouse-User: %s", user);
 		headers[0] = dg_buf_cstr(&h_user);
 		if (password && *password) {
@@ -206,8 +210,10 @@ int dg_clickhouse_weeks(const dg_config *cfg, const dg_history_opts *o, dg_http 
 			headers[1] = dg_buf_cstr(&h_key);
 		}
 	}
-	if (dg_http_post_headers(http, dg_buf_cstr(&url), "text/plain; charset=utf-8", headers, q, strlen(q), on_rows,
-				 &a) < 0) {
+	if (a.error) {
+		;   /* not sent */
+	} else if (dg_http_post_query(http, dg_buf_cstr(&url), "text/plain; charset=utf-8", headers, q, strlen(q),
+				      on_rows, &a) < 0) {
 		a.error = dg_strdup(dg_err_last());
 		dg_err_clear();
 	} else if ((err = dg_http_run(http)) < 0) {

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* What collect returns: the candidates as fetched, and the editor's file. */
 typedef struct cn_collected {
@@ -38,6 +37,7 @@ enum { PROJECTS, ARTICLES, NEWS };
 typedef struct cn_selection {
 	json_t *ranked[3];       /* projects, articles, news: ranked copies of the candidates */
 	json_t *sel[3];          /* chosen projects, articles, news */
+	json_t *edits;           /* url -> the editor's text kept from a community report (lib/store) */
 } cn_selection;
 
 /* <cnweekly.picks_dir>/<label>.toml */
@@ -84,12 +84,8 @@ static int collect(const dg_stage *st, void **out)
 
 	*out = c;
 	c->picks_path = picks_path(cfg, st->win);
-	if (st->draft) {
-		struct stat sb;
-		if (stat(c->picks_path, &sb) == 0) /* never overwrite the editor's work */
-			return dg_err_set(DG_ERR_FAIL, "%s exists: not overwriting the editor's file (remove it to draft again)",
-					  c->picks_path);
-	}
+	if (st->draft && (err = dg_editor_file_absent(c->picks_path)) < 0)
+		return err;
 	c->items.articles = json_array();
 	c->items.news = json_array();
 	c->projects = json_array();
@@ -130,6 +126,7 @@ static void drop_selection(void *v)
 		json_decref(sel->ranked[l]);
 		json_decref(sel->sel[l]);
 	}
+	json_decref(sel->edits);
 	free(sel);
 }
 
@@ -163,7 +160,51 @@ static int select_items(const dg_stage *st, const void *collected, void **out)
 		sel->sel[ARTICLES] = dg_select_auto(&s, sel->ranked[ARTICLES], cfg->cn_max_articles, seen);
 	}
 	json_decref(seen);
+	/* An edit made once in a community report's editor's file is not made again. */
+	sel->edits = json_object();
+	for (int l = 0; l < 3; l++) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(sel->sel[l], i, it) {
+			char *text = NULL;
+			int found = *dg_json_str(it, "url") ? dg_store_edit_get(st->store, dg_json_str(it, "url"), &text) : 0;
+			if (found == 1)
+				json_object_set_new(sel->edits, dg_json_str(it, "url"), json_string(text));
+			free(text);
+			if (found < 0)
+				return found;
+		}
+	}
 	return 0;
+}
+
+/* The items without the editor's paragraph, for the writer. */
+static json_t *writer_items(const dg_stage *st, const void *collected, const void *selection, const void *facts)
+{
+	const cn_selection *sel = selection;
+	static const char *const kinds[3] = {"project", "article", "news"};
+	json_t *items = json_array(), *it;
+	size_t i;
+
+	(void)st;
+	(void)collected;
+	(void)facts;
+	for (int l = 0; l < 3; l++)
+		json_array_foreach(sel->sel[l], i, it) {
+			const char *url = dg_json_str(it, "url");
+			json_t *f;
+
+			if (!*url || *dg_json_str(it, "paragraph") || json_object_get(sel->edits, url))
+				continue;
+			f = l == PROJECTS ? json_pack("{s:s, s:s, s:s, s:I}", "name", dg_json_str(it, "name"), "description",
+						      dg_json_str(it, "description"), "language", dg_json_str(it, "language"),
+						      "stars", json_integer_value(json_object_get(it, "stars")))
+					  : json_pack("{s:s, s:s, s:s}", "title", dg_json_str(it, "title"), "source",
+						      dg_json_str(it, "source"), "summary", dg_json_str(it, "summary"));
+			if (f)
+				json_array_append_new(items, json_pack("{s:s, s:s, s:o}", "id", url, "kind", kinds[l], "facts", f));
+		}
+	return items;
 }
 
 /* The facts of the chosen projects: their latest release at the period's end. */
@@ -203,10 +244,16 @@ static int model(const dg_stage *st, const void *collected, const void *selectio
 	dg_weekly_input in = {sel->sel[PROJECTS], sel->sel[ARTICLES], sel->sel[NEWS], (json_t *)facts,
 			      c->picks ? json_string_value(json_object_get(c->picks, "headline")) : NULL,
 			      c->items.total, c->items.read,
-			      c->picks ? json_string_value(json_object_get(c->picks, "lead")) : NULL};
+			      c->picks ? json_string_value(json_object_get(c->picks, "lead")) : NULL, NULL};
 	dg_model_opts o = dg_stage_model_opts(st->cfg);
+	json_t *texts = meta->texts ? json_deep_copy(meta->texts) : json_object();
+	int err;
 
-	return dg_model_weekly(&o, st->res->lang, st->win, &in, meta, out);
+	json_object_update(texts, sel->edits);   /* the editor's over the writer's */
+	in.texts = texts;
+	err = dg_model_weekly(&o, st->res->lang, st->win, &in, meta, out);
+	json_decref(texts);
+	return err;
 }
 
 /* The editor's file, pre-filled: more than an issue holds, never what was
@@ -219,8 +266,7 @@ static int draft(const dg_stage *st, const void *collected, const void *selectio
 	const cn_selection *sel = selection;
 	dg_select s = selection_of(st, c);
 	json_t *seen = json_object(), *candidates, *news = json_deep_copy(sel->ranked[NEWS]);
-	const char *slash = strrchr(c->picks_path, '/');
-	char *text = NULL, *dir;
+	char *text = NULL;
 	int err;
 
 	if ((err = dg_model_release_news(st->res->lang, news)) < 0) {
@@ -236,14 +282,20 @@ static int draft(const dg_stage *st, const void *collected, const void *selectio
 	json_decref(news);
 	if (!candidates)   /* json_pack's "O": the model has no headline */
 		return dg_err_set(DG_ERR_FAIL, "cnweekly: the model has no headline for the editor's file");
+	/* The writer's text, when it told the item, is the suggestion. */
+	for (const char *const *l = (const char *const[]){"projects", "articles", "news", NULL}; *l; l++) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(candidates, *l), i, it)
+			if (*dg_json_str(st->writer, dg_json_str(it, "url")))
+				json_object_set(it, **l == 'p' ? "description" : "summary",
+						json_object_get(st->writer, dg_json_str(it, "url")));
+	}
 	err = dg_picks_draft(candidates, st->win->label, &text);
 	json_decref(candidates);
 	if (err < 0)
 		return err;
-	dir = slash ? dg_strndup(c->picks_path, (size_t)(slash - c->picks_path)) : dg_strdup(".");
-	err = dg_fileset_add(files, *dir ? dir : "/", slash ? slash + 1 : c->picks_path, text, strlen(text), 1);
-	free(dir);
-	return err;
+	return dg_editor_file_add(files, c->picks_path, text);
 }
 
 /* What this issue publishes: cleared first so that a re-render is the same issue. */
@@ -279,6 +331,6 @@ static void drop_facts(void *v)
 
 const dg_kind dg_kind_cnweekly = {
 	.name = "cnweekly", .numbering = numbering, .collect = collect, .select = select_items, .gather = gather,
-	.model = model, .draft = draft, .record = record, .empty = empty,
+	.model = model, .draft = draft, .record = record, .empty = empty, .writer_items = writer_items,
 	.drop_collected = drop_collected, .drop_selection = drop_selection, .drop_facts = drop_facts,
 };

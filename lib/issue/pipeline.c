@@ -7,6 +7,7 @@
 #include "base/progress.h"
 #include "issue/delivery.h"
 #include "issue/series.h"
+#include "issue/stageopts.h"
 #include "publish/draftbox.h"
 
 #include <errno.h>
@@ -88,6 +89,30 @@ static int fetch_images(dg_issue *is)
 	return dg_visuals_avatars_until(run->cfg, is->model, run->http, run->store, run->deadline_ms, &is->avatars);
 }
 
+/* The writer's step: the kind's items told, checked, kept (lib/writer/);
+ * only where its texts are used (use = "issue", or --draft's suggestions). */
+static int write_items(dg_issue *is, const dg_stage *net)
+{
+	const dg_config *cfg = is->run->cfg;
+	dg_writer_opts o = dg_stage_writer_opts(cfg);
+	json_t *items;
+	int err;
+
+	if (!cfg->wr_on || !is->res->writer.text || !is->kind->writer_items ||
+	    (!is->run->draft && strcmp(cfg->wr_use, "issue")))
+		return 0;
+	items = is->kind->writer_items(net, is->collected, is->selection, is->facts);
+	if (!json_array_size(items)) {
+		json_decref(items);
+		return 0;
+	}
+	dg_progress_phase("writer");
+	err = dg_writer_run(&o, &is->res->writer, is->run->http, is->run->store, items, is->warnings, is->failures,
+			    is->res->writer_usage, &is->texts);
+	json_decref(items);
+	return err;
+}
+
 int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *kind, dg_fileset *files,
 		   dg_issue **out)
 {
@@ -116,16 +141,23 @@ int dg_issue_build(const dg_run *run, const dg_resources *res, const dg_kind *ki
 	if ((err = dg_store_series_adopt(run->store, kind->name, is->series, is->nb.period_weeks > 1)) < 0)
 		return err;
 	net = (dg_stage){run->cfg, run->win, res, run->store, run->http, is->series, run->draft, is->warnings,
-			 is->failures, run->refresh};
+			 is->failures, run->refresh, NULL};
 	pure = net;
 	pure.http = NULL;
 	pure.refresh = 0;
 	if ((err = kind->collect(&net, &is->collected)) < 0 ||
 	    (kind->select && (err = kind->select(&pure, is->collected, &is->selection)) < 0) ||
 	    (kind->gather && (err = kind->gather(&net, is->selection, &is->facts)) < 0) ||
-	    (err = decide_number(is)) < 0)
+	    (err = write_items(is, &net)) < 0 || (err = decide_number(is)) < 0)
 		return err;
-	meta = (dg_model_meta){is->number, is->warnings, is->failures};
+	meta = (dg_model_meta){is->number, is->warnings, is->failures, NULL, NULL};
+	if (is->texts && !run->draft && !strcmp(run->cfg->wr_use, "issue")) {
+		meta.texts = is->texts;
+		/* the note, when a text of the writer's is shown ("": the language's) */
+		if (json_object_size(is->texts))
+			meta.note = run->cfg->wr_note ? run->cfg->wr_note : "";
+	}
+	pure.writer = is->texts;
 	if ((err = kind->model(&pure, is->collected, is->selection, is->facts, &meta, &is->model)) < 0)
 		return err;
 	/* From here the model is read, never written: its warnings are the issue's so far. */
@@ -156,7 +188,7 @@ int dg_issue_record(dg_issue *is)
 	err = dg_issue_number(store, &is->nb, 1, &number);
 	if (!err && is->kind->record) {
 		dg_stage st = {is->run->cfg, is->run->win, is->res, store, NULL, is->series, 0, is->warnings,
-			       is->failures, 0};
+			       is->failures, 0, NULL};
 		err = is->kind->record(&st, is->selection);
 	}
 	if (!err)
@@ -179,6 +211,7 @@ void dg_issue_free(dg_issue *is)
 	if (is->facts)
 		is->kind->drop_facts(is->facts);
 	dg_image_set_clear(&is->avatars);
+	json_decref(is->texts);
 	json_decref(is->model);
 	json_decref(is->warnings);
 	json_decref(is->notices);
@@ -269,6 +302,7 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 	res->notices = json_array();
 	res->failures = json_array();
 	res->published = json_array();
+	res->writer.requests_left = -1;
 	if (!run->draft && (err = check_writable(run->out_dir)) < 0)
 		return err;
 	/* Words and theme once, before any request: a broken one costs no quota. */
@@ -276,6 +310,7 @@ int dg_pipeline_run(const dg_run *run, const dg_kind *const *kinds, dg_issue_res
 		dg_resources_clear(&resources);
 		return err;
 	}
+	resources.writer_usage = &res->writer;
 	if (((run->channels & DG_CHANNEL_WECHAT) && (err = dg_publish_wechat_preflight(run->cfg, run->http)) < 0) ||
 	    (run->channels && (err = dg_delivery_preflight(run->cfg, run->channels, run->http)) < 0)) {
 		dg_resources_clear(&resources);

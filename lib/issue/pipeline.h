@@ -6,6 +6,9 @@
  *   collect   the network and the editor's files -> the kind's collected value
  *   select    collected -> what the issue holds (no request; the store is read)
  *   gather    the facts of what was selected (the network; optional)
+ *   write     with [writer]: the kind's items told by the writer
+ *             (lib/writer/), checked and kept; the model shows them with
+ *             use = "issue", the editor's file offers them with --draft
  *   model     collected + selection + facts + the decided meta (number,
  *             warnings, failed sources) -> the model, complete: the one
  *             jansson value the templates see, read-only afterwards
@@ -45,6 +48,7 @@
 #include "render/theme.h"
 #include "store/store.h"
 #include "wechat/wechat.h"
+#include "writer/writer.h"
 
 /* Output formats (--format). */
 #define DG_FORMAT_MD   1u
@@ -81,6 +85,8 @@ typedef struct dg_resources {
 	char *words[5];          /* the WeChat outputs' words: reference heading, copy, copied, failed,
 				    reference separator */
 	dg_wechat_words wechat;  /* pointing into words[] */
+	dg_writer_prompt writer; /* the writer's instructions (templates/<lang>/writer.txt); text NULL: no writer */
+	dg_writer_usage *writer_usage; /* what the run's writer used so far (the pipeline's) */
 } dg_resources;
 
 int dg_resources_load(const dg_config *cfg, dg_resources *res);
@@ -99,6 +105,7 @@ typedef struct dg_stage {
 	json_t *warnings;        /* where a stage says what it could not do (the issue's list) */
 	json_t *failures;        /* where collect and gather name the sources that failed */
 	int refresh;             /* the run's --refresh (collect only) */
+	json_t *writer;          /* the writer's texts by item id (draft only: suggestions); NULL: none */
 } dg_stage;
 
 /* A kind's table. Its values (collected, selection, facts) are its own
@@ -117,6 +124,8 @@ typedef struct dg_kind {
 		     dg_fileset *files);
 	int (*record)(const dg_stage *st, const void *selection);   /* inside the store transaction */
 	int (*empty)(json_t *model);                                 /* 1: nothing to publish */
+	/* What the writer tells: [{"id", "kind", "facts"}] (new); NULL: nothing. */
+	json_t *(*writer_items)(const dg_stage *st, const void *collected, const void *selection, const void *facts);
 	void (*drop_collected)(void *v), (*drop_selection)(void *v), (*drop_facts)(void *v);
 } dg_kind;
 
@@ -127,6 +136,12 @@ const dg_kind *dg_kind_find(const char *name);
 extern const dg_kind dg_kind_community;
 extern const dg_kind dg_kind_cnweekly;
 
+/* An editor's file at `path` may be drafted: 0 when it does not exist,
+ * else DG_ERR_FAIL ("PATH exists: not overwriting the editor's file"). */
+int dg_editor_file_absent(const char *path);
+/* Add the editor's file `text` (taken over) at `path` to `files` (listed). */
+int dg_editor_file_add(dg_fileset *files, const char *path, char *text);
+
 /* One issue being built: the values its stages returned, owned here. */
 typedef struct dg_issue {
 	const dg_kind *kind;
@@ -136,6 +151,7 @@ typedef struct dg_issue {
 	dg_numbering nb;         /* how the number is found */
 	int number;              /* 0: none */
 	void *collected, *selection, *facts;
+	json_t *texts;           /* the writer's accepted texts by item id; NULL: no writer */
 	json_t *model;           /* complete once built; read-only afterwards */
 	dg_image_set avatars;    /* the pictures the outputs and the draft show */
 	json_t *warnings;        /* shown to the user: the stages', the model's and the outputs' */
@@ -156,6 +172,7 @@ typedef struct dg_issue_result {
 	json_t *failures;        /* the failed sources' messages, in order; new array */
 	json_t *published;       /* one line per delivery ("wechat draft added: ID (community)", "email sent ..."); new array */
 	int failed_sources;      /* their count */
+	dg_writer_usage writer;  /* what the writer used (requests -1: no writer) */
 	int publish_failed;      /* 1: dg_pipeline_run's error is --publish's alone: every file
 				    was written and recorded, and `written` lists them */
 } dg_issue_result;

@@ -21,6 +21,8 @@ int dg_resources_load(const dg_config *cfg, dg_resources *res)
 	if (err < 0)
 		return err;
 	res->wechat = (dg_wechat_words){res->words[0], {res->words[1], res->words[2], res->words[3]}, res->words[4]};
+	if (cfg->wr_on)
+		return dg_writer_prompt_load(cfg->templates_dir, cfg->language, &res->writer);
 	return 0;
 }
 
@@ -28,6 +30,7 @@ void dg_resources_clear(dg_resources *res)
 {
 	dg_lang_free(res->lang);
 	dg_theme_free(res->theme);
+	dg_writer_prompt_clear(&res->writer);
 	for (int i = 0; i < 5; i++)
 		free(res->words[i]);
 	memset(res, 0, sizeof(*res));

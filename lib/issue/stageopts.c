@@ -61,3 +61,11 @@ dg_history_opts dg_stage_history_opts(const dg_config *cfg)
 
 	return o;
 }
+
+dg_writer_opts dg_stage_writer_opts(const dg_config *cfg)
+{
+	dg_writer_opts o = {cfg->wr_api_url, cfg->wr_model, cfg->wr_key_env, cfg->language, cfg->wr_batch,
+			    cfg->wr_max_requests};
+
+	return o;
+}

@@ -6,6 +6,7 @@
 #include "history/history.h"
 #include "model/modelopts.h"
 #include "select/selectopts.h"
+#include "writer/writer.h"
 
 /* What the select stage reads (borrowed from `cfg`). */
 dg_select_opts dg_stage_select_opts(const dg_config *cfg);
@@ -15,5 +16,7 @@ dg_model_opts dg_stage_model_opts(const dg_config *cfg);
 
 /* What the trends and `digest history` read (borrowed from `cfg`). */
 dg_history_opts dg_stage_history_opts(const dg_config *cfg);
+/* What the writer reads (borrowed from `cfg`). */
+dg_writer_opts dg_stage_writer_opts(const dg_config *cfg);
 
 #endif

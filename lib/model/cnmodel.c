@@ -202,7 +202,8 @@ static char *weekly_headline(const dg_model_opts *o, const dg_lang *lang, const 
  * than the issue's: a sentence from the facts ("fact.<kind>" in
  * strings.toml) stands in as "fact", so a foreign summary is never shown as
  * the item's text, and the item is listed in `to_write`. */
-static int stand_ins(const dg_model_opts *o, const dg_lang *lang, json_t *list, const char *section, json_t *to_write)
+static int stand_ins(const dg_model_opts *o, const dg_lang *lang, json_t *list, const char *section, json_t *texts,
+		     json_t *to_write)
 {
 	size_t i;
 	json_t *it;
@@ -213,7 +214,15 @@ static int stand_ins(const dg_model_opts *o, const dg_lang *lang, json_t *list, 
 		const char *what = json_object_get(it, "stars") ? dg_json_str(it, "name") : dg_json_str(it, "title");
 		char *fact;
 
-		if (*dg_json_str(it, "paragraph") || !strcmp(text_language(it), o->language))
+		if (*dg_json_str(it, "paragraph"))
+			continue;
+		/* the editor's kept text or the writer's (use = "issue"), shown as data */
+		if (*dg_json_str(texts, dg_json_str(it, "url"))) {
+			json_object_set(it, "fact", json_object_get(texts, dg_json_str(it, "url")));
+			json_object_set_new(it, "has_fact", json_true());
+			continue;
+		}
+		if (!strcmp(text_language(it), o->language))
 			continue;
 		key = !strcmp(section, "project") ? "fact.project" : !strcmp(section, "article") ? "fact.article" :
 		      !strcmp(kind, "release") ? "fact.release" : !strcmp(kind, "advisory") ? "fact.advisory" : "fact.news";
@@ -352,9 +361,9 @@ int dg_model_weekly(const dg_model_opts *o, const dg_lang *lang, const dg_window
 	decorate(o, in->latest, articles);
 	decorate(o, in->latest, news);
 	lead = weekly_lead(lang, in, headline, headline_given, &lead_markdown, &err);
-	if (err < 0 || (err = stand_ins(o, lang, projects, "project", to_write)) < 0 ||
-	    (err = stand_ins(o, lang, articles, "article", to_write)) < 0 ||
-	    (err = stand_ins(o, lang, news, "news", to_write)) < 0)
+	if (err < 0 || (err = stand_ins(o, lang, projects, "project", in->texts, to_write)) < 0 ||
+	    (err = stand_ins(o, lang, articles, "article", in->texts, to_write)) < 0 ||
+	    (err = stand_ins(o, lang, news, "news", in->texts, to_write)) < 0)
 		goto done;
 	m_ = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:O}",
 		       "kind", "cnweekly", "title", title, "headline", headline, "series", series, "number", number,
@@ -379,7 +388,7 @@ int dg_model_weekly(const dg_model_opts *o, const dg_lang *lang, const dg_window
 		"footer", json_string_length(json_object_get(m_, "footer")) > 0,
 		"lead_markdown", lead_markdown && lead && *lead, "lead_text", !lead_markdown && lead && *lead));
 	json_object_set_new(m_, "front_matter", weekly_front_matter(o, lang, w, names, created, &err));
-	if (err < 0)
+	if (err < 0 || (err = dg_model_writer_note(lang, m_, meta)) < 0)
 		goto done;
 	dg_model_add_links(o, m_);
 	weekly_links(o, m_);

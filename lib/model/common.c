@@ -387,3 +387,16 @@ void dg_model_finish(const dg_model_opts *o, json_t *m, const dg_model_meta *met
 	json_object_set_new(m, "warnings", warnings);
 	strip_controls(m);
 }
+
+int dg_model_writer_note(const dg_lang *lang, json_t *m, const dg_model_meta *meta)
+{
+	int err = 0;
+
+	if (meta->note) {
+		char *note = *meta->note ? dg_strdup(meta->note) : dg_lang_say(lang, "writer.note", json_object(), &err);
+		json_object_set_new(m, "writer_note", json_string(note ? note : ""));
+		free(note);
+	}
+	json_object_set_new(json_object_get(m, "has"), "writer_note", json_boolean(meta->note != NULL));
+	return err;
+}

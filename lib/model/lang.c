@@ -67,6 +67,7 @@ static const char *const known[] = {
 	"wechat.copy_failed",         /* its status when copying failed */
 	"deliver.read",               /* a chat card's link: title */
 	"deliver.draft_note",         /* a chat card without a link: title (the WeChat draft's) */
+	"writer.note",                /* under an issue whose text the writer drafted (writer.note unset) */
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 

@@ -16,6 +16,10 @@ typedef struct dg_model_meta {
 	int number;              /* the issue's number; 0: none (a preview, before the reference) */
 	json_t *warnings;        /* what the stages before said: the model's "warnings" start with them */
 	json_t *failures;        /* the sources that could not be read: "failed_sources", "partial" */
+	json_t *texts;           /* item id (URL, "lead") -> its text, the editor's over the writer's
+				    (use = "issue"); NULL: none */
+	const char *note;        /* shown at the end when a writer's text is used (writer.note or the
+				    language's); NULL: none */
 } dg_model_meta;
 
 /* Build the community report's model from the `collected` data and the
@@ -44,6 +48,8 @@ typedef struct dg_weekly_input {
 	const char *headline;
 	int feeds_total, feeds_read;
 	const char *lead;        /* the editor's lead paragraph (Markdown), NULL/"" for the automatic one */
+	json_t *texts;           /* url -> an item's plain text (a kept edit of the community report's
+				    editor's file, else the writer's), for items without a paragraph; NULL: none */
 } dg_weekly_input;
 
 /* Word the watched releases and advisories among the `news` items (in
@@ -92,6 +98,11 @@ int dg_model_certificate_name(const char *login, dg_buf *out);
  * string of the model loses its C0 control characters but tab and newline
  * (and DEL): no output shows them. */
 void dg_model_finish(const dg_model_opts *o, json_t *m, const dg_model_meta *meta, json_t *own);
+
+/* When meta->note is set (a writer's text is shown): "writer_note" (the
+ * note, "" for the language's writer.note) in `m`; "has.writer_note" either
+ * way (the "has" object must exist). 0 or <0. */
+int dg_model_writer_note(const dg_lang *lang, json_t *m, const dg_model_meta *meta);
 
 /* Serialise for --format json: indented, keys in insertion order, UTF-8,
  * trailing newline. Caller frees; NULL only when `model` is no object or

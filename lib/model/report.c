@@ -109,6 +109,20 @@ static void decorate_new_contributors(const dg_model_opts *o, const dg_window *w
 		}
 		json_object_set_new(n, "certificate_url", dg_model_buf_string(&url));
 		{
+			/* The first PR's repository as the card names it: without the
+			 * owner when that is one of the watched orgs (the reader knows
+			 * whose it is), in full otherwise. */
+			json_t *fp = json_object_get(n, "first_pull");
+			const char *repo = dg_json_str(fp, "repo"), *slash = strchr(repo, '/');
+			int own = 0;
+
+			for (size_t k = 0; slash && k < o->orgs->n; k++)
+				own |= strlen(o->orgs->v[k]) == (size_t)(slash - repo) &&
+				       !strncasecmp(repo, o->orgs->v[k], (size_t)(slash - repo));
+			if (json_is_object(fp))
+				json_object_set_new(fp, "repo_label", json_string(own ? slash + 1 : repo));
+		}
+		{
 			char day[16];
 			int64_t t = 0;
 			const char *merged = dg_json_str(json_object_get(n, "first_pull"), "merged_at");
@@ -203,6 +217,52 @@ static json_t *community_front_matter(const dg_model_opts *o, const dg_lang *lan
 	return fm;
 }
 
+/* An item's text (the editor's, else the writer's) beside its title:
+ * "text" and "has_text". */
+static void set_text(json_t *texts, json_t *item, const char *id)
+{
+	json_t *t = json_object_get(texts, id);
+
+	if (item && json_is_string(t) && *json_string_value(t)) {
+		json_object_set(item, "text", t);
+		json_object_set_new(item, "has_text", json_true());
+	}
+}
+
+/* The texts of the lead, the releases and the highlights; the editor's
+ * news; the writer's note. */
+static int apply_texts(const dg_lang *lang, json_t *m, json_t *selection, const dg_model_meta *meta)
+{
+	json_t *g, *it, *news = json_object_get(m, "news");
+	size_t i, k;
+
+	set_text(meta->texts, json_object_get(m, "lead"), "lead");
+	if (*dg_json_str(meta->texts, "lead")) {
+		/* the editor's or the writer's lead sentence: the headline and the summary */
+		if (!json_is_object(json_object_get(m, "headline")))
+			json_object_set_new(m, "headline", json_object());
+		set_text(meta->texts, json_object_get(m, "headline"), "lead");
+		json_object_set(m, "summary", json_object_get(meta->texts, "lead"));
+	}
+	json_array_foreach(news, i, it)
+		set_text(meta->texts, it, dg_json_str(it, "url"));
+	json_array_foreach(json_object_get(m, "release_groups"), i, g)
+		set_text(meta->texts, json_object_get(g, "latest"), dg_json_str(json_object_get(g, "latest"), "url"));
+	json_array_foreach(json_object_get(m, "highlight_groups"), i, g)
+		json_array_foreach(json_object_get(g, "pulls"), k, it)
+			set_text(meta->texts, it, dg_json_str(it, "url"));
+	if (!json_is_array(news)) {
+		news = json_array();
+		json_object_set_new(m, "news", news);
+	}
+	json_array_foreach(json_object_get(selection, "editor_news"), i, it)
+		json_array_append_new(news, json_pack("{s:s, s:s, s:s, s:b, s:[], s:b}", "title", dg_json_str(it, "title"),
+						      "url", dg_json_str(it, "url"), "text", dg_json_str(it, "text"),
+						      "has_text", *dg_json_str(it, "text") != '\0', "authors", "has_authors", 0));
+	json_object_set_new(json_object_get(m, "has"), "news", json_boolean(json_array_size(news) > 0));
+	return dg_model_writer_note(lang, m, meta);
+}
+
 int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_window *w, json_t *collected,
 		       json_t *selection, const dg_model_meta *meta, json_t **out)
 {
@@ -252,7 +312,7 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 		      "language", o->language, "community", dg_model_community_name(o, data),
 		      "window", dg_model_window(o, w), "period", dg_model_period(o, w));
 	json_object_foreach(data, key, v)
-		if (strcmp(key, "warnings"))
+		if (strcmp(key, "warnings") && strcmp(key, "editor"))
 			json_object_set(m, key, v);
 	json_object_set_new(m, "stats", stats);
 
@@ -326,7 +386,8 @@ int dg_model_community(const dg_model_opts *o, const dg_lang *lang, const dg_win
 				json_object_set_new(one, k, json_boolean(json_integer_value(v2) == 1));
 		json_object_set_new(m, "one", one);
 	}
-	if ((err = dg_model_period_text(o, lang, w, json_object_get(m, "period"))) < 0)
+	if ((err = dg_model_period_text(o, lang, w, json_object_get(m, "period"))) < 0 ||
+	    (err = apply_texts(lang, m, selection, meta)) < 0)
 		goto done;
 	json_object_set_new(m, "front_matter", community_front_matter(o, lang, m, person_pulls, &err));
 	if (err < 0)

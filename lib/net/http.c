@@ -220,12 +220,11 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud)
 
 /* The request's url is the redacted one (every message and log line names
  * it); the real one is its target. */
-static int post(dg_http *h, const char *url, const char *content_type, const void *body, size_t len,
-		dg_http_cb cb, void *ud, int once, char **extra, int transport)
+static dg_http_req *post(dg_http *h, const char *url, const char *content_type, const void *body, size_t len,
+			 dg_http_cb cb, void *ud, int once)
 {
 	dg_http_req *r = dg_calloc(1, sizeof(*r));
 
-	r->extra = extra;   /* taken over */
 	r->target = dg_strdup(url);
 	r->url = dg_http_redact(url);
 	r->post_type = dg_strdup(content_type);
@@ -238,41 +237,56 @@ static int post(dg_http *h, const char *url, const char *content_type, const voi
 	r->ud = ud;
 	r->lane = -1;
 	r->prio = DG_HTTP_PRIO_FIRST;  /* a POST waits for no bucket: it goes first */
-	r->transport = transport;
+	r->transport = DG_HTTP_TRANSPORT_RETRY;
 	r->once = once;
 	dg_buf_init(&r->body, h->opts.max_body);
-	dg_http_enqueue(h, r);
-	return 0;
-}
-
-int dg_http_post_headers(dg_http *h, const char *url, const char *content_type, const char *const *headers,
-			 const void *body, size_t len, dg_http_cb cb, void *ud)
-{
-	size_t n = 0;
-	char **extra;
-
-	while (headers && headers[n])
-		n++;
-	for (size_t i = 0; i < n; i++)
-		if (strpbrk(headers[i], "\r\n") || !strchr(headers[i], ':'))
-			return dg_err_set(DG_ERR_FAIL, "%s: a header line is not one 'Name: value' line", url);
-	extra = dg_calloc(n + 1, sizeof(*extra));
-	for (size_t i = 0; i < n; i++)
-		extra[i] = dg_strdup(headers[i]);
-	/* A query service that refuses the connection is down: not retried. */
-	return post(h, url, content_type, body, len, cb, ud, 0, extra, DG_HTTP_TRANSPORT_REACHABLE);
+	return r;
 }
 
 int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
 		 size_t len, dg_http_cb cb, void *ud)
 {
-	return post(h, url, content_type, body, len, cb, ud, 0, NULL, DG_HTTP_TRANSPORT_RETRY);
+	dg_http_enqueue(h, post(h, url, content_type, body, len, cb, ud, 0));
+	return 0;
 }
 
 int dg_http_post_once(dg_http *h, const char *url, const char *content_type, const void *body,
 		      size_t len, dg_http_cb cb, void *ud)
 {
-	return post(h, url, content_type, body, len, cb, ud, 1, NULL, DG_HTTP_TRANSPORT_RETRY);
+	dg_http_enqueue(h, post(h, url, content_type, body, len, cb, ud, 1));
+	return 0;
+}
+
+/* A POST with header lines of its own (copied). */
+static dg_http_req *post_lines(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+			       const void *body, size_t len, dg_http_cb cb, void *ud)
+{
+	dg_http_req *r = post(h, url, content_type, body, len, cb, ud, 0);
+
+	for (const char *const *l = headers; l && *l; l++) {
+		r->extra = dg_realloc(r->extra, (r->nextra + 1) * sizeof(*r->extra));
+		r->extra[r->nextra++] = dg_strdup(*l);
+	}
+	r->retry_busy = 1;
+	return r;
+}
+
+int dg_http_post_with(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+		      const void *body, size_t len, dg_http_cb cb, void *ud)
+{
+	dg_http_enqueue(h, post_lines(h, url, content_type, headers, body, len, cb, ud));
+	return 0;
+}
+
+int dg_http_post_query(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+		       const void *body, size_t len, dg_http_cb cb, void *ud)
+{
+	dg_http_req *r = post_lines(h, url, content_type, headers, body, len, cb, ud);
+
+	r->transport = DG_HTTP_TRANSPORT_REACHABLE;   /* refused: the service is down */
+	r->say_body = 1;
+	dg_http_enqueue(h, r);
+	return 0;
 }
 
 /* The forms a server may echo a secret in: as is; percent-encoded, as it
@@ -379,6 +393,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 		free(v);
 	} else if ((v = dg_http_header_value(data, len, "Content-Type"))) {
 		take(&r->content_type, v);
+	} else if (r->retry_busy && (v = dg_http_header_value(data, len, "Retry-After"))) {
+		take(&r->retry_after, v);
 	} else {
 		for (int i = 0; i < r->nread; i++)
 			if ((v = dg_http_header_value(data, len, r->read_names[i]))) {
@@ -414,8 +430,10 @@ static void build_headers(dg_http *h, dg_http_req *r, const char *url)
 		snprintf(line, sizeof(line), "Content-Type: %.1000s", r->post_type);
 		add_header(r, line);
 		add_header(r, "Expect:");
-		for (char **e = r->extra; e && *e; e++)
-			add_header(r, *e);
+		/* dg_http_post_with's lines: a POST is never redirected, so they
+		 * reach only the URL its caller chose */
+		for (size_t i = 0; i < r->nextra; i++)
+			add_header(r, r->extra[i]);
 	} else if (!r->api) {
 		add_header(r, ACCEPT_DOCUMENT);
 	} else if (h->policy && h->policy->send) {

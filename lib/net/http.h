@@ -110,22 +110,28 @@ int dg_http_get_raw(dg_http *h, const char *url, dg_http_cb cb, void *ud);
 int dg_http_post(dg_http *h, const char *url, const char *content_type, const void *body,
 		 size_t len, dg_http_cb cb, void *ud);
 
-/* dg_http_post with header lines of its own ("Name: value", copied; a
- * line with CR or LF or without ':' refuses the request: <0, nothing
- * queued, the callback not called), for a query service: a host that
- * refuses the connection or has no address fails at once (not retried),
- * and a refusal's message ends with the first line of the service's body
- * (its reason). A credential among the lines is the caller's to give to
- * dg_http_add_secret. */
-int dg_http_post_headers(dg_http *h, const char *url, const char *content_type, const char *const *headers,
-			 const void *body, size_t len, dg_http_cb cb, void *ud);
-
 /* dg_http_post sent exactly once: a 5xx, a transport error or the run's
  * deadline fail it at once, never retried. For a POST that creates
  * something (a draft): the server may have done it before the answer was
  * lost, and a second send would do it twice. */
 int dg_http_post_once(dg_http *h, const char *url, const char *content_type, const void *body,
 		      size_t len, dg_http_cb cb, void *ud);
+
+/* dg_http_post with header lines (copied, wiped when done; an
+ * "Authorization: Bearer KEY" line: add the key with dg_http_add_secret
+ * too). Since a POST is never redirected, they go to `url` only. A 429 is
+ * retried like a 5xx, after the server's Retry-After when it says one (one
+ * longer than max_wait fails the request at once) or the backoff. */
+int dg_http_post_with(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+		      const void *body, size_t len, dg_http_cb cb, void *ud);
+
+/* dg_http_post_with for a query service (a database's HTTP interface): a
+ * host that refuses the connection or has no address fails at once (it is
+ * down: not retried), and a refusal's message ends with the first line of
+ * the service's body, its reason (secrets scrubbed, at most 300 code
+ * points). */
+int dg_http_post_query(dg_http *h, const char *url, const char *content_type, const char *const *headers,
+		       const void *body, size_t len, dg_http_cb cb, void *ud);
 
 /* Scrub `secret` (copied; wiped when the client is freed), as the token is,
  * from every body, kept header, redirect, message and -v line of `h` from

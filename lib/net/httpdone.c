@@ -29,7 +29,8 @@ void dg_http_reset_response(dg_http_req *r)
 	free(r->link_next);
 	free(r->link_last);
 	free(r->content_type);
-	r->etag = r->link_next = r->link_last = r->content_type = NULL;
+	free(r->retry_after);
+	r->etag = r->link_next = r->link_last = r->content_type = r->retry_after = NULL;
 	for (int i = 0; i < DG_HTTP_READ_MAX; i++) {
 		free(r->read[i]);
 		r->read[i] = NULL;
@@ -57,9 +58,9 @@ void dg_http_req_free(dg_http_req *r)
 	free(r->url);
 	free(r->post);
 	free(r->post_type);
-	for (char **e = r->extra; e && *e; e++) {
-		memset(*e, 0, strlen(*e));
-		free(*e);
+	for (size_t i = 0; i < r->nextra; i++) {
+		memset(r->extra[i], 0, strlen(r->extra[i]));  /* a key in a header line lingers nowhere */
+		free(r->extra[i]);
 	}
 	free(r->extra);
 	free(r->cached_etag);
@@ -249,16 +250,42 @@ static void redirect(dg_http *h, dg_http_req *r, long status)
 	}
 }
 
-/* What a query service (a POST with its own headers: dg_http_post_headers)
- * said of a refusal: ": " and the first line of its body (the secrets
- * scrubbed out already), valid UTF-8, at most 300 code points; "" for
- * others. In `b` (uncapped). */
+/* A 429 or 5xx answer to dg_http_post_with: again after the server's
+ * Retry-After (seconds; more than --max-wait fails it) or the backoff,
+ * while attempts remain; 1 when it will be. */
+static int retry_busy(dg_http *h, dg_http_req *r, long status)
+{
+	char why[48];
+	long long delay;
+	char *end = NULL;
+	long secs = r->retry_after ? strtol(r->retry_after, &end, 10) : -1;
+
+	if (++r->attempts >= h->opts.max_attempts)
+		return 0;
+	delay = backoff_ms(h, r->attempts);
+	if (secs >= 0 && end && end != r->retry_after) {
+		if (secs > h->opts.max_wait) {
+			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld: the server asks to wait %ld s (Retry-After), "
+				     "more than --max-wait %d s", r->url, status, secs, h->opts.max_wait);
+			return 1;
+		}
+		if (secs * 1000 > delay)
+			delay = secs * 1000;
+	}
+	snprintf(why, sizeof(why), "HTTP %ld", status);
+	retry_later(h, r, (long)delay, why);
+	return 1;
+}
+
+/* What a query service (dg_http_post_query) said of a refusal: ": " and
+ * the first line of its body (the secrets scrubbed out already), valid
+ * UTF-8, at most 300 code points; "" for other requests. In `b` (uncapped). */
 static const char *refusal_text(const dg_http_req *r, dg_buf *b)
 {
 	size_t n = r->body.len;
 	const char *nl = r->body.ptr ? memchr(r->body.ptr, '\n', n) : NULL;
 
-	if (!r->extra || !n)
+	if (!r->say_body || !n)
 		return "";
 	if (nl)
 		n = (size_t)(nl - r->body.ptr);
@@ -271,9 +298,8 @@ static const char *refusal_text(const dg_http_req *r, dg_buf *b)
 /* The engine's rules for an answer (a policy's DG_HTTP_USUAL). */
 static void usual(dg_http *h, dg_http_req *r, long status)
 {
-	dg_buf said = DG_BUF_INIT;
-
 	char why[32];
+	dg_buf said = DG_BUF_INIT;
 
 	if (status == 304 && r->cached_body) {
 		h->stats.not_modified++;
@@ -285,11 +311,15 @@ static void usual(dg_http *h, dg_http_req *r, long status)
 		redirect(h, r, status);
 	} else if (status >= 200 && status < 300) {
 		deliver(h, r, dg_buf_cstr(&r->body), r->body.len, r->link_next, r->link_last, status, 0);
+	} else if (r->retry_busy && (status == 429 || status >= 500)) {
+		if (!retry_busy(h, r, status))
+			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)%s", r->url, status,
+				     r->attempts, r->attempts == 1 ? "" : "s", refusal_text(r, &said));
 	} else if (status >= 500) {
 		snprintf(why, sizeof(why), "HTTP %ld", status);
 		if (!retry_attempt(h, r, why))
-			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)%s", r->url, status,
-				     r->attempts, r->attempts == 1 ? "" : "s", refusal_text(r, &said));
+			dg_http_fail(h, r, DG_HTTP_ERR_FAILED, "%s: HTTP %ld (after %d attempt%s)", r->url, status,
+				     r->attempts, r->attempts == 1 ? "" : "s");
 	} else {
 		dg_http_fail(h, r, status == 404 ? DG_HTTP_ERR_NOT_FOUND : DG_HTTP_ERR_REJECTED, "%s: HTTP %ld%s",
 			     r->url, status, refusal_text(r, &said));

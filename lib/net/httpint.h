@@ -68,11 +68,13 @@ typedef struct dg_http_req {
 	char *post, *post_type;  /* a POST's body and Content-Type (dg_http_post); NULL: GET */
 	size_t post_len;
 	int once;                /* dg_http_post_once: sent once, never retried */
-	char **extra;            /* a POST's own header lines (dg_http_post_headers), NULL-terminated;
-				    wiped when freed (they may hold a credential) */
+	char **extra;            /* dg_http_post_with: its header lines (wiped when freed); NULL: none */
+	size_t nextra;
+	int retry_busy;          /* dg_http_post_with: a 429 is retried too, after its Retry-After */
+	int say_body;            /* dg_http_post_query: a refusal's message ends with its body's first line */
 
 	/* captured response headers */
-	char *etag, *link_next, *link_last, *content_type;
+	char *etag, *link_next, *link_last, *content_type, *retry_after;
 	char *read[DG_HTTP_READ_MAX]; /* the policy's `read` headers */
 } dg_http_req;
 

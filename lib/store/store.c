@@ -52,7 +52,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE feed_entries (kind TEXT NOT NULL, series TEXT NOT NULL, period TEXT NOT NULL,"
 	" since INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (series, period));"
 	"CREATE INDEX feed_entries_kind ON feed_entries (kind, since);",
-	/* 7: a week's counts for the trends (lib/history/): from a run, REST or ClickHouse */
+	/* 7: the editor's texts by item URL, reused by every later issue that shows the item */
+	"CREATE TABLE edits (url TEXT PRIMARY KEY, text TEXT NOT NULL, edited_at INTEGER NOT NULL);",
+	/* 8: a week's counts for the trends (lib/history/): from a run, REST or ClickHouse */
 	"CREATE TABLE trend_weeks (scope TEXT NOT NULL, source TEXT NOT NULL, since INTEGER NOT NULL,"
 	" until INTEGER NOT NULL, merged_prs INTEGER NOT NULL, contributors INTEGER NOT NULL,"
 	" new_contributors INTEGER, kept_at INTEGER NOT NULL, PRIMARY KEY (scope, source, since, until));",
@@ -638,6 +640,34 @@ int dg_store_feed_list(dg_store *s, const char *kind, const char *skip_series, c
 	*entries = NULL;
 	*n = 0;
 	return db_error(s, "reading feed entries");
+}
+
+int dg_store_edit_get(dg_store *s, const char *url, char **text)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*text = NULL;
+	if ((err = prepare(s, &st, "SELECT text FROM edits WHERE url = ?", "s", url)) < 0)
+		return err;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*text = column_strdup(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return *text ? 1 : 0;
+	return rc == SQLITE_DONE ? 0 : db_error(s, "reading the editor's texts");
+}
+
+int dg_store_edit_put(dg_store *s, const char *url, const char *text)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prepare(s, &st, "INSERT OR REPLACE INTO edits (url, text, edited_at) VALUES (?, ?, ?)", "ssi", url,
+			   text, (int64_t)time(NULL))) < 0)
+		return err;
+	return step_done(s, st, "writing the editor's texts");
 }
 
 int dg_store_week_get(dg_store *s, const char *scope, const char *source, int64_t since, int64_t until,

@@ -2,7 +2,8 @@
  *
  * Holds the HTTP ETag cache, known contributors (first merged PR), items
  * published per kind of issue (dedupe), issue numbers, what was proven of
- * an API base's search syntax and values kept by name (avatars, drafts). WAL mode with a busy timeout; a lock file
+ * an API base's search syntax, values kept by name (avatars, drafts, the
+ * writer's answers) and the editor's texts by item URL. WAL mode with a busy timeout; a lock file
  * makes a second concurrent run wait (up to
  * `lock_wait` seconds) and then fail with a clear message instead of
  * interleaving writes. Schema changes go through numbered migrations. */
@@ -127,5 +128,11 @@ int dg_store_week_get(dg_store *s, const char *scope, const char *source, int64_
 		      dg_store_week *out);
 int dg_store_week_put(dg_store *s, const char *scope, const char *source, int64_t since, int64_t until,
 		      const dg_store_week *w);
+/* The editor's own text of an item, by the item's URL (the community
+ * report's editor's file): every later issue that shows the item (the
+ * biweekly, the Cloud Native Weekly) reuses it. get: 1 found (*text
+ * malloc'ed, caller frees), 0 not found. */
+int dg_store_edit_get(dg_store *s, const char *url, char **text);
+int dg_store_edit_put(dg_store *s, const char *url, const char *text);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,6 +37,26 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 		memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/* data[0..size) written to a new private file from the template `path`
+ * ("/tmp/fuzz_X.XXXXXX", filled in), for loaders that take a path; the
+ * caller unlinks it. Aborts when it cannot be written. */
+static inline void fuzz_temp_file(const uint8_t *data, size_t size, char *path)
+{
+	int fd = mkstemp(path);
+	size_t off = 0;
+
+	if (fd < 0)
+		abort();
+	while (off < size) {
+		ssize_t w = write(fd, data + off, size - off);
+
+		if (w <= 0)
+			abort();
+		off += (size_t)w;
+	}
+	close(fd);
 }
 
 /* Report a broken invariant and abort. */

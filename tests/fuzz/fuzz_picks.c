@@ -4,25 +4,14 @@
 #include "base/err.h"
 #include "feeds/picks.h"
 
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/fuzz_picks.XXXXXX";
 	json_t *picks = NULL;
-	int fd = mkstemp(path), rc;
-	size_t off = 0;
+	int rc;
 
-	if (fd < 0)
-		abort();
-	while (off < size) {
-		ssize_t w = write(fd, data + off, size - off);
-
-		if (w <= 0)
-			abort();
-		off += (size_t)w;
-	}
-	close(fd);
+	fuzz_temp_file(data, size, path);
 	rc = dg_picks_load(path, &picks);
 	unlink(path);
 	if (rc == 1) {

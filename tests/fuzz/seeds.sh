@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the seed corpus of one fuzz target from the project's own test data.
 # Usage: tests/fuzz/seeds.sh TARGET OUTDIR    (TARGET: toml, feed, mustache,
-# wechat, events, notes, canon, picks). OUTDIR is emptied and filled with
+# wechat, events, notes, canon, picks, edits). OUTDIR is emptied and filled with
 # symlinks to data files and with inputs derived from structured test data
 # (Mustache spec cases, event issue bodies of the sample world, dates and links
 # from the feed expectations). tests/fuzz/corpus/TARGET/ (hand-written inputs
@@ -124,6 +124,8 @@ for i, u in enumerate(sorted(urls)):
 PY
 	;;
 picks)
+	printf "%s\n" "$top"/config.example.toml | link_all ;;
+edits)
 	printf "%s\n" "$top"/config.example.toml | link_all ;;
 *)
 	echo "seeds.sh: unknown target '$target'" >&2

@@ -56,6 +56,7 @@ static const char *const strings[][3] = {
 	{"release", "summary_sep", "; "},
 	{"deliver", "read", "Read"},
 	{"deliver", "draft_note", "In the draft box: {{title}}"},
+	{"writer", "note", "Drafted by AI."},
 	{"wechat", "title", "{{series}} | No. {{number}}"},
 	{"wechat", "references_heading", "References"},
 	{"wechat", "references_sep", ": "},

@@ -73,7 +73,7 @@ static void test_community(const dg_config *cfg, const dg_window *win)
 	json_t *data = community_data(), *m = NULL, *ev, *warnings = json_copy(json_object_get(data, "warnings"));
 	json_t *before = json_deep_copy(data), *sel = community_selection(cfg, win, data, warnings);
 	dg_lang *lang = NULL;
-	dg_model_meta meta = {42, warnings, NULL};
+	dg_model_meta meta = {42, warnings, NULL, NULL, NULL};
 	dg_model_opts o = dg_stage_model_opts(cfg);
 	int err = dg_lang_load(cfg, &lang);
 
@@ -168,9 +168,9 @@ static void test_weekly(const dg_config *cfg, const dg_window *win)
 	json_t *news = json_pack("[{s:s, s:s, s:s, s:s}]", "title", "", "url", "https://example.org/n",
 				 "published", "2024-05-29T00:00:00Z", "summary", "s");
 	json_t *empty = json_array(), *latest = json_object(), *m = NULL;
-	dg_weekly_input in = {empty, empty, news, latest, NULL, 3, 2, NULL};
+	dg_weekly_input in = {empty, empty, news, latest, NULL, 3, 2, NULL, NULL};
 	json_t *before = json_deep_copy(news);
-	dg_model_meta meta = {7, NULL, NULL};
+	dg_model_meta meta = {7, NULL, NULL, NULL, NULL};
 	dg_model_opts o = dg_stage_model_opts(cfg);
 	dg_lang *lang = NULL;
 	int err = dg_lang_load(cfg, &lang);

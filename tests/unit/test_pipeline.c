@@ -309,7 +309,8 @@ static void test_kinds(void)
 	for (const dg_kind *const *k = dg_kinds; *k; k++, n++)
 		CHECK((*k)->collect && (*k)->model && (*k)->numbering && (*k)->name, "kind %s has its stages", (*k)->name);
 	CHECK(n == 2 && dg_kinds[0] == &dg_kind_community, "community first, then cnweekly");
-	CHECK(dg_kind_cnweekly.draft && !dg_kind_community.draft, "only the weekly has an editor's file");
+	CHECK(dg_kind_cnweekly.draft && dg_kind_community.draft, "both kinds have an editor's file");
+	CHECK(dg_kind_cnweekly.writer_items && dg_kind_community.writer_items, "both kinds tell their items to the writer");
 }
 
 int main(void)

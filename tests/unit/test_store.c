@@ -18,8 +18,17 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	snprintf(sub, sizeof(sub), "%s/nested/state", dir);
 	CHECK(dg_store_open(sub, 0, &s) == 0, "open creates nested directories: %s", dg_err_last());
-	CHECK(dg_store_schema_version(s) == 7, "schema at version 7 after migration");
+	CHECK(dg_store_schema_version(s) == 8, "schema at version 8 after migration");
 
+	{
+		char *text = NULL;
+		CHECK(dg_store_edit_get(s, "https://x/pr/1", &text) == 0 && !text, "no edit kept yet");
+		CHECK(dg_store_edit_put(s, "https://x/pr/1", "first") == 0 &&
+		      dg_store_edit_put(s, "https://x/pr/1", "second") == 0, "an edit kept, then replaced");
+		CHECK(dg_store_edit_get(s, "https://x/pr/1", &text) == 1 && text && !strcmp(text, "second"),
+		      "the last edit of a URL is kept");
+		free(text);
+	}
 	CHECK(dg_store_cache_get(s, "https://x/a", &etag, &link, &last, &body, &len) == 0, "cache miss");
 	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"1\"", NULL, NULL, "[1,2]", 5) == 0, "cache put");
 	CHECK(dg_store_cache_put(s, "https://x/a", "W/\"2\"", "https://x/a?page=2", "https://x/a?page=7", "[3]",
@@ -104,7 +113,7 @@ int main(void)
 	CHECK(dg_store_open(sub, 0, &s2) < 0 && strstr(dg_err_last(), "another digest run"),
 	      "concurrent open is refused: %s", dg_err_last());
 	dg_store_close(s);
-	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 7,
+	CHECK(dg_store_open(sub, 0, &s2) == 0 && dg_store_schema_version(s2) == 8,
 	      "reopen after close keeps data and does not re-migrate");
 	CHECK(dg_store_cache_get(s2, "https://x/a", &etag, &link, &last, &body, &len) == 1, "data persisted");
 	free(etag);
