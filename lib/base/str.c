@@ -92,3 +92,23 @@ int dg_str_percent_encode(dg_buf *out, const char *s, size_t n, enum dg_str_pct 
 	}
 	return dg_buf_error(out);
 }
+
+int dg_str_name_bits(const char *list, const char *const *names, size_t count, unsigned *mask,
+		     const char **unknown, int *unknown_len)
+{
+	*mask = 0;
+	for (const char *p = list; *p; p += strcspn(p, ",") + 1) {
+		size_t n = strcspn(p, ","), i = 0;
+		while (i < count && (strlen(names[i]) != n || strncmp(p, names[i], n)))
+			i++;
+		if (i == count && n) {
+			*unknown = p;
+			*unknown_len = n > 200 ? 200 : (int)n;
+			return -1;
+		}
+		*mask |= i < count ? 1u << i : 0;
+		if (!p[n])
+			break;
+	}
+	return 0;
+}

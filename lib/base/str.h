@@ -32,6 +32,12 @@ char *dg_str_trim_dup(const char *s, size_t n);
  * included: both must hold n bytes). */
 int dg_str_eq_ci(const char *a, const char *b, size_t n);
 
+/* A comma-separated list of names ("md,html") as bits: bit i for names[i]
+ * (count of them, at most 32); empty items are skipped. 0, or -1 with
+ * *unknown and *unknown_len naming the first item that is none of them. */
+int dg_str_name_bits(const char *list, const char *const *names, size_t count, unsigned *mask,
+		     const char **unknown, int *unknown_len);
+
 /* 1 when s[0..n) starts with `prefix`, ASCII case ignored. */
 int dg_str_starts_ci(const char *s, size_t n, const char *prefix);
 

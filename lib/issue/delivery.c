@@ -1,3 +1,7 @@
+/* delivery.c - the issue beyond the files and the WeChat draft: the email
+ * edition, the Atom feed of past issues and the chat cards (lib/deliver/),
+ * each delivery recorded per issue and channel so a re-run sends nothing
+ * twice (issue/delivery.h). */
 #include "issue/delivery.h"
 #include "base/alloc.h"
 #include "base/err.h"
@@ -5,6 +9,7 @@
 #include "base/mustache.h"
 #include "base/output.h"
 #include "base/progress.h"
+#include "base/str.h"
 #include "deliver/atom.h"
 #include "deliver/chat.h"
 #include "deliver/email.h"
@@ -19,20 +24,12 @@
 int dg_delivery_channels(const char *list, unsigned *mask)
 {
 	static const char *const names[] = {"wechat", "email", "notify"};  /* bit i */
-	const size_t count = sizeof(names) / sizeof(names[0]);
+	const char *bad;
+	int n;
 
-	*mask = 0;
-	for (const char *p = list; *p; p += strcspn(p, ",") + 1) {
-		size_t n = strcspn(p, ","), i = 0;
-		while (i < count && (strlen(names[i]) != n || strncmp(p, names[i], n)))
-			i++;
-		if (i == count && n)
-			return dg_err_set(DG_ERR_CONFIG, "--publish: unknown channel '%.*s' (expected wechat, email, "
-					  "notify, or a list of them such as wechat,email)", (int)n, p);
-		*mask |= i < count ? 1u << i : 0;
-		if (!p[n])
-			break;
-	}
+	if (dg_str_name_bits(list, names, sizeof(names) / sizeof(names[0]), mask, &bad, &n) < 0)
+		return dg_err_set(DG_ERR_CONFIG, "--publish: unknown channel '%.*s' (expected wechat, email, "
+				  "notify, or a list of them such as wechat,email)", n, bad);
 	return *mask ? 0 : dg_err_set(DG_ERR_CONFIG, "--publish: expected wechat, email, notify or a list of them");
 }
 

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jsonx.h"
+#include "base/str.h"
 #include "images/trendchart.h"
 #include "images/visuals.h"
 #include "issue/delivery.h"
@@ -254,19 +255,11 @@ int dg_outputs_render(dg_issue *is)
 int dg_outputs_formats(const char *list, unsigned *mask)
 {
 	static const char *const names[] = {"md", "html", "json", "wechat-json", "eml"};  /* bit i */
-	const size_t count = sizeof(names) / sizeof(names[0]);
+	const char *bad;
+	int n;
 
-	*mask = 0;
-	for (const char *p = list; *p; p += strcspn(p, ",") + 1) {
-		size_t n = strcspn(p, ","), i = 0;
-		while (i < count && (strlen(names[i]) != n || strncmp(p, names[i], n)))
-			i++;
-		if (i == count && n)
-			return dg_err_set(DG_ERR_CONFIG, "--format: unknown format '%.*s' (expected md, html, json, "
-					  "wechat-json, eml)", (int)n, p);
-		*mask |= i < count ? 1u << i : 0;
-		if (!p[n])
-			break;
-	}
+	if (dg_str_name_bits(list, names, sizeof(names) / sizeof(names[0]), mask, &bad, &n) < 0)
+		return dg_err_set(DG_ERR_CONFIG, "--format: unknown format '%.*s' (expected md, html, json, "
+				  "wechat-json, eml)", n, bad);
 	return 0;
 }

@@ -12,8 +12,23 @@ static const char *encode(dg_buf *b, const char *s, enum dg_str_pct mode, const 
 	return dg_str_percent_encode(b, s, strlen(s), mode, special) == 0 ? dg_buf_cstr(b) : NULL;
 }
 
+static void test_name_bits(void)
+{
+	static const char *const names[] = {"md", "html", "wechat-json"};
+	const char *bad = NULL;
+	unsigned mask = 0;
+	int n = 0;
+
+	CHECK(dg_str_name_bits("md,wechat-json", names, 3, &mask, &bad, &n) == 0 && mask == 5u, "two names: bits 0 and 2");
+	CHECK(dg_str_name_bits("html,,", names, 3, &mask, &bad, &n) == 0 && mask == 2u, "empty items are skipped");
+	CHECK(dg_str_name_bits("md,wechat", names, 3, &mask, &bad, &n) < 0 && n == 6 && !strncmp(bad, "wechat", 6),
+	      "a prefix of a name is no name: the unknown item is named");
+	CHECK(dg_str_name_bits("", names, 3, &mask, &bad, &n) == 0 && mask == 0, "an empty list: no bits");
+}
+
 int main(void)
 {
+	test_name_bits();
 	const char *s = "  \t a b \r\n\v\f";
 	dg_buf b = DG_BUF_INIT;
 	size_t n;
