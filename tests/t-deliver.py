@@ -250,4 +250,17 @@ with FakeGitHub(os.path.join(WORLDS, "kubesphere.json")) as gh:
     chat.close()
     smtp.close()
     ws.close()
+
+    # No site_url: the feed still comes with the edition, its links relative
+    # to it (the page beside it), its ids under the org's GitHub page.
+    bare = Workspace(gh.url, language="en")
+    pb = bare.run("--week", "2021-W49", env=env)
+    pb2 = bare.run("--week", "2021-W49", env=env)
+    fb = feed(os.path.join(bare.out, "community.atom.xml")) if pb.returncode == 0 else {"bozo": 1, "entries": []}
+    check(pb.returncode == 0 and pb2.returncode == 0 and fb["bozo"] == 0 and len(fb["entries"]) == 1 and
+          fb["entries"][0]["link"].endswith("community-2021-W49.html") and
+          fb["entries"][0]["id"].startswith("tag:github.com,") and "kubesphere/community/2021-W49" in fb["entries"][0]["id"],
+          "without site_url: a feed a parser reads, relative links, ids under the org (%d): %s" %
+          (pb.returncode, fb["entries"][:1]))
+    bare.close()
 done()

@@ -99,8 +99,8 @@ static int link(xmlTextWriterPtr w, const char *rel, const char *href, const cha
 	return rc;
 }
 
-int dg_atom_build(const char *site_url, const char *self_url, const char *title, json_t *entries, int64_t now,
-		  char **xml)
+int dg_atom_build(const char *feed_id, const char *site_url, const char *self_url, const char *title,
+		  json_t *entries, int64_t now, char **xml)
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
@@ -128,14 +128,14 @@ int dg_atom_build(const char *site_url, const char *self_url, const char *title,
 	if (rc >= 0)
 		rc = xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "http://www.w3.org/2005/Atom");
 	if (rc >= 0)
-		rc = element(w, "id", self_url, NULL);
+		rc = element(w, "id", feed_id, NULL);
 	if (rc >= 0)
 		rc = element(w, "title", title, "text");
 	if (rc >= 0)
 		rc = element(w, "updated", updated ? updated : stamp, NULL);
 	if (rc >= 0)
 		rc = link(w, "self", self_url, "application/atom+xml");
-	if (rc >= 0)
+	if (rc >= 0 && site_url)
 		rc = link(w, "alternate", site_url, "text/html");
 	if (rc >= 0)
 		rc = element(w, "generator", "digest", NULL);

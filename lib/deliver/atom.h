@@ -19,10 +19,11 @@ char *dg_atom_tag(const char *site_url, int64_t since, const char *kind, const c
 /* `base` and `path` joined with one '/'; caller frees. */
 char *dg_atom_join(const char *base, const char *path);
 
-/* The feed: id and alternate link `site_url`, self link `self_url`, title
- * `title`, `updated` the newest entry's (or `now`), the `entries` (an array of
- * entry objects, in the order given). 0 with *xml (caller frees), or <0. */
-int dg_atom_build(const char *site_url, const char *self_url, const char *title, json_t *entries, int64_t now,
-		  char **xml);
+/* The feed: id `feed_id` (an absolute IRI), alternate link `site_url` (none
+ * when NULL), self link `self_url` (may be relative), title `title`,
+ * `updated` the newest entry's (or `now`), the `entries` (an array of entry
+ * objects, in the order given). 0 with *xml (caller frees), or <0. */
+int dg_atom_build(const char *feed_id, const char *site_url, const char *self_url, const char *title,
+		  json_t *entries, int64_t now, char **xml);
 
 #endif

@@ -234,11 +234,11 @@ int dg_delivery_email_build(dg_issue *is, const char *md, const char *fragment)
 
 /* ---- the feed ---- */
 
-/* The issue's lead as plain text: the model's lead, else its intro, else
- * the front matter's description. */
+/* The issue's lead as plain text: the model's summary (the lead sentence),
+ * else its intro, else the front matter's description. */
 static const char *lead_of(json_t *model)
 {
-	const char *s = dg_json_str(model, "lead");
+	const char *s = dg_json_str(model, "summary");
 
 	if (!*s)
 		s = dg_json_str(model, "intro");
@@ -247,16 +247,37 @@ static const char *lead_of(json_t *model)
 	return s;
 }
 
-/* site_url + the issue's page. */
+/* site_url + the issue's page; without site_url the page's name, relative
+ * to the feed beside it. */
 static char *issue_link(const dg_issue *is)
 {
 	dg_buf page = DG_BUF_INIT;
 	char *link;
 
 	(void)dg_buf_printf(&page, "%s-%s.html", is->kind->name, is->run->win->label);
-	link = dg_atom_join(is->run->cfg->site_url, dg_buf_cstr(&page));
+	link = is->run->cfg->site_url ? dg_atom_join(is->run->cfg->site_url, dg_buf_cstr(&page)) : dg_buf_detach(&page);
 	dg_buf_free(&page);
 	return link;
+}
+
+/* Where the feed's ids are minted: site_url, else the community's GitHub
+ * page (https://github.com/ORG); *scope the kind, with the owner before it
+ * when there is no site ("ORG/community"). Both caller-free. */
+static void feed_home(const dg_issue *is, char **home, char **scope)
+{
+	const dg_config *cfg = is->run->cfg;
+	const char *owner = cfg->orgs.n ? cfg->orgs.v[0] : cfg->repos.n ? cfg->repos.v[0] : "digest";
+	dg_buf b = DG_BUF_INIT;
+
+	if (cfg->site_url) {
+		*home = dg_strdup(cfg->site_url);
+		*scope = dg_strdup(is->kind->name);
+		return;
+	}
+	(void)dg_buf_printf(&b, "https://github.com/%.*s", (int)strcspn(owner, "/"), owner);
+	*home = dg_buf_detach(&b);
+	(void)dg_buf_printf(&b, "%.*s/%s", (int)strcspn(owner, "/"), owner, is->kind->name);
+	*scope = dg_buf_detach(&b);
 }
 
 static const char *feed_title(const dg_issue *is)
@@ -281,7 +302,7 @@ static int newest_first(const void *a, const void *b)
 int dg_delivery_feed(dg_issue *is, const char *fragment)
 {
 	const dg_run *run = is->run;
-	char *tag, *link, *self, *xml = NULL, **rows = NULL;
+	char *tag, *link, *self, *feed_id, *home = NULL, *scope = NULL, *xml = NULL, **rows = NULL;
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -290,11 +311,29 @@ int dg_delivery_feed(dg_issue *is, const char *fragment)
 	dg_buf name = DG_BUF_INIT;
 	int err;
 
-	if (!run->cfg->site_url || run->draft || run->win->in_progress)
+	if (run->draft || run->win->in_progress)
 		return 0;
-	if (!(tag = dg_atom_tag(run->cfg->site_url, run->win->since, is->kind->name, run->win->label)))
-		return dg_err_set(DG_ERR_CONFIG, "digest.site_url '%s': expected a URL with a host", run->cfg->site_url);
-	gmtime_r(&now, &tm);
+	feed_home(is, &home, &scope);
+	tag = dg_atom_tag(home, run->win->since, scope, run->win->label);
+	(void)dg_buf_printf(&name, "%s.atom.xml", is->kind->name);
+	/* The feed's id: its own URL under the site, else the community's page
+	 * with the feed's name (an absolute IRI, stable across runs). */
+	feed_id = dg_atom_join(home, dg_buf_cstr(&name));
+	err = tag ? 0 : dg_err_set(DG_ERR_CONFIG, "digest.site_url '%s': expected a URL with a host", home);
+	free(home);
+	free(scope);
+	if (err < 0) {
+		free(feed_id);
+		dg_buf_free(&name);
+		return err;
+	}
+	/* An entry is dated by its period's end, not by the run: the same
+	 * period gives the same feed (deterministic files; the id says which
+	 * entry a re-run replaced). */
+	{
+		time_t end = (time_t)run->win->until;
+		gmtime_r(&end, &tm);
+	}
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	link = issue_link(is);
 	entry = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:I}", "id", tag, "title",
@@ -302,15 +341,20 @@ int dg_delivery_feed(dg_issue *is, const char *fragment)
 			  "html", fragment ? fragment : "", "author", run->cfg->author, "since", (json_int_t)run->win->since);
 	free(tag);
 	free(link);
-	if (!entry)
+	if (!entry) {
+		free(feed_id);
+		dg_buf_free(&name);
 		return dg_err_set(DG_ERR_FAIL, "the feed entry of %s %s: a field is not valid UTF-8", is->kind->name,
 				  run->win->label);
+	}
 	is->feed_entry = json_dumps(entry, JSON_COMPACT);
 	entries = json_array();
 	json_array_append_new(entries, entry);
 	if ((err = dg_store_feed_list(run->store, is->kind->name, is->series, run->win->label, FEED_ENTRIES - 1, &rows,
 				      &n)) < 0) {
 		json_decref(entries);
+		free(feed_id);
+		dg_buf_free(&name);
 		return err;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -321,12 +365,12 @@ int dg_delivery_feed(dg_issue *is, const char *fragment)
 	}
 	free(rows);
 	dg_json_sort(entries, newest_first);
-	(void)dg_buf_printf(&name, "%s.atom.xml", is->kind->name);
-	self = dg_atom_join(run->cfg->site_url, dg_buf_cstr(&name));
-	err = dg_atom_build(run->cfg->site_url, self, feed_title(is), entries, (int64_t)now, &xml);
+	self = run->cfg->site_url ? dg_strdup(feed_id) : dg_strdup(dg_buf_cstr(&name));
+	err = dg_atom_build(feed_id, run->cfg->site_url, self, feed_title(is), entries, (int64_t)now, &xml);
 	if (!err)
 		(void)dg_fileset_add(is->files, run->out_dir, dg_buf_cstr(&name), xml, strlen(xml), 1);
 	free(self);
+	free(feed_id);
 	dg_buf_free(&name);
 	json_decref(entries);
 	return err;

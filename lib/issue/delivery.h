@@ -1,6 +1,6 @@
 /* delivery.h - an issue beyond its files: the email edition (--format eml,
- * --publish email), the Atom feed of past issues (OUT/<kind>.atom.xml when
- * [digest] site_url is set) and the chat cards (--publish notify).
+ * --publish email), the Atom feed of past issues (OUT/<kind>.atom.xml with
+ * every md or html edition) and the chat cards (--publish notify).
  *
  * Each delivery is recorded in the state store per issue (series and
  * period) and channel once it succeeded: a run sends nothing again unless
@@ -29,7 +29,9 @@ int dg_delivery_email_build(dg_issue *is, const char *md, const char *fragment);
 
 /* The issue's feed entry (is->feed_entry) and OUT/<kind>.atom.xml into
  * is->files: the entries recorded of the kind and this one, newest first.
- * Nothing without site_url, for a preview or an editor's file. */
+ * Links under site_url, else relative to the feed (the issue's page beside
+ * it) with ids minted under the community's GitHub page. Nothing for a
+ * preview or an editor's file. */
 int dg_delivery_feed(dg_issue *is, const char *fragment);
 
 /* Inside the record transaction: the issue's feed entry into the store. */

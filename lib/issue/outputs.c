@@ -205,7 +205,8 @@ static int stage_email(outputs *o)
 	return 0;
 }
 
-/* OUT/<kind>.atom.xml, when [digest] site_url is set. */
+/* OUT/<kind>.atom.xml: with every md or html edition, or whenever
+ * [digest] site_url is set (lib/issue/delivery.h). */
 static int stage_feed(outputs *o)
 {
 	return dg_delivery_feed(o->is, o->fragment);
@@ -238,9 +239,11 @@ int dg_outputs_render(dg_issue *is)
 	outputs o;
 	int err = 0;
 
-	/* the email edition and the feed need the Markdown and the fragment */
+	/* the email edition and the feed need the Markdown and the fragment; the
+	 * feed comes with every edition for readers (md or html), or always once
+	 * the site is known */
 	if ((formats & DG_FORMAT_EML) || (is->run->channels & DG_CHANNEL_EMAIL) ||
-	    (is->run->cfg->site_url && !is->run->draft))
+	    ((is->run->cfg->site_url || (formats & (DG_FORMAT_MD | DG_FORMAT_HTML))) && !is->run->draft))
 		formats |= ARTICLE;
 	o = (outputs){is, NULL, NULL, formats};
 

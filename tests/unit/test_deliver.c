@@ -174,7 +174,8 @@ static void test_atom(void)
 	char *xml = NULL, *tag;
 	xmlDocPtr doc;
 
-	CHECK(dg_atom_build("https://x.org/", "https://x.org/community.atom.xml", "Feed", entries, 0, &xml) == 0,
+	CHECK(dg_atom_build("https://x.org/community.atom.xml", "https://x.org/", "https://x.org/community.atom.xml", "Feed",
+			    entries, 0, &xml) == 0,
 	      "a feed is built");
 	doc = xml ? xmlReadMemory(xml, (int)strlen(xml), "feed.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR) : NULL;
 	CHECK(doc != NULL, "libxml2 reads it back");
