@@ -132,24 +132,73 @@ int dg_weekly_repos(const dg_config *cfg, dg_http *http, dg_store *store, json_t
 	return err;
 }
 
-int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *weeks,
-		       size_t n, json_t *warnings, json_t *failures)
+/* A page of a week's search: its items recorded, its total noted. */
+typedef struct week_page {
+	collect *c;
+	int64_t *total;          /* the first page's total_count (-1: none); NULL for later pages */
+	int *failed;
+} week_page;
+
+static void on_week_page(dg_http *h, void *ud, const dg_http_response *resp, int err, const char *msg)
+{
+	week_page *j = ud;
+	json_t *items = err ? NULL : json_object_get(resp->json, "items");
+
+	(void)h;
+	if (err || !json_is_array(items)) {
+		dg_collector_failed(&j->c->base, "merged pull requests of a week (trends)",
+				    err ? msg : "expected a search result with \"items\"");
+		*j->failed = 1;
+	} else {
+		dg_pulls_record(j->c, items);
+		if (j->total)
+			*j->total = dg_collect_total(resp->json);
+		/* A first page that is not full holds the whole result: a bigger
+		 * total is a count the server cannot back. */
+		if (j->total && *j->total > (int64_t)json_array_size(items) && json_array_size(items) < 100) {
+			dg_collector_failed(&j->c->base, resp->url, "the search reported more merged pull requests than "
+					    "its first page (not full) holds");
+			*j->failed = 1;
+			*j->total = -1;
+		}
+		j->c->merged_sent++;
+		if (!*j->failed && j->total && *j->total > (int64_t)json_array_size(items) && *j->total <= SEARCH_CAP) {
+			/* The other pages, all at once: the whole week within one order. */
+			int64_t last = (*j->total + 99) / 100;
+			for (int64_t p = 2; p <= last; p++) {
+				dg_buf url = DG_BUF_INIT;   /* uncapped: cannot fail */
+				week_page *more = dg_calloc(1, sizeof(*more));
+
+				more->c = j->c;
+				more->failed = j->failed;
+				dg_buf_printf(&url, "%s&page=%lld", resp->url, (long long)p);
+				if (dg_collector_get(&j->c->base, dg_buf_cstr(&url), 0, on_week_page, more, free) < 0)
+					*j->failed = 1;
+				dg_buf_free(&url);
+			}
+		}
+	}
+	free(j);
+}
+
+/* One week asked for, each scope group with one merged-PR search: a week
+ * of at most SEARCH_CAP merged pulls is read whole (its pages at once) and
+ * counted as the report counts; a bigger one is counted by the search's
+ * total alone (contributors and new contributors unknown: a gap in their
+ * line), so a week costs at most SEARCH_CAP / 100 requests a group. A
+ * search that fails leaves the week unknown, named. */
+static int backfill_week(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *w,
+			 json_t *warnings, json_t *failures, int64_t *sent)
 {
 	collect c;
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	size_t ngroups = 0, i;
-	json_t *r, *all = NULL;
-	int err = 0;
+	size_t i, ngroups = 0;
+	int64_t *totals;
+	json_t *r, *week = NULL, *v;
+	const char *k;
+	int err = 0, failed = 0, whole = 1;
 
-	for (i = 0; i < n; i++) {
-		weeks[i].merged_prs = weeks[i].contributors = weeks[i].new_contributors = -1;
-		lo = weeks[i].since < lo ? weeks[i].since : lo;
-		hi = weeks[i].until > hi ? weeks[i].until : hi;
-	}
-	if (!n)
-		return 0;
 	memset(&c, 0, sizeof(c));
-	(void)dg_collector_init(&c.base, cfg, http, store, lo, hi);   /* 0 */
+	(void)dg_collector_init(&c.base, cfg, http, store, w->since, w->until);   /* 0 */
 	c.after_repos = after_repos;
 	c.after_pulls = after_pulls;
 	c.repos = json_object();
@@ -157,9 +206,7 @@ int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, jso
 	c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos);
 	while (c.groups[ngroups])
 		ngroups++;
-	/* A day's budget a week and group: a week of about 2,500 merged pulls;
-	 * past it (or a server that claims more) the weeks stay unknown. */
-	c.merged_budget = (int64_t)n * (int64_t)(ngroups ? ngroups : 1) * SEARCHES_PER_DAY;
+	totals = dg_calloc(ngroups + 1, sizeof(*totals));
 	json_array_foreach(repos, i, r) {
 		char *key = dg_text_lower(dg_json_str(r, "full_name"));
 		if (key && *key)
@@ -167,45 +214,85 @@ int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, jso
 		free(key);
 	}
 	c.repos_done = 1;
-	for (i = 0; i < n; i++)
-		for (size_t g = 0; c.groups[g]; g++)
-			dg_pulls_search(&c, c.groups[g], weeks[i].since, weeks[i].until);
-	if ((err = dg_http_run(http)) < 0)
+	for (size_t g = 0; g < ngroups; g++) {
+		char *q = dg_pulls_query(c.groups[g], w->since, w->until);
+		week_page *j = dg_calloc(1, sizeof(*j));
+
+		j->c = &c;
+		j->total = &totals[g];
+		j->failed = &failed;
+		totals[g] = -1;
+		if (dg_collect_search(&c.base, q, on_week_page, j, free) < 0)
+			failed = 1;
+		free(q);
+	}
+	err = dg_http_run(http);
+	*sent += c.merged_sent;
+	if (err < 0)
 		goto done;
-	if (json_array_size(c.base.failures)) {
-		json_t *v;
+	for (size_t g = 0; g < ngroups; g++)
+		if (totals[g] < 0)
+			failed = 1;
+		else if (totals[g] > SEARCH_CAP)
+			whole = 0;
+	if (failed || json_array_size(c.base.failures)) {
 		json_array_foreach(c.base.warnings, i, v)
 			dg_json_appendf(warnings, "trends: %s", json_string_value(v));
 		json_array_foreach(c.base.failures, i, v)
 			dg_json_appendf(failures, "trends: %s", json_string_value(v));
 		goto done;
 	}
-	all = json_array();
-	{
-		const char *k;
-		json_object_foreach(c.pulls, k, r)
-			json_array_append(all, r);
+	if (!whole) {
+		/* Too many to read for a chart: the total, from the search itself. */
+		w->merged_prs = 0;
+		for (size_t g = 0; g < ngroups; g++)
+			w->merged_prs += totals[g];
+		goto done;
 	}
-	for (i = 0; i < n; i++) {
-		json_t *week = json_array();
-		size_t j;
-		json_array_foreach(all, j, r) {
-			int ok = 0;
-			int64_t t = dg_collect_time_of(r, "merged_at", &ok);
-			if (ok && t >= weeks[i].since && t < weeks[i].until)
-				json_array_append(week, r);
-		}
-		dg_weekly_count(cfg, week, &weeks[i].merged_prs, &weeks[i].contributors);
-		weeks[i].new_contributors = dg_weekly_known_newcomers(cfg, store, week, weeks[i].since, weeks[i].until);
-		json_decref(week);
+	week = json_array();
+	json_object_foreach(c.pulls, k, r) {
+		int ok = 0;
+		int64_t t = dg_collect_time_of(r, "merged_at", &ok);
+		if (ok && t >= w->since && t < w->until)
+			json_array_append(week, r);
 	}
+	dg_weekly_count(cfg, week, &w->merged_prs, &w->contributors);
+	w->new_contributors = dg_weekly_known_newcomers(cfg, store, week, w->since, w->until);
 done:
-	json_decref(all);
+	free(totals);
+	json_decref(week);
 	dg_scope_groups_free(c.groups);
 	json_decref(c.merged_early);
 	json_decref(c.repos);
 	json_decref(c.pulls);
 	json_decref(c.org);
 	dg_collector_clear(&c.base);
+	return err;
+}
+
+int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *weeks,
+		       size_t n, json_t *warnings, json_t *failures)
+{
+	int64_t sent = 0;
+	size_t left = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++)
+		weeks[i].merged_prs = weeks[i].contributors = weeks[i].new_contributors = -1;
+	/* The newest first, one week at a time, until the run has sent its
+	 * share: a big org's history fills in over a few runs (each week is
+	 * kept once known) rather than one run spending minutes of GitHub's
+	 * search limit on the past. */
+	for (size_t k = n; k-- > 0 && err >= 0;) {
+		if (sent >= BACKFILL_RUN_SEARCHES) {
+			left++;
+			continue;
+		}
+		err = backfill_week(cfg, http, store, repos, &weeks[k], warnings, failures, &sent);
+	}
+	if (err >= 0 && left)
+		dg_json_appendf(warnings, "trends: %zu earlier week%s not asked for in this run (%lld searches sent, "
+				"%d a run); the next run goes on", left, left == 1 ? "" : "s", (long long)sent,
+				BACKFILL_RUN_SEARCHES);
 	return err;
 }

@@ -40,13 +40,22 @@ char *dg_weekly_people_scope(const dg_config *cfg);
 int dg_weekly_repos(const dg_config *cfg, dg_http *http, dg_store *store, json_t **repos, json_t *warnings,
 		    json_t *failures);
 
-/* Ask for the merged pulls of each of `weeks` (n of them, counts filled in
- * when every search answered), in the repositories of `repos` (the
- * collector's "repos": [{"full_name"}]). A search that fails leaves every
- * week unknown (-1) and is named in `failures` and `warnings` ("trends:
- * ..."); so does a week that needs more than SEARCHES_PER_DAY requests a
- * scope group (about 2,500 merged pulls, or a server that claims more).
- * 0, or <0 when the HTTP client stopped. */
+/* Searches a run spends on weeks of the past, at most (and the week it is
+ * in): 11 weeks at SEARCH_CAP / 100 requests each for one scope group, some
+ * four minutes of GitHub's 30 searches a minute. */
+#define BACKFILL_RUN_SEARCHES 120
+
+/* Ask for the merged pulls of `weeks` (n of them, oldest first; counts
+ * filled in for each week whose searches all answered), in the repositories
+ * of `repos` (the collector's "repos": [{"full_name"}]): the newest first,
+ * one week at a time, as long as the run has sent fewer than
+ * BACKFILL_RUN_SEARCHES (the rest stay unknown, -1, with one warning: the
+ * next run asks them). A search that fails leaves its week unknown and is
+ * named in `failures` and `warnings` ("trends: ..."); so does a first page
+ * that is not full under a bigger total (a count the server cannot back).
+ * A week of more than SEARCH_CAP merged pulls is counted by the search's
+ * total alone, its contributors unknown. 0, or <0 when the HTTP client
+ * stopped. */
 int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *weeks,
 		       size_t n, json_t *warnings, json_t *failures);
 
