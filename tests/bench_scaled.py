@@ -4,7 +4,8 @@ merge time kept, so K pull requests share each merge second), against the
 fake GitHub with 50 ms of latency, --jobs 8. Prints, per size: whether every
 merged PR of week 2021-W49 is in the model, the requests against the floor
 (one org page per 100 repos, a release list per repo, the merged-PR pages,
-author batches of six, the probe, the events list), and the requests of a
+author batches of six, the probe, the events list, the trends' past weeks:
+a page a hundred merged PRs up to 1,000, else one), and the requests of a
 re-run of the closed week. Asserts nothing.
 
   python3 tests/bench_scaled.py 300 500      (after `make`; DIGEST_BIN picks the binary)
@@ -45,6 +46,9 @@ for n in [int(x) for x in sys.argv[1:]] or [300, 500]:
         got = model_facts(m)["merged_pulls"]
         people = len(m["contributors"])
         floor = math.ceil(n / 100) + n + math.ceil(len(got) / 100) + math.ceil(people / 6) + 1 + 1
+        past = (m.get("trend") or {}).get("weeks", [])[:-1]   # the trends' past weeks, asked once
+        floor += sum(math.ceil(w["merged_prs"] / 100) if 0 < w["merged_prs"] <= 1000 else 1
+                     for w in past if w.get("merged_prs") is not None)
         print("%d repos: %.1f s; merged PRs %d of the world's %d, equal: %s, partial: %s; requests %d, floor %d "
               "(%+.1f%%)" % (n, wall, len(got), len(want), got == want, m.get("partial"), len(log), floor,
                              100.0 * (len(log) - floor) / floor))

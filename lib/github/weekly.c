@@ -181,32 +181,50 @@ static void on_week_page(dg_http *h, void *ud, const dg_http_response *resp, int
 	free(j);
 }
 
-/* One week asked for, each scope group with one merged-PR search: a week
- * of at most SEARCH_CAP merged pulls is read whole (its pages at once) and
- * counted as the report counts; a bigger one is counted by the search's
- * total alone (contributors and new contributors unknown: a gap in their
- * line), so a week costs at most SEARCH_CAP / 100 requests a group. A
- * search that fails leaves the week unknown, named. */
-static int backfill_week(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *w,
-			 json_t *warnings, json_t *failures, int64_t *sent)
+/* The weeks asked for, each scope group of each with one merged-PR search,
+ * all at once: a week of at most SEARCH_CAP merged pulls is read whole (its
+ * other pages queued when its first gives the total) and counted as the
+ * report counts; a bigger one is counted by the search's total alone
+ * (contributors and new contributors unknown: a gap in their line), so a
+ * week costs at most SEARCH_CAP / 100 requests a group. A search that fails
+ * leaves its week unknown, named. */
+int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *weeks,
+		       size_t n, json_t *warnings, json_t *failures)
 {
 	collect c;
-	size_t i, ngroups = 0;
-	int64_t *totals;
-	json_t *r, *week = NULL, *v;
+	size_t i, ngroups = 0, first = 0, per_week;
+	int64_t *totals = NULL, lo = INT64_MAX, hi = INT64_MIN;
+	int *failed = NULL;
+	json_t *r, *v;
 	const char *k;
-	int err = 0, failed = 0, whole = 1;
+	int err = 0;
 
+	for (i = 0; i < n; i++)
+		weeks[i].merged_prs = weeks[i].contributors = weeks[i].new_contributors = -1;
+	if (!n)
+		return 0;
 	memset(&c, 0, sizeof(c));
-	(void)dg_collector_init(&c.base, cfg, http, store, w->since, w->until);   /* 0 */
+	c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos);
+	while (c.groups[ngroups])
+		ngroups++;
+	/* The newest weeks first, as many as a run's share allows at their
+	 * dearest: the rest are asked by the next run (each week is kept once
+	 * known), so a big config does not spend many minutes of GitHub's
+	 * search limit on the past in one run. */
+	per_week = (SEARCH_CAP / 100) * (ngroups ? ngroups : 1);
+	if (n * per_week > BACKFILL_RUN_SEARCHES)
+		first = n - (BACKFILL_RUN_SEARCHES / per_week ? BACKFILL_RUN_SEARCHES / per_week : 1);
+	for (i = first; i < n; i++) {
+		lo = weeks[i].since < lo ? weeks[i].since : lo;
+		hi = weeks[i].until > hi ? weeks[i].until : hi;
+	}
+	(void)dg_collector_init(&c.base, cfg, http, store, lo, hi);   /* 0 */
 	c.after_repos = after_repos;
 	c.after_pulls = after_pulls;
 	c.repos = json_object();
 	c.pulls = json_object();
-	c.groups = dg_scope_groups(&cfg->orgs, &cfg->repos);
-	while (c.groups[ngroups])
-		ngroups++;
-	totals = dg_calloc(ngroups + 1, sizeof(*totals));
+	totals = dg_calloc(n * ngroups + 1, sizeof(*totals));
+	failed = dg_calloc(n + 1, sizeof(*failed));
 	json_array_foreach(repos, i, r) {
 		char *key = dg_text_lower(dg_json_str(r, "full_name"));
 		if (key && *key)
@@ -214,85 +232,66 @@ static int backfill_week(const dg_config *cfg, dg_http *http, dg_store *store, j
 		free(key);
 	}
 	c.repos_done = 1;
-	for (size_t g = 0; g < ngroups; g++) {
-		char *q = dg_pulls_query(c.groups[g], w->since, w->until);
-		week_page *j = dg_calloc(1, sizeof(*j));
+	for (i = first; i < n; i++)
+		for (size_t g = 0; g < ngroups; g++) {
+			char *q = dg_pulls_query(c.groups[g], weeks[i].since, weeks[i].until);
+			week_page *j = dg_calloc(1, sizeof(*j));
 
-		j->c = &c;
-		j->total = &totals[g];
-		j->failed = &failed;
-		totals[g] = -1;
-		if (dg_collect_search(&c.base, q, on_week_page, j, free) < 0)
-			failed = 1;
-		free(q);
-	}
-	err = dg_http_run(http);
-	*sent += c.merged_sent;
-	if (err < 0)
+			j->c = &c;
+			j->total = &totals[i * ngroups + g];
+			j->failed = &failed[i];
+			totals[i * ngroups + g] = -1;
+			if (dg_collect_search(&c.base, q, on_week_page, j, free) < 0)
+				failed[i] = 1;
+			free(q);
+		}
+	if ((err = dg_http_run(http)) < 0)
 		goto done;
-	for (size_t g = 0; g < ngroups; g++)
-		if (totals[g] < 0)
-			failed = 1;
-		else if (totals[g] > SEARCH_CAP)
-			whole = 0;
-	if (failed || json_array_size(c.base.failures)) {
-		json_array_foreach(c.base.warnings, i, v)
-			dg_json_appendf(warnings, "trends: %s", json_string_value(v));
-		json_array_foreach(c.base.failures, i, v)
-			dg_json_appendf(failures, "trends: %s", json_string_value(v));
-		goto done;
+	json_array_foreach(c.base.warnings, i, v)
+		dg_json_appendf(warnings, "trends: %s", json_string_value(v));
+	json_array_foreach(c.base.failures, i, v)
+		dg_json_appendf(failures, "trends: %s", json_string_value(v));
+	for (i = first; i < n; i++) {
+		int64_t sum = 0;
+		int whole = 1;
+		json_t *week;
+
+		for (size_t g = 0; g < ngroups; g++) {
+			if (totals[i * ngroups + g] < 0)
+				failed[i] = 1;
+			else if (totals[i * ngroups + g] > SEARCH_CAP)
+				whole = 0;
+			sum += totals[i * ngroups + g] > 0 ? totals[i * ngroups + g] : 0;
+		}
+		if (failed[i])
+			continue;
+		if (!whole) {
+			weeks[i].merged_prs = sum;   /* too many to read for a chart: the search's total */
+			continue;
+		}
+		week = json_array();
+		json_object_foreach(c.pulls, k, r) {
+			int ok = 0;
+			int64_t t = dg_collect_time_of(r, "merged_at", &ok);
+			if (ok && t >= weeks[i].since && t < weeks[i].until)
+				json_array_append(week, r);
+		}
+		dg_weekly_count(cfg, week, &weeks[i].merged_prs, &weeks[i].contributors);
+		weeks[i].new_contributors = dg_weekly_known_newcomers(cfg, store, week, weeks[i].since, weeks[i].until);
+		json_decref(week);
 	}
-	if (!whole) {
-		/* Too many to read for a chart: the total, from the search itself. */
-		w->merged_prs = 0;
-		for (size_t g = 0; g < ngroups; g++)
-			w->merged_prs += totals[g];
-		goto done;
-	}
-	week = json_array();
-	json_object_foreach(c.pulls, k, r) {
-		int ok = 0;
-		int64_t t = dg_collect_time_of(r, "merged_at", &ok);
-		if (ok && t >= w->since && t < w->until)
-			json_array_append(week, r);
-	}
-	dg_weekly_count(cfg, week, &w->merged_prs, &w->contributors);
-	w->new_contributors = dg_weekly_known_newcomers(cfg, store, week, w->since, w->until);
+	if (first)
+		dg_json_appendf(warnings, "trends: %zu earlier week%s not asked for in this run (at most %d searches of "
+				"past weeks a run); the next run goes on", first, first == 1 ? "" : "s",
+				BACKFILL_RUN_SEARCHES);
 done:
 	free(totals);
-	json_decref(week);
+	free(failed);
 	dg_scope_groups_free(c.groups);
 	json_decref(c.merged_early);
 	json_decref(c.repos);
 	json_decref(c.pulls);
 	json_decref(c.org);
 	dg_collector_clear(&c.base);
-	return err;
-}
-
-int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *weeks,
-		       size_t n, json_t *warnings, json_t *failures)
-{
-	int64_t sent = 0;
-	size_t left = 0;
-	int err = 0;
-
-	for (size_t i = 0; i < n; i++)
-		weeks[i].merged_prs = weeks[i].contributors = weeks[i].new_contributors = -1;
-	/* The newest first, one week at a time, until the run has sent its
-	 * share: a big org's history fills in over a few runs (each week is
-	 * kept once known) rather than one run spending minutes of GitHub's
-	 * search limit on the past. */
-	for (size_t k = n; k-- > 0 && err >= 0;) {
-		if (sent >= BACKFILL_RUN_SEARCHES) {
-			left++;
-			continue;
-		}
-		err = backfill_week(cfg, http, store, repos, &weeks[k], warnings, failures, &sent);
-	}
-	if (err >= 0 && left)
-		dg_json_appendf(warnings, "trends: %zu earlier week%s not asked for in this run (%lld searches sent, "
-				"%d a run); the next run goes on", left, left == 1 ? "" : "s", (long long)sent,
-				BACKFILL_RUN_SEARCHES);
 	return err;
 }

@@ -47,15 +47,16 @@ int dg_weekly_repos(const dg_config *cfg, dg_http *http, dg_store *store, json_t
 
 /* Ask for the merged pulls of `weeks` (n of them, oldest first; counts
  * filled in for each week whose searches all answered), in the repositories
- * of `repos` (the collector's "repos": [{"full_name"}]): the newest first,
- * one week at a time, as long as the run has sent fewer than
- * BACKFILL_RUN_SEARCHES (the rest stay unknown, -1, with one warning: the
- * next run asks them). A search that fails leaves its week unknown and is
- * named in `failures` and `warnings` ("trends: ..."); so does a first page
- * that is not full under a bigger total (a count the server cannot back).
- * A week of more than SEARCH_CAP merged pulls is counted by the search's
- * total alone, its contributors unknown. 0, or <0 when the HTTP client
- * stopped. */
+ * of `repos` (the collector's "repos": [{"full_name"}]), every week at once:
+ * a week of up to SEARCH_CAP merged pulls is read whole and counted as the
+ * report counts, a bigger one is counted by the search's total alone (its
+ * contributors unknown). Only the newest weeks that fit in
+ * BACKFILL_RUN_SEARCHES at SEARCH_CAP / 100 requests a week and scope group
+ * are asked (the rest stay unknown, -1, with one warning: the next run asks
+ * them). A search that fails leaves its week unknown and is named in
+ * `failures` and `warnings` ("trends: ..."); so does a first page that is
+ * not full under a bigger total (a count the server cannot back). 0, or <0
+ * when the HTTP client stopped. */
 int dg_weekly_backfill(const dg_config *cfg, dg_http *http, dg_store *store, json_t *repos, dg_week *weeks,
 		       size_t n, json_t *warnings, json_t *failures);
 
