@@ -4,7 +4,7 @@ weeks digest never ran are backfilled over REST within two search requests a
 week; a re-run and `digest history` cost no request; the chart is a PNG in
 the Markdown, the WeChat fragment and a published draft; trends.weeks = 0
 turns the section off; a biweekly issue's series is of weeks too."""
-import csv, io, json, os, re, struct, subprocess, sys, tempfile
+import csv, io, json, os, re, sqlite3, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from digesttest import DIGEST, FakeGitHub, Workspace, check, done  # noqa: E402
@@ -70,6 +70,11 @@ with FakeGitHub(world, "--search-quota", "1000") as gh:
     p = ws.run("--week", WEEK, "--format", "md,html,json")
     check(p.returncode == 0 and not gh.log(), "a re-run sends no request (%d)" % len(gh.log()), p.stderr[-400:])
     check(ws.model("community-%s.json" % WEEK).get("trend") == trend, "and gives the same trend")
+    db = os.path.join(ws.state, "digest.sqlite3")
+    with sqlite3.connect(db) as c:
+        kept = c.execute("SELECT COUNT(*) FROM kept WHERE ns = 'chart-png'").fetchone()[0]
+    check(kept == 1 and open(png, "rb").read(24) == head,
+          "the chart's PNG is kept by its SVG (a re-render takes it from the store, the same bytes)", kept)
 
     # digest history: the same series, from the store alone.
     p = history(ws, "--weeks", "8")

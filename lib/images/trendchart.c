@@ -2,7 +2,9 @@
 #include "images/trendchart.h"
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/err.h"
 #include "base/jsonx.h"
+#include "base/text.h"
 #include "images/image.h"
 #include "render/render.h"
 
@@ -156,10 +158,10 @@ json_t *dg_chart_context(json_t *trend)
 			 "merged_word", dg_json_str(words, "merged_prs"), "legend_y", 100);
 }
 
-int dg_visuals_trend(const dg_config *cfg, json_t *model, char **png, size_t *len)
+int dg_visuals_trend(const dg_config *cfg, dg_store *store, json_t *model, char **png, size_t *len)
 {
 	json_t *ctx = dg_chart_context(json_object_get(model, "trend"));
-	char *svg = NULL;
+	char *svg = NULL, key[64];
 	int err;
 
 	*png = NULL;
@@ -167,8 +169,17 @@ int dg_visuals_trend(const dg_config *cfg, json_t *model, char **png, size_t *le
 	if (!ctx)
 		return 0;
 	json_object_set_new(ctx, "language", json_string(cfg->language));
-	if ((err = dg_render_svg(cfg, "trend.svg.mustache", ctx, &svg)) == 0)
-		err = dg_image_svg_to_png(svg, strlen(svg), 1.0, "trend.svg.mustache", png, len);
+	if ((err = dg_render_svg(cfg, "trend.svg.mustache", ctx, &svg)) < 0)
+		goto done;
+	/* The SVG, the scale and the encoder ("p3": libpng, no filter, zlib 3). */
+	snprintf(key, sizeof(key), "%016llx-%zu-1-p3", (unsigned long long)dg_text_hash(svg, strlen(svg)), strlen(svg));
+	if (store && dg_store_kept_get(store, "chart-png", key, png, len) == 1)
+		goto done;
+	dg_err_clear();
+	if ((err = dg_image_svg_to_png(svg, strlen(svg), 1.0, "trend.svg.mustache", png, len)) == 0 && store &&
+	    dg_store_kept_put(store, "chart-png", key, *png, *len) < 0)
+		dg_err_clear();   /* a cache that cannot be written costs time, not correctness */
+done:
 	free(svg);
 	json_decref(ctx);
 	return err;

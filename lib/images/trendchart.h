@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "config/config.h"
+#include "store/store.h"
 
 /* The value axis for values up to `max` (<= 0: all weeks zero or unknown):
  * a step of 1, 2 or 5 times a power of ten and the top, a multiple of it,
@@ -33,7 +34,10 @@ int dg_chart_bar_height(int64_t value, const dg_chart_scale *s, int plot_h);
 json_t *dg_chart_context(json_t *trend);
 
 /* The model's trend chart as PNG (*png caller frees; NULL when the model
- * has no trend). 0 or <0 naming the template. */
-int dg_visuals_trend(const dg_config *cfg, json_t *model, char **png, size_t *len);
+ * has no trend): from the store when the same SVG was drawn before (kept
+ * under "chart-png" by the SVG's hash and the encoder, like the
+ * certificates), else drawn and kept. `store` may be NULL. 0 or <0 naming
+ * the template. */
+int dg_visuals_trend(const dg_config *cfg, dg_store *store, json_t *model, char **png, size_t *len);
 
 #endif

@@ -156,7 +156,7 @@ static int stage_trend(outputs *o)
 	size_t len = 0;
 	int err;
 
-	if ((err = dg_visuals_trend(o->is->run->cfg, o->is->model, &png, &len)) < 0 || !png)
+	if ((err = dg_visuals_trend(o->is->run->cfg, o->is->run->store, o->is->model, &png, &len)) < 0 || !png)
 		return err;
 	add_issue_bytes(o, ".trend.png", png, len, 1);
 	return 0;
