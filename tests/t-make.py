@@ -5,7 +5,8 @@ needs before it compiles, and no test installs packages itself.
 A fresh machine is a copy of the tracked tree without build/ (no stamp says
 the packages were checked). Only `make -n` runs there: it prints, in order,
 what each target would run and runs nothing (the recursive make too gets
--n), so this test installs nothing and never takes the dpkg lock."""
+-n), so this test installs nothing and never takes the dpkg lock: stand-ins
+for apt-get, dpkg and sudo come first on PATH and must never be called."""
 import os
 import re
 import shutil
@@ -32,7 +33,18 @@ def fresh_copy(name):
     return dst
 
 
-env = dict(os.environ, MAKEFLAGS="")
+# Stand-ins for every package tool, first on PATH: `make -n` must call none
+# of them (a call is logged, and fails): this test installs nothing and never
+# takes the dpkg lock, whatever runs beside it.
+STUBS = os.path.join(tmp, "stubs")
+CALLS = os.path.join(tmp, "package-tool-calls.log")
+os.makedirs(STUBS)
+for tool in ("apt-get", "apt", "dpkg", "dpkg-query", "sudo"):
+    path = os.path.join(STUBS, tool)
+    with open(path, "w") as f:
+        f.write('#!/bin/sh\necho "%s $*" >> "%s"\nexit 1\n' % (tool, CALLS))
+    os.chmod(path, 0o755)
+env = dict(os.environ, MAKEFLAGS="", PATH=STUBS + os.pathsep + os.environ.get("PATH", ""))
 env.pop("MAKELEVEL", None)
 INSTALL = re.compile(r"apt-get install")
 
@@ -74,6 +86,10 @@ for target, extra in (("all", ()), ("demo", ()), ("bench", ()), ("install", ("PR
         before = "\n".join(lines[:first_cc or 0])
         check("chromium" in before and "chromium-driver" in before and "libxml2-utils" in before,
               "make check installs the test tools (chromium, chromedriver, xmllint) before the suite", before[-2000:])
+
+calls = open(CALLS).read() if os.path.exists(CALLS) else ""
+check(not calls, "make -n called no package tool (apt-get, dpkg, sudo): nothing installed, no dpkg lock taken",
+      calls[:500])
 
 # No test installs packages: the tests name `make test-deps` instead.
 offenders = []

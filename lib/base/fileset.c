@@ -24,6 +24,26 @@ static char *path_of(const dg_file *f, const char *prefix, const char *suffix)
 	return dg_buf_detach(&b);
 }
 
+int dg_fileset_read(const dg_fileset *fs, const char *dir, const char *name, size_t max, char **data,
+		    size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	for (size_t i = fs->n; i-- > 0;) {
+		const dg_file *f = &fs->v[i];
+		char *path;
+		int err;
+
+		if (strcmp(f->dir, dir) || strcmp(f->name, name))
+			continue;
+		path = f->tmp ? dg_strdup(f->tmp) : path_of(f, "", "");
+		err = dg_output_read_file(path, max, data, len);
+		free(path);
+		return err < 0 ? err : 1;
+	}
+	return 0;
+}
+
 char *dg_fileset_path(const dg_fileset *fs, size_t i)
 {
 	return path_of(&fs->v[i], "", "");

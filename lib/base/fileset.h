@@ -43,6 +43,12 @@ int dg_fileset_add(dg_fileset *fs, const char *dir, const char *name, char *data
 		   int listed);
 /* Write everything (see above). 0, or <0 with a message naming the file. */
 int dg_fileset_commit(dg_fileset *fs);
+/* The bytes of the file added last as dir/name (at most `max`; *data caller
+ * frees): read back from its temporary, or from the target when it held
+ * them already. 1 when read, 0 when the set has no such file, <0 with a
+ * message when it cannot be read. */
+int dg_fileset_read(const dg_fileset *fs, const char *dir, const char *name, size_t max, char **data,
+		    size_t *len);
 /* The path of file i ("dir/name"); caller frees. */
 char *dg_fileset_path(const dg_fileset *fs, size_t i);
 void dg_fileset_clear(dg_fileset *fs);

@@ -285,6 +285,25 @@ static char *server_words(const char *s)
 	return dg_buf_detach(&b);   /* no cap: never NULL */
 }
 
+/* A platform that answers JSON with a numeric code (0: sent): 0, or an
+ * error naming the HTTP status, the code (as the platform names it: errcode,
+ * or code for Feishu's code and StatusCode) and its words (`msg_key`, into
+ * *words: caller frees). */
+static int coded_answer(const char *who, long status, json_t *j, const char *code_key, const char *msg_key,
+			char **words)
+{
+	json_t *code = json_object_get(j, code_key);
+	const char *name = strcmp(code_key, "StatusCode") ? code_key : "code";
+
+	if (status == 200 && json_is_integer(code) && json_integer_value(code) == 0)
+		return 0;
+	*words = server_words(json_string_value(json_object_get(j, msg_key)));
+	return json_is_integer(code)
+		? dg_err_set(DG_ERR_FAIL, "%s: HTTP %ld, %s %lld: %s", who, status, name,
+			     (long long)json_integer_value(code), *words)
+		: dg_err_set(DG_ERR_FAIL, "%s: HTTP %ld, no %s in the answer", who, status, name);
+}
+
 int dg_chat_judge(dg_chat_type t, const char *who, long status, const char *body)
 {
 	json_t *j = body && *body ? json_loads(body, 0, NULL) : NULL;
@@ -292,31 +311,13 @@ int dg_chat_judge(dg_chat_type t, const char *who, long status, const char *body
 	int err = 0;
 
 	switch (t) {
-	case DG_CHAT_FEISHU: {
-		json_t *code = json_object_get(j, "code");
-		if (!code)
-			code = json_object_get(j, "StatusCode");
-		if (status == 200 && json_is_integer(code) && json_integer_value(code) == 0)
-			break;
-		words = server_words(json_string_value(json_object_get(j, "msg")));
-		err = json_is_integer(code)
-			? dg_err_set(DG_ERR_FAIL, "%s: HTTP %ld, code %lld: %s", who, status,
-				     (long long)json_integer_value(code), words)
-			: dg_err_set(DG_ERR_FAIL, "%s: HTTP %ld, no code in the answer", who, status);
+	case DG_CHAT_FEISHU:
+		err = coded_answer(who, status, j, json_object_get(j, "code") ? "code" : "StatusCode", "msg", &words);
 		break;
-	}
 	case DG_CHAT_DINGTALK:
-	case DG_CHAT_WECOM: {
-		json_t *code = json_object_get(j, "errcode");
-		if (status == 200 && json_is_integer(code) && json_integer_value(code) == 0)
-			break;
-		words = server_words(json_string_value(json_object_get(j, "errmsg")));
-		err = json_is_integer(code)
-			? dg_err_set(DG_ERR_FAIL, "%s: HTTP %ld, errcode %lld: %s", who, status,
-				     (long long)json_integer_value(code), words)
-			: dg_err_set(DG_ERR_FAIL, "%s: HTTP %ld, no errcode in the answer", who, status);
+	case DG_CHAT_WECOM:
+		err = coded_answer(who, status, j, "errcode", "errmsg", &words);
 		break;
-	}
 	case DG_CHAT_SLACK:
 		if (status == 200 && body && !strcmp(body, "ok"))
 			break;

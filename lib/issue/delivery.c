@@ -90,22 +90,6 @@ int dg_delivery_preflight(const dg_config *cfg, unsigned channels, dg_http *http
 /* ---- the email edition ---- */
 
 /* OUT/<rel> among the files the run writes: file i, or -1. */
-static long find_file(const dg_fileset *files, const char *out_dir, const char *rel)
-{
-	dg_buf want = DG_BUF_INIT;
-	long found = -1;
-
-	(void)dg_buf_printf(&want, "%s/%s", out_dir, rel);
-	for (size_t i = 0; i < files->n && found < 0; i++) {
-		char *p = dg_fileset_path(files, i);
-		if (!strcmp(p, dg_buf_cstr(&want)))
-			found = (long)i;
-		free(p);
-	}
-	dg_buf_free(&want);
-	return found;
-}
-
 /* The largest image read into an email (a poster is at most ~900 x 4010 px). */
 #define MAX_MAIL_IMAGE (16u << 20)
 
@@ -120,17 +104,17 @@ typedef struct mail_images {
 
 static int read_image(mail_images *mi, const char *rel, const char **data, size_t *len)
 {
-	const dg_fileset *files = mi->is->files;
-	long i = find_file(files, mi->is->run->out_dir, rel);
-	char *path, *bytes = NULL;
+	const char *slash = strrchr(rel, '/');
+	dg_buf dir = DG_BUF_INIT;   /* uncapped: cannot fail */
+	char *bytes = NULL;
 	int got;
 
-	if (i < 0)
-		return 0;
-	path = files->v[i].tmp ? dg_strdup(files->v[i].tmp) : dg_fileset_path(files, (size_t)i);
-	got = dg_output_read_file(path, MAX_MAIL_IMAGE, &bytes, len) == 0;
-	free(path);
-	if (!got) {
+	dg_buf_puts(&dir, mi->is->run->out_dir);
+	if (slash)
+		dg_buf_printf(&dir, "/%.*s", (int)(slash - rel), rel);
+	got = dg_fileset_read(mi->is->files, dg_buf_cstr(&dir), slash ? slash + 1 : rel, MAX_MAIL_IMAGE, &bytes, len);
+	dg_buf_free(&dir);
+	if (got != 1) {
 		dg_err_clear();
 		return 0;
 	}

@@ -124,6 +124,14 @@ static void test_fileset(const char *root)
 	      dg_fileset_add(&fs, path_of(path_of(out, "new1"), "new2"), "e.png", strdup("png"), 3, 0) == 0,
 	      "two files added, one in new folders");
 	CHECK(hidden_entries(out) == 1, "the first file waits in a temporary before the commit");
+	{
+		char *back = NULL;
+		size_t n = 0;
+		CHECK(dg_fileset_read(&fs, out, "d.md", 100, &back, &n) == 1 && n == 6 && !memcmp(back, "delta\n", 6),
+		      "a file added is read back from its temporary");
+		free(back);
+		CHECK(dg_fileset_read(&fs, out, "none.md", 100, &back, &n) == 0 && !back, "a file not in the set: 0");
+	}
 	CHECK(access(path_of(out, "d.md"), F_OK) != 0, "not in place before the commit");
 	dg_fileset_clear(&fs);
 	CHECK(hidden_entries(out) == 0, "no temporary after a set is dropped");
